@@ -1,0 +1,13 @@
+"""Peewee models of the workshop, bound through one database proxy (see models/db.py)."""
+from models.db import db, open_database, transaction  # noqa: F401
+from models.people import Customer, CustomerClass, Staff, Vehicle  # noqa: F401
+from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
+from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
+from models.events import Event  # noqa: F401
+
+ALL_MODELS = [
+    CustomerClass, Customer, Vehicle, Staff,
+    Bay, Operation, LaborRate, Setting,
+    RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
+    Event,
+]

@@ -1,0 +1,89 @@
+"""The database connection: one proxy every model binds to, opened for many processes at once.
+
+SQLite is opened in WAL mode with a busy timeout and ``BEGIN IMMEDIATE`` write transactions, so
+a transaction takes the write lock when it starts and waits its turn instead of failing half-way
+with "database is locked" (see FIELD-NOTES.md). The same models can run on PostgreSQL by opening
+a ``postgresql://`` URL instead of a file path.
+"""
+from __future__ import annotations
+
+import random
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import DatabaseProxy, OperationalError, SqliteDatabase
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "journal_size_limit": 64 * 2**20,
+    "cache_size": -16000,  # 16 MB page cache per connection
+    "temp_store": "memory",
+}
+BUSY_TIMEOUT_S = 10
+
+
+def open_database(target: str | Path):
+    """Open a database file (or ``postgresql://`` URL) and bind the models to it."""
+    target = str(target)
+    if "://" in target:
+        from playhouse.db_url import connect
+
+        database = connect(target)
+    else:
+        Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        database = SqliteDatabase(
+            str(Path(target).expanduser()),
+            pragmas=SQLITE_PRAGMAS,
+            timeout=BUSY_TIMEOUT_S,
+            lock_type="IMMEDIATE",
+            check_same_thread=False,
+        )
+    db.initialize(database)
+    return database
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, SqliteDatabase)
+
+
+@contextmanager
+def transaction():
+    """One write transaction that holds the write lock from its first statement (BEGIN IMMEDIATE)."""
+    with db.atomic() as txn:
+        yield txn
+
+
+def run_write(fn, *args, retries: int = 5, **kwargs):
+    """Run ``fn`` in a write transaction, retrying with backoff if another writer holds the lock
+    past the busy timeout. Domain errors pass straight through: only lock waits are retried."""
+    delay = 0.05
+    for attempt in range(retries + 1):
+        try:
+            with transaction():
+                return fn(*args, **kwargs)
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if attempt == retries:
+                raise
+            time.sleep(delay + random.random() * delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def data_version() -> int:
+    """A counter SQLite bumps when another connection commits: the cheap 'did anything change?'."""
+    if not is_sqlite():
+        return 0
+    return db.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
+def checkpoint() -> None:
+    """Fold the WAL back into the main file so it cannot grow without bound."""
+    if is_sqlite():
+        db.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")

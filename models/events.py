@@ -1,0 +1,28 @@
+"""The event table: every change, who made it, when, to which record, before and after."""
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from models.base import BaseModel
+from models.orders import RepairOrder
+from models.people import Staff
+
+
+class Event(BaseModel):
+    at = DateTimeField()
+    actor = ForeignKeyField(Staff, null=True, backref="events")
+    kind = CharField(max_length=40)
+    entity = CharField(max_length=30)
+    entity_id = IntegerField()
+    order = ForeignKeyField(RepairOrder, null=True, backref="events")
+    summary = TextField()
+    before = TextField(null=True)  # JSON
+    after = TextField(null=True)   # JSON
+    op_id = CharField(max_length=40, null=True, unique=True)  # makes a retried action idempotent
+
+    class Meta:
+        indexes = (
+            (("order", "id"), False),
+            (("actor", "at"), False),
+            (("kind", "at"), False),
+            (("at",), False),
+            (("entity", "entity_id"), False),
+        )

@@ -1,0 +1,106 @@
+"""Repair orders (派工單), their job lines, the technicians on them and their clock records."""
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from models.base import BaseModel, HoursField, MoneyField, PercentField
+from models.people import Customer, Staff, Vehicle
+from models.shop import Bay, Operation
+
+BUSINESS_TYPES = ("maintenance", "general_repair", "body", "paint", "warranty", "insurance",
+                  "internal")
+PAYERS = ("customer", "insurer", "manufacturer", "internal")
+
+
+class RepairOrder(BaseModel):
+    number = IntegerField(unique=True)
+    vehicle = ForeignKeyField(Vehicle, backref="orders", index=True)
+    customer = ForeignKeyField(Customer, backref="orders", index=True)
+    business_type = CharField(max_length=20)
+    advisor = ForeignKeyField(Staff, backref="advised_orders", index=True)
+    state = CharField(max_length=20, index=True)
+    version = IntegerField(default=1)
+    rework = BooleanField(default=False)
+    rework_reason = TextField(null=True)
+    parts_status = CharField(max_length=10, default="none")  # none, available, partial, short
+    parts_ready = BooleanField(default=False)  # parts completed while waiting: ready to continue
+    time_in = DateTimeField(index=True)
+    mileage_in = IntegerField()
+    fuel_level = CharField(max_length=8, null=True)
+    statement = TextField()
+    documents_kept = CharField(max_length=200, null=True)
+    promised_at = DateTimeField()
+    started_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)  # work finished, sent to QC
+    qc_passed_at = DateTimeField(null=True)
+    settled_at = DateTimeField(null=True)
+    released_at = DateTimeField(null=True, index=True)  # delivered to the customer
+    cancelled_at = DateTimeField(null=True)
+    cancel_reason = TextField(null=True)
+    last_visit_date = DateField(null=True)
+    last_visit_mileage = IntegerField(null=True)
+    estimate = MoneyField()
+    insurer = CharField(max_length=60, null=True)
+    claim_no = CharField(max_length=40, null=True)
+    assessed_amount = MoneyField(null=True)
+    deductible = MoneyField(null=True)
+    towing = BooleanField(default=False)
+    bay = ForeignKeyField(Bay, null=True, backref="orders")
+    dispatcher = ForeignKeyField(Staff, null=True, backref="dispatched_orders")
+    dispatched_at = DateTimeField(null=True)
+    qc_inspector = ForeignKeyField(Staff, null=True, backref="inspected_orders")
+    delay_reason = CharField(max_length=40, null=True)
+    comeback_of = ForeignKeyField("self", null=True, backref="comebacks")
+    comeback_line_id = IntegerField(null=True)  # the failed JobLine of the earlier order
+    comeback_charge = CharField(max_length=12, null=True)  # internal or customer
+    state_changed_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("state", "promised_at"), False),)
+
+    @property
+    def label(self) -> str:
+        return f"RO {self.number}"
+
+
+class JobLine(BaseModel):
+    order = ForeignKeyField(RepairOrder, backref="job_lines", index=True, on_delete="CASCADE")
+    operation = ForeignKeyField(Operation, null=True)
+    code = CharField(max_length=20)
+    name = CharField(max_length=100)
+    trade = CharField(max_length=20)
+    standard_hours = HoursField()
+    billed_hours = HoursField()
+    rate = MoneyField()
+    discount_pct = PercentField()
+    payer = CharField(max_length=12, default="customer")
+    status = CharField(max_length=12, default="pending")  # pending, in_progress, paused, finished
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+
+
+class JobLineTechnician(BaseModel):
+    line = ForeignKeyField(JobLine, backref="technicians", on_delete="CASCADE")
+    technician = ForeignKeyField(Staff, backref="job_assignments", index=True)
+    lead = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("line", "technician"), True),)
+
+
+class TimeLog(BaseModel):
+    """A technician's clock-on to clock-off on one job line: actual hours beside billed hours."""
+    line = ForeignKeyField(JobLine, backref="time_logs", on_delete="CASCADE")
+    technician = ForeignKeyField(Staff, backref="time_logs")
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("technician", "ended_at"), False),)
+
+
+class OrderCounter(BaseModel):
+    """Next number of a numbered series (repair orders, invoices): gapless because it is taken
+    inside the transaction that uses it."""
+    name = CharField(max_length=20, unique=True)
+    next_value = IntegerField()

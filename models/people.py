@@ -1,0 +1,89 @@
+"""Customers, their classes and vehicles; the staff who work the shop."""
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from models.base import BaseModel, MoneyField, PercentField
+
+ROLES = ("advisor", "dispatcher", "supervisor", "technician", "parts_clerk", "qc_inspector",
+         "cashier", "follow_up_agent", "manager")
+ROLE_LABELS = {
+    "advisor": "service advisor", "dispatcher": "dispatcher", "supervisor": "workshop supervisor",
+    "technician": "technician", "parts_clerk": "parts clerk", "qc_inspector": "QC inspector",
+    "cashier": "cashier", "follow_up_agent": "follow-up agent", "manager": "manager",
+}
+TRADES = ("mechanical", "body", "paint", "quick_service", "wash", "electrical", "alignment")
+CUSTOMER_KINDS = ("private", "company", "fleet")
+
+
+class CustomerClass(BaseModel):
+    """General, platinum, diamond, VIP: what a class costs and the discounts it gives."""
+    name = CharField(max_length=40, unique=True)
+    labor_discount = PercentField()      # 工時優惠率, percent
+    material_discount = PercentField()   # 材料優惠率, percent
+    fee = MoneyField()
+    points_needed = IntegerField(default=0)
+    valid_months = IntegerField(default=12)
+    is_vip = BooleanField(default=False)
+
+
+class Customer(BaseModel):
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=100, index=True)
+    kind = CharField(max_length=10, default="private")
+    mobile = CharField(max_length=20, index=True)
+    home_phone = CharField(max_length=20, null=True)
+    office_phone = CharField(max_length=20, null=True)
+    address = CharField(max_length=200, null=True)
+    postcode = CharField(max_length=10, null=True)
+    email = CharField(max_length=120, null=True)
+    id_number = CharField(max_length=40, null=True)
+    birthday = DateField(null=True)
+    notes = TextField(null=True)
+    customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers")
+    is_key = BooleanField(default=False)
+    has_complained = BooleanField(default=False)
+    unreachable = BooleanField(default=False)
+    created_at = DateTimeField()
+
+
+class Vehicle(BaseModel):
+    plate = CharField(max_length=12, unique=True)
+    vin = CharField(max_length=17, unique=True)
+    customer = ForeignKeyField(Customer, backref="vehicles", index=True)
+    brand = CharField(max_length=40)
+    series = CharField(max_length=40, null=True)
+    model = CharField(max_length=60)
+    model_year = IntegerField(null=True)
+    engine_no = CharField(max_length=30, null=True)
+    gearbox = CharField(max_length=30, null=True)
+    colour = CharField(max_length=30, null=True)
+    fuel_type = CharField(max_length=20, null=True)
+    purchase_date = DateField(null=True)
+    purchase_mileage = IntegerField(null=True)
+    selling_dealer = CharField(max_length=80, null=True)
+    insurance_expiry = DateField(null=True, index=True)
+    warranty_expiry = DateField(null=True, index=True)
+
+
+class Staff(BaseModel):
+    """Someone who signs in. ``roles`` is a comma-separated list from ROLES."""
+    login = CharField(max_length=32, unique=True)
+    name = CharField(max_length=60)
+    roles = CharField(max_length=200)
+    trade = CharField(max_length=20, null=True)  # technicians only
+    pin_hash = CharField(max_length=200, null=True)
+    failed_pins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    follow_up_agent = ForeignKeyField("self", null=True, backref="advisors")
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    @property
+    def short_name(self) -> str:
+        return self.name

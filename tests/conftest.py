@@ -1,0 +1,37 @@
+"""Fixtures: a fresh, migrated database file per test, and a small shop built by tests/factories.py."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models.db import db, open_database
+from models.schema import migrate
+from workshop import clock, settings
+
+FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "shop.db"
+    open_database(path)
+    migrate()
+    settings.forget_cache()
+    yield path
+    db.close()
+    settings.forget_cache()
+
+
+@pytest.fixture
+def frozen_clock():
+    clock.freeze(FROZEN_NOW)
+    yield FROZEN_NOW
+    clock.freeze(None)
+
+
+@pytest.fixture
+def shop(db_path, frozen_clock):
+    """Two bays, three technicians, one of each other role, a few operations and customers."""
+    from tests.factories import build_small_shop
+    return build_small_shop()

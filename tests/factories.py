@@ -1,0 +1,122 @@
+"""A small shop for tests: just enough staff, bays, operations and cars to exercise a rule."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+
+from models.orders import RepairOrder
+from models.people import Customer, CustomerClass, Staff, Vehicle
+from models.shop import Bay, LaborRate, Operation
+from workshop import clock
+from workshop.accounts import hash_pin
+from workshop.reception import OrderForm, create_order
+
+TEST_PIN = "2468"
+_PIN_HASH = None
+
+
+def _pin_hash():
+    global _PIN_HASH
+    if _PIN_HASH is None:
+        _PIN_HASH = hash_pin(TEST_PIN)
+    return _PIN_HASH
+
+
+def make_staff(login: str, name: str, roles: str, trade: str | None = None) -> Staff:
+    return Staff.create(login=login, name=name, roles=roles, trade=trade, pin_hash=_pin_hash())
+
+
+def make_vehicle(plate: str, vin: str, customer: Customer) -> Vehicle:
+    return Vehicle.create(plate=plate, vin=vin, customer=customer, brand="Toyota", model="Camry 2.0",
+                          engine_no="M20A-123456")
+
+
+@dataclass
+class SmallShop:
+    manager: Staff
+    advisor: Staff
+    dispatcher: Staff
+    techs: list[Staff]
+    clerk: Staff
+    inspector: Staff
+    cashier: Staff
+    agent: Staff
+    bays: list[Bay]
+    vip: CustomerClass
+    general: CustomerClass
+    customer: Customer
+    vip_customer: Customer
+    car: Vehicle
+    car2: Vehicle
+    car3: Vehicle
+
+    def order(self, vehicle: Vehicle | None = None, codes=("QS001",), business_type="maintenance",
+              hours_ahead: int = 4, mileage: int = 20000) -> RepairOrder:
+        form = OrderForm(vehicle_id=(vehicle or self.car).id, business_type=business_type,
+                         mileage_in=str(mileage), fuel_level="1/2", statement="Service please",
+                         promised_at=clock.now() + dt.timedelta(hours=hours_ahead), operation_codes=list(codes),
+                         insurer="PICC" if business_type == "insurance" else "")
+        return create_order(form, by=self.advisor)
+
+    def dispatched(self, vehicle: Vehicle | None = None, bay: int = 0, tech: int = 0, **kw) -> RepairOrder:
+        from workshop.dispatch import dispatch
+        order = self.order(vehicle, **kw)
+        return dispatch(order.id, self.bays[bay].id, [self.techs[tech].id], by=self.dispatcher)
+
+    def in_progress(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        from workshop.lifecycle import transition
+        order = self.dispatched(vehicle, **kw)
+        return transition(order.id, "start", by=self.dispatcher)
+
+    def ready_for_qc(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        from models.orders import JobLine
+        from workshop.dispatch import finish_line
+        from workshop.lifecycle import transition
+        order = self.in_progress(vehicle, **kw)
+        for line in JobLine.select().where(JobLine.order == order.id):
+            finish_line(line.id, by=self.dispatcher)
+        return transition(order.id, "finish", by=self.dispatcher)
+
+
+def build_small_shop() -> SmallShop:
+    general = CustomerClass.create(name="General")
+    vip = CustomerClass.create(name="VIP", labor_discount=Decimal("15"), material_discount=Decimal("8"),
+                               is_vip=True)
+    for trade, rate in (("quick_service", "120"), ("mechanical", "180"), ("body", "160"), ("paint", "170")):
+        LaborRate.create(trade=trade, rate=Decimal(rate))
+    for code, name, trade, hours in (("QS001", "Oil and filter change", "quick_service", "0.5"),
+                                     ("QS002", "5,000 km service", "quick_service", "0.8"),
+                                     ("ME001", "Front brake pads", "mechanical", "1.0"),
+                                     ("BD001", "Front bumper repair", "body", "2.0"),
+                                     ("PT001", "Bumper respray", "paint", "3.0")):
+        Operation.create(code=code, name=name, trade=trade, standard_hours=Decimal(hours))
+    bays = [Bay.create(code="Q1", name="Quick 1", kind="quick_service", capacity=1),
+            Bay.create(code="M1", name="Mechanical 1", kind="mechanical", capacity=1),
+            Bay.create(code="B1", name="Body 1", kind="body", capacity=2)]
+    now = clock.now()
+    customer = Customer.create(code="C100001", name="Wang Wei", mobile="13812345678", customer_class=general,
+                               created_at=now)
+    vip_customer = Customer.create(code="C100002", name="Pearl River Logistics", kind="company",
+                                   mobile="13900001111", customer_class=vip, created_at=now)
+    shop = SmallShop(
+        manager=make_staff("boss", "Zhou Min", "manager"),
+        advisor=make_staff("li.wei", "Li Wei", "advisor"),
+        dispatcher=make_staff("zhang.lei", "Zhang Lei", "dispatcher"),
+        techs=[make_staff("xu.gang", "Xu Gang", "technician", "mechanical"),
+               make_staff("song.jie", "Song Jie", "technician", "quick_service"),
+               make_staff("tang.kai", "Tang Kai", "technician", "body")],
+        clerk=make_staff("huang.bo", "Huang Bo", "parts_clerk"),
+        inspector=make_staff("sun.hui", "Sun Hui", "qc_inspector"),
+        cashier=make_staff("hu.xin", "Hu Xin", "cashier"),
+        agent=make_staff("he.ping", "He Ping", "follow_up_agent"),
+        bays=bays, vip=vip, general=general, customer=customer, vip_customer=vip_customer,
+        car=make_vehicle("粤B12345", "LVGBM53K5RG000001", customer),
+        car2=make_vehicle("粤A88888", "LVGBM53K5RG000002", vip_customer),
+        car3=make_vehicle("粤BD12345", "LVGBM53K5RG000003", customer),
+    )
+    return shop
+
+
+__all__ = ["SmallShop", "build_small_shop", "make_staff", "make_vehicle", "TEST_PIN", "SimpleNamespace"]

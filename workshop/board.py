@@ -1,0 +1,110 @@
+"""The repair board's read side: the cards of active orders, fetched in a fixed number of queries."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from models.orders import RepairOrder
+from models.people import Customer, CustomerClass, Staff, Vehicle
+from models.shop import Bay
+from workshop.dispatch import order_technicians
+from workshop.lifecycle import ACTIVE_STATES
+
+CARD_LIMIT = 2000  # a board never holds more; beyond that the shop has a data problem, not a board
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one card on the board shows: plain values, safe to hand to the UI thread."""
+    id: int
+    number: int
+    version: int
+    state: str
+    plate: str
+    model: str
+    customer: str
+    advisor: str
+    advisor_id: int
+    bay: str | None
+    bay_id: int | None
+    technicians: tuple[str, ...]
+    promised_at: dt.datetime
+    business_type: str
+    rework: bool
+    rework_reason: str | None
+    parts_status: str
+    parts_ready: bool
+    vip: bool
+    customer_class: str | None
+
+    @property
+    def insurance(self) -> bool:
+        return self.business_type == "insurance"
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    def matches(self, text: str) -> bool:
+        text = text.strip().upper()
+        return (text in self.plate.upper() or text == str(self.number) or text in self.customer.upper()
+                or text in f"RO {self.number}")
+
+
+def _card_query():
+    advisor = Staff.alias("advisor")
+    return (RepairOrder
+            .select(RepairOrder.id, RepairOrder.number, RepairOrder.version, RepairOrder.state,
+                    RepairOrder.promised_at, RepairOrder.business_type, RepairOrder.rework,
+                    RepairOrder.rework_reason, RepairOrder.parts_status, RepairOrder.parts_ready,
+                    RepairOrder.advisor, RepairOrder.bay,
+                    Vehicle.plate, Vehicle.model, Customer.name, advisor.name, Bay.code,
+                    CustomerClass.is_vip, CustomerClass.name)
+            .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+            .switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id))
+            .join(CustomerClass, JOIN.LEFT_OUTER, on=(Customer.customer_class == CustomerClass.id))
+            .switch(RepairOrder).join(advisor, on=(RepairOrder.advisor == advisor.id))
+            .switch(RepairOrder).join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id)))
+
+
+def _to_dt(value) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def _cards(query) -> list[Card]:
+    rows = list(query.tuples())
+    techs = order_technicians([r[0] for r in rows]) if rows else {}
+    return [Card(id=r[0], number=r[1], version=r[2], state=r[3], promised_at=_to_dt(r[4]),
+                 business_type=r[5], rework=bool(r[6]), rework_reason=r[7], parts_status=r[8],
+                 parts_ready=bool(r[9]), advisor_id=r[10], bay_id=r[11], plate=r[12], model=r[13],
+                 customer=r[14], advisor=r[15], bay=r[16], vip=bool(r[17]), customer_class=r[18],
+                 technicians=tuple(techs.get(r[0], ())))
+            for r in rows]
+
+
+def active_cards() -> list[Card]:
+    """Every card on the board, most urgent first within a column (two queries)."""
+    return _cards(_card_query().where(RepairOrder.state.in_(ACTIVE_STATES))
+                  .order_by(RepairOrder.promised_at, RepairOrder.number).limit(CARD_LIMIT))
+
+
+def cards_for(order_ids: list[int]) -> list[Card]:
+    """The current cards of some orders, closed ones included (so the board can drop them)."""
+    if not order_ids:
+        return []
+    return _cards(_card_query().where(RepairOrder.id.in_(list(order_ids))))
+
+
+def search_active(text: str, limit: int = 20) -> list[Card]:
+    """Active orders whose plate, RO number or customer name matches (for the command palette)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    cond = (Vehicle.plate.contains(text.upper())) | (Customer.name.contains(text))
+    digits = text.upper().removeprefix("RO").strip()
+    if digits.isdigit():
+        cond |= RepairOrder.number == int(digits)
+    return _cards(_card_query().where(RepairOrder.state.in_(ACTIVE_STATES) & cond)
+                  .order_by(RepairOrder.promised_at).limit(limit))

@@ -1,0 +1,100 @@
+"""The ``workshop`` command: open (create, upgrade, fill) the database, then start the terminal."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from models import open_database
+from models.people import Staff
+from models.schema import migrate
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("WORKSHOP_DB") or Path(user_data_dir("workshop", "workshop")) / "workshop.db")
+
+
+def text_progress(step: str, done: int, total: int) -> None:
+    """A progress bar on stderr for long steps (seeding a shop)."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r{step:<16} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: int = 42,
+            progress=None, quiet: bool = False) -> str | None:
+    """Open and upgrade the database; fill an empty one. Returns a first-run message, if any."""
+    open_database(path)
+    applied = migrate()
+    if applied and not quiet:
+        sys.stderr.write(f"Database {path}: applied {', '.join(applied)}\n")
+    if Staff.select().exists():
+        return None
+    if demo:
+        from seeds.demo import generate
+        if not quiet:
+            sys.stderr.write(f"First run: filling {path} with a demo shop ({size})...\n")
+        started = time.perf_counter()
+        generate(size, seed=seed, progress=progress or (None if quiet else text_progress))
+        if not quiet:
+            sys.stderr.write(f"Demo shop ready in {time.perf_counter() - started:.1f} s.\n")
+        return None
+    from workshop.accounts import ensure_first_manager
+    created = ensure_first_manager()
+    if created:
+        staff, pin = created
+        return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
+                "then add your staff from the Staff screen (F9). Change this PIN there too.")
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workshop", description="Workshop operations terminal")
+    parser.add_argument("--db", help="database file or postgresql:// URL (default: $WORKSHOP_DB or the "
+                        "user data directory)")
+    parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
+                        "the demo (creates a first manager and prints its PIN)")
+    parser.add_argument("--ssh-map", help="file mapping Unix logins to staff logins (one 'unix = staff' a line); "
+                        "default $WORKSHOP_SSH_MAP")
+    sub = parser.add_subparsers(dest="command")
+    seed = sub.add_parser("seed", help="fill an empty database with a generated shop")
+    seed.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
+    seed.add_argument("--seed", type=int, default=42)
+    sub.add_parser("migrate", help="upgrade the database schema and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    path = args.db or str(default_db_path())
+    if args.command == "migrate":
+        open_database(path)
+        applied = migrate()
+        print(f"{path}: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+        return 0
+    if args.command == "seed":
+        open_database(path)
+        migrate()
+        if Staff.select().exists():
+            print(f"{path} already holds a shop; seed an empty file.", file=sys.stderr)
+            return 1
+        prepare(path, demo=True, size=args.size, seed=args.seed)
+        return 0
+    message = prepare(path, demo=not args.empty)
+    from workshop.sshmap import signed_in_staff
+    staff = signed_in_staff(args.ssh_map)
+    from screens.app import WorkshopApp
+    app = WorkshopApp(first_run_message=message, auto_staff=staff)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

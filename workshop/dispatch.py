@@ -1,0 +1,236 @@
+"""Workshop dispatch: bays and technicians on orders, their load, and technicians' clock records."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from models.db import run_write
+from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
+from models.people import Staff
+from models.shop import Bay
+from workshop import audit, clock
+from workshop.errors import IllegalTransition, InvalidInput, NotFound
+from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS,
+                                WAITING_PARTS, apply_transition, load_for_change, save)
+from workshop.permissions import require
+
+
+@dataclass(frozen=True)
+class BayLoad:
+    bay: Bay
+    occupied: int
+    orders: tuple[int, ...]  # order numbers in the bay
+
+    @property
+    def free(self) -> int:
+        return max(0, self.bay.capacity - self.occupied)
+
+
+@dataclass(frozen=True)
+class TechnicianLoad:
+    technician: Staff
+    open_lines: int          # unfinished job lines assigned on active orders
+    clocked_on: str | None   # "RO 1042 Oil change" while clocked on
+    idle_since: dt.datetime | None  # last clock-off when idle now
+
+
+def bay_loads() -> list[BayLoad]:
+    """Every active bay with the cars standing in it (two queries)."""
+    bays = list(Bay.select().where(Bay.active).order_by(Bay.code))
+    rows = (RepairOrder.select(RepairOrder.bay, RepairOrder.number)
+            .where(RepairOrder.state.in_(BAY_STATES) & RepairOrder.bay.is_null(False)).tuples())
+    by_bay: dict[int, list[int]] = {}
+    for bay_id, number in rows:
+        by_bay.setdefault(bay_id, []).append(number)
+    return [BayLoad(b, len(by_bay.get(b.id, [])), tuple(sorted(by_bay.get(b.id, [])))) for b in bays]
+
+
+def technician_loads() -> list[TechnicianLoad]:
+    """Every active technician with their current load, clock state and idle time (three queries)."""
+    techs = list(Staff.select().where(Staff.active & Staff.roles.contains("technician"))
+                 .order_by(Staff.name))
+    open_counts = dict(
+        JobLineTechnician.select(JobLineTechnician.technician, fn.COUNT(JobLineTechnician.id))
+        .join(JobLine).join(RepairOrder)
+        .where(RepairOrder.state.in_(ACTIVE_STATES) & (JobLine.status != "finished"))
+        .group_by(JobLineTechnician.technician).tuples())
+    on_clock = {}
+    for tech_id, number, name in (TimeLog.select(TimeLog.technician, RepairOrder.number, JobLine.name)
+                                  .join(JobLine).join(RepairOrder)
+                                  .where(TimeLog.ended_at.is_null()).tuples()):
+        on_clock[tech_id] = f"RO {number} {name}"
+    last_off = dict(TimeLog.select(TimeLog.technician, fn.MAX(TimeLog.ended_at))
+                    .where(TimeLog.technician.in_([t.id for t in techs]))
+                    .group_by(TimeLog.technician).tuples())
+    return [TechnicianLoad(t, open_counts.get(t.id, 0), on_clock.get(t.id),
+                           None if t.id in on_clock else _as_dt(last_off.get(t.id)))
+            for t in techs]
+
+
+def _as_dt(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff,
+             seen_version: int | None = None) -> RepairOrder:
+    """Put a car in a bay with its technicians (or change them on an order already in the workshop)."""
+    require(by, "dispatch")
+    if not technician_ids:
+        raise InvalidInput("Pick at least one technician.", "technicians")
+
+    def work():
+        order = load_for_change(order_id, seen_version)
+        if order.state not in (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS):
+            raise IllegalTransition(f"{order.label} is past the workshop: it cannot be dispatched now.")
+        bay = Bay.get_or_none((Bay.id == bay_id) & Bay.active)
+        if bay is None:
+            raise NotFound("That bay does not exist or is out of service.")
+        techs = list(Staff.select().where(Staff.id.in_(technician_ids) & Staff.active))
+        if len(techs) != len(set(technician_ids)) or not all(t.has_role("technician") for t in techs):
+            raise InvalidInput("Only active technicians can be dispatched.", "technicians")
+        if order.bay_id != bay.id:
+            in_bay = (RepairOrder.select().where((RepairOrder.bay == bay.id)
+                                                 & RepairOrder.state.in_(BAY_STATES)
+                                                 & (RepairOrder.id != order.id)).count())
+            if in_bay >= bay.capacity:
+                raise IllegalTransition(f"Bay {bay.code} is full ({in_bay} of {bay.capacity} places taken).")
+        lines = list(JobLine.select().where(JobLine.order == order.id))
+        if not lines:
+            raise IllegalTransition(f"{order.label} has no job lines to dispatch.")
+        before_techs = sorted({jt.technician_id for jt in JobLineTechnician.select()
+                               .where(JobLineTechnician.line.in_([line.id for line in lines]))})
+        JobLineTechnician.delete().where(JobLineTechnician.line.in_(
+            [line.id for line in lines if line.status != "finished"])).execute()
+        for line in lines:
+            if line.status == "finished":
+                continue
+            for i, tech in enumerate(techs):
+                JobLineTechnician.create(line=line, technician=tech, lead=(i == 0))
+        names = ", ".join(t.name for t in techs)
+        extra = {"bay": bay.id, "dispatcher": by.id, "dispatched_at": clock.now()}
+        if order.state == CHECKED_IN:
+            order = apply_transition(order, "dispatch", by=by, extra=extra, note=f"bay {bay.code}, {names}")
+        else:
+            order = save(order, extra, by=by, kind="redispatch",
+                         summary=f"{order.label} was re-dispatched to bay {bay.code}, {names}")
+        audit.record(by, "technicians_set", "repair_order", order.id, f"Technicians: {names}",
+                     order_id=order.id, before={"technicians": before_techs},
+                     after={"technicians": [t.id for t in techs]})
+        return order
+
+    return run_write(work)
+
+
+# --- clocking on and off job lines --------------------------------------------------------------
+
+def _line_for_change(line_id: int, seen_version: int | None):
+    line = JobLine.get_or_none(JobLine.id == line_id)
+    if line is None:
+        raise NotFound("That job line does not exist.")
+    order = load_for_change(line.order_id, seen_version)
+    return line, order
+
+
+def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """A technician starts (or resumes) work on a job line; the order starts if it was only dispatched."""
+    require(by, "clock_time")
+
+    def work():
+        line, order = _line_for_change(line_id, seen_version)
+        if order.state not in (DISPATCHED, IN_PROGRESS):
+            raise IllegalTransition(f"{order.label} is not in the workshop's hands ({order.state}).")
+        if line.status == "finished":
+            raise IllegalTransition(f"'{line.name}' is already finished.")
+        tech = Staff.get_or_none(Staff.id == technician_id)
+        if tech is None or not tech.has_role("technician"):
+            raise InvalidInput("Only a technician can clock on.", "technician")
+        if TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).exists():
+            raise IllegalTransition(f"{tech.name} is already clocked on another job: clock off first.")
+        now = clock.now()
+        TimeLog.create(line=line, technician=tech, started_at=now)
+        JobLineTechnician.insert(line=line, technician=tech, lead=False).on_conflict_ignore().execute()
+        JobLine.update(status="in_progress", started_at=line.started_at or now).where(
+            JobLine.id == line.id).execute()
+        if order.state == DISPATCHED:
+            order = apply_transition(order, "start", by=by)
+        return save(order, {}, by=by, kind="clock_on",
+                    summary=f"{tech.name} clocked on '{line.name}'")
+
+    return run_write(work)
+
+
+def clock_off(line_id: int, technician_id: int, *, finished: bool, by: Staff,
+              seen_version: int | None = None) -> RepairOrder:
+    """A technician stops work on a line: paused, or finished when the job is done."""
+    require(by, "clock_time")
+
+    def work():
+        line, order = _line_for_change(line_id, seen_version)
+        log = (TimeLog.select().where((TimeLog.line == line.id) & (TimeLog.technician == technician_id)
+                                      & TimeLog.ended_at.is_null()).first())
+        if log is None:
+            raise IllegalTransition("That technician is not clocked on this job line.")
+        now = clock.now()
+        TimeLog.update(ended_at=now).where(TimeLog.id == log.id).execute()
+        still_on = (TimeLog.select().where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).exists())
+        status = "finished" if finished else ("in_progress" if still_on else "paused")
+        JobLine.update(status=status, finished_at=now if finished else None).where(
+            JobLine.id == line.id).execute()
+        word = "finished" if finished else "paused"
+        tech = Staff.get_by_id(technician_id)
+        return save(order, {}, by=by, kind="clock_off", summary=f"{tech.name} {word} '{line.name}'")
+
+    return run_write(work)
+
+
+def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """Mark a job line finished (clocking off anyone still on it)."""
+    require(by, "move_card")
+
+    def work():
+        line, order = _line_for_change(line_id, seen_version)
+        if order.state not in (DISPATCHED, IN_PROGRESS, WAITING_PARTS):
+            raise IllegalTransition(f"{order.label} is not being worked on.")
+        if line.status == "finished":
+            raise IllegalTransition(f"'{line.name}' is already finished.")
+        now = clock.now()
+        TimeLog.update(ended_at=now).where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).execute()
+        JobLine.update(status="finished", finished_at=now, started_at=line.started_at or now).where(
+            JobLine.id == line.id).execute()
+        return save(order, {}, by=by, kind="line_finished", summary=f"'{line.name}' finished")
+
+    return run_write(work)
+
+
+def actual_hours(line_ids: list[int]) -> dict[int, Decimal]:
+    """Clocked hours per job line (closed and running clock records)."""
+    now = clock.now()
+    totals: dict[int, float] = {}
+    for line_id, start, end in (TimeLog.select(TimeLog.line, TimeLog.started_at, TimeLog.ended_at)
+                                .where(TimeLog.line.in_(line_ids)).tuples()):
+        start, end = _as_dt(start), _as_dt(end) or now
+        totals[line_id] = totals.get(line_id, 0.0) + (end - start).total_seconds()
+    return {k: (Decimal(v) / 3600).quantize(Decimal("0.01")) for k, v in totals.items()}
+
+
+def order_technicians(order_ids: list[int]) -> dict[int, list[str]]:
+    """Names of the technicians on each order (one query)."""
+    result: dict[int, list[str]] = {}
+    rows = (JobLineTechnician.select(JobLine.order, Staff.name)
+            .join(JobLine).switch(JobLineTechnician).join(Staff, on=(JobLineTechnician.technician == Staff.id))
+            .where(JobLine.order.in_(order_ids)).order_by(JobLineTechnician.lead.desc(), Staff.name)
+            .distinct().tuples())
+    for order_id, name in rows:
+        names = result.setdefault(order_id, [])
+        if name not in names:
+            names.append(name)
+    return result
+
+
+__all__ = ["dispatch", "clock_on", "clock_off", "finish_line", "bay_loads", "technician_loads",
+           "actual_hours", "order_technicians", "JOIN"]

@@ -1,0 +1,35 @@
+"""Domain errors: each says what went wrong in the shop's words, ready to show on screen."""
+
+
+class DomainError(Exception):
+    """A refused action. ``str(error)`` is the message for the user."""
+
+
+class InvalidInput(DomainError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(DomainError):
+    pass
+
+
+class NotAllowed(DomainError):
+    """The acting staff member's role may not take this action."""
+
+
+class IllegalTransition(DomainError):
+    """The order cannot move that way from where it is."""
+
+
+class StaleOrder(DomainError):
+    """The order changed in another terminal since this one last saw it."""
+
+    def __init__(self, message: str, order_id: int):
+        super().__init__(message)
+        self.order_id = order_id
+
+
+class SignInFailed(DomainError):
+    pass

@@ -1,0 +1,282 @@
+"""The repair order's lifecycle: one explicit state machine; the board's columns are its states.
+
+Every transition is a service function taking the acting staff member. It checks the actor's role
+and the transition's guards, then changes the order and writes the event row in one transaction.
+A change based on a stale view (the order's version moved on) is refused with who moved it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import arrow
+
+from models.db import run_write
+from models.events import Event
+from models.orders import JobLine, RepairOrder
+from models.people import Staff
+from workshop import audit, clock
+from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
+from workshop.permissions import require
+
+CHECKED_IN = "checked_in"
+DISPATCHED = "dispatched"
+IN_PROGRESS = "in_progress"
+WAITING_PARTS = "waiting_parts"
+READY_QC = "ready_qc"
+READY_SETTLEMENT = "ready_settlement"
+SETTLED = "settled"
+DELIVERED = "delivered"
+CANCELLED = "cancelled"
+
+STATE_LABELS = {
+    CHECKED_IN: "Checked in",
+    DISPATCHED: "Dispatched",
+    IN_PROGRESS: "In progress",
+    WAITING_PARTS: "Waiting for parts",
+    READY_QC: "Ready for QC",
+    READY_SETTLEMENT: "Ready for settlement",
+    SETTLED: "Settled",
+    DELIVERED: "Delivered",
+    CANCELLED: "Cancelled",
+}
+# The board: one column per active state, in the order a car goes through the shop.
+BOARD_STATES = (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS, READY_QC, READY_SETTLEMENT, SETTLED)
+ACTIVE_STATES = frozenset(BOARD_STATES)
+CLOSED_STATES = frozenset({DELIVERED, CANCELLED})
+# States in which a car stands in its bay and counts against the bay's capacity.
+BAY_STATES = frozenset({DISPATCHED, IN_PROGRESS, WAITING_PARTS})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: frozenset[str]
+    target: str
+    action: str  # permission needed, see workshop.permissions
+    phrase: str  # "RO 1042 was <phrase> by ..."
+
+
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
+    Transition("dispatch", frozenset({CHECKED_IN}), DISPATCHED, "dispatch", "dispatched"),
+    Transition("undispatch", frozenset({DISPATCHED}), CHECKED_IN, "dispatch", "taken back to waiting for dispatch"),
+    Transition("start", frozenset({DISPATCHED}), IN_PROGRESS, "move_card", "started"),
+    Transition("wait_parts", frozenset({DISPATCHED, IN_PROGRESS}), WAITING_PARTS, "move_card",
+               "put on waiting for parts"),
+    Transition("resume", frozenset({WAITING_PARTS}), IN_PROGRESS, "move_card", "resumed"),
+    Transition("stop", frozenset({IN_PROGRESS}), DISPATCHED, "move_card", "stopped (back to dispatched)"),
+    Transition("finish", frozenset({IN_PROGRESS}), READY_QC, "move_card", "moved to QC"),
+    Transition("reopen", frozenset({READY_QC}), IN_PROGRESS, "move_card", "taken back from QC"),
+    Transition("qc_pass", frozenset({READY_QC}), READY_SETTLEMENT, "sign_qc", "passed QC"),
+    Transition("qc_fail", frozenset({READY_QC}), IN_PROGRESS, "sign_qc", "failed QC (rework)"),
+    Transition("settle", frozenset({READY_SETTLEMENT}), SETTLED, "settle", "settled"),
+    Transition("deliver", frozenset({SETTLED}), DELIVERED, "release_car", "delivered"),
+    Transition("cancel", frozenset({CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS, READY_QC}),
+               CANCELLED, "cancel_order", "cancelled"),
+)}
+
+# What the board's "move forward" and "move back" keys do from each column.
+FORWARD = {DISPATCHED: "start", IN_PROGRESS: "finish", WAITING_PARTS: "resume", SETTLED: "deliver"}
+BACKWARD = {DISPATCHED: "undispatch", IN_PROGRESS: "stop", READY_QC: "reopen"}
+# Where the forward key sends the user instead, with the reason.
+FORWARD_ELSEWHERE = {
+    CHECKED_IN: "Dispatch it first: press d to pick a bay and technicians.",
+    READY_QC: "QC sign-off is done by an inspector from the QC queue.",
+    READY_SETTLEMENT: "Settlement is done by the cashier from the cashier's screen.",
+}
+
+# Hooks other capabilities add to guard a transition (e.g. parts: no QC with unpicked parts).
+# Each takes the order and raises a DomainError to refuse.
+GUARDS: dict[str, list[Callable[[RepairOrder], None]]] = {}
+
+
+def add_guard(transition: str, guard: Callable[[RepairOrder], None]) -> None:
+    GUARDS.setdefault(transition, []).append(guard)
+
+
+def label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
+
+
+# --- loading and saving with optimistic concurrency ---------------------------------------------
+
+def get_order(order_id: int) -> RepairOrder:
+    order = RepairOrder.get_or_none(RepairOrder.id == order_id)
+    if order is None:
+        raise NotFound(f"Repair order #{order_id} does not exist.")
+    return order
+
+
+def stale_message(order: RepairOrder) -> str:
+    """'RO 1042 was moved to QC by Li Wei 3 s ago' from the order's latest event."""
+    last = Event.select().where(Event.order == order.id).order_by(Event.id.desc()).first()
+    if last is None:
+        return f"{order.label} was changed in another terminal. The card has been refreshed."
+    actor = Staff.get_or_none(Staff.id == last.actor_id) if last.actor_id else None
+    who = actor.name if actor else "someone"
+    seconds = max(0, int((clock.now() - last.at).total_seconds()))
+    ago = f"{seconds} s ago" if seconds < 120 else arrow.get(last.at).humanize(arrow.get(clock.now()))
+    phrase = last.summary
+    if phrase.startswith(order.label + " "):
+        phrase = phrase[len(order.label) + 1:]
+    return f"{order.label} {phrase} by {who} {ago}. Your view has been refreshed."
+
+
+def load_for_change(order_id: int, seen_version: int | None) -> RepairOrder:
+    """Load an order to change it; refuse if this terminal's view of it is stale."""
+    order = get_order(order_id)
+    if seen_version is not None and order.version != seen_version:
+        raise StaleOrder(stale_message(order), order.id)
+    return order
+
+
+def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summary: str,
+         op_id: str | None = None) -> RepairOrder:
+    """Apply ``changes`` to the order, bump its version and record the event (call in a transaction)."""
+    now = clock.now()
+    before = {k: getattr(order, k) for k in changes}
+    changes = dict(changes, updated_at=now)
+    query = (RepairOrder.update(version=RepairOrder.version + 1, **changes)
+             .where((RepairOrder.id == order.id) & (RepairOrder.version == order.version)))
+    if query.execute() != 1:
+        raise StaleOrder(stale_message(get_order(order.id)), order.id)
+    for key, value in changes.items():
+        setattr(order, key, value)
+    order.version += 1
+    audit.record(by, kind, "repair_order", order.id, summary, order_id=order.id,
+                 before=before, after={k: changes[k] for k in before}, op_id=op_id)
+    return order
+
+
+# --- transitions ----------------------------------------------------------------------------------
+
+def _check(order: RepairOrder, transition: Transition) -> None:
+    if order.state not in transition.source:
+        raise IllegalTransition(
+            f"{order.label} is {label(order.state)}: it cannot be {transition.phrase} from there.")
+    for guard in GUARDS.get(transition.name, ()):
+        guard(order)
+
+
+def unfinished_lines(order: RepairOrder) -> list[JobLine]:
+    return list(JobLine.select().where((JobLine.order == order.id) & (JobLine.status != "finished")))
+
+
+def _guard_dispatched(order: RepairOrder) -> None:
+    from models.orders import JobLineTechnician
+    if order.bay_id is None:
+        raise IllegalTransition(f"{order.label} has no bay: dispatch it to a bay first.")
+    has_tech = (JobLineTechnician.select().join(JobLine)
+                .where(JobLine.order == order.id).exists())
+    if not has_tech:
+        raise IllegalTransition(f"{order.label} has no technician: dispatch it first.")
+
+
+def _guard_lines_finished(order: RepairOrder) -> None:
+    open_lines = unfinished_lines(order)
+    if open_lines:
+        names = ", ".join(line.name for line in open_lines[:3])
+        more = f" and {len(open_lines) - 3} more" if len(open_lines) > 3 else ""
+        raise IllegalTransition(
+            f"{order.label} cannot go to QC: {len(open_lines)} job line(s) not finished "
+            f"({names}{more}). Finish them in the order (Enter, then f).")
+
+
+def _guard_has_lines(order: RepairOrder) -> None:
+    if not JobLine.select().where(JobLine.order == order.id).exists():
+        raise IllegalTransition(f"{order.label} has no job lines to work on.")
+
+
+add_guard("start", _guard_dispatched)
+add_guard("resume", _guard_dispatched)
+add_guard("finish", _guard_has_lines)
+add_guard("finish", _guard_lines_finished)
+
+
+def _effects(transition: str, order: RepairOrder, now) -> dict:
+    target = TRANSITIONS[transition].target
+    changes: dict = {"state": target, "state_changed_at": now}
+    if transition == "start" and order.started_at is None:
+        changes["started_at"] = now
+    if transition == "finish":
+        changes["completed_at"] = now
+    if transition == "undispatch":
+        changes.update(bay=None, dispatcher=None, dispatched_at=None)
+    if transition == "deliver":
+        changes["released_at"] = now
+    if transition == "resume":
+        changes["parts_ready"] = False
+    return changes
+
+
+def apply_transition(order: RepairOrder, name: str, *, by: Staff, extra: dict | None = None,
+                     op_id: str | None = None, note: str = "") -> RepairOrder:
+    """Run one named transition on an already loaded order (inside a transaction)."""
+    transition = TRANSITIONS[name]
+    require(by, transition.action)
+    _check(order, transition)
+    changes = _effects(name, order, clock.now())
+    changes.update(extra or {})
+    summary = f"{order.label} was {transition.phrase}"
+    if transition.target != order.state:
+        summary += f" ({label(order.state)} → {label(transition.target)})"
+    if note:
+        summary += f": {note}"
+    return save(order, changes, by=by, kind=name, summary=summary, op_id=op_id)
+
+
+def transition(order_id: int, name: str, *, by: Staff, seen_version: int | None = None,
+               op_id: str | None = None, note: str = "") -> RepairOrder:
+    """Move an order by one named transition; returns the changed order."""
+    if name not in TRANSITIONS:
+        raise IllegalTransition(f"Unknown move: {name}.")
+
+    def work():
+        if audit.already_done(op_id):
+            return get_order(order_id)
+        order = load_for_change(order_id, seen_version)
+        return apply_transition(order, name, by=by, op_id=op_id, note=note)
+
+    return run_write(work)
+
+
+def move_forward(order_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """The board's 'move right': the next step of the service from the card's column."""
+    order = get_order(order_id)
+    name = FORWARD.get(order.state)
+    if name is None:
+        raise IllegalTransition(FORWARD_ELSEWHERE.get(
+            order.state, f"{order.label} is {label(order.state)}: there is no next step from the board."))
+    return transition(order_id, name, by=by, seen_version=seen_version)
+
+
+def move_backward(order_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """The board's 'move left': step back one column where the shop allows it."""
+    order = get_order(order_id)
+    name = BACKWARD.get(order.state)
+    if name is None:
+        raise IllegalTransition(f"{order.label} is {label(order.state)}: it cannot be moved back from there.")
+    return transition(order_id, name, by=by, seen_version=seen_version)
+
+
+def cancel(order_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """Cancel an order that is not yet settled; a reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("A reason is required to cancel an order.", "reason")
+    if len(reason) > 200:
+        raise InvalidInput("The reason is too long (200 characters at most).", "reason")
+
+    def work():
+        order = load_for_change(order_id, seen_version)
+        if order.state in (SETTLED, DELIVERED):
+            raise IllegalTransition(f"{order.label} is {label(order.state)}: a settled order cannot be "
+                                    "cancelled; a manager voids the settlement instead.")
+        return apply_transition(order, "cancel", by=by, note=reason,
+                                extra={"cancelled_at": clock.now(), "cancel_reason": reason})
+
+    return run_write(work)
+
+
+def available_moves(order: RepairOrder) -> list[str]:
+    return [t.name for t in TRANSITIONS.values() if order.state in t.source]

@@ -1,0 +1,254 @@
+"""Reception: find or register the customer and vehicle, and write the repair order."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import fn
+
+from models.db import run_write
+from models.orders import BUSINESS_TYPES, JobLine, OrderCounter, RepairOrder
+from models.people import CUSTOMER_KINDS, Customer, CustomerClass, Staff, Vehicle
+from models.shop import LaborRate, Operation
+from workshop import audit, clock, validation
+from workshop.errors import InvalidInput, NotFound
+from workshop.lifecycle import CHECKED_IN, CLOSED_STATES
+from workshop.permissions import require
+
+FUEL_LEVELS = ("E", "1/4", "1/2", "3/4", "F")
+
+
+@dataclass
+class CustomerForm:
+    name: str = ""
+    mobile: str = ""
+    kind: str = "private"
+    email: str = ""
+    address: str = ""
+    customer_class_id: int | None = None
+
+
+@dataclass
+class VehicleForm:
+    plate: str = ""
+    vin: str = ""
+    brand: str = ""
+    model: str = ""
+    model_year: str = ""
+    engine_no: str = ""
+    colour: str = ""
+
+
+@dataclass
+class OrderForm:
+    vehicle_id: int | None = None
+    business_type: str = "maintenance"
+    mileage_in: str = ""
+    fuel_level: str = "1/2"
+    statement: str = ""
+    promised_at: dt.datetime | None = None
+    operation_codes: list[str] = field(default_factory=list)
+    documents_kept: str = ""
+    insurer: str = ""
+    claim_no: str = ""
+
+
+def find_vehicle(query: str) -> Vehicle | None:
+    """A vehicle by its exact plate or VIN (as typed, case and spaces ignored)."""
+    q = (query or "").strip().upper().replace(" ", "")
+    if not q:
+        return None
+    try:
+        q_plate = validation.plate(q)
+    except InvalidInput:
+        q_plate = q
+    return Vehicle.get_or_none((Vehicle.plate == q_plate) | (Vehicle.vin == q))
+
+
+def last_visit(vehicle_id: int) -> RepairOrder | None:
+    return (RepairOrder.select().where((RepairOrder.vehicle == vehicle_id) & (RepairOrder.state != "cancelled"))
+            .order_by(RepairOrder.time_in.desc()).first())
+
+
+def open_order_for(vehicle_id: int) -> RepairOrder | None:
+    return (RepairOrder.select().where((RepairOrder.vehicle == vehicle_id)
+                                       & RepairOrder.state.not_in(CLOSED_STATES)).first())
+
+
+def _next_number(series: str, start: int) -> int:
+    counter = OrderCounter.get_or_none(OrderCounter.name == series)
+    if counter is None:
+        highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar() if series == "repair_order" else None
+        value = max(start, (highest or 0) + 1)
+        OrderCounter.create(name=series, next_value=value + 1)
+        return value
+    OrderCounter.update(next_value=OrderCounter.next_value + 1).where(OrderCounter.id == counter.id).execute()
+    return counter.next_value
+
+
+def next_number(series: str, start: int = 1) -> int:
+    """Take the next number of a series inside the caller's transaction: gapless, never reused."""
+    return _next_number(series, start)
+
+
+def _validate_customer(form: CustomerForm) -> dict:
+    kind = form.kind if form.kind in CUSTOMER_KINDS else None
+    if kind is None:
+        raise InvalidInput("Customer type must be private, company or fleet.", "kind")
+    email = validation.text(form.email, "email", "Email", max_len=120, required=False)
+    if email and ("@" not in email or "." not in email.split("@")[-1]):
+        raise InvalidInput(f"'{email}' is not an email address.", "email")
+    if form.customer_class_id is not None and not CustomerClass.get_or_none(
+            CustomerClass.id == form.customer_class_id):
+        raise InvalidInput("That customer class does not exist.", "customer_class")
+    return dict(
+        name=validation.text(form.name, "name", "Customer name", max_len=100),
+        mobile=validation.phone(form.mobile),
+        kind=kind, email=email,
+        address=validation.text(form.address, "address", "Address", max_len=200, required=False),
+        customer_class=form.customer_class_id)
+
+
+def _validate_vehicle(form: VehicleForm) -> dict:
+    year = None
+    if (form.model_year or "").strip():
+        year = validation.integer(form.model_year, "model_year", "Model year", minimum=1950,
+                                  maximum=clock.today().year + 1)
+    return dict(
+        plate=validation.plate(form.plate), vin=validation.vin(form.vin),
+        brand=validation.text(form.brand, "brand", "Brand", max_len=40),
+        model=validation.text(form.model, "model", "Model", max_len=60),
+        model_year=year,
+        engine_no=validation.text(form.engine_no, "engine_no", "Engine no.", max_len=30, required=False),
+        colour=validation.text(form.colour, "colour", "Colour", max_len=30, required=False))
+
+
+def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
+                     customer_id: int | None = None) -> Vehicle:
+    """Register a vehicle, for an existing customer or a new one."""
+    require(by, "create_order")
+    vdata = _validate_vehicle(vehicle)
+    cdata = None if customer_id else _validate_customer(customer)
+
+    def work():
+        if Vehicle.select().where(Vehicle.plate == vdata["plate"]).exists():
+            raise InvalidInput(f"Plate {vdata['plate']} is already registered.", "plate")
+        if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
+            raise InvalidInput(f"VIN {vdata['vin']} is already registered.", "vin")
+        if customer_id:
+            owner = Customer.get_or_none(Customer.id == customer_id)
+            if owner is None:
+                raise NotFound("That customer does not exist.")
+        else:
+            owner = Customer.create(code=f"C{next_number('customer', 100001)}", created_at=clock.now(), **cdata)
+            audit.record(by, "customer_created", "customer", owner.id, f"Customer {owner.name} registered",
+                         after=cdata)
+        car = Vehicle.create(customer=owner, **vdata)
+        audit.record(by, "vehicle_created", "vehicle", car.id, f"Vehicle {car.plate} registered",
+                     after=dict(vdata, customer=owner.id))
+        return car
+
+    return run_write(work)
+
+
+def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
+    if form.vehicle_id is None:
+        raise InvalidInput("Find or register the vehicle first.", "vehicle")
+    car = Vehicle.get_or_none(Vehicle.id == form.vehicle_id)
+    if car is None:
+        raise NotFound("That vehicle does not exist.")
+    if form.business_type not in BUSINESS_TYPES:
+        raise InvalidInput("Pick a business type.", "business_type")
+    mileage = validation.integer(form.mileage_in, "mileage_in", "Mileage in", minimum=0, maximum=2_000_000)
+    previous = last_visit(car.id)
+    if previous is not None and mileage < previous.mileage_in:
+        raise InvalidInput(f"Mileage {mileage:,} km is below the last visit's {previous.mileage_in:,} km "
+                           f"({previous.time_in:%Y-%m-%d}).", "mileage_in")
+    if form.fuel_level not in FUEL_LEVELS:
+        raise InvalidInput("Fuel level must be one of E, 1/4, 1/2, 3/4, F.", "fuel_level")
+    statement = validation.text(form.statement, "statement", "Customer's statement", max_len=1000)
+    if form.promised_at is None:
+        raise InvalidInput("Promised completion time is required.", "promised_at")
+    if form.promised_at < clock.now():
+        raise InvalidInput("Promised completion time is in the past.", "promised_at")
+    codes = [c.strip().upper() for c in form.operation_codes if c.strip()]
+    if not codes:
+        raise InvalidInput("Add at least one job line from the operations catalog.", "operations")
+    ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))}
+    unknown = [c for c in codes if c not in ops]
+    if unknown:
+        raise InvalidInput(f"Unknown operation code(s): {', '.join(unknown)}.", "operations")
+    insurer = validation.text(form.insurer, "insurer", "Insurer", max_len=60,
+                              required=form.business_type == "insurance")
+    data = dict(vehicle=car.id, customer=car.customer_id, business_type=form.business_type,
+                mileage_in=mileage, fuel_level=form.fuel_level, statement=statement,
+                promised_at=form.promised_at, insurer=insurer,
+                claim_no=validation.text(form.claim_no, "claim_no", "Claim report no.", max_len=40,
+                                         required=False),
+                documents_kept=validation.text(form.documents_kept, "documents_kept", "Documents kept",
+                                               max_len=200, required=False),
+                last_visit_date=previous.time_in.date() if previous else None,
+                last_visit_mileage=previous.mileage_in if previous else None)
+    return car, data, [ops[c] for c in codes]
+
+
+def payer_for(business_type: str) -> str:
+    return {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(business_type,
+                                                                                             "customer")
+
+
+def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> RepairOrder:
+    """Check a car in: a new repair order in 'checked in', with job lines from the catalog."""
+    require(by, "create_order")
+    car, data, operations = _validate_order(form)
+
+    def work():
+        if op_id and audit.already_done(op_id):
+            return RepairOrder.get_by_id(audit_event_entity(op_id))
+        existing = open_order_for(car.id)
+        if existing is not None:
+            raise InvalidInput(f"{car.plate} already has an open order: {existing.label}.", "vehicle")
+        now = clock.now()
+        rates = dict(LaborRate.select(LaborRate.trade, LaborRate.rate).tuples())
+        order = RepairOrder.create(number=next_number("repair_order", 1001), advisor=by.id, state=CHECKED_IN,
+                                   time_in=now, state_changed_at=now, updated_at=now, **data)
+        payer = payer_for(form.business_type)
+        for op in operations:
+            JobLine.create(order=order, operation=op, code=op.code, name=op.name, trade=op.trade,
+                           standard_hours=op.standard_hours, billed_hours=op.standard_hours,
+                           rate=rates.get(op.trade, Decimal("0")), payer=payer)
+        audit.record(by, "order_created", "repair_order", order.id,
+                     f"{order.label} checked in: {car.plate}, {len(operations)} job line(s)",
+                     order_id=order.id, after=data, op_id=op_id)
+        return order
+
+    return run_write(work)
+
+
+def audit_event_entity(op_id: str) -> int:
+    from models.events import Event
+    return Event.get(Event.op_id == op_id).entity_id
+
+
+def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """Add a catalog operation to an open order (extra work found)."""
+    from workshop.lifecycle import SETTLED, load_for_change, save
+    require(by, "edit_order")
+    code = (operation_code or "").strip().upper()
+    op = Operation.get_or_none(Operation.code == code)
+    if op is None:
+        raise InvalidInput(f"Unknown operation code '{code}'.", "operation")
+
+    def work():
+        order = load_for_change(order_id, seen_version)
+        if order.state in CLOSED_STATES or order.state in (SETTLED, "ready_settlement", "ready_qc"):
+            raise InvalidInput(f"{order.label} is {order.state.replace('_', ' ')}: its lines can no longer change.")
+        rate = LaborRate.get_or_none(LaborRate.trade == op.trade)
+        line = JobLine.create(order=order.id, operation=op, code=op.code, name=op.name, trade=op.trade,
+                              standard_hours=op.standard_hours, billed_hours=op.standard_hours,
+                              rate=rate.rate if rate else Decimal("0"), payer=payer_for(order.business_type))
+        return save(order, {}, by=by, kind="line_added", summary=f"Job line added: {op.code} {op.name}") \
+            if line else order
+
+    return run_write(work)
