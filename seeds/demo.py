@@ -444,5 +444,7 @@ class Generator:
 
 def generate(size: str | ShopSize = "demo", seed: int = 42, progress: Progress | None = None) -> None:
     """Fill an empty, migrated database with a shop of the given size."""
+    from seeds.extensions import load_all
+    load_all()
     shop = SIZES[size] if isinstance(size, str) else size
     Generator(shop, seed, progress).run()

@@ -1,0 +1,48 @@
+"""The screens a signed-in user can open, with their key, the permission that shows them, and where
+their class lives. A capability adds its screen here; a missing module simply hides the entry."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    name: str
+    key: str          # function key that opens it from anywhere
+    title: str
+    target: str       # "module:Class", imported when first opened
+    action: str | None  # permission needed to see it (workshop.permissions); None: everyone
+    help: str
+
+
+ENTRIES = [
+    ScreenEntry("board", "f2", "Board", "screens.board:BoardScreen", None, "The repair board"),
+    ScreenEntry("bays", "f3", "Bays", "screens.bays:BaysScreen", None, "Bays and technicians"),
+    ScreenEntry("reception", "f4", "Reception", "screens.reception:ReceptionScreen", "create_order",
+                "Check a car in: new repair order"),
+    ScreenEntry("parts", "f5", "Parts", "screens.parts:PartsScreen", "pick_parts",
+                "Pick queue, returns, exchanges and stock"),
+    ScreenEntry("qc", "f6", "QC", "screens.qc:QCScreen", "sign_qc", "Final inspection queue"),
+    ScreenEntry("cashier", "f7", "Cashier", "screens.cashier:CashierScreen", "settle",
+                "Settle orders, take payments, invoices"),
+    ScreenEntry("callbacks", "f8", "Callbacks", "screens.callbacks:CallbacksScreen", "close_callback",
+                "Follow-up calls, complaints and reminders"),
+    ScreenEntry("audit", "f9", "Audit", "screens.audit:AuditScreen", "view_audit", "The audit trail"),
+    ScreenEntry("staff", "f10", "Staff", "screens.staff:StaffScreen", "manage_staff",
+                "Add staff, set roles, reset PINs"),
+    ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
+                "QC and comeback figures"),
+]
+
+
+def load(entry: ScreenEntry):
+    """The screen class of an entry, or None when its module is not there (yet)."""
+    module_name, class_name = entry.target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    return getattr(module, class_name, None)
