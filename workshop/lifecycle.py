@@ -94,6 +94,15 @@ def add_guard(transition: str, guard: Callable[[RepairOrder], None]) -> None:
     GUARDS.setdefault(transition, []).append(guard)
 
 
+# Hooks run after a transition, inside its transaction (e.g. follow-up: a delivery creates the first
+# callback). Each takes (order, by); raising a DomainError undoes the whole transition.
+AFTER: dict[str, list[Callable[[RepairOrder, Staff], None]]] = {}
+
+
+def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> None:
+    AFTER.setdefault(transition, []).append(hook)
+
+
 def label(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
@@ -222,7 +231,10 @@ def apply_transition(order: RepairOrder, name: str, *, by: Staff, extra: dict | 
         summary += f" ({label(order.state)} → {label(transition.target)})"
     if note:
         summary += f": {note}"
-    return save(order, changes, by=by, kind=name, summary=summary, op_id=op_id)
+    order = save(order, changes, by=by, kind=name, summary=summary, op_id=op_id)
+    for hook in AFTER.get(name, ()):
+        hook(order, by)
+    return order
 
 
 def transition(order_id: int, name: str, *, by: Staff, seen_version: int | None = None,
