@@ -103,6 +103,25 @@ def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> No
     AFTER.setdefault(transition, []).append(hook)
 
 
+# Capability modules that register guards and hooks; imported once, before the first transition.
+CAPABILITY_MODULES = ("workshop.parts", "workshop.qc", "workshop.settlement", "workshop.callbacks")
+_capabilities_loaded = False
+
+
+def load_capabilities() -> None:
+    global _capabilities_loaded
+    if _capabilities_loaded:
+        return
+    import importlib
+    for name in CAPABILITY_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    _capabilities_loaded = True
+
+
 def label(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
@@ -221,6 +240,7 @@ def _effects(transition: str, order: RepairOrder, now) -> dict:
 def apply_transition(order: RepairOrder, name: str, *, by: Staff, extra: dict | None = None,
                      op_id: str | None = None, note: str = "") -> RepairOrder:
     """Run one named transition on an already loaded order (inside a transaction)."""
+    load_capabilities()
     transition = TRANSITIONS[name]
     require(by, transition.action)
     _check(order, transition)
