@@ -136,6 +136,9 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
             raise InvalidInput(f"Plate {vdata['plate']} is already registered.", "plate")
         if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
             raise InvalidInput(f"VIN {vdata['vin']} is already registered.", "vin")
+        if customer_id is None:  # an owner already on file (same mobile) gets the car added to their file
+            known = Customer.get_or_none(Customer.mobile == cdata["mobile"])
+            customer_id = known.id if known else None
         if customer_id:
             owner = Customer.get_or_none(Customer.id == customer_id)
             if owner is None:

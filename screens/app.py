@@ -1,0 +1,198 @@
+"""The terminal application: sign-in, the screens a role may open, the live change feed, idle sign-out."""
+from __future__ import annotations
+
+import time
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from models.db import checkpoint
+from models.people import Staff
+from screens import registry
+from workshop import accounts, settings
+from workshop.feed import ChangeFeed
+from workshop.permissions import can
+
+POLL_SECONDS = 0.2
+
+
+class OrderSearch(Provider):
+    """Command palette: find an active order by plate, RO number or customer, and open it."""
+
+    async def search(self, query: str) -> Hits:
+        from workshop.board import search_active
+        app = self.app
+        if app.staff is None or len(query.strip()) < 2:
+            return
+        matcher = self.matcher(query)
+        for card in search_active(query, limit=20):
+            text = f"RO {card.number}  {card.plate}  {card.customer}  ({card.state.replace('_', ' ')})"
+            yield Hit(max(matcher.match(text), 0.5), matcher.highlight(text),
+                      partial(app.open_order, card.id), help=f"{card.model} · advisor {card.advisor}")
+
+
+class ScreenCommands(Provider):
+    """Command palette: the screens the signed-in role may open."""
+
+    def _entries(self):
+        return [e for e in registry.ENTRIES
+                if self.app.staff is not None and (e.action is None or can(self.app.staff, e.action))
+                and registry.load(e) is not None]
+
+    async def discover(self) -> Hits:
+        for entry in self._entries():
+            yield DiscoveryHit(f"Open {entry.title} ({entry.key.upper()})",
+                               partial(self.app.open_screen, entry.name), help=entry.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for entry in self._entries():
+            text = f"Open {entry.title} ({entry.key.upper()})"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self.app.open_screen, entry.name),
+                          help=entry.help)
+
+
+class WorkshopApp(App):
+    TITLE = "Workshop"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+u", "switch_user", "Switch user"),
+    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES]
+
+    def __init__(self, *, first_run_message: str | None = None, auto_staff: Staff | None = None,
+                 poll_seconds: float = POLL_SECONDS):
+        super().__init__()
+        self.staff: Staff | None = None
+        self.first_run_message = first_run_message
+        self.auto_staff = auto_staff
+        self.poll_seconds = poll_seconds
+        self.feed: ChangeFeed | None = None
+        self.last_input = time.monotonic()
+        self._polls = 0
+
+    # --- start, sign-in, sign-out -------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.feed = ChangeFeed()
+        self.set_interval(self.poll_seconds, self.poll_changes)
+        self.set_interval(30, self.idle_signout)
+        if self.auto_staff is not None:
+            self.signed_in(self.auto_staff)
+        else:
+            self.show_sign_in()
+
+    def show_sign_in(self) -> None:
+        from screens.signin import SignInScreen
+        self.push_screen(SignInScreen(message=self.first_run_message), callback=self._after_sign_in)
+
+    def _after_sign_in(self, staff: Staff | None) -> None:
+        if staff is None:
+            self.exit()
+        else:
+            self.signed_in(staff)
+
+    def signed_in(self, staff: Staff) -> None:
+        self.staff = staff
+        self.sub_title = f"{staff.name} · {staff.roles.replace(',', ', ').replace('_', ' ')}"
+        self.last_input = time.monotonic()
+        from screens.board import BoardScreen
+        self.switch_to(BoardScreen())
+
+    def switch_to(self, screen) -> None:
+        """Replace everything above the base screen with ``screen``."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def action_switch_user(self, reason: str = "signed out") -> None:
+        if self.staff is not None:
+            accounts.sign_out(self.staff, reason)
+        self.staff = None
+        self.sub_title = ""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.first_run_message = None
+        self.show_sign_in()
+
+    def on_key(self, event) -> None:
+        self.last_input = time.monotonic()
+
+    def on_mouse_down(self, event) -> None:
+        self.last_input = time.monotonic()
+
+    def idle_signout(self) -> None:
+        minutes = int(settings.get("idle_signout_minutes"))
+        if self.staff is None or self.auto_staff is not None or minutes <= 0:
+            return
+        if time.monotonic() - self.last_input > minutes * 60:
+            name = self.staff.name
+            self.action_switch_user(f"signed out after {minutes} min idle")
+            self.notify(f"{name} was signed out after {minutes} minutes without input.")
+
+    # --- navigation ----------------------------------------------------------------------------------
+    def action_open_screen(self, name: str) -> None:
+        self.open_screen(name)
+
+    def open_screen(self, name: str) -> None:
+        if self.staff is None:
+            return
+        entry = next(e for e in registry.ENTRIES if e.name == name)
+        if entry.action is not None and not can(self.staff, entry.action):
+            from workshop.permissions import MATRIX
+            from models.people import ROLE_LABELS
+            who = ", ".join(sorted(ROLE_LABELS[r] for r in MATRIX[entry.action][1]))
+            self.notify(f"{entry.title} is for {who}.", severity="warning")
+            return
+        screen_class = registry.load(entry)
+        if screen_class is None:
+            self.notify(f"{entry.title} is not available in this version.", severity="warning")
+            return
+        if name == "board":
+            self.switch_to(screen_class())
+            return
+        if type(self.screen) is screen_class:
+            return
+        self.push_screen(screen_class())
+
+    def open_order(self, order_id: int) -> None:
+        from screens.order_detail import OrderDetailScreen
+        self.push_screen(OrderDetailScreen(order_id))
+
+    def get_system_commands(self, screen):
+        for command in super().get_system_commands(screen):
+            if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
+                yield command
+        if self.staff is not None:
+            yield SystemCommand("Switch user", "Sign out and let someone else sign in", self.action_switch_user)
+
+    # --- live changes ----------------------------------------------------------------------------------
+    def poll_changes(self) -> None:
+        """Four-five times a second: did another terminal commit? If so, tell the screens what changed."""
+        if self.feed is None:
+            return
+        self._polls += 1
+        if self._polls % 3000 == 0:  # every ~10 minutes
+            checkpoint()
+        changes = self.feed.poll()
+        if changes:
+            self.broadcast_changes(changes)
+
+    def catch_up(self) -> None:
+        """After this terminal's own change: read its events so every screen shows it."""
+        if self.feed is not None:
+            changes = self.feed.catch_up()
+            if changes:
+                self.broadcast_changes(changes)
+
+    def broadcast_changes(self, changes) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, "refresh_from_changes", None)
+            if handler is not None:
+                handler(changes)

@@ -1,0 +1,52 @@
+"""The bays view: which car is in which bay, which technician is idle and for how long."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from models.orders import RepairOrder
+from models.people import Vehicle
+from screens.dispatch import idle_text
+from workshop.dispatch import bay_loads, technician_loads
+
+
+class BaysScreen(Screen):
+    CSS_PATH = "bays.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("tab", "focus_next", "Next table", show=False)]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Label("Bays", classes="title")
+            yield DataTable(id="bays", cursor_type="row", zebra_stripes=True)
+            yield Label("Technicians", classes="title")
+            yield DataTable(id="techs", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#bays", DataTable).add_columns("Bay", "Type", "Places", "Cars in the bay")
+        self.query_one("#techs", DataTable).add_columns("Technician", "Trade", "Open lines", "Now")
+        self.reload()
+
+    def reload(self) -> None:
+        loads = bay_loads()
+        numbers = [n for load in loads for n in load.orders]
+        plates = dict(RepairOrder.select(RepairOrder.number, Vehicle.plate).join(Vehicle)
+                      .where(RepairOrder.number.in_(numbers)).tuples()) if numbers else {}
+        bays = self.query_one("#bays", DataTable)
+        bays.clear()
+        for load in loads:
+            cars = ", ".join(f"RO {n} {plates.get(n, '')}" for n in load.orders) or "— empty —"
+            bays.add_row(load.bay.code, load.bay.kind.replace("_", " "), f"{load.occupied}/{load.bay.capacity}", cars)
+        techs = self.query_one("#techs", DataTable)
+        techs.clear()
+        for load in technician_loads():
+            techs.add_row(load.technician.name, (load.technician.trade or "").replace("_", " "),
+                          str(load.open_lines), idle_text(load))
+
+    def refresh_from_changes(self, changes) -> None:
+        if changes.order_ids or changes.overflow:
+            self.reload()

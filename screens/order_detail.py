@@ -1,0 +1,185 @@
+"""One repair order: its header, job lines (billed beside actual hours), parts and its history."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from models.events import Event
+from models.orders import JobLine, JobLineTechnician
+from models.people import Customer, Staff, Vehicle
+from models.shop import Bay
+from screens.dialogs import ConfirmText
+from workshop import dispatch as dispatching
+from workshop import lifecycle
+from workshop.errors import DomainError, StaleOrder
+from workshop.permissions import can
+
+HISTORY_LIMIT = 200
+
+
+def part_rows(order_id: int) -> list | None:
+    """The order's part lines from the parts capability, if it is installed."""
+    try:
+        from workshop.parts import order_part_lines
+    except ImportError:
+        return None
+    return order_part_lines(order_id)
+
+
+class OrderDetailScreen(Screen):
+    CSS_PATH = "order_detail.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("f", "finish_line", "Finish line"),
+        Binding("o", "clock_on", "Clock on"),
+        Binding("c", "clock_off", "Clock off"),
+        Binding("a", "add_line", "Add job"),
+        Binding("tab", "focus_next", "Next table", show=False),
+    ]
+    ACTION_PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
+                          "add_line": "edit_order"}
+
+    def __init__(self, order_id: int):
+        super().__init__()
+        self.order_id = order_id
+        self.order = None
+        self.line_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="order-head")
+            yield Label("Job lines", classes="title")
+            yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+            yield Label("Parts", classes="title", id="parts-title")
+            yield DataTable(id="parts", cursor_type="row", zebra_stripes=True)
+            yield Label("History", classes="title")
+            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        needed = self.ACTION_PERMISSIONS.get(action)
+        return not (needed and not can(self.app.staff, needed))
+
+    def on_mount(self) -> None:
+        self.query_one("#lines", DataTable).add_columns("Code", "Operation", "Trade", "Std h", "Billed h",
+                                                        "Actual h", "Status", "Technicians")
+        self.query_one("#parts", DataTable).add_columns("Code", "Part", "Qty", "Picked", "Returned", "Status", "Bin")
+        self.query_one("#history", DataTable).add_columns("When", "Who", "What")
+        self.reload()
+        self.query_one("#lines", DataTable).focus()
+
+    def reload(self) -> None:
+        order = lifecycle.get_order(self.order_id)
+        self.order = order
+        car = Vehicle.get_by_id(order.vehicle_id)
+        owner = Customer.get_by_id(order.customer_id)
+        advisor = Staff.get_by_id(order.advisor_id)
+        bay = Bay.get_by_id(order.bay_id).code if order.bay_id else "—"
+        rework = f"\n[b red]REWORK:[/] {order.rework_reason}" if order.rework else ""
+        self.app.sub_title = f"RO {order.number}"
+        self.query_one("#order-head", Static).update(
+            f"[b]RO {order.number}[/]  [b cyan]{car.plate}[/]  {car.brand} {car.model}  VIN {car.vin}\n"
+            f"{owner.name} · {owner.mobile} · {order.business_type.replace('_', ' ')} · advisor {advisor.name}\n"
+            f"[b]{lifecycle.label(order.state)}[/] · bay {bay} · in {order.time_in:%Y-%m-%d %H:%M} · "
+            f"promised {order.promised_at:%Y-%m-%d %H:%M} · {order.mileage_in:,} km · fuel {order.fuel_level}\n"
+            f"Customer says: {order.statement}{rework}")
+        lines = list(JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id))
+        self.line_ids = [line.id for line in lines]
+        actual = dispatching.actual_hours(self.line_ids)
+        names: dict[int, list[str]] = {}
+        for line_id, name in (JobLineTechnician.select(JobLineTechnician.line, Staff.name)
+                              .join(Staff, on=(JobLineTechnician.technician == Staff.id))
+                              .where(JobLineTechnician.line.in_(self.line_ids)).tuples()):
+            names.setdefault(line_id, []).append(name)
+        table = self.query_one("#lines", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for line in lines:
+            table.add_row(line.code, line.name, line.trade.replace("_", " "), str(line.standard_hours),
+                          str(line.billed_hours), str(actual.get(line.id, "0.00")), line.status.replace("_", " "),
+                          ", ".join(names.get(line.id, [])) or "—", key=str(line.id))
+        if lines:
+            table.move_cursor(row=min(row, len(lines) - 1))
+        self._load_parts()
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        events = (Event.select(Event.at, Event.actor, Event.summary).where(Event.order == order.id)
+                  .order_by(Event.id.desc()).limit(HISTORY_LIMIT).tuples())
+        actors = {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
+        for at, actor, summary in events:
+            history.add_row(str(at)[:16], actors.get(actor, "system"), summary)
+
+    def _load_parts(self) -> None:
+        rows = part_rows(self.order_id)
+        parts = self.query_one("#parts", DataTable)
+        parts.display = rows is not None
+        self.query_one("#parts-title", Label).display = rows is not None
+        parts.clear()
+        for row in rows or []:
+            parts.add_row(*[str(getattr(row, f, "")) for f in ("code", "name", "qty", "picked", "returned",
+                                                                 "status", "bin")])
+
+    def refresh_from_changes(self, changes) -> None:
+        if self.order_id in changes.order_ids or changes.overflow:
+            self.reload()
+
+    # --- actions on the selected job line ----------------------------------------------------------------
+    def _selected_line(self) -> int | None:
+        table = self.query_one("#lines", DataTable)
+        if not self.line_ids:
+            self.notify("This order has no job lines.", severity="warning")
+            return None
+        return self.line_ids[min(table.cursor_row, len(self.line_ids) - 1)]
+
+    def _run(self, fn, *args, **kwargs) -> None:
+        try:
+            fn(*args, **kwargs)
+        except StaleOrder as error:
+            self.notify(str(error), severity="warning", timeout=8)
+        except DomainError as error:
+            self.notify(str(error), severity="error", timeout=8)
+        self.app.catch_up()
+        self.reload()
+
+    def _technician_for(self, line_id: int) -> int | None:
+        staff = self.app.staff
+        if staff.has_role("technician"):
+            return staff.id
+        lead = (JobLineTechnician.select().where(JobLineTechnician.line == line_id)
+                .order_by(JobLineTechnician.lead.desc()).first())
+        if lead is None:
+            self.notify("No technician on this line: dispatch the order first (board, d).", severity="error")
+            return None
+        return lead.technician_id
+
+    def action_finish_line(self) -> None:
+        line_id = self._selected_line()
+        if line_id is not None:
+            self._run(dispatching.finish_line, line_id, by=self.app.staff, seen_version=self.order.version)
+
+    def action_clock_on(self) -> None:
+        line_id = self._selected_line()
+        tech = self._technician_for(line_id) if line_id else None
+        if tech is not None:
+            self._run(dispatching.clock_on, line_id, tech, by=self.app.staff, seen_version=self.order.version)
+
+    def action_clock_off(self) -> None:
+        line_id = self._selected_line()
+        tech = self._technician_for(line_id) if line_id else None
+        if tech is not None:
+            self._run(dispatching.clock_off, line_id, tech, finished=False, by=self.app.staff,
+                      seen_version=self.order.version)
+
+    def action_add_line(self) -> None:
+        from workshop.reception import add_job_line
+
+        def done(code: str | None) -> None:
+            if code:
+                self._run(add_job_line, self.order_id, code, by=self.app.staff, seen_version=self.order.version)
+
+        self.app.push_screen(ConfirmText(f"Add a job line to RO {self.order.number}", "Operation code, e.g. ME001"),
+                             callback=done)

@@ -1,0 +1,86 @@
+"""Who are you? Pick your name, type your PIN. Shows the demo staff and PIN on the demo shop."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.people import Staff
+from seeds.reference import DEMO_PIN
+from workshop import accounts
+from workshop.errors import DomainError
+
+
+class SignInScreen(Screen[Staff | None]):
+    CSS_PATH = "signin.tcss"
+    BINDINGS = [
+        Binding("escape", "back_to_list", "Back to names"),
+        Binding("ctrl+q", "quit_app", "Quit", priority=True),
+    ]
+
+    def __init__(self, message: str | None = None):
+        super().__init__()
+        self.message = message
+        self.picked: Staff | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="signin"):
+            with Vertical(id="who"):
+                yield Label("Who are you?", classes="title")
+                yield OptionList(id="staff-list")
+            with Vertical(id="pin-box"):
+                yield Static("", id="picked")
+                yield Input(placeholder="PIN", password=True, id="pin", max_length=8, restrict=r"[0-9]*")
+                yield Static("", id="sign-error", classes="error")
+                yield Static("", id="hint", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        staff = list(Staff.select().where(Staff.active).order_by(Staff.name).limit(500))
+        options = [Option(f"{s.name:<18} {s.roles.replace('_', ' ').replace(',', ', ')}", id=str(s.id))
+                   for s in staff]
+        self.query_one("#staff-list", OptionList).add_options(options)
+        hint = []
+        if self.message:
+            hint.append(self.message)
+        if staff and accounts.pin_matches(DEMO_PIN, staff[0].pin_hash):
+            hint.append(f"Demo shop: every staff member's PIN is {DEMO_PIN}. Try Zhang Lei (dispatcher), "
+                        "Li Wei (advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).")
+        self.query_one("#hint", Static).update("\n\n".join(hint))
+        self.query_one("#staff-list", OptionList).focus()
+        self.query_one("#pin", Input).disabled = True
+
+    @on(OptionList.OptionSelected, "#staff-list")
+    def pick(self, event: OptionList.OptionSelected) -> None:
+        self.picked = Staff.get_by_id(int(event.option.id))
+        self.query_one("#picked", Static).update(f"PIN for {self.picked.name}:")
+        pin = self.query_one("#pin", Input)
+        pin.disabled = False
+        pin.value = ""
+        self.query_one("#sign-error", Static).update("")
+        pin.focus()
+
+    @on(Input.Submitted, "#pin")
+    def submit(self, event: Input.Submitted) -> None:
+        if self.picked is None:
+            return
+        try:
+            staff = accounts.sign_in(self.picked.id, event.value)
+        except DomainError as error:
+            self.query_one("#sign-error", Static).update(str(error))
+            event.input.value = ""
+            return
+        self.dismiss(staff)
+
+    def action_back_to_list(self) -> None:
+        self.query_one("#pin", Input).value = ""
+        self.query_one("#pin", Input).disabled = True
+        self.query_one("#staff-list", OptionList).focus()
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
