@@ -66,8 +66,8 @@ class BoardScreen(Screen):
         Binding("home", "row_edge(0)", "First", show=False),
         Binding("end", "row_edge(1)", "Last", show=False),
         Binding("enter", "open", "Open"),
-        Binding("right_square_bracket,shift+right", "forward", "] Forward"),
-        Binding("left_square_bracket,shift+left", "backward", "[ Back"),
+        Binding("right_square_bracket,shift+right", "forward", "Forward"),
+        Binding("left_square_bracket,shift+left", "backward", "Back"),
         Binding("d", "dispatch", "Dispatch"),
         Binding("p", "parts_wait", "Wait parts"),
         Binding("n", "new_order", "New RO"),
@@ -95,6 +95,15 @@ class BoardScreen(Screen):
         with BoardArea(id="board"):
             yield from self.columns.values()
         yield Footer()
+
+    MIN_COLUMN_WIDTH = 22
+
+    def on_resize(self, event) -> None:
+        """As many whole columns as fit side by side; the rest scroll into view with the cursor."""
+        width = max(event.size.width, self.MIN_COLUMN_WIDTH)
+        visible = max(1, min(len(BOARD_STATES), width // self.MIN_COLUMN_WIDTH))
+        for column in self.columns.values():
+            column.styles.width = width // visible
 
     def on_mount(self) -> None:
         self.load_all()

@@ -17,7 +17,7 @@ class FilterScreen(ModalScreen):
     FilterScreen > Vertical { width: 60; max-width: 100%; height: auto; border: thick $accent;
                               background: $panel; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s,enter", "apply", "Apply", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply", priority=True)]
 
     def __init__(self, current):
         super().__init__()
@@ -35,7 +35,7 @@ class FilterScreen(ModalScreen):
             yield Select(techs, value=self.current.technician or Select.NULL, prompt="any technician", id="tech")
             yield Select(advisors, value=self.current.advisor_id or Select.NULL, prompt="any advisor",
                          id="advisor")
-            yield Label("Enter or Ctrl+S to apply · Esc to cancel", classes="muted")
+            yield Label("Ctrl+S to apply · Esc to cancel", classes="muted")
 
     def action_apply(self) -> None:
         from screens.board import BoardFilter

@@ -64,7 +64,7 @@ class OrderCard(Widget):
     data: reactive[Card | None] = reactive(None, layout=False)
 
     def __init__(self, card: Card):
-        super().__init__(id=f"card-{card.id}")
+        super().__init__()
         self.set_reactive(OrderCard.data, card)
         self.order_id = card.id
         self._mark_overdue(card)

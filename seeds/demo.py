@@ -237,6 +237,7 @@ class Generator:
         size, rng = self.size, self.rng
         self.next_number = 1001
         self.mileage: dict[int, int] = {}
+        self.in_workshop: set[int] = set()
         closed_per_day = size.closed_orders / size.history_days
         # Vehicles visit in date order so mileage grows with each visit.
         order_cols = ["number", "vehicle_id", "customer_id", "business_type", "advisor_id", "state", "version",
@@ -260,8 +261,12 @@ class Generator:
         self._active_orders(order_cols)
         OrderCounter.insert(name="repair_order", next_value=self.next_number).execute()
 
-    def _vehicle_visit(self, when: dt.date) -> tuple[int, int, int, dt.date | None, int | None]:
+    def _vehicle_visit(self, when: dt.date, exclusive: bool = False) -> tuple[int, int, int, dt.date | None, int | None]:
         vid, cid = self.rng.choice(self.vehicle_rows)
+        while exclusive and vid in self.in_workshop:  # a car is in the workshop on one open order at a time
+            vid, cid = self.rng.choice(self.vehicle_rows)
+        if exclusive:
+            self.in_workshop.add(vid)
         last = self.mileage.get(vid)
         if last is None:
             mileage = self.rng.randint(3_000, 90_000)
@@ -380,7 +385,7 @@ class Generator:
             time_in = self.now - dt.timedelta(hours=age_hours)
             promised = time_in + dt.timedelta(hours=rng.uniform(2, 10) if btype == "maintenance"
                                               else rng.uniform(8, 72))
-            vid, cid, mileage, prev_date, prev_mileage = self._vehicle_visit(self.now.date())
+            vid, cid, mileage, prev_date, prev_mileage = self._vehicle_visit(self.now.date(), exclusive=True)
             ops = self._pick_operations(btype)
             number = self.next_number
             self.next_number += 1

@@ -79,7 +79,11 @@ def open_order_for(vehicle_id: int) -> RepairOrder | None:
 def _next_number(series: str, start: int) -> int:
     counter = OrderCounter.get_or_none(OrderCounter.name == series)
     if counter is None:
-        highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar() if series == "repair_order" else None
+        highest = None
+        if series == "repair_order":
+            highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
+        elif series == "customer":  # codes are C + number
+            highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
         value = max(start, (highest or 0) + 1)
         OrderCounter.create(name=series, next_value=value + 1)
         return value
@@ -136,11 +140,12 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
             raise InvalidInput(f"Plate {vdata['plate']} is already registered.", "plate")
         if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
             raise InvalidInput(f"VIN {vdata['vin']} is already registered.", "vin")
-        if customer_id is None:  # an owner already on file (same mobile) gets the car added to their file
+        owner_id = customer_id
+        if owner_id is None:  # an owner already on file (same mobile) gets the car added to their file
             known = Customer.get_or_none(Customer.mobile == cdata["mobile"])
-            customer_id = known.id if known else None
-        if customer_id:
-            owner = Customer.get_or_none(Customer.id == customer_id)
+            owner_id = known.id if known else None
+        if owner_id:
+            owner = Customer.get_or_none(Customer.id == owner_id)
             if owner is None:
                 raise NotFound("That customer does not exist.")
         else:

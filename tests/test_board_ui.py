@@ -1,0 +1,132 @@
+"""The board driven with keys, as a dispatcher would: database and screen both checked."""
+import subprocess
+import sys
+import textwrap
+
+from models.events import Event
+from models.orders import RepairOrder
+from screens.board import BoardScreen
+from tests.ui import app_as, notifications, wait_until
+from workshop import lifecycle
+
+
+def column_of(app, order_id):
+    widget = app.screen.cards.get(order_id)
+    return widget.data.state if widget else None
+
+
+async def test_board_shows_every_active_order_in_its_column(shop):
+    a = shop.order()
+    b = shop.dispatched(shop.car2, bay=1)
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        assert isinstance(pilot.app.screen, BoardScreen)
+        assert column_of(pilot.app, a.id) == "checked_in"
+        assert column_of(pilot.app, b.id) == "dispatched"
+        text = pilot.app.screen.cards[b.id].render().plain
+        assert f"RO {b.number}" in text and "粤A88888" in text and "M1" in text and "Xu Gang" in text
+
+
+async def test_dispatcher_moves_card_forward_with_keys(shop):
+    order = shop.dispatched()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        await pilot.press("right")          # to the Dispatched column
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "in_progress"
+        event = Event.select().where((Event.order == order.id) & (Event.kind == "start")).get()
+        assert event.actor_id == shop.dispatcher.id
+        assert column_of(pilot.app, order.id) == "in_progress"
+        assert pilot.app.screen.selected_card().order_id == order.id  # the cursor follows the card
+        assert "In progress (1)" in str(pilot.app.screen.columns["in_progress"].title.content)
+
+
+async def test_illegal_move_shows_reason_and_changes_nothing(shop):
+    order = shop.order()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "checked_in"
+        assert any("Dispatch it first" in n for n in notifications(pilot.app))
+        assert not Event.select().where((Event.order == order.id) & (Event.kind != "order_created")).exists()
+
+
+async def test_cashier_cannot_move_cards_from_the_board(shop):
+    order = shop.dispatched()
+    async with app_as(shop.cashier).run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "right_square_bracket")
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "dispatched"
+        assert pilot.app.screen.check_action("forward", ()) is False
+
+
+async def test_stale_card_is_refused_with_who_moved_it_and_refreshed(shop):
+    order = shop.dispatched()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("right")
+        # Another terminal (same connection here, so the live feed does not see it) starts the job.
+        lifecycle.transition(order.id, "start", by=shop.techs[0])
+        await pilot.press("left_square_bracket")   # this terminal still shows it as dispatched: un-dispatch
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "in_progress"
+        assert any(f"RO {order.number} was started" in n and "Xu Gang" in n for n in notifications(pilot.app))
+        assert column_of(pilot.app, order.id) == "in_progress"
+
+
+async def test_dispatch_dialog_puts_car_in_bay_with_technician(shop):
+    order = shop.order()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter", "down", "down", "enter")  # open the bay list, pick M1
+        await pilot.press("space")                             # first technician
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        fresh = RepairOrder.get_by_id(order.id)
+        assert fresh.state == "dispatched" and fresh.bay_id == shop.bays[1].id
+        assert column_of(pilot.app, order.id) == "dispatched"
+
+
+async def test_enter_opens_order_with_lines_and_history(shop):
+    order = shop.dispatched()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert type(screen).__name__ == "OrderDetailScreen"
+        assert screen.query_one("#lines").row_count == 1
+        history = [str(screen.query_one("#history").get_row_at(i)[2]) for i in range(screen.query_one("#history").row_count)]
+        assert any("dispatched" in h for h in history)
+        await pilot.press("f")    # finish the job line
+        await pilot.pause()
+        assert screen.query_one("#lines").get_row_at(0)[6] == "finished"
+
+
+async def test_filter_by_bay_hides_other_cards(shop):
+    a = shop.dispatched(bay=0)
+    b = shop.dispatched(shop.car2, bay=1)
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("enter", "down", "down", "down", "enter")  # bays by code: B1, M1, Q1
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert a.id in pilot.app.screen.cards and b.id not in pilot.app.screen.cards
+        await pilot.press("escape")
+        await pilot.pause()
+        assert b.id in pilot.app.screen.cards
+
+
+async def test_second_terminal_sees_move_without_keypress(shop, db_path):
+    """A real second process moves a card; this terminal shows it without a key being pressed."""
+    order = shop.dispatched()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        assert column_of(pilot.app, order.id) == "dispatched"
+        script = textwrap.dedent(f"""
+            from models import open_database
+            from models.people import Staff
+            from workshop import lifecycle
+            open_database({str(db_path)!r})
+            lifecycle.transition({order.id}, "start", by=Staff.get(Staff.login == "xu.gang"))
+        """)
+        subprocess.run([sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+        assert await wait_until(pilot, lambda: column_of(pilot.app, order.id) == "in_progress")

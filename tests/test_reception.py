@@ -1,0 +1,136 @@
+"""Reception: checking a car in, with good and bad input, through the service and the form."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from models.orders import JobLine, RepairOrder
+from models.people import Customer, Vehicle
+from tests.ui import app_as, notifications
+from workshop import clock, validation
+from workshop.errors import InvalidInput, NotAllowed
+from workshop.reception import CustomerForm, OrderForm, VehicleForm, create_order, register_vehicle
+
+
+@pytest.mark.parametrize("plate", ["粤B12345", "粵B12345", "京A·D1234", "粤BD12345", "沪AF12345", "苏E12345D",
+                                   " 粤b 12345 "])
+def test_valid_plates_are_accepted_and_normalised(db_path, plate):
+    assert validation.plate(plate).startswith(("粤", "京", "沪", "苏"))
+
+
+@pytest.mark.parametrize("plate,reason", [("", "required"), ("B12345", "not a valid plate"),
+                                          ("粤B1234", "not a valid plate"), ("粤BI2345", "not a valid plate"),
+                                          ("粤B123456789", "not a valid plate")])
+def test_malformed_plates_are_refused(db_path, plate, reason):
+    with pytest.raises(InvalidInput, match=reason):
+        validation.plate(plate)
+
+
+@pytest.mark.parametrize("vin,reason", [("LVGBM53K5RG00000", "17 characters"), ("LVGBM53K5RG00000I", "I, O or Q"),
+                                        ("LVGBM53K5RG0000O1", "I, O or Q"), ("LVGBM53K5RG0000-1", "letters and digits")])
+def test_malformed_vins_are_refused(db_path, vin, reason):
+    with pytest.raises(InvalidInput, match=reason):
+        validation.vin(vin)
+
+
+def test_phone_numbers(db_path):
+    assert validation.phone("138 1234 5678") == "13812345678"
+    with pytest.raises(InvalidInput, match="not a valid phone"):
+        validation.phone("12345")
+
+
+def form(shop, **changes):
+    values = dict(vehicle_id=shop.car.id, business_type="maintenance", mileage_in="21000", fuel_level="1/2",
+                  statement="Service", promised_at=clock.now() + dt.timedelta(hours=3), operation_codes=["QS001", "ME001"])
+    values.update(changes)
+    return OrderForm(**values)
+
+
+def test_advisor_checks_car_in_with_job_lines_from_catalog(shop):
+    order = create_order(form(shop), by=shop.advisor)
+    assert order.state == "checked_in" and order.advisor_id == shop.advisor.id
+    lines = list(JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id))
+    assert [(l.code, l.rate) for l in lines] == [("QS001", Decimal("120")), ("ME001", Decimal("180"))]
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"mileage_in": ""}, "whole number"),
+    ({"mileage_in": "-5"}, "below 0"),
+    ({"statement": "  "}, "statement is required"),
+    ({"statement": "x" * 1001}, "too long"),
+    ({"promised_at": dt.datetime(2020, 1, 1)}, "in the past"),
+    ({"operation_codes": []}, "at least one job line"),
+    ({"operation_codes": ["NOPE1"]}, "Unknown operation"),
+    ({"business_type": "insurance"}, "Insurer is required"),
+])
+def test_bad_order_input_is_refused_and_writes_nothing(shop, changes, message):
+    with pytest.raises(InvalidInput, match=message):
+        create_order(form(shop, **changes), by=shop.advisor)
+    assert RepairOrder.select().count() == 0
+
+
+def test_mileage_below_last_visit_is_refused(shop):
+    first = create_order(form(shop, mileage_in="30000"), by=shop.advisor)
+    RepairOrder.update(state="delivered").where(RepairOrder.id == first.id).execute()
+    with pytest.raises(InvalidInput, match="below the last visit"):
+        create_order(form(shop, mileage_in="29000"), by=shop.advisor)
+
+
+def test_second_open_order_for_same_car_is_refused(shop):
+    create_order(form(shop), by=shop.advisor)
+    with pytest.raises(InvalidInput, match="already has an open order"):
+        create_order(form(shop), by=shop.advisor)
+
+
+def test_technician_may_not_create_orders(shop):
+    with pytest.raises(NotAllowed, match="service advisor"):
+        create_order(form(shop), by=shop.techs[0])
+
+
+def test_register_vehicle_for_new_customer_and_refuse_duplicate_plate(shop):
+    car = register_vehicle(CustomerForm(name="Lin Tao", mobile="13700001234"),
+                           VehicleForm(plate="粤C54321", vin="LVGBM53K5RG000009", brand="Toyota", model="RAV4"),
+                           by=shop.advisor)
+    assert Customer.get_by_id(car.customer_id).name == "Lin Tao"
+    with pytest.raises(InvalidInput, match="already registered"):
+        register_vehicle(CustomerForm(name="X", mobile="13700009999"),
+                         VehicleForm(plate="粤C54321", vin="LVGBM53K5RG000010", brand="Toyota", model="RAV4"),
+                         by=shop.advisor)
+    assert Customer.select().where(Customer.name == "X").count() == 0
+
+
+async def test_reception_form_checks_a_car_in_with_keys(shop):
+    async with app_as(shop.advisor).run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"粤B12345", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert "Wang Wei" in str(screen.query_one("#found").content)
+        screen.query_one("#mileage_in").value = "25000"
+        screen.query_one("#statement").value = "Noise when braking"
+        screen.query_one("#operations").value = "ME001"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        order = RepairOrder.get(RepairOrder.vehicle == shop.car.id)
+        assert order.statement == "Noise when braking" and order.mileage_in == 25000
+        assert order.id in pilot.app.screen.cards  # back on the board, the new card is there
+
+
+async def test_reception_form_shows_bad_vin_and_writes_nothing(shop):
+    async with app_as(shop.advisor).run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"粤C77777", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.query_one("#new-car").display
+        screen.query_one("#vin").value = "LVGBM53K5RG00000O"
+        screen.query_one("#model").value = "RAV4"
+        screen.query_one("#name").value = "Lin Tao"
+        screen.query_one("#mobile").value = "13700001234"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "I, O or Q" in str(screen.query_one("#error").content)
+        assert Vehicle.select().where(Vehicle.plate == "粤C77777").count() == 0
+        assert pilot.app.focused.id == "vin"
