@@ -14,7 +14,7 @@ from screens.dialogs import ConfirmText
 from workshop import board, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
-from workshop.lifecycle import BOARD_STATES, STATE_LABELS
+from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
 from workshop.permissions import can
 
 
@@ -43,7 +43,7 @@ class BoardColumn(VerticalScroll, can_focus=False):
     def __init__(self, state: str):
         super().__init__(id=f"col-{state}", classes="board-column")
         self.state = state
-        self.title = Static(STATE_LABELS[state], classes="column-title")
+        self.title = Static(COLUMN_TITLES[state], classes="column-title")
 
     def compose(self) -> ComposeResult:
         yield self.title
@@ -53,7 +53,7 @@ class BoardColumn(VerticalScroll, can_focus=False):
         return [c for c in self.children if isinstance(c, OrderCard)]
 
     def update_title(self) -> None:
-        self.title.update(f"{STATE_LABELS[self.state]} ({len(self.cards)})")
+        self.title.update(f"{COLUMN_TITLES[self.state]} ({len(self.cards)})")
 
 
 class BoardScreen(Screen):

@@ -9,6 +9,7 @@ from textual.widget import Widget
 
 from workshop import clock
 from workshop.board import Card
+from workshop.lifecycle import BAY_STATES, CHECKED_IN
 
 
 def time_left(promised: dt.datetime, now: dt.datetime) -> tuple[str, str]:
@@ -23,21 +24,30 @@ def time_left(promised: dt.datetime, now: dt.datetime) -> tuple[str, str]:
     return f"{text} left", "yellow" if seconds < 3600 else "green"
 
 
-def flags(card: Card) -> list[tuple[str, str]]:
+def flags(card: Card, short: bool = False) -> list[tuple[str, str]]:
+    """The card's flags as (label, style); ``short`` gives one-letter labels for narrow columns."""
     result = []
     if card.rework:
-        result.append(("REWORK", "bold white on red"))
+        result.append(("R" if short else "REWORK", "bold white on red"))
     if card.parts_status == "short":
-        result.append(("PARTS", "bold black on yellow"))
+        result.append(("P" if short else "PARTS", "bold black on yellow"))
     elif card.parts_status == "partial":
-        result.append(("PARTS½", "black on yellow"))
+        result.append(("p" if short else "PARTS½", "black on yellow"))
     if card.parts_ready:
-        result.append(("PARTS OK", "black on green"))
+        result.append(("✓" if short else "PARTS OK", "black on green"))
     if card.vip:
-        result.append(("VIP", "bold black on magenta"))
+        result.append(("V" if short else "VIP", "bold black on magenta"))
     if card.insurance:
-        result.append(("INS", "black on cyan"))
+        result.append(("I" if short else "INS", "black on cyan"))
     return result
+
+
+def _tags(card: Card, short: bool) -> Text:
+    tags = Text()
+    for label, style in flags(card, short):
+        tags.append(" ")
+        tags.append(label, style=style)
+    return tags
 
 
 class OrderCard(Widget):
@@ -85,26 +95,26 @@ class OrderCard(Widget):
         head = Text()
         head.append(f"RO {card.number} ", style="bold")
         head.append(card.plate, style="bold cyan")
-        tags = Text()
-        for label, style in flags(card):
-            tags.append(" ")
-            tags.append(label, style=style)
-        if head.cell_len + tags.cell_len <= width:
-            head.append(" " * (width - head.cell_len - tags.cell_len))
-            head.append_text(tags)
-        else:
-            head.append_text(tags)
-        head.truncate(width, overflow="ellipsis")
+        tags = _tags(card, short=False)
+        if head.cell_len + tags.cell_len > width:
+            tags = _tags(card, short=True)
+        head.truncate(max(width - tags.cell_len, 8), overflow="ellipsis")
+        head.append(" " * max(0, width - head.cell_len - tags.cell_len))
+        head.append_text(tags)
+        head.truncate(width)
 
         who = Text(f"{card.model} · {card.customer}")
         who.truncate(width, overflow="ellipsis")
 
         where = Text()
-        where.append(card.bay or "no bay", style="bold" if card.bay else "dim")
+        if card.bay:
+            where.append(card.bay + " ", style="bold")
+        elif card.state in BAY_STATES or card.state == CHECKED_IN:
+            where.append("no bay ", style="dim")
         if card.rework and card.rework_reason:
-            where.append(f" ⟲ {card.rework_reason}", style="red")
+            where.append(f"⟲ {card.rework_reason}", style="red")
         else:
-            where.append(" · " + (", ".join(card.technicians) if card.technicians else "no technician"),
+            where.append(", ".join(card.technicians) if card.technicians else "no technician",
                          style="" if card.technicians else "dim")
         where.truncate(width, overflow="ellipsis")
 

@@ -40,6 +40,10 @@ STATE_LABELS = {
     DELIVERED: "Delivered",
     CANCELLED: "Cancelled",
 }
+# Short column titles that fit a narrow board column.
+COLUMN_TITLES = {CHECKED_IN: "Checked in", DISPATCHED: "Dispatched", IN_PROGRESS: "In progress",
+                 WAITING_PARTS: "Wait parts", READY_QC: "Ready QC", READY_SETTLEMENT: "To settle",
+                 SETTLED: "Settled"}
 # The board: one column per active state, in the order a car goes through the shop.
 BOARD_STATES = (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS, READY_QC, READY_SETTLEMENT, SETTLED)
 ACTIVE_STATES = frozenset(BOARD_STATES)
