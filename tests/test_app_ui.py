@@ -1,0 +1,44 @@
+"""Signing in, the command palette and screens a role may open."""
+from models.events import Event
+from screens.board import BoardScreen
+from screens.app import WorkshopApp
+from tests.factories import TEST_PIN
+from tests.ui import app_as, notifications, wait_until
+
+
+async def test_staff_signs_in_with_pin_and_lands_on_board(shop):
+    app = WorkshopApp(poll_seconds=0.05)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = pilot.app.screen
+        options = screen.query_one("#staff-list")
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == str(shop.dispatcher.id))
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.press(*"0000", "enter")
+        await pilot.pause()
+        assert "Wrong PIN" in str(screen.query_one("#sign-error").content)
+        await pilot.press(*TEST_PIN, "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+        assert pilot.app.staff.id == shop.dispatcher.id
+        assert Event.select().where((Event.kind == "signed_in") & (Event.actor == shop.dispatcher.id)).exists()
+
+
+async def test_palette_finds_order_by_plate_and_opens_it(shop):
+    order = shop.order()
+    async with app_as(shop.dispatcher).run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"B12345")
+        await wait_until(pilot, lambda: bool(pilot.app.screen.query("CommandList Option") or
+                                             pilot.app.screen.query_one("CommandList").option_count))
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
+        assert pilot.app.screen.order_id == order.id
+
+
+async def test_cashier_is_told_who_may_open_reception(shop):
+    async with app_as(shop.cashier).run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BoardScreen)
+        assert any("Reception is for" in n and "service advisor" in n for n in notifications(pilot.app))
