@@ -40,39 +40,42 @@ class ReceptionScreen(Screen):
         self.vehicle = None
 
     def compose(self) -> ComposeResult:
+        def field(label: str, widget):
+            return Horizontal(Label(label, classes="field-label"), widget, classes="field")
+
+        def text(wid: str, placeholder: str, max_length: int, **kw):
+            return Input(placeholder=placeholder, id=wid, max_length=max_length, compact=True, **kw)
+
         yield Header()
         with VerticalScroll(id="form"):
-            yield Label("1. Find the car (plate or VIN, Enter)", classes="title")
-            yield Input(placeholder="粤B12345 or 17-character VIN", id="lookup", max_length=20)
+            yield Label("1. Find the car: plate or VIN, then Enter", classes="title")
+            yield field("Plate / VIN", text("lookup", "粤B12345 or 17-character VIN", 20))
             yield Static("", id="found")
             with Vertical(id="new-car"):
-                yield Label("Not on file: register the car and its owner (Ctrl+R)", classes="title")
-                with Horizontal(classes="row"):
-                    yield Input(placeholder="Plate", id="plate", max_length=12)
-                    yield Input(placeholder="VIN (17)", id="vin", max_length=17)
-                with Horizontal(classes="row"):
-                    yield Input(placeholder="Brand", id="brand", value="Toyota", max_length=40)
-                    yield Input(placeholder="Model", id="model", max_length=60)
-                    yield Input(placeholder="Year", id="model_year", max_length=4, restrict=r"[0-9]*")
-                with Horizontal(classes="row"):
-                    yield Input(placeholder="Owner name", id="name", max_length=100)
-                    yield Input(placeholder="Mobile", id="mobile", max_length=20)
-                    yield Select([(k, k) for k in ("private", "company", "fleet")], value="private", id="kind",
-                                 allow_blank=False)
+                yield Label("Not on file: register the car and its owner, then Ctrl+R", classes="title")
+                yield field("Plate", text("plate", "粤B12345", 12))
+                yield field("VIN", text("vin", "17 characters, no I/O/Q", 17))
+                yield field("Brand / model", Horizontal(text("brand", "Brand", 40, value="Toyota"),
+                                                        text("model", "Model", 60),
+                                                        text("model_year", "Year", 4, restrict=r"[0-9]*"),
+                                                        classes="inline"))
+                yield field("Owner", Horizontal(text("name", "Owner name", 100), text("mobile", "Mobile", 20),
+                                                Select([(k, k) for k in ("private", "company", "fleet")],
+                                                       value="private", id="kind", allow_blank=False, compact=True),
+                                                classes="inline"))
             yield Label("2. The order", classes="title")
-            with Horizontal(classes="row"):
-                yield Select([(b.replace("_", " "), b) for b in BUSINESS_TYPES], value="maintenance",
-                             id="business_type", allow_blank=False)
-                yield Input(placeholder="Mileage in (km)", id="mileage_in", max_length=9, restrict=r"[0-9]*")
-                yield Select([(f, f) for f in reception.FUEL_LEVELS], value="1/2", id="fuel_level",
-                             allow_blank=False)
-            yield Input(placeholder="Customer's statement of the fault", id="statement", max_length=1000)
-            with Horizontal(classes="row"):
-                yield Input(placeholder="Promised YYYY-MM-DD HH:MM", id="promised_at", max_length=16)
-                yield Input(placeholder="Insurer (insurance jobs)", id="insurer", max_length=60)
-            yield Label("3. Job lines: codes separated by spaces; search the catalog below, Enter adds", classes="title")
-            yield Input(placeholder="e.g. QS001 ME016", id="operations", max_length=300)
-            yield Input(placeholder="Search operations by name or code", id="op-search", max_length=40)
+            yield field("Business", Select([(b.replace("_", " "), b) for b in BUSINESS_TYPES], value="maintenance",
+                                           id="business_type", allow_blank=False, compact=True))
+            yield field("Mileage / fuel", Horizontal(text("mileage_in", "km", 9, restrict=r"[0-9]*"),
+                                                     Select([(f, f) for f in reception.FUEL_LEVELS], value="1/2",
+                                                            id="fuel_level", allow_blank=False, compact=True),
+                                                     classes="inline"))
+            yield field("Statement", text("statement", "Customer's statement of the fault", 1000))
+            yield field("Promised", text("promised_at", "YYYY-MM-DD HH:MM", 16))
+            yield field("Insurer", text("insurer", "insurance jobs only", 60))
+            yield Label("3. Job lines: codes, or search the catalog and press Enter on one", classes="title")
+            yield field("Operations", text("operations", "e.g. QS001 ME016", 300))
+            yield field("Search", text("op-search", "name or code", 40))
             yield OptionList(id="op-results")
             yield Static("", id="error", classes="error")
         yield Footer()
