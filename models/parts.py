@@ -1,0 +1,70 @@
+"""Parts: the catalog with its stock balances, and the part lines of repair orders.
+
+On-hand and reserved quantities are balances of the stock ledger (the parts capability posts a
+movement row and updates the balance in the same transaction); nothing else writes them.
+"""
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from models.base import BaseModel, MoneyField, PercentField, QtyField
+from models.orders import JobLine, RepairOrder
+from models.people import Staff
+from models.shop import Operation
+
+UNITS = ("pc", "L", "kg", "m", "set")  # "pc" and "set" are whole numbers; the others decimals
+PART_LINE_STATUSES = ("requested", "picked", "used", "returned", "cancelled")
+
+
+class Part(BaseModel):
+    code = CharField(max_length=30, unique=True)
+    name = CharField(max_length=100, index=True)
+    brand = CharField(max_length=40, null=True)
+    category = CharField(max_length=40, null=True)
+    fits_models = CharField(max_length=200, null=True)
+    unit = CharField(max_length=4, default="pc")
+    warehouse = CharField(max_length=20, default="MAIN")
+    bin = CharField(max_length=20, null=True)
+    unit_cost = MoneyField()
+    sale_price = MoneyField()
+    reorder_threshold = QtyField()
+    supplier = CharField(max_length=60, null=True)
+    oem = BooleanField(default=True)
+    on_hand = QtyField()
+    reserved = QtyField()
+    active = BooleanField(default=True)
+
+    @property
+    def available(self):
+        return self.on_hand - self.reserved
+
+
+class OperationPart(BaseModel):
+    """The standard parts of a catalog operation, added to an order with the job line."""
+    operation = ForeignKeyField(Operation, backref="standard_parts", on_delete="CASCADE")
+    part = ForeignKeyField(Part, backref="operations")
+    qty = QtyField()
+
+    class Meta:
+        indexes = ((("operation", "part"), True),)
+
+
+class PartLine(BaseModel):
+    """A part needed by a repair order: reserved when added, picked by the clerk, then used or
+    returned. qty = what the job needs; reserved + picked never exceed it."""
+    order = ForeignKeyField(RepairOrder, backref="part_lines", index=True, on_delete="CASCADE")
+    job_line = ForeignKeyField(JobLine, null=True, backref="part_lines", on_delete="SET NULL")
+    part = ForeignKeyField(Part, backref="lines", index=True)
+    qty = QtyField()
+    reserved = QtyField()
+    picked = QtyField()
+    returned = QtyField()
+    unit_price = MoneyField()
+    discount_pct = PercentField()
+    payer = CharField(max_length=12, default="customer")
+    status = CharField(max_length=12, default="requested")
+    requested_by = ForeignKeyField(Staff, null=True, backref="requested_part_lines")
+    requested_at = DateTimeField()
+    position = IntegerField(default=0)
+
+    @property
+    def used(self):
+        return self.picked - self.returned
