@@ -48,6 +48,9 @@ BATCH = 20_000
 HISTORY_EXTENSIONS: list[Callable] = []
 # ...and reference data of their own (parts catalog, checklists, call scripts): fn(rng, size).
 REFERENCE_EXTENSIONS: list[Callable] = []
+# ...and rows for today's active orders (part lines to pick, checklists under way):
+# fn(rng, active) where active is a list of (order_id, state, business_type, time_in, promised_at).
+ACTIVE_EXTENSIONS: list[Callable] = []
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,12 @@ class Generator:
         events = [(at, actor, kind, ent, ids[int(s.split()[1])], ids[int(s.split()[1])], s)
                   for at, actor, kind, ent, _, _, s in events]
         bulk("event", ["at", "actor_id", "kind", "entity", "entity_id", "order_id", "summary"], events)
+        active = [(oid, state, btype, dt.datetime.fromisoformat(t_in), dt.datetime.fromisoformat(promised))
+                  for oid, state, btype, t_in, promised in db.execute_sql(
+                      "SELECT id, state, business_type, time_in, promised_at FROM repair_order "
+                      "WHERE state NOT IN ('delivered', 'cancelled') ORDER BY id").fetchall()]
+        for extension in ACTIVE_EXTENSIONS:
+            extension(self.rng, active)
         self.progress("active orders", total, total)
 
     def run(self) -> None:
