@@ -109,9 +109,11 @@ class OrderCard(Widget):
         where = Text()
         if card.bay:
             where.append(card.bay + " ", style="bold")
-        elif card.state in BAY_STATES or card.state == CHECKED_IN:
+        elif card.state in BAY_STATES:
             where.append("no bay ", style="dim")
-        if card.rework and card.rework_reason:
+        if card.state == CHECKED_IN and not card.technicians:
+            where.append(f"to dispatch · {card.business_type.replace('_', ' ')}", style="yellow")
+        elif card.rework and card.rework_reason:
             where.append(f"⟲ {card.rework_reason}", style="red")
         else:
             where.append(", ".join(card.technicians) if card.technicians else "no technician",
