@@ -4,6 +4,7 @@ from models.people import Customer, CustomerClass, Staff, Vehicle  # noqa: F401
 from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
 from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
+from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
@@ -11,5 +12,6 @@ ALL_MODELS = [
     Bay, Operation, LaborRate, Setting,
     RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,
+    ChecklistItem, Inspection, InspectionResult,
     Event,
 ]
