@@ -133,13 +133,21 @@ def _technicians(start, end, names) -> list[Figures]:
     def fig(tech_id):
         return techs.setdefault(tech_id, Figures(names.get(tech_id, "?")))
 
-    worked = (JobLineTechnician.select(JobLineTechnician.technician, fn.COUNT(fn.DISTINCT(Inspection.order)),
-                                       fn.SUM(Case(None, [(Inspection.late == True, 1)], 0)))  # noqa: E712
-              .join(JobLine).join(Inspection, on=(Inspection.order == JobLine.order))
-              .where((Inspection.result == "pass") & (Inspection.signed_at >= start) & (Inspection.signed_at < end))
-              .group_by(JobLineTechnician.technician))
-    for tech, count, _late in worked.tuples():
-        fig(tech).inspected = count
+    # One row per (technician, order) first, so an order with two lines of the same technician counts once.
+    per_order = (JobLineTechnician.select(JobLineTechnician.technician.alias("tech"), Inspection.late.alias("late"),
+                                          _hours(Inspection.completed_at, Inspection.promised_at).alias("delay"))
+                 .join(JobLine).join(Inspection, on=(Inspection.order == JobLine.order))
+                 .where((Inspection.result == "pass") & (Inspection.signed_at >= start)
+                        & (Inspection.signed_at < end))
+                 .group_by(JobLineTechnician.technician, Inspection.id))
+    late_flag = Case(None, [(per_order.c.late == True, 1)], 0)  # noqa: E712
+    late_delay = Case(None, [(per_order.c.late == True, per_order.c.delay)], 0)  # noqa: E712
+    worked = (JobLineTechnician.select(per_order.c.tech, fn.COUNT(1), fn.SUM(late_flag), fn.SUM(late_delay))
+              .from_(per_order).group_by(per_order.c.tech))
+    for tech, count, late, delay in worked.tuples():
+        f = fig(tech)
+        f.inspected, f.late, f.on_time = count, late or 0, count - (late or 0)
+        f.delay_hours_total = float(delay or 0)
     for tech, count, penalty in (Inspection.select(Inspection.responsible, fn.COUNT(fn.DISTINCT(Inspection.order)),
                                                    fn.SUM(Inspection.penalty))
                                  .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
