@@ -5,6 +5,7 @@ from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
 from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
 from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
+from models.settlement import Adjustment, FeeLine, Invoice, InvoiceLine, Payment  # noqa: F401
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
@@ -13,5 +14,6 @@ ALL_MODELS = [
     RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,
     ChecklistItem, Inspection, InspectionResult,
+    FeeLine, Adjustment, Invoice, InvoiceLine, Payment,
     Event,
 ]

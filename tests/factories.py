@@ -120,3 +120,30 @@ def build_small_shop() -> SmallShop:
 
 
 __all__ = ["SmallShop", "build_small_shop", "make_staff", "make_vehicle", "TEST_PIN", "SimpleNamespace"]
+
+
+def _ready_for_settlement(shop: SmallShop, vehicle=None, **kw) -> RepairOrder:
+    from workshop.lifecycle import transition
+    order = shop.ready_for_qc(vehicle, **kw)
+    return transition(order.id, "qc_pass", by=shop.inspector)
+
+
+def _settled(shop: SmallShop, vehicle=None, **kw) -> RepairOrder:
+    """Settled and paid in full in cash through the cashier's services."""
+    from workshop.settlement import bill_for, settle
+    order = _ready_for_settlement(shop, vehicle, **kw)
+    due = bill_for(order).shares["customer"]
+    settle(order.id, [("cash", due)] if due > 0 else [], by=shop.cashier)
+    return RepairOrder.get_by_id(order.id)
+
+
+def _delivered(shop: SmallShop, vehicle=None, **kw) -> RepairOrder:
+    from workshop.settlement import release
+    order = _settled(shop, vehicle, **kw)
+    release(order.id, by=shop.cashier)
+    return RepairOrder.get_by_id(order.id)
+
+
+SmallShop.ready_for_settlement = _ready_for_settlement
+SmallShop.settled = _settled
+SmallShop.delivered = _delivered
