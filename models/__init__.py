@@ -6,6 +6,7 @@ from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder,
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
 from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.settlement import Adjustment, FeeLine, Invoice, InvoiceLine, Payment  # noqa: F401
+from models.followup import Answer, Callback, CallRecord, Complaint, Question  # noqa: F401
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
@@ -15,5 +16,6 @@ ALL_MODELS = [
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,
     ChecklistItem, Inspection, InspectionResult,
     FeeLine, Adjustment, Invoice, InvoiceLine, Payment,
+    Callback, CallRecord, Question, Answer, Complaint,
     Event,
 ]

@@ -1,0 +1,71 @@
+"""After the visit: callbacks created by rule, the call register, satisfaction answers, complaints."""
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+
+from models.base import BaseModel
+from models.orders import RepairOrder
+from models.people import Customer, Staff, Vehicle
+
+CALLBACK_KINDS = ("first", "second", "verification", "next_visit", "reminder")
+CALLBACK_STATUSES = ("open", "done", "unreachable", "cancelled")
+COMPLAINT_STATUSES = ("open", "in_progress", "resolved", "verified")
+
+
+class Callback(BaseModel):
+    order = ForeignKeyField(RepairOrder, null=True, backref="callbacks", index=True)
+    customer = ForeignKeyField(Customer, backref="callbacks", index=True)
+    vehicle = ForeignKeyField(Vehicle, null=True, backref="callbacks")
+    kind = CharField(max_length=12)
+    reason = CharField(max_length=120, null=True)
+    required = BooleanField(default=True)  # a 100% callback
+    due = DateField(index=True)
+    window_end = DateField()
+    agent = ForeignKeyField(Staff, null=True, backref="callbacks", index=True)
+    status = CharField(max_length=12, default="open", index=True)
+    attempts = IntegerField(default=0)
+    next_try_at = DateTimeField(null=True)
+    letter_due = BooleanField(default=False)
+    created_at = DateTimeField()
+    done_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "due"), False), (("agent", "status", "due"), False))
+
+
+class CallRecord(BaseModel):
+    """The call register: every call, outgoing or incoming."""
+    callback = ForeignKeyField(Callback, null=True, backref="calls")
+    customer = ForeignKeyField(Customer, backref="calls", index=True)
+    direction = CharField(max_length=3, default="out")
+    by = ForeignKeyField(Staff, backref="calls")
+    at = DateTimeField(index=True)
+    reached = BooleanField(default=True)
+    notes = CharField(max_length=500, null=True)
+
+
+class Question(BaseModel):
+    business_type = CharField(max_length=20, index=True)
+    position = IntegerField(default=0)
+    text = CharField(max_length=160)
+
+
+class Answer(BaseModel):
+    call = ForeignKeyField(CallRecord, backref="answers", on_delete="CASCADE")
+    question = CharField(max_length=160)
+    score = IntegerField()  # 1 to 5
+
+
+class Complaint(BaseModel):
+    customer = ForeignKeyField(Customer, backref="complaints", index=True)
+    order = ForeignKeyField(RepairOrder, null=True, backref="complaints")
+    description = CharField(max_length=500)
+    department = CharField(max_length=40)
+    responsible = ForeignKeyField(Staff, null=True, backref="complaints")
+    status = CharField(max_length=12, default="open", index=True)
+    due = DateField()
+    created_by = ForeignKeyField(Staff)
+    created_at = DateTimeField(index=True)
+    escalated_at = DateTimeField(null=True)
+    supervisor = ForeignKeyField(Staff, null=True)
+    resolution = CharField(max_length=500, null=True)
+    resolved_at = DateTimeField(null=True)
+    verified_at = DateTimeField(null=True)

@@ -1,0 +1,396 @@
+"""Follow-up callbacks and complaints, created by the rules the documents state.
+
+The rules, with their numbers as settings (workshop/settings.py):
+- delivery creates the first call, due callback_first_days (3) after pickup, window to callback_window_days (7);
+- completing the first creates the second, due within callback_second_days (7) after it;
+- 100% callback for private owners, key customers, major repairs (bill above callback_major_repair_amount),
+  insurance/accident repairs and customers who complained; others are called at callback_other_share_pct %;
+- not reached: a retry after callback_retry_hours; after callback_max_tries the customer is unreachable
+  and a letter or card is due instead;
+- a complaint unresolved after complaint_escalate_days is escalated to a supervisor and shows to managers;
+  resolving it creates a verification call; a complaining customer gets a call after their next visit too;
+- agent assignment: the advisor's follow-up agent, or round-robin over active agents (callback_assignment).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from models.db import run_write
+from models.followup import Answer, Callback, CallRecord, Complaint, Question
+from models.orders import JobLine, RepairOrder
+from models.people import Customer, Staff, Vehicle
+from workshop import audit, clock, lifecycle, settings, validation
+from workshop.errors import IllegalTransition, InvalidInput, NotFound
+from workshop.permissions import require
+
+DEPARTMENTS = ("service", "parts", "body shop", "cashier", "sales", "management")
+OPEN = "open"
+
+
+def _setting_int(key: str) -> int:
+    return int(settings.get(key))
+
+
+# --- creating callbacks by rule ------------------------------------------------------------------
+
+def required_reason(order: RepairOrder, customer: Customer) -> str | None:
+    """Why this order needs a 100% callback, or None."""
+    if customer.has_complained:
+        return "customer complained before"
+    if order.business_type == "insurance":
+        return "insurance / accident repair"
+    if customer.is_key:
+        return "key customer"
+    if customer.kind == "private":
+        return "private owner"
+    from models.settlement import Invoice
+    total = (Invoice.select(fn.MAX(Invoice.total)).where((Invoice.order == order.id) & (Invoice.kind == "invoice"))
+             .scalar())
+    if total is not None and Decimal(str(total)) >= Decimal(str(settings.get("callback_major_repair_amount"))):
+        return "major repair"
+    return None
+
+
+def _agents() -> list[Staff]:
+    return [s for s in Staff.select().where((Staff.active == True) & Staff.roles.contains("follow_up_agent"))  # noqa: E712
+            .order_by(Staff.id)]
+
+
+def assign_agent(advisor_id: int | None) -> int | None:
+    agents = _agents()
+    if not agents:
+        return None
+    if settings.get("callback_assignment") == "advisor_agent" and advisor_id:
+        advisor = Staff.get_or_none(Staff.id == advisor_id)
+        if advisor and advisor.follow_up_agent_id and any(a.id == advisor.follow_up_agent_id for a in agents):
+            return advisor.follow_up_agent_id
+    # Round-robin: the agent with the fewest open calls.
+    loads = dict(Callback.select(Callback.agent, fn.COUNT(Callback.id)).where(Callback.status == OPEN)
+                 .group_by(Callback.agent).tuples())
+    return min(agents, key=lambda a: (loads.get(a.id, 0), a.id)).id
+
+
+def _create(kind: str, customer_id: int, *, order: RepairOrder | None, due: dt.date, window_days: int,
+            reason: str | None, required: bool, by: Staff | None) -> Callback:
+    agent = assign_agent(order.advisor_id if order else None)
+    callback = Callback.create(order=order.id if order else None, customer=customer_id,
+                               vehicle=order.vehicle_id if order else None, kind=kind, reason=reason,
+                               required=required, due=due, window_end=due + dt.timedelta(days=window_days),
+                               agent=agent, created_at=clock.now())
+    audit.record(by, "callback_created", "callback", callback.id,
+                 f"{kind} callback due {due:%Y-%m-%d}" + (f" for {order.label}" if order else "")
+                 + (f" ({reason})" if reason else ""), order_id=order.id if order else None,
+                 after={"kind": kind, "due": due, "agent": agent})
+    return callback
+
+
+def _on_delivered(order: RepairOrder, by: Staff) -> None:
+    """After-deliver hook: the first follow-up call (inside the delivery's transaction)."""
+    customer = Customer.get_by_id(order.customer_id)
+    reason = required_reason(order, customer)
+    share = _setting_int("callback_other_share_pct")
+    if reason is None and (order.id * 37) % 100 >= share:  # a stable sample of the others
+        return
+    first = _setting_int("callback_first_days")
+    window = _setting_int("callback_window_days") - first
+    _create("first", customer.id, order=order, due=clock.today() + dt.timedelta(days=first), window_days=window,
+            reason=reason or "sampled", required=reason is not None, by=by)
+    if customer.has_complained:
+        previous = Callback.select().where((Callback.customer == customer.id) & (Callback.kind == "next_visit")
+                                           & (Callback.status == OPEN)).exists()
+        if not previous:
+            _create("next_visit", customer.id, order=order, due=clock.today() + dt.timedelta(days=1), window_days=2,
+                    reason="complained before: call after this visit", required=True, by=by)
+
+
+lifecycle.add_after("deliver", _on_delivered)
+
+
+# --- the agent's queue ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    kind: str
+    due: dt.date
+    window_end: dt.date
+    attempts: int
+    required: bool
+    reason: str | None
+    agent: str
+    customer: str
+    mobile: str
+    plate: str
+    order_number: int | None
+    business_type: str | None
+    order_id: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.window_end < clock.today()
+
+    @property
+    def bucket(self) -> str:
+        today = clock.today()
+        return "overdue" if self.window_end < today else "due" if self.due <= today else "upcoming"
+
+
+def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", limit: int = 100,
+          offset: int = 0) -> list[QueueRow]:
+    """Open calls: view 'due' (due today or earlier, overdue first), 'overdue', 'upcoming' or 'all'."""
+    today = clock.today()
+    query = (Callback.select(Callback.id, Callback.kind, Callback.due, Callback.window_end, Callback.attempts,
+                             Callback.required, Callback.reason, Staff.name, Customer.name, Customer.mobile,
+                             Vehicle.plate, RepairOrder.number, RepairOrder.business_type, RepairOrder.id)
+             .join(Customer, on=(Callback.customer == Customer.id)).switch(Callback)
+             .join(Staff, JOIN.LEFT_OUTER, on=(Callback.agent == Staff.id)).switch(Callback)
+             .join(Vehicle, JOIN.LEFT_OUTER, on=(Callback.vehicle == Vehicle.id)).switch(Callback)
+             .join(RepairOrder, JOIN.LEFT_OUTER, on=(Callback.order == RepairOrder.id))
+             .where(Callback.status == OPEN))
+    if agent_id:
+        query = query.where(Callback.agent == agent_id)
+    if view == "due":
+        query = query.where(Callback.due <= today)
+    elif view == "overdue":
+        query = query.where(Callback.window_end < today)
+    elif view == "upcoming":
+        query = query.where(Callback.due > today)
+    text = (search or "").strip()
+    if text:
+        query = query.where(Customer.name.contains(text) | Customer.mobile.startswith(text)
+                            | Vehicle.plate.contains(text.upper()))
+    rows = query.order_by(Callback.due, Callback.id).limit(limit).offset(offset).tuples()
+    return [QueueRow(*row[:7], row[7] or "—", row[8], row[9], row[10] or "", *row[11:]) for row in rows]
+
+
+def questions(business_type: str | None) -> list[str]:
+    rows = [q.text for q in Question.select().where(Question.business_type == (business_type or "general"))
+            .order_by(Question.position)]
+    if not rows:
+        rows = [q.text for q in Question.select().where(Question.business_type == "general").order_by(Question.position)]
+    return rows
+
+
+def call_context(callback_id: int) -> dict:
+    """What the agent needs on the call: what was done, advisor and technicians, the questions."""
+    cb = Callback.get_or_none(Callback.id == callback_id)
+    if cb is None:
+        raise NotFound("That callback no longer exists.")
+    context = {"callback": cb, "customer": cb.customer, "lines": [], "advisor": None, "technicians": [],
+               "questions": questions(cb.order.business_type if cb.order_id else None)}
+    if cb.order_id:
+        from workshop.dispatch import order_technicians
+        context["lines"] = [j.name for j in JobLine.select(JobLine.name).where(JobLine.order == cb.order_id)]
+        context["advisor"] = cb.order.advisor.name
+        context["technicians"] = order_technicians([cb.order_id]).get(cb.order_id, [])
+    return context
+
+
+# --- recording calls -----------------------------------------------------------------------------
+
+def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str, int] | None = None,
+                notes: str = "", complaint: str = "", department: str = "service") -> CallRecord:
+    """The outcome of one call. Reached: scores 1-5 per question and the call is done (the first
+    creates the second). Not reached: a retry, and after the last try the customer is unreachable."""
+    require(by, "close_callback")
+    notes = validation.text(notes, "notes", "Notes", max_len=500, required=False)
+    scores = scores or {}
+    for question, score in scores.items():
+        if not isinstance(score, int) or not 1 <= score <= 5:
+            raise InvalidInput(f"Satisfaction for '{question}' must be 1 to 5.", "scores")
+    complaint = validation.text(complaint, "complaint", "Complaint", max_len=500, required=False)
+
+    def work():
+        cb = Callback.get_or_none(Callback.id == callback_id)
+        if cb is None:
+            raise NotFound("That callback no longer exists.")
+        if cb.status != OPEN:
+            raise IllegalTransition(f"This callback is already {cb.status}.")
+        now = clock.now()
+        call = CallRecord.create(callback=cb.id, customer=cb.customer_id, direction="out", by=by, at=now,
+                                 reached=reached, notes=notes)
+        order = RepairOrder.get_or_none(RepairOrder.id == cb.order_id) if cb.order_id else None
+        if reached:
+            if scores:
+                Answer.insert_many([dict(call=call.id, question=q, score=s) for q, s in scores.items()]).execute()
+            Callback.update(status="done", done_at=now, attempts=cb.attempts + 1).where(Callback.id == cb.id).execute()
+            if cb.kind == "first" and order is not None:
+                _create("second", cb.customer_id, order=order,
+                        due=clock.today() + dt.timedelta(days=_setting_int("callback_second_days")), window_days=0,
+                        reason="second follow-up", required=cb.required, by=by)
+            summary = f"{cb.kind} callback done: reached"
+        else:
+            attempts = cb.attempts + 1
+            if attempts >= _setting_int("callback_max_tries"):
+                Callback.update(status="unreachable", attempts=attempts, done_at=now, letter_due=True) \
+                    .where(Callback.id == cb.id).execute()
+                Customer.update(unreachable=True).where(Customer.id == cb.customer_id).execute()
+                summary = f"{cb.kind} callback: unreachable after {attempts} tries, letter due"
+            else:
+                retry = now + dt.timedelta(hours=_setting_int("callback_retry_hours"))
+                Callback.update(attempts=attempts, next_try_at=retry, due=max(cb.due, retry.date())) \
+                    .where(Callback.id == cb.id).execute()
+                summary = f"{cb.kind} callback: not reached (try {attempts}), retry {retry:%a %H:%M}"
+        audit.record(by, "call", "callback", cb.id, summary, order_id=cb.order_id,
+                     after={"reached": reached, "scores": scores, "notes": notes})
+        if complaint:
+            _raise_complaint(cb.customer_id, cb.order_id, complaint, department, by)
+        return call
+
+    return run_write(work)
+
+
+def log_incoming(customer_id: int, notes: str, *, by: Staff) -> CallRecord:
+    """An incoming call goes into the register too."""
+    require(by, "create_callback")
+    notes = validation.text(notes, "notes", "Notes", max_len=500)
+
+    def work():
+        call = CallRecord.create(customer=customer_id, direction="in", by=by, at=clock.now(), reached=True,
+                                 notes=notes)
+        audit.record(by, "call_in", "customer", customer_id, f"Incoming call: {notes[:60]}")
+        return call
+
+    return run_write(work)
+
+
+def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
+    """Hand all of an absent agent's open callbacks to another agent at once."""
+    require(by, "reassign_callbacks")
+    target = Staff.get_or_none(Staff.id == to_agent_id)
+    if target is None or not target.active or not target.has_role("follow_up_agent"):
+        raise InvalidInput("Hand the calls to an active follow-up agent.", "agent")
+    if from_agent_id == to_agent_id:
+        raise InvalidInput("Choose a different agent to hand the calls to.", "agent")
+
+    def work():
+        moved = (Callback.update(agent=to_agent_id)
+                 .where((Callback.agent == from_agent_id) & (Callback.status == OPEN)).execute())
+        source = Staff.get_by_id(from_agent_id)
+        audit.record(by, "callbacks_reassigned", "staff", from_agent_id,
+                     f"{moved} open callback(s) of {source.name} handed to {target.name}",
+                     before={"agent": from_agent_id}, after={"agent": to_agent_id, "count": moved})
+        return moved
+
+    return run_write(work)
+
+
+# --- complaints ------------------------------------------------------------------------------------
+
+def _raise_complaint(customer_id: int, order_id: int | None, description: str, department: str,
+                     by: Staff) -> Complaint:
+    if department not in DEPARTMENTS:
+        raise InvalidInput(f"Department must be one of: {', '.join(DEPARTMENTS)}.", "department")
+    now = clock.now()
+    complaint = Complaint.create(customer=customer_id, order=order_id, description=description, department=department,
+                                 due=(now + dt.timedelta(days=_setting_int("complaint_escalate_days"))).date(),
+                                 created_by=by, created_at=now)
+    Customer.update(has_complained=True).where(Customer.id == customer_id).execute()
+    audit.record(by, "complaint_raised", "complaint", complaint.id, f"Complaint ({department}): {description[:80]}",
+                 order_id=order_id, after={"description": description, "department": department})
+    return complaint
+
+
+def raise_complaint(customer_id: int, description: str, *, by: Staff, order_id: int | None = None,
+                    department: str = "service") -> Complaint:
+    require(by, "handle_complaint")
+    description = validation.text(description, "description", "What the customer says", max_len=500)
+    return run_write(lambda: _raise_complaint(customer_id, order_id, description, department, by))
+
+
+def _supervisor() -> int | None:
+    row = (Staff.select(Staff.id).where((Staff.active == True) & (Staff.roles.contains("supervisor")  # noqa: E712
+                                                                  | Staff.roles.contains("manager")))
+           .order_by(Staff.roles.contains("supervisor").desc(), Staff.id).first())
+    return row.id if row else None
+
+
+def escalate_overdue(*, by: Staff | None = None) -> int:
+    """Escalate complaints still unresolved after the set days to a supervisor (idempotent)."""
+    cutoff = clock.now() - dt.timedelta(days=_setting_int("complaint_escalate_days"))
+    pending = list(Complaint.select(Complaint.id).where(Complaint.status.in_(["open", "in_progress"])
+                                                        & Complaint.escalated_at.is_null()
+                                                        & (Complaint.created_at <= cutoff)))
+    if not pending:
+        return 0
+
+    def work():
+        supervisor = _supervisor()
+        count = 0
+        for (complaint_id,) in [(c.id,) for c in pending]:
+            changed = (Complaint.update(escalated_at=clock.now(), supervisor=supervisor)
+                       .where((Complaint.id == complaint_id) & Complaint.escalated_at.is_null()).execute())
+            if changed:
+                count += 1
+                audit.record(by, "complaint_escalated", "complaint", complaint_id,
+                             f"Complaint #{complaint_id} unresolved after "
+                             f"{settings.get('complaint_escalate_days')} days: escalated to the supervisor")
+        return count
+
+    return run_write(work)
+
+
+def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: str = "",
+                     responsible_id: int | None = None) -> Complaint:
+    """Move a complaint on. Resolving needs a resolution and creates the verification call."""
+    require(by, "handle_complaint")
+    order = ("open", "in_progress", "resolved", "verified")
+    if status not in order:
+        raise InvalidInput(f"Status must be one of: {', '.join(order)}.", "status")
+    resolution = validation.text(resolution, "resolution", "Resolution", max_len=500, required=(status == "resolved"))
+
+    def work():
+        c = Complaint.get_or_none(Complaint.id == complaint_id)
+        if c is None:
+            raise NotFound("That complaint no longer exists.")
+        if order.index(status) < order.index(c.status):
+            raise IllegalTransition(f"Complaint #{c.id} is already {c.status.replace('_', ' ')}.")
+        changes = {"status": status}
+        if responsible_id:
+            changes["responsible"] = responsible_id
+        if status == "resolved":
+            changes.update(resolution=resolution, resolved_at=clock.now())
+            ro = RepairOrder.get_or_none(RepairOrder.id == c.order_id) if c.order_id else None
+            _create("verification", c.customer_id, order=ro, due=clock.today(), window_days=1,
+                    reason=f"complaint #{c.id} resolved: check with the customer", required=True, by=by)
+        if status == "verified":
+            changes["verified_at"] = clock.now()
+        Complaint.update(**changes).where(Complaint.id == c.id).execute()
+        audit.record(by, "complaint_" + status, "complaint", c.id, f"Complaint #{c.id} {status.replace('_', ' ')}"
+                     + (f": {resolution}" if resolution else ""), order_id=c.order_id,
+                     before={"status": c.status}, after=changes)
+        return Complaint.get_by_id(c.id)
+
+    return run_write(work)
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    id: int
+    created_at: dt.datetime
+    customer: str
+    mobile: str
+    description: str
+    department: str
+    status: str
+    due: dt.date
+    escalated: bool
+
+
+def complaints(*, open_only: bool = True, limit: int = 100, offset: int = 0) -> list[ComplaintRow]:
+    query = (Complaint.select(Complaint.id, Complaint.created_at, Customer.name, Customer.mobile,
+                              Complaint.description, Complaint.department, Complaint.status, Complaint.due,
+                              Complaint.escalated_at.is_null(False))
+             .join(Customer, on=(Complaint.customer == Customer.id)))
+    if open_only:
+        query = query.where(Complaint.status.in_(["open", "in_progress", "resolved"]))
+    rows = query.order_by(Complaint.escalated_at.is_null(), Complaint.due, Complaint.id).limit(limit).offset(offset)
+    return [ComplaintRow(*row) for row in rows.tuples()]
+
+
+__all__ = ["queue", "record_call", "reassign", "raise_complaint", "update_complaint", "escalate_overdue",
+           "complaints", "call_context", "log_incoming", "required_reason", "DEPARTMENTS"]

@@ -1,0 +1,91 @@
+"""Follow-up figures over a period: callbacks on time, overdue, unreachable, CSI, complaints, churn.
+
+- on time: callbacks done on or before the end of their window / callbacks due in the period;
+- CSI: share of satisfaction answers scored 4 or 5 (target >= 93%);
+- churn for a month: customers whose last visit fell in the month lost_after_months before it /
+  customers who visited in the lost_after_months before the month's start.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import Case, fn
+
+from models.followup import Answer, Callback, CallRecord, Complaint
+from models.orders import RepairOrder
+from workshop import clock, settings
+
+CSI_TARGET_PCT = Decimal("93")
+
+
+def _pct(part, whole) -> Decimal | None:
+    return None if not whole else (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class FollowUpFigures:
+    due: int
+    done_on_time: int
+    overdue: int
+    unreachable: int
+    answers: int
+    satisfied: int
+    complaints_opened: int
+    complaints_closed: int
+    complaints_escalated: int
+
+    on_time_pct = property(lambda self: _pct(self.done_on_time, self.due))
+    unreachable_pct = property(lambda self: _pct(self.unreachable, self.due))
+    csi_pct = property(lambda self: _pct(self.satisfied, self.answers))
+
+    @property
+    def csi_on_target(self) -> bool | None:
+        return None if self.csi_pct is None else self.csi_pct >= CSI_TARGET_PCT
+
+
+def figures(start: dt.date, end: dt.date) -> FollowUpFigures:
+    today = clock.today()
+    in_period = (Callback.due >= start) & (Callback.due < end)
+    on_time = Case(None, [((Callback.status == "done") & (fn.date(Callback.done_at) <= Callback.window_end), 1)], 0)
+    overdue = Case(None, [((Callback.status == "open") & (Callback.window_end < today), 1)], 0)
+    unreachable = Case(None, [(Callback.status == "unreachable", 1)], 0)
+    due, done, late, unreach = (Callback.select(fn.COUNT(Callback.id), fn.SUM(on_time), fn.SUM(overdue),
+                                                fn.SUM(unreachable)).where(in_period).tuples().get())
+    s, e = dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
+    answers, satisfied = (Answer.select(fn.COUNT(Answer.id), fn.SUM(Case(None, [(Answer.score >= 4, 1)], 0)))
+                          .join(CallRecord).where((CallRecord.at >= s) & (CallRecord.at < e)).tuples().get())
+    opened = Complaint.select().where((Complaint.created_at >= s) & (Complaint.created_at < e)).count()
+    closed = Complaint.select().where((Complaint.resolved_at >= s) & (Complaint.resolved_at < e)).count()
+    escalated = Complaint.select().where((Complaint.escalated_at >= s) & (Complaint.escalated_at < e)).count()
+    return FollowUpFigures(due or 0, done or 0, late or 0, unreach or 0, answers or 0, satisfied or 0, opened, closed,
+                           escalated)
+
+
+def churn(months_back: int = 6) -> list[tuple[str, int, int, Decimal | None]]:
+    """Per month: (month, customers lost that month, active base, churn %). One grouped query."""
+    lost_after = int(settings.get("lost_after_months"))
+    today = clock.today().replace(day=1)
+    first = _add_months(today, -(months_back + lost_after + 1))
+    last_visits = [row[0] for row in RepairOrder.select(fn.MAX(RepairOrder.time_in))
+                   .where(RepairOrder.time_in >= dt.datetime.combine(first, dt.time()))
+                   .group_by(RepairOrder.customer).tuples()]
+    last_visits = [v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(str(v)) for v in last_visits]
+    result = []
+    for i in range(months_back, 0, -1):
+        month = _add_months(today, -i + 1)
+        lost_from, lost_to = _add_months(month, -lost_after), _add_months(month, -lost_after + 1)
+        base_from = _add_months(month, -lost_after)
+        lost = sum(1 for v in last_visits if lost_from <= v.date() < lost_to)
+        base = sum(1 for v in last_visits if base_from <= v.date() < month) + 0
+        result.append((month.strftime("%Y-%m"), lost, base, _pct(lost, base)))
+    return result
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+__all__ = ["figures", "churn", "CSI_TARGET_PCT"]

@@ -1,0 +1,172 @@
+"""Reminders that bring the customer back: maintenance due, insurance renewal, warranty expiry,
+lost customers and birthdays. Each list is one bounded, indexed query, paged.
+
+Maintenance pace: daily mileage = (mileage at the last visit - at the visit before) / days between
+them; the next service is due after 5,000 km at that pace, or after maintenance_months, whichever
+comes first. A vehicle with one visit only is due after maintenance_months.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import SQL, fn
+
+from models.db import run_write
+from models.followup import Callback
+from models.orders import RepairOrder
+from models.people import Customer, Staff, Vehicle
+from workshop import audit, clock, settings
+from workshop.permissions import require
+
+settings.DEFAULTS.setdefault("maintenance_km", 5000)
+settings.DEFAULTS.setdefault("maintenance_months", 6)
+settings.DEFAULTS.setdefault("insurance_notice_days", 45)
+settings.DEFAULTS.setdefault("lost_after_months", 6)
+settings.DEFAULTS.setdefault("reminder_lookahead_days", 14)
+
+KINDS = {"maintenance": "Maintenance due", "insurance": "Insurance renewal", "warranty": "Warranty expiry",
+         "lost": "Lost customers", "birthday": "Birthdays"}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    customer_id: int
+    customer: str
+    mobile: str
+    vehicle_id: int | None
+    plate: str
+    due: dt.date | None
+    detail: str
+
+
+def next_service(last_date: dt.date, last_km: int, prev_date: dt.date | None, prev_km: int | None,
+                 *, interval_km: int = 5000, months: int = 6) -> dt.date:
+    """The date the next service is due (the rule in the module docstring)."""
+    by_time = last_date + dt.timedelta(days=months * 30)
+    if prev_date is None or prev_km is None or last_date <= prev_date or last_km <= prev_km:
+        return by_time
+    daily = (last_km - prev_km) / (last_date - prev_date).days
+    return min(by_time, last_date + dt.timedelta(days=int(interval_km / daily)))
+
+
+def _base(query):
+    return query.join(Customer, on=(Vehicle.customer == Customer.id))
+
+
+def maintenance(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    today = clock.today()
+    months = int(settings.get("maintenance_months"))
+    km = int(settings.get("maintenance_km"))
+    ahead = int(settings.get("reminder_lookahead_days"))
+    # Candidates: vehicles whose latest visit was between (months + 1) months ago and km-pace allows.
+    since = dt.datetime.combine(today - dt.timedelta(days=months * 30 + 60), dt.time())
+    latest = (RepairOrder.select(RepairOrder.vehicle, fn.MAX(RepairOrder.id).alias("last_id"))
+              .where(RepairOrder.time_in >= since).group_by(RepairOrder.vehicle))
+    rows = (RepairOrder.select(RepairOrder.time_in, RepairOrder.mileage_in, RepairOrder.last_visit_date,
+                               RepairOrder.last_visit_mileage, Vehicle.id, Vehicle.plate, Customer.id, Customer.name,
+                               Customer.mobile)
+            .join(latest, on=(RepairOrder.id == latest.c.last_id))
+            .switch(RepairOrder).join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+            .join(Customer, on=(Vehicle.customer == Customer.id))
+            .where(RepairOrder.state == "delivered").tuples())
+    result = []
+    for time_in, mileage, prev_date, prev_km, vid, plate, cid, name, mobile in rows:
+        due = next_service(time_in.date(), mileage, prev_date, prev_km, interval_km=km, months=months)
+        if today - dt.timedelta(days=30) <= due <= today + dt.timedelta(days=ahead):
+            result.append(Reminder("maintenance", cid, name, mobile, vid, plate, due,
+                                   f"last visit {time_in:%Y-%m-%d} at {mileage:,} km"))
+    result.sort(key=lambda r: (r.due, r.plate))
+    return result[offset:offset + limit]
+
+
+def insurance(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    today = clock.today()
+    end = today + dt.timedelta(days=int(settings.get("insurance_notice_days")))
+    rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.insurance_expiry, Customer.id, Customer.name,
+                                 Customer.mobile))
+            .where(Vehicle.insurance_expiry.between(today, end))
+            .order_by(Vehicle.insurance_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
+    return [Reminder("insurance", cid, name, mobile, vid, plate, exp, f"insurance expires {exp:%Y-%m-%d}")
+            for vid, plate, exp, cid, name, mobile in rows]
+
+
+def warranty_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The list made on the 25th covers warranties ending from that 25th to the next month's 25th."""
+    anchor = today.replace(day=25) if today.day >= 25 else (today.replace(day=1) - dt.timedelta(days=1)).replace(day=25)
+    nxt = (anchor.replace(day=1) + dt.timedelta(days=32)).replace(day=25)
+    return anchor, nxt
+
+
+def warranty(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    start, end = warranty_window(clock.today())
+    rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.warranty_expiry, Customer.id, Customer.name,
+                                 Customer.mobile))
+            .where(Vehicle.warranty_expiry.between(start, end))
+            .order_by(Vehicle.warranty_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
+    return [Reminder("warranty", cid, name, mobile, vid, plate, exp, f"warranty ends {exp:%Y-%m-%d} "
+                     f"(list of the 25th: {start:%m-%d} to {end:%m-%d})") for vid, plate, exp, cid, name, mobile in rows]
+
+
+def lost(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    """Customers whose last visit was more than lost_after_months ago (and within the year before)."""
+    today = clock.today()
+    months = int(settings.get("lost_after_months"))
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=months * 30), dt.time())
+    floor = cutoff - dt.timedelta(days=365)
+    last = fn.MAX(RepairOrder.time_in)
+    rows = (RepairOrder.select(Customer.id, Customer.name, Customer.mobile, last.alias("last"))
+            .join(Customer, on=(RepairOrder.customer == Customer.id))
+            .where(RepairOrder.time_in >= floor)
+            .group_by(Customer.id).having(last < cutoff)
+            .order_by(SQL("last")).limit(limit).offset(offset).tuples())
+    result = []
+    for cid, name, mobile, when in rows:
+        when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
+        result.append(Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}"))
+    return result
+
+
+def birthdays(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    today = clock.today()
+    days = [(today + dt.timedelta(days=i)).strftime("%m-%d") for i in range(8)]
+    rows = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.birthday)
+            .where(fn.strftime("%m-%d", Customer.birthday).in_(days))
+            .order_by(fn.strftime("%m-%d", Customer.birthday), Customer.id).limit(limit).offset(offset).tuples())
+    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}") for cid, name, mobile, b in rows]
+
+
+LISTS = {"maintenance": maintenance, "insurance": insurance, "warranty": warranty, "lost": lost,
+         "birthday": birthdays}
+
+
+def due(kind: str, *, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    return LISTS[kind](limit=limit, offset=offset)
+
+
+def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
+    """A reminder call for each (skipping customers who already have an open reminder call of that kind)."""
+    require(by, "create_callback")
+    from workshop.callbacks import assign_agent
+
+    def work():
+        made = 0
+        for r in reminders:
+            reason = f"{KINDS[r.kind]}: {r.detail}"[:120]
+            exists = Callback.select().where((Callback.customer == r.customer_id) & (Callback.kind == "reminder")
+                                             & (Callback.status == "open")
+                                             & Callback.reason.startswith(KINDS[r.kind])).exists()
+            if exists:
+                continue
+            cb = Callback.create(customer=r.customer_id, vehicle=r.vehicle_id, kind="reminder", reason=reason,
+                                 required=False, due=clock.today(), window_end=clock.today() + dt.timedelta(days=7),
+                                 agent=assign_agent(None), created_at=clock.now())
+            audit.record(by, "callback_created", "callback", cb.id, f"reminder call: {reason}")
+            made += 1
+        return made
+
+    return run_write(work)
+
+
+__all__ = ["due", "create_calls", "next_service", "KINDS", "warranty_window"]
