@@ -4,6 +4,8 @@ from models.people import Customer, CustomerClass, Staff, Vehicle  # noqa: F401
 from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
 from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
 from models.parts import OperationPart, Part, PartLine  # noqa: F401
+from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
+                               Settlement)
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
@@ -11,5 +13,6 @@ ALL_MODELS = [
     Bay, Operation, LaborRate, Setting,
     RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine,
+    FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
     Event,
 ]

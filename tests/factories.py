@@ -79,6 +79,24 @@ class SmallShop:
             finish_line(line.id, by=self.dispatcher)
         return transition(order.id, "finish", by=self.dispatcher)
 
+    def ready_for_settlement(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        from workshop.lifecycle import transition
+        order = self.ready_for_qc(vehicle, **kw)
+        return transition(order.id, "qc_pass", by=self.inspector)
+
+    def settled(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        """An order paid in full by card and settled by the cashier (through the settlement service)."""
+        from workshop.settlement import settle_fully
+        order = self.ready_for_settlement(vehicle, **kw)
+        settle_fully(order.id, self.cashier)
+        return RepairOrder.get_by_id(order.id)
+
+    def delivered(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        """An order settled, paid and released to the customer."""
+        from workshop.settlement import release
+        order = self.settled(vehicle, **kw)
+        return release(order.id, by=self.cashier)
+
 
 def build_small_shop() -> SmallShop:
     general = CustomerClass.create(name="General")
