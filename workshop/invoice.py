@@ -17,7 +17,7 @@ from models.db import db, is_sqlite
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
 from models.settlement import FEE_LABELS, METHOD_LABELS, Payment, Settlement
-from workshop import settings
+from workshop import clock, settings
 from workshop.errors import NotFound
 from workshop.pricing import cents
 from workshop.settlement import bill_for, money, paid
@@ -211,3 +211,53 @@ def write_invoice(invoice_id: int, *, payment_id: int | None = None,
     txt.write_text(render_text(data), encoding="utf-8")
     page.write_text(render_html(data), encoding="utf-8")
     return txt, page
+
+
+def preview_data(order_id: int) -> dict:
+    """The pre-settlement bill in the invoice's shape (no invoice number yet): what the advisor
+    shows the customer and what the cashier sees before settling."""
+    from models.settlement import Adjustment  # noqa: F401  (the bill reads it)
+    from workshop.settlement import account, bill_for, current_adjustment
+    order = RepairOrder.get_by_id(order_id)
+    car = Vehicle.get_by_id(order.vehicle_id)
+    owner = Customer.get_by_id(order.customer_id)
+    bill = bill_for(order_id)
+    acc = account(order_id)
+    adj = current_adjustment(order_id)
+
+    def line(x):
+        return {"section": x.section, "code": x.code, "name": x.name, "quantity": str(x.quantity), "unit": x.unit,
+                "price": str(x.price), "receivable": str(x.receivable), "charged": str(x.charged), "payer": x.payer}
+    return {
+        "shop": settings.get("shop_name"), "kind": "PRE-SETTLEMENT", "invoice_no": "-",
+        "settled_at": clock.now(), "cashier": "",
+        "owner": owner.name, "owner_code": owner.code, "mobile": owner.mobile, "vin": car.vin, "plate": car.plate,
+        "model": f"{car.brand} {car.model}".strip(), "engine_no": car.engine_no or "", "ro": order.number,
+        "date_in": order.time_in, "mileage": order.mileage_in, "business_type": order.business_type,
+        "labor": [line(x) for x in bill.labor_lines], "parts": [line(x) for x in bill.part_lines],
+        "fees": [{"kind": f.kind, "description": f.description, "amount": str(f.amount), "payer": f.payer}
+                 for f in bill.fees],
+        "labor_receivable": bill.labor_receivable, "labor_charged": bill.labor_charged,
+        "parts_receivable": bill.parts_receivable, "parts_charged": bill.parts_charged,
+        "fee_totals": dict(bill.fees_by_kind), "adjustment": bill.adjustment, "tax": bill.tax,
+        "tax_rate": bill.terms.tax_rate, "prices_include_tax": bill.terms.prices_include_tax, "total": bill.total,
+        "insurer_share": bill.shares.get("insurer", 0), "manufacturer_share": bill.shares.get("manufacturer", 0),
+        "internal_share": bill.shares.get("internal", 0), "customer_share": bill.customer_share,
+        "received": acc.received, "this_payment": Decimal("0"), "outstanding": max(Decimal("0"), acc.outstanding),
+        "reason": f"extra discount: {adj.reason}" if adj else "",
+        "payments": [(METHOD_LABELS.get(p.method, p.method), cents(Decimal(p.amount)))
+                     for p in Payment.select().where(Payment.order == order.id).order_by(Payment.id)],
+    }
+
+
+def bill_text(order_id: int, width: int = 48) -> str:
+    """The bill of an order as the cashier's screen shows it: the invoice once settled, else the preview."""
+    from workshop.settlement import current_invoice
+    invoice = current_invoice(order_id)
+    data = invoice_data(invoice.id) if invoice is not None else preview_data(order_id)
+    if invoice is not None:
+        acc_paid = paid(order_id)
+        data["received"] = acc_paid
+        data["this_payment"] = Decimal("0")
+        data["outstanding"] = max(Decimal("0"), cents(Decimal(invoice.customer_share)) - acc_paid)
+    return render_text(data, width)

@@ -1,0 +1,95 @@
+"""The cash desk driven with keys, as a cashier would: database, screen and invoice file all checked."""
+from decimal import Decimal as D
+
+from models.orders import RepairOrder
+from models.settlement import Payment, Settlement
+from screens.cashier import CashierScreen
+from tests.ui import app_as, notifications, wait_until
+from workshop import settings
+from workshop import settlement as service
+
+
+def bill_shown(app) -> str:
+    return str(app.screen.query_one("#bill").content)
+
+
+async def pay(pilot, method_downs: int, amount: str, tendered: str = ""):
+    await pilot.press("m")
+    await pilot.pause()
+    for _ in range(method_downs):
+        await pilot.press("down")
+    await pilot.press("tab", "ctrl+u", *amount)
+    if tendered:
+        await pilot.press("tab", *tendered)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(shop, tmp_path):
+    settings.put("invoice_dir", str(tmp_path / "inv"), by=shop.manager)
+    order = shop.ready_for_settlement(shop.car2)   # VIP: 0.5 h x 120 less 15 % = 51.00
+    async with app_as(shop.cashier).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CashierScreen)
+        assert "粤A88888" in str(pilot.app.screen.query_one("#orders").get_row_at(0))
+        assert "Customer pays" in bill_shown(pilot.app) and "51.00" in bill_shown(pilot.app)
+        await pay(pilot, 1, "20")                       # card 20.00
+        await pay(pilot, 0, "100", tendered="100")      # cash: the rest, 31.00, change 69.00
+        payments = list(Payment.select().order_by(Payment.id))
+        assert [(p.method, D(p.amount)) for p in payments] == [("card", D("20")), ("cash", D("31"))]
+        assert D(payments[1].change) == D("69")
+        assert any("change 69.00" in n for n in notifications(pilot.app))
+        await pilot.press("s")
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "settled"
+        invoice = Settlement.get(Settlement.order == order.id)
+        assert invoice.number == 1
+        path = tmp_path / "inv" / "invoice-000001.txt"
+        assert any(str(path) in n for n in notifications(pilot.app))
+        text = path.read_text(encoding="utf-8")
+        for field in ("Pearl River Logistics", "LVGBM53K5RG000002", "粤A88888", "Toyota Camry 2.0", "M20A-123456",
+                      "Invoice no.", "Date in", "20,000 km", "QS001 Oil and filter change", "Labor receivable",
+                      "60.00", "Labor charged", "51.00", "Material receivable", "Management fee", "Towing / rescue",
+                      "TOTAL", "Already received", "This payment", "Outstanding", "Card", "Cash"):
+            assert field in text, field
+        html = (tmp_path / "inv" / "invoice-000001.html").read_text(encoding="utf-8")
+        assert "INVOICE No. 1" in html and "LVGBM53K5RG000002" in html and "Outstanding" in html
+        assert "INVOICE 1" in bill_shown(pilot.app)
+        await pilot.press("r")                          # paid in full: the car may go
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "delivered"
+
+
+async def test_cashier_finds_an_order_by_plate_and_cannot_void(shop):
+    shop.ready_for_settlement()
+    other = shop.ready_for_settlement(shop.car2)
+    async with app_as(shop.cashier).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("slash", *"A888", "enter")
+        await pilot.pause()
+        assert [r.order_id for r in pilot.app.screen.rows] == [other.id]
+        assert pilot.app.screen.check_action("void", ()) is False
+        assert pilot.app.screen.check_action("settle", ()) is True
+
+
+async def test_advisor_gives_an_extra_discount_within_the_limit_but_cannot_take_money(shop):
+    order = shop.ready_for_settlement()
+    async with app_as(shop.advisor).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CashierScreen)
+        assert pilot.app.screen.check_action("pay", ()) is False
+        await pilot.press("a", *"10%", "enter")
+        await pilot.pause()
+        await pilot.press(*"Regular customer", "enter")
+        await pilot.pause()
+        assert any("up to 5%" in n for n in notifications(pilot.app))
+        assert service.bill_for(order.id).customer_share == D("60.00")
+        await pilot.press("a", *"5%", "enter")
+        await pilot.pause()
+        await pilot.press(*"Regular customer", "enter")
+        await pilot.pause()
+        assert service.bill_for(order.id).customer_share == D("57.00")
+        assert await wait_until(pilot, lambda: "Extra discount" in bill_shown(pilot.app))
