@@ -136,6 +136,9 @@ class CashierScreen(Screen):
         Binding("e", "fee", "Fee"),
         Binding("a", "adjust", "Discount"),
         Binding("w", "preview", "Preview"),
+        Binding("b", "tab('receivables')", "Owed"),
+        Binding("c", "tab('cashup')", "Cash-up"),
+        Binding("q", "tab('queue')", "Queue", show=False),
         Binding("o", "on_account", "On account", show=False),
         Binding("v", "void", "Void", show=False),
         Binding("u", "refund", "Refund", show=False),
@@ -250,7 +253,14 @@ class CashierScreen(Screen):
             bill.update("No car waiting at the desk." if not self.query_one("#search", Input).value
                         else "Nothing found: try a plate (粤B123) or an RO number.")
             return
-        bill.update(bill_text(order_id, width=46))
+        acc = service.account(order_id)
+        row = self.selected()
+        state = lifecycle.label(row.state) if row else ""
+        owing = f"owes {service.money(acc.outstanding)}" if acc.outstanding > 0 else "paid in full"
+        approved = " · on account approved" if acc.on_account else ""
+        summary = (f"RO {row.number if row else ''} · {state}\nCustomer pays {service.money(acc.due)} · "
+                   f"received {service.money(acc.received)} · {owing}{approved}\n")
+        bill.update(summary + bill_text(order_id, width=46))
 
     def refresh_from_changes(self, changes) -> None:
         """Another terminal moved, paid or settled something: reload the (bounded) queue."""
@@ -283,6 +293,11 @@ class CashierScreen(Screen):
         self.page = 0
         self.load_queue()
         self.query_one("#orders", DataTable).focus()
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = pane
+        table = {"queue": "#orders", "receivables": "#owed", "cashup": "#takings"}[pane]
+        self.query_one(table, DataTable).focus()
 
     def action_page(self, step: int) -> None:
         if step > 0 and len(self.rows) < PAGE or self.page + step < 0:

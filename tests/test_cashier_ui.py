@@ -93,3 +93,31 @@ async def test_advisor_gives_an_extra_discount_within_the_limit_but_cannot_take_
         await pilot.pause()
         assert service.bill_for(order.id).customer_share == D("57.00")
         assert await wait_until(pilot, lambda: "Extra discount" in bill_shown(pilot.app))
+
+
+async def test_cashier_takes_a_later_payment_from_receivables_and_sees_the_cash_up(shop):
+    order = shop.ready_for_settlement()
+    service.take_payment(order.id, "cash", "10", by=shop.cashier)
+    service.settle(order.id, by=shop.cashier)
+    service.approve_on_account(order.id, "Pays at month end", by=shop.manager)
+    service.release(order.id, by=shop.cashier)
+    async with app_as(shop.cashier).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert "0-30: 50.00" in str(screen.query_one("#aging").content)
+        assert "50.00" in str(screen.query_one("#owed").get_row_at(0))
+        await pilot.press("enter")                     # to the queue, found by its RO number
+        await pilot.pause()
+        assert [r.order_id for r in screen.rows] == [order.id]
+        await pay(pilot, 3, "50")                      # bank transfer, the rest
+        assert service.account(order.id).outstanding == 0
+        assert any("Receipt written" in n for n in notifications(pilot.app))
+        await pilot.press("c")
+        await pilot.pause()
+        takings = screen.query_one("#takings")
+        rows = [takings.get_row_at(i) for i in range(takings.row_count)]
+        assert ["Hu Xin", "Cash", "1", "10.00"] in rows and ["Hu Xin", "Bank transfer", "1", "50.00"] in rows
+        assert "total 60.00" in str(screen.query_one("#cash-title").content)

@@ -282,3 +282,43 @@ def test_received_plus_outstanding_is_the_total_after_any_payments_and_refunds(s
             assert acc.received <= acc.due
     finally:
         RepairOrder.update(state="cancelled").where(RepairOrder.id == order.id).execute()
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda shop, o: s.add_fee(o.id, "management", "-3", by=shop.advisor), "Fee amount cannot be negative"),
+    (lambda shop, o: s.add_fee(o.id, "management", "x", by=shop.advisor), "Fee amount must be a number"),
+    (lambda shop, o: s.set_adjustment(o.id, kind="percent", value="120", reason="x", by=shop.manager),
+     "more than 100%"),
+    (lambda shop, o: s.set_adjustment(o.id, kind="amount", value="61", reason="x", by=shop.manager),
+     "more than the customer's share"),
+    (lambda shop, o: s.approve_on_account(o.id, "", by=shop.manager), "Reason is required"),
+    (lambda shop, o: s.approve_on_account(o.id, "fleet", by=shop.manager), "not settled yet"),
+    (lambda shop, o: s.void(o.id, "typo", by=shop.manager), "no invoice to void"),
+])
+def test_every_bad_presettlement_input_is_refused_and_writes_nothing(shop, call, message):
+    order = shop.ready_for_settlement()
+    events = Event.select().count()
+    with pytest.raises(DomainError, match=message):
+        call(shop, order)
+    assert FeeLine.select().count() == Adjustment.select().count() == OnAccountRelease.select().count() == 0
+    assert Settlement.select().count() == 0 and Event.select().count() == events
+
+
+def test_refund_needs_a_reason_and_a_manager(shop):
+    order = shop.settled()
+    payment = Payment.get(Payment.order == order.id)
+    with pytest.raises(InvalidInput, match="Reason is required"):
+        s.refund(payment.id, "", by=shop.manager)
+    with pytest.raises(NotAllowed):
+        s.refund(payment.id, "changed mind", by=shop.cashier)
+    assert Payment.select().count() == 1
+
+
+def test_insurance_order_bills_the_insurer_less_the_deductible(shop):
+    order = shop.ready_for_settlement(codes=("BD001",), business_type="insurance")
+    RepairOrder.update(assessed_amount=D("300"), deductible=D("100")).where(RepairOrder.id == order.id).execute()
+    # Body 2 h x 160 = 320.00 for the insurer: assessed 300 less deductible 100 -> insurer 200.00;
+    # customer pays deductible 100 + the 20.00 above the assessment = 120.00.
+    invoice = s.settle_fully(order.id, shop.cashier)
+    assert (D(invoice.insurer_share), D(invoice.customer_share), D(invoice.total)) == (D("200"), D("120"), D("320"))
+    assert s.paid(order.id) == D("120.00")
