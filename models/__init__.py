@@ -3,7 +3,8 @@ from models.db import db, open_database, transaction  # noqa: F401
 from models.people import Customer, CustomerClass, Staff, Vehicle  # noqa: F401
 from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
 from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
-from models.parts import OperationPart, Part, PartLine  # noqa: F401
+from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
+from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
                                Settlement)
 from models.events import Event  # noqa: F401
@@ -12,7 +13,8 @@ ALL_MODELS = [
     CustomerClass, Customer, Vehicle, Staff,
     Bay, Operation, LaborRate, Setting,
     RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
-    Part, OperationPart, PartLine,
+    Part, OperationPart, PartLine, StockMovement, OldPartRecord,
+    ChecklistItem, Inspection, InspectionResult,
     FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
     Event,
 ]

@@ -68,3 +68,32 @@ class PartLine(BaseModel):
     @property
     def used(self):
         return self.picked - self.returned
+
+
+MOVEMENT_KINDS = ("receipt", "issue", "return", "exchange", "old_part", "adjustment", "transfer", "opening")
+
+
+class StockMovement(BaseModel):
+    """One line of the stock ledger. on_hand of a part is the sum of its movements' qty."""
+    part = ForeignKeyField(Part, backref="movements", index=True)
+    kind = CharField(max_length=12)
+    qty = QtyField()  # signed: + into stock, - out of stock; 0 for a transfer between bins
+    on_hand_after = QtyField()
+    order = ForeignKeyField(RepairOrder, null=True, backref="stock_movements", index=True)
+    part_line = ForeignKeyField(PartLine, null=True, backref="movements")
+    by = ForeignKeyField(Staff, null=True, backref="stock_movements")
+    at = DateTimeField(index=True)
+    reason = CharField(max_length=200, null=True)
+    reference = CharField(max_length=60, null=True)
+
+
+OLD_PART_DISPOSITIONS = ("customer", "warranty", "scrap")
+
+
+class OldPartRecord(BaseModel):
+    """舊件回收: the part taken off the car, and what became of it."""
+    part_line = ForeignKeyField(PartLine, backref="old_parts", on_delete="CASCADE")
+    disposition = CharField(max_length=10)
+    note = CharField(max_length=200, null=True)
+    by = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()

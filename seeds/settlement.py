@@ -37,9 +37,13 @@ def history(rng, closed: list, progress) -> None:
     if not closed:
         return
     ids = [c.id for c in closed]
-    labor = dict((oid, Decimal(str(total or 0))) for oid, total in db.execute_sql(
-        f"SELECT order_id, SUM(billed_hours * rate) FROM job_line WHERE order_id BETWEEN {db.param} AND "
-        f"{db.param} GROUP BY order_id", (min(ids), max(ids))).fetchall())
+    labor, internal = {}, set()
+    for oid, total, comeback in db.execute_sql(
+            f"SELECT order_id, SUM(billed_hours * rate), MAX(payer = 'internal') FROM job_line "
+            f"WHERE order_id BETWEEN {db.param} AND {db.param} GROUP BY order_id", (min(ids), max(ids))).fetchall():
+        labor[oid] = Decimal(str(total or 0))
+        if comeback:
+            internal.add(oid)
     discount = dict(db.execute_sql(
         f"SELECT c.id, COALESCE(k.labor_discount, 0) FROM customer c LEFT JOIN customer_class k "
         f"ON k.id = c.customer_class_id WHERE c.id IN ({', '.join(str(c.customer_id) for c in closed)})").fetchall())
@@ -50,14 +54,16 @@ def history(rng, closed: list, progress) -> None:
     settlements, payments, balances = [], [], []
     for c in closed:
         receivable = cents(labor.get(c.id, Decimal("0")))
-        pct = Decimal(str(discount.get(c.customer_id) or 0)) if c.business_type not in SHARE_OF else Decimal("0")
+        pct = Decimal(str(discount.get(c.customer_id) or 0)) \
+            if c.business_type not in SHARE_OF and c.id not in internal else Decimal("0")
         charged = receivable - cents(receivable * pct / 100)
         parts = cents(receivable * Decimal(rng.choice((0, 0.3, 0.6, 1.1))))
         fee = Decimal("20.00") if rng.random() < 0.3 else Decimal("0.00")
         total = charged + parts + fee
         shares = {"customer_share": Decimal("0"), "insurer_share": Decimal("0"), "manufacturer_share": Decimal("0"),
                   "internal_share": Decimal("0")}
-        shares[SHARE_OF.get(c.business_type, "customer_share")] = total
+        payer = "internal_share" if c.id in internal else SHARE_OF.get(c.business_type, "customer_share")
+        shares[payer] = total
         at = c.released_at - dt.timedelta(minutes=rng.randint(5, 30))
         cashier = rng.choice(cashiers)
         due = shares["customer_share"]

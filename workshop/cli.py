@@ -51,8 +51,29 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
     if created:
         staff, pin = created
         return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
-                "then add your staff from the Staff screen (F9). Change this PIN there too.")
+                "then add your staff from the Staff screen (F10). Change this PIN there too.")
     return None
+
+
+def _import_parts(path: str, file: str, login: str) -> int:
+    from workshop.errors import DomainError
+    from workshop.parts_import import import_csv
+    open_database(path)
+    migrate()
+    staff = Staff.get_or_none(Staff.login == login)
+    if staff is None:
+        print(f"No staff member with login '{login}'.", file=sys.stderr)
+        return 1
+    try:
+        report = import_csv(file, by=staff)
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for line, reason in report.rejected:
+        print(f"line {line}: {reason}", file=sys.stderr)
+    print(f"Imported {report.imported} parts." if report.ok else
+          f"Nothing imported: {len(report.rejected)} row(s) rejected.")
+    return 0 if report.ok else 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
     seed.add_argument("--seed", type=int, default=42)
     sub.add_parser("migrate", help="upgrade the database schema and exit")
+    imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
+    imp.add_argument("file")
+    imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
     return parser
 
 
@@ -79,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         applied = migrate()
         print(f"{path}: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
         return 0
+    if args.command == "import-parts":
+        return _import_parts(path, args.file, args.login)
     if args.command == "seed":
         open_database(path)
         migrate()

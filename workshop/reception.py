@@ -222,16 +222,31 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
         order = RepairOrder.create(number=next_number("repair_order", 1001), advisor=by.id, state=CHECKED_IN,
                                    time_in=now, state_changed_at=now, updated_at=now, **data)
         payer = payer_for(form.business_type)
+        created = []
         for op in operations:
-            JobLine.create(order=order, operation=op, code=op.code, name=op.name, trade=op.trade,
-                           standard_hours=op.standard_hours, billed_hours=op.standard_hours,
-                           rate=rates.get(op.trade, Decimal("0")), payer=payer)
+            line = JobLine.create(order=order, operation=op, code=op.code, name=op.name, trade=op.trade,
+                                  standard_hours=op.standard_hours, billed_hours=op.standard_hours,
+                                  rate=rates.get(op.trade, Decimal("0")), payer=payer)
+            created.append((op.id, line.id))
+        status = _standard_parts(order, created, by)
+        if status != "none":
+            RepairOrder.update(parts_status=status).where(RepairOrder.id == order.id).execute()
+            order.parts_status = status
         audit.record(by, "order_created", "repair_order", order.id,
                      f"{order.label} checked in: {car.plate}, {len(operations)} job line(s)",
                      order_id=order.id, after=data, op_id=op_id)
         return order
 
     return run_write(work)
+
+
+def _standard_parts(order: RepairOrder, lines: list[tuple[int, int]], by: Staff) -> str:
+    """The operations' standard parts, reserved at once (when the parts capability is installed)."""
+    try:
+        from workshop.parts import add_standard_parts
+    except ModuleNotFoundError:
+        return order.parts_status
+    return add_standard_parts(order, lines, by)
 
 
 def audit_event_entity(op_id: str) -> int:
@@ -256,7 +271,8 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
         line = JobLine.create(order=order.id, operation=op, code=op.code, name=op.name, trade=op.trade,
                               standard_hours=op.standard_hours, billed_hours=op.standard_hours,
                               rate=rate.rate if rate else Decimal("0"), payer=payer_for(order.business_type))
-        return save(order, {}, by=by, kind="line_added", summary=f"Job line added: {op.code} {op.name}") \
-            if line else order
+        status = _standard_parts(order, [(op.id, line.id)], by)
+        changes = {"parts_status": status} if status != order.parts_status else {}
+        return save(order, changes, by=by, kind="line_added", summary=f"Job line added: {op.code} {op.name}")
 
     return run_write(work)

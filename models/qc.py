@@ -1,0 +1,39 @@
+"""Final inspection: checklists per business type, inspections and their item results."""
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from models.base import BaseModel, MoneyField
+from models.orders import RepairOrder
+from models.people import Staff
+
+ITEM_RESULTS = ("pass", "fail", "na")
+
+
+class ChecklistItem(BaseModel):
+    business_type = CharField(max_length=20, index=True)
+    position = IntegerField(default=0)
+    text = CharField(max_length=120)
+    active = BooleanField(default=True)
+
+
+class Inspection(BaseModel):
+    """One sign-off of an order: pass, or fail with the rework it sends back."""
+    order = ForeignKeyField(RepairOrder, backref="inspections", index=True)
+    inspector = ForeignKeyField(Staff, backref="inspections")
+    signed_at = DateTimeField(index=True)
+    result = CharField(max_length=4)  # pass or fail
+    reinspection = BooleanField(default=False)
+    rework_reason = CharField(max_length=200, null=True)
+    responsible = ForeignKeyField(Staff, null=True, backref="reworks", index=True)
+    penalty = MoneyField()
+    promised_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+    late = BooleanField(default=False)
+    delay_reason = CharField(max_length=40, null=True)
+
+
+class InspectionResult(BaseModel):
+    inspection = ForeignKeyField(Inspection, backref="results", on_delete="CASCADE")
+    item = ForeignKeyField(ChecklistItem, null=True)
+    text = CharField(max_length=120)
+    result = CharField(max_length=4)
+    note = CharField(max_length=200, null=True)

@@ -1,0 +1,203 @@
+"""Demo parts: a catalog with bins and stock, standard parts of operations, today's pick queue and
+the parts used by the history. The ledger starts at go-live with one opening movement per part, so
+on-hand always equals the sum of the ledger."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from models.db import db
+from seeds import demo
+from seeds.reference import VEHICLE_MODELS
+
+# (code stem, name, category, unit, cost, price, per-engine/per-model/universal, threshold)
+_BASES = [
+    ("OF", "Oil filter", "filters", "pc", "28", "58", "engine", 10),
+    ("AF", "Air filter", "filters", "pc", "45", "98", "engine", 6),
+    ("CF", "Cabin filter", "filters", "pc", "38", "88", "model", 6),
+    ("SP", "Spark plug", "ignition", "pc", "42", "95", "engine", 16),
+    ("BPF", "Front brake pads", "brakes", "set", "260", "520", "model", 4),
+    ("BPR", "Rear brake pads", "brakes", "set", "220", "460", "model", 4),
+    ("BDF", "Front brake disc", "brakes", "pc", "340", "690", "model", 2),
+    ("WB", "Wiper blade set", "body", "set", "65", "150", "model", 6),
+    ("SHF", "Front shock absorber", "suspension", "pc", "520", "980", "model", 2),
+    ("HL", "Headlamp assembly", "electrical", "pc", "1450", "2680", "model", 1),
+    ("BMF", "Front bumper cover", "body", "pc", "980", "1880", "model", 1),
+    ("BMR", "Rear bumper cover", "body", "pc", "920", "1760", "model", 1),
+    ("MR", "Door mirror", "body", "pc", "610", "1180", "model", 1),
+    ("WP", "Water pump", "engine", "pc", "780", "1450", "engine", 1),
+    ("EM", "Engine mount", "engine", "pc", "420", "860", "model", 1),
+]
+_UNIVERSAL = [
+    ("OIL-0W20", "Engine oil 0W-20", "fluids", "L", "38", "78", 60),
+    ("OIL-5W30", "Engine oil 5W-30", "fluids", "L", "32", "68", 40),
+    ("ATF-WS", "Transmission fluid WS", "fluids", "L", "55", "110", 20),
+    ("CLT-LLC", "Coolant long life", "fluids", "L", "22", "48", 20),
+    ("BF-DOT4", "Brake fluid DOT4", "fluids", "L", "40", "85", 10),
+    ("BAT-60", "Battery 60Ah", "electrical", "pc", "520", "880", 3),
+    ("TY-21555", "Tyre 215/55 R17", "tyres", "pc", "560", "890", 8),
+    ("TY-22565", "Tyre 225/65 R17", "tyres", "pc", "620", "980", 8),
+    ("AC-R1234", "Refrigerant R1234yf", "fluids", "kg", "380", "720", 5),
+    ("PNT-BASE", "Paint base coat", "paint", "L", "260", "520", 10),
+    ("PNT-CLR", "Clear coat", "paint", "L", "180", "360", 10),
+    ("WS-GLASS", "Windscreen glass", "body", "pc", "1650", "2980", 1),
+    ("WSH-FLD", "Washer fluid", "fluids", "L", "6", "15", 20),
+    ("CLIP-KIT", "Trim clip kit", "body", "set", "18", "45", 10),
+]
+# Which catalog part an operation uses as standard, by words in its name: (stem or code, qty).
+_STANDARD = [
+    ("Oil and filter change", [("OF", 1), ("OIL-0W20", "4.5")]),
+    ("service", [("OF", 1), ("OIL-0W20", "4.5")]),
+    ("Air filter", [("AF", 1)]),
+    ("Cabin filter", [("CF", 1)]),
+    ("Wiper blade", [("WB", 1)]),
+    ("Battery", [("BAT-60", 1)]),
+    ("Tyre replacement", [("TY-21555", 2)]),
+    ("Brake fluid", [("BF-DOT4", 1)]),
+    ("Coolant", [("CLT-LLC", 6)]),
+    ("Spark plug", [("SP", 4)]),
+    ("Transmission fluid", [("ATF-WS", 4)]),
+    ("Front brake pads", [("BPF", 1)]),
+    ("Rear brake pads", [("BPR", 1)]),
+    ("Front brake discs", [("BDF", 2), ("BPF", 1)]),
+    ("Front shock", [("SHF", 2)]),
+    ("Water pump", [("WP", 1), ("CLT-LLC", 6)]),
+    ("Engine mount", [("EM", 1)]),
+    ("A/C recharge", [("AC-R1234", "0.5")]),
+    ("Headlamp", [("HL", 1)]),
+    ("Front bumper", [("BMF", 1), ("CLIP-KIT", 1)]),
+    ("Rear bumper", [("BMR", 1), ("CLIP-KIT", 1)]),
+    ("Mirror", [("MR", 1)]),
+    ("Windscreen", [("WS-GLASS", 1)]),
+    ("respray", [("PNT-BASE", "1.5"), ("PNT-CLR", 1)]),
+]
+_MODEL_STEM = {model: series.upper()[:4] for _, series, model, _, _ in VEHICLE_MODELS}
+_ENGINES = sorted({engine for *_, engine, _ in VEHICLE_MODELS})
+
+
+def catalog() -> list[tuple]:
+    """(code, name, brand, category, fits, unit, bin, cost, price, threshold, supplier, oem)."""
+    rows, shelf = [], 0
+    for stem, name, category, unit, cost, price, per, threshold in _BASES:
+        variants = ([(e, f"{name} {e}", ", ".join(m for _, _, m, eng, _ in VEHICLE_MODELS if eng == e))
+                     for e in _ENGINES] if per == "engine" else
+                    [(_MODEL_STEM[m], f"{name} {s}", m) for _, s, m, _, _ in VEHICLE_MODELS])
+        for suffix, full, fits in variants:
+            shelf += 1
+            rows.append((f"{stem}-{suffix}", full, "Toyota", category, fits, unit,
+                         f"{chr(65 + shelf // 40)}-{shelf % 40 // 8 + 1:02d}-{shelf % 8 + 1}", cost, price,
+                         str(threshold), "GAC Toyota Parts", True))
+    for code, name, category, unit, cost, price, threshold in _UNIVERSAL:
+        shelf += 1
+        rows.append((code, name, "Denso" if category == "electrical" else "Toyota Genuine", category, "all",
+                     unit, f"F-{shelf % 10 + 1:02d}-1", cost, price, str(threshold), "Guangzhou Auto Supply",
+                     category != "tyres"))
+    return rows
+
+
+def _reference(rng, size) -> None:
+    rows = catalog()
+    scale = max(1, size.active_orders // 40)
+    now = demo._ts(dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1))
+    parts = []
+    for row in rows:
+        threshold = int(row[9])
+        # Most parts comfortably stocked, some low, a few out: the low-stock list has real work.
+        roll = rng.random()
+        on_hand = 0 if roll < 0.04 else int(threshold * scale * (0.5 if roll < 0.15 else rng.uniform(1.5, 4)))
+        parts.append(row + (str(on_hand),))
+    demo.bulk("part", ["code", "name", "brand", "category", "fits_models", "unit", "bin", "unit_cost", "sale_price",
+                       "reorder_threshold", "supplier", "oem", "on_hand"], parts)
+    ids = dict(db.execute_sql("SELECT code, id FROM part").fetchall())
+    demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "at", "reason"],
+              [(ids[p[0]], "opening", p[-1], p[-1], now, "opening stock at go-live") for p in parts])
+    standard = []
+    for op_id, name in db.execute_sql("SELECT id, name FROM operation").fetchall():
+        for words, items in _STANDARD:
+            if words in name:
+                for stem, qty in items:
+                    code = stem if stem in ids else f"{stem}-M20A" if f"{stem}-M20A" in ids else f"{stem}-CAMR"
+                    if code in ids:
+                        standard.append((op_id, ids[code], str(qty)))
+                break
+    demo.bulk("operation_part", ["operation_id", "part_id", "qty"], standard)
+
+
+def _active(rng, active) -> None:
+    """Today's orders get the standard parts of their job lines: reserved, some picked, some short."""
+    parts = {pid: [Decimal(str(oh)), Decimal("0"), Decimal(price)] for pid, oh, price in
+             db.execute_sql("SELECT id, on_hand, sale_price FROM part").fetchall()}
+    std = {}
+    for op_id, part_id, qty in db.execute_sql("SELECT operation_id, part_id, qty FROM operation_part").fetchall():
+        std.setdefault(op_id, []).append((part_id, Decimal(str(qty))))
+    states = {oid: (state, btype, time_in) for oid, state, btype, time_in, _ in active}
+    lines = db.execute_sql("SELECT id, order_id, operation_id FROM job_line WHERE order_id IN (%s)"
+                           % ",".join(str(o) for o in states)).fetchall() if states else []
+    rows, movements, status_by_order = [], [], {}
+    picked_states = {"in_progress", "ready_qc", "ready_settlement", "settled"}
+    position: dict[int, int] = {}
+    for line_id, order_id, op_id in lines:
+        state, btype, time_in = states[order_id]
+        payer = {"warranty": "manufacturer", "insurance": "insurer"}.get(btype, "customer")
+        for part_id, qty in std.get(op_id, []):
+            stock = parts[part_id]
+            if state == "waiting_parts":
+                reserved = Decimal("0")  # the reason they wait
+            else:
+                reserved = min(qty, max(stock[0] - stock[1], Decimal("0")))
+            picked = Decimal("0")
+            if state in picked_states and reserved == qty and (state != "in_progress" or rng.random() < 0.5):
+                picked, reserved = qty, Decimal("0")
+                stock[0] -= qty
+                movements.append((part_id, "issue", str(-qty), str(stock[0]), order_id, demo._ts(time_in),
+                                  "picked for the job"))
+            stock[1] += reserved
+            position[order_id] = position.get(order_id, 0) + 1
+            status = "used" if picked and state != "in_progress" else "picked" if picked else "requested"
+            rows.append((order_id, line_id, part_id, str(qty), str(reserved), str(picked), str(stock[2]), payer,
+                         status, demo._ts(time_in), position[order_id]))
+            status_by_order.setdefault(order_id, []).append(picked + reserved >= qty)
+    demo.bulk("part_line", ["order_id", "job_line_id", "part_id", "qty", "reserved", "picked", "unit_price", "payer",
+                            "status", "requested_at", "position"], rows)
+    touched = {m[0] for m in movements}
+    demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "order_id", "at", "reason"], movements)
+    for pid, (on_hand, reserved, _) in parts.items():
+        if reserved or pid in touched:
+            db.execute_sql("UPDATE part SET on_hand = ?, reserved = ? WHERE id = ?", (str(on_hand), str(reserved), pid))
+    for order_id, complete in status_by_order.items():
+        status = "available" if all(complete) else "short" if not any(complete) else "partial"
+        db.execute_sql("UPDATE repair_order SET parts_status = ? WHERE id = ?", (status, order_id))
+    db.execute_sql("UPDATE repair_order SET parts_status = 'none' WHERE state NOT IN ('delivered', 'cancelled') "
+                   "AND id NOT IN (SELECT DISTINCT order_id FROM part_line)")
+
+
+_STD_CACHE: dict[int, list] = {}
+
+
+def _history(rng, closed, progress) -> None:
+    """Closed orders used the standard parts of their job lines (history before go-live: no ledger rows)."""
+    if not _STD_CACHE:
+        for op_id, part_id, qty, price in db.execute_sql(
+                "SELECT operation_id, part_id, qty, sale_price FROM operation_part JOIN part ON part.id = part_id"):
+            _STD_CACHE.setdefault(op_id, []).append((part_id, str(qty), str(price)))
+        _STD_CACHE.setdefault(-1, [])
+    if not closed:
+        return
+    first, last = closed[0].line_ids[0] if closed[0].line_ids else 0, max(max(c.line_ids, default=0) for c in closed)
+    ops = dict(db.execute_sql("SELECT id, operation_id FROM job_line WHERE id BETWEEN ? AND ?",
+                              (first, last)).fetchall())
+    rows = []
+    for order in closed:
+        payer = {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(
+            order.business_type, "customer")
+        at = demo._ts(order.time_in)
+        for position, line_id in enumerate(order.line_ids, 1):
+            for part_id, qty, price in _STD_CACHE.get(ops.get(line_id), ()):
+                rows.append((order.id, line_id, part_id, qty, qty, price, payer, "used", at, position))
+    demo.bulk("part_line", ["order_id", "job_line_id", "part_id", "qty", "picked", "unit_price", "payer", "status",
+                            "requested_at", "position"], rows)
+
+
+demo.REFERENCE_EXTENSIONS.append(_reference)
+demo.ACTIVE_EXTENSIONS.append(_active)
+demo.HISTORY_EXTENSIONS.append(_history)

@@ -1,0 +1,47 @@
+"""The inspector works the QC queue with the keyboard."""
+from models.orders import RepairOrder
+from models.qc import ChecklistItem, Inspection
+from tests.ui import app_as, notifications, wait_until
+
+
+def _items():
+    return [ChecklistItem.create(business_type="maintenance", position=i, text=t)
+            for i, t in enumerate(("Fluid levels", "Torque marks", "Road test"))]
+
+
+async def test_inspector_passes_a_car_with_keys(shop):
+    _items()
+    order = shop.ready_for_qc()
+    app = app_as(shop.inspector)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
+        await pilot.press("p", "n", "p", "ctrl+s")
+        await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "ready_settlement")
+        assert Inspection.get().result == "pass"
+        assert any("passed QC" in m for m in notifications(app))
+
+
+async def test_failed_item_needs_a_note_and_a_fail_goes_back_to_the_board_with_its_reason(shop):
+    _items()
+    order = shop.ready_for_qc()
+    app = app_as(shop.inspector)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
+        await pilot.press("p", "f")
+        await pilot.press("enter")  # no note: refused in the dialog
+        assert app.screen.__class__.__name__ == "ConfirmText"
+        await pilot.press(*"no torque mark", "enter")
+        await pilot.press("a", "ctrl+r")
+        await pilot.press(*"torque marks missing", "enter")
+        await pilot.press("1", "enter")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "in_progress")
+        fresh = RepairOrder.get_by_id(order.id)
+        assert fresh.rework and fresh.rework_reason == "QC: torque marks missing"
+        assert Inspection.get().responsible_id == shop.techs[0].id

@@ -1,0 +1,520 @@
+"""Parts: reservation, picking, returns, exchanges, old parts, receipts and stocktaking.
+
+Stock is a ledger: every change is a StockMovement row, and Part.on_hand / Part.reserved are its
+balances, written only by ``_post`` in the same transaction as the row. Writes run in BEGIN IMMEDIATE
+transactions (models.db.run_write), so two clerks picking the last unit are serialised: the second
+one re-reads the balance inside its transaction and is refused.
+
+Rules a shop would expect, decided here:
+- adding a part line reserves what is available at once; the rest is short until goods arrive;
+- goods received fill outstanding reservations in the order of the orders' promised time;
+- a line picked and not returned counts as used; an order cannot go to QC while a line still has
+  parts neither picked nor cancelled (the guard on 'finish').
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from models.db import run_write
+from models.orders import RepairOrder
+from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, OperationPart, Part, PartLine,
+                          StockMovement)
+from models.people import Staff, Vehicle
+from workshop import audit, clock, lifecycle, validation
+from workshop.errors import IllegalTransition, InvalidInput, NotFound
+from workshop.permissions import require
+
+WHOLE_UNITS = frozenset({"pc", "set"})
+OPEN_LINE = ("requested", "picked")
+EDITABLE_STATES = frozenset({lifecycle.CHECKED_IN, lifecycle.DISPATCHED, lifecycle.IN_PROGRESS,
+                             lifecycle.WAITING_PARTS})
+ZERO = Decimal("0")
+
+
+def quantity(value, part: Part, label: str = "Quantity") -> Decimal:
+    """A positive quantity in the part's unit: whole numbers for pieces and sets."""
+    places = 0 if part.unit in WHOLE_UNITS else 3
+    qty = validation.decimal(value, "qty", label, places=places, allow_zero=False)
+    if qty > Decimal("9999"):
+        raise InvalidInput(f"{label} {qty} is not plausible for {part.code}.", "qty")
+    if part.unit in WHOLE_UNITS and qty != qty.to_integral_value():
+        raise InvalidInput(f"{part.code} is counted in whole {part.unit}: {qty} is not whole.", "qty")
+    return qty
+
+
+def fmt(qty: Decimal) -> str:
+    """1, 2.5, 0.75 - a quantity as a person writes it."""
+    text = f"{Decimal(qty):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def find_part(code: str) -> Part:
+    part = Part.get_or_none(Part.code == (code or "").strip().upper())
+    if part is None:
+        raise NotFound(f"No part with code '{(code or '').strip()}'.")
+    return part
+
+
+def _post(part: Part, kind: str, qty: Decimal, *, by: Staff | None, order_id=None, line_id=None,
+          reason=None, reference=None, reserved_delta: Decimal = ZERO) -> StockMovement:
+    """Write one ledger row and move the part's balances with it (inside a transaction)."""
+    part = Part.get_by_id(part.id)  # re-read inside the write transaction: the balance is current
+    on_hand = part.on_hand + qty
+    reserved = part.reserved + reserved_delta
+    if on_hand < 0:
+        raise InvalidInput(f"Only {fmt(part.on_hand)} {part.unit} of {part.code} {part.name} on hand: "
+                           f"cannot take out {fmt(-qty)}.", "qty")
+    if reserved < 0 or reserved > on_hand:
+        reserved = max(ZERO, min(reserved, on_hand))
+    Part.update(on_hand=on_hand, reserved=reserved).where(Part.id == part.id).execute()
+    return StockMovement.create(part=part.id, kind=kind, qty=qty, on_hand_after=on_hand, order=order_id,
+                                part_line=line_id, by=by, at=clock.now(), reason=reason, reference=reference)
+
+
+def _reserve(part_id: int, wanted: Decimal) -> Decimal:
+    """Reserve up to ``wanted`` of a part's free stock; returns what was reserved."""
+    part = Part.get_by_id(part_id)
+    take = max(ZERO, min(wanted, part.on_hand - part.reserved))
+    if take:
+        Part.update(reserved=Part.reserved + take).where(Part.id == part_id).execute()
+    return take
+
+
+# --- availability on the order -----------------------------------------------------------------
+
+def status_of(lines) -> str:
+    """none / available / partial / short for an order's open part lines."""
+    lines = [line for line in lines if line.status in OPEN_LINE]
+    if not lines:
+        return "none"
+    missing = [line for line in lines if line.used + line.reserved < line.qty]
+    if not missing:
+        return "available"
+    if all(line.used + line.reserved == 0 for line in missing) and len(missing) == len(lines):
+        return "short"
+    return "partial"
+
+
+def _refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary: str) -> RepairOrder:
+    lines = list(PartLine.select().where(PartLine.order == order.id))
+    status = status_of(lines)
+    changes = {}
+    if status != order.parts_status:
+        changes["parts_status"] = status
+    ready = order.state == lifecycle.WAITING_PARTS and status in ("available", "none")
+    if ready != order.parts_ready:
+        changes["parts_ready"] = ready
+    return lifecycle.save(order, changes, by=by, kind=kind, summary=summary)
+
+
+def _editable(order: RepairOrder) -> None:
+    if order.state not in EDITABLE_STATES:
+        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: its parts can no longer change.")
+
+
+# --- part lines ----------------------------------------------------------------------------------
+
+def _new_line(order: RepairOrder, part: Part, qty: Decimal, by: Staff, job_line_id=None) -> PartLine:
+    reserved = _reserve(part.id, qty)
+    position = PartLine.select(fn.COUNT(PartLine.id)).where(PartLine.order == order.id).scalar() or 0
+    return PartLine.create(order=order.id, job_line=job_line_id, part=part.id, qty=qty, reserved=reserved,
+                           unit_price=part.sale_price, payer=_payer(order), requested_by=by,
+                           requested_at=clock.now(), position=position + 1)
+
+
+def _payer(order: RepairOrder) -> str:
+    from workshop.reception import payer_for
+    return payer_for(order.business_type)
+
+
+def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version: int | None = None) -> PartLine:
+    """Add a part to an order and reserve what is in stock at once."""
+    require(by, "request_parts")
+    part = find_part(part_code)
+    if not part.active:
+        raise InvalidInput(f"{part.code} is no longer stocked.", "part")
+    qty = quantity(qty, part)
+
+    def work():
+        order = lifecycle.load_for_change(order_id, seen_version)
+        _editable(order)
+        line = _new_line(order, part, qty, by)
+        short = qty - line.reserved
+        note = f", {fmt(short)} short" if short else ", reserved"
+        _refresh_status(order, by=by, kind="part_requested",
+                        summary=f"{order.label}: {fmt(qty)} {part.unit} {part.code} {part.name} requested{note}")
+        return line
+
+    return run_write(work)
+
+
+def add_standard_parts(order: RepairOrder, lines: list[tuple[int, int]], by: Staff) -> str:
+    """Inside a transaction: the standard parts of each (operation id, job line id) become part lines
+    of the order, reserved at once. Returns the order's parts status to store."""
+    for operation_id, job_line_id in lines:
+        for std in (OperationPart.select(OperationPart, Part).join(Part)
+                    .where((OperationPart.operation == operation_id) & (Part.active == True))):  # noqa: E712
+            _new_line(order, std.part, std.qty, by, job_line_id)
+    return status_of(list(PartLine.select().where(PartLine.order == order.id)))
+
+
+def _line_for_change(line_id: int, seen_version: int | None):
+    line = PartLine.get_or_none(PartLine.id == line_id)
+    if line is None:
+        raise NotFound(f"Part line #{line_id} does not exist.")
+    order = lifecycle.load_for_change(line.order_id, seen_version)
+    return line, order, Part.get_by_id(line.part_id)
+
+
+def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) -> PartLine:
+    """Hand parts out to the job: all that is still to pick, or ``qty`` of it."""
+    require(by, "pick_parts")
+
+    def work():
+        line, order, part = _line_for_change(line_id, seen_version)
+        _editable(order)
+        if line.status not in OPEN_LINE:
+            raise IllegalTransition(f"{part.code} on {order.label} is {line.status}: nothing to pick.")
+        outstanding = line.qty - line.used
+        if outstanding <= 0:
+            raise InvalidInput(f"{part.code} on {order.label} is already fully picked.", "qty")
+        amount = outstanding if qty in (None, "") else quantity(qty, part)
+        if amount > outstanding:
+            raise InvalidInput(f"Only {fmt(outstanding)} {part.unit} of {part.code} left to pick on {order.label}.",
+                               "qty")
+        free_for_line = line.reserved + (part.on_hand - part.reserved)
+        if amount > free_for_line:
+            raise InvalidInput(f"Only {fmt(max(free_for_line, ZERO))} {part.unit} of {part.code} can be picked "
+                               f"for {order.label} now (on hand {fmt(part.on_hand)}, reserved for other orders "
+                               f"{fmt(part.reserved - line.reserved)}).", "qty")
+        from_reserved = min(line.reserved, amount)
+        _post(part, "issue", -amount, by=by, order_id=order.id, line_id=line.id,
+              reserved_delta=-from_reserved, reason=f"picked for {order.label}")
+        line.picked += amount
+        line.reserved -= from_reserved
+        line.status = "picked"
+        line.save()
+        _refresh_status(order, by=by, kind="part_picked",
+                        summary=f"{order.label}: picked {fmt(amount)} {part.unit} {part.code} {part.name}"
+                                f" from bin {part.bin or '-'}")
+        return line
+
+    return run_write(work)
+
+
+def return_part(line_id: int, qty, *, by: Staff, reason: str = "unused", seen_version: int | None = None) -> PartLine:
+    """退料: unused parts come back to stock."""
+    require(by, "pick_parts")
+    reason = validation.text(reason, "reason", "Reason", max_len=200)
+
+    def work():
+        line, order, part = _line_for_change(line_id, seen_version)
+        _editable(order)
+        amount = quantity(qty, part)
+        if amount > line.picked - line.returned:
+            raise InvalidInput(f"Only {fmt(line.picked - line.returned)} {part.unit} of {part.code} were picked "
+                               f"and not returned on {order.label}.", "qty")
+        _post(part, "return", amount, by=by, order_id=order.id, line_id=line.id, reason=reason)
+        line.returned += amount
+        line.qty = max(line.qty - amount, line.used)  # the job needs less than was picked
+        if line.used == 0 and line.qty == 0:
+            _release(line)
+            line.status = "returned"
+        line.save()
+        _refresh_status(order, by=by, kind="part_returned",
+                        summary=f"{order.label}: returned {fmt(amount)} {part.unit} {part.code} to stock ({reason})")
+        return line
+
+    return run_write(work)
+
+
+def _release(line: PartLine) -> None:
+    if line.reserved:
+        Part.update(reserved=Part.reserved - line.reserved).where(Part.id == line.part_id).execute()
+        line.reserved = ZERO
+
+
+def cancel_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> PartLine:
+    """A part no longer needed: its reservation is released (picked parts must be returned first)."""
+    require(by, "request_parts")
+
+    def work():
+        line, order, part = _line_for_change(line_id, seen_version)
+        _editable(order)
+        if line.picked - line.returned > 0:
+            raise IllegalTransition(f"{fmt(line.picked - line.returned)} {part.unit} of {part.code} were picked: "
+                                    f"return them to stock first.")
+        _release(line)
+        line.status = "cancelled"
+        line.save()
+        _refresh_status(order, by=by, kind="part_cancelled", summary=f"{order.label}: {part.code} no longer needed")
+        return line
+
+    return run_write(work)
+
+
+def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None = None) -> PartLine:
+    """換料: a wrong part goes back to stock and the right one takes its place (reserved at once)."""
+    require(by, "pick_parts")
+    new_part = find_part(new_code)
+
+    def work():
+        line, order, part = _line_for_change(line_id, seen_version)
+        _editable(order)
+        if new_part.id == part.id:
+            raise InvalidInput(f"{part.code} is the same part: pick a different one to exchange.", "part")
+        back = line.picked - line.returned
+        if back:
+            _post(part, "exchange", back, by=by, order_id=order.id, line_id=line.id,
+                  reason=f"exchanged for {new_part.code}")
+            line.returned += back
+        _release(line)
+        line.status = "returned" if back else "cancelled"
+        line.save()
+        qty = quantity(line.qty, new_part)
+        new_line = _new_line(order, new_part, qty, by, line.job_line_id)
+        _refresh_status(order, by=by, kind="part_exchanged",
+                        summary=f"{order.label}: {part.code} exchanged for {new_part.code} {new_part.name}")
+        return new_line
+
+    return run_write(work)
+
+
+def record_old_part(line_id: int, disposition: str, note: str = "", *, by: Staff) -> OldPartRecord:
+    """舊件回收: the old part taken off the car is kept for the customer, returned under warranty or scrapped."""
+    require(by, "pick_parts")
+    if disposition not in OLD_PART_DISPOSITIONS:
+        raise InvalidInput("Old part goes to: customer, warranty or scrap.", "disposition")
+    note = validation.text(note, "note", "Note", max_len=200, required=False)
+
+    def work():
+        line = PartLine.get_or_none(PartLine.id == line_id)
+        if line is None:
+            raise NotFound(f"Part line #{line_id} does not exist.")
+        part = Part.get_by_id(line.part_id)
+        order = RepairOrder.get_by_id(line.order_id)
+        record = OldPartRecord.create(part_line=line.id, disposition=disposition, note=note, by=by, at=clock.now())
+        StockMovement.create(part=part.id, kind="old_part", qty=ZERO, on_hand_after=part.on_hand, order=order.id,
+                             part_line=line.id, by=by, at=clock.now(), reason=f"old part: {disposition}")
+        audit.record(by, "old_part", "part_line", line.id,
+                     f"{order.label}: old {part.code} {part.name} recorded ({disposition})", order_id=order.id,
+                     after={"disposition": disposition, "note": note})
+        return record
+
+    return run_write(work)
+
+
+# --- receipts, stocktaking, transfers -------------------------------------------------------------
+
+def receive(part_code: str, qty, *, by: Staff, reference: str = "") -> list[str]:
+    """Goods in. Outstanding reservations are filled in the order of promised time; returns the
+    orders whose parts are now complete."""
+    require(by, "manage_stock")
+    part = find_part(part_code)
+    qty = quantity(qty, part)
+    reference = validation.text(reference, "reference", "Delivery note", max_len=60, required=False)
+
+    def work():
+        _post(part, "receipt", qty, by=by, reason="goods received", reference=reference)
+        audit.record(by, "goods_received", "part", part.id, f"Received {fmt(qty)} {part.unit} {part.code} {part.name}",
+                     after={"qty": qty, "reference": reference})
+        return _fill_reservations(part.id, by)
+
+    return run_write(work)
+
+
+def _fill_reservations(part_id: int, by: Staff) -> list[str]:
+    waiting = (PartLine.select(PartLine, RepairOrder).join(RepairOrder)
+               .where((PartLine.part == part_id) & PartLine.status.in_(OPEN_LINE)
+                      & (PartLine.qty > PartLine.picked - PartLine.returned + PartLine.reserved)
+                      & RepairOrder.state.in_(list(EDITABLE_STATES)))
+               .order_by(RepairOrder.promised_at, PartLine.id))
+    complete = []
+    for line in waiting:
+        got = _reserve(part_id, line.qty - line.used - line.reserved)
+        if not got:
+            break
+        PartLine.update(reserved=PartLine.reserved + got).where(PartLine.id == line.id).execute()
+        order = lifecycle.get_order(line.order_id)
+        order = _refresh_status(order, by=by, kind="parts_arrived",
+                                summary=f"{order.label}: {fmt(got)} of part #{part_id} reserved from goods received")
+        if order.parts_status in ("available", "none"):
+            complete.append(order.label)
+    return complete
+
+
+def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
+    """Stocktaking: post the difference between the count and the ledger as an adjustment."""
+    require(by, "manage_stock")
+    part = find_part(part_code)
+    places = 0 if part.unit in WHOLE_UNITS else 3
+    counted = validation.decimal(counted, "counted", "Counted quantity", places=places)
+    reason = validation.text(reason, "reason", "Reason", max_len=200)
+
+    def work():
+        current = Part.get_by_id(part.id).on_hand
+        diff = counted - current
+        if diff:
+            _post(part, "adjustment", diff, by=by, reason=reason)
+            audit.record(by, "stock_adjusted", "part", part.id,
+                         f"Stocktake {part.code}: {fmt(current)} → {fmt(counted)} ({reason})",
+                         before={"on_hand": current}, after={"on_hand": counted})
+        return diff
+
+    return run_write(work)
+
+
+def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
+    """Move a part's stock to another bin."""
+    require(by, "manage_stock")
+    part = find_part(part_code)
+    new_bin = validation.text(new_bin, "bin", "Bin", max_len=20).upper()
+
+    def work():
+        old = part.bin
+        Part.update(bin=new_bin).where(Part.id == part.id).execute()
+        StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=part.on_hand, by=by,
+                             at=clock.now(), reason=f"bin {old or '-'} → {new_bin}")
+        audit.record(by, "bin_transfer", "part", part.id, f"{part.code} moved from bin {old or '-'} to {new_bin}",
+                     before={"bin": old}, after={"bin": new_bin})
+        return Part.get_by_id(part.id)
+
+    return run_write(work)
+
+
+def ledger_balance(part_id: int) -> Decimal:
+    """What the ledger says is on hand: the sum of the part's movements."""
+    total = StockMovement.select(fn.SUM(StockMovement.qty)).where(StockMovement.part == part_id).scalar()
+    return Decimal(str(total or 0))
+
+
+# --- guard: no QC with parts neither picked nor cancelled ----------------------------------------
+
+def _guard_parts_settled(order: RepairOrder) -> None:
+    open_lines = (PartLine.select(PartLine, Part).join(Part)
+                  .where((PartLine.order == order.id) & PartLine.status.in_(OPEN_LINE)
+                         & (PartLine.qty > PartLine.picked - PartLine.returned)))
+    names = [f"{line.part.code} ({fmt(line.qty - line.used)} {line.part.unit})" for line in open_lines]
+    if names:
+        raise IllegalTransition(f"{order.label} cannot go to QC: parts not picked yet: {', '.join(names[:3])}. "
+                                f"Pick them or cancel the line.")
+
+
+def _mark_used(order: RepairOrder, by: Staff) -> None:
+    (PartLine.update(status="used")
+     .where((PartLine.order == order.id) & (PartLine.status == "picked")).execute())
+
+
+lifecycle.add_guard("finish", _guard_parts_settled)
+lifecycle.add_after("finish", _mark_used)
+
+
+# --- what screens show ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineRow:
+    id: int
+    order_id: int
+    order_number: int
+    order_version: int
+    plate: str
+    promised_at: object
+    code: str
+    name: str
+    unit: str
+    bin: str
+    qty: Decimal
+    reserved: Decimal
+    picked: Decimal
+    returned: Decimal
+    on_hand: Decimal
+    status: str
+
+    @property
+    def to_pick(self) -> Decimal:
+        return self.qty - (self.picked - self.returned) if self.status in OPEN_LINE else ZERO
+
+
+def _line_rows(query) -> list[LineRow]:
+    rows = (query.select(PartLine.id, PartLine.order, RepairOrder.number, RepairOrder.version, Vehicle.plate,
+                         RepairOrder.promised_at, Part.code, Part.name, Part.unit, Part.bin, PartLine.qty,
+                         PartLine.reserved, PartLine.picked, PartLine.returned, Part.on_hand, PartLine.status)
+            .tuples())
+    return [LineRow(*(Decimal(str(v)) if isinstance(v, float) else v for v in row)) for row in rows]
+
+
+def _lines_query():
+    return (PartLine.select().join(Part).switch(PartLine).join(RepairOrder)
+            .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)))
+
+
+def order_part_lines(order_id: int) -> list[LineRow]:
+    return _line_rows(_lines_query().where(PartLine.order == order_id).order_by(PartLine.position, PartLine.id))
+
+
+def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[LineRow]:
+    """Lines with parts still to hand out, most urgent promised time first."""
+    query = _lines_query().where(PartLine.status.in_(OPEN_LINE) & (PartLine.qty > PartLine.picked - PartLine.returned)
+                                 & RepairOrder.state.in_(list(EDITABLE_STATES)))
+    text = (search or "").strip().upper()
+    if text:
+        number = int(text) if text.isdigit() else -1
+        query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
+                            | (RepairOrder.number == number))
+    return _line_rows(query.order_by(RepairOrder.promised_at, PartLine.id).limit(limit).offset(offset))
+
+
+@dataclass(frozen=True)
+class StockRow:
+    code: str
+    name: str
+    brand: str
+    fits: str
+    unit: str
+    bin: str
+    on_hand: Decimal
+    reserved: Decimal
+    threshold: Decimal
+    price: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+    @property
+    def suggested(self) -> Decimal:
+        """Order enough to reach twice the threshold, in whole units for pieces."""
+        need = self.threshold * 2 - self.available
+        return max(need, ZERO).to_integral_value() if need > 0 else ZERO
+
+
+def _stock_rows(query) -> list[StockRow]:
+    rows = query.select(Part.code, Part.name, Part.brand, Part.fits_models, Part.unit, Part.bin, Part.on_hand,
+                        Part.reserved, Part.reorder_threshold, Part.sale_price).tuples()
+    return [StockRow(code, name, brand or "", fits or "", unit, bin_ or "", Decimal(str(oh)), Decimal(str(rs)),
+                     Decimal(str(th)), Decimal(str(pr))) for code, name, brand, fits, unit, bin_, oh, rs, th, pr in rows]
+
+
+def catalog(search: str = "", *, limit: int = 100, offset: int = 0) -> list[StockRow]:
+    """The catalog, searched by code, name or fitting model."""
+    query = Part.select().where(Part.active == True)  # noqa: E712
+    text = (search or "").strip()
+    if text:
+        query = query.where(Part.code.startswith(text.upper()) | Part.name.contains(text)
+                            | Part.fits_models.contains(text))
+    return _stock_rows(query.order_by(Part.code).limit(limit).offset(offset))
+
+
+def low_stock(*, limit: int = 100, offset: int = 0) -> list[StockRow]:
+    """Parts whose available quantity is below their reorder threshold."""
+    query = Part.select().where((Part.active == True) & (Part.reorder_threshold > 0)  # noqa: E712
+                                & (Part.on_hand - Part.reserved < Part.reorder_threshold))
+    return _stock_rows(query.order_by(Part.code).limit(limit).offset(offset))
+
+
+__all__ = ["add_part_line", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
+           "count_stock", "transfer", "pick_queue", "catalog", "low_stock", "order_part_lines", "ledger_balance",
+           "JOIN"]

@@ -1,0 +1,224 @@
+"""Final QC: the inspector's queue, checklists, sign-off (pass or fail with rework) and comebacks.
+
+Rules decided here:
+- every checklist item gets pass, fail or not applicable; a failed item needs a note, and an order
+  with a failed item cannot pass;
+- a fail needs a rework reason and the responsible technician; a penalty is optional;
+- an inspector may not sign an order they worked on as technician (setting qc_forbid_own_work);
+- when the work finished after the promised time, a delay reason from DELAY_REASONS is required;
+- a comeback is a new order for a vehicle whose earlier order was delivered within comeback_days;
+  it is charged to the workshop (internal) unless a manager decides it is the customer's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN
+
+from models.db import run_write
+from models.orders import JobLine, JobLineTechnician, RepairOrder
+from models.people import Staff, Vehicle
+from models.qc import ITEM_RESULTS, ChecklistItem, Inspection, InspectionResult
+from models.shop import Bay
+from workshop import audit, clock, lifecycle, settings, validation
+from workshop.dispatch import order_technicians
+from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from workshop.permissions import can, require
+
+DELAY_REASONS = ("waiting for parts", "extra work found", "customer approval", "technician shortage", "rework",
+                 "other")
+DEFAULT_CHECKLIST = "general_repair"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    order_id: int
+    number: int
+    version: int
+    plate: str
+    model: str
+    business_type: str
+    bay: str
+    technicians: str
+    completed_at: dt.datetime | None
+    promised_at: dt.datetime
+    reinspection: bool
+
+    @property
+    def late(self) -> bool:
+        return bool(self.completed_at and self.completed_at > self.promised_at)
+
+
+def qc_queue(*, limit: int = 100, offset: int = 0) -> list[QueueRow]:
+    """Orders ready for QC, the longest waiting first (three queries, whatever the length)."""
+    rows = list(RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.version, Vehicle.plate,
+                                   Vehicle.model, RepairOrder.business_type, Bay.code, RepairOrder.completed_at,
+                                   RepairOrder.promised_at, RepairOrder.rework)
+                .join(Vehicle).switch(RepairOrder).join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id))
+                .where(RepairOrder.state == lifecycle.READY_QC)
+                .order_by(RepairOrder.completed_at, RepairOrder.id).limit(limit).offset(offset).tuples())
+    ids = [r[0] for r in rows]
+    techs = order_technicians(ids) if ids else {}
+    failed = {oid for (oid,) in Inspection.select(Inspection.order).where(
+        Inspection.order.in_(ids) & (Inspection.result == "fail")).distinct().tuples()} if ids else set()
+    return [QueueRow(oid, number, version, plate, model, btype, bay or "—", ", ".join(techs.get(oid, [])) or "—",
+                     completed, promised, bool(rework) or oid in failed)
+            for oid, number, version, plate, model, btype, bay, completed, promised, rework in rows]
+
+
+def checklist(business_type: str) -> list[ChecklistItem]:
+    items = list(ChecklistItem.select().where((ChecklistItem.business_type == business_type)
+                                              & (ChecklistItem.active == True))  # noqa: E712
+                 .order_by(ChecklistItem.position, ChecklistItem.id))
+    if not items and business_type != DEFAULT_CHECKLIST:
+        return checklist(DEFAULT_CHECKLIST)
+    return items
+
+
+def worked_on(order_id: int, staff_id: int) -> bool:
+    return (JobLineTechnician.select().join(JobLine)
+            .where((JobLine.order == order_id) & (JobLineTechnician.technician == staff_id)).exists())
+
+
+def order_technician_staff(order_id: int) -> list[Staff]:
+    return list(Staff.select().join(JobLineTechnician, on=(JobLineTechnician.technician == Staff.id))
+                .join(JobLine).where(JobLine.order == order_id).distinct().order_by(Staff.name))
+
+
+def _check_results(order: RepairOrder, results: dict[int, tuple[str, str]]) -> list[tuple[ChecklistItem, str, str]]:
+    items = checklist(order.business_type)
+    checked = []
+    for item in items:
+        if item.id not in results:
+            raise InvalidInput(f"'{item.text}' has not been checked yet.", "items")
+        result, note = results[item.id]
+        if result not in ITEM_RESULTS:
+            raise InvalidInput(f"'{item.text}': choose pass, fail or n/a.", "items")
+        note = validation.text(note, "note", f"Note for '{item.text}'", max_len=200, required=(result == "fail"))
+        checked.append((item, result, note))
+    return checked
+
+
+def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: bool, by: Staff,
+         seen_version: int | None = None, rework_reason: str = "", responsible_id: int | None = None,
+         penalty="0", delay_reason: str = "") -> Inspection:
+    """Sign the final inspection: pass sends the car to settlement, fail back to the workshop."""
+    require(by, "sign_qc")
+    penalty = validation.decimal(penalty or "0", "penalty", "Penalty")
+
+    def work():
+        order = lifecycle.load_for_change(order_id, seen_version)
+        if order.state != lifecycle.READY_QC:
+            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}, not ready for QC.")
+        if settings.get("qc_forbid_own_work") and worked_on(order.id, by.id):
+            raise NotAllowed(f"{by.name} worked on {order.label} as technician and may not sign its QC: "
+                             "another inspector must.")
+        checked = _check_results(order, results)
+        failed_items = [item.text for item, result, _ in checked if result == "fail"]
+        late = bool(order.completed_at and order.promised_at and order.completed_at > order.promised_at)
+        reinspection = order.rework or Inspection.select().where(Inspection.order == order.id).exists()
+        record = dict(order=order.id, inspector=by.id, signed_at=clock.now(), reinspection=reinspection,
+                      promised_at=order.promised_at, completed_at=order.completed_at, late=late)
+        if passed:
+            if failed_items:
+                raise InvalidInput(f"'{failed_items[0]}' failed: an order with a failed item cannot pass. "
+                                   "Sign it as failed (rework).", "items")
+            reason = delay_reason.strip().lower()
+            if late and reason not in DELAY_REASONS:
+                raise InvalidInput(f"{order.label} was finished after the promised time: choose a delay reason "
+                                   f"({', '.join(DELAY_REASONS)}).", "delay_reason")
+            record.update(result="pass", delay_reason=reason if late else None)
+            lifecycle.apply_transition(order, "qc_pass", by=by, extra=dict(
+                qc_inspector=by.id, qc_passed_at=clock.now(), rework=False, delay_reason=reason if late else None))
+        else:
+            reason = validation.text(rework_reason, "rework_reason", "Rework reason", max_len=200)
+            techs = {s.id: s for s in order_technician_staff(order.id)}
+            if responsible_id not in techs:
+                raise InvalidInput("Name the responsible technician (one who worked on this order).", "responsible")
+            record.update(result="fail", rework_reason=reason, responsible=responsible_id, penalty=penalty)
+            lifecycle.apply_transition(order, "qc_fail", by=by, note=reason, extra=dict(
+                rework=True, rework_reason=f"QC: {reason}", completed_at=None))
+        inspection = Inspection.create(**record)
+        InspectionResult.insert_many([dict(inspection=inspection.id, item=item.id, text=item.text, result=result,
+                                           note=note) for item, result, note in checked]).execute()
+        return inspection
+
+    return run_write(work)
+
+
+# --- checklists (manager) ------------------------------------------------------------------------
+
+def add_item(business_type: str, text: str, *, by: Staff) -> ChecklistItem:
+    require(by, "edit_checklists")
+    text = validation.text(text, "text", "Checklist item", max_len=120)
+
+    def work():
+        position = (ChecklistItem.select(ChecklistItem.position).where(ChecklistItem.business_type == business_type)
+                    .order_by(ChecklistItem.position.desc()).scalar() or 0) + 1
+        item = ChecklistItem.create(business_type=business_type, position=position, text=text)
+        audit.record(by, "checklist_item_added", "checklist_item", item.id, f"QC checklist {business_type}: + {text}")
+        return item
+
+    return run_write(work)
+
+
+def remove_item(item_id: int, *, by: Staff) -> None:
+    require(by, "edit_checklists")
+
+    def work():
+        item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
+        if item is None:
+            raise NotFound("That checklist item no longer exists.")
+        ChecklistItem.update(active=False).where(ChecklistItem.id == item_id).execute()
+        audit.record(by, "checklist_item_removed", "checklist_item", item.id,
+                     f"QC checklist {item.business_type}: - {item.text}")
+
+    run_write(work)
+
+
+# --- comebacks ------------------------------------------------------------------------------------
+
+def comeback_candidates(order_id: int) -> list[RepairOrder]:
+    """The vehicle's orders delivered within the comeback period before this one came in."""
+    order = lifecycle.get_order(order_id)
+    since = order.time_in - dt.timedelta(days=int(settings.get("comeback_days")))
+    return list(RepairOrder.select().where((RepairOrder.vehicle == order.vehicle_id) & (RepairOrder.id != order.id)
+                                           & (RepairOrder.state == lifecycle.DELIVERED)
+                                           & (RepairOrder.released_at >= since))
+                .order_by(RepairOrder.released_at.desc()))
+
+
+def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by: Staff, charge: str = "internal",
+                  seen_version: int | None = None) -> RepairOrder:
+    """Mark an order as a comeback of an earlier one, naming the job line that failed."""
+    require(by, "mark_comeback")
+    if charge not in ("internal", "customer"):
+        raise InvalidInput("A comeback is charged to the workshop (internal) or the customer.", "charge")
+    if charge == "customer" and not by.has_role("manager"):
+        raise NotAllowed(f"{by.name} may not charge a comeback to the customer: only a manager decides that.")
+
+    def work():
+        order = lifecycle.load_for_change(order_id, seen_version)
+        if order.state in lifecycle.CLOSED_STATES or order.state in (lifecycle.SETTLED,):
+            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: too late to mark it.")
+        earlier = {o.number: o for o in comeback_candidates(order.id)}.get(int(earlier_number))
+        if earlier is None:
+            raise InvalidInput(f"RO {earlier_number} is not a delivered order of this vehicle within "
+                               f"{settings.get('comeback_days')} days.", "earlier")
+        line = JobLine.get_or_none((JobLine.id == failed_line_id) & (JobLine.order == earlier.id))
+        if line is None:
+            raise InvalidInput(f"Name the job line of RO {earlier.number} that failed.", "line")
+        if charge == "internal":
+            JobLine.update(payer="internal").where(JobLine.order == order.id).execute()
+        return lifecycle.save(order, dict(comeback_of=earlier.id, comeback_line_id=line.id, comeback_charge=charge),
+                              by=by, kind="comeback_marked",
+                              summary=f"{order.label} marked as comeback of RO {earlier.number} ({line.name}), "
+                                      f"charged {charge}")
+
+    return run_write(work)
+
+
+__all__ = ["qc_queue", "checklist", "sign", "add_item", "remove_item", "mark_comeback", "comeback_candidates",
+           "DELAY_REASONS", "Decimal", "can"]
