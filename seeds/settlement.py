@@ -2,7 +2,7 @@
 so receivables and their aging are alive); today's settled cars get real invoices.
 
 The history is written per day-batch with three bulk inserts (invoices, payments, open balances):
-one query reads the batch's labor totals, everything else is arithmetic, so the large shop's
+two queries read the batch's labor and parts totals, everything else is arithmetic, so the large shop's
 million closed orders cost one pass.
 """
 from __future__ import annotations
@@ -44,8 +44,12 @@ def history(rng, closed: list, progress) -> None:
         labor[oid] = Decimal(str(total or 0))
         if comeback:
             internal.add(oid)
-    discount = dict(db.execute_sql(
-        f"SELECT c.id, COALESCE(k.labor_discount, 0) FROM customer c LEFT JOIN customer_class k "
+    part_totals = dict((oid, Decimal(str(total or 0))) for oid, total in db.execute_sql(
+        f"SELECT order_id, SUM((picked - returned) * unit_price) FROM part_line WHERE order_id BETWEEN {db.param} "
+        f"AND {db.param} AND status != 'cancelled' GROUP BY order_id", (min(ids), max(ids))).fetchall())
+    discount = dict((cid, (ld, md)) for cid, ld, md in db.execute_sql(
+        f"SELECT c.id, COALESCE(k.labor_discount, 0), COALESCE(k.material_discount, 0) FROM customer c "
+        f"LEFT JOIN customer_class k "
         f"ON k.id = c.customer_class_id WHERE c.id IN ({', '.join(str(c.customer_id) for c in closed)})").fetchall())
     cashiers = _cashiers()
     number = _next_invoice()
@@ -54,10 +58,12 @@ def history(rng, closed: list, progress) -> None:
     settlements, payments, balances = [], [], []
     for c in closed:
         receivable = cents(labor.get(c.id, Decimal("0")))
-        pct = Decimal(str(discount.get(c.customer_id) or 0)) \
-            if c.business_type not in SHARE_OF and c.id not in internal else Decimal("0")
-        charged = receivable - cents(receivable * pct / 100)
-        parts = cents(receivable * Decimal(rng.choice((0, 0.3, 0.6, 1.1))))
+        own = c.business_type not in SHARE_OF and c.id not in internal
+        labor_pct, parts_pct = (Decimal(str(v or 0)) for v in discount.get(c.customer_id, (0, 0))) if own \
+            else (Decimal("0"), Decimal("0"))
+        charged = receivable - cents(receivable * labor_pct / 100)
+        parts_receivable = cents(part_totals.get(c.id, Decimal("0")))
+        parts = parts_receivable - cents(parts_receivable * parts_pct / 100)
         fee = Decimal("20.00") if rng.random() < 0.3 else Decimal("0.00")
         total = charged + parts + fee
         shares = {"customer_share": Decimal("0"), "insurer_share": Decimal("0"), "manufacturer_share": Decimal("0"),
@@ -71,7 +77,7 @@ def history(rng, closed: list, progress) -> None:
         owes = due > 0 and rng.random() < (0.04 if age <= 120 else 0.002)
         got = cents(due * Decimal(rng.choice(("0", "0.3", "0.5")))) if owes else due
         settlements.append((c.id, c.customer_id, "invoice", number, demo._ts(at), cashier, True, str(rate),
-                            str(receivable), str(charged), str(parts), str(parts), str(fee),
+                            str(receivable), str(charged), str(parts_receivable), str(parts), str(fee),
                             str(tax_of(total, rate, True)), str(total), *(str(v) for v in shares.values()), "0",
                             str(got)))
         if got > 0:
