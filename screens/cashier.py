@@ -262,9 +262,14 @@ class CashierScreen(Screen):
                    f"received {service.money(acc.received)} · {owing}{approved}\n")
         bill.update(summary + bill_text(order_id, width=46))
 
+    # Changes that can add a car to the desk, take one off, or change what it owes.
+    DESK_KINDS = frozenset({"qc_pass", "settle", "unsettle", "deliver", "payment", "refund", "fee_added",
+                            "adjustment", "on_account", "cancel"})
+
     def refresh_from_changes(self, changes) -> None:
-        """Another terminal moved, paid or settled something: reload the (bounded) queue."""
-        if changes.overflow or changes.order_ids or changes.kinds:
+        """Another terminal passed QC, paid, settled or released something: reload the (bounded) queue."""
+        shown = {row.order_id for row in self.rows}
+        if changes.overflow or changes.kinds & self.DESK_KINDS or changes.order_ids & shown:
             self.load_queue()
 
     # --- actions ---------------------------------------------------------------------------------

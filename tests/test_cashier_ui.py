@@ -121,3 +121,25 @@ async def test_cashier_takes_a_later_payment_from_receivables_and_sees_the_cash_
         rows = [takings.get_row_at(i) for i in range(takings.row_count)]
         assert ["Hu Xin", "Cash", "1", "10.00"] in rows and ["Hu Xin", "Bank transfer", "1", "50.00"] in rows
         assert "total 60.00" in str(screen.query_one("#cash-title").content)
+
+
+async def test_car_passing_qc_in_another_terminal_appears_in_the_queue_without_a_key(shop, db_path):
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+    order = shop.ready_for_qc()
+    async with app_as(shop.cashier).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert pilot.app.screen.rows == []
+        script = textwrap.dedent(f"""
+            from models import open_database
+            from models.people import Staff
+            from workshop import lifecycle
+            open_database({str(db_path)!r})
+            lifecycle.transition({order.id}, "qc_pass", by=Staff.get(Staff.login == "sun.hui"))
+        """)
+        subprocess.run([sys.executable, "-c", script], check=True, cwd=str(Path(__file__).parents[1]))
+        assert await wait_until(pilot, lambda: [r.order_id for r in pilot.app.screen.rows] == [order.id])
+        assert "60.00" in bill_shown(pilot.app)

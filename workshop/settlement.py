@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, Case, fn
+from peewee import Case, fn
 
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
@@ -647,4 +647,4 @@ def can_presettle(staff: Staff) -> bool:
 
 __all__ = ["bill_for", "account", "balance", "paid", "add_fee", "set_adjustment", "cashier_queue", "take_payment",
            "settle", "settle_fully", "approve_on_account", "release", "void", "refund", "receivables", "aging",
-           "cash_up", "current_invoice", "ensure_editable", "money", "JOIN"]
+           "cash_up", "current_invoice", "ensure_editable", "money"]
