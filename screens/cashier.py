@@ -263,7 +263,7 @@ class CashierScreen(Screen):
         bill.update(summary + bill_text(order_id, width=46))
 
     # Changes that can add a car to the desk, take one off, or change what it owes.
-    DESK_KINDS = frozenset({"qc_pass", "settle", "unsettle", "deliver", "payment", "refund", "fee_added",
+    DESK_KINDS = frozenset({"qc_pass", "settle", "void", "deliver", "payment", "refund", "fee_added",
                             "adjustment", "on_account", "cancel"})
 
     def refresh_from_changes(self, changes) -> None:
@@ -487,3 +487,84 @@ class CashierScreen(Screen):
         self.page = 0
         self.load_queue(row.order_id)
         self.query_one("#orders", DataTable).focus()
+
+
+class BillScreen(ModalScreen[None]):
+    """The advisor's pre-settlement of one order (from the order screen): the bill as it stands,
+    with fees, an extra discount within the advisor's limit, and a preview file for the customer."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("e", "fee", "Fee"),
+                Binding("a", "adjust", "Discount"), Binding("w", "preview", "Preview file")]
+    DEFAULT_CSS = """
+    BillScreen { align: center middle; }
+    BillScreen > VerticalScroll { width: 52; max-width: 100%; height: 100%; border: thick $accent;
+                                  background: $panel; }
+    """
+
+    def __init__(self, order_id: int):
+        super().__init__()
+        self.order_id = order_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="bill")
+            yield Label("e fee · a extra discount · w preview file · Esc close", classes="muted")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.query_one("#bill", Static).update(bill_text(self.order_id, width=46))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("fee", "adjust") and not can(self.app.staff, "presettle"):
+            return False
+        return True
+
+    def _run(self, fn, *args, success: str = "", **kwargs) -> bool:
+        try:
+            fn(*args, **kwargs)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        if success:
+            self.notify(success)
+        self.reload()
+        return True
+
+    def action_fee(self) -> None:
+        def done(result):
+            if result:
+                self._run(service.add_fee, self.order_id, result["kind"], result["amount"], by=self.app.staff,
+                          description=result["description"], success="Fee added.")
+        self.app.push_screen(FeeModal(), done)
+
+    def action_adjust(self) -> None:
+        limit = service.discount_limit(self.app.staff)
+
+        def got_value(value):
+            if value is None:
+                return
+            text = value.replace(" ", "")
+            kind = "percent" if text.endswith("%") else "amount"
+            number = text.rstrip("%")
+            if number in ("0", "0.00"):
+                self._run(service.set_adjustment, self.order_id, kind=kind, value=number, reason="",
+                          by=self.app.staff, success="Extra discount cleared.")
+                return
+            self.app.push_screen(ConfirmText("Reason for the extra discount", "Reason"),
+                                 lambda reason: reason and self._run(
+                                     service.set_adjustment, self.order_id, kind=kind, value=number, reason=reason,
+                                     by=self.app.staff, success="Extra discount set."))
+
+        self.app.push_screen(ConfirmText(f"Extra discount: 5% or an amount such as 20.00 (your limit {limit}%; "
+                                         "0 clears)", "Discount"), got_value)
+
+    def action_preview(self) -> None:
+        from workshop.invoice import invoice_dir, preview_data, render_text
+        from models.orders import RepairOrder
+        folder = invoice_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"preview-RO{RepairOrder.get_by_id(self.order_id).number}.txt"
+        path.write_text(render_text(preview_data(self.order_id)), encoding="utf-8")
+        self.notify(f"Pre-settlement preview written: {path}")

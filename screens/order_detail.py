@@ -37,6 +37,9 @@ class OrderDetailScreen(Screen):
         Binding("o", "clock_on", "Clock on"),
         Binding("c", "clock_off", "Clock off"),
         Binding("a", "add_line", "Add job"),
+        Binding("k", "add_part", "Add part"),
+        Binding("b", "bill", "Bill"),
+        Binding("m", "comeback", "Comeback", show=False),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
     ACTION_PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
@@ -183,3 +186,44 @@ class OrderDetailScreen(Screen):
 
         self.app.push_screen(ConfirmText(f"Add a job line to RO {self.order.number}", "Operation code, e.g. ME001"),
                              callback=done)
+
+    def action_add_part(self) -> None:
+        from workshop.parts import add_part_line
+
+        def done(answer: str | None) -> None:
+            if answer:
+                code, _, qty = answer.partition(" ")
+                self._run(add_part_line, self.order_id, code, qty.strip() or "1", by=self.app.staff,
+                          seen_version=self.order.version)
+
+        self.app.push_screen(ConfirmText(f"Add a part to RO {self.order.number}: part code and quantity",
+                                         "e.g. OF-M20A 1", max_length=50), callback=done)
+
+    def action_bill(self) -> None:
+        from screens.cashier import BillScreen
+        self.app.push_screen(BillScreen(self.order_id))
+
+    def action_comeback(self) -> None:
+        from workshop.qc import comeback_candidates, mark_comeback
+        earlier = comeback_candidates(self.order_id)
+        if not earlier:
+            self.notify("This vehicle has no delivered order within the comeback period.", severity="warning")
+            return
+        listing = "; ".join(f"RO {o.number}: " + ", ".join(f"{i} {line.name}" for i, line in
+                                                          enumerate(o.job_lines, 1)) for o in earlier[:3])
+
+        def done(answer: str | None) -> None:
+            if not answer:
+                return
+            number, _, index = answer.partition(" ")
+            order = next((o for o in earlier if str(o.number) == number.strip()), None)
+            lines = list(order.job_lines) if order else []
+            if order is None or not index.strip().isdigit() or not 0 < int(index) <= len(lines):
+                self.notify("Type the earlier RO number and the number of the failed line, e.g. '1042 1'.",
+                            severity="error")
+                return
+            self._run(mark_comeback, self.order_id, order.number, lines[int(index) - 1].id, by=self.app.staff,
+                      seen_version=self.order.version)
+
+        self.app.push_screen(ConfirmText(f"Comeback of which order and failed line? {listing}", "RO line, e.g. 1042 1",
+                                         max_length=20), callback=done)

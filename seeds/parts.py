@@ -96,6 +96,7 @@ def catalog() -> list[tuple]:
 
 
 def _reference(rng, size) -> None:
+    _STD_CACHE.clear()
     rows = catalog()
     scale = max(1, size.active_orders // 40)
     now = demo._ts(dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1))

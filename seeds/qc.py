@@ -29,6 +29,8 @@ _inspectors: list[int] = []
 
 
 def _reference(rng, size) -> None:
+    _last_visit.clear()
+    _inspectors.clear()
     rows = []
     for btype, items in CHECKLISTS.items():
         for position, text in enumerate(items + COMMON, 1):

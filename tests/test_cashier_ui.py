@@ -143,3 +143,17 @@ async def test_car_passing_qc_in_another_terminal_appears_in_the_queue_without_a
         subprocess.run([sys.executable, "-c", script], check=True, cwd=str(Path(__file__).parents[1]))
         assert await wait_until(pilot, lambda: [r.order_id for r in pilot.app.screen.rows] == [order.id])
         assert "60.00" in bill_shown(pilot.app)
+
+
+async def test_advisor_opens_the_bill_from_the_order_and_adds_a_fee(shop):
+    from screens.cashier import BillScreen
+    order = shop.ready_for_settlement()
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(BillScreen(order.id))
+        await pilot.pause()
+        assert "PRE-SETTLEMENT" in str(app.screen.query_one("#bill").content)
+        await pilot.press("e", "down", "tab", *"15", "enter")   # auxiliary materials 15.00
+        await pilot.pause()
+        assert service.bill_for(order.id).fees_by_kind["auxiliary"] == D("15.00")
+        assert await wait_until(pilot, lambda: "75.00" in str(app.screen.query_one("#bill").content))

@@ -75,6 +75,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("qc_fail", frozenset({READY_QC}), IN_PROGRESS, "sign_qc", "failed QC (rework)"),
     Transition("settle", frozenset({READY_SETTLEMENT}), SETTLED, "settle", "settled"),
     Transition("deliver", frozenset({SETTLED}), DELIVERED, "release_car", "delivered"),
+    Transition("void", frozenset({SETTLED}), READY_SETTLEMENT, "void_refund", "voided (settlement reversed)"),
     Transition("cancel", frozenset({CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS, READY_QC}),
                CANCELLED, "cancel_order", "cancelled"),
 )}

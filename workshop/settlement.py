@@ -42,11 +42,8 @@ BILLABLE_STATES = (lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELI
 EDITABLE_STATES = frozenset(lifecycle.ACTIVE_STATES - {lifecycle.SETTLED})
 AGING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 
-# Voiding a settlement takes the order back to the cashier's queue: a transition of its own, which
-# only a void may make (guarded below).
-lifecycle.TRANSITIONS.setdefault("unsettle", lifecycle.Transition(
-    "unsettle", frozenset({lifecycle.SETTLED}), lifecycle.READY_SETTLEMENT, "void_refund",
-    "taken back to settlement (invoice voided)"))
+# Voiding a settlement takes the order back to the cashier's queue: lifecycle's 'void' transition,
+# which only a void of the invoice may make (guarded below).
 
 
 def _next_document_number(series: str, kind: str) -> int:
@@ -204,7 +201,7 @@ def _guard_release(order: RepairOrder) -> None:
 
 
 lifecycle.add_guard("settle", _guard_settle)
-lifecycle.add_guard("unsettle", _guard_unsettle)
+lifecycle.add_guard("void", _guard_unsettle)
 lifecycle.add_guard("deliver", _guard_release)
 
 
@@ -511,7 +508,7 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
                                      number=_next_document_number("credit_note", "void"), reverses=original.id, at=clock.now(),
                                      by=by, reason=reason, prices_include_tax=original.prices_include_tax,
                                      tax_rate=original.tax_rate, **amounts)
-        lifecycle.apply_transition(order, "unsettle", by=by, extra={"settled_at": None},
+        lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
                                    note=f"invoice {original.number} voided: {reason}")
         audit.record(by, "invoice_voided", "settlement", reversal.id,
                      f"Invoice {original.number} voided by credit note {reversal.number}: {reason}",
