@@ -5,7 +5,8 @@ from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
 from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
 from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
-from models.settlement import Adjustment, FeeLine, Invoice, InvoiceLine, Payment  # noqa: F401
+from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
+                               Settlement)
 from models.followup import Answer, Callback, CallRecord, Complaint, Question  # noqa: F401
 from models.events import Event  # noqa: F401
 
@@ -15,7 +16,7 @@ ALL_MODELS = [
     RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,
     ChecklistItem, Inspection, InspectionResult,
-    FeeLine, Adjustment, Invoice, InvoiceLine, Payment,
+    FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
     Callback, CallRecord, Question, Answer, Complaint,
     Event,
 ]

@@ -1,85 +1,114 @@
-"""Settlement: fees and adjustments before the bill is final, invoices with frozen lines, payments.
+"""Settlement: fees and adjustments on an order's bill, the invoices (and their voids), payments.
 
-Settled records are never edited: a void or refund is a new row that reverses the original."""
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+Settled records are facts: an invoice row is never updated, a void is a new row reversing it, a
+payment is never deleted (a refund or a correction is a new, negative row pointing at it).
+``OpenBalance`` is the one derived table: one row per order a customer still owes money on, kept
+in step with payments in the same transaction, so receivables never scan a million invoices.
+"""
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
 
-from models.base import BaseModel, MoneyField, PercentField, QtyField
+from models.base import BaseModel, MoneyField, PercentField
 from models.orders import RepairOrder
 from models.people import Customer, Staff
 
 FEE_KINDS = ("management", "auxiliary", "sublet", "towing", "other")
+FEE_LABELS = {"management": "Management fee", "auxiliary": "Auxiliary materials", "sublet": "Sublet",
+              "towing": "Towing / rescue", "other": "Other fee"}
 PAYMENT_METHODS = ("cash", "card", "mobile", "transfer", "account")
+METHOD_LABELS = {"cash": "Cash", "card": "Card", "mobile": "Mobile pay", "transfer": "Bank transfer",
+                 "account": "On account"}
 
 
 class FeeLine(BaseModel):
-    order = ForeignKeyField(RepairOrder, backref="fees", index=True, on_delete="CASCADE")
+    """A fee on an order's bill: management, auxiliary materials, sublet, towing/rescue, other."""
+    order = ForeignKeyField(RepairOrder, backref="fee_lines", index=True, on_delete="CASCADE")
     kind = CharField(max_length=12)
     description = CharField(max_length=100)
     amount = MoneyField()
     payer = CharField(max_length=12, default="customer")
-    by = ForeignKeyField(Staff)
-    at = DateTimeField()
+    created_by = ForeignKeyField(Staff, null=True, backref="+")
+    created_at = DateTimeField()
 
 
 class Adjustment(BaseModel):
-    """An extra discount on the customer's share, given at pre-settlement with a reason."""
+    """A manual adjustment of the customer's share before settlement: an extra discount in percent
+    or an amount (positive = off the bill). Needs a reason and a role allowed to give that much."""
     order = ForeignKeyField(RepairOrder, backref="adjustments", index=True, on_delete="CASCADE")
-    discount_pct = PercentField()
+    kind = CharField(max_length=8)  # percent or amount
+    value = MoneyField()
     reason = CharField(max_length=200)
-    by = ForeignKeyField(Staff)
+    by = ForeignKeyField(Staff, backref="+")
+    role = CharField(max_length=20)  # the role whose limit allowed it
     at = DateTimeField()
 
 
-class Invoice(BaseModel):
-    """The settled bill: numbered without gaps, its amounts frozen. kind 'void' reverses an invoice."""
-    number = IntegerField(unique=True)
+class Settlement(BaseModel):
+    """An invoice (kind 'invoice') or the void that reverses one (kind 'void', negated amounts).
+    Invoice numbers come from the gapless 'invoice' series; voids from the 'credit_note' series."""
+    order = ForeignKeyField(RepairOrder, backref="settlements", index=True)
+    customer = ForeignKeyField(Customer, backref="settlements", index=True)
     kind = CharField(max_length=8, default="invoice")
-    order = ForeignKeyField(RepairOrder, backref="invoices", index=True)
-    customer = ForeignKeyField(Customer, backref="invoices", index=True)
-    original = ForeignKeyField("self", null=True, backref="reversals")
+    number = IntegerField()
+    reverses = ForeignKeyField("self", null=True, backref="reversals", unique=True)
     at = DateTimeField(index=True)
-    by = ForeignKeyField(Staff, backref="invoices")
+    by = ForeignKeyField(Staff, null=True, backref="+")
+    reason = CharField(max_length=200, null=True)
+    prices_include_tax = BooleanField(default=True)
+    tax_rate = PercentField()
     labor_receivable = MoneyField()
     labor_charged = MoneyField()
     parts_receivable = MoneyField()
     parts_charged = MoneyField()
-    fees = MoneyField()
-    discount = MoneyField()
-    tax_rate = PercentField()
-    tax_included = BooleanField(default=True)
+    management_fee = MoneyField()
+    auxiliary_fee = MoneyField()
+    sublet_fee = MoneyField()
+    towing_fee = MoneyField()
+    other_fee = MoneyField()
+    adjustment = MoneyField()
     tax = MoneyField()
     total = MoneyField()
-    customer_due = MoneyField()
-    insurer_due = MoneyField()
-    manufacturer_due = MoneyField()
-    internal_cost = MoneyField()
-    paid = MoneyField()
-    outstanding = MoneyField(index=True)
-    reason = CharField(max_length=200, null=True)
+    customer_share = MoneyField()
+    insurer_share = MoneyField()
+    manufacturer_share = MoneyField()
+    internal_share = MoneyField()
+    received_before = MoneyField()  # paid on the order before this invoice's session (e.g. a voided one)
+    this_payment = MoneyField()     # paid at the desk up to settling
+    lines_json = TextField(null=True)  # the bill as settled; null for bulk-seeded history
 
-
-class InvoiceLine(BaseModel):
-    invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
-    section = CharField(max_length=8)  # labor, parts, fee, discount
-    code = CharField(max_length=30, null=True)
-    description = CharField(max_length=100)
-    qty = QtyField()
-    unit_price = MoneyField()
-    receivable = MoneyField()
-    discount_pct = PercentField()
-    charged = MoneyField()
-    payer = CharField(max_length=12)
+    class Meta:
+        indexes = ((("kind", "number"), True),)
 
 
 class Payment(BaseModel):
-    """Money in (or out, negative, for a refund or reversal). Never deleted."""
-    invoice = ForeignKeyField(Invoice, backref="payments", index=True)
+    """Money in (positive) or back out (negative: a reversal or refund of ``reverses``)."""
     order = ForeignKeyField(RepairOrder, backref="payments", index=True)
     method = CharField(max_length=10)
     amount = MoneyField()
-    tendered = MoneyField(null=True)
-    change = MoneyField(null=True)
-    by = ForeignKeyField(Staff, backref="payments")
-    at = DateTimeField(index=True)
+    tendered = MoneyField(null=True)  # cash handed over
+    change = MoneyField(null=True)    # cash handed back
+    reference = CharField(max_length=40, null=True)  # card slip, transfer reference
+    by = ForeignKeyField(Staff, backref="+")
+    at = DateTimeField()
     reverses = ForeignKeyField("self", null=True, backref="reversals")
     reason = CharField(max_length=200, null=True)
+
+    class Meta:
+        indexes = ((("at", "by"), False),)
+
+
+class OpenBalance(BaseModel):
+    """What a customer still owes on a settled order (derived; deleted when paid in full)."""
+    order = ForeignKeyField(RepairOrder, unique=True, backref="+")
+    customer = ForeignKeyField(Customer, index=True, backref="+")
+    settlement = ForeignKeyField(Settlement, backref="+")
+    since = DateField(index=True)
+    amount = MoneyField()
+
+
+class OnAccountRelease(BaseModel):
+    """A manager's approval to release a car that is not fully paid."""
+    order = ForeignKeyField(RepairOrder, unique=True, backref="+")
+    by = ForeignKeyField(Staff, backref="+")
+    at = DateTimeField()
+    reason = CharField(max_length=200)

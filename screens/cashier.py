@@ -1,5 +1,6 @@
-"""The cashier's screens: orders to settle, the bill with payments and the invoice, receivables, cash-up.
-The advisor reaches the same bill from the order (b) to pre-settle: fees and extra discounts."""
+"""The cash desk: the queue of cars to settle, the bill, payments, settling and the invoice file;
+receivables with their aging and the day's cash-up. The advisor pre-settles from the same screen
+(fees and extra discount); keys a role may not use are hidden."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,333 +8,563 @@ from decimal import Decimal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import (DataTable, Footer, Header, Input, Label, OptionList, Static, TabbedContent,
+                             TabPane)
 
-from models.settlement import PAYMENT_METHODS
+from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Payment
 from screens.dialogs import ConfirmText
-from screens.paged import PagedTable
-from workshop import clock, invoice as invoice_files, settlement
+from workshop import lifecycle
+from workshop import settlement as service
 from workshop.errors import DomainError
-from workshop.lifecycle import SETTLED, get_order, label
+from workshop.invoice import bill_text, write_invoice
 from workshop.permissions import can
 
-
-def money(value) -> str:
-    return "—" if value is None else f"{Decimal(value):,.2f}"
+PAGE = 100
 
 
-def _queue_row(r: settlement.QueueRow):
-    status = "to settle" if r.state != SETTLED else (
-        f"owes {money(r.outstanding)}" if r.outstanding else "paid: release")
-    return (f"RO {r.number}", r.plate, r.customer, r.business_type.replace("_", " "),
-            r.qc_passed_at.strftime("%a %H:%M") if r.qc_passed_at else "", str(r.invoice_number or ""), status)
+class PaymentModal(ModalScreen[dict | None]):
+    """Method (arrow keys), amount, cash tendered, reference; Enter takes the payment, Esc cancels."""
 
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-def _receivable_row(r: settlement.Receivable):
-    return (str(r.invoice_number), f"RO {r.order_number}", r.customer, r.mobile, f"{r.at:%Y-%m-%d}", str(r.days),
-            r.bucket, money(r.outstanding))
-
-
-class CashierScreen(Screen):
-    CSS_PATH = "cashier.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("slash", "search", "Search"),
-                Binding("enter", "open_bill", "Bill", show=False), Binding("t", "take_payment", "Take payment"),
-                Binding("1", "tab('queue')", "To settle", show=False),
-                Binding("2", "tab('receivables')", "Receivables", show=False),
-                Binding("3", "tab('cashup')", "Cash-up", show=False)]
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Input(placeholder="/ find by plate or RO number", id="search")
-        with TabbedContent(initial="queue"):
-            with TabPane("To settle [1]", id="queue"):
-                yield PagedTable(("RO", "Plate", "Customer", "Type", "QC passed", "Invoice", "Status"), _queue_row,
-                                 id="queue-table")
-            with TabPane("Receivables [2]", id="receivables"):
-                yield Static(id="aging")
-                yield PagedTable(("Invoice", "RO", "Customer", "Mobile", "Date", "Days", "Age", "Outstanding"),
-                                 _receivable_row, id="recv-table")
-            with TabPane("Cash-up [3]", id="cashup"):
-                yield Label("", id="cashup-title")
-                yield DataTable(id="cashup-table", cursor_type="row")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "Cashier"
-        self.query_one("#cashup-table", DataTable).add_columns("Cashier", "Method", "Payments", "Total")
-        self.reload()
-        self.query_one("#queue-table").focus()
-
-    def reload(self) -> None:
-        text = self.query_one("#search", Input).value
-        self.query_one("#queue-table", PagedTable).load(
-            lambda n, o: settlement.cashier_queue(text, limit=n, offset=o))
-        self.query_one("#recv-table", PagedTable).load(lambda n, o: settlement.receivables(limit=n, offset=o))
-        aging = settlement.aging()
-        self.query_one("#aging", Static).update(
-            "Outstanding by age:  " + "   ".join(f"{k} days {money(v)}" for k, v in aging.items()))
-        today = clock.today()
-        self.query_one("#cashup-title", Label).update(f"Takings on {today:%a %Y-%m-%d}")
-        table = self.query_one("#cashup-table", DataTable)
-        table.clear()
-        total = Decimal("0")
-        for name, method, count, amount in settlement.cash_up(today):
-            table.add_row(name, method, str(count), money(amount))
-            total += amount
-        table.add_row("All", "", "", money(total))
-
-    def refresh_from_changes(self, changes) -> None:
-        self.reload()
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-
-    @on(Input.Submitted, "#search")
-    def searched(self) -> None:
-        self.reload()
-        self.action_tab("queue")
-        self.query_one("#queue-table").focus()
-
-    @on(DataTable.RowSelected, "#queue-table")
-    def action_open_bill(self) -> None:
-        row = self.query_one("#queue-table", PagedTable).selected
-        if row is None:
-            self.notify("No order to settle.", severity="warning")
-            return
-        self.app.push_screen(BillScreen(row.order_id))
-
-    def action_take_payment(self) -> None:
-        row = self.query_one("#recv-table", PagedTable).selected
-        if self.query_one(TabbedContent).active != "receivables" or row is None:
-            self.notify("Pick an outstanding invoice on the Receivables tab (2).", severity="warning")
-            return
-
-        def paid(result) -> None:
-            if result:
-                try:
-                    settlement.take_payment(row.invoice_number, *result, by=self.app.staff)
-                except DomainError as error:
-                    self.notify(str(error), severity="error", timeout=8)
-                else:
-                    self.notify(f"Payment taken on invoice {row.invoice_number}.")
-                self.reload()
-        self.app.push_screen(PaymentDialog(row.outstanding), paid)
-
-
-class PaymentDialog(ModalScreen):
-    """Method, amount and (for cash) what the customer hands over; the change is shown as you type."""
-    DEFAULT_CSS = """
-    PaymentDialog { align: center middle; }
-    PaymentDialog > Vertical { width: 60; max-width: 95%; height: auto; border: thick $accent;
-                               background: $panel; padding: 1 2; }
-    PaymentDialog Input, PaymentDialog Select { margin-bottom: 0; }
-    PaymentDialog #change { color: $success; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Take payment")]
-
-    def __init__(self, balance: Decimal):
+    def __init__(self, label: str, balance: Decimal):
         super().__init__()
+        self.label = label
         self.balance = balance
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"Balance {money(self.balance)}")
-            yield Select([(m, m) for m in PAYMENT_METHODS], value="cash", allow_blank=False, id="method")
-            yield Input(value=f"{self.balance:.2f}", placeholder="Amount", id="amount", max_length=14)
-            yield Input(placeholder="Cash tendered (cash only)", id="tendered", max_length=14)
+        with Vertical(id="payment-box"):
+            yield Label(f"Payment for {self.label}: balance {service.money(self.balance)}")
+            yield OptionList(*[f"{METHOD_LABELS[m]}" for m in PAYMENT_METHODS], id="method")
+            with Horizontal(classes="row"):
+                yield Label("Amount ", classes="field")
+                yield Input(value=f"{self.balance:.2f}", id="amount")
+            with Horizontal(classes="row"):
+                yield Label("Tendered", classes="field")
+                yield Input(placeholder="cash handed over", id="tendered")
+            with Horizontal(classes="row"):
+                yield Label("Ref/why ", classes="field")
+                yield Input(placeholder="card slip no., or reason for on account", id="reference")
             yield Static("", id="change")
-            yield Label("Enter / Ctrl+S take payment · Esc cancel", classes="muted")
+            yield Label("↑↓ method · Tab next field · Enter take · Esc cancel", classes="muted")
 
     def on_mount(self) -> None:
-        self.query_one("#amount").focus()
+        self.query_one("#method", OptionList).highlighted = 0
+        self.query_one("#method", OptionList).focus()
+
+    @property
+    def method(self) -> str:
+        index = self.query_one("#method", OptionList).highlighted or 0
+        return PAYMENT_METHODS[index]
 
     @on(Input.Changed)
-    def show_change(self) -> None:
-        try:
-            tendered = Decimal(self.query_one("#tendered", Input).value or "0")
-            amount = Decimal(self.query_one("#amount", Input).value or "0")
-        except Exception:
-            return
-        text = f"Change {money(tendered - amount)}" if tendered > amount else ""
+    @on(OptionList.OptionHighlighted)
+    def show_change(self, event=None) -> None:
+        text = ""
+        if self.method == "cash":
+            try:
+                amount = min(Decimal(self.query_one("#amount", Input).value or "0"), self.balance)
+                tendered = Decimal(self.query_one("#tendered", Input).value or "0")
+                if tendered >= amount > 0:
+                    text = f"Change: {service.money(tendered - amount)}"
+            except ArithmeticError:
+                text = ""
+        elif self.method == "account":
+            text = "On account: a manager approves releasing the car with the balance owing."
         self.query_one("#change", Static).update(text)
 
+    @on(OptionList.OptionSelected)
+    def to_amount(self) -> None:
+        self.query_one("#amount", Input).focus()
+
     @on(Input.Submitted)
-    def action_submit(self) -> None:
-        method = self.query_one("#method", Select).value
-        amount = self.query_one("#amount", Input).value.strip()
-        tendered = self.query_one("#tendered", Input).value.strip() or None
-        self.dismiss((method, amount, tendered if method == "cash" else None))
+    def submit(self) -> None:
+        self.dismiss({"method": self.method, "amount": self.query_one("#amount", Input).value,
+                      "tendered": self.query_one("#tendered", Input).value,
+                      "reference": self.query_one("#reference", Input).value})
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class BillScreen(Screen):
-    """One order's bill: receivable beside charged per line, totals, payments; settle and release."""
+class FeeModal(ModalScreen[dict | None]):
+    """Fee kind (arrow keys), amount and description."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="payment-box"):
+            yield Label("Add a fee to the bill")
+            yield OptionList(*[FEE_LABELS[k] for k in FEE_KINDS], id="kind")
+            with Horizontal(classes="row"):
+                yield Label("Amount  ", classes="field")
+                yield Input(id="amount")
+            with Horizontal(classes="row"):
+                yield Label("Descr.  ", classes="field")
+                yield Input(placeholder="optional", id="description")
+            yield Label("↑↓ kind · Tab next field · Enter add · Esc cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#kind", OptionList).highlighted = 0
+        self.query_one("#kind", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def to_amount(self) -> None:
+        self.query_one("#amount", Input).focus()
+
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        index = self.query_one("#kind", OptionList).highlighted or 0
+        self.dismiss({"kind": FEE_KINDS[index], "amount": self.query_one("#amount", Input).value,
+                      "description": self.query_one("#description", Input).value})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CashierScreen(Screen):
     CSS_PATH = "cashier.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "settle", "Settle & pay"),
-        Binding("p", "pay", "Payment"),
-        Binding("i", "print", "Invoice file"),
-        Binding("r", "release", "Release car"),
-        Binding("f", "fee", "Add fee"),
-        Binding("d", "discount", "Discount"),
-        Binding("v", "void", "Void"),
-        Binding("o", "on_account", "On account"),
+        Binding("escape", "app.pop_screen", "Board"),
+        Binding("slash", "search", "Find"),
+        Binding("m", "pay", "Payment"),
+        Binding("s", "settle", "Settle"),
+        Binding("i", "print", "Invoice"),
+        Binding("r", "release", "Release"),
+        Binding("e", "fee", "Fee"),
+        Binding("a", "adjust", "Discount"),
+        Binding("w", "preview", "Preview"),
+        Binding("b", "tab('receivables')", "Owed"),
+        Binding("c", "tab('cashup')", "Cash-up"),
+        Binding("q", "tab('queue')", "Queue", show=False),
+        Binding("o", "on_account", "On account", show=False),
+        Binding("v", "void", "Void", show=False),
+        Binding("u", "refund", "Refund", show=False),
+        Binding("pagedown", "page(1)", "Next page", show=False),
+        Binding("pageup", "page(-1)", "Prev page", show=False),
     ]
-    ACTION_PERMISSIONS = {"settle": "settle", "pay": "settle", "release": "release_car", "fee": "presettle",
-                          "discount": "presettle", "void": "void_refund", "on_account": "approve_on_account"}
+    ACTION_PERMISSIONS = {"pay": "settle", "settle": "settle", "print": "settle", "release": "release_car",
+                          "fee": "presettle", "adjust": "presettle", "on_account": "approve_on_account",
+                          "void": "void_refund", "refund": "void_refund"}
+    QUEUE_TABS = ("queue",)
+
+    def __init__(self):
+        super().__init__()
+        self.page = 0
+        self.rows: list[service.QueueRow] = []
+        self.receivable_rows: list[service.Receivable] = []
+        self.last_files: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane("Queue", id="queue"):
+                yield Input(placeholder="/ find plate or RO number (Enter)", id="search")
+                with Horizontal(id="desk"):
+                    yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+                    with VerticalScroll(id="bill-pane"):
+                        yield Static("", id="bill")
+            with TabPane("Receivables", id="receivables"):
+                yield Static("", id="aging")
+                yield DataTable(id="owed", cursor_type="row", zebra_stripes=True)
+            with TabPane("Cash-up", id="cashup"):
+                yield Static("", id="cash-title")
+                yield DataTable(id="takings", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#orders", DataTable).add_columns("RO", "Plate", "Customer", "State")
+        self.query_one("#owed", DataTable).add_columns("RO", "Plate", "Customer", "Mobile", "Since", "Age",
+                                                       "Owing")
+        self.query_one("#takings", DataTable).add_columns("Cashier", "Method", "Count", "Amount")
+        self.load_queue()
+        self.query_one("#orders", DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        needed = self.ACTION_PERMISSIONS.get(action)
+        if needed is not None and not can(self.app.staff, needed):
+            return False
+        return True
+
+    # --- loading ---------------------------------------------------------------------------------
+    def load_queue(self, keep_id: int | None = None) -> None:
+        table = self.query_one("#orders", DataTable)
+        keep_id = keep_id if keep_id is not None else self.selected_id()
+        search = self.query_one("#search", Input).value
+        self.rows = service.cashier_queue(search, limit=PAGE, offset=self.page * PAGE)
+        table.clear()
+        for row in self.rows:
+            table.add_row(str(row.number), row.plate, row.customer[:18],
+                          "to settle" if row.state == lifecycle.READY_SETTLEMENT else lifecycle.label(row.state),
+                          key=str(row.order_id))
+        for index, row in enumerate(self.rows):
+            if row.order_id == keep_id:
+                table.move_cursor(row=index)
+        self.show_bill()
+
+    def load_receivables(self) -> None:
+        aging = service.aging()
+        self.query_one("#aging", Static).update(
+            "Outstanding by age (days):  " + "  ".join(f"{k}: {service.money(v)}" for k, v in aging.items()))
+        table = self.query_one("#owed", DataTable)
+        table.clear()
+        self.receivable_rows = service.receivables(limit=PAGE)
+        for r in self.receivable_rows:
+            table.add_row(str(r.number), r.plate, r.customer[:18], r.mobile, r.since.isoformat(), r.bucket,
+                          service.money(r.amount), key=str(r.order_id))
+
+    def load_cashup(self) -> None:
+        from workshop import clock
+        rows = service.cash_up(clock.today())
+        total = sum((r.amount for r in rows), Decimal("0"))
+        cash = sum((r.amount for r in rows if r.method == "cash"), Decimal("0"))
+        self.query_one("#cash-title", Static).update(
+            f"Takings {clock.today():%Y-%m-%d}: total {service.money(total)} · cash in drawer {service.money(cash)}")
+        table = self.query_one("#takings", DataTable)
+        table.clear()
+        for r in rows:
+            table.add_row(r.cashier, METHOD_LABELS.get(r.method, r.method), str(r.count), service.money(r.amount))
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id if event.pane else ""
+        if pane == "receivables":
+            self.load_receivables()
+        elif pane == "cashup":
+            self.load_cashup()
+
+    def selected_id(self) -> int | None:
+        table = self.query_one("#orders", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row].order_id
+
+    def selected(self) -> service.QueueRow | None:
+        order_id = self.selected_id()
+        return next((r for r in self.rows if r.order_id == order_id), None)
+
+    @on(DataTable.RowHighlighted, "#orders")
+    def show_bill(self) -> None:
+        order_id = self.selected_id()
+        bill = self.query_one("#bill", Static)
+        if order_id is None:
+            bill.update("No car waiting at the desk." if not self.query_one("#search", Input).value
+                        else "Nothing found: try a plate (粤B123) or an RO number.")
+            return
+        acc = service.account(order_id)
+        row = self.selected()
+        state = lifecycle.label(row.state) if row else ""
+        owing = f"owes {service.money(acc.outstanding)}" if acc.outstanding > 0 else "paid in full"
+        approved = " · on account approved" if acc.on_account else ""
+        summary = (f"RO {row.number if row else ''} · {state}\nCustomer pays {service.money(acc.due)} · "
+                   f"received {service.money(acc.received)} · {owing}{approved}\n")
+        bill.update(summary + bill_text(order_id, width=46))
+
+    # Changes that can add a car to the desk, take one off, or change what it owes.
+    DESK_KINDS = frozenset({"qc_pass", "settle", "void", "deliver", "payment", "refund", "fee_added",
+                            "adjustment", "on_account", "cancel"})
+
+    def refresh_from_changes(self, changes) -> None:
+        """Another terminal passed QC, paid, settled or released something: reload the (bounded) queue."""
+        shown = {row.order_id for row in self.rows}
+        if changes.overflow or changes.kinds & self.DESK_KINDS or changes.order_ids & shown:
+            self.load_queue()
+
+    # --- actions ---------------------------------------------------------------------------------
+    def _run(self, fn, *args, success: str | None = None, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        if success:
+            self.notify(success)
+        return result
+
+    def _need_order(self) -> service.QueueRow | None:
+        row = self.selected()
+        if row is None:
+            self.notify("Select an order in the queue first.", severity="warning")
+        return row
+
+    def action_search(self) -> None:
+        self.query_one("#tabs", TabbedContent).active = "queue"
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.page = 0
+        self.load_queue()
+        self.query_one("#orders", DataTable).focus()
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = pane
+        table = {"queue": "#orders", "receivables": "#owed", "cashup": "#takings"}[pane]
+        self.query_one(table, DataTable).focus()
+
+    def action_page(self, step: int) -> None:
+        if step > 0 and len(self.rows) < PAGE or self.page + step < 0:
+            return
+        self.page += step
+        self.load_queue()
+
+    def action_pay(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+        balance = service.balance(row.order_id)
+        if balance <= 0:
+            self.notify(f"RO {row.number} has nothing left to pay.", severity="warning")
+            return
+
+        def done(result: dict | None) -> None:
+            if not result:
+                return
+            if result["method"] == "account":
+                if self._run(service.approve_on_account, row.order_id, result["reference"], by=self.app.staff,
+                             success=f"RO {row.number}: release on account approved."):
+                    self.load_queue(row.order_id)
+                return
+            payment = self._run(service.take_payment, row.order_id, result["method"], result["amount"],
+                                by=self.app.staff, tendered=result["tendered"] or None,
+                                reference=result["reference"])
+            if payment is not None:
+                change = f" · change {service.money(payment.change)}" if payment.change else ""
+                left = service.balance(row.order_id)
+                self.notify(f"{METHOD_LABELS[payment.method]} {service.money(payment.amount)} taken{change}. "
+                            f"Outstanding {service.money(max(left, Decimal('0')))}.")
+                if row.state != lifecycle.READY_SETTLEMENT:
+                    invoice = service.current_invoice(row.order_id)
+                    if invoice is not None:
+                        txt, _ = write_invoice(invoice.id, payment_id=payment.id)
+                        self.notify(f"Receipt written: {txt}")
+                self.load_queue(row.order_id)
+
+        self.app.push_screen(PaymentModal(f"RO {row.number}", balance), done)
+
+    def action_settle(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+        invoice = self._run(service.settle, row.order_id, by=self.app.staff, seen_version=None)
+        if invoice is None:
+            return
+        txt, html = write_invoice(invoice.id)
+        self.last_files = (txt, html)
+        owed = service.balance(row.order_id)
+        self.notify(f"RO {row.number} settled: invoice {invoice.number}, total {service.money(invoice.total)}"
+                    + (f", outstanding {service.money(owed)}" if owed > 0 else "") + f". Invoice file: {txt}")
+        self.load_queue(row.order_id)
+
+    def action_print(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+        invoice = service.current_invoice(row.order_id)
+        if invoice is None:
+            self.notify(f"RO {row.number} is not settled yet: press s to settle (w writes a preview).",
+                        severity="warning")
+            return
+        self.last_files = write_invoice(invoice.id)
+        self.notify(f"Invoice {invoice.number} written: {self.last_files[0]} and {self.last_files[1].name}")
+
+    def action_preview(self) -> None:
+        """Write the pre-settlement bill as a file the customer can be shown."""
+        row = self._need_order()
+        if row is None:
+            return
+        from workshop.invoice import invoice_dir, preview_data, render_text
+        folder = invoice_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"preview-RO{row.number}.txt"
+        path.write_text(render_text(preview_data(row.order_id)), encoding="utf-8")
+        self.notify(f"Pre-settlement preview written: {path}")
+
+    def action_release(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+        if self._run(service.release, row.order_id, by=self.app.staff,
+                     success=f"RO {row.number} released to the customer."):
+            self.load_queue()
+
+    def action_fee(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+
+        def done(result):
+            if result and self._run(service.add_fee, row.order_id, result["kind"], result["amount"],
+                                    by=self.app.staff, description=result["description"],
+                                    success="Fee added."):
+                self.load_queue(row.order_id)
+
+        self.app.push_screen(FeeModal(), done)
+
+    def action_adjust(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+        limit = service.discount_limit(self.app.staff)
+
+        def got_value(value):
+            if value is None:
+                return
+            text = value.replace(" ", "")
+            kind = "percent" if text.endswith("%") else "amount"
+            number = text.rstrip("%")
+
+            def got_reason(reason):
+                if reason is None:
+                    return
+                if self._run(service.set_adjustment, row.order_id, kind=kind, value=number, reason=reason,
+                             by=self.app.staff, success="Extra discount set."):
+                    self.load_queue(row.order_id)
+                elif number in ("0", "0.00"):
+                    self.load_queue(row.order_id)
+
+            if number in ("0", "0.00"):
+                got_reason("")
+                return
+            self.app.push_screen(ConfirmText("Reason for the extra discount", "Reason"), got_reason)
+
+        self.app.push_screen(ConfirmText(f"Extra discount: 5% or an amount such as 20.00 (your limit {limit}%; "
+                                         "0 clears)", "Discount"), got_value)
+
+    def action_on_account(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+
+        def done(reason):
+            if reason and self._run(service.approve_on_account, row.order_id, reason, by=self.app.staff,
+                                    success=f"RO {row.number}: release on account approved."):
+                self.load_queue(row.order_id)
+
+        self.app.push_screen(ConfirmText(f"Release RO {row.number} on account: reason", "Reason"), done)
+
+    def action_void(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+
+        def done(reason):
+            if reason and self._run(service.void, row.order_id, reason, by=self.app.staff,
+                                    success=f"RO {row.number}: invoice voided; back in the queue to settle."):
+                self.load_queue(row.order_id)
+
+        self.app.push_screen(ConfirmText(f"Void the invoice of RO {row.number}: reason", "Reason"), done)
+
+    def action_refund(self) -> None:
+        row = self._need_order()
+        if row is None:
+            return
+        last = (Payment.select().where((Payment.order == row.order_id) & (Payment.amount > 0))
+                .order_by(Payment.id.desc()).first())
+        if last is None:
+            self.notify(f"RO {row.number} has no payment to refund.", severity="warning")
+            return
+
+        def done(reason):
+            if reason and self._run(service.refund, last.id, reason, by=self.app.staff,
+                                    success=f"Refunded the {METHOD_LABELS[last.method]} payment of "
+                                            f"{service.money(last.amount)}."):
+                self.load_queue(row.order_id)
+
+        self.app.push_screen(ConfirmText(f"Refund the last payment ({METHOD_LABELS[last.method]} "
+                                         f"{service.money(last.amount)}): reason", "Reason"), done)
+
+    @on(DataTable.RowSelected, "#owed")
+    def pay_old_order(self, event: DataTable.RowSelected) -> None:
+        """Enter on a receivable: find that order in the queue to take a later payment."""
+        row = self.receivable_rows[event.cursor_row] if event.cursor_row < len(self.receivable_rows) else None
+        if row is None:
+            return
+        self.query_one("#search", Input).value = str(row.number)
+        self.query_one("#tabs", TabbedContent).active = "queue"
+        self.page = 0
+        self.load_queue(row.order_id)
+        self.query_one("#orders", DataTable).focus()
+
+
+class BillScreen(ModalScreen[None]):
+    """The advisor's pre-settlement of one order (from the order screen): the bill as it stands,
+    with fees, an extra discount within the advisor's limit, and a preview file for the customer."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("e", "fee", "Fee"),
+                Binding("a", "adjust", "Discount"), Binding("w", "preview", "Preview file")]
+    DEFAULT_CSS = """
+    BillScreen { align: center middle; }
+    BillScreen > VerticalScroll { width: 52; max-width: 100%; height: 100%; border: thick $accent;
+                                  background: $panel; }
+    """
 
     def __init__(self, order_id: int):
         super().__init__()
         self.order_id = order_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(id="bill-head")
-        yield DataTable(id="bill-lines", cursor_type="row", zebra_stripes=True)
-        yield Static(id="bill-totals")
-        yield Footer()
+        with VerticalScroll():
+            yield Static("", id="bill")
+            yield Label("e fee · a extra discount · w preview file · Esc close", classes="muted")
 
     def on_mount(self) -> None:
-        self.query_one("#bill-lines", DataTable).add_columns("Section", "Item", "Qty", "Price", "Receivable", "Disc",
-                                                             "Charged", "Payer")
         self.reload()
-        self.query_one("#bill-lines").focus()
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        needed = self.ACTION_PERMISSIONS.get(action)
-        return True if needed is None else can(self.app.staff, needed)
 
     def reload(self) -> None:
-        self.order = order = get_order(self.order_id)
-        self.invoice = settlement.current_invoice(order.id)
-        self.title = f"Bill — {order.label}"
-        v, c = order.vehicle, order.customer
-        self.query_one("#bill-head", Static).update(
-            f"{order.label}  {v.plate}  {v.model}  · {c.name} {c.mobile} · {label(order.state)}"
-            + (f" · invoice {self.invoice.number}" if self.invoice else " · not settled yet"))
-        table = self.query_one("#bill-lines", DataTable)
-        table.clear()
-        if self.invoice:
-            lines = [(l.section, f"{l.code or ''} {l.description}", l.qty, l.unit_price, l.receivable, l.discount_pct,
-                      l.charged, l.payer) for l in self.invoice.lines]
-            inv = self.invoice
-            shares = {"customer": inv.customer_due, "insurer": inv.insurer_due, "manufacturer": inv.manufacturer_due,
-                      "internal": inv.internal_cost}
-            tax, total, tax_included = inv.tax, inv.total, inv.tax_included
-            paid, outstanding = inv.paid, inv.outstanding
-        else:
-            bill = settlement.bill_for(order)
-            lines = [(l.section, f"{l.code} {l.description}", l.qty, l.unit_price, l.receivable, l.discount_pct,
-                      l.charged, l.payer) for l in bill.all_lines]
-            shares, tax, total, tax_included = bill.shares, bill.tax, bill.total, bill.tax_included
-            paid, outstanding = Decimal("0"), shares["customer"]
-        for section, item, qty, price, receivable, disc, charged, payer in lines:
-            table.add_row(section, item[:40], f"{Decimal(qty):f}".rstrip("0").rstrip("."), money(price),
-                          money(receivable), f"{Decimal(disc):f}".rstrip("0").rstrip(".") + "%" if disc else "",
-                          money(charged), payer)
-        others = "  ".join(f"{p}: {money(a)}" for p, a in shares.items() if a and p != "customer")
-        self.query_one("#bill-totals", Static).update(
-            f"Total {money(total)}  (VAT {'incl.' if tax_included else 'added'} {money(tax)})  {others}\n"
-            f"Customer pays {money(shares['customer'])} · received {money(paid)} · "
-            f"[b]outstanding {money(outstanding)}[/b]")
+        self.query_one("#bill", Static).update(bill_text(self.order_id, width=46))
 
-    def refresh_from_changes(self, changes) -> None:
-        if self.order_id in changes.order_ids or changes.overflow:
-            self.reload()
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("fee", "adjust") and not can(self.app.staff, "presettle"):
+            return False
+        return True
 
-    def _do(self, fn, *args, success: str = "", **kwargs):
+    def _run(self, fn, *args, success: str = "", **kwargs) -> bool:
         try:
-            result = fn(*args, by=self.app.staff, **kwargs)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return None
-        finally:
-            self.reload()
+            fn(*args, **kwargs)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return False
         if success:
             self.notify(success)
-        return result
-
-    def action_settle(self) -> None:
-        if self.invoice:
-            self.notify(f"{self.order.label} is already settled (invoice {self.invoice.number}).", severity="warning")
-            return
-        due = settlement.bill_for(self.order).shares["customer"]
-
-        def paid(result) -> None:
-            if result is None:
-                return
-            payments = [result] if due > 0 and (result[1] or result[2]) else []
-            inv = self._do(settlement.settle, self.order_id, payments, seen_version=self.order.version)
-            if inv:
-                self._write_files(inv.number, f"Settled: invoice {inv.number}, outstanding {money(inv.outstanding)}.")
-        self.app.push_screen(PaymentDialog(due), paid)
-
-    def action_pay(self) -> None:
-        if not self.invoice or self.invoice.outstanding <= 0:
-            self.notify("Nothing outstanding on this order.", severity="warning")
-            return
-        number = self.invoice.number
-
-        def paid(result) -> None:
-            if result and self._do(settlement.take_payment, number, *result) is not None:
-                self._write_files(number, "Payment taken.")
-        self.app.push_screen(PaymentDialog(self.invoice.outstanding), paid)
-
-    def _write_files(self, number: int, message: str) -> None:
-        text_path, html_path = invoice_files.write(number)
-        self.notify(f"{message} Invoice files: {text_path}, {html_path.name}", timeout=10)
-
-    def action_print(self) -> None:
-        if not self.invoice:
-            self.notify("Settle first: the invoice is made at settlement.", severity="warning")
-            return
-        self._write_files(self.invoice.number, "Invoice written.")
-
-    def action_release(self) -> None:
-        self._do(settlement.release, self.order_id, seen_version=self.order.version,
-                 success=f"{self.order.label}: car released to the customer.")
+        self.reload()
+        return True
 
     def action_fee(self) -> None:
-        def given(answer: str | None) -> None:
-            if answer:
-                parts = answer.split(maxsplit=2)
-                if len(parts) < 3:
-                    self.notify("Type: kind amount description, e.g. 'towing 150 Tow from Panyu'.", severity="error")
-                    return
-                kind, amount, description = parts
-                self._do(settlement.add_fee, self.order_id, kind.lower(), description, amount,
-                         seen_version=self.order.version, success="Fee added.")
-        self.app.push_screen(ConfirmText("Fee: kind (management, auxiliary, sublet, towing, other), amount, "
-                                         "description", "towing 150 Tow from Panyu", max_length=140), given)
+        def done(result):
+            if result:
+                self._run(service.add_fee, self.order_id, result["kind"], result["amount"], by=self.app.staff,
+                          description=result["description"], success="Fee added.")
+        self.app.push_screen(FeeModal(), done)
 
-    def action_discount(self) -> None:
-        def given(answer: str | None) -> None:
-            if answer:
-                pct, _, reason = answer.partition(" ")
-                self._do(settlement.give_discount, self.order_id, pct.rstrip("%"), reason,
-                         seen_version=self.order.version, success="Extra discount given.")
-        limit = settlement.discount_limit(self.app.staff)
-        self.app.push_screen(ConfirmText(f"Extra discount % and reason (your limit {limit}%)", "5 loyal customer",
-                                         max_length=210), given)
+    def action_adjust(self) -> None:
+        limit = service.discount_limit(self.app.staff)
 
-    def action_void(self) -> None:
-        def given(reason: str | None) -> None:
-            if reason:
-                self._do(settlement.void, self.order_id, reason, seen_version=self.order.version,
-                         success="Settlement voided: the order can be settled again.")
-        self.app.push_screen(ConfirmText(f"Void the settlement of {self.order.label}? Reason", "Reason"), given)
+        def got_value(value):
+            if value is None:
+                return
+            text = value.replace(" ", "")
+            kind = "percent" if text.endswith("%") else "amount"
+            number = text.rstrip("%")
+            if number in ("0", "0.00"):
+                self._run(service.set_adjustment, self.order_id, kind=kind, value=number, reason="",
+                          by=self.app.staff, success="Extra discount cleared.")
+                return
+            self.app.push_screen(ConfirmText("Reason for the extra discount", "Reason"),
+                                 lambda reason: reason and self._run(
+                                     service.set_adjustment, self.order_id, kind=kind, value=number, reason=reason,
+                                     by=self.app.staff, success="Extra discount set."))
 
-    def action_on_account(self) -> None:
-        def given(reason: str | None) -> None:
-            if reason:
-                self._do(settlement.approve_on_account, self.order_id, reason,
-                         success="Release on account approved.")
-        self.app.push_screen(ConfirmText("Release with a balance on account: reason", "Reason"), given)
+        self.app.push_screen(ConfirmText(f"Extra discount: 5% or an amount such as 20.00 (your limit {limit}%; "
+                                         "0 clears)", "Discount"), got_value)
+
+    def action_preview(self) -> None:
+        from workshop.invoice import invoice_dir, preview_data, render_text
+        from models.orders import RepairOrder
+        folder = invoice_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"preview-RO{RepairOrder.get_by_id(self.order_id).number}.txt"
+        path.write_text(render_text(preview_data(self.order_id)), encoding="utf-8")
+        self.notify(f"Pre-settlement preview written: {path}")

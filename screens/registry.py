@@ -24,7 +24,7 @@ ENTRIES = [
     ScreenEntry("parts", "f5", "Parts", "screens.parts:PartsScreen", "pick_parts",
                 "Pick queue, returns, exchanges and stock"),
     ScreenEntry("qc", "f6", "QC", "screens.qc:QCScreen", "sign_qc", "Final inspection queue"),
-    ScreenEntry("cashier", "f7", "Cashier", "screens.cashier:CashierScreen", "settle",
+    ScreenEntry("cashier", "f7", "Cashier", "screens.cashier:CashierScreen", "open_cashier",
                 "Settle orders, take payments, invoices"),
     ScreenEntry("callbacks", "f8", "Callbacks", "screens.callbacks:CallbacksScreen", "close_callback",
                 "Follow-up calls, complaints and reminders"),

@@ -79,6 +79,24 @@ class SmallShop:
             finish_line(line.id, by=self.dispatcher)
         return transition(order.id, "finish", by=self.dispatcher)
 
+    def ready_for_settlement(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        from workshop.lifecycle import transition
+        order = self.ready_for_qc(vehicle, **kw)
+        return transition(order.id, "qc_pass", by=self.inspector)
+
+    def settled(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        """An order paid in full by card and settled by the cashier (through the settlement service)."""
+        from workshop.settlement import settle_fully
+        order = self.ready_for_settlement(vehicle, **kw)
+        settle_fully(order.id, self.cashier)
+        return RepairOrder.get_by_id(order.id)
+
+    def delivered(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
+        """An order settled, paid and released to the customer."""
+        from workshop.settlement import release
+        order = self.settled(vehicle, **kw)
+        return release(order.id, by=self.cashier)
+
 
 def build_small_shop() -> SmallShop:
     general = CustomerClass.create(name="General")
@@ -120,30 +138,3 @@ def build_small_shop() -> SmallShop:
 
 
 __all__ = ["SmallShop", "build_small_shop", "make_staff", "make_vehicle", "TEST_PIN", "SimpleNamespace"]
-
-
-def _ready_for_settlement(shop: SmallShop, vehicle=None, **kw) -> RepairOrder:
-    from workshop.lifecycle import transition
-    order = shop.ready_for_qc(vehicle, **kw)
-    return transition(order.id, "qc_pass", by=shop.inspector)
-
-
-def _settled(shop: SmallShop, vehicle=None, **kw) -> RepairOrder:
-    """Settled and paid in full in cash through the cashier's services."""
-    from workshop.settlement import bill_for, settle
-    order = _ready_for_settlement(shop, vehicle, **kw)
-    due = bill_for(order).shares["customer"]
-    settle(order.id, [("cash", due)] if due > 0 else [], by=shop.cashier)
-    return RepairOrder.get_by_id(order.id)
-
-
-def _delivered(shop: SmallShop, vehicle=None, **kw) -> RepairOrder:
-    from workshop.settlement import release
-    order = _settled(shop, vehicle, **kw)
-    release(order.id, by=shop.cashier)
-    return RepairOrder.get_by_id(order.id)
-
-
-SmallShop.ready_for_settlement = _ready_for_settlement
-SmallShop.settled = _settled
-SmallShop.delivered = _delivered

@@ -1,50 +1,159 @@
-"""The cashier settles an order with the keyboard and the invoice files carry every field."""
-from decimal import Decimal
+"""The cash desk driven with keys, as a cashier would: database, screen and invoice file all checked."""
+from decimal import Decimal as D
 
 from models.orders import RepairOrder
-from models.settlement import Invoice, Payment
+from models.settlement import Payment, Settlement
+from screens.cashier import CashierScreen
 from tests.ui import app_as, notifications, wait_until
-from workshop import invoice as invoice_files
+from workshop import settings
+from workshop import settlement as service
 
 
-async def test_cashier_settles_with_cash_and_gets_change_and_the_invoice_files(shop):
-    order = shop.ready_for_settlement()
-    app = app_as(shop.cashier)
-    async with app.run_test(size=(80, 24)) as pilot:
+def bill_shown(app) -> str:
+    return str(app.screen.query_one("#bill").content)
+
+
+async def pay(pilot, method_downs: int, amount: str, tendered: str = ""):
+    await pilot.press("m")
+    await pilot.pause()
+    for _ in range(method_downs):
+        await pilot.press("down")
+    await pilot.press("tab", "ctrl+u", *amount)
+    if tendered:
+        await pilot.press("tab", *tendered)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(shop, tmp_path):
+    settings.put("invoice_dir", str(tmp_path / "inv"), by=shop.manager)
+    order = shop.ready_for_settlement(shop.car2)   # VIP: 0.5 h x 120 less 15 % = 51.00
+    async with app_as(shop.cashier).run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f7")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CashierScreen")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BillScreen")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CashierScreen)
+        assert "粤A88888" in str(pilot.app.screen.query_one("#orders").get_row_at(0))
+        assert "Customer pays" in bill_shown(pilot.app) and "51.00" in bill_shown(pilot.app)
+        await pay(pilot, 1, "20")                       # card 20.00
+        await pay(pilot, 0, "100", tendered="100")      # cash: the rest, 31.00, change 69.00
+        payments = list(Payment.select().order_by(Payment.id))
+        assert [(p.method, D(p.amount)) for p in payments] == [("card", D("20")), ("cash", D("31"))]
+        assert D(payments[1].change) == D("69")
+        assert any("change 69.00" in n for n in notifications(pilot.app))
         await pilot.press("s")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PaymentDialog")
-        await pilot.press("tab", *"100", "ctrl+s")
-        await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "settled")
-        payment = Payment.get()
-        assert (payment.amount, payment.change) == (Decimal("60"), Decimal("40"))
-        await wait_until(pilot, lambda: any("Invoice files" in m for m in notifications(app)))
-        await pilot.press("r")
-        await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "delivered")
-    text = (invoice_files.output_dir() / "invoice-1.txt").read_text()
-    for field in ("Invoice no.", "Wang Wei", "LVGBM53K5RG000001", "粤B12345", "Camry", "M20A-123456", "Date in",
-                  "20,000 km", "LABOR", "Labor receivable", "Labor charged", "TOTAL", "60.00", "Received",
-                  "Outstanding", "This payment (cash)", "Change", "40.00"):
-        assert field in text, field
-    assert "<td>LVGBM53K5RG000001</td>" in (invoice_files.output_dir() / "invoice-1.html").read_text()
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "settled"
+        invoice = Settlement.get(Settlement.order == order.id)
+        assert invoice.number == 1
+        path = tmp_path / "inv" / "invoice-000001.txt"
+        assert any(str(path) in n for n in notifications(pilot.app))
+        text = path.read_text(encoding="utf-8")
+        for field in ("Pearl River Logistics", "LVGBM53K5RG000002", "粤A88888", "Toyota Camry 2.0", "M20A-123456",
+                      "Invoice no.", "Date in", "20,000 km", "QS001 Oil and filter change", "Labor receivable",
+                      "60.00", "Labor charged", "51.00", "Material receivable", "Management fee", "Towing / rescue",
+                      "TOTAL", "Already received", "This payment", "Outstanding", "Card", "Cash"):
+            assert field in text, field
+        html = (tmp_path / "inv" / "invoice-000001.html").read_text(encoding="utf-8")
+        assert "INVOICE No. 1" in html and "LVGBM53K5RG000002" in html and "Outstanding" in html
+        assert "INVOICE 1" in bill_shown(pilot.app)
+        await pilot.press("r")                          # paid in full: the car may go
+        await pilot.pause()
+        assert RepairOrder.get_by_id(order.id).state == "delivered"
 
 
-async def test_payment_above_the_balance_by_card_is_refused_on_screen(shop):
-    order = shop.ready_for_settlement()
-    app = app_as(shop.cashier)
-    async with app.run_test(size=(80, 24)) as pilot:
+async def test_cashier_finds_an_order_by_plate_and_cannot_void(shop):
+    shop.ready_for_settlement()
+    other = shop.ready_for_settlement(shop.car2)
+    async with app_as(shop.cashier).run_test(size=(80, 24)) as pilot:
         await pilot.press("f7")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CashierScreen")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BillScreen")
-        await pilot.press("s")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PaymentDialog")
-        app.screen.query_one("#method").value = "card"
-        app.screen.query_one("#amount").value = "999"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: any("more than the balance" in m for m in notifications(app)))
-        assert Invoice.select().count() == 0
-        assert RepairOrder.get_by_id(order.id).state == "ready_settlement"
+        await pilot.pause()
+        await pilot.press("slash", *"A888", "enter")
+        await pilot.pause()
+        assert [r.order_id for r in pilot.app.screen.rows] == [other.id]
+        assert pilot.app.screen.check_action("void", ()) is False
+        assert pilot.app.screen.check_action("settle", ()) is True
+
+
+async def test_advisor_gives_an_extra_discount_within_the_limit_but_cannot_take_money(shop):
+    order = shop.ready_for_settlement()
+    async with app_as(shop.advisor).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CashierScreen)
+        assert pilot.app.screen.check_action("pay", ()) is False
+        await pilot.press("a", *"10%", "enter")
+        await pilot.pause()
+        await pilot.press(*"Regular customer", "enter")
+        await pilot.pause()
+        assert any("up to 5%" in n for n in notifications(pilot.app))
+        assert service.bill_for(order.id).customer_share == D("60.00")
+        await pilot.press("a", *"5%", "enter")
+        await pilot.pause()
+        await pilot.press(*"Regular customer", "enter")
+        await pilot.pause()
+        assert service.bill_for(order.id).customer_share == D("57.00")
+        assert await wait_until(pilot, lambda: "Extra discount" in bill_shown(pilot.app))
+
+
+async def test_cashier_takes_a_later_payment_from_receivables_and_sees_the_cash_up(shop):
+    order = shop.ready_for_settlement()
+    service.take_payment(order.id, "cash", "10", by=shop.cashier)
+    service.settle(order.id, by=shop.cashier)
+    service.approve_on_account(order.id, "Pays at month end", by=shop.manager)
+    service.release(order.id, by=shop.cashier)
+    async with app_as(shop.cashier).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert "0-30: 50.00" in str(screen.query_one("#aging").content)
+        assert "50.00" in str(screen.query_one("#owed").get_row_at(0))
+        await pilot.press("enter")                     # to the queue, found by its RO number
+        await pilot.pause()
+        assert [r.order_id for r in screen.rows] == [order.id]
+        await pay(pilot, 3, "50")                      # bank transfer, the rest
+        assert service.account(order.id).outstanding == 0
+        assert any("Receipt written" in n for n in notifications(pilot.app))
+        await pilot.press("c")
+        await pilot.pause()
+        takings = screen.query_one("#takings")
+        rows = [takings.get_row_at(i) for i in range(takings.row_count)]
+        assert ["Hu Xin", "Cash", "1", "10.00"] in rows and ["Hu Xin", "Bank transfer", "1", "50.00"] in rows
+        assert "total 60.00" in str(screen.query_one("#cash-title").content)
+
+
+async def test_car_passing_qc_in_another_terminal_appears_in_the_queue_without_a_key(shop, db_path):
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+    order = shop.ready_for_qc()
+    async with app_as(shop.cashier).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert pilot.app.screen.rows == []
+        script = textwrap.dedent(f"""
+            from models import open_database
+            from models.people import Staff
+            from workshop import lifecycle
+            open_database({str(db_path)!r})
+            lifecycle.transition({order.id}, "qc_pass", by=Staff.get(Staff.login == "sun.hui"))
+        """)
+        subprocess.run([sys.executable, "-c", script], check=True, cwd=str(Path(__file__).parents[1]))
+        assert await wait_until(pilot, lambda: [r.order_id for r in pilot.app.screen.rows] == [order.id])
+        assert "60.00" in bill_shown(pilot.app)
+
+
+async def test_advisor_opens_the_bill_from_the_order_and_adds_a_fee(shop):
+    from screens.cashier import BillScreen
+    order = shop.ready_for_settlement()
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(BillScreen(order.id))
+        await pilot.pause()
+        assert "PRE-SETTLEMENT" in str(app.screen.query_one("#bill").content)
+        await pilot.press("e", "down", "tab", *"15", "enter")   # auxiliary materials 15.00
+        await pilot.pause()
+        assert service.bill_for(order.id).fees_by_kind["auxiliary"] == D("15.00")
+        assert await wait_until(pilot, lambda: "75.00" in str(app.screen.query_one("#bill").content))

@@ -19,6 +19,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "sign_qc": ("sign off final QC", frozenset({"qc_inspector"})),
     "edit_checklists": ("edit QC checklists", frozenset({"manager"})),
     "presettle": ("pre-settle orders", frozenset({"advisor", "manager"})),
+    "open_cashier": ("use the cashier's screen", frozenset({"advisor", "cashier", "manager"})),
     "settle": ("settle orders and take payments", frozenset({"cashier", "manager"})),
     "void_refund": ("void or refund settlements", frozenset({"manager"})),
     "release_car": ("release cars to customers", frozenset({"advisor", "cashier", "manager"})),

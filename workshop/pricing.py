@@ -1,19 +1,27 @@
-"""Pricing: the bill of a repair order, to the cent, by stated rules.
+"""The bill of a repair order, computed from plain values (no database): pure functions.
 
-The rules:
-- labor line: receivable = billed hours x rate; parts line: receivable = quantity used x sale price;
-- the customer class's labor / material discount % applies to lines the customer pays;
-  charged = receivable x (100 - discount) / 100;
-- every amount is a Decimal rounded ONCE, per line, to the cent, ROUND_HALF_UP; totals are sums of
-  rounded lines, never re-rounded;
-- fees (management, auxiliary materials, sublet, towing, other) are charged as entered;
-- an extra discount from pre-settlement is one line: -(customer's labor + parts charged) x pct, rounded;
-- tax: prices include VAT by default (setting prices_include_tax): the tax contained in each payer's
-  share is stated, rounded once per payer: share x rate / (100 + rate). When prices exclude tax, the same
-  rounding gives share x rate / 100, added to that payer's share;
-- who pays: each line has a payer (customer, insurer, manufacturer, internal). For insurance repairs the
-  insurer pays the assessed amount less the deductible; the customer pays the deductible and anything
-  above the assessment. Internal lines (comebacks, internal orders) are the workshop's cost.
+The rule, in the order it is applied (every amount is a ``Decimal``; never a float):
+
+1. **Labor line**: receivable = billed hours x rate, rounded to the cent (ROUND_HALF_UP).
+   **Part line**: receivable = quantity used x unit sale price, rounded to the cent.
+2. **Discount per line**: the line's own discount percent if it has one, otherwise the customer
+   class's labor (labor lines) or material (part lines) discount percent; class discounts apply
+   only to lines the customer pays. discount = receivable x percent / 100, rounded to the cent;
+   charged = receivable - discount.
+3. **Fees** (management, auxiliary materials, sublet, towing/rescue, other) are lines of their own,
+   charged as entered (already in cents).
+4. **Extra discount (adjustment)** on the customer's share, one line: a percent of the customer's
+   charged lines and fees (rounded to the cent) or an amount; it cannot exceed that share.
+5. **Tax** (VAT at the shop's rate), one line per payer: with tax-inclusive prices the tax
+   contained in the payer's amount, amount x rate / (100 + rate); with tax-exclusive prices the
+   tax added, amount x rate / 100; each rounded to the cent. Gross per payer = amount (+ tax when
+   exclusive).
+6. **Insurance**: of what the insurer's lines come to (gross), the insurer pays up to the assessed
+   amount (all of it when none is set) less the deductible; the customer pays the deductible and
+   anything above the assessed amount. Warranty lines are paid by the manufacturer, internal and
+   comeback lines by the workshop (payer "internal").
+
+Rounding happens once per line; every total is a sum of rounded lines, so the invoice always adds up.
 """
 from __future__ import annotations
 
@@ -27,106 +35,178 @@ PAYERS = ("customer", "insurer", "manufacturer", "internal")
 
 
 def cents(value: Decimal) -> Decimal:
-    """The one rounding rule: to the cent, half up."""
+    """Round to the cent, half up (0.005 -> 0.01)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
-class Line:
-    section: str  # labor, parts, fee, discount
+class LaborItem:
     code: str
-    description: str
+    name: str
+    hours: Decimal
+    rate: Decimal
+    payer: str = "customer"
+    discount_pct: Decimal = Decimal("0")  # the line's own discount; 0 = use the class discount
+
+
+@dataclass(frozen=True)
+class PartItem:
+    code: str
+    name: str
     qty: Decimal
+    unit: str
     unit_price: Decimal
-    discount_pct: Decimal
-    payer: str
+    payer: str = "customer"
+    discount_pct: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    kind: str  # management, auxiliary, sublet, towing, other
+    description: str
+    amount: Decimal
+    payer: str = "customer"
+
+
+@dataclass(frozen=True)
+class BillLine:
+    section: str  # labor, parts
+    code: str
+    name: str
+    quantity: Decimal  # hours or quantity
+    unit: str
+    price: Decimal  # rate or unit price
     receivable: Decimal
+    discount_pct: Decimal
+    discount: Decimal
     charged: Decimal
+    payer: str
 
 
-def labor_line(code, description, hours, rate, payer, discount_pct=ZERO) -> Line:
-    gross = Decimal(hours) * Decimal(rate)
-    pct = Decimal(discount_pct) if payer == "customer" else ZERO
-    return Line("labor", code, description, Decimal(hours), Decimal(rate), pct, payer, cents(gross),
-                cents(gross * (HUNDRED - pct) / HUNDRED))
-
-
-def parts_line(code, description, qty, price, payer, discount_pct=ZERO) -> Line:
-    gross = Decimal(qty) * Decimal(price)
-    pct = Decimal(discount_pct) if payer == "customer" else ZERO
-    return Line("parts", code, description, Decimal(qty), Decimal(price), pct, payer, cents(gross),
-                cents(gross * (HUNDRED - pct) / HUNDRED))
-
-
-def fee_line(kind, description, amount, payer="customer") -> Line:
-    amount = cents(Decimal(amount))
-    return Line("fee", kind, description, Decimal(1), amount, ZERO, payer, amount, amount)
+@dataclass(frozen=True)
+class PricingTerms:
+    labor_discount_pct: Decimal = Decimal("0")     # the customer class's
+    material_discount_pct: Decimal = Decimal("0")
+    tax_rate: Decimal = Decimal("13")
+    prices_include_tax: bool = True
+    assessed_amount: Decimal | None = None          # insurance
+    deductible: Decimal | None = None
+    adjustment_pct: Decimal | None = None           # extra discount on the customer's share
+    adjustment_amount: Decimal | None = None
 
 
 @dataclass
 class Bill:
-    lines: list[Line]
-    tax_rate: Decimal
-    tax_included: bool
-    extra_discount_pct: Decimal = ZERO
-    assessed_amount: Decimal | None = None
-    deductible: Decimal | None = None
-    discount_line: Line | None = field(init=False, default=None)
-
-    def __post_init__(self):
-        pct = Decimal(self.extra_discount_pct or 0)
-        if pct:
-            base = sum((l.charged for l in self.lines if l.payer == "customer" and l.section in ("labor", "parts")),
-                       ZERO)
-            amount = cents(base * pct / HUNDRED)
-            self.discount_line = Line("discount", "EXTRA", f"Extra discount {pct}%", Decimal(1), -amount, ZERO,
-                                      "customer", ZERO, -amount)
+    lines: list[BillLine]
+    fees: list[FeeItem]
+    terms: PricingTerms
+    labor_receivable: Decimal = ZERO
+    labor_charged: Decimal = ZERO
+    parts_receivable: Decimal = ZERO
+    parts_charged: Decimal = ZERO
+    fees_by_kind: dict[str, Decimal] = field(default_factory=dict)
+    fees_total: Decimal = ZERO
+    adjustment: Decimal = ZERO  # positive: taken off the customer's share
+    tax: Decimal = ZERO
+    tax_by_payer: dict[str, Decimal] = field(default_factory=dict)
+    shares: dict[str, Decimal] = field(default_factory=dict)  # gross, after the insurance split
+    total: Decimal = ZERO
 
     @property
-    def all_lines(self) -> list[Line]:
-        return self.lines + ([self.discount_line] if self.discount_line else [])
-
-    def _sum(self, section: str, attr: str) -> Decimal:
-        return sum((getattr(l, attr) for l in self.all_lines if l.section == section), ZERO)
-
-    labor_receivable = property(lambda self: self._sum("labor", "receivable"))
-    labor_charged = property(lambda self: self._sum("labor", "charged"))
-    parts_receivable = property(lambda self: self._sum("parts", "receivable"))
-    parts_charged = property(lambda self: self._sum("parts", "charged"))
-    fees = property(lambda self: self._sum("fee", "charged"))
-    discount = property(lambda self: -self._sum("discount", "charged"))
-
-    def _payer_net(self) -> dict[str, Decimal]:
-        shares = {p: ZERO for p in PAYERS}
-        for line in self.all_lines:
-            shares[line.payer] += line.charged
-        if self.deductible is not None or self.assessed_amount is not None:
-            insured = shares["insurer"]
-            assessed = insured if self.assessed_amount is None else min(insured, cents(self.assessed_amount))
-            deductible = min(cents(self.deductible or ZERO), assessed)
-            shares["insurer"] = assessed - deductible
-            shares["customer"] += deductible + (insured - assessed)
-        return shares
-
-    def _tax_of(self, share: Decimal) -> Decimal:
-        rate = Decimal(self.tax_rate)
-        return cents(share * rate / (HUNDRED + rate)) if self.tax_included else cents(share * rate / HUNDRED)
+    def customer_share(self) -> Decimal:
+        return self.shares.get("customer", ZERO)
 
     @property
-    def shares(self) -> dict[str, Decimal]:
-        """What each payer owes, tax included."""
-        net = self._payer_net()
-        if self.tax_included:
-            return net
-        return {p: amount + self._tax_of(amount) for p, amount in net.items()}
+    def labor_lines(self) -> list[BillLine]:
+        return [line for line in self.lines if line.section == "labor"]
 
     @property
-    def tax(self) -> Decimal:
-        return sum((self._tax_of(amount) for amount in self._payer_net().values()), ZERO)
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.shares.values(), ZERO)
+    def part_lines(self) -> list[BillLine]:
+        return [line for line in self.lines if line.section == "parts"]
 
 
-__all__ = ["cents", "Line", "Bill", "labor_line", "parts_line", "fee_line", "PAYERS"]
+def _line(section, code, name, quantity, unit, price, payer, own_pct, class_pct) -> BillLine:
+    receivable = cents(Decimal(quantity) * Decimal(price))
+    pct = Decimal(own_pct or 0)
+    if pct == 0 and payer == "customer":
+        pct = Decimal(class_pct or 0)
+    discount = cents(receivable * pct / HUNDRED)
+    return BillLine(section, code, name, Decimal(quantity), unit, Decimal(price), receivable, pct, discount,
+                    receivable - discount, payer)
+
+
+def labor_line(item: LaborItem, terms: PricingTerms) -> BillLine:
+    return _line("labor", item.code, item.name, item.hours, "h", item.rate, item.payer, item.discount_pct,
+                 terms.labor_discount_pct)
+
+
+def part_line(item: PartItem, terms: PricingTerms) -> BillLine:
+    return _line("parts", item.code, item.name, item.qty, item.unit, item.unit_price, item.payer,
+                 item.discount_pct, terms.material_discount_pct)
+
+
+def tax_of(amount: Decimal, rate: Decimal, inclusive: bool) -> Decimal:
+    """The VAT line of one payer's amount, rounded to the cent."""
+    rate = Decimal(rate)
+    if inclusive:
+        return cents(amount * rate / (HUNDRED + rate))
+    return cents(amount * rate / HUNDRED)
+
+
+def adjustment_of(customer_amount: Decimal, terms: PricingTerms) -> Decimal:
+    """The extra discount off the customer's share (never more than the share)."""
+    if terms.adjustment_pct:
+        value = cents(customer_amount * Decimal(terms.adjustment_pct) / HUNDRED)
+    elif terms.adjustment_amount:
+        value = cents(Decimal(terms.adjustment_amount))
+    else:
+        return ZERO
+    return max(ZERO, min(value, customer_amount))
+
+
+def split_insurance(insured_gross: Decimal, assessed: Decimal | None, deductible: Decimal | None):
+    """(insurer pays, customer pays) of what the insurer's lines come to."""
+    cap = insured_gross if assessed is None else min(Decimal(assessed), insured_gross)
+    own = min(Decimal(deductible or 0), cap)
+    insurer = cap - own
+    return insurer, insured_gross - insurer
+
+
+def compute_bill(labor: list[LaborItem], parts: list[PartItem], fees: list[FeeItem],
+                 terms: PricingTerms) -> Bill:
+    """The whole bill: lines, section totals, fees, extra discount, tax and who pays what."""
+    lines = [labor_line(i, terms) for i in labor] + [part_line(i, terms) for i in parts]
+    bill = Bill(lines=lines, fees=list(fees), terms=terms)
+    for line in lines:
+        if line.section == "labor":
+            bill.labor_receivable += line.receivable
+            bill.labor_charged += line.charged
+        else:
+            bill.parts_receivable += line.receivable
+            bill.parts_charged += line.charged
+    for kind in ("management", "auxiliary", "sublet", "towing", "other"):
+        bill.fees_by_kind[kind] = sum((cents(f.amount) for f in fees if f.kind == kind), ZERO)
+    bill.fees_total = sum(bill.fees_by_kind.values(), ZERO)
+
+    amounts = {payer: ZERO for payer in PAYERS}
+    for line in lines:
+        amounts[line.payer] = amounts.get(line.payer, ZERO) + line.charged
+    for fee in fees:
+        amounts[fee.payer] = amounts.get(fee.payer, ZERO) + cents(fee.amount)
+    bill.adjustment = adjustment_of(amounts["customer"], terms)
+    amounts["customer"] -= bill.adjustment
+
+    gross = {}
+    for payer, amount in amounts.items():
+        tax = tax_of(amount, terms.tax_rate, terms.prices_include_tax)
+        bill.tax_by_payer[payer] = tax
+        gross[payer] = amount if terms.prices_include_tax else amount + tax
+    bill.tax = sum(bill.tax_by_payer.values(), ZERO)
+
+    if gross.get("insurer", ZERO) > 0:
+        insurer, customer = split_insurance(gross["insurer"], terms.assessed_amount, terms.deductible)
+        gross["insurer"] = insurer
+        gross["customer"] += customer
+    bill.shares = gross
+    bill.total = sum(gross.values(), ZERO)
+    return bill

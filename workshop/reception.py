@@ -83,8 +83,8 @@ def _next_number(series: str, start: int) -> int:
         if series == "repair_order":
             highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
         elif series == "invoice":
-            from models.settlement import Invoice
-            highest = Invoice.select(fn.MAX(Invoice.number)).scalar()
+            from models.settlement import Settlement
+            highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == "invoice").scalar()
         elif series == "customer":  # codes are C + number
             highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
         value = max(start, (highest or 0) + 1)

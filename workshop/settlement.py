@@ -1,413 +1,647 @@
-"""Settlement: pre-settlement by the advisor, the cashier's settlement and payments, voids, refunds,
-release of the car, receivables and the day's cash-up. Prices come from workshop.pricing.
+"""Settlement: the advisor's pre-settlement, the cashier's payments and invoice, voids and refunds,
+release of the car, receivables and the day's cash-up.
 
-Decisions:
-- settling freezes the bill into an Invoice with its lines and takes the next gapless invoice number
-  inside the same transaction; payments may be taken at settlement or later (receivables);
-- a payment above the outstanding balance is refused, except cash, where the change is computed;
-- a settled invoice is never edited: a void is a new 'void' invoice reversing it (and reversal payments),
-  after which the order can be settled again; a refund is a 'credit' note with a negative payment;
-- 'on account' is a manager's approval to release the car with a balance still outstanding;
-- the car is released (delivered) only when settled and paid in full, or on account.
+How money moves:
+- The bill is computed by ``workshop.pricing`` from the order's lines, fees and adjustment.
+- Payments are taken while the order is ready for settlement, and later against a settled or
+  delivered order with a balance. A payment above the balance is refused, except cash, where the
+  surplus is handed back as change.
+- ``settle`` issues the next gapless invoice number in the same transaction that moves the order
+  to 'settled', and stores the bill as settled. A settled order's lines and amounts never change;
+  a manager voids the invoice (a new, reversing record) to correct it, and refunds a payment with
+  a new, negative payment. Nothing is deleted.
+- A car is released when its invoice is paid in full, or on account with a manager's approval.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, Case, fn
+from peewee import Case, fn
 
 from models.db import run_write
-from models.events import Event
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
 from models.people import Customer, CustomerClass, Staff, Vehicle
-from models.settlement import FEE_KINDS, PAYMENT_METHODS, Adjustment, FeeLine, Invoice, InvoiceLine, Payment
-from workshop import audit, clock, lifecycle, pricing, settings, validation
+from models.settlement import (FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Adjustment,
+                               FeeLine, OnAccountRelease, OpenBalance, Payment, Settlement)
+from workshop import audit, clock, lifecycle, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
-from workshop.permissions import require
-from workshop.reception import next_number
+from workshop.permissions import can, require
+from workshop.pricing import (ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
+                              compute_bill)
+from workshop.reception import next_number, payer_for
 
-ZERO = Decimal("0.00")
-OPEN_FOR_PRESETTLEMENT = frozenset({lifecycle.IN_PROGRESS, lifecycle.READY_QC, lifecycle.READY_SETTLEMENT,
-                                    lifecycle.WAITING_PARTS, lifecycle.DISPATCHED, lifecycle.CHECKED_IN})
+settings.DEFAULTS.setdefault("invoice_dir", "")  # empty: an 'invoices' folder next to the database file
+settings.DEFAULTS.setdefault("discount_limit_advisor_pct", "5")
+settings.DEFAULTS.setdefault("discount_limit_manager_pct", "100")
+
+BILLABLE_STATES = (lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED)
+EDITABLE_STATES = frozenset(lifecycle.ACTIVE_STATES - {lifecycle.SETTLED})
+AGING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
+
+# Voiding a settlement takes the order back to the cashier's queue: lifecycle's 'void' transition,
+# which only a void of the invoice may make (guarded below).
 
 
-# --- the bill ------------------------------------------------------------------------------------
+def _next_document_number(series: str, kind: str) -> int:
+    """The next invoice (or credit note) number, taken inside the settling transaction: gapless.
+    A shop whose history was loaded in bulk starts after the highest number already issued."""
+    from models.orders import OrderCounter
+    if OrderCounter.get_or_none(OrderCounter.name == series) is None:
+        highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == kind).scalar() or 0
+        OrderCounter.create(name=series, next_value=highest + 1)
+    return next_number(series)
 
-def bill_for(order: RepairOrder) -> pricing.Bill:
-    """The order's bill as it stands (four queries)."""
-    cls = (CustomerClass.select().join(Customer).where(Customer.id == order.customer_id).first())
-    labor_pct = cls.labor_discount if cls else ZERO
-    material_pct = cls.material_discount if cls else ZERO
-    lines = [pricing.labor_line(j.code, j.name, j.billed_hours, j.rate, j.payer, j.discount_pct or labor_pct)
+
+def money(value) -> str:
+    """1234.5 -> '1,234.50' (amounts read back from SQLite lose their trailing zeros)."""
+    return f"{cents(Decimal(value or 0)):,.2f}"
+
+
+# --- reading the bill ----------------------------------------------------------------------------
+
+def _order(order_id: int) -> RepairOrder:
+    return lifecycle.get_order(order_id)
+
+
+def current_adjustment(order_id: int) -> Adjustment | None:
+    return Adjustment.select().where(Adjustment.order == order_id).order_by(Adjustment.id.desc()).first()
+
+
+def terms_for(order: RepairOrder, *, with_adjustment: bool = True) -> PricingTerms:
+    customer = Customer.get_by_id(order.customer_id)
+    klass = CustomerClass.get_or_none(CustomerClass.id == customer.customer_class_id) \
+        if customer.customer_class_id else None
+    adj = current_adjustment(order.id) if with_adjustment else None
+    return PricingTerms(
+        labor_discount_pct=Decimal(klass.labor_discount) if klass else Decimal("0"),
+        material_discount_pct=Decimal(klass.material_discount) if klass else Decimal("0"),
+        tax_rate=Decimal(str(settings.get("vat_rate"))),
+        prices_include_tax=bool(settings.get("prices_include_tax")),
+        assessed_amount=Decimal(order.assessed_amount) if order.assessed_amount is not None
+        and order.business_type == "insurance" and Decimal(order.assessed_amount) > 0 else None,
+        deductible=Decimal(order.deductible) if order.deductible is not None else None,
+        adjustment_pct=Decimal(adj.value) if adj and adj.kind == "percent" else None,
+        adjustment_amount=Decimal(adj.value) if adj and adj.kind == "amount" else None,
+    )
+
+
+def _payer(order: RepairOrder, line_payer: str) -> str:
+    # A comeback the workshop pays for is internal whatever the lines say.
+    if order.comeback_of_id and order.comeback_charge == "internal":
+        return "internal"
+    return line_payer or payer_for(order.business_type)
+
+
+def items_for(order: RepairOrder) -> tuple[list[LaborItem], list[PartItem], list[FeeItem]]:
+    labor = [LaborItem(j.code, j.name, Decimal(j.billed_hours), Decimal(j.rate), _payer(order, j.payer),
+                       Decimal(j.discount_pct or 0))
              for j in JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id)]
-    for p in (PartLine.select(PartLine, Part).join(Part)
-              .where((PartLine.order == order.id) & PartLine.status.in_(["picked", "used"]))
-              .order_by(PartLine.position, PartLine.id)):
-        if p.used > 0:
-            lines.append(pricing.parts_line(p.part.code, p.part.name, p.used, p.unit_price, p.payer,
-                                            p.discount_pct or material_pct))
-    lines += [pricing.fee_line(f.kind, f.description, f.amount, f.payer)
-              for f in FeeLine.select().where(FeeLine.order == order.id).order_by(FeeLine.id)]
-    adjustment = Adjustment.select().where(Adjustment.order == order.id).order_by(Adjustment.id.desc()).first()
-    insurance = order.business_type == "insurance"
-    return pricing.Bill(lines, tax_rate=Decimal(str(settings.get("vat_rate"))),
-                        tax_included=bool(settings.get("prices_include_tax")),
-                        extra_discount_pct=adjustment.discount_pct if adjustment else ZERO,
-                        assessed_amount=order.assessed_amount if insurance else None,
-                        deductible=(order.deductible or ZERO) if insurance else None)
+    parts = []
+    query = (PartLine.select(PartLine, Part).join(Part)
+             .where((PartLine.order == order.id) & (PartLine.status != "cancelled"))
+             .order_by(PartLine.position, PartLine.id))
+    for p in query:
+        used = Decimal(p.picked) - Decimal(p.returned)
+        if used > 0:
+            parts.append(PartItem(p.part.code, p.part.name, used, p.part.unit, Decimal(p.unit_price),
+                                  _payer(order, p.payer), Decimal(p.discount_pct or 0)))
+    fees = [FeeItem(f.kind, f.description, Decimal(f.amount), f.payer)
+            for f in FeeLine.select().where(FeeLine.order == order.id).order_by(FeeLine.id)]
+    return labor, parts, fees
 
 
-def _presettle_order(order_id: int, seen_version: int | None) -> RepairOrder:
-    order = lifecycle.load_for_change(order_id, seen_version)
-    if order.state not in OPEN_FOR_PRESETTLEMENT:
-        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: its bill can no longer change.")
-    return order
+def bill_for(order_id: int) -> Bill:
+    """The order's bill as it stands now (the pre-settlement preview)."""
+    order = _order(order_id)
+    labor, parts, fees = items_for(order)
+    return compute_bill(labor, parts, fees, terms_for(order))
 
 
-def add_fee(order_id: int, kind: str, description: str, amount, *, by: Staff, seen_version: int | None = None) -> FeeLine:
-    """A fee on the bill: management, auxiliary materials, sublet, towing/rescue or other."""
+def current_invoice(order_id: int) -> Settlement | None:
+    """The order's invoice that has not been voided, if any."""
+    voided = Settlement.select(Settlement.reverses).where(Settlement.reverses.is_null(False)
+                                                          & (Settlement.order == order_id))
+    return (Settlement.select().where((Settlement.order == order_id) & (Settlement.kind == "invoice")
+                                      & Settlement.id.not_in(voided))
+            .order_by(Settlement.id.desc()).first())
+
+
+def paid(order_id: int) -> Decimal:
+    """Money received on the order, net of refunds and reversals."""
+    total = Payment.select(fn.SUM(Payment.amount)).where(Payment.order == order_id).scalar()
+    return cents(Decimal(str(total or 0)))
+
+
+def amount_due(order_id: int) -> Decimal:
+    """The customer's share: of the invoice when settled, else of the bill as it stands."""
+    invoice = current_invoice(order_id)
+    if invoice is not None:
+        return cents(Decimal(invoice.customer_share))
+    return bill_for(order_id).customer_share
+
+
+def balance(order_id: int) -> Decimal:
+    """What the customer still owes on the order (negative: paid too much)."""
+    return amount_due(order_id) - paid(order_id)
+
+
+@dataclass(frozen=True)
+class Account:
+    """The money side of one order at a glance."""
+    order_id: int
+    due: Decimal
+    received: Decimal
+    outstanding: Decimal
+    invoice_no: int | None
+    on_account: bool
+
+
+def account(order_id: int) -> Account:
+    invoice = current_invoice(order_id)
+    due = amount_due(order_id)
+    got = paid(order_id)
+    return Account(order_id, due, got, due - got, invoice.number if invoice else None,
+                   OnAccountRelease.select().where(OnAccountRelease.order == order_id).exists())
+
+
+# --- guards: settled orders are read-only ---------------------------------------------------------
+
+def ensure_editable(order: RepairOrder) -> None:
+    """Refuse any change to the lines or amounts of a settled (or delivered) order."""
+    if order.state in (lifecycle.SETTLED, lifecycle.DELIVERED):
+        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: its lines and amounts "
+                                "are read-only. A manager voids the invoice to correct it.")
+    if order.state == lifecycle.CANCELLED:
+        raise IllegalTransition(f"{order.label} is cancelled: there is nothing to bill.")
+
+
+def _guard_settle(order: RepairOrder) -> None:
+    if current_invoice(order.id) is None:
+        raise IllegalTransition(f"{order.label} is settled by the cashier (F7): settling issues the invoice "
+                                "and takes the payment.")
+
+
+def _guard_unsettle(order: RepairOrder) -> None:
+    if current_invoice(order.id) is not None:
+        raise IllegalTransition(f"{order.label} has an invoice: a manager voids it from the cashier's screen.")
+
+
+def _guard_release(order: RepairOrder) -> None:
+    invoice = current_invoice(order.id)
+    if invoice is None:
+        raise IllegalTransition(f"{order.label} has no invoice: settle it at the cashier first.")
+    owed = Decimal(invoice.customer_share) - paid(order.id)
+    if owed > 0 and not OnAccountRelease.select().where(OnAccountRelease.order == order.id).exists():
+        raise IllegalTransition(f"{order.label} still owes {money(owed)}: take the payment at the cashier, "
+                                "or a manager approves release on account.")
+
+
+lifecycle.add_guard("settle", _guard_settle)
+lifecycle.add_guard("void", _guard_unsettle)
+lifecycle.add_guard("deliver", _guard_release)
+
+
+def _sync_balance(order: RepairOrder) -> None:
+    """Keep the order's open-balance row in step with its invoice and payments (in the transaction)."""
+    invoice = current_invoice(order.id)
+    owed = Decimal(invoice.customer_share) - paid(order.id) if invoice else ZERO
+    if invoice is None or owed <= 0:
+        OpenBalance.delete().where(OpenBalance.order == order.id).execute()
+        return
+    updated = OpenBalance.update(amount=owed, settlement=invoice.id).where(OpenBalance.order == order.id).execute()
+    if not updated:
+        OpenBalance.create(order=order.id, customer=order.customer_id, settlement=invoice.id,
+                           since=invoice.at.date() if isinstance(invoice.at, dt.datetime) else invoice.at,
+                           amount=owed)
+
+
+# --- pre-settlement (the advisor) -----------------------------------------------------------------
+
+def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "", payer: str | None = None,
+            seen_version: int | None = None) -> FeeLine:
+    """Put a fee on the order's bill (management, auxiliary materials, sublet, towing/rescue, other)."""
     require(by, "presettle")
     if kind not in FEE_KINDS:
-        raise InvalidInput(f"Fee kind must be one of: {', '.join(FEE_KINDS)}.", "kind")
-    description = validation.text(description, "description", "Description", max_len=100)
-    amount = validation.decimal(amount, "amount", "Amount", allow_zero=False)
+        raise InvalidInput(f"Unknown fee '{kind}': use one of {', '.join(FEE_KINDS)}.", "kind")
+    amount = validation.decimal(amount, "amount", "Fee amount", allow_zero=False)
+    if amount > Decimal("1000000"):
+        raise InvalidInput("Fee amount is too large (1,000,000 at most).", "amount")
+    description = validation.text(description, "description", "Description", max_len=100,
+                                  required=False) or FEE_LABELS[kind]
 
     def work():
-        order = _presettle_order(order_id, seen_version)
-        fee = FeeLine.create(order=order.id, kind=kind, description=description, amount=amount, by=by,
-                             at=clock.now(), payer="internal" if order.business_type == "internal" else "customer")
-        lifecycle.save(order, {}, by=by, kind="fee_added", summary=f"{order.label}: fee {description} {amount:.2f}")
+        order = lifecycle.load_for_change(order_id, seen_version)
+        ensure_editable(order)
+        fee = FeeLine.create(order=order.id, kind=kind, description=description, amount=amount,
+                             payer=payer or payer_for(order.business_type), created_by=by, created_at=clock.now())
+        lifecycle.save(order, {}, by=by, kind="fee_added",
+                       summary=f"{order.label}: {description} {money(amount)} added to the bill")
         return fee
 
     return run_write(work)
 
 
 def discount_limit(staff: Staff) -> Decimal:
-    if staff.has_role("manager"):
-        return Decimal(str(settings.get("discount_limit_manager_pct")))
-    return Decimal(str(settings.get("discount_limit_advisor_pct")))
+    """The largest extra discount (percent of the customer's share) this person may give."""
+    limits = [Decimal(str(settings.get(f"discount_limit_{role}_pct")))
+              for role in staff.role_set if f"discount_limit_{role}_pct" in settings.DEFAULTS]
+    return max(limits, default=Decimal("0"))
 
 
-def give_discount(order_id: int, pct, reason: str, *, by: Staff, seen_version: int | None = None) -> Adjustment:
-    """An extra discount on the customer's labor and parts, within the giver's limit, with a reason."""
+def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
+                   seen_version: int | None = None) -> Adjustment | None:
+    """Give (or, with 0, clear) an extra discount on the customer's share: percent or amount, with a reason."""
     require(by, "presettle")
-    pct = validation.decimal(pct, "pct", "Discount %")
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
-    limit = discount_limit(by)
-    if pct > limit:
-        raise NotAllowed(f"{by.name} may give up to {limit}% extra discount; {pct}% needs a manager.")
-
-    def work():
-        order = _presettle_order(order_id, seen_version)
-        adjustment = Adjustment.create(order=order.id, discount_pct=pct, reason=reason, by=by, at=clock.now())
-        lifecycle.save(order, {}, by=by, kind="discount_given",
-                       summary=f"{order.label}: extra discount {pct}% ({reason})")
-        return adjustment
-
-    return run_write(work)
-
-
-# --- settling and payments -----------------------------------------------------------------------
-
-def current_invoice(order_id: int) -> Invoice | None:
-    """The order's invoice in force: the latest one not reversed by a void."""
-    voided = Invoice.select(Invoice.original).where(Invoice.kind == "void")
-    return (Invoice.select().where((Invoice.order == order_id) & (Invoice.kind == "invoice")
-                                   & Invoice.id.not_in(voided)).order_by(Invoice.id.desc()).first())
-
-
-def _check_method(method: str) -> str:
-    method = (method or "").strip().lower()
-    if method not in PAYMENT_METHODS:
-        raise InvalidInput(f"Payment method must be one of: {', '.join(PAYMENT_METHODS)}.", "method")
-    return method
-
-
-def _pay(invoice: Invoice, method: str, amount, tendered, by: Staff) -> Payment:
-    """Take one payment against an invoice (inside a transaction)."""
-    method = _check_method(method)
-    invoice = Invoice.get_by_id(invoice.id)
-    outstanding = invoice.outstanding
-    if outstanding <= 0:
-        raise InvalidInput(f"Invoice {invoice.number} is paid in full.", "amount")
-    change = None
-    if method == "cash" and tendered not in (None, ""):
-        tendered = validation.decimal(tendered, "tendered", "Cash tendered", allow_zero=False)
-        amount = min(tendered, outstanding) if amount in (None, "") else validation.decimal(
-            amount, "amount", "Amount", allow_zero=False)
-        if amount > outstanding:
-            raise InvalidInput(f"{amount:.2f} is more than the balance {outstanding:.2f}.", "amount")
-        if tendered < amount:
-            raise InvalidInput(f"Cash tendered {tendered:.2f} is less than {amount:.2f}.", "tendered")
-        change = tendered - amount
-    else:
-        amount = validation.decimal(amount, "amount", "Amount", allow_zero=False)
-        if amount > outstanding:
-            raise InvalidInput(f"{amount:.2f} is more than the balance {outstanding:.2f}: only cash can be "
-                               "over-tendered (change is given).", "amount")
-        tendered = None
-    payment = Payment.create(invoice=invoice.id, order=invoice.order_id, method=method, amount=amount,
-                             tendered=tendered, change=change, by=by, at=clock.now())
-    Invoice.update(paid=Invoice.paid + amount, outstanding=Invoice.outstanding - amount) \
-        .where(Invoice.id == invoice.id).execute()
-    audit.record(by, "payment", "payment", payment.id,
-                 f"Invoice {invoice.number}: {method} {amount:.2f} received"
-                 + (f", change {change:.2f}" if change else ""), order_id=invoice.order_id,
-                 after={"method": method, "amount": amount, "tendered": tendered, "change": change})
-    return payment
-
-
-def _freeze(order: RepairOrder, bill: pricing.Bill, by: Staff) -> Invoice:
-    shares = bill.shares
-    invoice = Invoice.create(
-        number=next_number("invoice", 1), order=order.id, customer=order.customer_id, at=clock.now(), by=by,
-        labor_receivable=bill.labor_receivable, labor_charged=bill.labor_charged,
-        parts_receivable=bill.parts_receivable, parts_charged=bill.parts_charged, fees=bill.fees,
-        discount=bill.discount, tax_rate=bill.tax_rate, tax_included=bill.tax_included, tax=bill.tax,
-        total=bill.total, customer_due=shares["customer"], insurer_due=shares["insurer"],
-        manufacturer_due=shares["manufacturer"], internal_cost=shares["internal"], paid=ZERO,
-        outstanding=shares["customer"])
-    InvoiceLine.insert_many([dict(invoice=invoice.id, section=l.section, code=l.code, description=l.description,
-                                  qty=l.qty, unit_price=l.unit_price, receivable=l.receivable,
-                                  discount_pct=l.discount_pct, charged=l.charged, payer=l.payer)
-                             for l in bill.all_lines]).execute()
-    return invoice
-
-
-def settle(order_id: int, payments: list[tuple] = (), *, by: Staff, seen_version: int | None = None) -> Invoice:
-    """Settle an order that passed QC: freeze the bill as the next numbered invoice and take the
-    payments given as (method, amount, tendered). A balance may stay outstanding."""
-    require(by, "settle")
+    if kind not in ("percent", "amount"):
+        raise InvalidInput("An adjustment is a percent or an amount.", "kind")
+    value = validation.decimal(value, "value", "Discount")
+    if kind == "percent" and value > 100:
+        raise InvalidInput("A discount cannot be more than 100%.", "value")
+    reason = validation.text(reason, "reason", "Reason", max_len=200, required=value > 0)
 
     def work():
         order = lifecycle.load_for_change(order_id, seen_version)
-        if order.state != lifecycle.READY_SETTLEMENT:
-            if order.state in (lifecycle.SETTLED, lifecycle.DELIVERED):
-                raise IllegalTransition(f"{order.label} is already settled (invoice "
-                                        f"{getattr(current_invoice(order.id), 'number', '?')}).")
-            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: only orders that passed QC "
-                                    "can be settled.")
-        invoice = _freeze(order, bill_for(order), by)
-        lifecycle.apply_transition(order, "settle", by=by, extra={"settled_at": clock.now()},
-                                   note=f"invoice {invoice.number}, total {invoice.total:.2f}")
-        for method, amount, *rest in payments:
-            _pay(invoice, method, amount, rest[0] if rest else None, by)
-        return Invoice.get_by_id(invoice.id)
+        ensure_editable(order)
+        labor, parts, fees = items_for(order)
+        base = compute_bill(labor, parts, fees, terms_for(order, with_adjustment=False))
+        customer_amount = sum((line.charged for line in base.lines if line.payer == "customer"), ZERO) + \
+            sum((cents(f.amount) for f in base.fees if f.payer == "customer"), ZERO)
+        if kind == "amount" and value > customer_amount:
+            raise InvalidInput(f"The discount ({money(value)}) is more than the customer's share "
+                               f"({money(customer_amount)}).", "value")
+        pct = value if kind == "percent" else (value * 100 / customer_amount if customer_amount else ZERO)
+        limit = discount_limit(by)
+        if pct > limit:
+            raise NotAllowed(f"{by.name} may give up to {limit}% extra discount; this is {pct:.2f}%. "
+                             "Ask a manager.")
+        before = current_adjustment(order.id)
+        Adjustment.delete().where(Adjustment.order == order.id).execute()  # not yet settled: replaced
+        adj = None
+        if value > 0:
+            role = max((r for r in by.role_set if f"discount_limit_{r}_pct" in settings.DEFAULTS),
+                       key=lambda r: Decimal(str(settings.get(f"discount_limit_{r}_pct"))), default="")
+            adj = Adjustment.create(order=order.id, kind=kind, value=value, reason=reason, by=by, role=role,
+                                    at=clock.now())
+        what = (f"{value}%" if kind == "percent" else money(value)) if value > 0 else "cleared"
+        lifecycle.save(order, {}, by=by, kind="adjustment",
+                       summary=f"{order.label}: extra discount {what}" + (f" ({reason})" if reason else ""))
+        audit.record(by, "adjustment_set", "adjustment", adj.id if adj else 0, f"Extra discount {what}",
+                     order_id=order.id,
+                     before={"kind": before.kind, "value": before.value} if before else None,
+                     after={"kind": kind, "value": value, "reason": reason})
+        return adj
 
     return run_write(work)
 
 
-def take_payment(invoice_number: int, method: str, amount, tendered=None, *, by: Staff) -> Payment:
-    """A later payment against an invoice with a balance (receivables)."""
-    require(by, "settle")
-
-    def work():
-        invoice = Invoice.get_or_none((Invoice.number == invoice_number) & (Invoice.kind == "invoice"))
-        if invoice is None:
-            raise NotFound(f"No invoice number {invoice_number}.")
-        if Invoice.select().where((Invoice.original == invoice.id) & (Invoice.kind == "void")).exists():
-            raise IllegalTransition(f"Invoice {invoice_number} was voided.")
-        return _pay(invoice, method, amount, tendered, by)
-
-    return run_write(work)
-
-
-def void(order_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> Invoice:
-    """Reverse a settlement before the car leaves: a void invoice and reversal payments; the order
-    goes back to ready for settlement and can be settled again."""
-    require(by, "void_refund")
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
-
-    def work():
-        order = lifecycle.load_for_change(order_id, seen_version)
-        invoice = current_invoice(order.id)
-        if order.state != lifecycle.SETTLED or invoice is None:
-            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: only a settled order whose "
-                                    "car has not left can be voided; refund a delivered one.")
-        reversal = Invoice.create(
-            number=next_number("invoice", 1), kind="void", order=order.id, customer=order.customer_id,
-            original=invoice.id, at=clock.now(), by=by, reason=reason,
-            **{f: -getattr(invoice, f) for f in ("labor_receivable", "labor_charged", "parts_receivable",
-                                                   "parts_charged", "fees", "discount", "tax", "total",
-                                                   "customer_due", "insurer_due", "manufacturer_due",
-                                                   "internal_cost")},
-            tax_rate=invoice.tax_rate, tax_included=invoice.tax_included, paid=ZERO, outstanding=ZERO)
-        for payment in Payment.select().where((Payment.invoice == invoice.id) & Payment.reverses.is_null()):
-            Payment.create(invoice=reversal.id, order=order.id, method=payment.method, amount=-payment.amount,
-                           by=by, at=clock.now(), reverses=payment.id, reason=f"void: {reason}")
-        Invoice.update(outstanding=ZERO).where(Invoice.id == invoice.id).execute()
-        lifecycle.apply_transition(order, "void", by=by, note=f"invoice {invoice.number} voided by "
-                                                              f"{reversal.number}: {reason}")
-        return reversal
-
-    return run_write(work)
-
-
-def refund(order_id: int, amount, method: str, reason: str, *, by: Staff) -> Invoice:
-    """Give money back on a settled or delivered order: a credit note and a negative payment."""
-    require(by, "void_refund")
-    amount = validation.decimal(amount, "amount", "Refund", allow_zero=False)
-    method = _check_method(method)
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
-
-    def work():
-        order = lifecycle.get_order(order_id)
-        invoice = current_invoice(order.id)
-        if invoice is None:
-            raise IllegalTransition(f"{order.label} has no invoice to refund.")
-        refunded = -(Invoice.select(fn.SUM(Invoice.total)).where((Invoice.original == invoice.id)
-                                                                 & (Invoice.kind == "credit")).scalar() or 0)
-        if amount > invoice.paid - Decimal(str(refunded)):
-            raise InvalidInput(f"Refund {amount:.2f} is more than was paid on invoice {invoice.number}.", "amount")
-        credit = Invoice.create(number=next_number("invoice", 1), kind="credit", order=order.id,
-                                customer=order.customer_id, original=invoice.id, at=clock.now(), by=by,
-                                reason=reason, total=-amount, customer_due=-amount, tax_rate=invoice.tax_rate,
-                                tax_included=invoice.tax_included, paid=-amount, outstanding=ZERO)
-        Payment.create(invoice=credit.id, order=order.id, method=method, amount=-amount, by=by, at=clock.now(),
-                       reason=reason)
-        audit.record(by, "refund", "invoice", credit.id,
-                     f"{order.label}: refund {amount:.2f} ({method}) on invoice {invoice.number}: {reason}",
-                     order_id=order.id, after={"amount": amount, "credit_note": credit.number})
-        return credit
-
-    return run_write(work)
-
-
-def approve_on_account(order_id: int, reason: str, *, by: Staff) -> None:
-    """A manager lets the car go with a balance outstanding (recorded on the audit trail)."""
-    require(by, "approve_on_account")
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
-
-    def work():
-        order = lifecycle.get_order(order_id)
-        if order.state != lifecycle.SETTLED:
-            raise IllegalTransition(f"{order.label} must be settled before it can go on account.")
-        audit.record(by, "on_account_approved", "repair_order", order.id,
-                     f"{order.label}: release on account approved ({reason})", order_id=order.id,
-                     after={"reason": reason})
-
-    run_write(work)
-
-
-def release(order_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
-    """Hand the car back to the customer (delivered)."""
-    return lifecycle.transition(order_id, "deliver", by=by, seen_version=seen_version)
-
-
-def _guard_invoiced(order: RepairOrder) -> None:
-    if current_invoice(order.id) is None:
-        raise IllegalTransition(f"{order.label} is settled by the cashier, who issues its invoice (F7).")
-
-
-def _guard_paid_or_on_account(order: RepairOrder) -> None:
-    invoice = current_invoice(order.id)
-    if invoice is None:
-        raise IllegalTransition(f"{order.label} has no invoice.")
-    if invoice.outstanding > 0:
-        approved = Event.select().where((Event.order == order.id) & (Event.kind == "on_account_approved")
-                                        & (Event.at >= invoice.at)).exists()
-        if not approved:
-            raise IllegalTransition(f"{order.label} still owes {invoice.outstanding:.2f}: take payment, or a "
-                                    "manager approves release on account.")
-
-
-lifecycle.add_guard("settle", _guard_invoiced)
-lifecycle.add_guard("deliver", _guard_paid_or_on_account)
-
-
-# --- lists for the cashier -----------------------------------------------------------------------
+# --- the cashier ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class QueueRow:
     order_id: int
     number: int
-    version: int
-    state: str
     plate: str
     customer: str
     business_type: str
-    qc_passed_at: dt.datetime | None
-    invoice_number: int | None
-    outstanding: Decimal | None
+    state: str
+    ready_at: dt.datetime | None
+    version: int
 
 
-def cashier_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[QueueRow]:
-    """Orders ready to settle and settled cars still to release; found by plate or RO number."""
-    query = (RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.version, RepairOrder.state,
-                                Vehicle.plate, Customer.name, RepairOrder.business_type, RepairOrder.qc_passed_at)
-             .join(Vehicle).switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id))
-             .where(RepairOrder.state.in_([lifecycle.READY_SETTLEMENT, lifecycle.SETTLED])))
-    text = (search or "").strip().upper()
-    if text:
-        query = query.where((Vehicle.plate.contains(text)) | (RepairOrder.number == (int(text) if text.isdigit()
-                                                                                     else -1)))
-    rows = list(query.order_by(RepairOrder.state.desc(), RepairOrder.qc_passed_at, RepairOrder.id)
-                .limit(limit).offset(offset).tuples())
-    ids = [r[0] for r in rows]
-    voided = Invoice.select(Invoice.original).where(Invoice.kind == "void")
-    invoices = {oid: (number, outstanding) for oid, number, outstanding in
-                Invoice.select(Invoice.order, Invoice.number, Invoice.outstanding)
-                .where(Invoice.order.in_(ids) & (Invoice.kind == "invoice") & Invoice.id.not_in(voided))
-                .tuples()} if ids else {}
-    return [QueueRow(*row, *(invoices.get(row[0], (None, None)))) for row in rows]
+def cashier_queue(search: str = "", *, limit: int = 100, offset: int = 0,
+                  states=(lifecycle.READY_SETTLEMENT, lifecycle.SETTLED)) -> list[QueueRow]:
+    """Orders waiting at the cash desk (ready for settlement, or settled and not yet released),
+    oldest first; ``search`` finds an RO number or a plate."""
+    query = (RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.business_type,
+                                RepairOrder.state, RepairOrder.qc_passed_at, RepairOrder.state_changed_at,
+                                RepairOrder.version, Vehicle.plate, Customer.name)
+             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+             .switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id)))
+    search = (search or "").strip().upper().replace(" ", "")
+    if search:
+        digits = search[2:] if search.startswith("RO") else search
+        condition = Vehicle.plate.contains(search)
+        if digits.isdigit():
+            condition |= (RepairOrder.number == int(digits))
+        query = query.where(condition & RepairOrder.state.in_(BILLABLE_STATES))
+    else:
+        query = query.where(RepairOrder.state.in_(states))
+    rows = query.order_by(Case(RepairOrder.state, ((lifecycle.READY_SETTLEMENT, 0),), 1),
+                          RepairOrder.state_changed_at, RepairOrder.id).limit(limit).offset(offset)
+    return [QueueRow(r.id, r.number, r.vehicle.plate, r.customer.name, r.business_type, r.state,
+                     r.qc_passed_at or r.state_changed_at, r.version) for r in rows]
+
+
+def _check_billable(order: RepairOrder) -> None:
+    if order.state not in BILLABLE_STATES:
+        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: payments are taken once it "
+                                "has passed QC.")
+
+
+def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None, reference: str = "",
+                 seen_version: int | None = None) -> Payment:
+    """Take a payment on an order. Above the balance is refused, except cash: the rest is change."""
+    require(by, "settle")
+    if method not in PAYMENT_METHODS or method == "account":
+        raise InvalidInput("Choose how the customer pays: cash, card, mobile or transfer "
+                           "(on account is a manager's approval).", "method")
+    amount = validation.decimal(amount, "amount", "Amount", allow_zero=False)
+    if method == "cash":
+        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", "Cash tendered")
+    else:
+        tendered = None
+    reference = validation.text(reference, "reference", "Reference", max_len=40, required=False)
+
+    def work():
+        order = lifecycle.load_for_change(order_id, None)
+        _check_billable(order)
+        owed = balance(order.id)
+        if owed <= 0:
+            raise InvalidInput(f"{order.label} has nothing left to pay.", "amount")
+        applied, change = amount, None
+        if method == "cash":
+            applied = min(amount, owed)
+            if tendered < applied:
+                raise InvalidInput(f"Cash tendered ({money(tendered)}) is less than the amount "
+                                   f"({money(applied)}).", "tendered")
+            change = tendered - applied
+        elif amount > owed:
+            raise InvalidInput(f"{money(amount)} is more than the balance of {money(owed)}: "
+                               f"take {money(owed)} (only cash gives change).", "amount")
+        payment = Payment.create(order=order.id, method=method, amount=applied, tendered=tendered,
+                                 change=change, reference=reference, by=by, at=clock.now())
+        _sync_balance(order)
+        lifecycle.save(order, {}, by=by, kind="payment",
+                       summary=f"{order.label}: {METHOD_LABELS[method]} payment {money(applied)} taken"
+                       + (f", change {money(change)}" if change else ""))
+        audit.record(by, "payment_taken", "payment", payment.id, f"{METHOD_LABELS[method]} {money(applied)}",
+                     order_id=order.id, after={"method": method, "amount": applied, "tendered": tendered,
+                                               "change": change})
+        return payment
+
+    return run_write(work)
+
+
+def _bill_snapshot(bill: Bill) -> str:
+    def line(x):
+        return {"section": x.section, "code": x.code, "name": x.name, "quantity": str(x.quantity),
+                "unit": x.unit, "price": str(x.price), "receivable": str(x.receivable),
+                "discount_pct": str(x.discount_pct), "discount": str(x.discount), "charged": str(x.charged),
+                "payer": x.payer}
+    return json.dumps({"lines": [line(x) for x in bill.lines],
+                       "fees": [{"kind": f.kind, "description": f.description, "amount": str(cents(f.amount)),
+                                 "payer": f.payer} for f in bill.fees]}, ensure_ascii=False)
+
+
+def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Settlement:
+    """Settle the order: the next gapless invoice number, the bill as settled, the order 'settled'."""
+    require(by, "settle")
+
+    def work():
+        order = lifecycle.get_order(order_id)
+        if order.state in (lifecycle.SETTLED, lifecycle.DELIVERED):
+            done = current_invoice(order.id)
+            who = Staff.get_or_none(Staff.id == done.by_id) if done and done.by_id else None
+            raise IllegalTransition(
+                f"{order.label} is already settled" + (f" by {who.name}" if who else "")
+                + (f": invoice {done.number}" if done else "") + ". Nothing was charged twice.")
+        order = lifecycle.load_for_change(order_id, seen_version)
+        if order.state != lifecycle.READY_SETTLEMENT:
+            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: only an order that "
+                                    "passed QC can be settled.")
+        labor, parts, fees = items_for(order)
+        bill = compute_bill(labor, parts, fees, terms_for(order))
+        got = paid(order.id)
+        if got > bill.customer_share:
+            raise InvalidInput(f"{order.label}: {money(got)} was paid but the customer's share is "
+                               f"{money(bill.customer_share)}. A manager refunds the difference first.", "amount")
+        last_void = (Settlement.select().where((Settlement.order == order.id) & (Settlement.kind == "void"))
+                     .order_by(Settlement.id.desc()).first())
+        before = ZERO
+        if last_void is not None:
+            before = cents(Decimal(str(Payment.select(fn.SUM(Payment.amount)).where(
+                (Payment.order == order.id) & (Payment.at <= last_void.at)).scalar() or 0)))
+        now = clock.now()
+        invoice = Settlement.create(
+            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice", "invoice"),
+            at=now, by=by, prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
+            labor_receivable=bill.labor_receivable, labor_charged=bill.labor_charged,
+            parts_receivable=bill.parts_receivable, parts_charged=bill.parts_charged,
+            management_fee=bill.fees_by_kind["management"], auxiliary_fee=bill.fees_by_kind["auxiliary"],
+            sublet_fee=bill.fees_by_kind["sublet"], towing_fee=bill.fees_by_kind["towing"],
+            other_fee=bill.fees_by_kind["other"], adjustment=bill.adjustment, tax=bill.tax, total=bill.total,
+            customer_share=bill.shares.get("customer", ZERO), insurer_share=bill.shares.get("insurer", ZERO),
+            manufacturer_share=bill.shares.get("manufacturer", ZERO),
+            internal_share=bill.shares.get("internal", ZERO),
+            received_before=before, this_payment=got - before, lines_json=_bill_snapshot(bill))
+        lifecycle.apply_transition(order, "settle", by=by, extra={"settled_at": now},
+                                   note=f"invoice {invoice.number}, total {money(bill.total)}")
+        audit.record(by, "invoice_issued", "settlement", invoice.id,
+                     f"Invoice {invoice.number} for {order.label}: {money(bill.total)}", order_id=order.id,
+                     after={"number": invoice.number, "total": bill.total,
+                            "customer_share": invoice.customer_share, "received": got})
+        _sync_balance(order)
+        return invoice
+
+    return run_write(work)
+
+
+def settle_fully(order, by: Staff, method: str = "card") -> Settlement:
+    """Take the whole balance and settle (for tests and the demo): the order must be ready for settlement."""
+    order_id = order if isinstance(order, int) else order.id
+    owed = balance(order_id)
+    if owed > 0:
+        take_payment(order_id, method, owed, by=by)
+    return settle(order_id, by=by)
+
+
+def approve_on_account(order_id: int, reason: str, *, by: Staff) -> OnAccountRelease:
+    """A manager lets a settled car leave with a balance owing (it stays in receivables)."""
+    require(by, "approve_on_account")
+    reason = validation.text(reason, "reason", "Reason", max_len=200)
+
+    def work():
+        order = lifecycle.get_order(order_id)
+        if current_invoice(order.id) is None:
+            raise IllegalTransition(f"{order.label} is not settled yet: settle it, then approve the rest "
+                                    "on account.")
+        if OnAccountRelease.select().where(OnAccountRelease.order == order.id).exists():
+            raise InvalidInput(f"{order.label} is already approved on account.", "reason")
+        approval = OnAccountRelease.create(order=order.id, by=by, at=clock.now(), reason=reason)
+        lifecycle.save(order, {}, by=by, kind="on_account",
+                       summary=f"{order.label}: release on account approved ({money(balance(order.id))} "
+                               f"owing): {reason}")
+        return approval
+
+    return run_write(work)
+
+
+def release(order_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """Hand the car back: only when paid in full, or on account with a manager's approval."""
+    return lifecycle.transition(order_id, "deliver", by=by, seen_version=seen_version)
+
+
+# --- voids and refunds (a manager) ----------------------------------------------------------------
+
+def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
+    """Void the order's invoice: a reversing record; the order goes back to the cashier's queue."""
+    require(by, "void_refund")
+    reason = validation.text(reason, "reason", "Reason", max_len=200)
+
+    def work():
+        order = lifecycle.get_order(order_id)
+        original = current_invoice(order.id)
+        if original is None:
+            raise IllegalTransition(f"{order.label} has no invoice to void.")
+        if order.state != lifecycle.SETTLED:
+            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: the car has left; "
+                                    "refund payments instead of voiding the invoice.")
+        amounts = {f: -Decimal(getattr(original, f)) for f in (
+            "labor_receivable", "labor_charged", "parts_receivable", "parts_charged", "management_fee",
+            "auxiliary_fee", "sublet_fee", "towing_fee", "other_fee", "adjustment", "tax", "total",
+            "customer_share", "insurer_share", "manufacturer_share", "internal_share")}
+        reversal = Settlement.create(order=order.id, customer=order.customer_id, kind="void",
+                                     number=_next_document_number("credit_note", "void"), reverses=original.id, at=clock.now(),
+                                     by=by, reason=reason, prices_include_tax=original.prices_include_tax,
+                                     tax_rate=original.tax_rate, **amounts)
+        lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
+                                   note=f"invoice {original.number} voided: {reason}")
+        audit.record(by, "invoice_voided", "settlement", reversal.id,
+                     f"Invoice {original.number} voided by credit note {reversal.number}: {reason}",
+                     order_id=order.id, before={"invoice": original.number, "total": original.total},
+                     after={"credit_note": reversal.number, "reason": reason})
+        _sync_balance(order)
+        return reversal
+
+    return run_write(work)
+
+
+def refund(payment_id: int, reason: str, *, by: Staff, amount=None) -> Payment:
+    """Give back (part of) a payment: a new negative payment row reversing it."""
+    require(by, "void_refund")
+    reason = validation.text(reason, "reason", "Reason", max_len=200)
+    if amount not in (None, ""):
+        amount = validation.decimal(amount, "amount", "Refund amount", allow_zero=False)
+
+    def work():
+        original = Payment.get_or_none(Payment.id == payment_id)
+        if original is None or Decimal(original.amount) <= 0:
+            raise NotFound("That payment does not exist (or is itself a refund).")
+        already = -Decimal(str(Payment.select(fn.SUM(Payment.amount))
+                               .where(Payment.reverses == original.id).scalar() or 0))
+        left = Decimal(original.amount) - already
+        value = left if amount in (None, "") else amount
+        if value > left:
+            raise InvalidInput(f"Only {money(left)} of this payment is left to refund.", "amount")
+        if left <= 0:
+            raise InvalidInput("This payment has already been refunded in full.", "amount")
+        order = lifecycle.get_order(original.order_id)
+        back = Payment.create(order=order.id, method=original.method, amount=-value, by=by, at=clock.now(),
+                              reverses=original.id, reason=reason)
+        _sync_balance(order)
+        lifecycle.save(order, {}, by=by, kind="refund",
+                       summary=f"{order.label}: {METHOD_LABELS[original.method]} payment of "
+                               f"{money(original.amount)} refunded {money(value)}: {reason}")
+        audit.record(by, "payment_refunded", "payment", back.id, f"Refund {money(value)}: {reason}",
+                     order_id=order.id, before={"payment": original.id, "amount": original.amount},
+                     after={"amount": -value, "reason": reason})
+        return back
+
+    return run_write(work)
+
+
+# --- receivables and cash-up ----------------------------------------------------------------------
+
+def bucket_of(since: dt.date, today: dt.date | None = None) -> str:
+    days = ((today or clock.today()) - since).days
+    for name, low, high in AGING_BUCKETS:
+        if high is None or days <= high:
+            return name
+    return AGING_BUCKETS[-1][0]
 
 
 @dataclass(frozen=True)
 class Receivable:
-    invoice_number: int
-    order_number: int
+    order_id: int
+    number: int
+    plate: str
     customer: str
     mobile: str
-    at: dt.datetime
-    outstanding: Decimal
-    days: int
-
-    @property
-    def bucket(self) -> str:
-        return "0-30" if self.days <= 30 else "31-60" if self.days <= 60 else "61-90" if self.days <= 90 else "90+"
+    since: dt.date
+    amount: Decimal
+    bucket: str
 
 
-def _outstanding_invoices():
-    return Invoice.select().where((Invoice.kind == "invoice") & (Invoice.outstanding > 0))
-
-
-def receivables(*, limit: int = 100, offset: int = 0) -> list[Receivable]:
-    """Invoices with a balance, oldest first."""
-    now = clock.now()
-    rows = (_outstanding_invoices().select(Invoice.number, RepairOrder.number, Customer.name, Customer.mobile,
-                                           Invoice.at, Invoice.outstanding)
-            .join(RepairOrder, on=(Invoice.order == RepairOrder.id)).switch(Invoice)
-            .join(Customer, on=(Invoice.customer == Customer.id))
-            .order_by(Invoice.at, Invoice.id).limit(limit).offset(offset).tuples())
-    return [Receivable(n, o, c, m, at, Decimal(str(amount)), (now - at).days) for n, o, c, m, at, amount in rows]
+def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Receivable]:
+    """Orders a customer still owes money on, oldest first (search: customer, plate or RO)."""
+    query = (OpenBalance.select(OpenBalance, RepairOrder.number, Vehicle.plate, Customer.name, Customer.mobile)
+             .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
+             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+             .switch(OpenBalance).join(Customer, on=(OpenBalance.customer == Customer.id)))
+    search = (search or "").strip()
+    if search:
+        cond = Customer.name.contains(search) | Vehicle.plate.contains(search.upper())
+        if search.isdigit():
+            cond |= RepairOrder.number == int(search)
+        query = query.where(cond)
+    today = clock.today()
+    out = []
+    for row in query.order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset):
+        since = row.since if isinstance(row.since, dt.date) else dt.date.fromisoformat(str(row.since))
+        out.append(Receivable(row.order_id, row.order.number, row.order.vehicle.plate, row.customer.name,
+                              row.customer.mobile, since, cents(Decimal(row.amount)), bucket_of(since, today)))
+    return out
 
 
 def aging() -> dict[str, Decimal]:
-    """Outstanding totals per age bucket (one query)."""
-    now = clock.now()
-    cut = {k: now - dt.timedelta(days=d) for k, d in (("30", 30), ("60", 60), ("90", 90))}
-    bucket = Case(None, [(Invoice.at >= cut["30"], "0-30"), (Invoice.at >= cut["60"], "31-60"),
-                         (Invoice.at >= cut["90"], "61-90")], "90+")
-    result = {b: ZERO for b in ("0-30", "31-60", "61-90", "90+")}
-    for name, total in (_outstanding_invoices().select(bucket.alias("b"), fn.SUM(Invoice.outstanding))
-                        .group_by(bucket).tuples()):
-        result[name] = pricing.cents(Decimal(str(total)))
-    return result
+    """Outstanding totals per aging bucket (days since the invoice)."""
+    today = clock.today()
+    cases = []
+    for name, low, high in AGING_BUCKETS:
+        newest = today - dt.timedelta(days=low)
+        cond = OpenBalance.since <= newest
+        if high is not None:
+            cond &= OpenBalance.since >= today - dt.timedelta(days=high)
+        cases.append(fn.SUM(Case(None, ((cond, OpenBalance.amount),), 0)).alias(name))
+    row = OpenBalance.select(*cases, fn.COUNT(OpenBalance.id)).tuples().first()
+    return {name: cents(Decimal(str(value or 0))) for (name, _, _), value in zip(AGING_BUCKETS, row)}
 
 
-def cash_up(day: dt.date) -> list[tuple[str, str, int, Decimal]]:
-    """The day's takings per cashier and method: (cashier, method, count, total)."""
+@dataclass(frozen=True)
+class CashUpRow:
+    cashier_id: int
+    cashier: str
+    method: str
+    count: int
+    amount: Decimal
+
+
+def cash_up(day: dt.date | None = None, cashier_id: int | None = None) -> list[CashUpRow]:
+    """The day's takings per cashier and method (refunds subtract), to reconcile the drawer."""
+    day = day or clock.today()
     start = dt.datetime.combine(day, dt.time())
-    end = start + dt.timedelta(days=1)
-    rows = (Payment.select(Staff.name, Payment.method, fn.COUNT(Payment.id), fn.SUM(Payment.amount))
-            .join(Staff, on=(Payment.by == Staff.id))
-            .where((Payment.at >= start) & (Payment.at < end))
-            .group_by(Staff.name, Payment.method).order_by(Staff.name, Payment.method).tuples())
-    return [(name, method, count, pricing.cents(Decimal(str(total)))) for name, method, count, total in rows]
+    query = (Payment.select(Payment.by, Staff.name, Payment.method, fn.COUNT(Payment.id), fn.SUM(Payment.amount))
+             .join(Staff, on=(Payment.by == Staff.id))
+             .where((Payment.at >= start) & (Payment.at < start + dt.timedelta(days=1))))
+    if cashier_id is not None:
+        query = query.where(Payment.by == cashier_id)
+    rows = query.group_by(Payment.by, Staff.name, Payment.method).order_by(Staff.name, Payment.method).tuples()
+    return [CashUpRow(sid, name, method, count, cents(Decimal(str(total or 0))))
+            for sid, name, method, count, total in rows]
 
 
-__all__ = ["bill_for", "add_fee", "give_discount", "settle", "take_payment", "void", "refund", "release",
-           "approve_on_account", "cashier_queue", "receivables", "aging", "cash_up", "current_invoice", "JOIN"]
+def payments_of(order_id: int) -> list[Payment]:
+    return list(Payment.select().where(Payment.order == order_id).order_by(Payment.id))
+
+
+def can_presettle(staff: Staff) -> bool:
+    return can(staff, "presettle")
+
+
+__all__ = ["bill_for", "account", "balance", "paid", "add_fee", "set_adjustment", "cashier_queue", "take_payment",
+           "settle", "settle_fully", "approve_on_account", "release", "void", "refund", "receivables", "aging",
+           "cash_up", "current_invoice", "ensure_editable", "money"]
