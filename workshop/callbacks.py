@@ -47,9 +47,9 @@ def required_reason(order: RepairOrder, customer: Customer) -> str | None:
         return "key customer"
     if customer.kind == "private":
         return "private owner"
-    from models.settlement import Invoice
-    total = (Invoice.select(fn.MAX(Invoice.total)).where((Invoice.order == order.id) & (Invoice.kind == "invoice"))
-             .scalar())
+    from models.settlement import Settlement
+    total = (Settlement.select(fn.MAX(Settlement.total))
+             .where((Settlement.order == order.id) & (Settlement.kind == "invoice")).scalar())
     if total is not None and Decimal(str(total)) >= Decimal(str(settings.get("callback_major_repair_amount"))):
         return "major repair"
     return None

@@ -1,0 +1,73 @@
+"""Demo follow-up: call scripts, and for the last weeks of history the callbacks, calls, answers and
+complaints a real shop would have, so today's queue has calls due and overdue and CSI is near target."""
+from __future__ import annotations
+
+import datetime as dt
+
+from models.db import db
+from seeds import demo
+
+QUESTIONS = {
+    "general": ["Was the car ready when promised?", "Was the problem fixed the first time?",
+                "How was the advisor's explanation of the work and the bill?", "How satisfied are you overall?"],
+    "maintenance": ["Was the car ready when promised?", "Was the car clean when you picked it up?",
+                    "Did the advisor remind you of the next service?", "How satisfied are you overall?"],
+    "insurance": ["Was the claim handled without trouble for you?", "Is the repair as good as before the accident?",
+                  "Was the car ready when promised?", "How satisfied are you overall?"],
+}
+_state = {"agents": [], "now": None}
+
+
+def _reference(rng, size) -> None:
+    demo.bulk("question", ["business_type", "position", "text"],
+              [(btype, i, text) for btype, texts in QUESTIONS.items() for i, text in enumerate(texts, 1)])
+    _state["agents"] = [i for (i,) in db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%follow_up_agent%'")]
+    _state["now"] = dt.datetime.now().replace(microsecond=0)
+
+
+def _history(rng, closed, progress) -> None:
+    now = _state["now"]
+    recent = [c for c in closed if (now - c.released_at).days <= 21]
+    if not recent or not _state["agents"]:
+        return
+    callbacks, calls, answers, complaints = [], [], [], []
+    for order in recent:
+        if rng.random() < 0.25:  # company cars outside the sample
+            continue
+        picked = order.released_at.date()
+        due = picked + dt.timedelta(days=3)
+        agent = rng.choice(_state["agents"])
+        done = due <= now.date() and rng.random() < 0.85
+        status = "done" if done else "open"
+        done_at = dt.datetime.combine(due, dt.time(10)) + dt.timedelta(hours=rng.randint(0, 70)) if done else None
+        callbacks.append((order.id, order.customer_id, order.vehicle_id, "first", "private owner", True,
+                          demo._ts(due), demo._ts(picked + dt.timedelta(days=7)), agent, status, 1 if done else 0,
+                          demo._ts(order.released_at), demo._ts(done_at)))
+        if done:
+            calls.append((order.id, order.customer_id, agent, demo._ts(done_at), rng.random() < 0.04))
+    demo.bulk("callback", ["order_id", "customer_id", "vehicle_id", "kind", "reason", "required", "due", "window_end",
+                           "agent_id", "status", "attempts", "created_at", "done_at"], callbacks)
+    if not calls:
+        return
+    ids = dict(db.execute_sql("SELECT order_id, id FROM callback WHERE order_id BETWEEN ? AND ?",
+                              (recent[0].id, recent[-1].id)).fetchall())
+    demo.bulk("call_record", ["callback_id", "customer_id", "by_id", "at", "reached", "notes"],
+              [(ids[o], c, a, at, True, "complained" if bad else "satisfied") for o, c, a, at, bad in calls])
+    call_ids = db.execute_sql("SELECT id, customer_id, at, notes FROM call_record WHERE callback_id IN (%s)"
+                              % ",".join(str(ids[o]) for o, *_ in calls)).fetchall()
+    for call_id, customer_id, at, notes in call_ids:
+        for question in QUESTIONS["general"]:
+            score = rng.choice([2, 3]) if notes == "complained" else rng.choices([5, 4, 3], [70, 26, 4])[0]
+            answers.append((call_id, question, score))
+        if notes == "complained":
+            created = dt.datetime.fromisoformat(str(at))
+            complaints.append((customer_id, "Noise still there after the repair", "service", "open",
+                               demo._ts(created.date() + dt.timedelta(days=2)), rng.choice(_state["agents"]),
+                               demo._ts(created)))
+    demo.bulk("answer", ["call_id", "question", "score"], answers)
+    demo.bulk("complaint", ["customer_id", "description", "department", "status", "due", "created_by_id",
+                            "created_at"], complaints)
+
+
+demo.REFERENCE_EXTENSIONS.append(_reference)
+demo.HISTORY_EXTENSIONS.append(_history)
