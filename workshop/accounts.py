@@ -147,6 +147,17 @@ def reset_pin(staff_id: int, new_pin: str, *, by: Staff) -> None:
     run_write(work)
 
 
+def all_staff(*, search: str = "", include_inactive: bool = True) -> list[Staff]:
+    """Staff by name, optionally only those whose name or login contains ``search``."""
+    query = Staff.select().order_by(Staff.active.desc(), Staff.name)
+    if not include_inactive:
+        query = query.where(Staff.active == True)  # noqa: E712
+    text = (search or "").strip()
+    if text:
+        query = query.where(Staff.name.contains(text) | Staff.login.contains(text.lower()))
+    return list(query.limit(500))
+
+
 def ensure_first_manager() -> tuple[Staff, str] | None:
     """On an empty shop, create the first manager with a random PIN; returns it and the PIN to show."""
     if Staff.select().exists():

@@ -5,7 +5,9 @@ import datetime as dt
 import decimal
 import json
 
-from peewee import IntegrityError
+from dataclasses import dataclass
+
+from peewee import JOIN, IntegrityError
 
 from models.events import Event
 from models.people import Staff
@@ -42,4 +44,54 @@ def already_done(op_id: str | None) -> bool:
     return op_id is not None and Event.select().where(Event.op_id == op_id).exists()
 
 
-__all__ = ["record", "already_done", "dump", "IntegrityError"]
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    at: dt.datetime
+    actor: str
+    kind: str
+    entity: str
+    entity_id: int
+    order_number: int | None
+    summary: str
+    before: str | None
+    after: str | None
+
+
+def search(*, order_number: int | None = None, actor_id: int | None = None, kind: str | None = None,
+           since: dt.datetime | None = None, until: dt.datetime | None = None, before_id: int | None = None,
+           limit: int = 100, viewer: Staff | None = None) -> list[EventRow]:
+    """The audit trail, newest first, one page at a time: ``before_id`` is the last id of the previous
+    page (keyset paging, so the thousandth page costs what the first does). Each filter has an index."""
+    from models.orders import RepairOrder
+    from workshop.permissions import require
+    if viewer is not None:
+        require(viewer, "view_audit")
+    query = (Event.select(Event.id, Event.at, Staff.name, Event.kind, Event.entity, Event.entity_id,
+                          RepairOrder.number, Event.summary, Event.before, Event.after)
+             .join(Staff, JOIN.LEFT_OUTER, on=(Event.actor == Staff.id)).switch(Event)
+             .join(RepairOrder, JOIN.LEFT_OUTER, on=(Event.order == RepairOrder.id)))
+    if order_number is not None:
+        order = RepairOrder.get_or_none(RepairOrder.number == order_number)
+        query = query.where(Event.order == (order.id if order else -1))
+    if actor_id is not None:
+        query = query.where(Event.actor == actor_id)
+    if kind:
+        query = query.where(Event.kind == kind)
+    if since is not None:
+        query = query.where(Event.at >= since)
+    if until is not None:
+        query = query.where(Event.at < until)
+    if before_id is not None:
+        query = query.where(Event.id < before_id)
+    rows = query.order_by(Event.id.desc()).limit(limit).tuples()
+    return [EventRow(i, at, name or "system", k, e, eid, number, summary, b, a)
+            for i, at, name, k, e, eid, number, summary, b, a in rows]
+
+
+def kinds() -> list[str]:
+    """The kinds of change on record (for the filter)."""
+    return [k for (k,) in Event.select(Event.kind).distinct().order_by(Event.kind).tuples()]
+
+
+__all__ = ["record", "already_done", "dump", "IntegrityError", "search", "kinds"]

@@ -1,0 +1,139 @@
+"""The audit trail: every change, filtered by order, staff member, kind and time, paged by keyset."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from workshop import accounts, audit
+from workshop.errors import DomainError
+
+PAGE = 100
+
+
+def _parse_day(text: str, label: str) -> dt.datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise DomainError(f"{label} must be a date like 2026-11-20.") from None
+
+
+def _pretty(raw: str | None) -> str:
+    if not raw:
+        return "—"
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return raw
+    return ", ".join(f"{k}={v}" for k, v in values.items()) if isinstance(values, dict) else str(values)
+
+
+class AuditScreen(Screen):
+    CSS_PATH = "audit.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("ctrl+s", "apply", "Apply filter"),
+                Binding(">", "next_page", "Older"), Binding("<", "prev_page", "Newer"),
+                Binding("slash", "focus_filter", "Filter")]
+
+    def __init__(self):
+        super().__init__()
+        self.pages: list[int | None] = [None]  # before_id of each page seen, for going back
+        self.rows: list[audit.EventRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="RO no.", id="ro", max_length=10)
+            yield Select([], prompt="Anyone", id="actor")
+            yield Select([], prompt="Any change", id="kind")
+            yield Input(placeholder="from YYYY-MM-DD", id="since", max_length=10)
+            yield Input(placeholder="to YYYY-MM-DD", id="until", max_length=10)
+        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Audit trail"
+        self.query_one("#actor", Select).set_options([(s.name, s.id) for s in accounts.all_staff()])
+        self.query_one("#kind", Select).set_options([(k.replace("_", " "), k) for k in audit.kinds()])
+        self.query_one("#events", DataTable).add_columns("When", "Who", "What", "RO", "Summary")
+        self.load()
+        self.query_one("#events").focus()
+
+    def _filters(self) -> dict:
+        ro = self.query_one("#ro", Input).value.strip()
+        if ro and not ro.isdigit():
+            raise DomainError("RO number is digits only, e.g. 1042.")
+        actor = self.query_one("#actor", Select).value
+        kind = self.query_one("#kind", Select).value
+        since = _parse_day(self.query_one("#since", Input).value, "From")
+        until = _parse_day(self.query_one("#until", Input).value, "To")
+        return dict(order_number=int(ro) if ro else None, actor_id=None if actor in (Select.BLANK, Select.NULL) else actor,
+                    kind=None if kind in (Select.BLANK, Select.NULL) else kind, since=since,
+                    until=until + dt.timedelta(days=1) if until else None)
+
+    def load(self) -> None:
+        try:
+            rows = audit.search(**self._filters(), before_id=self.pages[-1], limit=PAGE + 1, viewer=self.app.staff)
+        except DomainError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.has_more = len(rows) > PAGE
+        self.rows = rows[:PAGE]
+        table = self.query_one("#events", DataTable)
+        table.clear()
+        for r in self.rows:
+            table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.kind.replace("_", " "),
+                          str(r.order_number or ""), r.summary[:80])
+        page = len(self.pages)
+        table.border_subtitle = (f"page {page} · {len(self.rows)} events" + (" · > older" if self.has_more else "")
+                                 + (" · < newer" if page > 1 else ""))
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted, "#events")
+    def show_detail(self) -> None:
+        table = self.query_one("#events", DataTable)
+        if not self.rows:
+            self.query_one("#detail", Static).update("No events match.")
+            return
+        r = self.rows[min(table.cursor_row, len(self.rows) - 1)]
+        self.query_one("#detail", Static).update(
+            f"{r.summary}\n[b]before[/b] {_pretty(r.before)}\n[b]after[/b]  {_pretty(r.after)}")
+
+    def action_apply(self) -> None:
+        self.pages = [None]
+        self.load()
+        self.query_one("#events").focus()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_apply()
+
+    @on(Select.Changed)
+    def selected(self) -> None:
+        self.action_apply()
+
+    def action_next_page(self) -> None:
+        if getattr(self, "has_more", False) and self.rows:
+            self.pages.append(self.rows[-1].id)
+            self.load()
+
+    def action_prev_page(self) -> None:
+        if len(self.pages) > 1:
+            self.pages.pop()
+            self.load()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#ro").focus()
+
+    def refresh_from_changes(self, changes) -> None:
+        if len(self.pages) == 1:  # on the newest page, show new events as they happen
+            self.load()
