@@ -1,0 +1,107 @@
+"""Front desk over SSH: a real sshd on loopback, a real ssh client in a pseudo-terminal, and the
+advisor lands signed in on the board of the shared database."""
+import getpass
+import os
+import pty
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import termios
+import fcntl
+import time
+from pathlib import Path
+
+import pytest
+
+from models.db import db
+
+SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
+SSH = shutil.which("ssh")
+pytestmark = pytest.mark.skipif(not (Path(SSHD).exists() and SSH), reason="OpenSSH server/client not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _read_until(fd: int, needle: bytes, seconds: float) -> bytes:
+    """Read the terminal until ``needle`` shows (bounded wait, not a timing assertion)."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and needle not in seen:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+def test_front_desk_login_opens_the_board_signed_in(shop, db_path, tmp_path):
+    order = shop.order()
+    db.close()
+    root = Path(__file__).resolve().parents[1]
+    user = getpass.getuser()
+    for name in ("host_key", "client_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / name)], check=True)
+    ssh_map = tmp_path / "ssh-map"
+    ssh_map.write_text(f"{user} = li.wei\n")
+    command = (f"cd {root} && TERM=xterm-256color {sys.executable} -m workshop.cli --db {db_path} "
+               f"--ssh-map {ssh_map}")
+    (tmp_path / "authorized_keys").write_text(
+        f'command="{command}",no-port-forwarding,no-agent-forwarding {(tmp_path / "client_key.pub").read_text()}')
+    port = _free_port()
+    config = tmp_path / "sshd_config"
+    config.write_text(f"""Port {port}
+ListenAddress 127.0.0.1
+HostKey {tmp_path / 'host_key'}
+PidFile {tmp_path / 'sshd.pid'}
+AuthorizedKeysFile {tmp_path / 'authorized_keys'}
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+""")
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(parents=True, exist_ok=True)
+    os.chmod(tmp_path, 0o755)
+    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execvp(SSH, [SSH, "-tt", "-i", str(tmp_path / "client_key"), "-p", str(port),
+                            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                            "-o", "LogLevel=ERROR", f"{user}@127.0.0.1"])
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        try:
+            screen = _read_until(fd, f"RO {order.number}".encode(), 60)
+            assert f"RO {order.number}".encode() in screen, screen[-2000:]
+            assert b"Li Wei" in screen
+            os.write(fd, b"\x11")  # Ctrl+Q quits the app; the SSH session ends with it
+            _read_until(fd, b"\x00never", 3)
+        finally:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+    finally:
+        sshd.terminate()
+        sshd.wait(timeout=10)
