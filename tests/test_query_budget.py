@@ -72,7 +72,7 @@ def test_board_paths_issue_a_fixed_number_of_queries(shop, count):
     assert small["board load"] <= 2
     assert small["cards of 3 changed orders"] <= 2
     assert small["idle poll"] <= 1
-    assert small["card move"] <= 14
+    assert small["card move"] <= 8
 
 
 async def test_live_board_refresh_costs_the_same_with_many_cards(shop):
