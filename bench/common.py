@@ -1,0 +1,112 @@
+"""Shared helpers for the benchmarks: databases to measure on, percentiles, a terminal in a pty."""
+from __future__ import annotations
+
+import fcntl
+import getpass
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DB = Path(os.environ.get("BENCH_DEMO_DB", "/tmp/bench-demo.db"))
+LARGE_DB = Path(os.environ.get("BENCH_LARGE_DB", "/tmp/bench-large.db"))
+
+
+def shop_db(size: str) -> Path:
+    """The demo or large shop to measure on, generated once and kept (the large one takes minutes)."""
+    path = DEMO_DB if size == "demo" else LARGE_DB
+    if not path.exists():
+        from workshop.cli import prepare, text_progress
+        print(f"generating the {size} shop into {path} ...", file=sys.stderr)
+        prepare(path, size=size, progress=text_progress)
+    return path
+
+
+def open_db(size: str) -> Path:
+    from models.db import open_database
+    path = shop_db(size)
+    open_database(path)
+    return path
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def report(name: str, seconds: list[float], target_ms: float | None = None, p: int = 95) -> None:
+    p50, pp = pct(seconds, 50) * 1000, pct(seconds, p) * 1000
+    verdict = "" if target_ms is None else ("  OK" if pp <= target_ms else f"  OVER TARGET {target_ms} ms")
+    print(f"{name:<44} n={len(seconds):<4} p50 {p50:8.2f} ms   p{p} {pp:8.2f} ms{verdict}")
+
+
+def ssh_map_for(staff_login: str) -> Path:
+    """A map that signs this Unix user in as ``staff_login`` (as a front-desk SSH login would)."""
+    path = Path(f"/tmp/bench-ssh-map-{os.getpid()}")
+    path.write_text(f"{getpass.getuser()} = {staff_login}\n")
+    return path
+
+
+def spawn_terminal(db: Path, staff_login: str = "zhang.lei", cols: int = 120, rows: int = 40):
+    """Start the real app in a pseudo-terminal; returns (pid, fd, started_at)."""
+    env = dict(os.environ, TERM="xterm-256color", WORKSHOP_SSH_MAP=str(ssh_map_for(staff_login)))
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execvpe(sys.executable, [sys.executable, "-m", "workshop.cli", "--db", str(db)], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    return pid, fd, started
+
+
+def read_until(fd: int, needle: bytes, timeout: float = 30.0) -> tuple[bool, bytes]:
+    seen = b""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if needle in seen:
+                return True, seen
+    return False, seen
+
+
+def drain(fd: int, seconds: float) -> None:
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                return
+
+
+def stop(pid: int, fd: int) -> None:
+    try:
+        os.write(fd, b"\x11")  # Ctrl+Q
+        drain(fd, 1.0)
+        os.kill(pid, 15)
+    except (OSError, ProcessLookupError):
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+__all__ = ["shop_db", "open_db", "pct", "report", "spawn_terminal", "read_until", "stop", "drain", "statistics"]
