@@ -23,6 +23,8 @@ class Event(BaseModel):
             (("order", "id"), False),
             (("actor", "at"), False),
             (("kind", "at"), False),
+            (("kind",), False),   # with the rowid: one kind, newest first, without sorting
+            (("actor",), False),
             (("at",), False),
             (("entity", "entity_id"), False),
         )

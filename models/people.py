@@ -44,6 +44,7 @@ class Customer(BaseModel):
     has_complained = BooleanField(default=False)
     unreachable = BooleanField(default=False)
     created_at = DateTimeField()
+    last_visit_at = DateTimeField(null=True, index=True)  # kept at check-in: lost-customer lists
 
 
 class Vehicle(BaseModel):
@@ -63,6 +64,10 @@ class Vehicle(BaseModel):
     selling_dealer = CharField(max_length=80, null=True)
     insurance_expiry = DateField(null=True, index=True)
     warranty_expiry = DateField(null=True, index=True)
+    # Kept at check-in, so reminders are an index range instead of a scan of the whole history.
+    last_visit_at = DateTimeField(null=True)
+    last_mileage = IntegerField(null=True)
+    next_service_due = DateField(null=True, index=True)
 
 
 class Staff(BaseModel):

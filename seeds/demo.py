@@ -452,6 +452,10 @@ class Generator:
             self.customers()
             self.vehicles()
             self.orders()
+            from workshop.reminders import rebuild_visit_facts
+            self.progress("visit facts", 0, 1)
+            rebuild_visit_facts()
+            self.progress("visit facts", 1, 1)
         if db.obj.__class__.__name__ == "SqliteDatabase":
             db.execute_sql("ANALYZE")
 

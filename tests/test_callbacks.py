@@ -124,9 +124,17 @@ def test_insurance_renewal_45_days_before_expiry_and_warranty_list_of_the_25th(s
 
 
 def test_lost_customers_have_no_visit_for_six_months(shop):
-    order = shop.order()
-    RepairOrder.update(time_in=clock.now() - dt.timedelta(days=200)).where(RepairOrder.id == order.id).execute()
+    shop.order()
+    Customer.update(last_visit_at=clock.now() - dt.timedelta(days=200)).where(Customer.id == shop.customer.id).execute()
     assert [r.customer for r in reminders.due("lost")] == ["Wang Wei"]
+
+
+def test_check_in_keeps_the_next_service_date_for_the_maintenance_list(shop):
+    shop.order(shop.car, mileage=20000)
+    car = Vehicle.get_by_id(shop.car.id)
+    assert car.next_service_due == clock.today() + dt.timedelta(days=180)  # first visit: by months
+    Vehicle.update(next_service_due=clock.today() + dt.timedelta(days=5)).where(Vehicle.id == car.id).execute()
+    assert [r.plate for r in reminders.due("maintenance")] == [car.plate]
 
 
 def test_csi_is_the_share_of_four_and_five_answers(shop):

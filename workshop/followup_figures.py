@@ -64,21 +64,20 @@ def figures(start: dt.date, end: dt.date) -> FollowUpFigures:
 
 
 def churn(months_back: int = 6) -> list[tuple[str, int, int, Decimal | None]]:
-    """Per month: (month, customers lost that month, active base, churn %). One grouped query."""
+    """Per month: (month, customers lost that month, active base, churn %). A customer is lost in the
+    month their last visit turns lost_after_months old; the base is everyone who visited in the
+    lost_after_months before it. Two index-range counts per month on customer.last_visit_at."""
+    from models.people import Customer
     lost_after = int(settings.get("lost_after_months"))
     today = clock.today().replace(day=1)
-    first = _add_months(today, -(months_back + lost_after + 1))
-    last_visits = [row[0] for row in RepairOrder.select(fn.MAX(RepairOrder.time_in))
-                   .where(RepairOrder.time_in >= dt.datetime.combine(first, dt.time()))
-                   .group_by(RepairOrder.customer).tuples()]
-    last_visits = [v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(str(v)) for v in last_visits]
     result = []
     for i in range(months_back, 0, -1):
         month = _add_months(today, -i + 1)
         lost_from, lost_to = _add_months(month, -lost_after), _add_months(month, -lost_after + 1)
-        base_from = _add_months(month, -lost_after)
-        lost = sum(1 for v in last_visits if lost_from <= v.date() < lost_to)
-        base = sum(1 for v in last_visits if base_from <= v.date() < month) + 0
+        base_from = dt.datetime.combine(_add_months(month, -lost_after), dt.time())
+        lost = Customer.select().where((Customer.last_visit_at >= dt.datetime.combine(lost_from, dt.time()))
+                                       & (Customer.last_visit_at < dt.datetime.combine(lost_to, dt.time()))).count()
+        base = Customer.select().where(Customer.last_visit_at >= base_from).count()
         result.append((month.strftime("%Y-%m"), lost, base, _pct(lost, base)))
     return result
 

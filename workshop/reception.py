@@ -224,6 +224,8 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
         rates = dict(LaborRate.select(LaborRate.trade, LaborRate.rate).tuples())
         order = RepairOrder.create(number=next_number("repair_order", 1001), advisor=by.id, state=CHECKED_IN,
                                    time_in=now, state_changed_at=now, updated_at=now, **data)
+        from workshop.reminders import record_visit
+        record_visit(car, now, data["mileage_in"])
         payer = payer_for(form.business_type)
         created = []
         for op in operations:

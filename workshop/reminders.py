@@ -56,29 +56,47 @@ def _base(query):
 
 
 def maintenance(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    """Vehicles whose next service (kept at each check-in, see next_service) falls from 30 days ago to
+    the look-ahead: one range on the next_service_due index."""
     today = clock.today()
-    months = int(settings.get("maintenance_months"))
-    km = int(settings.get("maintenance_km"))
     ahead = int(settings.get("reminder_lookahead_days"))
-    # Candidates: vehicles whose latest visit was between (months + 1) months ago and km-pace allows.
-    since = dt.datetime.combine(today - dt.timedelta(days=months * 30 + 60), dt.time())
-    latest = (RepairOrder.select(RepairOrder.vehicle, fn.MAX(RepairOrder.id).alias("last_id"))
-              .where(RepairOrder.time_in >= since).group_by(RepairOrder.vehicle))
-    rows = (RepairOrder.select(RepairOrder.time_in, RepairOrder.mileage_in, RepairOrder.last_visit_date,
-                               RepairOrder.last_visit_mileage, Vehicle.id, Vehicle.plate, Customer.id, Customer.name,
-                               Customer.mobile)
-            .join(latest, on=(RepairOrder.id == latest.c.last_id))
-            .switch(RepairOrder).join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
-            .join(Customer, on=(Vehicle.customer == Customer.id))
-            .where(RepairOrder.state == "delivered").tuples())
-    result = []
-    for time_in, mileage, prev_date, prev_km, vid, plate, cid, name, mobile in rows:
+    rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.next_service_due, Vehicle.last_visit_at,
+                                 Vehicle.last_mileage, Customer.id, Customer.name, Customer.mobile))
+            .where(Vehicle.next_service_due.between(today - dt.timedelta(days=30), today + dt.timedelta(days=ahead)))
+            .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit).offset(offset).tuples())
+    return [Reminder("maintenance", cid, name, mobile, vid, plate, due,
+                     f"last visit {last:%Y-%m-%d} at {km or 0:,} km") for vid, plate, due, last, km, cid, name, mobile
+            in rows]
+
+
+def record_visit(vehicle: Vehicle, at: dt.datetime, mileage: int) -> None:
+    """At check-in (inside its transaction): the vehicle's and customer's last visit, next service due."""
+    prev_at, prev_km = vehicle.last_visit_at, vehicle.last_mileage
+    due = next_service(at.date(), mileage, prev_at.date() if prev_at else None, prev_km,
+                       interval_km=int(settings.get("maintenance_km")), months=int(settings.get("maintenance_months")))
+    Vehicle.update(last_visit_at=at, last_mileage=mileage, next_service_due=due).where(Vehicle.id == vehicle.id).execute()
+    Customer.update(last_visit_at=at).where(Customer.id == vehicle.customer_id).execute()
+
+
+def rebuild_visit_facts() -> None:
+    """Fill the visit columns from the order history (demo data and the schema upgrade that added them)."""
+    from models.db import db
+    db.execute_sql("UPDATE vehicle SET last_visit_at = (SELECT MAX(time_in) FROM repair_order r "
+                   "WHERE r.vehicle_id = vehicle.id AND r.state != 'cancelled')")
+    rows = db.execute_sql(
+        "SELECT v.id, r.time_in, r.mileage_in, r.last_visit_date, r.last_visit_mileage FROM vehicle v "
+        "JOIN repair_order r ON r.vehicle_id = v.id AND r.time_in = v.last_visit_at").fetchall()
+    km, months = int(settings.get("maintenance_km")), int(settings.get("maintenance_months"))
+    updates = {}
+    for vid, time_in, mileage, prev_date, prev_km in rows:
+        time_in = time_in if isinstance(time_in, dt.datetime) else dt.datetime.fromisoformat(str(time_in))
+        prev_date = dt.date.fromisoformat(str(prev_date)[:10]) if prev_date else None
         due = next_service(time_in.date(), mileage, prev_date, prev_km, interval_km=km, months=months)
-        if today - dt.timedelta(days=30) <= due <= today + dt.timedelta(days=ahead):
-            result.append(Reminder("maintenance", cid, name, mobile, vid, plate, due,
-                                   f"last visit {time_in:%Y-%m-%d} at {mileage:,} km"))
-    result.sort(key=lambda r: (r.due, r.plate))
-    return result[offset:offset + limit]
+        updates[vid] = (mileage, due.isoformat(), vid)
+    db.obj.cursor().executemany("UPDATE vehicle SET last_mileage = ?, next_service_due = ? WHERE id = ?",
+                                list(updates.values()))
+    db.execute_sql("UPDATE customer SET last_visit_at = (SELECT MAX(v.last_visit_at) FROM vehicle v "
+                   "WHERE v.customer_id = customer.id)")
 
 
 def insurance(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
@@ -115,17 +133,11 @@ def lost(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
     months = int(settings.get("lost_after_months"))
     cutoff = dt.datetime.combine(today - dt.timedelta(days=months * 30), dt.time())
     floor = cutoff - dt.timedelta(days=365)
-    last = fn.MAX(RepairOrder.time_in)
-    rows = (RepairOrder.select(Customer.id, Customer.name, Customer.mobile, last.alias("last"))
-            .join(Customer, on=(RepairOrder.customer == Customer.id))
-            .where(RepairOrder.time_in >= floor)
-            .group_by(Customer.id).having(last < cutoff)
-            .order_by(SQL("last")).limit(limit).offset(offset).tuples())
-    result = []
-    for cid, name, mobile, when in rows:
-        when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
-        result.append(Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}"))
-    return result
+    rows = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.last_visit_at)
+            .where((Customer.last_visit_at >= floor) & (Customer.last_visit_at < cutoff))
+            .order_by(Customer.last_visit_at.desc(), Customer.id).limit(limit).offset(offset).tuples())
+    return [Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}")
+            for cid, name, mobile, when in rows]
 
 
 def birthdays(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
@@ -169,4 +181,5 @@ def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
     return run_write(work)
 
 
-__all__ = ["due", "create_calls", "next_service", "KINDS", "warranty_window"]
+__all__ = ["due", "create_calls", "next_service", "KINDS", "warranty_window", "record_visit", "rebuild_visit_facts",
+           "SQL", "fn", "RepairOrder"]
