@@ -52,8 +52,8 @@ class BoardColumn(VerticalScroll, can_focus=False):
     def cards(self) -> list[OrderCard]:
         return [c for c in self.children if isinstance(c, OrderCard)]
 
-    def update_title(self) -> None:
-        self.title.update(f"{COLUMN_TITLES[self.state]} ({len(self.cards)})")
+    def update_title(self, count: int | None = None) -> None:
+        self.title.update(f"{COLUMN_TITLES[self.state]} ({len(self.cards) if count is None else count})")
 
 
 class BoardScreen(Screen):
@@ -85,11 +85,13 @@ class BoardScreen(Screen):
         super().__init__()
         self.columns: dict[str, BoardColumn] = {s: BoardColumn(s) for s in BOARD_STATES}
         self.cards: dict[int, OrderCard] = {}
+        self._pending: list[OrderCard] = []
         self.col_index = 0
         self.row_index = 0
         self.board_filter = BoardFilter()
 
     def compose(self) -> ComposeResult:
+        self._fit_columns(self.app.size.width)  # widths known before the first layout
         yield Header()
         yield Static("", id="filter-bar")
         with BoardArea(id="board"):
@@ -99,8 +101,11 @@ class BoardScreen(Screen):
     MIN_COLUMN_WIDTH = 22
 
     def on_resize(self, event) -> None:
+        self._fit_columns(event.size.width)
+
+    def _fit_columns(self, total: int) -> None:
         """As many whole columns as fit side by side; the rest scroll into view with the cursor."""
-        width = max(event.size.width, self.MIN_COLUMN_WIDTH)
+        width = max(total, self.MIN_COLUMN_WIDTH)
         visible = max(1, min(len(BOARD_STATES), width // self.MIN_COLUMN_WIDTH))
         for column in self.columns.values():
             column.styles.width = width // visible
@@ -127,9 +132,25 @@ class BoardScreen(Screen):
                 widget = OrderCard(card)
                 self.cards[card.id] = widget
                 by_state[card.state].append(widget)
+        # The cards a column can show go in the first frame; the rest follow right after it, so a
+        # board of hundreds of orders opens as fast as a small one.
+        first = max(6, self.app.size.height // 4 + 2)
+        self._pending = [w for widgets in by_state.values() for w in widgets[first:]]
         for state, widgets in by_state.items():
             if widgets:
-                self.columns[state].mount_all(widgets)
+                self.columns[state].mount_all(widgets[:first])
+        self.call_after_refresh(self._after_layout_change)
+        if self._pending:
+            self.call_after_refresh(self.set_timer, 0.1, self._mount_rest)  # after the first frame is out
+
+    def _mount_rest(self) -> None:
+        pending, self._pending = self._pending, []
+        by_state: dict[str, list[OrderCard]] = {}
+        for widget in pending:
+            if widget.parent is None and self.cards.get(widget.data.id) is widget:
+                by_state.setdefault(widget.data.state, []).append(widget)
+        for state, widgets in by_state.items():
+            self.columns[state].mount_all(widgets)
         self.call_after_refresh(self._after_layout_change)
 
     def refresh_from_changes(self, changes) -> None:
@@ -145,6 +166,9 @@ class BoardScreen(Screen):
         follow = selected.order_id if selected else None
         for card in cards:
             widget = self.cards.get(card.id)
+            if widget is not None and widget.parent is None:  # not mounted yet (see load_all): replace it
+                del self.cards[card.id]
+                widget = None
             keep = card.active and self.board_filter.keeps(card)
             if widget is not None and keep and widget.data.state == card.state:
                 if widget.data.promised_at != card.promised_at:
@@ -178,8 +202,11 @@ class BoardScreen(Screen):
             column.mount(widget)
 
     def _after_layout_change(self, follow: int | None = None) -> None:
-        for column in self.columns.values():
-            column.update_title()
+        counts = {state: 0 for state in self.columns}
+        for widget in self.cards.values():
+            counts[widget.data.state] = counts.get(widget.data.state, 0) + 1
+        for state, column in self.columns.items():
+            column.update_title(counts[state])
         if follow is not None and follow in self.cards:
             widget = self.cards[follow]
             column = self.columns[widget.data.state]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import arrow
 
 from models.db import run_write
 from models.events import Event
@@ -148,7 +147,11 @@ def stale_message(order: RepairOrder) -> str:
     actor = Staff.get_or_none(Staff.id == last.actor_id) if last.actor_id else None
     who = actor.name if actor else "someone"
     seconds = max(0, int((clock.now() - last.at).total_seconds()))
-    ago = f"{seconds} s ago" if seconds < 120 else arrow.get(last.at).humanize(arrow.get(clock.now()))
+    if seconds < 120:
+        ago = f"{seconds} s ago"
+    else:
+        import arrow  # only for this message: keeps it off the start-up path
+        ago = arrow.get(last.at).humanize(arrow.get(clock.now()))
     phrase = last.summary
     if phrase.startswith(order.label + " "):
         phrase = phrase[len(order.label) + 1:]
