@@ -184,7 +184,7 @@ class BoardScreen(Screen):
                 widget = OrderCard(card)
                 self.cards[card.id] = widget
                 self._place(widget)
-        self.call_after_refresh(self._after_layout_change, follow)
+        self._after_layout_change(follow)  # titles and cursor in the same frame as the move: one repaint, not two
 
     def _place(self, widget: OrderCard, move: bool = False) -> None:
         column = self.columns[widget.data.state]

@@ -44,7 +44,7 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
         started = time.perf_counter()
         generate(size, seed=seed, progress=progress or (None if quiet else text_progress))
         if not quiet:
-            sys.stderr.write(f"Demo shop ready in {time.perf_counter() - started:.1f} s.\n")
+            sys.stderr.write(f"Shop ({size}) ready in {time.perf_counter() - started:.1f} s.\n")
         return None
     from workshop.accounts import ensure_first_manager
     created = ensure_first_manager()
