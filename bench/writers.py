@@ -19,9 +19,14 @@ WRITER = textwrap.dedent("""
     from models.db import open_database
     from models.people import Staff
     from workshop import lifecycle
-    path, order_id, writes, think = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    path, order_id, writes, think, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
     open_database(path)
     who = Staff.get(Staff.login == "zhang.lei")
+    lifecycle.load_capabilities()
+    print("ready", flush=True)
+    import os
+    while not os.path.exists(start):   # all writers start together, after their imports
+        time.sleep(0.001)
     times, errors = [], []
     for i in range(writes):
         name = "start" if i % 2 == 0 else "stop"
@@ -60,8 +65,12 @@ def run(writers: int, writes: int, think_ms: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "writers.db"
         ids = build(path, writers)
-        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(i), str(writes), str(think_ms / 1000)], cwd=ROOT,
-                                  stdout=subprocess.PIPE, text=True) for i in ids]
+        start = Path(tmp) / "go"
+        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(i), str(writes), str(think_ms / 1000),
+                                   str(start)], cwd=ROOT, stdout=subprocess.PIPE, text=True) for i in ids]
+        for proc in procs:
+            assert proc.stdout.readline().strip() == "ready"
+        start.touch()
         times, errors = [], []
         for proc in procs:
             out, _ = proc.communicate()
