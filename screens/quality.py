@@ -34,7 +34,17 @@ class QualityScreen(Screen):
     QualityScreen .title { padding: 0 1; text-style: bold; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Board")] + [
-        Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()]
+        Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()] + [
+        Binding("c", "checklists", "QC checklists")]
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "checklists":
+            from workshop.permissions import can
+            return can(self.app.staff, "edit_checklists")
+        return True
+
+    def action_checklists(self) -> None:
+        self.app.push_screen(ChecklistScreen())
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,3 +78,71 @@ class QualityScreen(Screen):
             table.clear()
             for figures in rows:
                 table.add_row(*_row(figures))
+
+
+class ChecklistScreen(Screen):
+    """The manager edits the QC checklists: one list per business type."""
+    DEFAULT_CSS = """
+    ChecklistScreen DataTable { height: 1fr; }
+    ChecklistScreen .title { padding: 0 1; text-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("t", "next_type", "Next type"),
+                Binding("a", "add", "Add item"), Binding("d", "remove", "Remove item")]
+    TYPES = ("maintenance", "general_repair", "body", "paint", "insurance", "warranty")
+
+    def __init__(self):
+        super().__init__()
+        self.business_type = self.TYPES[0]
+        self.items = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="type", classes="title")
+        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "QC checklists"
+        self.query_one("#items", DataTable).add_columns("#", "Check")
+        self.reload()
+        self.query_one("#items").focus()
+
+    def reload(self) -> None:
+        from workshop import qc
+        self.items = [i for i in qc.checklist(self.business_type) if i.business_type == self.business_type]
+        self.query_one("#type", Label).update(f"Checklist for {self.business_type.replace('_', ' ')} "
+                                              "(t: next business type)")
+        table = self.query_one("#items", DataTable)
+        table.clear()
+        for n, item in enumerate(self.items, 1):
+            table.add_row(str(n), item.text)
+
+    def action_next_type(self) -> None:
+        self.business_type = self.TYPES[(self.TYPES.index(self.business_type) + 1) % len(self.TYPES)]
+        self.reload()
+
+    def _run(self, fn, *args, success: str) -> None:
+        from workshop.errors import DomainError
+        try:
+            fn(*args, by=self.app.staff)
+        except DomainError as error:
+            self.notify(str(error), severity="error", timeout=8)
+        else:
+            self.notify(success)
+        self.reload()
+
+    def action_add(self) -> None:
+        from screens.dialogs import ConfirmText
+        from workshop import qc
+
+        def given(text: str | None) -> None:
+            if text:
+                self._run(qc.add_item, self.business_type, text, success="Item added.")
+        self.app.push_screen(ConfirmText(f"New check for {self.business_type.replace('_', ' ')}", "What to check",
+                                         max_length=120), given)
+
+    def action_remove(self) -> None:
+        from workshop import qc
+        if self.items:
+            item = self.items[min(self.query_one("#items", DataTable).cursor_row, len(self.items) - 1)]
+            self._run(qc.remove_item, item.id, success=f"Removed: {item.text}")

@@ -45,3 +45,17 @@ async def test_failed_item_needs_a_note_and_a_fail_goes_back_to_the_board_with_i
         fresh = RepairOrder.get_by_id(order.id)
         assert fresh.rework and fresh.rework_reason == "QC: torque marks missing"
         assert Inspection.get().responsible_id == shop.techs[0].id
+
+
+async def test_manager_edits_a_checklist_from_the_quality_screen(shop):
+    _items()
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f11")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ChecklistScreen")
+        await pilot.press("a", *"Tyre pressures set", "enter")
+        await wait_until(pilot, lambda: ChecklistItem.select().where(ChecklistItem.text == "Tyre pressures set").exists())
+        await pilot.press("home", "d")
+        await wait_until(pilot, lambda: not ChecklistItem.get(ChecklistItem.text == "Fluid levels").active)
