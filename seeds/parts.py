@@ -27,6 +27,12 @@ _BASES = [
     ("MR", "Door mirror", "body", "pc", "610", "1180", "model", 1),
     ("WP", "Water pump", "engine", "pc", "780", "1450", "engine", 1),
     ("EM", "Engine mount", "engine", "pc", "420", "860", "model", 1),
+    ("DB", "Drive belt", "engine", "pc", "95", "210", "engine", 3),
+    ("TC", "Timing chain kit", "engine", "set", "890", "1680", "engine", 1),
+    ("TS", "Thermostat", "engine", "pc", "130", "280", "engine", 2),
+    ("BU", "Headlamp bulb", "electrical", "pc", "45", "110", "model", 6),
+    ("BL", "Brake light bulb", "electrical", "pc", "12", "35", "model", 10),
+    ("RH", "Radiator hose", "engine", "pc", "85", "190", "model", 2),
 ]
 _UNIVERSAL = [
     ("OIL-0W20", "Engine oil 0W-20", "fluids", "L", "38", "78", 60),
@@ -87,6 +93,16 @@ def catalog() -> list[tuple]:
             rows.append((f"{stem}-{suffix}", full, "Toyota", category, fits, unit,
                          f"{chr(65 + shelf // 40)}-{shelf % 40 // 8 + 1:02d}-{shelf % 8 + 1}", cost, price,
                          str(threshold), "GAC Toyota Parts", True))
+    # An aftermarket alternative for each wear part, cheaper, from another brand and supplier.
+    for row in list(rows):
+        code, name, _, category, fits, unit, bin_, cost, price, threshold, _, _ = row
+        if category in ("filters", "brakes", "ignition", "suspension", "electrical", "engine"):
+            shelf += 1
+            rows.append((f"{code}-AM", f"{name} (aftermarket)", "Bosch" if category != "brakes" else "Brembo",
+                         category, fits, unit, f"{chr(72 + shelf // 40)}-{shelf % 40 // 8 + 1:02d}-{shelf % 8 + 1}",
+                         str((Decimal(cost) * Decimal("0.7")).quantize(Decimal("1"))),
+                         str((Decimal(price) * Decimal("0.75")).quantize(Decimal("1"))), threshold,
+                         "Guangzhou Auto Supply", False))
     for code, name, category, unit, cost, price, threshold in _UNIVERSAL:
         shelf += 1
         rows.append((code, name, "Denso" if category == "electrical" else "Toyota Genuine", category, "all",
