@@ -53,7 +53,7 @@ class AuditScreen(Screen):
         with Horizontal(id="filters"):
             yield Input(placeholder="RO no.", id="ro", max_length=10)
             yield Select([], prompt="Anyone", id="actor")
-            yield Select([], prompt="Any change", id="kind")
+            yield Select([], prompt="Any kind", id="kind")
             yield Input(placeholder="from YYYY-MM-DD", id="since", max_length=10)
             yield Input(placeholder="to YYYY-MM-DD", id="until", max_length=10)
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
