@@ -19,7 +19,8 @@ POLL_SECONDS = 0.2
 
 
 class OrderSearch(Provider):
-    """Command palette: find an active order by plate, RO number or customer, and open it."""
+    """Command palette: find an order by plate, RO number, customer, phone or VIN (active ones first,
+    then the history), and open it."""
 
     async def search(self, query: str) -> Hits:
         from workshop.board import search_active
@@ -27,10 +28,20 @@ class OrderSearch(Provider):
         if app.staff is None or len(query.strip()) < 2:
             return
         matcher = self.matcher(query)
+        seen = set()
         for card in search_active(query, limit=20):
+            seen.add(card.id)
             text = f"RO {card.number}  {card.plate}  {card.customer}  ({card.state.replace('_', ' ')})"
             yield Hit(max(matcher.match(text), 0.5), matcher.highlight(text),
                       partial(app.open_order, card.id), help=f"{card.model} · advisor {card.advisor}")
+        # The whole history too: earlier visits by RO number, plate, phone or VIN (index lookups).
+        from workshop.search import search as search_history
+        for hit in search_history(query, limit=10):
+            if hit.order_id in seen:
+                continue
+            text = f"RO {hit.number}  {hit.plate}  {hit.customer}  ({hit.state.replace('_', ' ')})"
+            yield Hit(max(matcher.match(text), 0.3), matcher.highlight(text), partial(app.open_order, hit.order_id),
+                      help=f"{hit.model} · in {hit.time_in:%Y-%m-%d} · {hit.mobile}")
 
 
 class ScreenCommands(Provider):

@@ -36,6 +36,18 @@ async def test_palette_finds_order_by_plate_and_opens_it(shop):
         assert pilot.app.screen.order_id == order.id
 
 
+async def test_palette_finds_a_delivered_order_from_the_history_by_phone(shop):
+    order = shop.delivered(shop.car2)
+    async with app_as(shop.advisor).run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"13900001111")
+        await wait_until(pilot, lambda: pilot.app.screen.query_one("CommandList").option_count > 0)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
+        assert pilot.app.screen.order_id == order.id
+
+
 async def test_cashier_is_told_who_may_open_reception(shop):
     async with app_as(shop.cashier).run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("f4")
