@@ -15,6 +15,12 @@ from workshop import accounts
 from workshop.errors import DomainError
 
 
+def _short(roles: str, width: int = 15) -> str:
+    """Roles on one line of the narrow list: 'supervisor, dis…' rather than a wrapped second line."""
+    text = roles.replace("_", " ").replace(",", ", ")
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 class SignInScreen(Screen[Staff | None]):
     CSS_PATH = "signin.tcss"
     BINDINGS = [
@@ -42,8 +48,7 @@ class SignInScreen(Screen[Staff | None]):
 
     def on_mount(self) -> None:
         staff = list(Staff.select().where(Staff.active).order_by(Staff.name).limit(500))
-        options = [Option(f"{s.name:<18} {s.roles.replace('_', ' ').replace(',', ', ')}", id=str(s.id))
-                   for s in staff]
+        options = [Option(f"{s.name:<18} {_short(s.roles)}", id=str(s.id)) for s in staff]
         self.query_one("#staff-list", OptionList).add_options(options)
         hint = []
         if self.message:
