@@ -44,9 +44,12 @@ class BoardColumn(VerticalScroll, can_focus=False):
         super().__init__(id=f"col-{state}", classes="board-column")
         self.state = state
         self.title = Static(COLUMN_TITLES[state], classes="column-title")
+        self.initial: list[OrderCard] = []  # cards composed with the column (the board's first frame)
 
     def compose(self) -> ComposeResult:
         yield self.title
+        yield from self.initial
+        self.initial = []
 
     @property
     def cards(self) -> list[OrderCard]:
@@ -92,6 +95,7 @@ class BoardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         self._fit_columns(self.app.size.width)  # widths known before the first layout
+        self.load_all(initial=True)  # the first cards are composed with their columns: one layout
         yield Header()
         yield Static("", id="filter-bar")
         with BoardArea(id="board"):
@@ -111,7 +115,6 @@ class BoardScreen(Screen):
             column.styles.width = width // visible
 
     def on_mount(self) -> None:
-        self.load_all()
         self.set_interval(30, self.tick)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -121,7 +124,7 @@ class BoardScreen(Screen):
         return True
 
     # --- loading and patching ---------------------------------------------------------------------------
-    def load_all(self) -> None:
+    def load_all(self, initial: bool = False) -> None:
         """Build every card once (on open, or after a burst of changes too big to patch)."""
         for widget in self.cards.values():
             widget.remove()
@@ -134,10 +137,12 @@ class BoardScreen(Screen):
                 by_state[card.state].append(widget)
         # The cards a column can show go in the first frame; the rest follow right after it, so a
         # board of hundreds of orders opens as fast as a small one.
-        first = max(6, self.app.size.height // 4 + 2)
+        first = max(6, self.app.size.height // 4 + 1)
         self._pending = [w for widgets in by_state.values() for w in widgets[first:]]
         for state, widgets in by_state.items():
-            if widgets:
+            if initial:
+                self.columns[state].initial = widgets[:first]
+            elif widgets:
                 self.columns[state].mount_all(widgets[:first])
         self.call_after_refresh(self._after_layout_change)
         if self._pending:
