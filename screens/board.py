@@ -88,7 +88,7 @@ class BoardScreen(Screen):
         super().__init__()
         self.columns: dict[str, BoardColumn] = {s: BoardColumn(s) for s in BOARD_STATES}
         self.cards: dict[int, OrderCard] = {}
-        self._pending: list[OrderCard] = []
+        self._pending: dict[int, Card] = {}
         self.col_index = 0
         self.row_index = 0
         self.board_filter = BoardFilter()
@@ -129,31 +129,32 @@ class BoardScreen(Screen):
         for widget in self.cards.values():
             widget.remove()
         self.cards.clear()
-        by_state: dict[str, list[OrderCard]] = {s: [] for s in BOARD_STATES}
+        by_state: dict[str, list[Card]] = {s: [] for s in BOARD_STATES}
         for card in board.active_cards():
             if self.board_filter.keeps(card):
-                widget = OrderCard(card)
-                self.cards[card.id] = widget
-                by_state[card.state].append(widget)
-        # The cards a column can show go in the first frame; the rest follow right after it, so a
-        # board of hundreds of orders opens as fast as a small one.
+                by_state[card.state].append(card)
+        # The cards a column can show are built for the first frame; the rest are built and mounted
+        # right after it, so a board of hundreds of orders opens as fast as a small one.
         first = max(6, self.app.size.height // 4 + 1)
-        self._pending = [w for widgets in by_state.values() for w in widgets[first:]]
-        for state, widgets in by_state.items():
+        self._pending = {c.id: c for cards in by_state.values() for c in cards[first:]}
+        for state, cards in by_state.items():
+            widgets = [OrderCard(card) for card in cards[:first]]
+            self.cards.update((w.data.id, w) for w in widgets)
             if initial:
-                self.columns[state].initial = widgets[:first]
+                self.columns[state].initial = widgets
             elif widgets:
-                self.columns[state].mount_all(widgets[:first])
+                self.columns[state].mount_all(widgets)
         self.call_after_refresh(self._after_layout_change)
         if self._pending:
             self.call_after_refresh(self.set_timer, 0.1, self._mount_rest)  # after the first frame is out
 
     def _mount_rest(self) -> None:
-        pending, self._pending = self._pending, []
+        pending, self._pending = self._pending, {}
         by_state: dict[str, list[OrderCard]] = {}
-        for widget in pending:
-            if widget.parent is None and self.cards.get(widget.data.id) is widget:
-                by_state.setdefault(widget.data.state, []).append(widget)
+        for card in pending.values():
+            widget = OrderCard(card)
+            self.cards[card.id] = widget
+            by_state.setdefault(card.state, []).append(widget)
         for state, widgets in by_state.items():
             self.columns[state].mount_all(widgets)
         self.call_after_refresh(self._after_layout_change)
@@ -170,10 +171,8 @@ class BoardScreen(Screen):
         selected = self.selected_card()
         follow = selected.order_id if selected else None
         for card in cards:
+            self._pending.pop(card.id, None)  # not built yet (see load_all): built fresh below
             widget = self.cards.get(card.id)
-            if widget is not None and widget.parent is None:  # not mounted yet (see load_all): replace it
-                del self.cards[card.id]
-                widget = None
             keep = card.active and self.board_filter.keeps(card)
             if widget is not None and keep and widget.data.state == card.state:
                 if widget.data.promised_at != card.promised_at:
@@ -208,8 +207,8 @@ class BoardScreen(Screen):
 
     def _after_layout_change(self, follow: int | None = None) -> None:
         counts = {state: 0 for state in self.columns}
-        for widget in self.cards.values():
-            counts[widget.data.state] = counts.get(widget.data.state, 0) + 1
+        for data in [w.data for w in self.cards.values()] + list(self._pending.values()):
+            counts[data.state] = counts.get(data.state, 0) + 1
         for state, column in self.columns.items():
             column.update_title(counts[state])
         if follow is not None and follow in self.cards:
