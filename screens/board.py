@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalScroll, VerticalScroll
+from textual.containers import HorizontalScroll, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from screens.card import OrderCard
+from screens.card import CardList
 from screens.dialogs import ConfirmText
 from workshop import board, lifecycle
 from workshop.board import Card
@@ -37,26 +37,25 @@ class BoardArea(HorizontalScroll, can_focus=False):
     """The columns side by side; scrolls sideways on a narrow terminal. The screen owns the keys."""
 
 
-class BoardColumn(VerticalScroll, can_focus=False):
-    """One state's column: a title with the count, then the cards, most urgent first."""
+class BoardColumn(Vertical, can_focus=False):
+    """One state's column: a title with the count, then the cards (one widget draws them all)."""
 
     def __init__(self, state: str):
         super().__init__(id=f"col-{state}", classes="board-column")
         self.state = state
         self.title = Static(COLUMN_TITLES[state], classes="column-title")
-        self.initial: list[OrderCard] = []  # cards composed with the column (the board's first frame)
+        self.list = CardList(state)
 
     def compose(self) -> ComposeResult:
         yield self.title
-        yield from self.initial
-        self.initial = []
+        yield self.list
 
     @property
-    def cards(self) -> list[OrderCard]:
-        return [c for c in self.children if isinstance(c, OrderCard)]
+    def cards(self) -> list[Card]:
+        return self.list.cards
 
-    def update_title(self, count: int | None = None) -> None:
-        self.title.update(f"{COLUMN_TITLES[self.state]} ({len(self.cards) if count is None else count})")
+    def update_title(self) -> None:
+        self.title.update(f"{COLUMN_TITLES[self.state]} ({len(self.list.cards)})")
 
 
 class BoardScreen(Screen):
@@ -66,6 +65,8 @@ class BoardScreen(Screen):
         Binding("right,l", "column(1)", "▶", show=False),
         Binding("up,k", "row(-1)", "▲", show=False),
         Binding("down,j", "row(1)", "▼", show=False),
+        Binding("pageup", "row(-5)", "Page up", show=False),
+        Binding("pagedown", "row(5)", "Page down", show=False),
         Binding("home", "row_edge(0)", "First", show=False),
         Binding("end", "row_edge(1)", "Last", show=False),
         Binding("enter", "open", "Open"),
@@ -87,18 +88,19 @@ class BoardScreen(Screen):
     def __init__(self):
         super().__init__()
         self.columns: dict[str, BoardColumn] = {s: BoardColumn(s) for s in BOARD_STATES}
-        self.cards: dict[int, OrderCard] = {}
-        self._pending: dict[int, Card] = {}
+        self.cards: dict[int, Card] = {}  # the cards shown (after the filter), by order id
         self.col_index = 0
         self.row_index = 0
         self.board_filter = BoardFilter()
+        self.filter_bar = Static("", id="filter-bar")
+        self.area = BoardArea(id="board")
 
     def compose(self) -> ComposeResult:
         self._fit_columns(self.app.size.width)  # widths known before the first layout
-        self.load_all(initial=True)  # the first cards are composed with their columns: one layout
+        self.load_all()  # cards are data, drawn by their column: they are in place for the first frame
         yield Header()
-        yield Static("", id="filter-bar")
-        with BoardArea(id="board"):
+        yield self.filter_bar
+        with self.area:
             yield from self.columns.values()
         yield Footer()
 
@@ -116,6 +118,8 @@ class BoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_interval(30, self.tick)
+        self._show_selection()
+        self._update_filter_bar()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         needed = self.ACTION_PERMISSIONS.get(action)
@@ -124,40 +128,28 @@ class BoardScreen(Screen):
         return True
 
     # --- loading and patching ---------------------------------------------------------------------------
-    def load_all(self, initial: bool = False) -> None:
-        """Build every card once (on open, or after a burst of changes too big to patch)."""
-        for widget in self.cards.values():
-            widget.remove()
-        self.cards.clear()
-        by_state: dict[str, list[Card]] = {s: [] for s in BOARD_STATES}
-        for card in board.active_cards():
-            if self.board_filter.keeps(card):
-                by_state[card.state].append(card)
-        # The cards a column can show are built for the first frame; the rest are built and mounted
-        # right after it, so a board of hundreds of orders opens as fast as a small one.
-        first = max(6, self.app.size.height // 4 + 1)
-        self._pending = {c.id: c for cards in by_state.values() for c in cards[first:]}
-        for state, cards in by_state.items():
-            widgets = [OrderCard(card) for card in cards[:first]]
-            self.cards.update((w.data.id, w) for w in widgets)
-            if initial:
-                self.columns[state].initial = widgets
-            elif widgets:
-                self.columns[state].mount_all(widgets)
-        self.call_after_refresh(self._after_layout_change)
-        if self._pending:
-            self.call_after_refresh(self.set_timer, 0.1, self._mount_rest)  # after the first frame is out
+    def load_all(self) -> None:
+        """Read every card (on open, after a filter change, or after a burst too big to patch)."""
+        self.cards = {card.id: card for card in board.active_cards() if self.board_filter.keeps(card)}
+        self._rebuild(BOARD_STATES)
 
-    def _mount_rest(self) -> None:
-        pending, self._pending = self._pending, {}
-        by_state: dict[str, list[OrderCard]] = {}
-        for card in pending.values():
-            widget = OrderCard(card)
-            self.cards[card.id] = widget
-            by_state.setdefault(card.state, []).append(widget)
-        for state, widgets in by_state.items():
-            self.columns[state].mount_all(widgets)
-        self.call_after_refresh(self._after_layout_change)
+    def _rebuild(self, states, follow: int | None = None) -> None:
+        """Re-sort the named columns from ``self.cards``; the cursor stays on ``follow`` if it is shown."""
+        by_state: dict[str, list[Card]] = {state: [] for state in states}
+        for card in self.cards.values():
+            if card.state in by_state:
+                by_state[card.state].append(card)
+        for state, cards in by_state.items():
+            cards.sort(key=lambda c: (c.promised_at, c.number))
+            self.columns[state].list.set_cards(cards)
+            self.columns[state].update_title()
+        if follow is not None and follow in self.cards:
+            card = self.cards[follow]
+            self.col_index = BOARD_STATES.index(card.state)
+            self.row_index = self.current_column().cards.index(card)
+        if self.is_mounted:  # (compose reads the cards before the widgets exist; on_mount shows the cursor)
+            self._show_selection()
+            self._update_filter_bar()
 
     def refresh_from_changes(self, changes) -> None:
         """Patch only the cards whose orders changed."""
@@ -169,67 +161,31 @@ class BoardScreen(Screen):
 
     def patch(self, cards: list[Card]) -> None:
         selected = self.selected_card()
-        follow = selected.order_id if selected else None
+        touched: set[str] = set()
         for card in cards:
-            self._pending.pop(card.id, None)  # not built yet (see load_all): built fresh below
-            widget = self.cards.get(card.id)
-            keep = card.active and self.board_filter.keeps(card)
-            if widget is not None and keep and widget.data.state == card.state:
-                if widget.data.promised_at != card.promised_at:
-                    widget.data = card
-                    self._place(widget, move=True)
-                else:
-                    widget.data = card
-                continue
-            if widget is not None:
-                widget.remove()
-                del self.cards[card.id]
-            if keep:
-                widget = OrderCard(card)
-                self.cards[card.id] = widget
-                self._place(widget)
-        self._after_layout_change(follow)  # titles and cursor in the same frame as the move: one repaint, not two
-
-    def _place(self, widget: OrderCard, move: bool = False) -> None:
-        column = self.columns[widget.data.state]
-        siblings = [c for c in column.cards if c is not widget]
-        before = next((c for c in siblings if c.sort_key > widget.sort_key), None)
-        if move:
-            if before is not None:
-                column.move_child(widget, before=before)
-            elif siblings:
-                column.move_child(widget, after=siblings[-1])
-            return
-        if before is not None:
-            column.mount(widget, before=before)
-        else:
-            column.mount(widget)
-
-    def _after_layout_change(self, follow: int | None = None) -> None:
-        counts = {state: 0 for state in self.columns}
-        for data in [w.data for w in self.cards.values()] + list(self._pending.values()):
-            counts[data.state] = counts.get(data.state, 0) + 1
-        for state, column in self.columns.items():
-            column.update_title(counts[state])
-        if follow is not None and follow in self.cards:
-            widget = self.cards[follow]
-            column = self.columns[widget.data.state]
-            self.col_index = BOARD_STATES.index(widget.data.state)
-            self.row_index = column.cards.index(widget) if widget in column.cards else 0
-        self._show_selection()
-        self._update_filter_bar()
+            old = self.cards.pop(card.id, None)
+            if old is not None:
+                touched.add(old.state)
+            if card.active and self.board_filter.keeps(card):
+                self.cards[card.id] = card
+                touched.add(card.state)
+        if touched:
+            self._rebuild([s for s in BOARD_STATES if s in touched], follow=selected.id if selected else None)
 
     def tick(self) -> None:
-        """Promised times move on: repaint 'time left' twice a minute (no queries)."""
-        for widget in self.cards.values():
-            widget.watch_data(widget.data)
-            widget.refresh()
+        """Promised times move on: redraw 'time left' twice a minute (no queries)."""
+        for column in self.columns.values():
+            column.list.forget_drawn()
+
+    def card_text(self, order_id: int) -> str:
+        from screens.card import card_text
+        return card_text(self.cards[order_id])
 
     # --- selection -----------------------------------------------------------------------------------------
     def current_column(self) -> BoardColumn:
         return self.columns[BOARD_STATES[self.col_index]]
 
-    def selected_card(self) -> OrderCard | None:
+    def selected_card(self) -> Card | None:
         cards = self.current_column().cards
         if not cards:
             return None
@@ -237,23 +193,21 @@ class BoardScreen(Screen):
         return cards[self.row_index]
 
     def _show_selection(self) -> None:
-        for widget in self.query(".-selected"):
-            widget.remove_class("-selected")
         column = self.current_column()
-        for col in self.columns.values():
-            col.set_class(col is column, "-current")
-        self.query_one("#board", BoardArea).scroll_to_widget(column, animate=False)
         card = self.selected_card()
-        if card is not None:
-            card.add_class("-selected")
-            column.scroll_to_widget(card, animate=False)
+        for col in self.columns.values():
+            if col is not column:
+                col.list.select(None)
+            col.set_class(col is column, "-current")
+        column.list.select(self.row_index if card is not None else None)
+        self.area.scroll_to_widget(column, animate=False)
 
     def action_column(self, step: int) -> None:
         self.col_index = (self.col_index + step) % len(BOARD_STATES)
         self._show_selection()
 
     def action_row(self, step: int) -> None:
-        self.row_index += step
+        self.row_index = max(0, self.row_index + step)
         self._show_selection()
 
     def action_row_edge(self, last: int) -> None:
@@ -261,11 +215,11 @@ class BoardScreen(Screen):
         self._show_selection()
 
     def select_order(self, order_id: int) -> bool:
-        widget = self.cards.get(order_id)
-        if widget is None:
+        card = self.cards.get(order_id)
+        if card is None:
             return False
-        self.col_index = BOARD_STATES.index(widget.data.state)
-        self.row_index = self.current_column().cards.index(widget)
+        self.col_index = BOARD_STATES.index(card.state)
+        self.row_index = self.current_column().cards.index(card)
         self._show_selection()
         return True
 
@@ -288,31 +242,31 @@ class BoardScreen(Screen):
     def action_forward(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self._run(lifecycle.move_forward, card.order_id, by=self.app.staff, seen_version=card.data.version)
+            self._run(lifecycle.move_forward, card.id, by=self.app.staff, seen_version=card.version)
 
     def action_backward(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self._run(lifecycle.move_backward, card.order_id, by=self.app.staff, seen_version=card.data.version)
+            self._run(lifecycle.move_backward, card.id, by=self.app.staff, seen_version=card.version)
 
     def action_parts_wait(self) -> None:
         card = self.selected_card()
         if card is None:
             return
-        name = "resume" if card.data.state == lifecycle.WAITING_PARTS else "wait_parts"
-        self._run(lifecycle.transition, card.order_id, name, by=self.app.staff, seen_version=card.data.version)
+        name = "resume" if card.state == lifecycle.WAITING_PARTS else "wait_parts"
+        self._run(lifecycle.transition, card.id, name, by=self.app.staff, seen_version=card.version)
 
     def action_open(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self.app.open_order(card.order_id)
+            self.app.open_order(card.id)
 
     def action_dispatch(self) -> None:
         card = self.selected_card()
         if card is None:
             return
         from screens.dispatch import DispatchScreen
-        data = card.data
+        data = card
 
         def done(result) -> None:
             if result:
@@ -329,7 +283,7 @@ class BoardScreen(Screen):
         card = self.selected_card()
         if card is None:
             return
-        data = card.data
+        data = card
 
         def done(reason: str | None) -> None:
             if reason is not None:
@@ -353,14 +307,14 @@ class BoardScreen(Screen):
             self.load_all()
 
     def _update_filter_bar(self) -> None:
-        bar = self.query_one("#filter-bar", Static)
+        bar = self.filter_bar
         bar.display = bool(self.board_filter)
         if self.board_filter:
             bar.update(f"Filtered: {len(self.cards)} cards shown · f to change, Esc to clear")
 
-    def on_click(self, event) -> None:
-        widget = event.widget
-        while widget is not None and not isinstance(widget, OrderCard):
-            widget = widget.parent
-        if isinstance(widget, OrderCard) and self.select_order(widget.order_id) and event.chain >= 2:
+    def on_card_list_clicked(self, event: CardList.Clicked) -> None:
+        self.col_index = BOARD_STATES.index(event.cards.state)
+        self.row_index = event.index
+        self._show_selection()
+        if event.chain >= 2:
             self.action_open()

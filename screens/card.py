@@ -1,15 +1,29 @@
-"""One card on the board: a single widget that draws itself at a fixed height, updated in place."""
+"""Cards on the board: what a card says (``card_lines``) and ``CardList``, the one widget that draws a
+column's cards.
+
+A column draws its cards itself, line by line (Textual's line API), instead of holding one widget per card:
+a board of 300 orders is some twenty widgets, so it opens in one cheap layout pass, only the lines on screen
+are ever drawn, and a card moved by another terminal repaints two columns from cached lines.
+"""
 from __future__ import annotations
 
 import datetime as dt
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widget import Widget
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from workshop import clock
 from workshop.board import Card
 from workshop.lifecycle import BAY_STATES, CHECKED_IN
+
+CARD_HEIGHT = 4  # lines of text on a card
+CARD_PITCH = CARD_HEIGHT + 1  # a blank line between cards
 
 
 def time_left(promised: dt.datetime, now: dt.datetime) -> tuple[str, str]:
@@ -50,82 +64,145 @@ def _tags(card: Card, short: bool) -> Text:
     return tags
 
 
-class OrderCard(Widget):
-    """An order on the board. ``data`` is replaced when the order changes; the card repaints itself."""
+def is_overdue(card: Card, now: dt.datetime | None = None) -> bool:
+    return card.promised_at < (now or clock.now())
 
+
+def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[Text]:
+    """The four lines of a card, each cut to ``width`` cells: RO and plate with flags; car and customer;
+    bay and technicians (or what the card waits for); promised time, time left and advisor."""
+    now = now or clock.now()
+    width = max(width, 8)
+    head = Text()
+    head.append(f"RO {card.number} ", style="bold")
+    head.append(card.plate, style="bold cyan")
+    tags = _tags(card, short=False)
+    if head.cell_len + tags.cell_len > width:
+        tags = _tags(card, short=True)
+    head.truncate(max(width - tags.cell_len, 8), overflow="ellipsis")
+    head.append(" " * max(0, width - head.cell_len - tags.cell_len))
+    head.append_text(tags)
+    head.truncate(width)
+
+    who = Text(f"{card.model} · {card.customer}")
+    who.truncate(width, overflow="ellipsis")
+
+    where = Text()
+    if card.bay:
+        where.append(card.bay + " ", style="bold")
+    elif card.state in BAY_STATES:
+        where.append("no bay ", style="dim")
+    if card.state == CHECKED_IN and not card.technicians:
+        where.append(f"to dispatch · {card.business_type.replace('_', ' ')}", style="yellow")
+    elif card.rework and card.rework_reason:
+        where.append(f"⟲ {card.rework_reason}", style="red")
+    else:
+        where.append(", ".join(card.technicians) if card.technicians else "no technician",
+                     style="" if card.technicians else "dim")
+    where.truncate(width, overflow="ellipsis")
+
+    left, style = time_left(card.promised_at, now)
+    when = card.promised_at.strftime("%H:%M" if card.promised_at.date() == now.date() else "%a %H:%M")
+    due = Text()
+    due.append(f"{when} ", style="dim")
+    due.append(left, style=style)
+    due.append(f" · {card.advisor}", style="dim")
+    due.truncate(width, overflow="ellipsis")
+    return [head, who, where, due]
+
+
+def card_text(card: Card, width: int = 40) -> str:
+    """A card as plain text (for tests and logs)."""
+    return "\n".join(line.plain for line in card_lines(card, width))
+
+
+class CardList(ScrollView, can_focus=False):
+    """A column's cards, most urgent first, drawn by one widget. ``selected`` is the cursor's index, or None
+    when the cursor is in another column. The screen owns the keys; a click posts ``CardList.Clicked``."""
+
+    COMPONENT_CLASSES = {"card", "card--selected", "card--bar", "card--bar-selected", "card--bar-overdue"}
     DEFAULT_CSS = """
-    OrderCard {
-        height: 4;
-        margin-bottom: 1;
-        padding: 0 1;
-        background: $panel;
-        border-left: tall $primary-darken-2;
+    CardList {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
     }
-    OrderCard.-selected {
-        background: $boost;
-        border-left: tall $accent;
-        text-style: none;
-    }
-    OrderCard.-overdue {
-        border-left: tall $error;
-    }
+    CardList > .card { background: $panel; }
+    CardList > .card--selected { background: $primary-muted; }
+    CardList > .card--bar { color: $primary-darken-2; }
+    CardList > .card--bar-selected { color: $accent; }
+    CardList > .card--bar-overdue { color: $error; }
     """
 
-    data: reactive[Card | None] = reactive(None, layout=False)
+    class Clicked(Message):
+        def __init__(self, cards: "CardList", index: int, chain: int) -> None:
+            super().__init__()
+            self.cards, self.index, self.chain = cards, index, chain
 
-    def __init__(self, card: Card):
+    def __init__(self, state: str):
         super().__init__()
-        self.set_reactive(OrderCard.data, card)
-        self.order_id = card.id
-        self._mark_overdue(card)
+        self.state = state
+        self.cards: list[Card] = []
+        self.selected: int | None = None
+        self._lines: dict[tuple, list[Strip]] = {}  # a card's drawn lines, by (card, width, selected)
 
-    def watch_data(self, card: Card) -> None:
-        self._mark_overdue(card)
+    def set_cards(self, cards: list[Card]) -> None:
+        self.cards = cards
+        self.virtual_size = Size(self.virtual_size.width, len(cards) * CARD_PITCH)
+        if len(self._lines) > 4 * len(cards) + 50:
+            self._lines.clear()
+        self.refresh()
 
-    def _mark_overdue(self, card: Card) -> None:
-        self.set_class(card.promised_at < clock.now(), "-overdue")
+    def select(self, index: int | None) -> None:
+        if index != self.selected:
+            self.selected = index
+            self.refresh()
+        if index is not None:
+            self.scroll_to_region(Region(0, index * CARD_PITCH, 1, CARD_PITCH), animate=False, immediate=True)
 
-    @property
-    def sort_key(self) -> tuple:
-        return (self.data.promised_at, self.data.number)
+    def forget_drawn(self) -> None:
+        """Times shown on cards move on: draw every card afresh (the board's clock tick)."""
+        self._lines.clear()
+        self.refresh()
 
-    def render(self) -> Text:
-        card = self.data
-        width = max(self.size.width - 2, 10)
-        head = Text()
-        head.append(f"RO {card.number} ", style="bold")
-        head.append(card.plate, style="bold cyan")
-        tags = _tags(card, short=False)
-        if head.cell_len + tags.cell_len > width:
-            tags = _tags(card, short=True)
-        head.truncate(max(width - tags.cell_len, 8), overflow="ellipsis")
-        head.append(" " * max(0, width - head.cell_len - tags.cell_len))
-        head.append_text(tags)
-        head.truncate(width)
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme change recolours every card
 
-        who = Text(f"{card.model} · {card.customer}")
-        who.truncate(width, overflow="ellipsis")
+    def _on_resize(self, event: events.Resize) -> None:
+        self._lines.clear()
+        self.virtual_size = Size(event.size.width, len(self.cards) * CARD_PITCH)
 
-        where = Text()
-        if card.bay:
-            where.append(card.bay + " ", style="bold")
-        elif card.state in BAY_STATES:
-            where.append("no bay ", style="dim")
-        if card.state == CHECKED_IN and not card.technicians:
-            where.append(f"to dispatch · {card.business_type.replace('_', ' ')}", style="yellow")
-        elif card.rework and card.rework_reason:
-            where.append(f"⟲ {card.rework_reason}", style="red")
-        else:
-            where.append(", ".join(card.technicians) if card.technicians else "no technician",
-                         style="" if card.technicians else "dim")
-        where.truncate(width, overflow="ellipsis")
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index, row = divmod(self.scroll_offset.y + y, CARD_PITCH)
+        if index >= len(self.cards) or row >= CARD_HEIGHT:
+            return Strip.blank(width, self.rich_style)
+        card = self.cards[index]
+        key = (card, width, index == self.selected)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lines[key] = self._draw(card, width, index == self.selected)
+        return lines[row]
 
+    def _draw(self, card: Card, width: int, selected: bool) -> list[Strip]:
         now = clock.now()
-        left, style = time_left(card.promised_at, now)
-        when = card.promised_at.strftime("%H:%M" if card.promised_at.date() == now.date() else "%a %H:%M")
-        due = Text()
-        due.append(f"{when} ", style="dim")
-        due.append(left, style=style)
-        due.append(f" · {card.advisor}", style="dim")
-        due.truncate(width, overflow="ellipsis")
-        return Text("\n").join([head, who, where, due])
+        base = self.get_component_rich_style("card--selected" if selected else "card")
+        bar_name = "card--bar-selected" if selected else ("card--bar-overdue" if is_overdue(card, now)
+                                                          else "card--bar")
+        bar = Segment("▌", base + Style(color=self.get_component_rich_style(bar_name).color))
+        pad = Segment(" ", base)
+        console = self.app.console
+        strips = []
+        for text in card_lines(card, width - 3, now):
+            segments = [bar, pad, *Segment.apply_style(text.render(console, end=""), base)]
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        return strips
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index, row = divmod(self.scroll_offset.y + offset.y, CARD_PITCH)
+        if index < len(self.cards) and row < CARD_HEIGHT:
+            self.post_message(self.Clicked(self, index, event.chain))

@@ -11,8 +11,8 @@ from workshop import lifecycle
 
 
 def column_of(app, order_id):
-    widget = app.screen.cards.get(order_id)
-    return widget.data.state if widget else None
+    card = app.screen.cards.get(order_id)
+    return card.state if card else None
 
 
 async def test_board_shows_every_active_order_in_its_column(shop):
@@ -22,7 +22,7 @@ async def test_board_shows_every_active_order_in_its_column(shop):
         assert isinstance(pilot.app.screen, BoardScreen)
         assert column_of(pilot.app, a.id) == "checked_in"
         assert column_of(pilot.app, b.id) == "dispatched"
-        text = pilot.app.screen.cards[b.id].render().plain
+        text = pilot.app.screen.card_text(b.id)
         assert f"RO {b.number}" in text and "粤A88888" in text and "M1" in text and "Xu Gang" in text
 
 
@@ -36,7 +36,7 @@ async def test_dispatcher_moves_card_forward_with_keys(shop):
         event = Event.select().where((Event.order == order.id) & (Event.kind == "start")).get()
         assert event.actor_id == shop.dispatcher.id
         assert column_of(pilot.app, order.id) == "in_progress"
-        assert pilot.app.screen.selected_card().order_id == order.id  # the cursor follows the card
+        assert pilot.app.screen.selected_card().id == order.id  # the cursor follows the card
         assert "In progress (1)" in str(pilot.app.screen.columns["in_progress"].title.content)
 
 
@@ -130,3 +130,39 @@ async def test_second_terminal_sees_move_without_keypress(shop, db_path):
         """)
         subprocess.run([sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
         assert await wait_until(pilot, lambda: column_of(pilot.app, order.id) == "in_progress")
+
+
+def _many_orders(shop, count):
+    from tests.factories import make_vehicle
+    orders = []
+    for i in range(count):
+        car = make_vehicle(f"粤B{10000 + i}", f"LVGBM53K{i:09d}", shop.customer)
+        orders.append(shop.order(car, hours_ahead=i + 1))
+    return orders  # most urgent first, as the column shows them
+
+
+async def test_cursor_scrolls_a_long_column_at_80x24(shop):
+    orders = _many_orders(shop, 12)
+    async with app_as(shop.dispatcher).run_test(size=(80, 24)) as pilot:
+        cards = pilot.app.screen.columns["checked_in"].list
+        assert cards.scroll_offset.y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert pilot.app.screen.selected_card().id == orders[-1].id
+        assert cards.scroll_offset.y > 0  # the last card was scrolled into view
+        shown = "\n".join(cards.render_line(y).text for y in range(cards.size.height))
+        assert f"RO {orders[-1].number}" in shown and f"RO {orders[0].number}" not in shown
+        await pilot.press("home")
+        await pilot.pause()
+        assert cards.scroll_offset.y == 0 and pilot.app.screen.selected_card().id == orders[0].id
+
+
+async def test_click_selects_a_card_and_double_click_opens_it(shop):
+    orders = _many_orders(shop, 3)
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        cards = pilot.app.screen.columns["checked_in"].list
+        await pilot.click(cards, offset=(4, 5))  # the second card's first line
+        assert pilot.app.screen.selected_card().id == orders[1].id
+        await pilot.click(cards, offset=(4, 10), times=2)
+        await pilot.pause()
+        assert getattr(pilot.app.screen, "order_id", None) == orders[2].id
