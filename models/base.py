@@ -6,10 +6,24 @@ from peewee import DecimalField, Model
 from models.db import db
 
 
+_BY_ID_SQL: dict[tuple, str] = {}
+
+
 class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+    @classmethod
+    def by_id(cls, pk):
+        """The row with this primary key, or None. The SELECT is built once per model and dialect:
+        peewee takes ~0.6 ms to build a 40-column SELECT (three quarters of the lookup), and writers
+        look orders up while they hold the write lock."""
+        key = (cls, type(db.obj))
+        sql = _BY_ID_SQL.get(key)
+        if sql is None:
+            sql = _BY_ID_SQL[key] = cls.select().where(cls._meta.primary_key == 0).sql()[0]
+        return next(iter(cls.raw(sql, pk)), None)
 
 
 def MoneyField(**kwargs):

@@ -143,3 +143,11 @@ def test_every_change_writes_an_event_in_the_same_transaction(shop):
     kinds = [e.kind for e in Event.select().where(Event.order == order.id).order_by(Event.id)]
     assert kinds[:2] == ["order_created", "dispatch"] and "start" in kinds
     assert versions >= 3
+
+
+def test_by_id_reads_the_same_row_as_peewee_and_none_when_missing(shop):
+    order = shop.dispatched()
+    via_peewee = RepairOrder.get_by_id(order.id)
+    via_cached_sql = RepairOrder.by_id(order.id)
+    assert via_cached_sql.__data__ == via_peewee.__data__  # dates, decimals and booleans converted alike
+    assert RepairOrder.by_id(order.id + 1000) is None

@@ -133,7 +133,7 @@ def label(state: str) -> str:
 # --- loading and saving with optimistic concurrency ---------------------------------------------
 
 def get_order(order_id: int) -> RepairOrder:
-    order = RepairOrder.get_or_none(RepairOrder.id == order_id)
+    order = RepairOrder.by_id(order_id)
     if order is None:
         raise NotFound(f"Repair order #{order_id} does not exist.")
     return order
