@@ -7,14 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from models import open_database
 from models.people import Staff
 from models.schema import migrate
 
 
 def default_db_path() -> Path:
+    from platformdirs import user_data_dir
     return Path(os.environ.get("WORKSHOP_DB") or Path(user_data_dir("workshop", "workshop")) / "workshop.db")
 
 
