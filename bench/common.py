@@ -11,6 +11,7 @@ import struct
 import sys
 import termios
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,9 +58,13 @@ def ssh_map_for(staff_login: str) -> Path:
     return path
 
 
-def spawn_terminal(db: Path, staff_login: str = "zhang.lei", cols: int = 120, rows: int = 40):
-    """Start the real app in a pseudo-terminal; returns (pid, fd, started_at)."""
-    env = dict(os.environ, TERM="xterm-256color", WORKSHOP_SSH_MAP=str(ssh_map_for(staff_login)))
+def spawn_terminal(db: Path, staff_login: str = "zhang.lei", cols: int = 120, rows: int = 40,
+                   env: dict | None = None):
+    """Start the real app in a pseudo-terminal; returns (pid, fd, started_at). It starts cold (imports
+    everything) unless ``env`` names a warm server's directory (see warm_server)."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # the pty's size counts
+    env = {**inherited, "TERM": "xterm-256color", "WORKSHOP_SSH_MAP": str(ssh_map_for(staff_login)),
+           "WORKSHOP_WARM": "0", **(env or {})}
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
@@ -67,6 +72,28 @@ def spawn_terminal(db: Path, staff_login: str = "zhang.lei", cols: int = 120, ro
         os.execvpe(sys.executable, [sys.executable, "-m", "workshop.cli", "--db", str(db)], env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     return pid, fd, started
+
+
+@contextmanager
+def warm_server():
+    """A warm server (workshop/warm.py) of its own for the benchmark; yields the env that uses it."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o700)
+        env = {"WORKSHOP_WARM": "1", "WORKSHOP_WARM_DIR": folder}
+        server = subprocess.Popen([sys.executable, "-m", "workshop.warm", "serve"], cwd=ROOT,
+                                  env=dict(os.environ, WORKSHOP_WARM_DELAY="0", **env))
+        try:
+            deadline = time.perf_counter() + 30
+            while not Path(folder, "warm.sock").exists():
+                if time.perf_counter() > deadline:
+                    raise SystemExit("the warm server did not start")
+                time.sleep(0.05)
+            yield env
+        finally:
+            server.terminate()
+            server.wait()
 
 
 def read_until(fd: int, needle: bytes, timeout: float = 30.0) -> tuple[bool, bytes]:
@@ -109,4 +136,4 @@ def stop(pid: int, fd: int) -> None:
         pass
 
 
-__all__ = ["shop_db", "open_db", "pct", "report", "spawn_terminal", "read_until", "stop", "drain", "statistics"]
+__all__ = ["warm_server", "shop_db", "open_db", "pct", "report", "spawn_terminal", "read_until", "stop", "drain", "statistics"]

@@ -7,6 +7,7 @@ from functools import partial
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from models.db import checkpoint
 from models.people import Staff
@@ -90,13 +91,19 @@ class WorkshopApp(App):
         self._polls = 0
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """Signed in already (an SSH login): the board is the first screen, drawn in the first frame."""
+        if self.auto_staff is not None:
+            from screens.board import BoardScreen
+            self._set_staff(self.auto_staff)
+            return BoardScreen()
+        return Screen(id="_default")
+
     def on_mount(self) -> None:
         self.feed = ChangeFeed()
         self.set_interval(self.poll_seconds, self.poll_changes)
         self.set_interval(30, self.idle_signout)
-        if self.auto_staff is not None:
-            self.signed_in(self.auto_staff)
-        else:
+        if self.staff is None:
             self.show_sign_in()
 
     def show_sign_in(self) -> None:
@@ -109,18 +116,26 @@ class WorkshopApp(App):
         else:
             self.signed_in(staff)
 
-    def signed_in(self, staff: Staff) -> None:
+    def _set_staff(self, staff: Staff) -> None:
         self.staff = staff
         self.sub_title = f"{staff.name} · {staff.roles.replace(',', ', ').replace('_', ' ')}"
         self.last_input = time.monotonic()
-        from screens.board import BoardScreen
-        self.switch_to(BoardScreen())
 
-    def switch_to(self, screen) -> None:
-        """Replace everything above the base screen with ``screen``."""
-        while len(self.screen_stack) > 1:
+    def signed_in(self, staff: Staff) -> None:
+        self._set_staff(staff)
+        self.show_board()
+
+    def show_board(self) -> None:
+        """Back to the signed-in member's board, under every other screen."""
+        from screens.board import BoardScreen
+        while len(self.screen_stack) > 1 and not self._is_own_board(self.screen_stack[-1]):
             self.pop_screen()
-        self.push_screen(screen)
+        if not self._is_own_board(self.screen_stack[-1]):
+            self.push_screen(BoardScreen())
+
+    def _is_own_board(self, screen: Screen) -> bool:
+        from screens.board import BoardScreen
+        return isinstance(screen, BoardScreen) and screen.staff_id == getattr(self.staff, "id", None)
 
     def action_switch_user(self, reason: str = "signed out") -> None:
         if self.staff is not None:
@@ -166,7 +181,7 @@ class WorkshopApp(App):
             self.notify(f"{entry.title} is not available in this version.", severity="warning")
             return
         if name == "board":
-            self.switch_to(screen_class())
+            self.show_board()
             return
         if type(self.screen) is screen_class:
             return

@@ -92,6 +92,7 @@ class BoardScreen(Screen):
         self.col_index = 0
         self.row_index = 0
         self.board_filter = BoardFilter()
+        self.staff_id = getattr(self.app.staff, "id", None)  # whose board: a new sign-in gets a new one
         self.filter_bar = Static("", id="filter-bar")
         self.area = BoardArea(id="board")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -10,6 +11,10 @@ from models.schema import migrate
 from workshop import clock, settings
 
 FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
+
+# Terminals started by tests (over SSH, in ptys) start cold and leave no warm server behind;
+# tests/test_warm.py turns warm starts on for its own processes.
+os.environ["WORKSHOP_WARM"] = "0"
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def _read_until(fd: int, needle: bytes, seconds: float) -> bytes:
     return seen
 
 
-def test_front_desk_login_opens_the_board_signed_in(shop, db_path, tmp_path):
+def test_front_desk_logins_open_the_board_signed_in_the_second_one_warm(shop, db_path, tmp_path):
     order = shop.order()
     db.close()
     root = Path(__file__).resolve().parents[1]
@@ -56,8 +56,10 @@ def test_front_desk_login_opens_the_board_signed_in(shop, db_path, tmp_path):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / name)], check=True)
     ssh_map = tmp_path / "ssh-map"
     ssh_map.write_text(f"{user} = li.wei\n")
-    command = (f"cd {root} && TERM=xterm-256color {sys.executable} -m workshop.cli --db {db_path} "
-               f"--ssh-map {ssh_map}")
+    warm = tmp_path / "warm"  # this test's own warm server (workshop/warm.py), not the user's
+    warm.mkdir(mode=0o700)
+    command = (f"cd {root} && TERM=xterm-256color WORKSHOP_WARM_DIR={warm} WORKSHOP_WARM_DELAY=0 "
+               f"{sys.executable} -m workshop.cli --db {db_path} --ssh-map {ssh_map}")
     (tmp_path / "authorized_keys").write_text(
         f'command="{command}",no-port-forwarding,no-agent-forwarding {(tmp_path / "client_key.pub").read_text()}')
     port = _free_port()
@@ -84,24 +86,45 @@ UsePAM no
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execvp(SSH, [SSH, "-tt", "-i", str(tmp_path / "client_key"), "-p", str(port),
-                            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                            "-o", "LogLevel=ERROR", f"{user}@127.0.0.1"])
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        try:
-            screen = _read_until(fd, f"RO {order.number}".encode(), 60)
-            assert f"RO {order.number}".encode() in screen, screen[-2000:]
-            assert b"Li Wei" in screen
-            os.write(fd, b"\x11")  # Ctrl+Q quits the app; the SSH session ends with it
-            _read_until(fd, b"\x00never", 3)
-        finally:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+        # First login of the day: no warm server yet; the app starts in the SSH session and launches one.
+        _login_and_see_board(tmp_path, port, user, order.number)
+        _wait_for(lambda: (warm / "warm.sock").exists(), "the warm server")
+        # The next login is served by the warm server: the board runs in a child of it.
+        _login_and_see_board(tmp_path, port, user, order.number)
+        assert " runs workshop " in (warm / "warm.log").read_text()
     finally:
         sshd.terminate()
         sshd.wait(timeout=10)
+        if (warm / "warm.pid").exists():
+            try:
+                os.kill(int((warm / "warm.pid").read_text()), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def _login_and_see_board(tmp_path: Path, port: int, user: str, number: int) -> None:
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(SSH, [SSH, "-tt", "-i", str(tmp_path / "client_key"), "-p", str(port),
+                        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                        "-o", "LogLevel=ERROR", f"{user}@127.0.0.1"])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    try:
+        screen = _read_until(fd, f"RO {number}".encode(), 60)
+        assert f"RO {number}".encode() in screen, screen[-2000:]
+        assert b"Li Wei" in screen
+        os.write(fd, b"\x11")  # Ctrl+Q quits the app; the SSH session ends with it
+        _read_until(fd, b"\x00never", 3)
+    finally:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+
+
+def _wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)

@@ -7,9 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from models import open_database
-from models.people import Staff
-from models.schema import migrate
+# Only the standard library at the top: a start served by a warm process (workshop/warm.py) must not
+# pay for importing the app. The app's modules are imported where they are used.
 
 
 def default_db_path() -> Path:
@@ -30,6 +29,9 @@ def text_progress(step: str, done: int, total: int) -> None:
 def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: int = 42,
             progress=None, quiet: bool = False) -> str | None:
     """Open and upgrade the database; fill an empty one. Returns a first-run message, if any."""
+    from models import open_database
+    from models.people import Staff
+    from models.schema import migrate
     open_database(path)
     applied = migrate()
     if applied and not quiet:
@@ -57,6 +59,9 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
 def _import_parts(path: str, file: str, login: str) -> int:
     from workshop.errors import DomainError
     from workshop.parts_import import import_csv
+    from models import open_database
+    from models.people import Staff
+    from models.schema import migrate
     open_database(path)
     migrate()
     staff = Staff.get_or_none(Staff.login == login)
@@ -94,8 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, warm: bool = True) -> int:
     args = build_parser().parse_args(argv)
+    if warm and args.command is None:
+        from workshop.warm import run_warm
+        code = run_warm(sys.argv[1:] if argv is None else list(argv))
+        if code is not None:
+            return code
+    from models import open_database
+    from models.people import Staff
+    from models.schema import migrate
     path = args.db or str(default_db_path())
     if args.command == "migrate":
         open_database(path)
