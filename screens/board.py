@@ -55,7 +55,17 @@ class BoardColumn(Vertical, can_focus=False):
         return self.list.cards
 
     def update_title(self) -> None:
-        self.title.update(f"{COLUMN_TITLES[self.state]} ({len(self.list.cards)})")
+        """'In progress (48) ▲3 ▼36': the count, and how many cards are out of view above and below."""
+        text = f"{COLUMN_TITLES[self.state]} ({len(self.list.cards)})"
+        above, below = self.list.hidden_counts()
+        text += f" ▲{above}" if above else ""
+        text += f" ▼{below}" if below else ""
+        # layout=False: a title is one line as wide as its column whatever it says, so no layout pass
+        self.title.update(text, layout=False)
+
+    def on_card_list_scrolled(self, event: CardList.Scrolled) -> None:
+        event.stop()
+        self.update_title()
 
 
 class BoardScreen(Screen):
@@ -199,7 +209,7 @@ class BoardScreen(Screen):
         for col in self.columns.values():
             if col is not column:
                 col.list.select(None)
-            col.set_class(col is column, "-current")
+            col.title.set_class(col is column, "-current")  # the title only: restyling the column would redraw its cards
         column.list.select(self.row_index if card is not None else None)
         self.area.scroll_to_widget(column, animate=False)
 

@@ -166,3 +166,16 @@ async def test_click_selects_a_card_and_double_click_opens_it(shop):
         await pilot.click(cards, offset=(4, 10), times=2)
         await pilot.pause()
         assert getattr(pilot.app.screen, "order_id", None) == orders[2].id
+
+
+async def test_column_title_says_how_many_cards_are_out_of_view_above_and_below(shop):
+    from tests.factories import make_vehicle
+    for i in range(9):
+        shop.order(make_vehicle(f"粤B{i:05d}", f"LFV2A21K9N5{i:06d}", shop.customer))
+    async with app_as(shop.dispatcher).run_test(size=(80, 24)) as pilot:
+        title = lambda: str(pilot.app.screen.columns["checked_in"].title.content)  # noqa: E731
+        assert await wait_until(pilot, lambda: title() == "Checked in (9) ▼5")  # 4 whole cards fit at 80x24
+        await pilot.press(*["down"] * 8)  # to the last card: the view scrolls down
+        assert await wait_until(pilot, lambda: title() == "Checked in (9) ▲5")
+        await pilot.press("home")
+        assert await wait_until(pilot, lambda: title() == "Checked in (9) ▼5")
