@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -125,6 +126,22 @@ def data_version() -> int:
     if not is_sqlite():
         return 0
     return db.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
+def data_version_probe():
+    """A function reading ``PRAGMA data_version`` on a connection of its own, for a watcher thread: it
+    changes whenever any other connection commits, this process's included. None off SQLite. A plain
+    sqlite3 connection, outside Peewee, so the watcher never shows up in the app's query hooks."""
+    if not is_sqlite() or db.obj.database in ("", ":memory:"):
+        return None
+    connection = sqlite3.connect(db.obj.database, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                                 isolation_level=None)
+
+    def probe() -> int:
+        return connection.execute("PRAGMA data_version").fetchone()[0]
+
+    probe.close = connection.close
+    return probe
 
 
 def checkpoint() -> None:

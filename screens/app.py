@@ -7,16 +7,18 @@ from functools import partial
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 from textual.screen import Screen
 
 from models.db import checkpoint
 from models.people import Staff
 from screens import registry
 from workshop import accounts, settings
-from workshop.feed import ChangeFeed
+from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
+WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
 
 
 class OrderSearch(Provider):
@@ -79,16 +81,19 @@ class WorkshopApp(App):
         Binding("ctrl+u", "switch_user", "Switch user"),
     ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES]
 
+    class DatabaseChanged(Message):
+        """Some connection committed (posted by the change watcher's thread)."""
+
     def __init__(self, *, first_run_message: str | None = None, auto_staff: Staff | None = None,
-                 poll_seconds: float = POLL_SECONDS):
+                 poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS):
         super().__init__()
         self.staff: Staff | None = None
         self.first_run_message = first_run_message
         self.auto_staff = auto_staff
         self.poll_seconds = poll_seconds
         self.feed: ChangeFeed | None = None
+        self.watcher = ChangeWatcher(lambda: self.post_message(self.DatabaseChanged()), watch_seconds)
         self.last_input = time.monotonic()
-        self._polls = 0
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -101,7 +106,10 @@ class WorkshopApp(App):
 
     def on_mount(self) -> None:
         self.feed = ChangeFeed()
-        self.set_interval(self.poll_seconds, self.poll_changes)
+        if self.watcher.start():  # SQLite: a thread tells us of commits; the loop sleeps until then
+            self.set_interval(600, checkpoint)
+        else:  # PostgreSQL: ask the event table on a timer
+            self.set_interval(self.poll_seconds, self.poll_changes)
         self.set_interval(30, self.idle_signout)
         if self.staff is None:
             self.show_sign_in()
@@ -200,15 +208,19 @@ class WorkshopApp(App):
 
     # --- live changes ----------------------------------------------------------------------------------
     def poll_changes(self) -> None:
-        """Four-five times a second: did another terminal commit? If so, tell the screens what changed."""
+        """On a timer (databases without a change watcher): did another terminal commit? If so, tell
+        the screens what changed."""
         if self.feed is None:
             return
-        self._polls += 1
-        if self._polls % 3000 == 0:  # every ~10 minutes
-            checkpoint()
         changes = self.feed.poll()
         if changes:
             self.broadcast_changes(changes)
+
+    def on_unmount(self) -> None:
+        self.watcher.stop()
+
+    def on_workshop_app_database_changed(self, _message: DatabaseChanged) -> None:
+        self.catch_up()
 
     def catch_up(self) -> None:
         """After this terminal's own change: read its events so every screen shows it."""

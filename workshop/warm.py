@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_DIRS = ("workshop", "screens", "models")
+CODE_DIRS = ("workshop", "screens", "models", "seeds")
 FORWARDED_SIGNALS = (signal.SIGWINCH, signal.SIGHUP, signal.SIGTERM, signal.SIGCONT)
 DEFAULT_IDLE_S = 12 * 3600
 LOCK_WAIT_S = 2.0

@@ -1,0 +1,43 @@
+"""The change watcher: a terminal hears of another process's commit without polling its event loop."""
+import subprocess
+import sys
+import threading
+import textwrap
+from pathlib import Path
+
+from models.db import db
+from workshop.feed import ChangeFeed, ChangeWatcher
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_watcher_wakes_on_another_process_commit_and_the_feed_names_the_order(shop, db_path):
+    order = shop.dispatched()
+    feed = ChangeFeed()
+    woken = threading.Event()
+    watcher = ChangeWatcher(woken.set, interval=0.01)
+    assert watcher.start()
+    try:
+        script = textwrap.dedent(f"""
+            from models.db import open_database
+            from models.people import Staff
+            from workshop import lifecycle
+            open_database({str(db_path)!r})
+            lifecycle.transition({order.id}, "start", by=Staff.get(Staff.login == {shop.dispatcher.login!r}))
+        """)
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=60)
+        assert woken.wait(30), "the watcher never noticed the commit"
+        changes = feed.catch_up()
+        assert changes.order_ids == {order.id} and "start" in changes.kinds
+    finally:
+        watcher.stop()
+
+
+def test_watcher_declines_an_in_memory_database(shop):
+    from peewee import SqliteDatabase
+    real = db.obj
+    db.initialize(SqliteDatabase(":memory:"))
+    try:
+        assert ChangeWatcher(lambda: None).start() is False  # the app falls back to polling the feed
+    finally:
+        db.initialize(real)
