@@ -1,6 +1,7 @@
 """The terminal application: sign-in, the screens a role may open, the live change feed, idle sign-out."""
 from __future__ import annotations
 
+import gc
 import time
 from functools import partial
 
@@ -8,16 +9,21 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.timer import Timer
 from textual.screen import Screen
 
 from models.db import checkpoint
 from models.people import Staff
 from screens import registry
+from screens.kept import KeptScreens
 from workshop import accounts, settings
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
 POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
+GC_THRESHOLDS = (50_000, 20, 1_000_000)  # young, middle; the third keeps full collections for idle time
+IDLE_COLLECT_AFTER_S = 10
+BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
 
 
@@ -84,14 +90,21 @@ class WorkshopApp(App):
     class DatabaseChanged(Message):
         """Some connection committed (posted by the change watcher's thread)."""
 
+    class CodeLoaded(Message):
+        """Every screen's code is imported (posted by the start-up worker)."""
+
     def __init__(self, *, first_run_message: str | None = None, auto_staff: Staff | None = None,
-                 poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS):
+                 poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS,
+                 build_ahead: bool = True):
         super().__init__()
+        self.build_ahead = build_ahead
         self.staff: Staff | None = None
         self.first_run_message = first_run_message
         self.auto_staff = auto_staff
         self.poll_seconds = poll_seconds
         self.feed: ChangeFeed | None = None
+        self.kept = KeptScreens(self)
+        self._building: Timer | None = None
         self.watcher = ChangeWatcher(lambda: self.post_message(self.DatabaseChanged()), watch_seconds)
         self.last_input = time.monotonic()
 
@@ -111,6 +124,7 @@ class WorkshopApp(App):
         else:  # PostgreSQL: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
         self.set_interval(30, self.idle_signout)
+        self.set_interval(30, self.collect_when_idle)
         if self.staff is None:
             self.show_sign_in()
 
@@ -132,6 +146,7 @@ class WorkshopApp(App):
     def signed_in(self, staff: Staff) -> None:
         self._set_staff(staff)
         self.show_board()
+        self.build_screens_ahead()
 
     def show_board(self) -> None:
         """Back to the signed-in member's board, under every other screen."""
@@ -152,6 +167,7 @@ class WorkshopApp(App):
         self.sub_title = ""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.call_after_refresh(self.kept.forget)  # once the pops are done
         self.first_run_message = None
         self.show_sign_in()
 
@@ -193,11 +209,13 @@ class WorkshopApp(App):
             return
         if type(self.screen) is screen_class:
             return
-        self.push_screen(screen_class())
+        if entry.keep:
+            self.kept.open(entry, screen_class)
+        else:
+            self.push_screen(screen_class())
 
     def open_order(self, order_id: int) -> None:
-        from screens.order_detail import OrderDetailScreen
-        self.push_screen(OrderDetailScreen(order_id))
+        self.kept.open_order(order_id)
 
     def get_system_commands(self, screen):
         for command in super().get_system_commands(screen):
@@ -216,6 +234,40 @@ class WorkshopApp(App):
         if changes:
             self.broadcast_changes(changes)
 
+    def on_ready(self) -> None:
+        """The first frame is out: import the other screens' code meanwhile, off the event loop."""
+        self.run_worker(self._settle_in, thread=True, exit_on_error=False)
+
+    def _settle_in(self) -> None:
+        registry.preload()
+        # Garbage collection, tuned for a screen: Textual allocates tens of thousands of objects a frame,
+        # so with Python's defaults a full collection (40-110 ms, measured) paused a screen every few
+        # seconds of use. What is alive now (code, the board) lives as long as the terminal: frozen, out
+        # of every pass. Young collections run less often; full ones only when the terminal is idle.
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+        self.post_message(self.CodeLoaded())  # (thread-safe, and never waits for a closing app)
+
+    def on_workshop_app_code_loaded(self, _message) -> None:
+        self.build_screens_ahead()
+
+    def build_screens_ahead(self) -> None:
+        """Build the screens the signed-in member may open, one at a time, while nobody is typing."""
+        if self._building is None and self.build_ahead:
+            self._building = self.set_interval(BUILD_AHEAD_EVERY_S, self._build_next_screen)
+
+    def _build_next_screen(self) -> None:
+        if self.staff is None or time.monotonic() - self.last_input < BUILD_AHEAD_EVERY_S:
+            return
+        if not self.kept.build_next(self.staff):
+            self._building.stop()
+            self._building = None
+
+    def collect_when_idle(self) -> None:
+        """The full garbage collection that automatic ones leave out, while nobody is typing."""
+        if time.monotonic() - self.last_input > IDLE_COLLECT_AFTER_S and gc.get_count()[2] > 0:
+            gc.collect()
+
     def on_unmount(self) -> None:
         self.watcher.stop()
 
@@ -230,7 +282,9 @@ class WorkshopApp(App):
                 self.broadcast_changes(changes)
 
     def broadcast_changes(self, changes) -> None:
+        """Screens on the stack refresh now; kept screens away from it catch up when they are opened."""
         for screen in self.screen_stack:
             handler = getattr(screen, "refresh_from_changes", None)
             if handler is not None:
                 handler(changes)
+        self.kept.note(changes)

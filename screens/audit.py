@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
+from screens.keybar import KeyBar
+from screens.tables import Table
 from workshop import accounts, audit
 from workshop.errors import DomainError
 
@@ -56,9 +58,9 @@ class AuditScreen(Screen):
             yield Select([], prompt="Any kind", id="kind")
             yield Input(placeholder="from YYYY-MM-DD", id="since", max_length=10)
             yield Input(placeholder="to YYYY-MM-DD", id="until", max_length=10)
-        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Table(id="events", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Audit trail"

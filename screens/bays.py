@@ -5,11 +5,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from models.orders import RepairOrder
 from models.people import Vehicle
 from screens.dispatch import idle_text
+from screens.keybar import KeyBar
+from screens.tables import Table
 from workshop.dispatch import bay_loads, technician_loads
 
 
@@ -21,10 +23,10 @@ class BaysScreen(Screen):
         yield Header()
         with Vertical():
             yield Label("Bays", classes="title")
-            yield DataTable(id="bays", cursor_type="row", zebra_stripes=True)
+            yield Table(id="bays", cursor_type="row", zebra_stripes=True)
             yield Label("Technicians", classes="title")
-            yield DataTable(id="techs", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+            yield Table(id="techs", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#bays", DataTable).add_columns("Bay", "Type", "Places", "Cars in the bay")

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.card import CardList
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
 from workshop import board, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
@@ -113,7 +114,7 @@ class BoardScreen(Screen):
         yield self.filter_bar
         with self.area:
             yield from self.columns.values()
-        yield Footer()
+        yield KeyBar()
 
     MIN_COLUMN_WIDTH = 22
 

@@ -8,11 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import (DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane)
+from textual.widgets import (DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane)
 
 from models.people import Staff
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
 from screens.paged import PagedTable
+from screens.tables import Table
 from workshop import callbacks, clock, followup_figures, reminders
 from workshop.errors import DomainError
 from workshop.permissions import can
@@ -78,8 +80,8 @@ class CallbacksScreen(Screen):
             with TabPane("Figures [4]", id="figures"):
                 with VerticalScroll():
                     yield Static(id="figures-text")
-                    yield DataTable(id="churn", cursor_type="row")
-        yield Footer()
+                    yield Table(id="churn", cursor_type="row")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Follow-up"
@@ -104,7 +106,9 @@ class CallbacksScreen(Screen):
         kind = self.kind
         self.query_one("#reminder-title", Label).update(f"{reminders.KINDS[kind]} (k: next list)")
         self.query_one("#reminders-table", PagedTable).load(lambda n, o: reminders.due(kind, limit=n, offset=o))
-        self._figures()
+        if self.query_one(TabbedContent).active == "figures":
+            self._figures()  # otherwise when its tab opens: the figures read a month of history
+
 
     def _figures(self) -> None:
         today = clock.today()
@@ -146,6 +150,8 @@ class CallbacksScreen(Screen):
         target = {"queue": "#calls", "complaints": "#complaints-table", "reminders": "#reminders-table",
                   "figures": "#churn"}[active]
         self.query_one(target).focus()
+        if active == "figures":
+            self._figures()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

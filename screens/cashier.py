@@ -10,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import (DataTable, Footer, Header, Input, Label, OptionList, Static, TabbedContent,
+from textual.widgets import (DataTable, Header, Input, Label, OptionList, Static, TabbedContent,
                              TabPane)
 
 from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Payment
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
+from screens.tables import Table
 from workshop import lifecycle
 from workshop import settlement as service
 from workshop.errors import DomainError
@@ -163,16 +165,16 @@ class CashierScreen(Screen):
             with TabPane("Queue", id="queue"):
                 yield Input(placeholder="/ find plate or RO number (Enter)", id="search")
                 with Horizontal(id="desk"):
-                    yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+                    yield Table(id="orders", cursor_type="row", zebra_stripes=True)
                     with VerticalScroll(id="bill-pane"):
                         yield Static("", id="bill")
             with TabPane("Receivables", id="receivables"):
                 yield Static("", id="aging")
-                yield DataTable(id="owed", cursor_type="row", zebra_stripes=True)
+                yield Table(id="owed", cursor_type="row", zebra_stripes=True)
             with TabPane("Cash-up", id="cashup"):
                 yield Static("", id="cash-title")
-                yield DataTable(id="takings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+                yield Table(id="takings", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#orders", DataTable).add_columns("RO", "Plate", "Customer", "State")

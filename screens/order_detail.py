@@ -5,13 +5,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from models.events import Event
 from models.orders import JobLine, JobLineTechnician
 from models.people import Customer, Staff, Vehicle
 from models.shop import Bay
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
+from screens.tables import Table
 from workshop import dispatch as dispatching
 from workshop import lifecycle
 from workshop.errors import DomainError, StaleOrder
@@ -45,7 +47,8 @@ class OrderDetailScreen(Screen):
     ACTION_PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                           "add_line": "edit_order"}
 
-    def __init__(self, order_id: int):
+    def __init__(self, order_id: int | None):
+        """``order_id`` None: built ahead, empty until ``show_order``."""
         super().__init__()
         self.order_id = order_id
         self.order = None
@@ -56,12 +59,12 @@ class OrderDetailScreen(Screen):
         with VerticalScroll():
             yield Static("", id="order-head")
             yield Label("Job lines", classes="title")
-            yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+            yield Table(id="lines", cursor_type="row", zebra_stripes=True)
             yield Label("Parts", classes="title", id="parts-title")
-            yield DataTable(id="parts", cursor_type="row", zebra_stripes=True)
+            yield Table(id="parts", cursor_type="row", zebra_stripes=True)
             yield Label("History", classes="title")
-            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+            yield Table(id="history", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         needed = self.ACTION_PERMISSIONS.get(action)
@@ -72,6 +75,17 @@ class OrderDetailScreen(Screen):
                                                         "Actual h", "Status", "Technicians")
         self.query_one("#parts", DataTable).add_columns("Code", "Part", "Qty", "Picked", "Returned", "Status", "Bin")
         self.query_one("#history", DataTable).add_columns("When", "Who", "What")
+        if self.order_id is not None:
+            self.reload()
+        self.query_one("#lines", DataTable).focus()
+
+    def show_order(self, order_id: int) -> None:
+        """Show another order on this (kept) screen, from the top."""
+        if order_id != self.order_id:
+            self.order_id = order_id
+            for table in self.query(DataTable):
+                table.clear()
+            self.query_one(VerticalScroll).scroll_home(animate=False)
         self.reload()
         self.query_one("#lines", DataTable).focus()
 
@@ -83,7 +97,7 @@ class OrderDetailScreen(Screen):
         advisor = Staff.get_by_id(order.advisor_id)
         bay = Bay.get_by_id(order.bay_id).code if order.bay_id else "—"
         rework = f"\n[b red]REWORK:[/] {order.rework_reason}" if order.rework else ""
-        self.app.sub_title = f"RO {order.number}"
+        self.sub_title = f"RO {order.number} · {self.app.sub_title}"  # this screen's only: the board keeps its own
         self.query_one("#order-head", Static).update(
             f"[b]RO {order.number}[/]  [b cyan]{car.plate}[/]  {car.brand} {car.model}  VIN {car.vin}\n"
             f"{owner.name} · {owner.mobile} · {order.business_type.replace('_', ' ')} · advisor {advisor.name}\n"

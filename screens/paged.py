@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from textual.binding import Binding
-from textual.widgets import DataTable
+from screens.tables import Table
 
 PAGE_SIZE = 100
 
 
-class PagedTable(DataTable):
+class PagedTable(Table):
     """Rows come from ``loader(limit, offset)``; ``render_row(item)`` turns an item into cells."""
 
     BINDINGS = [Binding(">", "next_page", "Next page", show=False), Binding("<", "prev_page", "Prev page", show=False)]

@@ -5,9 +5,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from workshop import parts
 from workshop.errors import DomainError
@@ -63,7 +64,7 @@ class PartsScreen(Screen):
             with TabPane("Low stock [3]", id="low"):
                 yield PagedTable(("Code", "Part", "Bin", "Avail", "Threshold", "Order", "Unit"), _low_row,
                                  id="low-table")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Parts"

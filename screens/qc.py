@@ -5,10 +5,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
 from screens.paged import PagedTable
+from screens.tables import Table
 from workshop import clock, qc
 from workshop.errors import DomainError
 from workshop.lifecycle import get_order
@@ -32,7 +34,7 @@ class QCScreen(Screen):
         yield Label("Ready for QC — longest waiting first", classes="title")
         yield PagedTable(("RO", "Plate", "Waiting", "Promised", "Type", "Bay", "Technicians", ""), _queue_row,
                          id="qc-queue")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "QC"
@@ -78,8 +80,8 @@ class InspectionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="head")
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Table(id="items", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         o = self.order

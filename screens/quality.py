@@ -7,8 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
+from screens.keybar import KeyBar
+from screens.tables import Table
 from workshop import clock, quality
 
 PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
@@ -50,12 +52,12 @@ class QualityScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Label("", id="period", classes="title")
-            yield DataTable(id="shop", cursor_type="row")
+            yield Table(id="shop", cursor_type="row")
             yield Label("Technicians (reworks and comebacks count against the responsible one)", classes="title")
-            yield DataTable(id="techs", cursor_type="row", zebra_stripes=True)
+            yield Table(id="techs", cursor_type="row", zebra_stripes=True)
             yield Label("Advisors", classes="title")
-            yield DataTable(id="advisors", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+            yield Table(id="advisors", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Quality"
@@ -98,8 +100,8 @@ class ChecklistScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="type", classes="title")
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Table(id="items", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "QC checklists"

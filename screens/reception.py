@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from models.orders import BUSINESS_TYPES
 from models.people import Customer
 from models.shop import Operation
+from screens.keybar import KeyBar
 from workshop import clock, reception
 from workshop.errors import DomainError, InvalidInput
 
@@ -78,7 +79,7 @@ class ReceptionScreen(Screen):
             yield field("Search", text("op-search", "name or code", 40))
             yield OptionList(id="op-results")
             yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#new-car").display = False

@@ -14,13 +14,15 @@ class ScreenEntry:
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
     help: str
+    keep: bool = True  # kept after Esc, so the next open only repaints it; False for forms that start empty
+    ahead: bool = True  # built ahead while idle (screens/kept.py); False when opening computes a report
 
 
 ENTRIES = [
     ScreenEntry("board", "f2", "Board", "screens.board:BoardScreen", None, "The repair board"),
     ScreenEntry("bays", "f3", "Bays", "screens.bays:BaysScreen", None, "Bays and technicians"),
     ScreenEntry("reception", "f4", "Reception", "screens.reception:ReceptionScreen", "create_order",
-                "Check a car in: new repair order"),
+                "Check a car in: new repair order", keep=False),
     ScreenEntry("parts", "f5", "Parts", "screens.parts:PartsScreen", "pick_parts",
                 "Pick queue, returns, exchanges and stock"),
     ScreenEntry("qc", "f6", "QC", "screens.qc:QCScreen", "sign_qc", "Final inspection queue"),
@@ -32,7 +34,7 @@ ENTRIES = [
     ScreenEntry("staff", "f10", "Staff", "screens.staff:StaffScreen", "manage_staff",
                 "Add staff, set roles, reset PINs"),
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
-                "QC and comeback figures"),
+                "QC and comeback figures", ahead=False),
 ]
 
 
@@ -46,3 +48,16 @@ def load(entry: ScreenEntry):
             return None
         raise
     return getattr(module, class_name, None)
+
+
+# Opened from the board or other screens rather than by a key of their own.
+OTHER_MODULES = ["screens.order_detail", "screens.dispatch", "screens.board_filter", "screens.dialogs"]
+
+
+def preload() -> None:
+    """Import every screen's module (after the board is up, or in the warm server), so that the first
+    open of a screen does not wait for its imports."""
+    for entry in ENTRIES:
+        load(entry)
+    for name in OTHER_MODULES:
+        importlib.import_module(name)

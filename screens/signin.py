@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.people import Staff
 from seeds.reference import DEMO_PIN
+from screens.keybar import KeyBar
 from workshop import accounts
 from workshop.errors import DomainError
 
@@ -44,7 +45,7 @@ class SignInScreen(Screen[Staff | None]):
                 yield Input(placeholder="PIN", password=True, id="pin", max_length=8, restrict=r"[0-9]*")
                 yield Static("", id="sign-error", classes="error")
                 yield Static("", id="hint", classes="muted")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         staff = list(Staff.select().where(Staff.active).order_by(Staff.name).limit(500))

@@ -6,10 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from models.people import ROLE_LABELS, ROLES, TRADES
 from screens.dialogs import ConfirmText
+from screens.keybar import KeyBar
+from screens.tables import Table
 from workshop import accounts
 from workshop.errors import DomainError
 
@@ -68,8 +70,8 @@ class StaffScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="/ search by name or login", id="staff-search")
-        yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Table(id="staff", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Staff"

@@ -54,3 +54,17 @@ async def test_cashier_is_told_who_may_open_reception(shop):
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)
         assert any("Reception is for" in n and "service advisor" in n for n in notifications(pilot.app))
+
+
+async def test_idle_terminal_builds_the_screens_its_role_may_open_and_shows_them_as_built(shop):
+    shop.ready_for_settlement(shop.car2)
+    async with app_as(shop.cashier, build_ahead=True).run_test(size=(120, 40)) as pilot:
+        kept = pilot.app.kept
+        # Nobody types: the cashier's screens are built in the background, the order screen last.
+        assert await wait_until(pilot, lambda: "order" in kept.missed, rounds=400)
+        assert "cashier" in kept.missed and "parts" not in kept.missed  # only what a cashier may open
+        assert isinstance(pilot.app.screen, BoardScreen)  # built out of sight: the board stayed on screen
+        built = pilot.app.get_screen("cashier")
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: pilot.app.screen is built)
+        assert "粤A88888" in str(built.query_one("#orders").get_row_at(0))  # its data was read when built

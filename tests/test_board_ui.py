@@ -179,3 +179,34 @@ async def test_column_title_says_how_many_cards_are_out_of_view_above_and_below(
         assert await wait_until(pilot, lambda: title() == "Checked in (9) ▲5")
         await pilot.press("home")
         assert await wait_until(pilot, lambda: title() == "Checked in (9) ▼5")
+
+
+async def test_opening_an_order_titles_that_screen_only(shop):
+    order = shop.order()
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        signed_in = pilot.app.sub_title
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: pilot.app.screen.sub_title is not None)
+        assert pilot.app.screen.sub_title.startswith(f"RO {order.number} · ")
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+        assert pilot.app.sub_title == signed_in and "Zhang Lei" in signed_in  # not the last order's number
+
+
+async def test_one_order_screen_shows_one_order_after_another(shop):
+    first = shop.order()
+    second = shop.order(shop.car2)
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        head = lambda: str(pilot.app.screen.query_one("#order-head").content)  # noqa: E731
+        opened = {}
+        for order in (first, second, first):
+            assert pilot.app.screen.select_order(order.id)
+            await pilot.press("enter")
+            assert await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
+            assert await wait_until(pilot, lambda: f"RO {order.number}" in head())
+            other = second if order is first else first
+            assert f"RO {other.number}" not in head()
+            opened.setdefault("screen", pilot.app.screen)
+            assert pilot.app.screen is opened["screen"]  # built once, reused
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))

@@ -157,3 +157,31 @@ async def test_advisor_opens_the_bill_from_the_order_and_adds_a_fee(shop):
         await pilot.pause()
         assert service.bill_for(order.id).fees_by_kind["auxiliary"] == D("15.00")
         assert await wait_until(pilot, lambda: "75.00" in str(app.screen.query_one("#bill").content))
+
+
+async def test_cashier_screen_is_kept_and_shows_what_changed_while_it_was_away(shop):
+    first = shop.ready_for_settlement(shop.car2)
+    async with app_as(shop.cashier).run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CashierScreen))
+        kept = pilot.app.screen
+        orders = lambda: [str(kept.query_one("#orders").get_row_at(i))  # noqa: E731
+                          for i in range(kept.query_one("#orders").row_count)]
+        assert len(orders()) == 1 and "粤A88888" in orders()[0]
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, CashierScreen))
+        second = shop.ready_for_settlement(shop.car)  # meanwhile another terminal passes QC on a second car
+        assert await wait_until(pilot, lambda: pilot.app.kept.missed.get("cashier") is not None)  # heard, not shown yet
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: len(orders()) == 2)
+        assert pilot.app.screen is kept  # the same screen came back: nothing was built again
+        assert {first.number, second.number} == {int(row.split("'")[1]) for row in orders()}
+
+
+async def test_switching_user_drops_the_kept_screens_of_the_last_one(shop):
+    async with app_as(shop.cashier).run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CashierScreen))
+        await pilot.press("escape", "ctrl+u")
+        assert await wait_until(pilot, lambda: pilot.app.staff is None and not pilot.app.kept.missed)
+        assert not pilot.app.is_screen_installed("cashier")

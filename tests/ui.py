@@ -4,9 +4,10 @@ from __future__ import annotations
 from screens.app import WorkshopApp
 
 
-def app_as(staff, *, poll_seconds: float = 0.05) -> WorkshopApp:
-    """The app as a terminal where ``staff`` is signed in (the board is the first screen)."""
-    return WorkshopApp(auto_staff=staff, poll_seconds=poll_seconds)
+def app_as(staff, *, poll_seconds: float = 0.05, build_ahead: bool = False) -> WorkshopApp:
+    """The app as a terminal where ``staff`` is signed in (the board is the first screen). Screens are
+    not built ahead unless asked: a test sees only the screens it opens."""
+    return WorkshopApp(auto_staff=staff, poll_seconds=poll_seconds, build_ahead=build_ahead)
 
 
 def notifications(app) -> list[str]:

@@ -29,6 +29,11 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.order_ids or self.kinds or self.overflow)
 
+    def merged(self, later: "Changes") -> "Changes":
+        """These changes and ``later`` ones together (for a screen that was away for both)."""
+        return Changes(self.order_ids | later.order_ids, self.kinds | later.kinds,
+                       max(self.last_event_id, later.last_event_id), self.overflow or later.overflow)
+
 
 class ChangeFeed:
     def __init__(self) -> None:

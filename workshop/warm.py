@@ -219,6 +219,8 @@ def serve() -> int:
     own = fingerprint()
     time.sleep(float(os.environ.get("WORKSHOP_WARM_DELAY", "1")))  # let the terminal starting now draw first
     preload()
+    import gc
+    gc.freeze()  # children share these pages; the collector must not touch (and so copy) them
     path = folder / "warm.sock"
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -349,9 +351,11 @@ def preload() -> None:
     import screens.app  # noqa: F401
     import screens.board  # noqa: F401
     import screens.signin  # noqa: F401
+    import screens.registry
+    screens.registry.preload()
     import workshop.cli  # noqa: F401
     import workshop.sshmap  # noqa: F401
-    from textual.widgets import Footer, Header  # noqa: F401
+    from textual.widgets import Header  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -1,0 +1,99 @@
+"""Kept screens: the screens a terminal opens again and again (parts, QC, cashier, follow-up, audit...)
+are built once per sign-in and kept when the user goes back to the board.
+
+Building a Textual screen (its widgets, their styles, the first layout) took 150-500 ms on the large
+shop; showing a kept one again takes 30-60 ms. A kept screen away from the stack misses the live
+changes, so they are gathered while it is away and handed to it when it comes back. Screens the
+signed-in role may open are built ahead, one at a time, while the terminal is idle, so that even the
+first open is quick.
+"""
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from screens import registry
+from workshop.feed import Changes
+from workshop.permissions import can
+
+ORDER_SCREEN = "order"  # the one order screen, shown for one order after another
+
+
+class KeptScreens:
+    def __init__(self, app) -> None:
+        self.app = app
+        self.missed: dict[str, Changes | None] = {}  # by screen name: changes made while it was away
+
+    def open(self, entry: registry.ScreenEntry, screen_class) -> None:
+        """Show the entry's screen: the kept one if there is one (caught up), else a new one, kept."""
+        app = self.app
+        screen = self._install(entry, screen_class)
+        if screen in app.screen_stack:  # opened further down: go back to it
+            while app.screen is not screen:
+                app.pop_screen()
+        else:
+            app.push_screen(screen)
+        missed = self.missed.get(entry.name)
+        self.missed[entry.name] = None
+        if missed and hasattr(screen, "refresh_from_changes"):
+            screen.refresh_from_changes(missed)
+
+    def open_order(self, order_id: int) -> None:
+        """Show one repair order on the kept order screen (built on the first open, then reused)."""
+        from screens.order_detail import OrderDetailScreen
+        app = self.app
+        if not app.is_screen_installed(ORDER_SCREEN):
+            app.install_screen(OrderDetailScreen(order_id), ORDER_SCREEN)
+            self.missed[ORDER_SCREEN] = None
+            app.push_screen(ORDER_SCREEN)
+            return
+        screen = app.get_screen(ORDER_SCREEN)
+        if screen in app.screen_stack:
+            while app.screen is not screen:
+                app.pop_screen()
+        else:
+            app.push_screen(screen)
+        self.missed[ORDER_SCREEN] = None
+        screen.show_order(order_id)  # read afresh whatever it missed: it is one order, a few queries
+
+    def note(self, changes: Changes) -> None:
+        """Live changes arrived: remember them for the kept screens that are away."""
+        for name, missed in self.missed.items():
+            if self.app.get_screen(name) not in self.app.screen_stack:
+                self.missed[name] = changes if missed is None else missed.merged(changes)
+
+    def forget(self) -> None:
+        """A new sign-in starts with fresh screens (another role sees other keys and other lists)."""
+        for name in list(self.missed):
+            if self.app.get_screen(name) not in self.app.screen_stack:
+                self.app.uninstall_screen(name)
+                del self.missed[name]
+
+    def build_next(self, staff) -> bool:
+        """Build the next screen ``staff`` may open but has not yet; False when there is none left."""
+        for entry in registry.ENTRIES:
+            if (entry.keep and entry.ahead and entry.name != "board" and entry.name not in self.missed
+                    and (entry.action is None or can(staff, entry.action))):
+                screen_class = registry.load(entry)
+                if screen_class is None:
+                    continue
+                self._build(entry.name, self._install(entry, screen_class))
+                return True
+        if not self.app.is_screen_installed(ORDER_SCREEN):
+            from screens.order_detail import OrderDetailScreen
+            self.app.install_screen(OrderDetailScreen(None), ORDER_SCREEN)
+            self.missed[ORDER_SCREEN] = None
+            self._build(ORDER_SCREEN, self.app.get_screen(ORDER_SCREEN))
+            return True
+        return False
+
+    def _build(self, name: str, screen: Screen) -> None:
+        # What push_screen does before it shows a screen: its styles, then its widgets (composed and
+        # mounted by its own message loop), without making it the current screen.
+        self.app._load_screen_css(screen)
+        self.app._get_screen(name)
+
+    def _install(self, entry: registry.ScreenEntry, screen_class) -> Screen:
+        if not self.app.is_screen_installed(entry.name):
+            self.app.install_screen(screen_class(), entry.name)
+            self.missed[entry.name] = None
+        return self.app.get_screen(entry.name)
