@@ -28,19 +28,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="large")
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--login", default="zhou.min", help="staff member signed in (the manager opens "
+                        "every screen, so every screen is built ahead: the most memory)")
     args = parser.parse_args()
-    pid, fd, _ = spawn_terminal(shop_db(args.shop))
+    pid, fd, _ = spawn_terminal(shop_db(args.shop), staff_login=args.login)
     try:
         ok, _ = read_until(fd, b"Checked in", 60)
         assert ok
-        drain(fd, 3)
+        drain(fd, 15)  # the screens the login may open are built ahead in its first idle seconds
         cpu0, t0 = cpu_seconds(pid), time.perf_counter()
         drain(fd, args.seconds)
         cpu = (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0) * 100
         rss = rss_mb(pid)
     finally:
         stop(pid, fd)
-    print(f"idle terminal ({args.shop} shop) over {args.seconds:.0f} s: CPU {cpu:.2f}% of a core "
+    print(f"idle terminal ({args.shop} shop, {args.login}) over {args.seconds:.0f} s: CPU {cpu:.2f}% of a core "
           f"{'OK' if cpu <= 1 else 'OVER TARGET 1%'}, RSS {rss:.1f} MB {'OK' if rss <= 100 else 'OVER TARGET 100 MB'}")
 
 

@@ -210,3 +210,21 @@ async def test_one_order_screen_shows_one_order_after_another(shop):
             assert pilot.app.screen is opened["screen"]  # built once, reused
             await pilot.press("escape")
             assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+
+
+async def test_key_bar_shows_only_the_keys_the_role_may_use_and_a_click_presses_one(shop):
+    from screens.keybar import KeyBar
+    order = shop.order()
+    async with app_as(shop.cashier).run_test(size=(120, 40)) as pilot:
+        labels = [description for _, _, description, _ in pilot.app.screen.query_one(KeyBar).keys()]
+        assert "Open" in labels and "Forward" not in labels and "Dispatch" not in labels
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        bar = pilot.app.screen.query_one(KeyBar)
+        labels = [description for _, _, description, _ in bar.keys()]
+        assert labels[:3] == ["Open", "Forward", "Back"] and "Dispatch" in labels
+        await pilot.pause()
+        start, _end, key = bar._spans[0]
+        assert key == "enter"
+        await pilot.click(KeyBar, offset=(start + 1, 0))  # the ⏎ Open key
+        assert await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
+        assert f"RO {order.number}" in str(pilot.app.screen.query_one("#order-head").content)
