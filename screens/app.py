@@ -9,8 +9,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
-from textual.timer import Timer
 from textual.screen import Screen
+from textual.timer import Timer
 
 from models.db import checkpoint
 from models.people import Staff

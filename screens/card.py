@@ -154,18 +154,35 @@ class CardList(ScrollView, can_focus=False):
         self._lines: dict[tuple, list[Strip]] = {}  # a card's drawn lines, by (card, width, selected)
 
     def set_cards(self, cards: list[Card]) -> None:
-        self.cards = cards
-        self.virtual_size = Size(self.virtual_size.width, len(cards) * CARD_PITCH)
+        """Show these cards; only the lines from the first card that differs are drawn again."""
+        old, self.cards = self.cards, cards
+        height = len(cards) * CARD_PITCH
+        if height != self.virtual_size.height:
+            # Without a layout pass (the reactive would ask for one): the list keeps its size on screen,
+            # only how far it can scroll changes. A layout pass made every live change cost twice.
+            self.set_reactive(CardList.virtual_size, Size(self.virtual_size.width, height))
         if len(self._lines) > 4 * len(cards) + 50:
             self._lines.clear()
-        self.refresh()
+        first = next((i for i, (a, b) in enumerate(zip(old, cards)) if a != b), min(len(old), len(cards)))
+        if first < max(len(old), len(cards)):
+            self._refresh_cards(first, max(len(old), len(cards)))
 
     def select(self, index: int | None) -> None:
         if index != self.selected:
-            self.selected = index
-            self.refresh()
+            before, self.selected = self.selected, index
+            for changed in (before, index):
+                if changed is not None:
+                    self._refresh_cards(changed, changed + 1)
         if index is not None:
             self.scroll_to_region(Region(0, index * CARD_PITCH, 1, CARD_PITCH), animate=False, immediate=True)
+
+    def _refresh_cards(self, first: int, end: int) -> None:
+        """Draw again the lines of cards ``first`` to ``end - 1`` that are in view."""
+        top = first * CARD_PITCH - int(self.scroll_offset.y)
+        bottom = end * CARD_PITCH - int(self.scroll_offset.y)
+        top, bottom = max(top, 0), min(bottom, self.size.height)
+        if bottom > top:
+            self.refresh(Region(0, top, self.size.width, bottom - top))
 
     def forget_drawn(self) -> None:
         """Times shown on cards move on: draw every card afresh (the board's clock tick)."""
