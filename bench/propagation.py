@@ -64,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     db = shop_db(args.shop)
     for n in args.terminals:
-        samples = measure(db, n, args.changes if n == 1 else max(args.changes // 4, 20))
+        samples = measure(db, n, args.changes)
         report(f"change seen in {n} other terminal(s)", samples, target_ms=300)
 
 
