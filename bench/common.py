@@ -94,6 +94,12 @@ def warm_server():
         finally:
             server.terminate()
             server.wait()
+            pid_file = Path(folder, "warm.pid")  # a server that replaced it (code changed meanwhile)
+            if pid_file.exists():
+                try:
+                    os.kill(int(pid_file.read_text()), 15)
+                except (ProcessLookupError, ValueError):
+                    pass
 
 
 def read_until(fd: int, needle: bytes, timeout: float = 30.0) -> tuple[bool, bytes]:

@@ -28,6 +28,9 @@ SQLITE_PRAGMAS = {
     "journal_size_limit": 64 * 2**20,
     "cache_size": -16000,  # 16 MB page cache per connection
     "temp_store": "memory",
+    # Pages read through memory, not read() calls: each commit elsewhere makes a connection re-read the
+    # pages it touches, and with 16 writers flat out this cut a write's time in the lock 2.3 -> 1.8 ms.
+    "mmap_size": 256 * 2**20,
 }
 BUSY_TIMEOUT_S = 10
 

@@ -64,9 +64,12 @@ class KeptScreens:
     def forget(self) -> None:
         """A new sign-in starts with fresh screens (another role sees other keys and other lists)."""
         for name in list(self.missed):
-            if self.app.get_screen(name) not in self.app.screen_stack:
+            screen = self.app.get_screen(name)
+            if screen not in self.app.screen_stack:
                 self.app.uninstall_screen(name)
                 del self.missed[name]
+                if screen.is_running:
+                    screen.remove()  # as Textual removes a popped screen that is not installed
 
     def build_next(self, staff) -> bool:
         """Build the next screen ``staff`` may open but has not yet; False when there is none left."""

@@ -182,6 +182,8 @@ async def test_switching_user_drops_the_kept_screens_of_the_last_one(shop):
     async with app_as(shop.cashier).run_test(size=(120, 40)) as pilot:
         await pilot.press("f7")
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CashierScreen))
+        cashier = pilot.app.screen
         await pilot.press("escape", "ctrl+u")
         assert await wait_until(pilot, lambda: pilot.app.staff is None and not pilot.app.kept.missed)
         assert not pilot.app.is_screen_installed("cashier")
+        assert await wait_until(pilot, lambda: not cashier.is_running)  # removed, not left running
