@@ -23,6 +23,11 @@ WRITER = textwrap.dedent("""
     open_database(path)
     who = Staff.get(Staff.login == "zhang.lei")
     lifecycle.load_capabilities()
+    # Each writer is a terminal: its change watcher runs (and checkpoints), as in the app.
+    from models.db import leave_checkpoints_to_watch
+    from workshop.feed import ChangeWatcher
+    ChangeWatcher(lambda: None).start()
+    leave_checkpoints_to_watch()
     print("ready", flush=True)
     import os
     while not os.path.exists(start):   # all writers start together, after their imports

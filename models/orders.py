@@ -17,7 +17,7 @@ class RepairOrder(BaseModel):
     customer = ForeignKeyField(Customer, backref="orders", index=True)
     business_type = CharField(max_length=20)
     advisor = ForeignKeyField(Staff, backref="advised_orders", index=True)
-    state = CharField(max_length=20, index=True)
+    state = CharField(max_length=20)  # indexed with promised_at (Meta): one index less to update per move
     version = IntegerField(default=1)
     rework = BooleanField(default=False)
     rework_reason = TextField(null=True)

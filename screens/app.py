@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from models.db import checkpoint
+from models.db import leave_checkpoints_to_watch
 from models.people import Staff
 from screens import registry
 from screens.kept import KeptScreens
@@ -119,8 +119,8 @@ class WorkshopApp(App):
 
     def on_mount(self) -> None:
         self.feed = ChangeFeed()
-        if self.watcher.start():  # SQLite: a thread tells us of commits; the loop sleeps until then
-            self.set_interval(600, checkpoint)
+        if self.watcher.start():  # SQLite: a thread tells us of commits and checkpoints the WAL
+            leave_checkpoints_to_watch()
         else:  # PostgreSQL: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
         self.set_interval(30, self.idle_signout)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from models.db import data_version, data_version_probe, is_sqlite
+from models.db import data_version, is_sqlite, open_watch
 from models.events import Event
 
 MAX_BATCH = 500
+CHECKPOINT_EVERY_S = 1.0
+CHECKPOINT_FROM_BYTES = 1 << 20  # a WAL under 1 MB is left alone
 
 
 @dataclass
@@ -68,7 +70,9 @@ class ChangeFeed:
 
 
 class ChangeWatcher:
-    """Calls ``on_change`` (from its own thread) soon after any connection commits to the database."""
+    """Calls ``on_change`` (from its own thread) soon after any connection commits to the database, and
+    keeps the WAL short: after commits, at most once a second, a passive checkpoint from this thread,
+    so that no writer pays for one while it holds the write lock."""
 
     def __init__(self, on_change, interval: float = 0.05) -> None:
         self.on_change = on_change
@@ -78,26 +82,33 @@ class ChangeWatcher:
 
     def start(self) -> bool:
         """Start watching; False when the database cannot tell (PostgreSQL): poll the feed instead."""
-        probe = data_version_probe()
-        if probe is None:
+        watch = open_watch()
+        if watch is None:
             return False
-        self._thread = threading.Thread(target=self._watch, args=(probe,), name="change-watcher", daemon=True)
+        self._thread = threading.Thread(target=self._watch, args=(watch,), name="change-watcher", daemon=True)
         self._thread.start()
         return True
 
     def stop(self) -> None:
         self._stop.set()
 
-    def _watch(self, probe) -> None:
+    def _watch(self, watch) -> None:
         try:
-            seen = probe()
+            seen = watch.version()
+            last_checkpoint = time.monotonic()
+            committed = False
             while not self._stop.is_set():
                 time.sleep(self.interval)  # half the CPU of Event.wait(timeout) per wake-up, measured
-                version = probe()
+                version = watch.version()
                 if version != seen:
                     seen = version
+                    committed = True
                     self.on_change()
+                if committed and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY_S:
+                    if watch.wal_bytes() >= CHECKPOINT_FROM_BYTES:
+                        watch.checkpoint()
+                    last_checkpoint, committed = time.monotonic(), False
         except Exception:  # noqa: BLE001 - the database went away (closed, deleted): stop watching
             pass
         finally:
-            probe.close()
+            watch.close()
