@@ -152,3 +152,13 @@ def test_warm_command_starts_a_server_for_the_first_terminal_of_the_day(tmp_path
     off = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT,
                          env={**env, "WORKSHOP_WARM": "0"}, capture_output=True, text=True, timeout=60)
     assert off.returncode == 1 and "off" in off.stderr
+
+
+def test_a_terminal_whose_app_is_killed_gets_its_modes_back(warm):
+    pid, fd = _start(warm)
+    _read_until(fd, b"Checked in")
+    child = _children(warm)[-1]
+    assert not termios.tcgetattr(fd)[3] & termios.ICANON  # the app reads keys one by one (raw mode)
+    os.kill(child, signal.SIGKILL)  # the app dies without restoring anything
+    assert _wait_exit(pid, fd) == 1
+    assert termios.tcgetattr(fd)[3] & termios.ICANON  # the login's shell gets a usable terminal back

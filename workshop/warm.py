@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import fcntl
 import json
-import zlib
 import os
 import signal
 import socket
 import struct
 import sys
+import termios
 import threading
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,6 +126,10 @@ def run_warm(argv: list[str]) -> int | None:
     folder = _private_dir()
     if folder is None:
         return None
+    try:
+        saved = termios.tcgetattr(0)
+    except termios.error:
+        saved = None
     relay = _SignalRelay()  # before the request: a resize while the child starts must not be lost
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -144,9 +149,20 @@ def run_warm(argv: list[str]) -> int | None:
     try:
         return int(_recv(conn).get("exit", 1))
     except (OSError, ConnectionError, ValueError):
-        return 1  # the child died without a word
+        _restore_terminal(saved)  # the child died without a word, and without tidying the terminal
+        return 1
     finally:
         conn.close()
+
+
+def _restore_terminal(saved) -> None:
+    """Leave the terminal as this command found it: modes, main screen, cursor, no mouse reports."""
+    if saved is not None:
+        try:
+            termios.tcsetattr(0, termios.TCSADRAIN, saved)
+        except termios.error:
+            pass
+    os.write(2, b"\x1b[?1000l\x1b[?1003l\x1b[?1006l\x1b[?1049l\x1b[?25h\r\n")
 
 
 class _SignalRelay:
