@@ -1,5 +1,5 @@
 """The shop itself: bays, the operations catalog, labor rates and settings."""
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, IntegerField, TextField
 
 from models.base import BaseModel, HoursField, MoneyField
 

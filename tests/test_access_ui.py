@@ -1,7 +1,7 @@
 """Managers manage staff; anyone allowed reads the audit trail, filtered and paged."""
 from models.events import Event
 from models.people import Staff
-from tests.ui import app_as, notifications, wait_until
+from tests.ui import app_as, wait_until
 from workshop import accounts
 
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from models.followup import Answer, Callback, CallRecord, Complaint
-from models.orders import RepairOrder
 from models.people import Customer, Vehicle
 from workshop import callbacks, clock, followup_figures, reminders, settings
 from workshop.errors import InvalidInput, NotAllowed

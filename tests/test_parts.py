@@ -1,5 +1,4 @@
 """Parts through the services: reservation, picking, returns, exchanges, receipts and the ledger."""
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,7 +6,7 @@ import pytest
 from models.orders import JobLine, RepairOrder
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement
 from models.shop import Operation
-from workshop import clock, parts
+from workshop import parts
 from workshop.dispatch import finish_line
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
 from workshop.lifecycle import transition

@@ -6,7 +6,7 @@ import pytest
 
 from models.orders import JobLine, RepairOrder
 from models.people import Customer, Vehicle
-from tests.ui import app_as, notifications
+from tests.ui import app_as
 from workshop import clock, validation
 from workshop.errors import InvalidInput, NotAllowed
 from workshop.reception import CustomerForm, OrderForm, VehicleForm, create_order, register_vehicle

@@ -14,7 +14,6 @@ from decimal import Decimal
 from peewee import Case, fn
 
 from models.followup import Answer, Callback, CallRecord, Complaint
-from models.orders import RepairOrder
 from workshop import clock, settings
 
 CSI_TARGET_PCT = Decimal("93")
