@@ -25,35 +25,30 @@ class KeptScreens:
 
     def open(self, entry: registry.ScreenEntry, screen_class) -> None:
         """Show the entry's screen: the kept one if there is one (caught up), else a new one, kept."""
-        app = self.app
-        screen = self._install(entry, screen_class)
-        if screen in app.screen_stack:  # opened further down: go back to it
-            while app.screen is not screen:
-                app.pop_screen()
-        else:
-            app.push_screen(screen)
+        screen = self._install(entry.name, screen_class)
         missed = self.missed.get(entry.name)
-        self.missed[entry.name] = None
+        self._show(entry.name)
         if missed and hasattr(screen, "refresh_from_changes"):
             screen.refresh_from_changes(missed)
 
     def open_order(self, order_id: int) -> None:
         """Show one repair order on the kept order screen (built on the first open, then reused)."""
         from screens.order_detail import OrderDetailScreen
-        app = self.app
-        if not app.is_screen_installed(ORDER_SCREEN):
-            app.install_screen(OrderDetailScreen(order_id), ORDER_SCREEN)
-            self.missed[ORDER_SCREEN] = None
-            app.push_screen(ORDER_SCREEN)
-            return
-        screen = app.get_screen(ORDER_SCREEN)
+        built = self.app.is_screen_installed(ORDER_SCREEN)
+        screen = self._install(ORDER_SCREEN, lambda: OrderDetailScreen(order_id))
+        self._show(ORDER_SCREEN)
+        if built:
+            screen.show_order(order_id)  # read afresh whatever it missed: it is one order, a few queries
+
+    def _show(self, name: str) -> None:
+        """Make the kept screen current: back down to it if it is on the stack, else on top."""
+        app, screen = self.app, self.app.get_screen(name)
         if screen in app.screen_stack:
             while app.screen is not screen:
                 app.pop_screen()
         else:
             app.push_screen(screen)
-        self.missed[ORDER_SCREEN] = None
-        screen.show_order(order_id)  # read afresh whatever it missed: it is one order, a few queries
+        self.missed[name] = None
 
     def note(self, changes: Changes) -> None:
         """Live changes arrived: remember them for the kept screens that are away."""
@@ -79,13 +74,11 @@ class KeptScreens:
                 screen_class = registry.load(entry)
                 if screen_class is None:
                     continue
-                self._build(entry.name, self._install(entry, screen_class))
+                self._build(entry.name, self._install(entry.name, screen_class))
                 return True
         if not self.app.is_screen_installed(ORDER_SCREEN):
             from screens.order_detail import OrderDetailScreen
-            self.app.install_screen(OrderDetailScreen(None), ORDER_SCREEN)
-            self.missed[ORDER_SCREEN] = None
-            self._build(ORDER_SCREEN, self.app.get_screen(ORDER_SCREEN))
+            self._build(ORDER_SCREEN, self._install(ORDER_SCREEN, lambda: OrderDetailScreen(None)))
             return True
         return False
 
@@ -95,8 +88,9 @@ class KeptScreens:
         self.app._load_screen_css(screen)
         self.app._get_screen(name)
 
-    def _install(self, entry: registry.ScreenEntry, screen_class) -> Screen:
-        if not self.app.is_screen_installed(entry.name):
-            self.app.install_screen(screen_class(), entry.name)
-            self.missed[entry.name] = None
-        return self.app.get_screen(entry.name)
+    def _install(self, name: str, make) -> Screen:
+        """The kept screen of this name, made (by calling ``make``) and installed if there is none."""
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(make(), name)
+            self.missed[name] = None
+        return self.app.get_screen(name)

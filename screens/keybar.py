@@ -65,34 +65,34 @@ class KeyBar(Widget):
         items = self.keys()
         palette = items.pop() if items and items[-1][0] == self.app.COMMAND_PALETTE_BINDING else None
         width = self.size.width
-        right = self._draw([palette]) if palette else Text()
-        left = self._draw(items)
+        right, right_spans = self._draw([palette] if palette else [])
+        line, self._spans = self._draw(items)
         room = width - right.cell_len - (1 if right.cell_len else 0)
-        if left.cell_len > room:
-            left.truncate(max(room - 1, 0))
-            left.append("…")
+        if line.cell_len > room:
+            line.truncate(max(room - 1, 0))
+            line.append("…")
             self._spans = [span for span in self._spans if span[1] <= room - 1]
-        line = left
         if right.cell_len:
             offset = width - right.cell_len
             line.append(" " * max(offset - line.cell_len, 0))
-            self._spans.append((offset, width, palette[0]))
+            self._spans += [(start + offset, end + offset, key) for start, end, key in right_spans]
             line.append_text(right)
         return line
 
-    def _draw(self, items) -> Text:
+    def _draw(self, items) -> tuple[Text, list[tuple[int, int, str]]]:
+        """The keys as one line of text, and where each key sits on it."""
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
         disabled_style = self.get_component_rich_style("keybar--disabled")
         line = Text(no_wrap=True, overflow="crop")
-        self._spans = []
+        spans = []
         for key, display, description, enabled in items:
             start = line.cell_len
             line.append(f" {display} ", key_style if enabled else disabled_style)
             if description:
                 line.append(f"{description} ", description_style if enabled else disabled_style)
-            self._spans.append((start, line.cell_len, key))
-        return line
+            spans.append((start, line.cell_len, key))
+        return line, spans
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:

@@ -3,7 +3,6 @@ advisor lands signed in on the board of the shared database."""
 import getpass
 import os
 import pty
-import select
 import shutil
 import signal
 import socket
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from models.db import db
+from tests.terminal import read_until, wait_for
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 SSH = shutil.which("ssh")
@@ -28,23 +28,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _read_until(fd: int, needle: bytes, seconds: float) -> bytes:
-    """Read the terminal until ``needle`` shows (bounded wait, not a timing assertion)."""
-    seen = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and needle not in seen:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    return seen
 
 
 def test_front_desk_logins_open_the_board_signed_in_the_second_one_warm(shop, db_path, tmp_path):
@@ -88,7 +71,7 @@ UsePAM no
             time.sleep(0.05)
         # First login of the day: no warm server yet; the app starts in the SSH session and launches one.
         _login_and_see_board(tmp_path, port, user, order.number)
-        _wait_for(lambda: (warm / "warm.sock").exists(), "the warm server")
+        wait_for(lambda: (warm / "warm.sock").exists(), "the warm server")
         # The next login is served by the warm server: the board runs in a child of it.
         _login_and_see_board(tmp_path, port, user, order.number)
         assert " runs workshop " in (warm / "warm.log").read_text()
@@ -110,11 +93,11 @@ def _login_and_see_board(tmp_path: Path, port: int, user: str, number: int) -> N
                         "-o", "LogLevel=ERROR", f"{user}@127.0.0.1"])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     try:
-        screen = _read_until(fd, f"RO {number}".encode(), 60)
+        screen = read_until(fd, f"RO {number}".encode(), 60)
         assert f"RO {number}".encode() in screen, screen[-2000:]
         assert b"Li Wei" in screen
         os.write(fd, b"\x11")  # Ctrl+Q quits the app; the SSH session ends with it
-        _read_until(fd, b"\x00never", 3)
+        read_until(fd, b"\x00never", 3)
     finally:
         try:
             os.kill(pid, signal.SIGTERM)
@@ -122,9 +105,3 @@ def _login_and_see_board(tmp_path: Path, port: int, user: str, number: int) -> N
             pass
         os.waitpid(pid, 0)
 
-
-def _wait_for(condition, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)

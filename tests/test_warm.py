@@ -15,29 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import read_until, wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
 def _read_until(fd: int, needle: bytes, seconds: float = 30) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and needle not in seen:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                seen += os.read(fd, 65536)
-            except OSError:
-                break
+    seen = read_until(fd, needle, seconds)
     assert needle in seen, f"{needle!r} never appeared; screen so far: {seen[-400:]!r}"
     return seen
-
-
-def _wait_for(condition, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def _alive(pid: int) -> bool:
@@ -62,7 +49,7 @@ def warm(shop, db_path, tmp_path):
     env = {**inherited, "WORKSHOP_WARM": "1", "WORKSHOP_WARM_DIR": str(folder), "WORKSHOP_WARM_DELAY": "0",
            "WORKSHOP_WARM_IDLE": "20", "WORKSHOP_SSH_MAP": str(ssh_map), "TERM": "xterm-256color"}
     server = subprocess.Popen([sys.executable, "-m", "workshop.warm", "serve"], cwd=ROOT, env=env)
-    _wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
+    wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
     state = {"env": env, "folder": folder, "db": str(db_path), "server": server}
     yield state
     server.terminate()
@@ -114,7 +101,7 @@ def test_start_is_served_warm_and_follows_resizes_and_quits_cleanly(warm):
     _read_until(fd, b"To settle")  # all seven columns now fit
     os.write(fd, b"\x11")  # Ctrl+Q
     assert _wait_exit(pid, fd) == 0
-    _wait_for(lambda: not _alive(children[0]), "the child to end")
+    wait_for(lambda: not _alive(children[0]), "the child to end")
 
 
 def test_a_hung_up_session_ends_its_terminal(warm):
@@ -123,7 +110,7 @@ def test_a_hung_up_session_ends_its_terminal(warm):
     child = _children(warm)[-1]
     os.kill(pid, signal.SIGKILL)  # the client dies without forwarding anything (the worst case)
     os.waitpid(pid, 0)
-    _wait_for(lambda: not _alive(child), "the orphaned terminal to hang up")
+    wait_for(lambda: not _alive(child), "the orphaned terminal to hang up")
 
 
 def test_a_server_of_other_code_or_settings_is_refused_and_the_start_runs_cold(warm):
@@ -137,7 +124,7 @@ def test_a_server_of_other_code_or_settings_is_refused_and_the_start_runs_cold(w
     os.write(fd, b"\x11")
     assert _wait_exit(pid, fd) == 0
     # ...and the refused start launched a fresh one for the next start; stop it.
-    _wait_for(lambda: (warm["folder"] / "warm.log").read_text().count(" ready") == 2, "the fresh server")
+    wait_for(lambda: (warm["folder"] / "warm.log").read_text().count(" ready") == 2, "the fresh server")
     os.kill(int((warm["folder"] / "warm.pid").read_text()), signal.SIGTERM)
 
 
@@ -147,7 +134,7 @@ def test_warm_command_starts_a_server_for_the_first_terminal_of_the_day(tmp_path
     done = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    _wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
+    wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
     os.kill(int((folder / "warm.pid").read_text()), signal.SIGTERM)
     off = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT,
                          env={**env, "WORKSHOP_WARM": "0"}, capture_output=True, text=True, timeout=60)
