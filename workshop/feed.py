@@ -85,16 +85,17 @@ class ChangeWatcher:
         watch = open_watch()
         if watch is None:
             return False
-        self._thread = threading.Thread(target=self._watch, args=(watch,), name="change-watcher", daemon=True)
+        seen = watch.version()  # before the thread runs, so a commit made right after start() is not missed
+        self._thread = threading.Thread(target=self._watch, args=(watch, seen), name="change-watcher",
+                                        daemon=True)
         self._thread.start()
         return True
 
     def stop(self) -> None:
         self._stop.set()
 
-    def _watch(self, watch) -> None:
+    def _watch(self, watch, seen: int) -> None:
         try:
-            seen = watch.version()
             last_checkpoint = time.monotonic()
             committed = False
             while not self._stop.is_set():
