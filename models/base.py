@@ -3,10 +3,44 @@ from decimal import Decimal
 
 from peewee import DecimalField, Model
 
-from models.db import db
+from models.db import db, is_sqlite
 
 
-_BY_ID_SQL: dict[tuple, str] = {}
+_BUILT: dict[tuple, object] = {}
+
+
+def built_once(key: tuple, build):
+    """What ``build()`` returns for this key and database type, built the first time only. Peewee
+    takes 0.2-0.6 ms to turn a query into SQL, three quarters of a simple lookup or write, and writers
+    do that while the other terminals wait for the write lock."""
+    key = (type(db.obj),) + key
+    built = _BUILT.get(key)
+    if built is None:
+        built = _BUILT[key] = build()
+    return built
+
+
+class Prepared:
+    """A query whose SQL is built once: ``build`` is given one stand-in id per argument, and each run
+    binds the real ids (integers) where the stand-ins were; the query's constants stay as built."""
+
+    def __init__(self, name: str, build):
+        self.name = name
+        self.build = build
+
+    def _compile(self, count: int):
+        standins = [-(2**62) - i for i in range(count)]
+        sql, params = self.build(*standins).sql()
+        slots = [standins.index(p) if isinstance(p, int) and p in standins else None for p in params]
+        return sql, params, slots
+
+    def execute(self, *ids: int):
+        sql, params, slots = built_once(("prepared", self.name), lambda: self._compile(len(ids)))
+        return db.execute_sql(sql, [p if s is None else ids[s] for p, s in zip(params, slots)])
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 class BaseModel(Model):
@@ -16,14 +50,47 @@ class BaseModel(Model):
 
     @classmethod
     def by_id(cls, pk):
-        """The row with this primary key, or None. The SELECT is built once per model and dialect:
-        peewee takes ~0.6 ms to build a 40-column SELECT (three quarters of the lookup), and writers
-        look orders up while they hold the write lock."""
-        key = (cls, type(db.obj))
-        sql = _BY_ID_SQL.get(key)
-        if sql is None:
-            sql = _BY_ID_SQL[key] = cls.select().where(cls._meta.primary_key == 0).sql()[0]
-        return next(iter(cls.raw(sql, pk)), None)
+        """The row with this primary key, or None. Its SELECT is built once per model (see built_once),
+        and the row becomes a model without Peewee's cursor wrapper, which reads the cursor's column
+        names anew for every query (0.1 ms for a 40-column row)."""
+        fields = cls._meta.sorted_fields
+        sql = built_once((cls, "by_id"), lambda: cls.select(*fields).where(cls._meta.primary_key == 0).sql()[0])
+        row = db.execute_sql(sql, (pk,)).fetchone()
+        if row is None:
+            return None
+        found = cls(__no_default__=1, **{f.name: f.python_value(value) for f, value in zip(fields, row)})
+        found._dirty.clear()
+        return found
+
+    @classmethod
+    def insert_row(cls, **values) -> int:
+        """INSERT one row and return its id. On SQLite, when every column with a default is given, the
+        statement is built once per set of columns; otherwise Peewee builds it (and fills defaults)."""
+        meta = cls._meta
+        if not is_sqlite() or any(field.name not in values for field in meta.defaults):
+            return cls.insert(**values).execute()
+        fields = [meta.fields[name] for name in values]
+        sql = built_once((cls, "insert", tuple(values)), lambda: "INSERT INTO {} ({}) VALUES ({})".format(
+            _quote(meta.table_name), ", ".join(_quote(f.column_name) for f in fields),
+            ", ".join("?" * len(fields))))
+        return db.execute_sql(sql, [f.db_value(values[f.name]) for f in fields]).lastrowid
+
+    @classmethod
+    def update_versioned(cls, pk, version: int, changes: dict) -> int:
+        """UPDATE the row with this key only if its ``version`` is still ``version``, and bump it;
+        returns the rows changed (0: someone else changed it first). Built once per set of columns."""
+        meta = cls._meta
+        if not is_sqlite():
+            return (cls.update({cls.version: cls.version + 1, **changes})
+                    .where((meta.primary_key == pk) & (cls.version == version)).execute())
+        fields = [meta.fields[name] for name in changes]
+        sql = built_once((cls, "update_versioned", tuple(changes)), lambda: (
+            "UPDATE {t} SET {v} = {v} + 1, {sets} WHERE {pk} = ? AND {v} = ?".format(
+                t=_quote(meta.table_name), v=_quote(meta.fields["version"].column_name),
+                sets=", ".join(f"{_quote(f.column_name)} = ?" for f in fields),
+                pk=_quote(meta.primary_key.column_name))))
+        params = [f.db_value(changes[f.name]) for f in fields] + [pk, version]
+        return db.execute_sql(sql, params).rowcount
 
 
 def MoneyField(**kwargs):

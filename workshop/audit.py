@@ -32,9 +32,9 @@ def dump(values: dict | None) -> str | None:
 
 def record(actor: Staff | None, kind: str, entity: str, entity_id: int, summary: str, *,
            order_id: int | None = None, before: dict | None = None, after: dict | None = None,
-           op_id: str | None = None) -> Event:
-    """Record one change. Call it inside the transaction that makes the change."""
-    return Event.create(
+           op_id: str | None = None) -> int:
+    """Record one change; returns the event's id. Call it inside the transaction that makes the change."""
+    return Event.insert_row(
         at=clock.now(), actor=actor, kind=kind, entity=entity, entity_id=entity_id,
         order=order_id, summary=summary, before=dump(before), after=dump(after), op_id=op_id)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from peewee import SQL
 
+from models.base import Prepared
 from models.db import run_write
 from models.events import Event
-from models.orders import JobLine, RepairOrder
+from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Staff
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
@@ -172,9 +174,7 @@ def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summ
     now = clock.now()
     before = {k: getattr(order, k) for k in changes}
     changes = dict(changes, updated_at=now)
-    query = (RepairOrder.update(version=RepairOrder.version + 1, **changes)
-             .where((RepairOrder.id == order.id) & (RepairOrder.version == order.version)))
-    if query.execute() != 1:
+    if RepairOrder.update_versioned(order.id, order.version, changes) != 1:
         raise StaleOrder(stale_message(get_order(order.id)), order.id)
     for key, value in changes.items():
         setattr(order, key, value)
@@ -198,13 +198,14 @@ def unfinished_lines(order: RepairOrder) -> list[JobLine]:
     return list(JobLine.select().where((JobLine.order == order.id) & (JobLine.status != "finished")))
 
 
+_HAS_TECHNICIAN = Prepared("order has a technician", lambda order_id: (
+    JobLineTechnician.select(SQL("1")).join(JobLine).where(JobLine.order == order_id).limit(1)))
+
+
 def _guard_dispatched(order: RepairOrder) -> None:
-    from models.orders import JobLineTechnician
     if order.bay_id is None:
         raise IllegalTransition(f"{order.label} has no bay: dispatch it to a bay first.")
-    has_tech = (JobLineTechnician.select().join(JobLine)
-                .where(JobLine.order == order.id).exists())
-    if not has_tech:
+    if _HAS_TECHNICIAN.execute(order.id).fetchone() is None:
         raise IllegalTransition(f"{order.label} has no technician: dispatch it first.")
 
 
