@@ -246,6 +246,7 @@ class WorkshopApp(App):
         # of every pass. Young collections run less often; full ones only when the terminal is idle.
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        gc.enable()  # (the command turned it off for the start: workshop/cli.py)
         self.post_message(self.CodeLoaded())  # (thread-safe, and never waits for a closing app)
 
     def on_workshop_app_code_loaded(self, _message) -> None:

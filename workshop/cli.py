@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -103,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, warm: bool = True) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        # Starting a terminal: no garbage collection until the first frame is out (the app turns it
+        # back on, tuned, once it has settled in). Importing the code makes few cycles but hundreds of
+        # thousands of objects, and the collector's passes over them were a quarter of a cold start.
+        gc.disable()
     if warm and args.command is None:
         from workshop.warm import run_warm
         code = run_warm(sys.argv[1:] if argv is None else list(argv))
