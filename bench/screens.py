@@ -73,7 +73,7 @@ def main() -> None:
     in_terminal(shop_db(args.shop), args.ui_n)
 
 
-SETTLE_S = 12  # idle seconds after the board appears (the manager's eight screens are built ahead in ~8)
+SETTLE_S = 15  # idle seconds after the board appears (the manager's nine screens are built, laid out and drawn ahead in ~11)
 
 # (what, keys that open it, text that shows it is drawn with its data, keys before the next round)
 UI_CASES = [

@@ -1,9 +1,18 @@
 """Signing in, the command palette and screens a role may open."""
+import pytest
+
 from models.events import Event
 from screens.board import BoardScreen
 from screens.app import WorkshopApp
 from tests.factories import TEST_PIN
 from tests.ui import app_as, notifications, wait_until
+
+
+@pytest.fixture
+def quick_idle(monkeypatch):
+    """Building ahead steps every 0.2 s instead of every second (it waits as long for idleness)."""
+    import screens.app
+    monkeypatch.setattr(screens.app, "BUILD_AHEAD_EVERY_S", 0.2)
 
 
 async def test_staff_signs_in_with_pin_and_lands_on_board(shop):
@@ -56,7 +65,7 @@ async def test_cashier_is_told_who_may_open_reception(shop):
         assert any("Reception is for" in n and "service advisor" in n for n in notifications(pilot.app))
 
 
-async def test_idle_terminal_builds_the_screens_its_role_may_open_and_shows_them_as_built(shop):
+async def test_idle_terminal_builds_the_screens_its_role_may_open_and_shows_them_as_built(shop, quick_idle):
     shop.ready_for_settlement(shop.car2)
     async with app_as(shop.cashier, build_ahead=True).run_test(size=(120, 40)) as pilot:
         kept = pilot.app.kept
@@ -68,3 +77,19 @@ async def test_idle_terminal_builds_the_screens_its_role_may_open_and_shows_them
         await pilot.press("f7")
         assert await wait_until(pilot, lambda: pilot.app.screen is built)
         assert "粤A88888" in str(built.query_one("#orders").get_row_at(0))  # its data was read when built
+
+
+async def test_screens_built_ahead_are_laid_out_out_of_sight_and_again_at_a_new_size(shop, quick_idle):
+    async with app_as(shop.cashier, build_ahead=True).run_test(size=(120, 40)) as pilot:
+        app = pilot.app
+        # Building ends once every screen is built, laid out and drawn (each a step while idle).
+        assert await wait_until(pilot, lambda: "order" in app.kept.missed and app._building is None, rounds=600)
+        built = app.get_screen("cashier")
+        assert isinstance(app.screen, BoardScreen)
+        assert built.size == (120, 40) and built.query_one("#orders").size.width > 0  # laid out unseen
+        await pilot.resize_terminal(90, 30)
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: app.screen is built)
+        await pilot.pause()
+        orders = built.query_one("#orders")
+        assert built.size == (90, 30) and 0 < orders.region.right <= 90  # laid out again for the new size
