@@ -7,12 +7,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
-from models.orders import RepairOrder
-from models.people import Vehicle
 from screens.dispatch import idle_text
 from screens.keybar import KeyBar
 from screens.tables import Table
-from workshop.dispatch import bay_loads, technician_loads
+from workshop.dispatch import bay_loads, order_plates, technician_loads
 
 
 class BaysScreen(Screen):
@@ -36,8 +34,7 @@ class BaysScreen(Screen):
     def reload(self) -> None:
         loads = bay_loads()
         numbers = [n for load in loads for n in load.orders]
-        plates = dict(RepairOrder.select(RepairOrder.number, Vehicle.plate).join(Vehicle)
-                      .where(RepairOrder.number.in_(numbers)).tuples()) if numbers else {}
+        plates = order_plates(numbers)
         bays = self.query_one("#bays", DataTable)
         bays.clear()
         for load in loads:

@@ -7,8 +7,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select
 
-from models.people import Staff
-from models.shop import Bay
+from workshop.board import filter_choices
 
 
 class FilterScreen(ModalScreen):
@@ -24,11 +23,10 @@ class FilterScreen(ModalScreen):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        bays = [(f"{b.code} {b.name}", b.id) for b in Bay.select().where(Bay.active).order_by(Bay.code)]
-        techs = [(s.name, s.name) for s in Staff.select().where(Staff.active & Staff.roles.contains("technician"))
-                 .order_by(Staff.name)]
-        advisors = [(s.name, s.id) for s in Staff.select().where(Staff.active & Staff.roles.contains("advisor"))
-                    .order_by(Staff.name)]
+        choices = filter_choices()
+        bays = [(f"{code} {name}", bay_id) for bay_id, code, name in choices.bays]
+        techs = [(name, name) for name in choices.technicians]
+        advisors = [(name, staff_id) for staff_id, name in choices.advisors]
         with Vertical():
             yield Label("Show only cards of:", classes="title")
             yield Select(bays, value=self.current.bay_id or Select.NULL, prompt="any bay", id="bay")

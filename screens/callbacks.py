@@ -10,7 +10,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane)
 
-from models.people import Staff
 from screens.dialogs import ConfirmText
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
@@ -215,8 +214,7 @@ class CallbacksScreen(Screen):
             self.notify(f"{made} reminder call(s) created for {len(rows)} customer(s) on this page.")
 
     def action_reassign(self) -> None:
-        agents = list(Staff.select().where(Staff.roles.contains("follow_up_agent") & (Staff.active == True))  # noqa: E712
-                      .order_by(Staff.name))
+        agents = callbacks.follow_up_agents()
         listing = ", ".join(f"{i} {a.name}" for i, a in enumerate(agents, 1))
 
         def given(answer: str | None) -> None:

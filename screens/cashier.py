@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (DataTable, Header, Input, Label, OptionList, Static, TabbedContent,
                              TabPane)
 
-from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Payment
+from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS
 from screens.dialogs import ConfirmText
 from screens.keybar import KeyBar
 from screens.tables import Table
@@ -377,11 +377,8 @@ class CashierScreen(Screen):
         row = self._need_order()
         if row is None:
             return
-        from workshop.invoice import invoice_dir, preview_data, render_text
-        folder = invoice_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"preview-RO{row.number}.txt"
-        path.write_text(render_text(preview_data(row.order_id)), encoding="utf-8")
+        from workshop.invoice import write_preview
+        path = write_preview(row.order_id)
         self.notify(f"Pre-settlement preview written: {path}")
 
     def action_release(self) -> None:
@@ -463,8 +460,7 @@ class CashierScreen(Screen):
         row = self._need_order()
         if row is None:
             return
-        last = (Payment.select().where((Payment.order == row.order_id) & (Payment.amount > 0))
-                .order_by(Payment.id.desc()).first())
+        last = service.last_payment(row.order_id)
         if last is None:
             self.notify(f"RO {row.number} has no payment to refund.", severity="warning")
             return
@@ -563,10 +559,6 @@ class BillScreen(ModalScreen[None]):
                                          "0 clears)", "Discount"), got_value)
 
     def action_preview(self) -> None:
-        from workshop.invoice import invoice_dir, preview_data, render_text
-        from models.orders import RepairOrder
-        folder = invoice_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"preview-RO{RepairOrder.get_by_id(self.order_id).number}.txt"
-        path.write_text(render_text(preview_data(self.order_id)), encoding="utf-8")
+        from workshop.invoice import write_preview
+        path = write_preview(self.order_id)
         self.notify(f"Pre-settlement preview written: {path}")

@@ -7,15 +7,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
-from models.events import Event
-from models.orders import JobLine, JobLineTechnician
-from models.people import Customer, Staff, Vehicle
-from models.shop import Bay
 from screens.dialogs import ConfirmText
 from screens.keybar import KeyBar
 from screens.tables import Table
+from workshop import audit, lifecycle
 from workshop import dispatch as dispatching
-from workshop import lifecycle
 from workshop.errors import DomainError, StaleOrder
 from workshop.permissions import can
 
@@ -90,45 +86,33 @@ class OrderDetailScreen(Screen):
         self.query_one("#lines", DataTable).focus()
 
     def reload(self) -> None:
-        order = lifecycle.get_order(self.order_id)
+        order = lifecycle.order_header(self.order_id)
         self.order = order
-        car = Vehicle.get_by_id(order.vehicle_id)
-        owner = Customer.get_by_id(order.customer_id)
-        advisor = Staff.get_by_id(order.advisor_id)
-        bay = Bay.get_by_id(order.bay_id).code if order.bay_id else "—"
+        bay = order.bay or "—"
         rework = f"\n[b red]REWORK:[/] {order.rework_reason}" if order.rework else ""
         self.sub_title = f"RO {order.number} · {self.app.sub_title}"  # this screen's only: the board keeps its own
         self.query_one("#order-head", Static).update(
-            f"[b]RO {order.number}[/]  [b cyan]{car.plate}[/]  {car.brand} {car.model}  VIN {car.vin}\n"
-            f"{owner.name} · {owner.mobile} · {order.business_type.replace('_', ' ')} · advisor {advisor.name}\n"
+            f"[b]RO {order.number}[/]  [b cyan]{order.plate}[/]  {order.brand} {order.model}  VIN {order.vin}\n"
+            f"{order.owner} · {order.mobile} · {order.business_type.replace('_', ' ')} · advisor {order.advisor}\n"
             f"[b]{lifecycle.label(order.state)}[/] · bay {bay} · in {order.time_in:%Y-%m-%d %H:%M} · "
             f"promised {order.promised_at:%Y-%m-%d %H:%M} · {order.mileage_in:,} km · fuel {order.fuel_level}\n"
             f"Customer says: {order.statement}{rework}")
-        lines = list(JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id))
+        lines = dispatching.order_lines(order.id)
         self.line_ids = [line.id for line in lines]
-        actual = dispatching.actual_hours(self.line_ids)
-        names: dict[int, list[str]] = {}
-        for line_id, name in (JobLineTechnician.select(JobLineTechnician.line, Staff.name)
-                              .join(Staff, on=(JobLineTechnician.technician == Staff.id))
-                              .where(JobLineTechnician.line.in_(self.line_ids)).tuples()):
-            names.setdefault(line_id, []).append(name)
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
         for line in lines:
             table.add_row(line.code, line.name, line.trade.replace("_", " "), str(line.standard_hours),
-                          str(line.billed_hours), str(actual.get(line.id, "0.00")), line.status.replace("_", " "),
-                          ", ".join(names.get(line.id, [])) or "—", key=str(line.id))
+                          str(line.billed_hours), str(line.actual_hours), line.status.replace("_", " "),
+                          ", ".join(line.technicians) or "—", key=str(line.id))
         if lines:
             table.move_cursor(row=min(row, len(lines) - 1))
         self._load_parts()
         history = self.query_one("#history", DataTable)
         history.clear()
-        events = (Event.select(Event.at, Event.actor, Event.summary).where(Event.order == order.id)
-                  .order_by(Event.id.desc()).limit(HISTORY_LIMIT).tuples())
-        actors = {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
-        for at, actor, summary in events:
-            history.add_row(str(at)[:16], actors.get(actor, "system"), summary)
+        for event in audit.order_history(order.id, limit=HISTORY_LIMIT):
+            history.add_row(str(event.at)[:16], event.actor, event.summary)
 
     def _load_parts(self) -> None:
         rows = part_rows(self.order_id)
@@ -166,12 +150,10 @@ class OrderDetailScreen(Screen):
         staff = self.app.staff
         if staff.has_role("technician"):
             return staff.id
-        lead = (JobLineTechnician.select().where(JobLineTechnician.line == line_id)
-                .order_by(JobLineTechnician.lead.desc()).first())
+        lead = dispatching.lead_technician(line_id)
         if lead is None:
             self.notify("No technician on this line: dispatch the order first (board, d).", severity="error")
-            return None
-        return lead.technician_id
+        return lead
 
     def action_finish_line(self) -> None:
         line_id = self._selected_line()
@@ -218,25 +200,25 @@ class OrderDetailScreen(Screen):
         self.app.push_screen(BillScreen(self.order_id))
 
     def action_comeback(self) -> None:
-        from workshop.qc import comeback_candidates, mark_comeback
-        earlier = comeback_candidates(self.order_id)
+        from workshop.qc import comeback_choices, mark_comeback
+        earlier = comeback_choices(self.order_id)
         if not earlier:
             self.notify("This vehicle has no delivered order within the comeback period.", severity="warning")
             return
-        listing = "; ".join(f"RO {o.number}: " + ", ".join(f"{i} {line.name}" for i, line in
-                                                          enumerate(o.job_lines, 1)) for o in earlier[:3])
+        listing = "; ".join(f"RO {o.number}: " + ", ".join(f"{i} {name}" for i, (_, name) in
+                                                          enumerate(o.lines, 1)) for o in earlier[:3])
 
         def done(answer: str | None) -> None:
             if not answer:
                 return
             number, _, index = answer.partition(" ")
             order = next((o for o in earlier if str(o.number) == number.strip()), None)
-            lines = list(order.job_lines) if order else []
+            lines = order.lines if order else ()
             if order is None or not index.strip().isdigit() or not 0 < int(index) <= len(lines):
                 self.notify("Type the earlier RO number and the number of the failed line, e.g. '1042 1'.",
                             severity="error")
                 return
-            self._run(mark_comeback, self.order_id, order.number, lines[int(index) - 1].id, by=self.app.staff,
+            self._run(mark_comeback, self.order_id, order.number, lines[int(index) - 1][0], by=self.app.staff,
                       seen_version=self.order.version)
 
         self.app.push_screen(ConfirmText(f"Comeback of which order and failed line? {listing}", "RO line, e.g. 1042 1",

@@ -12,8 +12,6 @@ from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from models.orders import BUSINESS_TYPES
-from models.people import Customer
-from models.shop import Operation
 from screens.keybar import KeyBar
 from workshop import clock, reception
 from workshop.errors import DomainError, InvalidInput
@@ -105,7 +103,7 @@ class ReceptionScreen(Screen):
 
     def _show_vehicle(self, car) -> None:
         self.vehicle = car
-        owner = Customer.get_by_id(car.customer_id)
+        owner = reception.owner_of(car.customer_id)
         last = reception.last_visit(car.id)
         open_order = reception.open_order_for(car.id)
         text = f"[b cyan]{car.plate}[/] {car.brand} {car.model} · VIN {car.vin} · owner [b]{owner.name}[/] {owner.mobile}"
@@ -142,12 +140,11 @@ class ReceptionScreen(Screen):
         self._search_operations(event.value)
 
     def _search_operations(self, text: str) -> None:
-        query = Operation.select().order_by(Operation.code).limit(50)
-        if text.strip():
-            query = query.where(Operation.name.contains(text.strip()) | Operation.code.contains(text.strip()))
+        operations = reception.find_operations(text, limit=50)
         results = self.query_one("#op-results", OptionList)
         results.clear_options()
-        results.add_options([Option(f"{op.code}  {op.name}  ({op.standard_hours} h)", id=op.code) for op in query])
+        results.add_options([Option(f"{op.code}  {op.name}  ({op.standard_hours} h)", id=op.code)
+                             for op in operations])
 
     @on(Input.Submitted, "#op-search")
     def _to_results(self) -> None:

@@ -32,7 +32,8 @@ class SignInScreen(Screen[Staff | None]):
     def __init__(self, message: str | None = None):
         super().__init__()
         self.message = message
-        self.picked: Staff | None = None
+        self.people: dict[int, accounts.SignInChoice] = {}
+        self.picked: accounts.SignInChoice | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,13 +49,14 @@ class SignInScreen(Screen[Staff | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        staff = list(Staff.select().where(Staff.active).order_by(Staff.name).limit(500))
-        options = [Option(f"{s.name:<18} {_short(s.roles)}", id=str(s.id)) for s in staff]
+        listed = accounts.sign_in_list(DEMO_PIN, limit=500)
+        self.people = {s.id: s for s in listed.people}
+        options = [Option(f"{s.name:<18} {_short(s.roles)}", id=str(s.id)) for s in listed.people]
         self.query_one("#staff-list", OptionList).add_options(options)
         hint = []
         if self.message:
             hint.append(self.message)
-        if staff and accounts.pin_matches(DEMO_PIN, staff[0].pin_hash):
+        if listed.demo_pin_works:
             hint.append(f"Demo shop: every staff member's PIN is {DEMO_PIN}. Try Zhang Lei (dispatcher), "
                         "Li Wei (advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).")
         self.query_one("#hint", Static).update("\n\n".join(hint))
@@ -63,7 +65,7 @@ class SignInScreen(Screen[Staff | None]):
 
     @on(OptionList.OptionSelected, "#staff-list")
     def pick(self, event: OptionList.OptionSelected) -> None:
-        self.picked = Staff.get_by_id(int(event.option.id))
+        self.picked = self.people[int(event.option.id)]
         self.query_one("#picked", Static).update(f"PIN for {self.picked.name}:")
         pin = self.query_one("#pin", Input)
         pin.disabled = False

@@ -143,3 +143,12 @@ def test_csi_is_the_share_of_four_and_five_answers(shop):
     figures = followup_figures.figures(clock.today() - dt.timedelta(days=30), clock.today() + dt.timedelta(days=30))
     assert figures.csi_pct == Decimal("75.0") and figures.csi_on_target is False
     assert figures.due == 2 and figures.done_on_time == 1
+
+
+def test_follow_up_agents_are_the_active_ones_by_name(shop):
+    from models.people import Staff
+    from tests.factories import make_staff
+    an = make_staff("an.na", "An Na", "follow_up_agent")
+    gone = make_staff("zhu.yi", "Zhu Yi", "follow_up_agent,advisor")
+    Staff.update(active=False).where(Staff.id == gone.id).execute()
+    assert callbacks.follow_up_agents() == [callbacks.Agent(an.id, "An Na"), callbacks.Agent(shop.agent.id, "He Ping")]

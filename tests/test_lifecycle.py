@@ -1,9 +1,14 @@
 """Every transition of the repair order, legal and illegal, through the services."""
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
+from models.db import db
 from models.events import Event
-from models.orders import JobLine, RepairOrder
-from workshop import lifecycle
+from models.orders import JobLine, JobLineTechnician, RepairOrder
+from workshop import audit, clock, errors, lifecycle
+from workshop import dispatch as dispatching
 from workshop.dispatch import clock_off, clock_on, dispatch, finish_line
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, StaleOrder
 from workshop.lifecycle import transition
@@ -151,3 +156,76 @@ def test_by_id_reads_the_same_row_as_peewee_and_none_when_missing(shop):
     via_cached_sql = RepairOrder.by_id(order.id)
     assert via_cached_sql.__data__ == via_peewee.__data__  # dates, decimals and booleans converted alike
     assert RepairOrder.by_id(order.id + 1000) is None
+
+
+# --- what the order screen shows (read side) -------------------------------------------------------
+
+def test_order_header_carries_the_car_owner_advisor_and_bay(shop):
+    order = shop.dispatched(bay=1)
+    head = lifecycle.order_header(order.id)
+    assert (head.id, head.number, head.version, head.state) == (order.id, order.number, order.version, "dispatched")
+    assert (head.plate, head.brand, head.model, head.vin) == ("粤B12345", "Toyota", "Camry 2.0", "LVGBM53K5RG000001")
+    assert (head.owner, head.mobile, head.advisor, head.bay) == ("Wang Wei", "13812345678", "Li Wei", "M1")
+    assert (head.business_type, head.mileage_in, head.fuel_level, head.statement) == (
+        "maintenance", 20000, "1/2", "Service please")
+    assert head.time_in == clock.now() and head.promised_at == clock.now() + dt.timedelta(hours=4)
+    assert (head.rework, head.rework_reason, head.label) == (False, None, f"RO {order.number}")
+
+
+def test_order_header_of_an_order_in_no_bay_and_of_no_order(shop):
+    order = shop.order(shop.car2)
+    head = lifecycle.order_header(order.id)
+    assert (head.bay, head.owner, head.plate) == (None, "Pearl River Logistics", "粤A88888")
+    with pytest.raises(errors.NotFound):
+        lifecycle.order_header(order.id + 1000)
+
+
+def test_order_lines_show_billed_beside_actual_hours_and_their_technicians(shop):
+    order = shop.order(codes=("QS001", "ME001"))
+    dispatch(order.id, shop.bays[2].id, [shop.techs[0].id, shop.techs[2].id], by=shop.dispatcher)
+    lines = dispatching.order_lines(order.id)
+    assert [(x.code, x.name, x.trade, x.standard_hours, x.status) for x in lines] == [
+        ("QS001", "Oil and filter change", "quick_service", Decimal("0.5"), "pending"),
+        ("ME001", "Front brake pads", "mechanical", Decimal("1.0"), "pending")]
+    assert lines[0].id < lines[1].id
+    assert all(sorted(x.technicians) == ["Tang Kai", "Xu Gang"] for x in lines)
+    assert [x.actual_hours for x in lines] == [Decimal("0.00"), Decimal("0.00")]
+    clock_on(lines[1].id, shop.techs[0].id, by=shop.techs[0])
+    clock.advance(minutes=90)
+    clock_off(lines[1].id, shop.techs[0].id, finished=True, by=shop.techs[0])
+    after = dispatching.order_lines(order.id)
+    assert [(x.actual_hours, x.status) for x in after] == [(Decimal("0.00"), "pending"),
+                                                           (Decimal("1.50"), "finished")]
+    assert dispatching.order_lines(order.id + 1000) == []
+
+
+def test_lead_technician_is_the_lines_lead_else_anyone_on_it_and_none_before_dispatch(shop):
+    order = shop.order()
+    line = JobLine.get(JobLine.order == order.id)
+    assert dispatching.lead_technician(line.id) is None
+    dispatch(order.id, shop.bays[2].id, [shop.techs[2].id, shop.techs[1].id], by=shop.dispatcher)
+    lead = JobLineTechnician.get((JobLineTechnician.line == line.id) & JobLineTechnician.lead)
+    assert dispatching.lead_technician(line.id) == lead.technician_id
+    JobLineTechnician.update(lead=False).where(JobLineTechnician.line == line.id).execute()
+    assert dispatching.lead_technician(line.id) in (shop.techs[2].id, shop.techs[1].id)
+
+
+def test_order_plates_by_repair_order_number(shop):
+    a = shop.dispatched(bay=0)
+    b = shop.dispatched(shop.car2, bay=1)
+    shop.order(shop.car3)
+    assert dispatching.order_plates([a.number, b.number]) == {a.number: "粤B12345", b.number: "粤A88888"}
+    assert dispatching.order_plates([]) == {}
+
+
+def test_order_history_is_newest_first_with_who_and_is_limited(shop):
+    order = shop.dispatched()
+    with db.atomic():
+        audit.record(None, "note", "repair_order", order.id, "Nightly check", order_id=order.id)
+    history = audit.order_history(order.id)
+    assert (history[0].actor, history[0].summary) == ("system", "Nightly check")
+    assert history[-1].actor == "Li Wei" and history[-1].at == clock.now()
+    assert any(h.actor == "Zhang Lei" and "dispatched" in h.summary for h in history)
+    assert len(history) == Event.select().where(Event.order == order.id).count()
+    assert [h.summary for h in audit.order_history(order.id, limit=2)] == [h.summary for h in history[:2]]
+    assert audit.order_history(order.id + 1000) == []

@@ -161,3 +161,19 @@ def test_quality_figures_on_a_known_data_set(shop, items):
     assert shopwide.penalties == Decimal("100")
     xu = next(f for f in figures.technicians if f.name == "Xu Gang")
     assert (xu.inspected, xu.reworked, xu.penalties) == (3, 1, Decimal("100"))
+
+
+def test_comeback_choices_list_each_earlier_order_with_its_lines_in_order(shop):
+    older = shop.order(shop.car, codes=("QS001", "ME001", "BD001"))
+    RepairOrder.update(state=DELIVERED, released_at=clock.now() - dt.timedelta(days=20)).where(
+        RepairOrder.id == older.id).execute()
+    later = _delivered(shop, shop.car, days_ago=5)
+    _delivered(shop, shop.car, days_ago=40)  # outside the comeback period
+    new = shop.order(shop.car)
+    choices = qc.comeback_choices(new.id)
+    assert [c.number for c in choices] == [later.number, older.number]  # the latest delivery first
+    assert [name for _, name in choices[1].lines] == ["Oil and filter change", "Front brake pads",
+                                                      "Front bumper repair"]
+    assert [line_id for line_id, _ in choices[0].lines] == [
+        line.id for line in JobLine.select().where(JobLine.order == later.id).order_by(JobLine.id)]
+    assert qc.comeback_choices(shop.order(shop.car3).id) == []

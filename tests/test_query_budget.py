@@ -90,3 +90,23 @@ async def test_live_board_refresh_costs_the_same_with_many_cards(shop):
                 await pilot.pause()
             costs.append(len(q))
         assert costs[0] == costs[1] <= 2, costs
+
+
+def test_order_screen_data_costs_the_same_however_many_lines_technicians_and_events(shop):
+    from workshop import audit, lifecycle
+    from workshop.dispatch import clock_on, dispatch, order_lines
+
+    def cost(order_id: int) -> int:
+        with counted() as q:
+            lifecycle.order_header(order_id)
+            lines = order_lines(order_id)
+            audit.order_history(order_id)
+        assert lines
+        return len(q)
+
+    small = shop.dispatched(codes=("QS001",))
+    large = shop.order(shop.car2, codes=("QS001", "QS002", "ME001", "BD001", "PT001"))
+    large = dispatch(large.id, shop.bays[2].id, [t.id for t in shop.techs], by=shop.dispatcher)
+    for tech, line in zip(shop.techs, order_lines(large.id)):
+        clock_on(line.id, tech.id, by=shop.dispatcher)
+    assert cost(small.id) == cost(large.id) <= 5

@@ -134,3 +134,18 @@ async def test_reception_form_shows_bad_vin_and_writes_nothing(shop):
         assert "I, O or Q" in str(screen.query_one("#error").content)
         assert Vehicle.select().where(Vehicle.plate == "粤C77777").count() == 0
         assert pilot.app.focused.id == "vin"
+
+
+def test_owner_of_a_car_on_file(shop):
+    from workshop.reception import Owner, owner_of
+    assert owner_of(shop.car2.customer_id) == Owner(shop.vip_customer.id, "Pearl River Logistics", "13900001111")
+
+
+def test_operations_catalog_search_by_name_or_code_sorted_and_limited(shop):
+    from workshop.reception import OperationChoice, find_operations
+    assert [op.code for op in find_operations("")] == ["BD001", "ME001", "PT001", "QS001", "QS002"]
+    assert find_operations(" brake ") == [OperationChoice("ME001", "Front brake pads", Decimal("1.0"))]
+    assert [op.code for op in find_operations("QS")] == ["QS001", "QS002"]
+    assert [op.code for op in find_operations("bumper")] == ["BD001", "PT001"]
+    assert [op.code for op in find_operations("", limit=2)] == ["BD001", "ME001"]
+    assert find_operations("no such job") == []

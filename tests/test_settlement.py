@@ -322,3 +322,24 @@ def test_insurance_order_bills_the_insurer_less_the_deductible(shop):
     invoice = s.settle_fully(order.id, shop.cashier)
     assert (D(invoice.insurer_share), D(invoice.customer_share), D(invoice.total)) == (D("200"), D("120"), D("320"))
     assert s.paid(order.id) == D("120.00")
+
+
+def test_last_payment_is_the_latest_that_is_not_a_refund(shop):
+    order = shop.ready_for_settlement()
+    assert s.last_payment(order.id) is None
+    s.take_payment(order.id, "card", "25", by=shop.cashier)
+    s.take_payment(order.id, "mobile", "35.00", by=shop.cashier, reference="WX123")
+    mobile = Payment.get((Payment.order == order.id) & (Payment.method == "mobile"))
+    assert s.last_payment(order.id) == s.PaymentRow(mobile.id, "mobile", D("35.00"))
+    s.settle(order.id, by=shop.cashier)
+    s.refund(mobile.id, "Paid twice", by=shop.manager, amount="5")
+    assert s.last_payment(order.id) == s.PaymentRow(mobile.id, "mobile", D("35.00"))
+
+
+def test_preview_file_is_the_pre_settlement_bill_named_after_the_order(shop, tmp_path):
+    from workshop.invoice import write_preview
+    order = shop.ready_for_settlement()
+    path = write_preview(order.id, directory=tmp_path / "previews")
+    assert path == tmp_path / "previews" / f"preview-RO{order.number}.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "PRE-SETTLEMENT" in text and "粤B12345" in text and "Oil and filter change" in text

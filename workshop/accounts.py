@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from models.db import run_write
 from models.people import ROLES, TRADES, Staff
@@ -156,6 +157,28 @@ def all_staff(*, search: str = "", include_inactive: bool = True) -> list[Staff]
     if text:
         query = query.where(Staff.name.contains(text) | Staff.login.contains(text.lower()))
     return list(query.limit(500))
+
+
+@dataclass(frozen=True)
+class SignInChoice:
+    id: int
+    name: str
+    roles: str  # comma-separated, as stored
+
+
+@dataclass(frozen=True)
+class SignInList:
+    people: tuple[SignInChoice, ...]  # active staff by name
+    demo_pin_works: bool  # the first of them signs in with the demo PIN: a demo shop
+
+
+def sign_in_list(demo_pin: str, *, limit: int = 500) -> SignInList:
+    """Whom the sign-in screen lists (active staff by name, at most ``limit``), and whether this is a
+    demo shop whose staff sign in with ``demo_pin`` (one query; no PIN hash leaves this module)."""
+    rows = list(Staff.select(Staff.id, Staff.name, Staff.roles, Staff.pin_hash).where(Staff.active)
+                .order_by(Staff.name).limit(limit).tuples())
+    return SignInList(people=tuple(SignInChoice(sid, name, roles) for sid, name, roles, _ in rows),
+                      demo_pin_works=bool(rows) and pin_matches(demo_pin, rows[0][3]))
 
 
 def ensure_first_manager() -> tuple[Staff, str] | None:

@@ -89,9 +89,24 @@ def search(*, order_number: int | None = None, actor_id: int | None = None, kind
             for i, at, name, k, e, eid, number, summary, b, a in rows]
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    actor: str  # the staff member's name, "system" for changes nobody signed in made
+    summary: str
+
+
+def order_history(order_id: int, *, limit: int = 200) -> list[HistoryRow]:
+    """An order's changes, newest first, at most ``limit`` of them, with who made each (one query)."""
+    rows = (Event.select(Event.at, Staff.name, Event.summary)
+            .join(Staff, JOIN.LEFT_OUTER, on=(Event.actor == Staff.id))
+            .where(Event.order == order_id).order_by(Event.id.desc()).limit(limit).tuples())
+    return [HistoryRow(at, name or "system", summary) for at, name, summary in rows]
+
+
 def kinds() -> list[str]:
     """The kinds of change on record (for the filter)."""
     return [k for (k,) in Event.select(Event.kind).distinct().order_by(Event.kind).tuples()]
 
 
-__all__ = ["record", "already_done", "dump", "IntegrityError", "search", "kinds"]
+__all__ = ["record", "already_done", "dump", "IntegrityError", "search", "kinds", "order_history", "HistoryRow"]

@@ -116,3 +116,22 @@ def search_active(text: str, limit: int = 20) -> list[Card]:
         cond |= RepairOrder.number == int(digits)
     return _cards(_card_query().where(RepairOrder.state.in_(ACTIVE_STATES) & cond)
                   .order_by(RepairOrder.promised_at).limit(limit))
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the board can be filtered by: active bays by code, active technicians and advisors by name."""
+    bays: tuple[tuple[int, str, str], ...]  # (id, code, name)
+    technicians: tuple[str, ...]            # names: the board's cards list technicians by name
+    advisors: tuple[tuple[int, str], ...]   # (id, name)
+
+
+def filter_choices() -> FilterChoices:
+    """The bays, technicians and advisors the board's filter offers (two queries: bays, staff)."""
+    bays = tuple(Bay.select(Bay.id, Bay.code, Bay.name).where(Bay.active).order_by(Bay.code).tuples())
+    staff = list(Staff.select(Staff.id, Staff.name, Staff.roles)
+                 .where(Staff.active & (Staff.roles.contains("technician") | Staff.roles.contains("advisor")))
+                 .order_by(Staff.name).tuples())
+    return FilterChoices(bays=bays,
+                         technicians=tuple(name for _, name, roles in staff if "technician" in roles.lower()),
+                         advisors=tuple((sid, name) for sid, name, roles in staff if "advisor" in roles.lower()))

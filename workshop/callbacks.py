@@ -258,6 +258,18 @@ def log_incoming(customer_id: int, notes: str, *, by: Staff) -> CallRecord:
     return run_write(work)
 
 
+@dataclass(frozen=True)
+class Agent:
+    id: int
+    name: str
+
+
+def follow_up_agents() -> list[Agent]:
+    """The active follow-up agents by name: whom calls can be reassigned from and to (one query)."""
+    return [Agent(*row) for row in Staff.select(Staff.id, Staff.name)
+            .where(Staff.roles.contains("follow_up_agent") & Staff.active).order_by(Staff.name).tuples()]
+
+
 def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
     """Hand all of an absent agent's open callbacks to another agent at once."""
     require(by, "reassign_callbacks")
@@ -393,4 +405,5 @@ def complaints(*, open_only: bool = True, limit: int = 100, offset: int = 0) -> 
 
 
 __all__ = ["queue", "record_call", "reassign", "raise_complaint", "update_complaint", "escalate_overdue",
-           "complaints", "call_context", "log_incoming", "required_reason", "DEPARTMENTS"]
+           "complaints", "call_context", "log_incoming", "required_reason", "follow_up_agents", "Agent",
+           "DEPARTMENTS"]

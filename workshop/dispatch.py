@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 
 from models.db import run_write
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
-from models.people import Staff
+from models.people import Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
@@ -236,5 +236,53 @@ def order_technicians(order_ids: list[int]) -> dict[int, list[str]]:
     return result
 
 
+def order_plates(numbers: list[int]) -> dict[int, str]:
+    """The plate of the car on each of these repair order numbers (one query)."""
+    if not numbers:
+        return {}
+    return dict(RepairOrder.select(RepairOrder.number, Vehicle.plate).join(Vehicle)
+                .where(RepairOrder.number.in_(numbers)).tuples())
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """A job line as the order screen lists it: billed beside actual hours, and who is on it."""
+    id: int
+    code: str
+    name: str
+    trade: str
+    standard_hours: Decimal
+    billed_hours: Decimal
+    status: str
+    actual_hours: Decimal             # clocked so far, running clocks included
+    technicians: tuple[str, ...]      # names of the technicians on the line
+
+
+def order_lines(order_id: int) -> list[LineRow]:
+    """The order's job lines in the order they were added, with actual hours and technicians
+    (three queries, however many lines)."""
+    lines = list(JobLine.select(JobLine.id, JobLine.code, JobLine.name, JobLine.trade, JobLine.standard_hours,
+                                JobLine.billed_hours, JobLine.status)
+                 .where(JobLine.order == order_id).order_by(JobLine.id).tuples())
+    if not lines:
+        return []
+    line_ids = [line[0] for line in lines]
+    actual = actual_hours(line_ids)
+    names: dict[int, list[str]] = {}
+    for line_id, name in (JobLineTechnician.select(JobLineTechnician.line, Staff.name)
+                          .join(Staff, on=(JobLineTechnician.technician == Staff.id))
+                          .where(JobLineTechnician.line.in_(line_ids)).tuples()):
+        names.setdefault(line_id, []).append(name)
+    return [LineRow(*line, actual.get(line[0], Decimal("0.00")), tuple(names.get(line[0], ()))) for line in lines]
+
+
+def lead_technician(line_id: int) -> int | None:
+    """The technician a clock record on this line is for when someone else clocks it: the line's
+    lead technician, else any technician on it; None when nobody is dispatched to it (one query)."""
+    return (JobLineTechnician.select(JobLineTechnician.technician).where(JobLineTechnician.line == line_id)
+            .order_by(JobLineTechnician.lead.desc()).limit(1).scalar())
+
+
 __all__ = ["dispatch", "clock_on", "clock_off", "finish_line", "bay_loads", "technician_loads",
-           "actual_hours", "order_technicians", "JOIN"]
+           "actual_hours", "order_technicians", "order_plates", "order_lines", "lead_technician", "LineRow",
+           "JOIN"]

@@ -250,6 +250,17 @@ def preview_data(order_id: int) -> dict:
     }
 
 
+def write_preview(order_id: int, *, directory: Path | None = None) -> Path:
+    """Write the pre-settlement bill the advisor hands the customer as preview-RO<number>.txt in the
+    invoice folder (or ``directory``); returns its path."""
+    folder = Path(directory) if directory else invoice_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    data = preview_data(order_id)
+    path = folder / f"preview-RO{data['ro']}.txt"
+    path.write_text(render_text(data), encoding="utf-8")
+    return path
+
+
 def bill_text(order_id: int, width: int = 48) -> str:
     """The bill of an order as the cashier's screen shows it: the invoice once settled, else the preview."""
     from workshop.settlement import current_invoice

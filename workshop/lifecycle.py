@@ -6,16 +6,18 @@ A change based on a stale view (the order's version moved on) is refused with wh
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from peewee import SQL
+from peewee import JOIN, SQL
 
 from models.base import Prepared
 from models.db import run_write
 from models.events import Event
 from models.orders import JobLine, JobLineTechnician, RepairOrder
-from models.people import Staff
+from models.people import Customer, Staff, Vehicle
+from models.shop import Bay
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
 from workshop.permissions import require
@@ -158,6 +160,52 @@ def stale_message(order: RepairOrder) -> str:
     if phrase.startswith(order.label + " "):
         phrase = phrase[len(order.label) + 1:]
     return f"{order.label} {phrase} by {who} {ago}. Your view has been refreshed."
+
+
+@dataclass(frozen=True)
+class OrderHeader:
+    """One order as the head of the order screen shows it: the order with its car, owner, advisor and bay."""
+    id: int
+    number: int
+    version: int
+    state: str
+    business_type: str
+    time_in: dt.datetime
+    promised_at: dt.datetime
+    mileage_in: int
+    fuel_level: str | None
+    statement: str
+    rework: bool
+    rework_reason: str | None
+    plate: str
+    brand: str
+    model: str
+    vin: str
+    owner: str
+    mobile: str
+    advisor: str
+    bay: str | None  # the bay's code; None while the car is in no bay
+
+    @property
+    def label(self) -> str:
+        return f"RO {self.number}"
+
+
+def order_header(order_id: int) -> OrderHeader:
+    """The order with its car, owner, advisor and bay code, in one query; NotFound if there is no such order."""
+    row = (RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.version, RepairOrder.state,
+                              RepairOrder.business_type, RepairOrder.time_in, RepairOrder.promised_at,
+                              RepairOrder.mileage_in, RepairOrder.fuel_level, RepairOrder.statement,
+                              RepairOrder.rework, RepairOrder.rework_reason, Vehicle.plate, Vehicle.brand,
+                              Vehicle.model, Vehicle.vin, Customer.name, Customer.mobile, Staff.name, Bay.code)
+           .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(RepairOrder)
+           .join(Customer, on=(RepairOrder.customer == Customer.id)).switch(RepairOrder)
+           .join(Staff, on=(RepairOrder.advisor == Staff.id)).switch(RepairOrder)
+           .join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id))
+           .where(RepairOrder.id == order_id).tuples().first())
+    if row is None:
+        raise NotFound(f"Repair order #{order_id} does not exist.")
+    return OrderHeader(*row)
 
 
 def load_for_change(order_id: int, seen_version: int | None) -> RepairOrder:

@@ -190,6 +190,27 @@ def comeback_candidates(order_id: int) -> list[RepairOrder]:
                 .order_by(RepairOrder.released_at.desc()))
 
 
+@dataclass(frozen=True)
+class ComebackChoice:
+    """An earlier order this one may be a comeback of, with its job lines (id, name) in the order added."""
+    number: int
+    lines: tuple[tuple[int, str], ...]
+
+
+def comeback_choices(order_id: int) -> list[ComebackChoice]:
+    """The comeback candidates (latest delivery first) with their job lines, for naming the failed line:
+    the candidates, then all their lines in one query."""
+    earlier = comeback_candidates(order_id)
+    if not earlier:
+        return []
+    lines: dict[int, list[tuple[int, str]]] = {}
+    for line_id, earlier_id, name in (JobLine.select(JobLine.id, JobLine.order, JobLine.name)
+                                      .where(JobLine.order.in_([o.id for o in earlier]))
+                                      .order_by(JobLine.id).tuples()):
+        lines.setdefault(earlier_id, []).append((line_id, name))
+    return [ComebackChoice(o.number, tuple(lines.get(o.id, ()))) for o in earlier]
+
+
 def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by: Staff, charge: str = "internal",
                   seen_version: int | None = None) -> RepairOrder:
     """Mark an order as a comeback of an earlier one, naming the job line that failed."""
@@ -221,4 +242,5 @@ def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by
 
 
 __all__ = ["qc_queue", "checklist", "sign", "add_item", "remove_item", "mark_comeback", "comeback_candidates",
+           "comeback_choices", "ComebackChoice",
            "DELAY_REASONS", "Decimal", "can"]

@@ -76,6 +76,39 @@ def open_order_for(vehicle_id: int) -> RepairOrder | None:
                                        & RepairOrder.state.not_in(CLOSED_STATES)).first())
 
 
+@dataclass(frozen=True)
+class Owner:
+    id: int
+    name: str
+    mobile: str
+
+
+def owner_of(customer_id: int) -> Owner:
+    """The car's owner as reception shows them beside the car (one query)."""
+    row = (Customer.select(Customer.id, Customer.name, Customer.mobile)
+           .where(Customer.id == customer_id).tuples().first())
+    if row is None:
+        raise NotFound("That customer does not exist.")
+    return Owner(*row)
+
+
+@dataclass(frozen=True)
+class OperationChoice:
+    code: str
+    name: str
+    standard_hours: Decimal
+
+
+def find_operations(text: str = "", *, limit: int = 50) -> list[OperationChoice]:
+    """Catalog operations whose name or code contains ``text`` (all when blank), by code, at most ``limit``."""
+    query = (Operation.select(Operation.code, Operation.name, Operation.standard_hours)
+             .order_by(Operation.code).limit(limit))
+    text = (text or "").strip()
+    if text:
+        query = query.where(Operation.name.contains(text) | Operation.code.contains(text))
+    return [OperationChoice(*row) for row in query.tuples()]
+
+
 def _next_number(series: str, start: int) -> int:
     counter = OrderCounter.get_or_none(OrderCounter.name == series)
     if counter is None:

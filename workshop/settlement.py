@@ -638,10 +638,24 @@ def payments_of(order_id: int) -> list[Payment]:
     return list(Payment.select().where(Payment.order == order_id).order_by(Payment.id))
 
 
+@dataclass(frozen=True)
+class PaymentRow:
+    id: int
+    method: str
+    amount: Decimal
+
+
+def last_payment(order_id: int) -> PaymentRow | None:
+    """The order's latest payment that is not itself a refund (what a refund gives back), or None (one query)."""
+    row = (Payment.select(Payment.id, Payment.method, Payment.amount)
+           .where((Payment.order == order_id) & (Payment.amount > 0)).order_by(Payment.id.desc()).tuples().first())
+    return PaymentRow(*row) if row is not None else None
+
+
 def can_presettle(staff: Staff) -> bool:
     return can(staff, "presettle")
 
 
 __all__ = ["bill_for", "account", "balance", "paid", "add_fee", "set_adjustment", "cashier_queue", "take_payment",
            "settle", "settle_fully", "approve_on_account", "release", "void", "refund", "receivables", "aging",
-           "cash_up", "current_invoice", "ensure_editable", "money"]
+           "cash_up", "current_invoice", "ensure_editable", "money", "last_payment", "PaymentRow"]
