@@ -34,21 +34,16 @@ def main() -> None:
     args = parser.parse_args()
     open_db(args.shop)
     from models.db import db
-    from models.events import Event
-    from models.orders import JobLine, RepairOrder
-    from workshop import audit, board, callbacks, parts, qc, reminders, settlement
-    from workshop.dispatch import actual_hours, order_technicians
+    from workshop import audit, board, callbacks, dispatch, lifecycle, parts, qc, reminders, settlement
     rng = random.Random(3)
     top = db.execute_sql("SELECT MAX(id) FROM repair_order").fetchone()[0]
 
-    def order_detail():
+    def order_detail():  # what the order screen reads (screens/order_detail.py, reload)
         oid = rng.randint(1, top)
-        order = RepairOrder.get_by_id(oid)
-        lines = list(JobLine.select().where(JobLine.order == oid))
-        actual_hours([l.id for l in lines])
-        order_technicians([oid])
+        order = lifecycle.order_header(oid)
+        dispatch.order_lines(oid)
         parts.order_part_lines(oid)
-        list(Event.select().where(Event.order == oid).order_by(Event.id.desc()).limit(200))
+        audit.order_history(oid, limit=200)
         return order
 
     cases = [
