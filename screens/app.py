@@ -14,7 +14,7 @@ from textual.timer import Timer
 
 from models.db import leave_checkpoints_to_watch
 from models.people import Staff
-from screens import registry
+from screens import cycles, registry
 from screens.kept import KeptScreens
 from workshop import accounts, settings
 from workshop.feed import ChangeFeed, ChangeWatcher
@@ -25,6 +25,8 @@ GC_THRESHOLDS = (50_000, 20, 1_000_000)  # young, middle; the third keeps full c
 IDLE_COLLECT_AFTER_S = 10
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
+
+cycles.install()
 
 
 class OrderSearch(Provider):
