@@ -41,6 +41,7 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
         card = self.card
         bays = bay_loads()
         techs = technician_loads()
+        self.names = {t.technician.id: t.technician.name for t in techs}
         with Vertical():
             yield Label(f"Dispatch RO {card.number} · {card.plate} · {card.model}", classes="title")
             yield Label("Bay (places free):")
@@ -48,7 +49,7 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
                            + (f"  ({', '.join(map(str, b.orders))})" if b.orders else ""), b.bay.id)
                           for b in bays], value=card.bay_id if card.bay_id else Select.NULL,
                          prompt="Pick a bay", id="bay")
-            yield Label("Technicians (space to pick; load = open job lines):")
+            yield Label("Technicians (space to pick; the first picked leads; load = open job lines):")
             yield SelectionList(*[
                 Selection(f"{t.technician.name:<14} {(t.technician.trade or '').replace('_', ' '):<13} "
                           f"{t.open_lines} open · {idle_text(t)}", t.technician.id,
@@ -62,7 +63,7 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
 
     def action_confirm(self) -> None:
         bay = self.query_one("#bay", Select).value
-        techs = list(self.query_one("#techs", SelectionList).selected)
+        techs = self._in_lead_order(list(self.query_one("#techs", SelectionList).selected))
         error = self.query_one(".error", Static)
         if bay == Select.NULL or bay is None:
             error.update("Pick a bay.")
@@ -71,6 +72,12 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
             error.update("Pick at least one technician (space on a name).")
             return
         self.dismiss((bay, techs))
+
+    def _in_lead_order(self, picked: list[int]) -> list[int]:
+        """Who stays on the car keeps their place (the lead first), then the newly picked, as picked."""
+        team = list(self.card.technicians)
+        staying = sorted((i for i in picked if self.names.get(i) in team), key=lambda i: team.index(self.names[i]))
+        return staying + [i for i in picked if self.names.get(i) not in team]
 
     @on(Select.Changed, "#bay")
     def _bay_picked(self) -> None:

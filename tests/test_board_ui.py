@@ -86,6 +86,23 @@ async def test_dispatch_dialog_puts_car_in_bay_with_technician(shop):
         assert column_of(pilot.app, order.id) == "dispatched"
 
 
+async def test_changing_the_team_keeps_the_lead_first(shop):
+    from workshop.dispatch import dispatch, lead_technician, order_lines
+    order = shop.order()
+    xu, song, tang = shop.techs  # listed by name in the dialog: Song Jie, Tang Kai, Xu Gang
+    dispatch(order.id, shop.bays[1].id, [xu.id, song.id], by=shop.dispatcher)
+    line_id = order_lines(order.id)[0].id
+    async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "d")
+        # The car has a bay already: the cursor waits on the technicians (on Song Jie).
+        await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "techs")
+        await pilot.press("down", "space")  # Tang Kai joins
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+    assert lead_technician(line_id) == xu.id
+    assert order_lines(order.id)[0].technicians == ("Xu Gang", "Song Jie", "Tang Kai")
+
+
 async def test_enter_opens_order_with_lines_and_history(shop):
     order = shop.dispatched()
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:

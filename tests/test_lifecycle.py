@@ -229,3 +229,12 @@ def test_order_history_is_newest_first_with_who_and_is_limited(shop):
     assert len(history) == Event.select().where(Event.order == order.id).count()
     assert [h.summary for h in audit.order_history(order.id, limit=2)] == [h.summary for h in history[:2]]
     assert audit.order_history(order.id + 1000) == []
+
+
+def test_the_first_technician_picked_leads_and_names_come_lead_first(shop):
+    order = shop.order()
+    line = JobLine.get(JobLine.order == order.id)
+    second, first = shop.techs[0], shop.techs[2]  # picked against the order of their ids
+    dispatch(order.id, shop.bays[2].id, [first.id, second.id], by=shop.dispatcher)
+    assert dispatching.lead_technician(line.id) == first.id
+    assert dispatching.order_lines(order.id)[0].technicians == (first.name, second.name)

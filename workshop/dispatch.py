@@ -82,7 +82,8 @@ def _as_dt(value):
 
 def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff,
              seen_version: int | None = None) -> RepairOrder:
-    """Put a car in a bay with its technicians (or change them on an order already in the workshop)."""
+    """Put a car in a bay with its technicians (or change them on an order already in the workshop).
+    The first technician picked leads each line (the one a clock record is for when someone else clocks it)."""
     require(by, "dispatch")
     if not technician_ids:
         raise InvalidInput("Pick at least one technician.", "technicians")
@@ -94,9 +95,10 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
         bay = Bay.get_or_none((Bay.id == bay_id) & Bay.active)
         if bay is None:
             raise NotFound("That bay does not exist or is out of service.")
-        techs = list(Staff.select().where(Staff.id.in_(technician_ids) & Staff.active))
-        if len(techs) != len(set(technician_ids)) or not all(t.has_role("technician") for t in techs):
+        picked = {t.id: t for t in Staff.select().where(Staff.id.in_(technician_ids) & Staff.active)}
+        if len(picked) != len(set(technician_ids)) or not all(t.has_role("technician") for t in picked.values()):
             raise InvalidInput("Only active technicians can be dispatched.", "technicians")
+        techs = [picked[i] for i in dict.fromkeys(technician_ids)]  # as picked: the first one leads
         if order.bay_id != bay.id:
             in_bay = (RepairOrder.select().where((RepairOrder.bay == bay.id)
                                                  & RepairOrder.state.in_(BAY_STATES)
@@ -271,7 +273,8 @@ def order_lines(order_id: int) -> list[LineRow]:
     names: dict[int, list[str]] = {}
     for line_id, name in (JobLineTechnician.select(JobLineTechnician.line, Staff.name)
                           .join(Staff, on=(JobLineTechnician.technician == Staff.id))
-                          .where(JobLineTechnician.line.in_(line_ids)).tuples()):
+                          .where(JobLineTechnician.line.in_(line_ids))
+                          .order_by(JobLineTechnician.lead.desc(), Staff.name).tuples()):
         names.setdefault(line_id, []).append(name)
     return [LineRow(*line, actual.get(line[0], Decimal("0.00")), tuple(names.get(line[0], ()))) for line in lines]
 
@@ -280,7 +283,7 @@ def lead_technician(line_id: int) -> int | None:
     """The technician a clock record on this line is for when someone else clocks it: the line's
     lead technician, else any technician on it; None when nobody is dispatched to it (one query)."""
     return (JobLineTechnician.select(JobLineTechnician.technician).where(JobLineTechnician.line == line_id)
-            .order_by(JobLineTechnician.lead.desc()).limit(1).scalar())
+            .order_by(JobLineTechnician.lead.desc(), JobLineTechnician.id).limit(1).scalar())
 
 
 __all__ = ["dispatch", "clock_on", "clock_off", "finish_line", "bay_loads", "technician_loads",
