@@ -52,6 +52,14 @@ def open_database(target: str | Path):
     return database
 
 
+@contextmanager
+def own_connection():
+    """For a worker thread: a connection of its own (Peewee keeps one per thread), closed at the end
+    rather than left to the thread's garbage."""
+    with db.connection_context():
+        yield
+
+
 def is_sqlite() -> bool:
     return isinstance(db.obj, SqliteDatabase)
 

@@ -31,6 +31,12 @@ class Inspection(BaseModel):
     delay_reason = CharField(max_length=40, null=True)
 
 
+# The failed sign-offs (about 2% of them), by when: the quality report's rework, penalty and
+# "ever failed" figures read these alone instead of every inspection of the history.
+Inspection.add_index(Inspection.index(Inspection.signed_at, Inspection.order, name="inspection_failed")
+                     .where(Inspection.result == "fail"))
+
+
 class InspectionResult(BaseModel):
     inspection = ForeignKeyField(Inspection, backref="results", on_delete="CASCADE")
     item = ForeignKeyField(ChecklistItem, null=True)

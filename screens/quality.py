@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Header, Label, ProgressBar
+from textual.worker import get_current_worker
+
+from models.db import own_connection
 
 from screens.keybar import KeyBar
 from screens.tables import Table
@@ -34,6 +38,7 @@ class QualityScreen(Screen):
     DEFAULT_CSS = """
     QualityScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
     QualityScreen .title { padding: 0 1; text-style: bold; }
+    QualityScreen #working { padding: 0 1; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Board")] + [
         Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()] + [
@@ -52,6 +57,7 @@ class QualityScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Label("", id="period", classes="title")
+            yield ProgressBar(total=quality.STEPS, show_eta=False, id="working")
             yield Table(id="shop", cursor_type="row")
             yield Label("Technicians (reworks and comebacks count against the responsible one)", classes="title")
             yield Table(id="techs", cursor_type="row", zebra_stripes=True)
@@ -67,13 +73,38 @@ class QualityScreen(Screen):
         self.query_one("#shop").focus()
 
     def action_period(self, key: str) -> None:
+        """Work the period's figures out in the background (a year of a large shop takes seconds):
+        the screen stays usable, a bar shows how far it got, and another period key starts over."""
         label, days = PERIODS[key]
-        end = clock.now()
-        start = end - dt.timedelta(days=days)
-        report = quality.report(start, end)
+        start, end = quality.last_days(days, clock.now())
+        self.heading = f"Quality, {label} ({start:%Y-%m-%d} – {end - dt.timedelta(days=1):%Y-%m-%d})"
+        self.query_one("#period", Label).update(f"{self.heading} · working out the figures…")
+        bar = self.query_one("#working", ProgressBar)
+        bar.update(progress=0)
+        bar.display = True
+        for table in self.query(DataTable):
+            table.clear()
+        self._work_out(start, end)
+
+    @work(thread=True, exclusive=True, group="quality")
+    def _work_out(self, start: dt.datetime, end: dt.datetime) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, _total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.query_one("#working", ProgressBar).update, progress=done)
+
+        with own_connection():
+            report = quality.report(start, end, progress)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, report)
+
+    def _show(self, report: quality.QualityReport) -> None:
+        if not self.is_attached:  # left while the figures were worked out
+            return
+        self.query_one("#working", ProgressBar).display = False
         self.query_one("#period", Label).update(
-            f"Quality, {label} ({start:%Y-%m-%d} – {end:%Y-%m-%d}) · target: rework under "
-            f"{quality.REWORK_TARGET_PCT}%")
+            f"{self.heading} · target: rework under {quality.REWORK_TARGET_PCT}%")
         for table_id, rows in (("#shop", [report.shop]), ("#techs", report.technicians),
                                ("#advisors", report.advisors)):
             table = self.query_one(table_id, DataTable)

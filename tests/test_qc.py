@@ -151,7 +151,9 @@ def test_quality_figures_on_a_known_data_set(shop, items):
     qc.sign(orders[1].id, all_pass(items), passed=True, by=shop.inspector, delay_reason="extra work found")
     qc.sign(orders[2].id, all_pass(items), passed=True, by=shop.inspector)
     start, end = clock.now() - dt.timedelta(days=1), clock.now() + dt.timedelta(days=1)
-    figures = quality.report(start, end)
+    steps = []
+    figures = quality.report(start, end, progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(n, quality.STEPS) for n in range(1, quality.STEPS + 1)]  # for the screen's progress bar
     shopwide = figures.shop
     assert shopwide.inspected == 3
     assert shopwide.first_time_pct == Decimal("66.7")
@@ -177,3 +179,8 @@ def test_comeback_choices_list_each_earlier_order_with_its_lines_in_order(shop):
     assert [line_id for line_id, _ in choices[0].lines] == [
         line.id for line in JobLine.select().where(JobLine.order == later.id).order_by(JobLine.id)]
     assert qc.comeback_choices(shop.order(shop.car3).id) == []
+
+
+def test_a_period_is_whole_days_with_today_included():
+    start, end = quality.last_days(7, dt.datetime(2026, 11, 20, 9, 30))
+    assert (start, end) == (dt.datetime(2026, 11, 14), dt.datetime(2026, 11, 21))

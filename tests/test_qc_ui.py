@@ -59,3 +59,54 @@ async def test_manager_edits_a_checklist_from_the_quality_screen(shop):
         await wait_until(pilot, lambda: ChecklistItem.select().where(ChecklistItem.text == "Tyre pressures set").exists())
         await pilot.press("home", "d")
         await wait_until(pilot, lambda: not ChecklistItem.get(ChecklistItem.text == "Fluid levels").active)
+
+
+async def test_quality_figures_are_worked_out_in_the_background_and_shown_per_period(shop):
+    from textual.widgets import ProgressBar
+
+    from workshop import qc
+    items = _items()
+    order = shop.ready_for_qc()
+    qc.sign(order.id, {item.id: ("pass", "") for item in items}, passed=True, by=shop.inspector)
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f11")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        screen = app.screen
+        shop_row = screen.query_one("#shop")
+        assert await wait_until(pilot, lambda: shop_row.row_count == 1)
+        assert shop_row.get_row_at(0)[:3] == ["Whole shop", "1", "100.0%"]  # one inspected, passed first time
+        assert not screen.query_one("#working", ProgressBar).display
+        assert "last 30 days" in str(screen.query_one("#period").content)
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: "last 12 months" in str(screen.query_one("#period").content)
+                                and shop_row.row_count == 1)
+        assert "target: rework under 2%" in str(screen.query_one("#period").content)
+
+
+async def test_the_quality_screen_answers_keys_while_a_long_report_is_worked_out(shop, monkeypatch):
+    import threading
+
+    from textual.widgets import ProgressBar
+
+    from workshop import quality
+    release, real_report = threading.Event(), quality.report
+
+    def slow_report(start, end, progress=None):  # a year of a large shop: seconds
+        progress(1, quality.STEPS)
+        release.wait(10)
+        return real_report(start, end, progress)
+
+    monkeypatch.setattr(quality, "report", slow_report)
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f11")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        screen = app.screen
+        bar = screen.query_one("#working", ProgressBar)
+        assert await wait_until(pilot, lambda: bar.progress == 1)
+        assert bar.display and "working out the figures" in str(screen.query_one("#period").content)
+        await pilot.press("escape")  # the terminal is not frozen: back to the board at once
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
+        release.set()
+        await pilot.pause(0.2)

@@ -13,6 +13,7 @@ Every figure is a handful of grouped SQL queries, so a year of history stays fas
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,7 +97,25 @@ def _passes(start, end):
                                      & (Inspection.signed_at < end)))
 
 
-def report(start: dt.datetime, end: dt.datetime) -> QualityReport:
+def last_days(days: int, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The last ``days`` whole days, today included, as [start, end): midnight to midnight."""
+    today = dt.datetime.combine(now.date(), dt.time())
+    return today - dt.timedelta(days=days - 1), today + dt.timedelta(days=1)
+
+
+STEPS = 6  # the grouped queries a report runs (for a progress bar: a year of a large shop takes seconds)
+
+
+def report(start: dt.datetime, end: dt.datetime, progress: Callable[[int, int], None] | None = None) -> QualityReport:
+    """The figures for [start, end). ``progress(done, STEPS)`` is called after each query."""
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, STEPS)
+
     names = dict(Staff.select(Staff.id, Staff.name).tuples())
     shop = Figures("Whole shop")
     advisors: dict[int, Figures] = {}
@@ -108,11 +127,13 @@ def report(start: dt.datetime, end: dt.datetime) -> QualityReport:
             fig.late += late or 0
             fig.on_time += count - (late or 0)
             fig.delay_hours_total += float(delay or 0)
+    step()
     for advisor, total in (Inspection.select(RepairOrder.advisor, fn.SUM(Inspection.penalty)).join(RepairOrder)
                            .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
                                   & (Inspection.signed_at < end)).group_by(RepairOrder.advisor).tuples()):
         advisors.setdefault(advisor, Figures(names.get(advisor, "?"))).penalties += Decimal(str(total or 0))
         shop.penalties += Decimal(str(total or 0))
+    step()
     Comeback = RepairOrder.alias()
     came_back = Comeback.select(Comeback.comeback_of).where(Comeback.comeback_of.is_null(False))
     for advisor, delivered, comebacks in (
@@ -123,11 +144,12 @@ def report(start: dt.datetime, end: dt.datetime) -> QualityReport:
         for fig in (shop, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))):
             fig.delivered += delivered
             fig.comebacks += comebacks or 0
-    return QualityReport(start, end, shop, _technicians(start, end, names),
+    step()
+    return QualityReport(start, end, shop, _technicians(start, end, names, step),
                          sorted(advisors.values(), key=lambda f: f.name))
 
 
-def _technicians(start, end, names) -> list[Figures]:
+def _technicians(start, end, names, step) -> list[Figures]:
     techs: dict[int, Figures] = {}
 
     def fig(tech_id):
@@ -148,6 +170,7 @@ def _technicians(start, end, names) -> list[Figures]:
         f = fig(tech)
         f.inspected, f.late, f.on_time = count, late or 0, count - (late or 0)
         f.delay_hours_total = float(delay or 0)
+    step()
     for tech, count, penalty in (Inspection.select(Inspection.responsible, fn.COUNT(fn.DISTINCT(Inspection.order)),
                                                    fn.SUM(Inspection.penalty))
                                  .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
@@ -155,15 +178,17 @@ def _technicians(start, end, names) -> list[Figures]:
                                  .group_by(Inspection.responsible).tuples()):
         fig(tech).reworked = count
         fig(tech).penalties = Decimal(str(penalty or 0))
+    step()
     for tech, count in (JobLineTechnician.select(JobLineTechnician.technician, fn.COUNT(RepairOrder.id))
                         .join(RepairOrder, on=(RepairOrder.comeback_line_id == JobLineTechnician.line))
                         .where((RepairOrder.time_in >= start) & (RepairOrder.time_in < end))
                         .group_by(JobLineTechnician.technician).tuples()):
         fig(tech).comebacks = count
+    step()
     for f in techs.values():
         f.first_time = max(f.inspected - f.reworked, 0)
         f.delivered = f.inspected
     return sorted(techs.values(), key=lambda f: f.name)
 
 
-__all__ = ["report", "Figures", "QualityReport", "REWORK_TARGET_PCT"]
+__all__ = ["report", "Figures", "QualityReport", "REWORK_TARGET_PCT", "STEPS", "last_days"]
