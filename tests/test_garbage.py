@@ -1,5 +1,8 @@
-"""Lines drawn on screen are freed as soon as they are replaced, not left to the cycle collector."""
+"""Garbage collection stays out of the user's way: lines drawn on screen are freed as soon as they
+are replaced (not left to the cycle collector), and the older generations are collected while nobody
+types."""
 import gc
+import time
 
 from rich.segment import Segment
 from textual.strip import Strip
@@ -34,3 +37,20 @@ def test_lines_are_still_divided_where_widgets_meet():
     left, right = strip.divide([3, 10])
     assert (left.text, right.text) == ("boa", "rd line")
     assert strip.divide(iter([3, 10, 99])) == [left, right]  # cuts past the end are dropped, the rest cached
+
+
+def test_an_idle_terminal_collects_what_young_collections_promoted(db_path):
+    from screens.app import IDLE_COLLECT_AFTER_S, WorkshopApp
+    app = WorkshopApp(build_ahead=False)
+    gc.disable()  # only the collections this test makes
+    try:
+        gc.collect()
+        gc.collect(0)  # a young collection: survivors move to the middle generation
+        app.last_input = time.monotonic()  # someone is typing: no pause for them
+        app.collect_when_idle()
+        assert gc.get_count()[1] == 1
+        app.last_input = time.monotonic() - IDLE_COLLECT_AFTER_S - 1  # nobody typed for a while
+        app.collect_when_idle()
+        assert gc.get_count()[1:] == (0, 0)  # collected, older generations included
+    finally:
+        gc.enable()
