@@ -1,7 +1,6 @@
 """The terminal application: sign-in, the screens a role may open, the live change feed, idle sign-out."""
 from __future__ import annotations
 
-import gc
 import time
 from functools import partial
 
@@ -14,16 +13,13 @@ from textual.timer import Timer
 
 from models.db import leave_checkpoints_to_watch
 from models.people import Staff
-from screens import cycles, registry
+from screens import collector, cycles, registry
 from screens.kept import KeptScreens
 from workshop import accounts, settings
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
 POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
-GC_THRESHOLDS = (50_000, 20, 1_000_000)  # young, middle; the third keeps full collections for idle time
-IDLE_COLLECT_AFTER_S = 5  # nobody typed for this long: collect what the young collections promoted
-IDLE_CHECK_EVERY_S = 2
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
 
@@ -127,7 +123,7 @@ class WorkshopApp(App):
         else:  # PostgreSQL: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
         self.set_interval(30, self.idle_signout)
-        self.set_interval(IDLE_CHECK_EVERY_S, self.collect_when_idle)
+        self.set_interval(collector.IDLE_CHECK_EVERY_S, self.collect_when_idle)
         if self.staff is None:
             self.show_sign_in()
 
@@ -243,13 +239,7 @@ class WorkshopApp(App):
 
     def _settle_in(self) -> None:
         registry.preload()
-        # Garbage collection, tuned for a screen: Textual allocates tens of thousands of objects a frame,
-        # so with Python's defaults a full collection (40-110 ms, measured) paused a screen every few
-        # seconds of use. What is alive now (code, the board) lives as long as the terminal: frozen, out
-        # of every pass. Young collections run less often; full ones only when the terminal is idle.
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
-        gc.enable()  # (the command turned it off for the start: workshop/cli.py)
+        collector.settle()  # garbage collection, off since the command started, tuned on (screens/collector.py)
         self.post_message(self.CodeLoaded())  # (thread-safe, and never waits for a closing app)
 
     def on_workshop_app_code_loaded(self, _message) -> None:
@@ -268,13 +258,7 @@ class WorkshopApp(App):
             self._building = None
 
     def collect_when_idle(self) -> None:
-        """The older generations' collection, while nobody is typing, as soon as a young collection
-        has promoted anything. Left to its threshold, the middle generation grew to hundreds of
-        thousands of objects, and its collection paused a terminal for 370 ms (measured on the large
-        shop after 400 screen opens); collected in pauses of typing it stays small."""
-        _, promoted, older = gc.get_count()
-        if (promoted or older) and time.monotonic() - self.last_input > IDLE_COLLECT_AFTER_S:
-            gc.collect()
+        collector.collect_if_idle(time.monotonic() - self.last_input)
 
     def on_unmount(self) -> None:
         self.watcher.stop()

@@ -40,7 +40,8 @@ def test_lines_are_still_divided_where_widgets_meet():
 
 
 def test_an_idle_terminal_collects_what_young_collections_promoted(db_path):
-    from screens.app import IDLE_COLLECT_AFTER_S, WorkshopApp
+    from screens.app import WorkshopApp
+    from screens.collector import IDLE_COLLECT_AFTER_S
     app = WorkshopApp(build_ahead=False)
     gc.disable()  # only the collections this test makes
     try:

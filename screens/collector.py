@@ -1,0 +1,63 @@
+"""Garbage collection tuned for a terminal that must answer every key at once.
+
+Textual allocates tens of thousands of objects a frame. With Python's defaults a full collection
+(40-110 ms, measured) paused a screen every few seconds of use; left to larger thresholds, the middle
+generation grew to hundreds of thousands of objects and its collection paused a terminal for 370 ms
+after ~400 screen opens on the large shop. So:
+
+- the start runs with no collection at all (workshop/cli.py turns it off), then what is alive once the
+  terminal has settled in (code, the board) is frozen: it lives as long as the terminal and is left
+  out of every pass;
+- young collections run every 15,000 net allocations: 5-20 ms each, against 20-90 ms every 50,000
+  (bench/long_use.py on the large shop: 62 young collections of at most 18 ms in 150 opens, against
+  7 of up to 88 ms; a little more collecting in all, and no pause a user can feel);
+- the older generations are collected in pauses of typing, as soon as a young collection has
+  promoted anything, so they stay small and their passes fall where nobody waits.
+
+``WORKSHOP_GC_LOG=path`` appends one line per collection (start time, generation, pause, objects
+freed): bench/long_use.py reads it to tell pauses during work from those in idle time.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import time
+
+THRESHOLDS = (15_000, 60, 1_000_000)  # young, middle; the third leaves full collections to idle time
+IDLE_COLLECT_AFTER_S = 5  # nobody typed for this long: collect what the young collections promoted
+IDLE_CHECK_EVERY_S = 2
+
+
+def settle() -> None:
+    """The terminal has settled in: freeze what is alive, then collect with the tuned thresholds."""
+    gc.freeze()
+    gc.set_threshold(*THRESHOLDS)
+    _start_log(os.environ.get("WORKSHOP_GC_LOG"))
+    gc.enable()
+
+
+def collect_if_idle(idle_s: float) -> bool:
+    """Collect the older generations if nobody typed for a while and a young collection promoted
+    anything since the last time; returns whether it did."""
+    _, promoted, older = gc.get_count()
+    if (promoted or older) and idle_s > IDLE_COLLECT_AFTER_S:
+        gc.collect()
+        return True
+    return False
+
+
+def _start_log(path: str | None) -> None:
+    if not path or any(getattr(cb, "workshop_log", False) for cb in gc.callbacks):
+        return
+    log = open(path, "a", buffering=1)  # noqa: SIM115 (open for the life of the process)
+    started = [0.0]
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.monotonic()
+        else:
+            pause_ms = (time.monotonic() - started[0]) * 1000
+            log.write(f"{started[0]:.3f} {info['generation']} {pause_ms:.1f} {info['collected']}\n")
+
+    on_collection.workshop_log = True
+    gc.callbacks.append(on_collection)
