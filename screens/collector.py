@@ -11,8 +11,10 @@ after ~400 screen opens on the large shop. So:
 - young collections run every 15,000 net allocations: 5-20 ms each, against 20-90 ms every 50,000
   (bench/long_use.py on the large shop: 62 young collections of at most 18 ms in 150 opens, against
   7 of up to 88 ms; a little more collecting in all, and no pause a user can feel);
-- the older generations are collected in pauses of typing, as soon as a young collection has
-  promoted anything, so they stay small and their passes fall where nobody waits.
+- the older generations are collected in pauses of typing, so their passes fall where nobody waits:
+  the middle one after a second without a key, as soon as a young collection promoted anything (so
+  it holds a few collections' survivors and takes 10-30 ms; after fifty opens without a pause,
+  0.1-0.2 s), and a full collection (0.1-0.4 s on the large shop) after a minute.
 
 ``WORKSHOP_GC_LOG=path`` appends one line per collection (start time, generation, pause, objects
 freed): bench/long_use.py reads it to tell pauses during work from those in idle time.
@@ -24,8 +26,9 @@ import os
 import time
 
 THRESHOLDS = (15_000, 60, 1_000_000)  # young, middle; the third leaves full collections to idle time
-IDLE_COLLECT_AFTER_S = 5  # nobody typed for this long: collect what the young collections promoted
-IDLE_CHECK_EVERY_S = 2
+IDLE_COLLECT_AFTER_S = 1  # nobody typed for this long: collect what the young collections promoted
+IDLE_FULL_COLLECT_AFTER_S = 60  # ... for this long: a full collection too (it takes 0.1-0.4 s)
+IDLE_CHECK_EVERY_S = 0.5
 
 
 def settle() -> None:
@@ -36,14 +39,18 @@ def settle() -> None:
     gc.enable()
 
 
-def collect_if_idle(idle_s: float) -> bool:
-    """Collect the older generations if nobody typed for a while and a young collection promoted
-    anything since the last time; returns whether it did."""
+def collect_if_idle(idle_s: float) -> int | None:
+    """If nobody typed for a while, collect the generation young collections promoted into (what
+    became garbage soon after it was promoted: small and quick); after a longer while, everything.
+    Returns the generation collected, if any."""
     _, promoted, older = gc.get_count()
-    if (promoted or older) and idle_s > IDLE_COLLECT_AFTER_S:
-        gc.collect()
-        return True
-    return False
+    if older and idle_s > IDLE_FULL_COLLECT_AFTER_S:
+        gc.collect(2)
+        return 2
+    if promoted and idle_s > IDLE_COLLECT_AFTER_S:
+        gc.collect(1)
+        return 1
+    return None
 
 
 def _start_log(path: str | None) -> None:

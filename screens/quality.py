@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, ProgressBar
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from models.db import own_connection
 
@@ -53,6 +53,8 @@ class QualityScreen(Screen):
     def action_checklists(self) -> None:
         self.app.push_screen(ChecklistScreen())
 
+    heading = "Quality"
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
@@ -86,18 +88,29 @@ class QualityScreen(Screen):
             table.clear()
         self._work_out(start, end)
 
-    @work(thread=True, exclusive=True, group="quality")
+    @work(thread=True, exclusive=True, group="quality", exit_on_error=False)
     def _work_out(self, start: dt.datetime, end: dt.datetime) -> None:
         worker = get_current_worker()
 
         def progress(done: int, _total: int) -> None:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.query_one("#working", ProgressBar).update, progress=done)
+                self.app.call_from_thread(self._progress, done)
 
         with own_connection():
             report = quality.report(start, end, progress)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, report)
+
+    def _progress(self, done: int) -> None:
+        if self.is_attached:
+            self.query_one("#working", ProgressBar).update(progress=done)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "quality" and event.state == WorkerState.ERROR and self.is_attached:
+            self.query_one("#working", ProgressBar).display = False
+            self.query_one("#period", Label).update(
+                f"{self.heading} · the figures could not be worked out ({event.worker.error}); "
+                "press the period's key to try again")
 
     def _show(self, report: quality.QualityReport) -> None:
         if not self.is_attached:  # left while the figures were worked out

@@ -41,7 +41,7 @@ def test_lines_are_still_divided_where_widgets_meet():
 
 def test_an_idle_terminal_collects_what_young_collections_promoted(db_path):
     from screens.app import WorkshopApp
-    from screens.collector import IDLE_COLLECT_AFTER_S
+    from screens.collector import IDLE_COLLECT_AFTER_S, IDLE_FULL_COLLECT_AFTER_S
     app = WorkshopApp(build_ahead=False)
     gc.disable()  # only the collections this test makes
     try:
@@ -52,6 +52,9 @@ def test_an_idle_terminal_collects_what_young_collections_promoted(db_path):
         assert gc.get_count()[1] == 1
         app.last_input = time.monotonic() - IDLE_COLLECT_AFTER_S - 1  # nobody typed for a while
         app.collect_when_idle()
-        assert gc.get_count()[1:] == (0, 0)  # collected, older generations included
+        assert gc.get_count()[1:] == (0, 1)  # the middle generation collected (quick), the oldest not yet
+        app.last_input = time.monotonic() - IDLE_FULL_COLLECT_AFTER_S - 1  # nobody typed for a minute
+        app.collect_when_idle()
+        assert gc.get_count()[1:] == (0, 0)  # everything collected
     finally:
         gc.enable()

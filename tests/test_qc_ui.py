@@ -110,3 +110,21 @@ async def test_the_quality_screen_answers_keys_while_a_long_report_is_worked_out
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
         release.set()
         await pilot.pause(0.2)
+
+
+async def test_figures_that_cannot_be_worked_out_say_so_and_the_terminal_goes_on(shop, monkeypatch):
+    from workshop import quality
+
+    def broken_report(start, end, progress=None):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(quality, "report", broken_report)
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f11")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        period = app.screen.query_one("#period")
+        assert await wait_until(pilot, lambda: "could not be worked out" in str(period.content))
+        assert "disk I/O error" in str(period.content)
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
