@@ -11,10 +11,10 @@ after ~400 screen opens on the large shop. So:
 - young collections run every 15,000 net allocations: 5-20 ms each, against 20-90 ms every 50,000
   (bench/long_use.py on the large shop: 62 young collections of at most 18 ms in 150 opens, against
   7 of up to 88 ms; a little more collecting in all, and no pause a user can feel);
-- the older generations are collected in pauses of typing, so their passes fall where nobody waits:
-  the middle one after a second without a key, as soon as a young collection promoted anything (so
-  it holds a few collections' survivors and takes 10-30 ms; after fifty opens without a pause,
-  0.1-0.2 s), and a full collection (0.1-0.4 s on the large shop) after a minute.
+- the middle generation is collected after every fifth young collection, so it never holds more
+  than a few collections' survivors (10-80 ms; after twenty, 430-500 ms), and also in pauses of
+  typing: after a second without a key, as soon as a young collection promoted anything;
+- a full collection (0.2-0.5 s on the large shop) runs only after a minute without a key.
 
 ``WORKSHOP_GC_LOG=path`` appends one line per collection (start time, generation, pause, objects
 freed): bench/long_use.py reads it to tell pauses during work from those in idle time.
@@ -25,9 +25,9 @@ import gc
 import os
 import time
 
-THRESHOLDS = (15_000, 60, 1_000_000)  # young, middle; the third leaves full collections to idle time
+THRESHOLDS = (15_000, 5, 1_000_000)  # young, middle; the third leaves full collections to idle time
 IDLE_COLLECT_AFTER_S = 1  # nobody typed for this long: collect what the young collections promoted
-IDLE_FULL_COLLECT_AFTER_S = 60  # ... for this long: a full collection too (it takes 0.1-0.4 s)
+IDLE_FULL_COLLECT_AFTER_S = 60  # ... for this long: a full collection too (0.2-0.5 s)
 IDLE_CHECK_EVERY_S = 0.5
 
 
