@@ -260,6 +260,16 @@ class WorkshopApp(App):
     def collect_when_idle(self) -> None:
         collector.collect_if_idle(time.monotonic() - self.last_input)
 
+    @property
+    def _background_screens(self) -> list[Screen]:
+        """The screens that show through the current one. Textual 8.2.8 counts the screen below even
+        when the current one is opaque (all but dialogs are), so every board refresh (the push that
+        hid it, each live change) drew the screen on top again in full: twice per screen opened."""
+        stack = self._screen_stack
+        if stack and stack[-1].styles.background.a == 1:
+            return []
+        return super()._background_screens
+
     def on_unmount(self) -> None:
         self.watcher.stop()
 

@@ -8,9 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import accounts, audit
@@ -39,7 +39,7 @@ def _pretty(raw: str | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in values.items()) if isinstance(values, dict) else str(values)
 
 
-class AuditScreen(Screen):
+class AuditScreen(KeptScreen):
     CSS_PATH = "audit.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("ctrl+s", "apply", "Apply filter"),
                 Binding(">", "next_page", "Older"), Binding("<", "prev_page", "Newer"),

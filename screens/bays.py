@@ -4,16 +4,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
 from screens.dispatch import idle_text
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop.dispatch import bay_loads, order_plates, technician_loads
 
 
-class BaysScreen(Screen):
+class BaysScreen(KeptScreen):
     CSS_PATH = "bays.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("tab", "focus_next", "Next table", show=False)]
 
@@ -27,6 +27,7 @@ class BaysScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.title = "Bays"
         self.query_one("#bays", DataTable).add_columns("Bay", "Type", "Places", "Cars in the bay")
         self.query_one("#techs", DataTable).add_columns("Technician", "Trade", "Open lines", "Now")
         self.reload()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane)
 
 from screens.dialogs import ConfirmText
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
@@ -37,7 +38,7 @@ def _reminder_row(r: reminders.Reminder):
     return (f"{r.due:%Y-%m-%d}" if r.due else "", r.customer, r.mobile, r.plate, r.detail)
 
 
-class CallbacksScreen(Screen):
+class CallbacksScreen(KeptScreen):
     CSS_PATH = "callbacks.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board"),

@@ -15,6 +15,7 @@ from textual.widgets import (DataTable, Header, Input, Label, OptionList, Static
 
 from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS
 from screens.dialogs import ConfirmText
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import lifecycle
@@ -126,7 +127,7 @@ class FeeModal(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class CashierScreen(Screen):
+class CashierScreen(KeptScreen):
     CSS_PATH = "cashier.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board"),
@@ -177,6 +178,7 @@ class CashierScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.title = "Cashier"
         self.query_one("#orders", DataTable).add_columns("RO", "Plate", "Customer", "State")
         self.query_one("#owed", DataTable).add_columns("RO", "Plate", "Customer", "Mobile", "Since", "Age",
                                                        "Owing")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from screens import registry
+from screens.kept_screen import KeptScreen, styled_as
 from workshop.feed import Changes
 from workshop.permissions import can
 
@@ -119,6 +120,8 @@ class KeptScreens:
         screen = self._away(name)
         if screen is not None:
             screen._compositor.render_update(full=True)
+            if isinstance(screen, KeptScreen):
+                screen.styled_for = styled_as(self.app)  # styled when mounted: its first showing needs no restyle
 
     def _install(self, name: str, make) -> Screen:
         """The kept screen of this name, made (by calling ``make``) and installed if there is none."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from screens.dialogs import ConfirmText
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import audit, lifecycle
@@ -27,7 +27,7 @@ def part_rows(order_id: int) -> list | None:
     return order_part_lines(order_id)
 
 
-class OrderDetailScreen(Screen):
+class OrderDetailScreen(KeptScreen):
     CSS_PATH = "order_detail.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -67,6 +67,7 @@ class OrderDetailScreen(Screen):
         return not (needed and not can(self.app.staff, needed))
 
     def on_mount(self) -> None:
+        self.title = "Repair order"
         self.query_one("#lines", DataTable).add_columns("Code", "Operation", "Trade", "Std h", "Billed h",
                                                         "Actual h", "Status", "Technicians")
         self.query_one("#parts", DataTable).add_columns("Code", "Part", "Qty", "Picked", "Returned", "Status", "Bin")

@@ -4,10 +4,10 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from screens.dialogs import ConfirmText
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from workshop import parts
@@ -31,7 +31,7 @@ def _low_row(row: parts.StockRow):
     return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested), row.unit)
 
 
-class PartsScreen(Screen):
+class PartsScreen(KeptScreen):
     CSS_PATH = "parts.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board"),

@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from screens.dialogs import ConfirmText
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
@@ -25,7 +26,7 @@ def _queue_row(row: qc.QueueRow):
             row.business_type.replace("_", " "), row.bay, row.technicians, "re-inspect" if row.reinspection else "")
 
 
-class QCScreen(Screen):
+class QCScreen(KeptScreen):
     CSS_PATH = "qc.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("enter", "inspect", "Inspect", show=True)]
 

@@ -13,6 +13,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from models.db import own_connection
 
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import clock, quality
@@ -34,7 +35,7 @@ def _row(f: quality.Figures):
             f"{f.comebacks} ({_pct(f.comeback_pct)})", f"{f.penalties:.2f}")
 
 
-class QualityScreen(Screen):
+class QualityScreen(KeptScreen):
     DEFAULT_CSS = """
     QualityScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
     QualityScreen .title { padding: 0 1; text-style: bold; }

@@ -7,11 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from models.orders import BUSINESS_TYPES
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from workshop import clock, reception
 from workshop.errors import DomainError, InvalidInput
@@ -26,7 +26,7 @@ def parse_promised(text: str) -> dt.datetime:
         raise InvalidInput("Promised time must look like 2026-11-20 17:30.", "promised_at") from None
 
 
-class ReceptionScreen(Screen):
+class ReceptionScreen(KeptScreen):
     CSS_PATH = "reception.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -80,6 +80,7 @@ class ReceptionScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.title = "Reception"
         self.query_one("#new-car").display = False
         promised = clock.now() + dt.timedelta(hours=4)
         self.query_one("#promised_at", Input).value = promised.strftime(PROMISED_FORMAT)

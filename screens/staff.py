@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from models.people import ROLE_LABELS, ROLES, TRADES
 from screens.dialogs import ConfirmText
+from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import accounts
@@ -58,7 +59,7 @@ class StaffForm(ModalScreen):
         self.dismiss(None)
 
 
-class StaffScreen(Screen):
+class StaffScreen(KeptScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("slash", "search", "Search"),
                 Binding("a", "add", "Add staff"), Binding("r", "roles", "Set roles"),
                 Binding("p", "reset_pin", "Reset PIN"), Binding("x", "toggle_active", "Activate/deactivate")]

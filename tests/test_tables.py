@@ -60,3 +60,42 @@ async def test_a_new_theme_still_redraws_the_cells(monkeypatch):
         await pilot.pause()
         await pilot.pause()
         assert "ta" in drawn
+
+
+async def test_a_kept_screen_shown_again_is_restyled_only_after_a_theme_change(shop, monkeypatch):
+    from textual.screen import Screen
+
+    from screens.cashier import CashierScreen
+    from tests.ui import app_as, wait_until
+    restyled = []
+    update = Screen.update_node_styles
+
+    def counted(self, animate: bool = True):
+        restyled.append(type(self).__name__)
+        return update(self, animate)
+
+    monkeypatch.setattr(Screen, "update_node_styles", counted)
+    app = app_as(shop.cashier)
+    async with app.run_test(size=(100, 30)) as pilot:
+        async def open_cashier():
+            await pilot.press("f7")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, CashierScreen))
+            await pilot.pause()
+
+        async def back_to_board():
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: not isinstance(app.screen, CashierScreen))
+
+        await open_cashier()
+        await back_to_board()
+        restyled.clear()
+        await open_cashier()  # nothing changed while it was away: its widgets keep their styles
+        assert "CashierScreen" not in restyled
+        table = app.screen.query_one("#orders")
+        before = table.styles.background
+        await back_to_board()
+        app.theme = "solarized-light" if app.theme != "solarized-light" else "nord"
+        await pilot.pause()
+        await open_cashier()  # the theme changed while it was away: restyled, in the new colours
+        assert "CashierScreen" in restyled
+        assert table.styles.background != before
