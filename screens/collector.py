@@ -39,18 +39,14 @@ def settle() -> None:
     gc.enable()
 
 
-def collect_if_idle(idle_s: float) -> int | None:
+def collect_if_idle(idle_s: float) -> None:
     """If nobody typed for a while, collect the generation young collections promoted into (what
-    became garbage soon after it was promoted: small and quick); after a longer while, everything.
-    Returns the generation collected, if any."""
+    became garbage soon after it was promoted: small and quick); after a longer while, everything."""
     _, promoted, older = gc.get_count()
     if older and idle_s > IDLE_FULL_COLLECT_AFTER_S:
         gc.collect(2)
-        return 2
-    if promoted and idle_s > IDLE_COLLECT_AFTER_S:
+    elif promoted and idle_s > IDLE_COLLECT_AFTER_S:
         gc.collect(1)
-        return 1
-    return None
 
 
 def _start_log(path: str | None) -> None:

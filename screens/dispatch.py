@@ -41,7 +41,6 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
         card = self.card
         bays = bay_loads()
         techs = technician_loads()
-        self.names = {t.technician.id: t.technician.name for t in techs}
         with Vertical():
             yield Label(f"Dispatch RO {card.number} · {card.plate} · {card.model}", classes="title")
             yield Label("Bay (places free):")
@@ -63,7 +62,7 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
 
     def action_confirm(self) -> None:
         bay = self.query_one("#bay", Select).value
-        techs = self._in_lead_order(list(self.query_one("#techs", SelectionList).selected))
+        techs = list(self.query_one("#techs", SelectionList).selected)
         error = self.query_one(".error", Static)
         if bay == Select.NULL or bay is None:
             error.update("Pick a bay.")
@@ -72,12 +71,6 @@ class DispatchScreen(ModalScreen[tuple[int, list[int]] | None]):
             error.update("Pick at least one technician (space on a name).")
             return
         self.dismiss((bay, techs))
-
-    def _in_lead_order(self, picked: list[int]) -> list[int]:
-        """Who stays on the car keeps their place (the lead first), then the newly picked, as picked."""
-        team = list(self.card.technicians)
-        staying = sorted((i for i in picked if self.names.get(i) in team), key=lambda i: team.index(self.names[i]))
-        return staying + [i for i in picked if self.names.get(i) not in team]
 
     @on(Select.Changed, "#bay")
     def _bay_picked(self) -> None:

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Header, Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from models.db import own_connection
-
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
@@ -44,6 +43,7 @@ class QualityScreen(KeptScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Board")] + [
         Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()] + [
         Binding("c", "checklists", "QC checklists")]
+    heading = "Quality"  # the period shown, with its dates
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "checklists":
@@ -53,8 +53,6 @@ class QualityScreen(KeptScreen):
 
     def action_checklists(self) -> None:
         self.app.push_screen(ChecklistScreen())
-
-    heading = "Quality"
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -238,3 +238,13 @@ def test_the_first_technician_picked_leads_and_names_come_lead_first(shop):
     dispatch(order.id, shop.bays[2].id, [first.id, second.id], by=shop.dispatcher)
     assert dispatching.lead_technician(line.id) == first.id
     assert dispatching.order_lines(order.id)[0].technicians == (first.name, second.name)
+
+
+def test_a_changed_team_keeps_its_lead_and_newcomers_follow_as_picked(shop):
+    order = shop.order()
+    line = JobLine.get(JobLine.order == order.id)
+    xu, song, tang = shop.techs
+    dispatch(order.id, shop.bays[2].id, [xu.id, song.id], by=shop.dispatcher)
+    dispatch(order.id, shop.bays[2].id, [tang.id, song.id, xu.id], by=shop.dispatcher)  # as listed by name
+    assert dispatching.lead_technician(line.id) == xu.id
+    assert dispatching.order_lines(order.id)[0].technicians == ("Xu Gang", "Song Jie", "Tang Kai")

@@ -83,7 +83,9 @@ def _as_dt(value):
 def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff,
              seen_version: int | None = None) -> RepairOrder:
     """Put a car in a bay with its technicians (or change them on an order already in the workshop).
-    The first technician picked leads each line (the one a clock record is for when someone else clocks it)."""
+    The first technician picked leads each line (the one a clock record is for when someone else clocks
+    it); when the team changes, those who stay keep their order, so the lead stays lead, and newcomers
+    follow in the order picked."""
     require(by, "dispatch")
     if not technician_ids:
         raise InvalidInput("Pick at least one technician.", "technicians")
@@ -98,7 +100,6 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
         picked = {t.id: t for t in Staff.select().where(Staff.id.in_(technician_ids) & Staff.active)}
         if len(picked) != len(set(technician_ids)) or not all(t.has_role("technician") for t in picked.values()):
             raise InvalidInput("Only active technicians can be dispatched.", "technicians")
-        techs = [picked[i] for i in dict.fromkeys(technician_ids)]  # as picked: the first one leads
         if order.bay_id != bay.id:
             in_bay = (RepairOrder.select().where((RepairOrder.bay == bay.id)
                                                  & RepairOrder.state.in_(BAY_STATES)
@@ -108,8 +109,13 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
         lines = list(JobLine.select().where(JobLine.order == order.id))
         if not lines:
             raise IllegalTransition(f"{order.label} has no job lines to dispatch.")
-        before_techs = sorted({jt.technician_id for jt in JobLineTechnician.select()
-                               .where(JobLineTechnician.line.in_([line.id for line in lines]))})
+        team = list(dict.fromkeys(tech_id for (tech_id,) in (
+            JobLineTechnician.select(JobLineTechnician.technician)
+            .where(JobLineTechnician.line.in_([line.id for line in lines]))
+            .order_by(JobLineTechnician.lead.desc(), JobLineTechnician.id).tuples())))  # lead first
+        order_of = [i for i in team if i in picked] + [i for i in dict.fromkeys(technician_ids) if i not in team]
+        techs = [picked[i] for i in order_of]
+        before_techs = sorted(team)
         JobLineTechnician.delete().where(JobLineTechnician.line.in_(
             [line.id for line in lines if line.status != "finished"])).execute()
         for line in lines:
