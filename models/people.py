@@ -2,14 +2,16 @@
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
+from workshop.i18n import N_
 from models.base import BaseModel, MoneyField, PercentField
 
 ROLES = ("advisor", "dispatcher", "supervisor", "technician", "parts_clerk", "qc_inspector",
          "cashier", "follow_up_agent", "manager")
+# On-screen names, translated where shown: workshop.i18n.label(ROLE_LABELS, code).
 ROLE_LABELS = {
-    "advisor": "service advisor", "dispatcher": "dispatcher", "supervisor": "workshop supervisor",
-    "technician": "technician", "parts_clerk": "parts clerk", "qc_inspector": "QC inspector",
-    "cashier": "cashier", "follow_up_agent": "follow-up agent", "manager": "manager",
+    "advisor": N_("service advisor"), "dispatcher": N_("dispatcher"), "supervisor": N_("workshop supervisor"),
+    "technician": N_("technician"), "parts_clerk": N_("parts clerk"), "qc_inspector": N_("QC inspector"),
+    "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"), "manager": N_("manager"),
 }
 TRADES = ("mechanical", "body", "paint", "quick_service", "wash", "electrical", "alignment")
 CUSTOMER_KINDS = ("private", "company", "fleet")

@@ -201,7 +201,8 @@ class WorkshopApp(App):
         if entry.action is not None and not can(self.staff, entry.action):
             from workshop.permissions import MATRIX
             from models.people import ROLE_LABELS
-            who = ", ".join(sorted(ROLE_LABELS[r] for r in MATRIX[entry.action][1]))
+            from workshop.i18n import label
+            who = ", ".join(sorted(label(ROLE_LABELS, r) for r in MATRIX[entry.action][1]))
             self.notify(f"{entry.title} is for {who}.", severity="warning")
             return
         screen_class = registry.load(entry)

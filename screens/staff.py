@@ -15,6 +15,7 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import accounts
 from workshop.errors import DomainError
+from workshop.i18n import label
 
 ROLE_HELP = ", ".join(ROLES)
 
@@ -89,7 +90,7 @@ class StaffScreen(KeptScreen):
             status = "active" if s.active else "inactive"
             if s.locked_until:
                 status += ", locked"
-            table.add_row(s.name, s.login, ", ".join(ROLE_LABELS.get(r, r) for r in s.role_set),
+            table.add_row(s.name, s.login, ", ".join(label(ROLE_LABELS, r) for r in s.role_set),
                           (s.trade or "").replace("_", " "), status)
         if self.people:
             table.move_cursor(row=min(row, len(self.people) - 1))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from models.people import ROLE_LABELS, Staff
 from workshop.errors import NotAllowed
+from workshop.i18n import label
 
 # action -> (what it is called on screen, roles that may take it)
 MATRIX: dict[str, tuple[str, frozenset[str]]] = {
@@ -49,6 +50,6 @@ def require(staff: Staff | None, action: str) -> None:
     if can(staff, action):
         return
     what, roles = MATRIX[action]
-    who = ", ".join(sorted(ROLE_LABELS[r] for r in roles))
+    who = ", ".join(sorted(label(ROLE_LABELS, r) for r in roles))
     name = staff.name if staff is not None else "Nobody signed in"
     raise NotAllowed(f"{name} may not {what}: only {who} may.")
