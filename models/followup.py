@@ -4,10 +4,19 @@ from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKey
 from models.base import BaseModel
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
+from workshop.i18n import N_
 
 CALLBACK_KINDS = ("first", "second", "verification", "next_visit", "reminder")
+CALLBACK_KIND_LABELS = {"first": N_("first callback"), "second": N_("second callback"),
+                        "verification": N_("verification call"), "next_visit": N_("next visit"),
+                        "reminder": N_("reminder")}
 CALLBACK_STATUSES = ("open", "done", "unreachable", "cancelled")
+CALLBACK_STATUS_LABELS = {"open": N_("open"), "done": N_("done"), "unreachable": N_("unreachable"),
+                          "cancelled": N_("cancelled")}
 COMPLAINT_STATUSES = ("open", "in_progress", "resolved", "verified")
+# 抱怨: a complaint's course, from logged to verified with the customer.
+COMPLAINT_STATUS_LABELS = {"open": N_("open"), "in_progress": N_("being handled"), "resolved": N_("resolved"),
+                           "verified": N_("verified with the customer")}
 
 
 class Callback(BaseModel):
@@ -46,6 +55,7 @@ class Question(BaseModel):
     business_type = CharField(max_length=20, index=True)
     position = IntegerField(default=0)
     text = CharField(max_length=160)
+    text_zh = CharField(max_length=160, null=True)  # the script in Chinese (workshop.i18n.local)
 
 
 class Answer(BaseModel):

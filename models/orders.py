@@ -5,10 +5,21 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 from models.base import BaseModel, HoursField, MoneyField, PercentField
 from models.people import Customer, Staff, Vehicle
 from models.shop import Bay, Operation
+from workshop.i18n import N_
 
 BUSINESS_TYPES = ("maintenance", "general_repair", "body", "paint", "warranty", "insurance",
                   "internal")
+# On-screen names, translated where shown: workshop.i18n.label(BUSINESS_TYPE_LABELS, code).
+BUSINESS_TYPE_LABELS = {
+    "maintenance": N_("maintenance"), "general_repair": N_("general repair"), "body": N_("body repair"),
+    "paint": N_("paint"), "warranty": N_("warranty claim"), "insurance": N_("insurance claim"),
+    "internal": N_("internal"),
+}
 PAYERS = ("customer", "insurer", "manufacturer", "internal")
+PAYER_LABELS = {"customer": N_("customer"), "insurer": N_("insurer"), "manufacturer": N_("manufacturer"),
+                "internal": N_("workshop (internal)")}
+JOB_LINE_STATUS_LABELS = {"pending": N_("pending"), "in_progress": N_("in progress"), "paused": N_("paused"),
+                          "finished": N_("finished")}
 
 
 class RepairOrder(BaseModel):

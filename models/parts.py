@@ -9,14 +9,20 @@ from models.base import BaseModel, MoneyField, PercentField, QtyField
 from models.orders import JobLine, RepairOrder
 from models.people import Staff
 from models.shop import Operation
+from workshop.i18n import N_
 
 UNITS = ("pc", "L", "kg", "m", "set")  # "pc" and "set" are whole numbers; the others decimals
+UNIT_LABELS = {"pc": N_("pc"), "L": N_("L"), "kg": N_("kg"), "m": N_("m"), "set": N_("set")}
 PART_LINE_STATUSES = ("requested", "picked", "used", "returned", "cancelled")
+PART_LINE_STATUS_LABELS = {"requested": N_("requested"), "picked": N_("picked"), "used": N_("used"),
+                           "returned": N_("returned"), "cancelled": N_("cancelled")}
 
 
 class Part(BaseModel):
     code = CharField(max_length=30, unique=True)
     name = CharField(max_length=100, index=True)
+    name_zh = CharField(max_length=100, null=True)  # 中文名称: shown to Chinese readers
+    initials = CharField(max_length=40, null=True, index=True)  # 拼音首字母 of the Chinese name (or the name)
     brand = CharField(max_length=40, null=True)
     category = CharField(max_length=40, null=True)
     fits_models = CharField(max_length=200, null=True)
@@ -35,6 +41,11 @@ class Part(BaseModel):
     @property
     def available(self):
         return self.on_hand - self.reserved
+
+    def save(self, *args, **kwargs):
+        from workshop.pinyin import initials
+        self.initials = initials(self.name_zh or self.name)
+        return super().save(*args, **kwargs)
 
 
 class OperationPart(BaseModel):
@@ -71,6 +82,11 @@ class PartLine(BaseModel):
 
 
 MOVEMENT_KINDS = ("receipt", "issue", "return", "exchange", "old_part", "adjustment", "transfer", "opening")
+# 领料 / 退料 / 换料 / 旧件回收: the stock ledger's words.
+MOVEMENT_KIND_LABELS = {"receipt": N_("goods in"), "issue": N_("issue"), "return": N_("return"),
+                        "exchange": N_("exchange"), "old_part": N_("old part taken back"),
+                        "adjustment": N_("stocktake adjustment"), "transfer": N_("bin transfer"),
+                        "opening": N_("opening stock")}
 
 
 class StockMovement(BaseModel):
@@ -88,6 +104,8 @@ class StockMovement(BaseModel):
 
 
 OLD_PART_DISPOSITIONS = ("customer", "warranty", "scrap")
+OLD_PART_DISPOSITION_LABELS = {"customer": N_("given to the customer"), "warranty": N_("kept for the warranty claim"),
+                               "scrap": N_("scrapped")}
 
 
 class OldPartRecord(BaseModel):

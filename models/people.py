@@ -14,7 +14,12 @@ ROLE_LABELS = {
     "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"), "manager": N_("manager"),
 }
 TRADES = ("mechanical", "body", "paint", "quick_service", "wash", "electrical", "alignment")
+TRADE_LABELS = {
+    "mechanical": N_("mechanical"), "body": N_("body"), "paint": N_("paint"), "quick_service": N_("quick service"),
+    "wash": N_("wash"), "electrical": N_("electrical"), "alignment": N_("alignment"),
+}
 CUSTOMER_KINDS = ("private", "company", "fleet")
+CUSTOMER_KIND_LABELS = {"private": N_("private"), "company": N_("company"), "fleet": N_("fleet")}
 
 
 class CustomerClass(BaseModel):
@@ -47,6 +52,13 @@ class Customer(BaseModel):
     unreachable = BooleanField(default=False)
     created_at = DateTimeField()
     last_visit_at = DateTimeField(null=True, index=True)  # kept at check-in: lost-customer lists
+    # 拼音首字母 of the name (陈小明 -> cxm), kept on every save: a counter finds people by typing them.
+    initials = CharField(max_length=40, null=True, index=True)
+
+    def save(self, *args, **kwargs):
+        from workshop.pinyin import initials
+        self.initials = initials(self.name, person=self.kind == "private")
+        return super().save(*args, **kwargs)
 
 
 class Vehicle(BaseModel):
@@ -83,6 +95,8 @@ class Staff(BaseModel):
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
     follow_up_agent = ForeignKeyField("self", null=True, backref="advisors")
+    # The language this person reads (en, zh_CN); None: the terminal's (its environment's) language.
+    language = CharField(max_length=8, null=True)
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -4,14 +4,17 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 from models.base import BaseModel, MoneyField
 from models.orders import RepairOrder
 from models.people import Staff
+from workshop.i18n import N_
 
 ITEM_RESULTS = ("pass", "fail", "na")
+ITEM_RESULT_LABELS = {"pass": N_("pass"), "fail": N_("fail"), "na": N_("n/a")}
 
 
 class ChecklistItem(BaseModel):
     business_type = CharField(max_length=20, index=True)
     position = IntegerField(default=0)
     text = CharField(max_length=120)
+    text_zh = CharField(max_length=120, null=True)  # shown to Chinese readers (workshop.i18n.local)
     active = BooleanField(default=True)
 
 

@@ -11,13 +11,15 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 from models.base import BaseModel, MoneyField, PercentField
 from models.orders import RepairOrder
 from models.people import Customer, Staff
+from workshop.i18n import N_
 
 FEE_KINDS = ("management", "auxiliary", "sublet", "towing", "other")
-FEE_LABELS = {"management": "Management fee", "auxiliary": "Auxiliary materials", "sublet": "Sublet",
-              "towing": "Towing / rescue", "other": "Other fee"}
+# On-screen names, translated where shown: workshop.i18n.label(FEE_LABELS, kind).
+FEE_LABELS = {"management": N_("Management fee"), "auxiliary": N_("Auxiliary materials"), "sublet": N_("Sublet"),
+              "towing": N_("Towing / rescue"), "other": N_("Other fee")}
 PAYMENT_METHODS = ("cash", "card", "mobile", "transfer", "account")
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "mobile": "Mobile pay", "transfer": "Bank transfer",
-                 "account": "On account"}
+METHOD_LABELS = {"cash": N_("Cash"), "card": N_("Card"), "mobile": N_("Mobile pay"), "transfer": N_("Bank transfer"),
+                 "account": N_("On account")}
 
 
 class FeeLine(BaseModel):

@@ -15,6 +15,7 @@ from screens.keybar import KeyBar
 from workshop import board, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
+from workshop.i18n import label
 from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
 from workshop.permissions import can
 
@@ -44,7 +45,7 @@ class BoardColumn(Vertical, can_focus=False):
     def __init__(self, state: str):
         super().__init__(id=f"col-{state}", classes="board-column")
         self.state = state
-        self.title = Static(COLUMN_TITLES[state], classes="column-title")
+        self.title = Static(label(COLUMN_TITLES, state), classes="column-title")
         self.list = CardList(state)
 
     def compose(self) -> ComposeResult:
@@ -57,7 +58,7 @@ class BoardColumn(Vertical, can_focus=False):
 
     def update_title(self) -> None:
         """'In progress (48) ▲3 ▼36': the count, and how many cards are out of view above and below."""
-        text = f"{COLUMN_TITLES[self.state]} ({len(self.list.cards)})"
+        text = f"{label(COLUMN_TITLES, self.state)} ({len(self.list.cards)})"
         above, below = self.list.hidden_counts()
         text += f" ▲{above}" if above else ""
         text += f" ▼{below}" if below else ""

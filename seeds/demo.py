@@ -14,9 +14,10 @@ from typing import Callable
 
 from models.db import db
 from models.orders import OrderCounter
-from seeds import reference
+from seeds import chinese, reference
 from workshop import clock
 from workshop.accounts import hash_pin
+from workshop.pinyin import initials
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
@@ -42,6 +43,13 @@ SIZES = {
 ACTIVE_SPREAD = [("checked_in", 0.20), ("dispatched", 0.08), ("in_progress", 0.17), ("waiting_parts", 0.05),
                  ("ready_qc", 0.15), ("ready_settlement", 0.15), ("settled", 0.20)]
 BATCH = 20_000
+# What the demo shop's documents are headed with (workshop/settings.py has the keys and defaults).
+DEMO_SETTINGS = {
+    "shop_name": "广州江畔丰田汽车销售服务有限公司",
+    "shop_address": "广州市天河区江畔路88号",
+    "shop_phone": "020-8888 6688",
+    "shop_tax_number": "91440101MA5CXXXX8M",
+}
 
 # Other capabilities add rows for the history here: fn(rng, closed_orders, progress) where
 # closed_orders is a list of ClosedOrder.
@@ -127,10 +135,16 @@ class Generator:
         for copy in range(copies):
             for code, name, kind, cap in reference.BAYS:
                 suffix = "" if copy == 0 else f"-{copy + 1}"
-                bays.append((code + suffix, name + suffix, kind, cap, True))
-        bulk("bay", ["code", "name", "kind", "capacity", "active"], bays)
-        bulk("operation", ["code", "name", "trade", "standard_hours", "business_type"],
-             [(c, n, t, str(h), b) for c, n, t, h, b in reference.operations()])
+                bays.append((code + suffix, name + suffix, chinese.chinese_name(chinese.BAYS, name + suffix),
+                             kind, cap, True))
+        bulk("bay", ["code", "name", "name_zh", "kind", "capacity", "active"], bays)
+        operations = []
+        for c, n, t, h, b in reference.operations():
+            zh = chinese.chinese_name(chinese.OPERATIONS, n)
+            operations.append((c, n, zh, initials(zh or n), t, str(h), b))
+        bulk("operation", ["code", "name", "name_zh", "initials", "trade", "standard_hours", "business_type"],
+             operations)
+        self.settings()
         pin = hash_pin(reference.DEMO_PIN)
         staff = []
         for copy in range(copies):
@@ -160,30 +174,52 @@ class Generator:
         for extension in REFERENCE_EXTENSIONS:
             extension(self.rng, self.size)
 
+    def settings(self) -> None:
+        """The demo shop's own name, address and tax number: what its documents are headed with."""
+        import json
+        bulk("setting", ["key", "value"], [(key, json.dumps(value, ensure_ascii=False))
+                                           for key, value in DEMO_SETTINGS.items()])
+
     # --- customers and vehicles ---------------------------------------------------------------------
-    def _name(self) -> str:
-        return f"{self.rng.choice(reference.SURNAMES)} {self.rng.choice(reference.GIVEN)}"
+    def _name(self, i: int) -> str:
+        """A private customer's name: every other one written in Chinese (王伟), the rest romanised
+        (Wang Wei); the same random draws either way, so the rest of the shop does not change."""
+        surname = self.rng.randrange(len(reference.SURNAMES))
+        given = self.rng.randrange(len(reference.GIVEN))
+        if i % 2 == 0:
+            return chinese.SURNAMES[surname] + chinese.GIVEN[given]
+        return f"{reference.SURNAMES[surname]} {reference.GIVEN[given]}"
+
+    def _company(self, i: int) -> str:
+        k = self.rng.randrange(len(reference.COMPANIES))
+        if i % 2 == 0:
+            return f"{chinese.COMPANIES[k][:-4]}{i % 97 + 1}{chinese.COMPANIES[k][-4:]}"  # 珠江物流12有限公司
+        return f"{reference.COMPANIES[k]} {i % 97 + 1}"
 
     def customers(self) -> None:
         rng, total = self.rng, self.size.customers
         rows = []
+        first_private = True
         for i in range(total):
             kind = rng.choices(["private", "company", "fleet"], [75, 18, 7])[0]
-            name = self._name() if kind == "private" else f"{rng.choice(reference.COMPANIES)} {i % 97 + 1}"
+            name = self._name(i) if kind == "private" else self._company(i)
+            if kind == "private" and first_private:
+                name, first_private = chinese.FIRST_CUSTOMER, False
             cls = rng.choices(self.class_ids, [70, 18, 8, 4])[0]
             birthday = dt.date(rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28)) \
                 if kind == "private" else None
             created = self.now - dt.timedelta(days=rng.randint(30, 6 * 365))
-            rows.append((f"C{100001 + i}", name, kind, f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
+            rows.append((f"C{100001 + i}", name, initials(name, person=kind == "private"), kind,
+                         f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
                          f"District {i % 40 + 1}, Guangzhou", _ts(birthday), cls, rng.random() < 0.05,
                          _ts(created)))
             if len(rows) >= BATCH:
-                bulk("customer", ["code", "name", "kind", "mobile", "address", "birthday", "customer_class_id",
-                                  "is_key", "created_at"], rows)
+                bulk("customer", ["code", "name", "initials", "kind", "mobile", "address", "birthday",
+                                  "customer_class_id", "is_key", "created_at"], rows)
                 rows = []
                 self.progress("customers", i + 1, total)
-        bulk("customer", ["code", "name", "kind", "mobile", "address", "birthday", "customer_class_id", "is_key",
-                          "created_at"], rows)
+        bulk("customer", ["code", "name", "initials", "kind", "mobile", "address", "birthday", "customer_class_id",
+                          "is_key", "created_at"], rows)
         self.progress("customers", total, total)
         OrderCounter.insert(name="customer", next_value=100001 + total).execute()
 

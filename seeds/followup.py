@@ -6,6 +6,7 @@ import datetime as dt
 
 from models.db import db
 from seeds import demo
+from seeds.chinese import QUESTIONS as QUESTIONS_ZH
 
 QUESTIONS = {
     "general": ["Was the car ready when promised?", "Was the problem fixed the first time?",
@@ -19,8 +20,9 @@ _state = {"agents": [], "now": None}
 
 
 def _reference(rng, size) -> None:
-    demo.bulk("question", ["business_type", "position", "text"],
-              [(btype, i, text) for btype, texts in QUESTIONS.items() for i, text in enumerate(texts, 1)])
+    demo.bulk("question", ["business_type", "position", "text", "text_zh"],
+              [(btype, i, text, QUESTIONS_ZH.get(text)) for btype, texts in QUESTIONS.items()
+               for i, text in enumerate(texts, 1)])
     _state["agents"] = [i for (i,) in db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%follow_up_agent%'")]
     _state["now"] = dt.datetime.now().replace(microsecond=0)
 

@@ -8,7 +8,10 @@ from decimal import Decimal
 
 from models.db import db
 from seeds import demo
+from seeds.chinese import PARTS as PARTS_ZH
+from seeds.chinese import chinese_name
 from seeds.reference import VEHICLE_MODELS
+from workshop.pinyin import initials
 
 # (code stem, name, category, unit, cost, price, per-engine/per-model/universal, threshold)
 _BASES = [
@@ -123,8 +126,12 @@ def _reference(rng, size) -> None:
         roll = rng.random()
         on_hand = 0 if roll < 0.04 else int(threshold * scale * (0.5 if roll < 0.15 else rng.uniform(1.5, 4)))
         parts.append(row + (str(on_hand),))
-    demo.bulk("part", ["code", "name", "brand", "category", "fits_models", "unit", "bin", "unit_cost", "sale_price",
-                       "reorder_threshold", "supplier", "oem", "on_hand"], parts)
+    named = []
+    for row in parts:
+        zh = chinese_name(PARTS_ZH, row[1])
+        named.append(row[:2] + (zh, initials(zh or row[1])) + row[2:])
+    demo.bulk("part", ["code", "name", "name_zh", "initials", "brand", "category", "fits_models", "unit", "bin",
+                       "unit_cost", "sale_price", "reorder_threshold", "supplier", "oem", "on_hand"], named)
     ids = dict(db.execute_sql("SELECT code, id FROM part").fetchall())
     demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "at", "reason"],
               [(ids[p[0]], "opening", p[-1], p[-1], now, "opening stock at go-live") for p in parts])

@@ -6,6 +6,7 @@ import datetime as dt
 
 from models.db import db
 from seeds import demo
+from seeds.chinese import CHECKLIST as CHECKLIST_ZH
 from workshop.qc import DELAY_REASONS
 
 COMMON = ["No warning lamps on the dashboard", "All lights and indicators work", "Cleanliness: seats, floor, wheel",
@@ -34,8 +35,8 @@ def _reference(rng, size) -> None:
     rows = []
     for btype, items in CHECKLISTS.items():
         for position, text in enumerate(items + COMMON, 1):
-            rows.append((btype, position, text))
-    demo.bulk("checklist_item", ["business_type", "position", "text"], rows)
+            rows.append((btype, position, text, CHECKLIST_ZH.get(text)))
+    demo.bulk("checklist_item", ["business_type", "position", "text", "text_zh"], rows)
 
 
 def _history(rng, closed, progress) -> None:

@@ -106,6 +106,54 @@ def language() -> str:
     return _language
 
 
+def local(english: str | None, chinese: str | None) -> str:
+    """The name of a piece of reference data (an operation, a part, a checklist item...) in the reader's
+    language: the Chinese name when reading Chinese and there is one, else the English name."""
+    if _language == "zh_CN" and chinese:
+        return chinese
+    return english or chinese or ""
+
+
+class Words:
+    """One language's words and formats, independent of the terminal's current language: a document
+    printed in the shop's document language while the cashier's screen stays in theirs (and safe to use
+    from a worker thread, since nothing global is switched)."""
+
+    def __init__(self, code: str | None):
+        self.language = normalise(code) or DEFAULT
+        self._t = (gettext.NullTranslations() if self.language == DEFAULT
+                   else gettext.translation(DOMAIN, LOCALE_DIR, languages=[self.language], fallback=True))
+        self.locale = "zh_CN" if self.language == "zh_CN" else "en_US"
+
+    def _(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def label(self, labels: dict[str, str], code: str | None) -> str:
+        if code is None:
+            return ""
+        text = labels.get(code)
+        return self._(text) if text is not None else code
+
+    def local(self, english: str | None, chinese: str | None) -> str:
+        if self.language == "zh_CN" and chinese:
+            return chinese
+        return english or chinese or ""
+
+    def money(self, amount, *, symbol: bool = True) -> str:
+        from babel.numbers import format_currency, format_decimal
+        amount = Decimal(amount or 0)
+        if symbol:
+            return format_currency(amount, CURRENCY, locale=self.locale)
+        return format_decimal(amount, format="#,##0.00", locale=self.locale)
+
+    def number(self, value) -> str:
+        from babel.numbers import format_decimal
+        return format_decimal(value, locale=self.locale)
+
+
 def babel_locale() -> str:
     return "zh_CN" if _language == "zh_CN" else "en_US"
 

@@ -20,6 +20,8 @@ from models.people import Customer, Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
+from workshop.i18n import N_
+from workshop.i18n import label as i18n_label
 from workshop.permissions import require
 
 CHECKED_IN = "checked_in"
@@ -32,21 +34,22 @@ SETTLED = "settled"
 DELIVERED = "delivered"
 CANCELLED = "cancelled"
 
+# On-screen names, translated where shown (label() below; i18n.label for COLUMN_TITLES).
 STATE_LABELS = {
-    CHECKED_IN: "Checked in",
-    DISPATCHED: "Dispatched",
-    IN_PROGRESS: "In progress",
-    WAITING_PARTS: "Waiting for parts",
-    READY_QC: "Ready for QC",
-    READY_SETTLEMENT: "Ready for settlement",
-    SETTLED: "Settled",
-    DELIVERED: "Delivered",
-    CANCELLED: "Cancelled",
+    CHECKED_IN: N_("Checked in"),
+    DISPATCHED: N_("Dispatched"),
+    IN_PROGRESS: N_("In progress"),
+    WAITING_PARTS: N_("Waiting for parts"),
+    READY_QC: N_("Ready for QC"),
+    READY_SETTLEMENT: N_("Ready for settlement"),
+    SETTLED: N_("Settled"),
+    DELIVERED: N_("Delivered"),
+    CANCELLED: N_("Cancelled"),
 }
-# Short column titles that fit a narrow board column.
-COLUMN_TITLES = {CHECKED_IN: "Checked in", DISPATCHED: "Dispatched", IN_PROGRESS: "In progress",
-                 WAITING_PARTS: "Wait parts", READY_QC: "Ready QC", READY_SETTLEMENT: "To settle",
-                 SETTLED: "Settled"}
+# Short column titles of the repair board (维修看板) that fit a narrow column.
+COLUMN_TITLES = {CHECKED_IN: N_("Checked in"), DISPATCHED: N_("Dispatched"), IN_PROGRESS: N_("In progress"),
+                 WAITING_PARTS: N_("Wait parts"), READY_QC: N_("Ready QC"), READY_SETTLEMENT: N_("To settle"),
+                 SETTLED: N_("Settled")}
 # The board: one column per active state, in the order a car goes through the shop.
 BOARD_STATES = (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS, READY_QC, READY_SETTLEMENT, SETTLED)
 ACTIVE_STATES = frozenset(BOARD_STATES)
@@ -131,7 +134,8 @@ def load_capabilities() -> None:
 
 
 def label(state: str) -> str:
-    return STATE_LABELS.get(state, state)
+    """The state's name in the reader's language."""
+    return i18n_label(STATE_LABELS, state)
 
 
 # --- loading and saving with optimistic concurrency ---------------------------------------------

@@ -25,6 +25,8 @@ from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, OperationPart, P
 from models.people import Staff, Vehicle
 from workshop import audit, clock, lifecycle, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
+from workshop.i18n import local
+from workshop.pinyin import looks_like_initials
 from workshop.permissions import require
 
 WHOLE_UNITS = frozenset({"pc", "set"})
@@ -492,19 +494,24 @@ class StockRow:
 
 
 def _stock_rows(query) -> list[StockRow]:
-    rows = query.select(Part.code, Part.name, Part.brand, Part.fits_models, Part.unit, Part.bin, Part.on_hand,
-                        Part.reserved, Part.reorder_threshold, Part.sale_price).tuples()
-    return [StockRow(code, name, brand or "", fits or "", unit, bin_ or "", Decimal(str(oh)), Decimal(str(rs)),
-                     Decimal(str(th)), Decimal(str(pr))) for code, name, brand, fits, unit, bin_, oh, rs, th, pr in rows]
+    rows = query.select(Part.code, Part.name, Part.name_zh, Part.brand, Part.fits_models, Part.unit, Part.bin,
+                        Part.on_hand, Part.reserved, Part.reorder_threshold, Part.sale_price).tuples()
+    return [StockRow(code, local(name, name_zh), brand or "", fits or "", unit, bin_ or "", Decimal(str(oh)),
+                     Decimal(str(rs)), Decimal(str(th)), Decimal(str(pr)))
+            for code, name, name_zh, brand, fits, unit, bin_, oh, rs, th, pr in rows]
 
 
 def catalog(search: str = "", *, limit: int = 100, offset: int = 0) -> list[StockRow]:
-    """The catalog, searched by code, name or fitting model."""
+    """The catalog, searched by code, English or Chinese name, pinyin initials (``jy`` finds 机油) or
+    fitting model."""
     query = Part.select().where(Part.active == True)  # noqa: E712
     text = (search or "").strip()
     if text:
-        query = query.where(Part.code.startswith(text.upper()) | Part.name.contains(text)
-                            | Part.fits_models.contains(text))
+        cond = (Part.code.startswith(text.upper()) | Part.name.contains(text) | Part.name_zh.contains(text)
+                | Part.fits_models.contains(text))
+        if looks_like_initials(text):
+            cond |= Part.initials.contains(text.lower())
+        query = query.where(cond)
     return _stock_rows(query.order_by(Part.code).limit(limit).offset(offset))
 
 

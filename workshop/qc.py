@@ -25,10 +25,16 @@ from models.shop import Bay
 from workshop import audit, clock, lifecycle, settings, validation
 from workshop.dispatch import order_technicians
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from workshop.i18n import N_
 from workshop.permissions import can, require
 
 DELAY_REASONS = ("waiting for parts", "extra work found", "customer approval", "technician shortage", "rework",
                  "other")
+# The stored reason is the code above; its on-screen name: workshop.i18n.label(DELAY_REASON_LABELS, code).
+DELAY_REASON_LABELS = {"waiting for parts": N_("waiting for parts"), "extra work found": N_("extra work found"),
+                       "customer approval": N_("waiting for the customer's approval"),
+                       "technician shortage": N_("technician shortage"), "rework": N_("rework"),
+                       "other": N_("other")}
 DEFAULT_CHECKLIST = "general_repair"
 
 
@@ -243,4 +249,4 @@ def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by
 
 __all__ = ["qc_queue", "checklist", "sign", "add_item", "remove_item", "mark_comeback", "comeback_candidates",
            "comeback_choices", "ComebackChoice",
-           "DELAY_REASONS", "Decimal", "can"]
+           "DELAY_REASONS", "DELAY_REASON_LABELS", "Decimal", "can"]

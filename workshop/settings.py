@@ -11,6 +11,12 @@ from workshop.permissions import require
 
 DEFAULTS: dict[str, object] = {
     "shop_name": "Riverside Motors Service",
+    # What the settlement form (结算单) and receipts are headed with, until a set-up screen edits them.
+    "shop_address": "",
+    "shop_phone": "",
+    "shop_tax_number": "",
+    # The language of documents handed to customers (zh_CN or en), whoever prints them.
+    "document_language": "zh_CN",
     # Plates: mainland China (incl. 8-character new-energy plates) unless the shop sets its own.
     "plate_pattern": r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
                      r"[A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{5}|[DF][A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[挂学警港澳])$",
