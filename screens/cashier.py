@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -264,7 +265,7 @@ class CashierScreen(KeptScreen):
         approved = " · on account approved" if acc.on_account else ""
         summary = (f"RO {row.number if row else ''} · {state}\nCustomer pays {service.money(acc.due)} · "
                    f"received {service.money(acc.received)} · {owing}{approved}\n")
-        bill.update(summary + bill_text(order_id, width=46))
+        bill.update(Text(summary + bill_text(order_id, width=46)))  # names are data, not markup
 
     # Changes that can add a car to the desk, take one off, or change what it owes.
     DESK_KINDS = frozenset({"qc_pass", "settle", "void", "deliver", "payment", "refund", "fee_added",
@@ -371,7 +372,7 @@ class CashierScreen(KeptScreen):
             self.notify(f"RO {row.number} is not settled yet: press s to settle (w writes a preview).",
                         severity="warning")
             return
-        self.last_files = write_invoice(invoice.id)
+        self.last_files = write_invoice(invoice.id, reprint=True)  # a copy: with everything received to date
         self.notify(f"Invoice {invoice.number} written: {self.last_files[0]} and {self.last_files[1].name}")
 
     def action_preview(self) -> None:
@@ -514,7 +515,7 @@ class BillScreen(ModalScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.query_one("#bill", Static).update(bill_text(self.order_id, width=46))
+        self.query_one("#bill", Static).update(Text(bill_text(self.order_id, width=46)))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("fee", "adjust") and not can(self.app.staff, "presettle"):

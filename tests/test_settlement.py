@@ -342,4 +342,4 @@ def test_preview_file_is_the_pre_settlement_bill_named_after_the_order(shop, tmp
     path = write_preview(order.id, directory=tmp_path / "previews")
     assert path == tmp_path / "previews" / f"preview-RO{order.number}.txt"
     text = path.read_text(encoding="utf-8")
-    assert "PRE-SETTLEMENT" in text and "粤B12345" in text and "Oil and filter change" in text
+    assert "预结算单" in text and "粤B12345" in text and "Oil and filter change" in text  # no Chinese name: English

@@ -1,28 +1,76 @@
-"""The invoice (結算單) as files: plain text for the receipt printer, HTML for an A4 page.
+"""What the settlement documents say and how they look: the settlement form (结算单) on A4 as HTML and
+PDF, the receipt for the cash desk's printer as text, the advisor's pre-settlement (预结算单).
 
-Every field the settlement documents list: owner, settlement date, VIN, plate, model, engine no.,
-invoice no., date in, mileage; labor lines (code, name, hours, fee); parts lines (code, name, qty,
-unit, amount); labor and material receivable vs charged; the fees; total, already received,
-outstanding and this payment. The lines come from the bill stored at settlement, so a reprint
-shows exactly what was settled.
+Every field of the settlement documents: the shop's name, address, phone and tax number; owner,
+settlement date, VIN, plate, model, engine no., invoice no., RO, date in, mileage, business type;
+labour lines (code, name, hours, rate, receivable, charged); parts lines (code, name, qty, unit,
+price, receivable, charged); labour and material receivable vs charged; management, auxiliary
+material, sublet, rescue/towing and other fees; extra discount and VAT; total, who pays what,
+already received, this payment, outstanding; the payment lines; a signature line.
+
+Documents handed to a customer are in the shop's document language (setting ``document_language``),
+whoever prints them; the cashier's on-screen bill is in the reader's language. Each function takes
+the language explicitly (an ``i18n.Words``), so nothing global is switched while a document is made.
+
+Public functions return the content; writing files is the settlement service's business:
+
+    receipt_text(invoice_id, payment_id=None, reprint=False) -> str    the 42-cell receipt
+    settlement_form_html(invoice_id, reprint=False) -> str               the A4 form as a web page
+    settlement_form_pdf(invoice_id, reprint=False) -> bytes              the A4 form as PDF, CJK font embedded
+    preview_text(order_id) -> str                                        the pre-settlement bill
+
+Receipts are laid out in display cells (``rich.cells``): a Chinese character takes two columns on a
+receipt printer as in a terminal, so a 42-column receipt stays 42 columns with Chinese names.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
+from rich.cells import cell_len, chop_cells
+
 from models.db import db, is_sqlite
-from models.orders import RepairOrder
+from models.orders import BUSINESS_TYPE_LABELS, PAYER_LABELS, RepairOrder
+from models.parts import UNIT_LABELS, Part
 from models.people import Customer, Staff, Vehicle
-from models.settlement import FEE_LABELS, METHOD_LABELS, Payment, Settlement
-from workshop import clock, settings
-from workshop.errors import NotFound
+from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, Payment, Settlement
+from models.shop import Operation
+from workshop import clock, i18n, settings
+from workshop.errors import DomainError, NotFound
+from workshop.i18n import N_, Words
 from workshop.pricing import cents
-from workshop.settlement import bill_for, money, paid
+from workshop.settlement import bill_for, paid
 
 RECEIPT_WIDTH = 42
+
+# Titles and field names of the documents, translated into the document's language where printed.
+TITLES = {"invoice": N_("INVOICE"), "credit_note": N_("CREDIT NOTE"), "receipt": N_("RECEIPT"),
+          "preview": N_("PRE-SETTLEMENT")}
+
+
+class DocumentError(DomainError):
+    """A document could not be made (e.g. no font with Chinese characters for the PDF)."""
+
+
+def document_words() -> Words:
+    """The language of documents handed to customers: the shop's setting."""
+    return Words(str(settings.get("document_language") or "zh_CN"))
+
+
+def reader_words() -> Words:
+    """The language of whoever reads the screen now."""
+    return Words(i18n.language())
+
+
+# --- what a document says ----------------------------------------------------------------------------
+
+def _line(x) -> dict:
+    return {"section": x.section, "code": x.code, "name": x.name, "quantity": str(x.quantity), "unit": x.unit,
+            "price": str(x.price), "receivable": str(x.receivable), "charged": str(x.charged), "payer": x.payer}
 
 
 def _lines(invoice: Settlement) -> tuple[list[dict], list[dict]]:
@@ -30,164 +78,551 @@ def _lines(invoice: Settlement) -> tuple[list[dict], list[dict]]:
         data = json.loads(invoice.lines_json)
         return data["lines"], data["fees"]
     bill = bill_for(invoice.order_id)  # bulk-seeded history: its lines are unchanged since settling
-    return ([{"section": x.section, "code": x.code, "name": x.name, "quantity": str(x.quantity), "unit": x.unit,
-              "price": str(x.price), "receivable": str(x.receivable), "charged": str(x.charged), "payer": x.payer}
-             for x in bill.lines],
+    return ([_line(x) for x in bill.lines],
             [{"kind": f.kind, "description": f.description, "amount": str(f.amount), "payer": f.payer}
              for f in bill.fees])
 
 
-def invoice_data(invoice_id: int, payment_id: int | None = None) -> dict:
-    """Everything the invoice prints; with ``payment_id``, a receipt for that later payment."""
+def _with_chinese_names(lines: list[dict]) -> list[dict]:
+    """Each line with the Chinese name of its operation or part (two queries), for Chinese documents.
+    The bill stored at settlement names lines in English; the catalog has both names."""
+    ops = {x["code"] for x in lines if x["section"] == "labor"}
+    parts = {x["code"] for x in lines if x["section"] == "parts"}
+    names: dict[tuple[str, str], str] = {}
+    if ops:
+        names.update((("labor", c), n) for c, n in Operation.select(Operation.code, Operation.name_zh)
+                     .where(Operation.code.in_(ops) & Operation.name_zh.is_null(False)).tuples())
+    if parts:
+        names.update((("parts", c), n) for c, n in Part.select(Part.code, Part.name_zh)
+                     .where(Part.code.in_(parts) & Part.name_zh.is_null(False)).tuples())
+    return [dict(x, name_zh=names.get((x["section"], x["code"]))) for x in lines]
+
+
+def _payments(order_id: int, up_to_id: int | None = None) -> list[dict]:
+    """The order's payment lines (refunds negative): when, how, how much, taken by whom."""
+    query = (Payment.select(Payment.id, Payment.at, Payment.method, Payment.amount, Staff.name)
+             .join(Staff, on=(Payment.by == Staff.id)).where(Payment.order == order_id))
+    if up_to_id is not None:
+        query = query.where(Payment.id <= up_to_id)
+    return [{"id": pid, "at": at, "method": method, "amount": cents(Decimal(str(amount))), "by": by}
+            for pid, at, method, amount, by in query.order_by(Payment.id).tuples()]
+
+
+def _shop() -> dict:
+    return {key: str(settings.get(f"shop_{key}") or "") for key in ("name", "address", "phone", "tax_number")}
+
+
+def _order_fields(order: RepairOrder) -> dict:
+    car = Vehicle.get_by_id(order.vehicle_id)
+    owner = Customer.get_by_id(order.customer_id)
+    advisor = Staff.get_or_none(Staff.id == order.advisor_id)
+    return {"owner": owner.name, "owner_code": owner.code, "mobile": owner.mobile or "", "vin": car.vin,
+            "plate": car.plate, "model": f"{car.brand} {car.model}".strip(), "engine_no": car.engine_no or "",
+            "ro": order.number, "date_in": order.time_in, "mileage": order.mileage_in,
+            "business_type": order.business_type, "advisor": advisor.name if advisor else ""}
+
+
+def invoice_data(invoice_id: int, payment_id: int | None = None, *, reprint: bool = False) -> dict:
+    """Everything an invoice prints. As issued: what was received before this settlement and at the desk
+    up to settling. With ``payment_id``: a receipt for that later payment (received before it, it,
+    outstanding after it). ``reprint``: a copy printed later, with everything received to date."""
     invoice = Settlement.get_or_none(Settlement.id == invoice_id)
     if invoice is None:
         raise NotFound(f"Invoice #{invoice_id} does not exist.")
     order = RepairOrder.get_by_id(invoice.order_id)
-    car = Vehicle.get_by_id(order.vehicle_id)
-    owner = Customer.get_by_id(order.customer_id)
     cashier = Staff.get_or_none(Staff.id == invoice.by_id) if invoice.by_id else None
     lines, fees = _lines(invoice)
-    received_total = paid(order.id)
+    due = cents(Decimal(invoice.customer_share))
+    kind = "credit_note" if invoice.kind == "void" else "invoice"
     if payment_id is not None:
-        payment = Payment.get_by_id(payment_id)
+        payment = Payment.get_or_none((Payment.id == payment_id) & (Payment.order == order.id))
+        if payment is None:
+            raise NotFound(f"Payment #{payment_id} is not a payment of RO {order.number}.")
         this = cents(Decimal(payment.amount))
-        before = cents(Decimal(str(sum(Decimal(p.amount) for p in Payment.select().where(
-            (Payment.order == order.id) & (Payment.id < payment.id))))))
+        payments = _payments(order.id, up_to_id=payment.id)
+        before = sum((p["amount"] for p in payments[:-1]), Decimal("0.00"))
+        kind = "receipt"
+    elif reprint:
+        payments = _payments(order.id)
+        this, before = Decimal("0.00"), sum((p["amount"] for p in payments), Decimal("0.00"))
     else:
+        payments = [p for p in _payments(order.id) if p["at"] <= invoice.at]
         this = cents(Decimal(invoice.this_payment))
         before = cents(Decimal(invoice.received_before))
-    due = cents(Decimal(invoice.customer_share))
+    outstanding = max(Decimal("0.00"), due - before - this) if kind != "credit_note" else Decimal("0.00")
     return {
-        "shop": settings.get("shop_name"),
-        "kind": "CREDIT NOTE" if invoice.kind == "void" else "INVOICE",
+        "kind": kind, "reprint": reprint, "shop": _shop(),
         "invoice_no": invoice.number, "settled_at": invoice.at, "cashier": cashier.name if cashier else "",
-        "owner": owner.name, "owner_code": owner.code, "mobile": owner.mobile,
-        "vin": car.vin, "plate": car.plate, "model": f"{car.brand} {car.model}".strip(),
-        "engine_no": car.engine_no or "", "ro": order.number, "date_in": order.time_in,
-        "mileage": order.mileage_in, "business_type": order.business_type.replace("_", " "),
-        "labor": [x for x in lines if x["section"] == "labor"],
-        "parts": [x for x in lines if x["section"] == "parts"],
+        **_order_fields(order),
+        "labor": _with_chinese_names([x for x in lines if x["section"] == "labor"]),
+        "parts": _with_chinese_names([x for x in lines if x["section"] == "parts"]),
         "fees": fees,
         "labor_receivable": invoice.labor_receivable, "labor_charged": invoice.labor_charged,
         "parts_receivable": invoice.parts_receivable, "parts_charged": invoice.parts_charged,
-        "fee_totals": {k: getattr(invoice, f"{k}_fee") for k in FEE_LABELS},
+        "fee_totals": {k: getattr(invoice, f"{k}_fee") for k in FEE_KINDS},
         "adjustment": invoice.adjustment, "tax": invoice.tax, "tax_rate": invoice.tax_rate,
         "prices_include_tax": invoice.prices_include_tax, "total": invoice.total,
         "insurer_share": invoice.insurer_share, "manufacturer_share": invoice.manufacturer_share,
         "internal_share": invoice.internal_share, "customer_share": due,
-        "received": before, "this_payment": this,
-        "outstanding": max(Decimal("0"), due - received_total) if payment_id or invoice.kind == "invoice"
-        else Decimal("0"),
-        "reason": invoice.reason or "",
-        "payments": [(METHOD_LABELS.get(p.method, p.method), cents(Decimal(p.amount)))
-                     for p in Payment.select().where(Payment.order == order.id).order_by(Payment.id)],
+        "received": before, "this_payment": this, "outstanding": outstanding,
+        "reason": invoice.reason or "", "adjustment_reason": "",
+        "payments": payments, "printed_at": clock.now(),
     }
 
 
-def _qty(value: str) -> str:
-    d = Decimal(value)
+def preview_data(order_id: int) -> dict:
+    """The pre-settlement bill in the invoice's shape (no invoice number yet): what the advisor
+    shows the customer and what the cashier sees before settling."""
+    from workshop.settlement import account, current_adjustment
+    order = RepairOrder.get_by_id(order_id)
+    bill = bill_for(order_id)
+    acc = account(order_id)
+    adj = current_adjustment(order_id)
+    return {
+        "kind": "preview", "reprint": False, "shop": _shop(), "invoice_no": None, "settled_at": clock.now(),
+        "cashier": "", **_order_fields(order),
+        "labor": _with_chinese_names([_line(x) for x in bill.labor_lines]),
+        "parts": _with_chinese_names([_line(x) for x in bill.part_lines]),
+        "fees": [{"kind": f.kind, "description": f.description, "amount": str(f.amount), "payer": f.payer}
+                 for f in bill.fees],
+        "labor_receivable": bill.labor_receivable, "labor_charged": bill.labor_charged,
+        "parts_receivable": bill.parts_receivable, "parts_charged": bill.parts_charged,
+        "fee_totals": dict(bill.fees_by_kind), "adjustment": bill.adjustment, "tax": bill.tax,
+        "tax_rate": bill.terms.tax_rate, "prices_include_tax": bill.terms.prices_include_tax, "total": bill.total,
+        "insurer_share": bill.shares.get("insurer", 0), "manufacturer_share": bill.shares.get("manufacturer", 0),
+        "internal_share": bill.shares.get("internal", 0), "customer_share": bill.customer_share,
+        "received": acc.received, "this_payment": Decimal("0.00"), "outstanding": max(Decimal("0"), acc.outstanding),
+        "reason": "", "adjustment_reason": adj.reason if adj else "",
+        "payments": _payments(order_id), "printed_at": clock.now(),
+    }
+
+
+# --- pieces shared by every layout ---------------------------------------------------------------------
+
+def _qty(value) -> str:
+    d = Decimal(str(value))
     return f"{d.normalize():f}" if d == d.to_integral() else f"{d:.2f}".rstrip("0")
 
 
-def render_text(d: dict, width: int = RECEIPT_WIDTH) -> str:
-    """The receipt printer's version: fixed width (40-48 columns), one field per line."""
-    def pair(left, right):
-        left, right = str(left), str(right)
-        room = width - len(right) - 1
-        return f"{left[:room]:<{room}} {right}"
+def _when(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value.strftime("%Y-%m-%d")
 
+
+def _number(d: dict) -> str:
+    return f"{d['invoice_no']:06d}" if d["invoice_no"] is not None else "-"
+
+
+def _title(d: dict, w: Words) -> str:
+    title = w.label(TITLES, d["kind"])
+    return title + (" (" + w._("copy") + ")" if d["reprint"] else "")
+
+
+def _tax_line(d: dict, w: Words) -> str:
+    rate = f"{Decimal(str(d['tax_rate'])).normalize():f}"
+    if d["prices_include_tax"]:
+        return w._("VAT {rate}% (included)").format(rate=rate)
+    return w._("VAT {rate}% (added)").format(rate=rate)
+
+
+def _amounts(d: dict, w: Words) -> list[tuple[str, Decimal, bool]]:
+    """The amounts block, in the order of the settlement form: (label, amount, emphasised)."""
+    rows = [(w._("Labor receivable"), d["labor_receivable"], False), (w._("Labor charged"), d["labor_charged"], False),
+            (w._("Material receivable"), d["parts_receivable"], False),
+            (w._("Material charged"), d["parts_charged"], False)]
+    rows += [(w.label(FEE_LABELS, kind), d["fee_totals"].get(kind, 0), False) for kind in FEE_KINDS]
+    if Decimal(str(d["adjustment"] or 0)):
+        rows.append((w._("Extra discount"), -Decimal(str(d["adjustment"])), False))
+    rows.append((_tax_line(d, w), d["tax"], False))
+    rows.append((w._("Total"), d["total"], True))
+    for key, label in (("insurer_share", N_("Insurer pays")), ("manufacturer_share", N_("Manufacturer pays")),
+                       ("internal_share", N_("Workshop pays (internal)"))):
+        if Decimal(str(d[key] or 0)):
+            rows.append((w._(label), d[key], False))
+    rows += [(w._("Customer pays"), d["customer_share"], True), (w._("Already received"), d["received"], False),
+             (w._("This payment"), d["this_payment"], False), (w._("Outstanding"), d["outstanding"], True)]
+    return rows
+
+
+def _fields(d: dict, w: Words) -> list[tuple[str, str]]:
+    """The header fields of the form, in the order a 结算单 lists them."""
+    return [
+        (w._("Invoice no."), _number(d)), (w._("Settlement date"), _when(d["settled_at"])),
+        (w._("Owner"), f"{d['owner']} ({d['owner_code']})"), (w._("Phone"), d["mobile"]),
+        (w._("Plate"), d["plate"]), (w._("VIN"), d["vin"]),
+        (w._("Model"), d["model"]), (w._("Engine no."), d["engine_no"] or "-"),
+        (w._("Repair order"), str(d["ro"])), (w._("Business type"), w.label(BUSINESS_TYPE_LABELS, d["business_type"])),
+        (w._("Date in"), _when(d["date_in"])), (w._("Mileage in"), f"{w.number(d['mileage'])} km"),
+        (w._("Service advisor"), d["advisor"]), (w._("Cashier"), d["cashier"] or "-"),
+    ]
+
+
+def _shop_line(shop: dict, w: Words) -> list[str]:
+    """Address, phone and tax number: the line under the shop's name."""
+    out = [shop["address"]] if shop["address"] else []
+    if shop["phone"]:
+        out.append(w._("Phone") + " " + shop["phone"])
+    if shop["tax_number"]:
+        out.append(w._("Tax no.") + " " + shop["tax_number"])
+    return out
+
+
+def _name(x: dict, w: Words) -> str:
+    return w.local(x["name"], x.get("name_zh"))
+
+
+def _unit(x: dict, w: Words) -> str:
+    return w.label(UNIT_LABELS, x["unit"])
+
+
+# --- the receipt: fixed width, in display cells -------------------------------------------------------
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` cells (a wide character never split in half)."""
+    if cell_len(text) <= width:
+        return text
+    return chop_cells(text, width)[0]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return chop_cells(text, width) if text else [""]
+
+
+def _pair(left: str, right: str, width: int) -> str:
+    """``left`` and ``right`` on one line of exactly ``width`` cells (left cut short if need be)."""
+    right = _fit(right, width)
+    room = width - cell_len(right) - 1
+    left = _fit(left, room) if room > 0 else ""
+    return left + " " * (width - cell_len(left) - cell_len(right)) + right
+
+
+def _centre(text: str, width: int) -> list[str]:
+    out = []
+    for part in _wrap(text, width):
+        pad = (width - cell_len(part)) // 2
+        out.append(" " * pad + part)
+    return out
+
+
+def render_text(d: dict, width: int = RECEIPT_WIDTH, words: Words | None = None) -> str:
+    """The receipt printer's version: ``width`` cells (40-48), one field per line, long names wrapped."""
+    w = words or document_words()
+    m = lambda value: w.money(value, symbol=False)  # noqa: E731
     rule = "-" * width
-    out = [d["shop"].center(width)[:width].rstrip(), f"{d['kind']} {d['invoice_no']}".center(width).rstrip(), rule,
-           pair("Invoice no.", d["invoice_no"]), pair("Date", f"{d['settled_at']:%Y-%m-%d %H:%M}"),
-           pair("RO", d["ro"]), pair("Owner", d["owner"]), pair("Plate", d["plate"]), pair("VIN", d["vin"]),
-           pair("Model", d["model"]), pair("Engine no.", d["engine_no"] or "-"),
-           pair("Date in", f"{d['date_in']:%Y-%m-%d %H:%M}"), pair("Mileage", f"{d['mileage']:,} km"), rule,
-           "LABOR"]
+    shop = d["shop"]
+    out = _centre(shop["name"], width) if shop["name"] else []
+    if shop["address"]:
+        out += _centre(shop["address"], width)
+    if shop["phone"]:
+        out += _centre(w._("Phone") + " " + shop["phone"], width)
+    if shop["tax_number"]:
+        out += _centre(w._("Tax no.") + " " + shop["tax_number"], width)
+    out += _centre(_title(d, w) + (" " + _number(d) if d["invoice_no"] is not None else ""), width)
+    out.append(rule)
+    for label, value in _fields(d, w):
+        if cell_len(label) + cell_len(value) + 1 > width:
+            out.append(_pair(label, "", width).rstrip())
+            out += [_pair("", part, width) for part in _wrap(value, width - 2)]
+        else:
+            out.append(_pair(label, value, width))
+    out += [rule, w._("Labor")]
     for x in d["labor"]:
-        out.append(f"{x['code']} {x['name']}"[:width])
-        out.append(pair(f"  {_qty(x['quantity'])} h x {money(x['price'])}", money(x["charged"])))
-    out.append("PARTS")
+        out += _wrap(f"{x['code']} {_name(x, w)}", width)
+        out.append(_pair(f"  {_qty(x['quantity'])} h × {m(x['price'])}", m(x["charged"]), width))
+    out.append(w._("Parts"))
     for x in d["parts"]:
-        out.append(f"{x['code']} {x['name']}"[:width])
-        out.append(pair(f"  {_qty(x['quantity'])} {x['unit']} x {money(x['price'])}", money(x["charged"])))
-    out += [rule, pair("Labor receivable", money(d["labor_receivable"])),
-            pair("Labor charged", money(d["labor_charged"])),
-            pair("Material receivable", money(d["parts_receivable"])),
-            pair("Material charged", money(d["parts_charged"]))]
-    for kind, label in FEE_LABELS.items():
-        out.append(pair(label, money(d["fee_totals"][kind])))
-    if Decimal(d["adjustment"] or 0):
-        out.append(pair("Extra discount", "-" + money(d["adjustment"])))
-    tax_word = "incl." if d["prices_include_tax"] else "added"
-    out.append(pair(f"VAT {Decimal(d['tax_rate']).normalize():f}% ({tax_word})", money(d["tax"])))
-    out += [rule, pair("TOTAL", money(d["total"]))]
-    for key, label in (("insurer_share", "Insurer pays"), ("manufacturer_share", "Manufacturer pays"),
-                       ("internal_share", "Workshop (internal)")):
-        if Decimal(d[key] or 0):
-            out.append(pair(label, money(d[key])))
-    out += [pair("Customer pays", money(d["customer_share"])), pair("Already received", money(d["received"])),
-            pair("This payment", money(d["this_payment"])), pair("Outstanding", money(d["outstanding"]))]
-    for method, amount in d["payments"]:
-        out.append(pair(f"  {method}", money(amount)))
+        out += _wrap(f"{x['code']} {_name(x, w)}", width)
+        out.append(_pair(f"  {_qty(x['quantity'])} {_unit(x, w)} × {m(x['price'])}", m(x["charged"]), width))
+    out.append(rule)
+    for label, amount, strong in _amounts(d, w):
+        if label == w._("Total"):
+            out.append(rule)
+        out.append(_pair(label, w.money(amount) if strong else m(amount), width))
+    if d["payments"]:
+        out += [rule, w._("Payments")]
+        for p in d["payments"]:
+            out.append(_pair(f"  {_when(p['at'])[5:]} {w.label(METHOD_LABELS, p['method'])}", m(p["amount"]), width))
     if d["reason"]:
-        out.append(f"Reason: {d['reason']}"[:width])
-    out += [rule, pair("Cashier", d["cashier"]), "Prices " + ("include" if d["prices_include_tax"] else
-                                                                "exclude") + " VAT.", ""]
-    return "\n".join(out)
+        out += _wrap(w._("Reason: {reason}").format(reason=d["reason"]), width)
+    if d["adjustment_reason"]:
+        out += _wrap(w._("Extra discount: {reason}").format(reason=d["adjustment_reason"]), width)
+    out += [rule, _pair(w._("Printed"), _when(d["printed_at"]), width), "",
+            _pair(w._("Customer's signature"), "", width).rstrip(), "", "_" * width, ""]
+    return "\n".join(line.rstrip() for line in out)
 
 
-def render_html(d: dict) -> str:
+# --- the A4 form as a web page ------------------------------------------------------------------------
+
+def render_html(d: dict, words: Words | None = None) -> str:
     """The A4 version: a self-contained HTML page with every field."""
+    w = words or document_words()
     e = html.escape
+    m = lambda value: w.money(value, symbol=False)  # noqa: E731
+    shop = d["shop"]
 
-    def rows(items, unit_col):
-        return "".join(
-            f"<tr><td>{e(x['code'])}</td><td>{e(x['name'])}</td><td class=n>{e(_qty(x['quantity']))}"
-            f"{' ' + e(x['unit']) if unit_col else ''}</td><td class=n>{money(x['price'])}</td>"
-            f"<td class=n>{money(x['receivable'])}</td><td class=n>{money(x['charged'])}</td>"
-            f"<td>{e(x['payer'])}</td></tr>" for x in items)
+    def lines(items, parts: bool) -> str:
+        head = [w._("Code"), w._("Name"), w._("Qty") if parts else w._("Hours"), w._("Unit") if parts else "",
+                w._("Unit price") if parts else w._("Rate"), w._("Receivable"), w._("Charged"), w._("Payer")]
+        if not parts:
+            head.pop(3)
+        rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
+        for x in items:
+            cells = [e(x["code"]), e(_name(x, w)), e(_qty(x["quantity"]))] + ([e(_unit(x, w))] if parts else []) + [
+                m(x["price"]), m(x["receivable"]), m(x["charged"]), e(w.label(PAYER_LABELS, x["payer"]))]
+            rows.append("<tr>" + "".join(f"<td class=n>{c}</td>" if i >= (4 if parts else 3) and i < len(cells) - 1
+                                         else f"<td>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
+        return "<table>" + "".join(rows) + "</table>"
 
-    head = ("<tr><th>Code</th><th>Name</th><th>{q}</th><th>{p}</th><th>Receivable</th><th>Charged</th>"
-            "<th>Payer</th></tr>")
-    fees = "".join(f"<tr><td>{e(label)}</td><td class=n>{money(d['fee_totals'][k])}</td></tr>"
-                   for k, label in FEE_LABELS.items())
-    shares = "".join(f"<tr><td>{label}</td><td class=n>{money(d[k])}</td></tr>"
-                     for k, label in (("insurer_share", "Insurer pays"), ("manufacturer_share", "Manufacturer pays"),
-                                      ("internal_share", "Workshop (internal)")) if Decimal(d[k] or 0))
-    tax_word = "included in the prices" if d["prices_include_tax"] else "added to the prices"
+    fields = _fields(d, w)
+    grid = "".join(f"<tr><th>{e(a)}</th><td>{e(b)}</td><th>{e(c)}</th><td>{e(v)}</td></tr>"
+                   for (a, b), (c, v) in zip(fields[::2], fields[1::2]))
+    amounts = "".join((f"<tr><th>{e(label)}</th><th class=n>{e(w.money(amount))}</th></tr>" if strong else
+                       f"<tr><td>{e(label)}</td><td class=n>{e(m(amount))}</td></tr>")
+                      for label, amount, strong in _amounts(d, w))
+    payments = "".join(f"<tr><td>{e(_when(p['at']))}</td><td>{e(w.label(METHOD_LABELS, p['method']))}</td>"
+                       f"<td class=n>{e(m(p['amount']))}</td><td>{e(p['by'])}</td></tr>" for p in d["payments"])
+    shop_line = " · ".join(e(x) for x in _shop_line(shop, w))
+    notes = "".join(f"<p>{e(t)}</p>" for t in (
+        d["reason"] and w._("Reason: {reason}").format(reason=d["reason"]),
+        d["adjustment_reason"] and w._("Extra discount: {reason}").format(reason=d["adjustment_reason"])) if t)
+    t = {key: e(text) for key, text in (
+        ("labor", w._("Labor")), ("parts", w._("Parts")), ("amounts", w._("Amounts")), ("payments", w._("Payments")),
+        ("date", w._("Date")), ("method", w._("Method")), ("amount", w._("Amount")), ("by", w._("Taken by")),
+        ("vat", w._("Prices include VAT.") if d["prices_include_tax"] else w._("Prices exclude VAT.")),
+        ("printed", w._("Printed")), ("sign", w._("Customer's signature")), ("cashier", w._("Cashier")))}
+    lang = "zh-CN" if w.language == "zh_CN" else "en"
+    title = e(_title(d, w))
     return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{d['kind']} {d['invoice_no']}</title>
-<style>@page {{ size: A4; margin: 15mm }} body {{ font-family: sans-serif; font-size: 10pt }}
-table {{ border-collapse: collapse; width: 100% }} td, th {{ border: 1px solid #999; padding: 2px 4px }}
-.n {{ text-align: right }} h1 {{ font-size: 14pt }}</style></head><body>
-<h1>{e(d['shop'])} &mdash; {d['kind']} No. {d['invoice_no']}</h1>
-<table>
-<tr><th>Invoice no.</th><td>{d['invoice_no']}</td><th>Settlement date</th><td>{d['settled_at']:%Y-%m-%d %H:%M}</td></tr>
-<tr><th>Owner</th><td>{e(d['owner'])} ({e(d['owner_code'])})</td><th>Repair order</th><td>RO {d['ro']}</td></tr>
-<tr><th>Plate</th><td>{e(d['plate'])}</td><th>VIN</th><td>{e(d['vin'])}</td></tr>
-<tr><th>Model</th><td>{e(d['model'])}</td><th>Engine no.</th><td>{e(d['engine_no'])}</td></tr>
-<tr><th>Date in</th><td>{d['date_in']:%Y-%m-%d %H:%M}</td><th>Mileage</th><td>{d['mileage']:,} km</td></tr>
-</table>
-<h2>Labor</h2><table>{head.format(q='Hours', p='Rate')}{rows(d['labor'], False)}</table>
-<h2>Parts</h2><table>{head.format(q='Qty', p='Unit price')}{rows(d['parts'], True)}</table>
-<h2>Amounts</h2><table>
-<tr><td>Labor receivable</td><td class=n>{money(d['labor_receivable'])}</td></tr>
-<tr><td>Labor charged</td><td class=n>{money(d['labor_charged'])}</td></tr>
-<tr><td>Material receivable</td><td class=n>{money(d['parts_receivable'])}</td></tr>
-<tr><td>Material charged</td><td class=n>{money(d['parts_charged'])}</td></tr>
-{fees}<tr><td>Extra discount</td><td class=n>-{money(d['adjustment'])}</td></tr>
-<tr><td>VAT {Decimal(d['tax_rate']).normalize():f}% ({tax_word})</td><td class=n>{money(d['tax'])}</td></tr>
-<tr><th>Total</th><th class=n>{money(d['total'])}</th></tr>{shares}
-<tr><td>Customer pays</td><td class=n>{money(d['customer_share'])}</td></tr>
-<tr><td>Already received</td><td class=n>{money(d['received'])}</td></tr>
-<tr><td>This payment</td><td class=n>{money(d['this_payment'])}</td></tr>
-<tr><th>Outstanding</th><th class=n>{money(d['outstanding'])}</th></tr>
-</table>
-{f"<p>Reason: {e(d['reason'])}</p>" if d['reason'] else ''}
-<p>Cashier: {e(d['cashier'])}. Prices {'include' if d['prices_include_tax'] else 'exclude'} VAT.</p>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} {_number(d)}</title>
+<style>@page {{ size: A4; margin: 15mm }} body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 4mm }} td, th {{ border: 1px solid #999;
+padding: 2px 4px; text-align: left }} .n {{ text-align: right }} h1 {{ font-size: 16pt; text-align: center;
+margin: 2mm 0 }} .shop {{ text-align: center }} .sign td {{ border: none; padding-top: 12mm }}</style></head><body>
+<div class=shop><strong>{e(shop['name'])}</strong><br>{shop_line}</div>
+<h1>{title}</h1>
+<table>{grid}</table>
+<h2>{t['labor']}</h2>{lines(d['labor'], False)}
+<h2>{t['parts']}</h2>{lines(d['parts'], True)}
+<h2>{t['amounts']}</h2><table>{amounts}</table>
+<h2>{t['payments']}</h2><table><tr><th>{t['date']}</th><th>{t['method']}</th><th>{t['amount']}</th>
+<th>{t['by']}</th></tr>{payments}</table>
+{notes}<p>{t['vat']} {t['printed']} {e(_when(d['printed_at']))}</p>
+<table class=sign><tr><td>{t['sign']}: ____________________</td><td>{t['date']}: ____________</td>
+<td>{t['cashier']}: ____________</td></tr></table>
 </body></html>
 """
 
+
+# --- the A4 form as PDF ------------------------------------------------------------------------------
+
+# Fonts with Chinese characters, in order of preference: Debian's fonts-noto-cjk (regular and bold
+# collections; the Simplified Chinese face is picked by name), then WenQuanYi (fonts-wqy-microhei,
+# one weight). WORKSHOP_PDF_FONT names another TTF/OTF/TTC file.
+FONT_CANDIDATES = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", None),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", None),
+)
+_FACES: dict[str, int] = {}
+
+
+def _face_index(path: str) -> int:
+    """Which face of a font collection (.ttc) is the Simplified Chinese one (0 for a single font)."""
+    if path not in _FACES:
+        index = 0
+        if path.lower().endswith(".ttc"):
+            from fontTools.ttLib import TTCollection
+            with TTCollection(path, lazy=True) as collection:
+                for i, font in enumerate(collection.fonts):
+                    family = font["name"].getDebugName(1) or ""
+                    if family.endswith(" SC") or "SC " in family or "GB" in family:
+                        index = i
+                        break
+        _FACES[path] = index
+    return _FACES[path]
+
+
+def pdf_fonts() -> tuple[str, str | None]:
+    """(regular, bold or None): the font files the PDF embeds; DocumentError if none is installed."""
+    own = os.environ.get("WORKSHOP_PDF_FONT")
+    if own:
+        if not Path(own).is_file():
+            raise DocumentError(f"WORKSHOP_PDF_FONT names {own}, which is not a font file.")
+        return own, None
+    for regular, bold in FONT_CANDIDATES:
+        if Path(regular).is_file():
+            return regular, bold if bold and Path(bold).is_file() else None
+    raise DocumentError("No font with Chinese characters is installed for PDF documents: install Debian's "
+                        "fonts-noto-cjk (or fonts-wqy-microhei), or set WORKSHOP_PDF_FONT to a TTF/OTF/TTC file.")
+
+
+def render_pdf(d: dict, words: Words | None = None) -> bytes:
+    """The A4 settlement form as PDF, with the Chinese font embedded (subset): prints and reads the same
+    everywhere, and its text can be searched and copied (pdftotext shows the Chinese fields)."""
+    from fpdf import FPDF
+    from fpdf.enums import TableCellFillMode
+
+    w = words or document_words()
+    m = lambda value: w.money(value, symbol=False)  # noqa: E731
+    regular, bold = pdf_fonts()
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_margins(15, 12, 15)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_title(f"{_title(d, w)} {_number(d)}")
+    pdf.set_creator("workshop-terminal")
+    pdf.set_lang("zh-CN" if w.language == "zh_CN" else "en")
+    pdf.add_font("cjk", "", regular, collection_font_number=_face_index(regular))
+    pdf.add_font("cjk", "B", bold or regular, collection_font_number=_face_index(bold or regular))
+    pdf.add_page()
+    shop = d["shop"]
+
+    pdf.set_font("cjk", "B", 15)
+    pdf.cell(0, 8, shop["name"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", "", 9)
+    line = "   ".join(_shop_line(shop, w))
+    if line:
+        pdf.cell(0, 5, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", "B", 17)
+    pdf.cell(0, 11, _title(d, w), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", "", 9)
+    pdf.cell(0, 5, w._("Invoice no.") + " " + _number(d) + "    " + w._("Printed") + " " + _when(d["printed_at"]),
+             align="R",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+    grey = (235, 235, 235)
+    fields = _fields(d, w)
+    with pdf.table(col_widths=(24, 36, 24, 36), line_height=5.5, first_row_as_headings=False,
+                   borders_layout="ALL") as table:
+        for (a, b), (c, v) in zip(fields[::2], fields[1::2]):
+            row = table.row()
+            for text, shade in ((a, True), (b, False), (c, True), (v, False)):
+                row.cell(text, style=None if not shade else _style(fill=grey))
+
+    def section(title: str) -> None:
+        pdf.ln(2)
+        pdf.set_font("cjk", "B", 10.5)
+        pdf.cell(0, 6.5, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("cjk", "", 9)
+
+    def lines(items, parts: bool) -> None:
+        head = [w._("Code"), w._("Name"), w._("Qty") if parts else w._("Hours")] + ([w._("Unit")] if parts else []) + \
+               [w._("Unit price") if parts else w._("Rate"), w._("Receivable"), w._("Charged"), w._("Payer")]
+        widths = (20, 58, 12, 10, 19, 19, 19, 18) if parts else (20, 68, 12, 19, 19, 19, 18)
+        numeric = set(range(2, len(head) - 1)) - ({3} if parts else set())
+        with pdf.table(col_widths=widths, line_height=5.2, headings_style=_style(fill=grey, bold=True),
+                       cell_fill_mode=TableCellFillMode.NONE) as table:
+            row = table.row()
+            for h in head:
+                row.cell(h)
+            for x in items:
+                row = table.row()
+                cells = [x["code"], _name(x, w), _qty(x["quantity"])] + ([_unit(x, w)] if parts else []) + [
+                    m(x["price"]), m(x["receivable"]), m(x["charged"]), w.label(PAYER_LABELS, x["payer"])]
+                for i, text in enumerate(cells):
+                    row.cell(text, align="R" if i in numeric else "L")
+
+    section(w._("Labor"))
+    lines(d["labor"], False)
+    section(w._("Parts"))
+    lines(d["parts"], True)
+
+    section(w._("Amounts"))
+    amounts = _amounts(d, w)
+    half = (len(amounts) + 1) // 2
+    with pdf.table(col_widths=(45, 45, 45, 45), line_height=5.5, first_row_as_headings=False) as table:
+        for left, right in zip(amounts[:half], amounts[half:] + [None] * (2 * half - len(amounts))):
+            row = table.row()
+            for item in (left, right):
+                if item is None:
+                    row.cell("")
+                    row.cell("")
+                    continue
+                label, amount, strong = item
+                style = _style(bold=True) if strong else None
+                row.cell(label, style=style)
+                row.cell(w.money(amount) if strong else m(amount), align="R", style=style)
+
+    if d["payments"]:
+        section(w._("Payments"))
+        with pdf.table(col_widths=(40, 40, 40, 40), line_height=5.2,
+                       headings_style=_style(fill=grey, bold=True)) as table:
+            row = table.row()
+            for h in (w._("Date"), w._("Method"), w._("Amount"), w._("Taken by")):
+                row.cell(h)
+            for p in d["payments"]:
+                row = table.row()
+                row.cell(_when(p["at"]))
+                row.cell(w.label(METHOD_LABELS, p["method"]))
+                row.cell(m(p["amount"]), align="R")
+                row.cell(p["by"])
+
+    pdf.ln(2)
+    for text in (d["reason"] and w._("Reason: {reason}").format(reason=d["reason"]),
+                 d["adjustment_reason"] and w._("Extra discount: {reason}").format(reason=d["adjustment_reason"]),
+                 w._("Prices include VAT.") if d["prices_include_tax"] else w._("Prices exclude VAT.")):
+        if text:
+            pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    if pdf.get_y() > pdf.h - 40:
+        pdf.add_page()
+    pdf.ln(12)
+    pdf.set_font("cjk", "", 10)
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / 3
+    for text in (w._("Customer's signature") + ": ", w._("Date") + ": ", w._("Cashier") + ": "):
+        pdf.cell(width, 6, text)
+    pdf.ln(6)
+    y = pdf.get_y()
+    for i in range(3):
+        x0 = pdf.l_margin + i * width
+        pdf.line(x0 + 2, y, x0 + width - 6, y)
+    return bytes(pdf.output())
+
+
+def _style(*, fill=None, bold: bool = False):
+    from fpdf.fonts import FontFace
+    return FontFace(emphasis="BOLD" if bold else None, fill_color=fill)
+
+
+# --- the public functions: content for the settlement service to write -----------------------------------
+
+def receipt_text(invoice_id: int, payment_id: int | None = None, *, reprint: bool = False,
+                 width: int = RECEIPT_WIDTH) -> str:
+    """The cash desk's receipt of an invoice (or of a later payment), in the shop's document language."""
+    return render_text(invoice_data(invoice_id, payment_id, reprint=reprint), width)
+
+
+def settlement_form_text(invoice_id: int, *, reprint: bool = False) -> str:
+    """The settlement form as plain text (the receipt's layout, for a file beside the PDF)."""
+    return receipt_text(invoice_id, reprint=reprint)
+
+
+def settlement_form_html(invoice_id: int, *, reprint: bool = False) -> str:
+    return render_html(invoice_data(invoice_id, reprint=reprint))
+
+
+def settlement_form_pdf(invoice_id: int, *, reprint: bool = False) -> bytes:
+    return render_pdf(invoice_data(invoice_id, reprint=reprint))
+
+
+def preview_text(order_id: int, width: int = RECEIPT_WIDTH) -> str:
+    """The advisor's pre-settlement bill, in the shop's document language."""
+    return render_text(preview_data(order_id), width)
+
+
+def bill_text(order_id: int, width: int = 48) -> str:
+    """The bill of an order as the cashier's screen shows it, in the reader's language: the invoice once
+    settled (with everything received to date), else the preview."""
+    from workshop.settlement import current_invoice
+    invoice = current_invoice(order_id)
+    data = invoice_data(invoice.id, reprint=True) if invoice is not None else preview_data(order_id)
+    data["reprint"] = False  # on screen it is the bill, not a printed copy
+    return render_text(data, width, reader_words())
+
+
+# --- files (until the settlement service writes them: harden-rules) --------------------------------------
 
 def invoice_dir() -> Path:
     """Where invoice files go: the 'invoice_dir' setting, else an 'invoices' folder beside the database."""
@@ -199,55 +634,24 @@ def invoice_dir() -> Path:
     return Path.home() / "workshop-invoices"
 
 
-def write_invoice(invoice_id: int, *, payment_id: int | None = None,
-                  directory: Path | None = None) -> tuple[Path, Path]:
-    """Write the invoice (or a later payment's receipt) as .txt and .html; returns both paths."""
-    data = invoice_data(invoice_id, payment_id)
+def write_invoice(invoice_id: int, *, payment_id: int | None = None, reprint: bool = False,
+                  directory: Path | None = None, pdf: bool = True) -> tuple[Path, Path]:
+    """Write the invoice (or a later payment's receipt) as .txt, .html and (``pdf``) .pdf beside them;
+    returns the .txt and .html paths."""
+    data = invoice_data(invoice_id, payment_id, reprint=reprint)
     folder = Path(directory) if directory else invoice_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = "credit-note" if data["kind"] == "CREDIT NOTE" else "invoice"
+    prefix = "credit-note" if data["kind"] == "credit_note" else "invoice"
     stem = f"{prefix}-{data['invoice_no']:06d}" + (f"-payment-{payment_id}" if payment_id else "")
     txt, page = folder / f"{stem}.txt", folder / f"{stem}.html"
     txt.write_text(render_text(data), encoding="utf-8")
     page.write_text(render_html(data), encoding="utf-8")
+    if pdf and payment_id is None:
+        try:
+            (folder / f"{stem}.pdf").write_bytes(render_pdf(data))
+        except DocumentError:
+            pass  # no CJK font on this machine: the .txt and .html are the invoice; the PDF is a copy
     return txt, page
-
-
-def preview_data(order_id: int) -> dict:
-    """The pre-settlement bill in the invoice's shape (no invoice number yet): what the advisor
-    shows the customer and what the cashier sees before settling."""
-    from models.settlement import Adjustment  # noqa: F401  (the bill reads it)
-    from workshop.settlement import account, bill_for, current_adjustment
-    order = RepairOrder.get_by_id(order_id)
-    car = Vehicle.get_by_id(order.vehicle_id)
-    owner = Customer.get_by_id(order.customer_id)
-    bill = bill_for(order_id)
-    acc = account(order_id)
-    adj = current_adjustment(order_id)
-
-    def line(x):
-        return {"section": x.section, "code": x.code, "name": x.name, "quantity": str(x.quantity), "unit": x.unit,
-                "price": str(x.price), "receivable": str(x.receivable), "charged": str(x.charged), "payer": x.payer}
-    return {
-        "shop": settings.get("shop_name"), "kind": "PRE-SETTLEMENT", "invoice_no": "-",
-        "settled_at": clock.now(), "cashier": "",
-        "owner": owner.name, "owner_code": owner.code, "mobile": owner.mobile, "vin": car.vin, "plate": car.plate,
-        "model": f"{car.brand} {car.model}".strip(), "engine_no": car.engine_no or "", "ro": order.number,
-        "date_in": order.time_in, "mileage": order.mileage_in, "business_type": order.business_type,
-        "labor": [line(x) for x in bill.labor_lines], "parts": [line(x) for x in bill.part_lines],
-        "fees": [{"kind": f.kind, "description": f.description, "amount": str(f.amount), "payer": f.payer}
-                 for f in bill.fees],
-        "labor_receivable": bill.labor_receivable, "labor_charged": bill.labor_charged,
-        "parts_receivable": bill.parts_receivable, "parts_charged": bill.parts_charged,
-        "fee_totals": dict(bill.fees_by_kind), "adjustment": bill.adjustment, "tax": bill.tax,
-        "tax_rate": bill.terms.tax_rate, "prices_include_tax": bill.terms.prices_include_tax, "total": bill.total,
-        "insurer_share": bill.shares.get("insurer", 0), "manufacturer_share": bill.shares.get("manufacturer", 0),
-        "internal_share": bill.shares.get("internal", 0), "customer_share": bill.customer_share,
-        "received": acc.received, "this_payment": Decimal("0"), "outstanding": max(Decimal("0"), acc.outstanding),
-        "reason": f"extra discount: {adj.reason}" if adj else "",
-        "payments": [(METHOD_LABELS.get(p.method, p.method), cents(Decimal(p.amount)))
-                     for p in Payment.select().where(Payment.order == order.id).order_by(Payment.id)],
-    }
 
 
 def write_preview(order_id: int, *, directory: Path | None = None) -> Path:
@@ -259,16 +663,3 @@ def write_preview(order_id: int, *, directory: Path | None = None) -> Path:
     path = folder / f"preview-RO{data['ro']}.txt"
     path.write_text(render_text(data), encoding="utf-8")
     return path
-
-
-def bill_text(order_id: int, width: int = 48) -> str:
-    """The bill of an order as the cashier's screen shows it: the invoice once settled, else the preview."""
-    from workshop.settlement import current_invoice
-    invoice = current_invoice(order_id)
-    data = invoice_data(invoice.id) if invoice is not None else preview_data(order_id)
-    if invoice is not None:
-        acc_paid = paid(order_id)
-        data["received"] = acc_paid
-        data["this_payment"] = Decimal("0")
-        data["outstanding"] = max(Decimal("0"), cents(Decimal(invoice.customer_share)) - acc_paid)
-    return render_text(data, width)
