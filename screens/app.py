@@ -16,7 +16,7 @@ from models.db import leave_checkpoints_to_watch
 from models.people import Staff
 from screens import collector, cycles, registry
 from screens.kept import KeptScreens
-from workshop import accounts, settings
+from workshop import accounts, i18n, settings
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
@@ -111,6 +111,9 @@ class WorkshopApp(App):
         self._building: Timer | None = None
         self.watcher = ChangeWatcher(lambda: self.post_message(self.DatabaseChanged()), watch_seconds)
         self.last_input = time.monotonic()
+        # The terminal's own language (LANG and friends); whoever signs in may read another, and the
+        # terminal goes back to this one when they sign out.
+        self.terminal_language = i18n.set_language(i18n.language_from_environment())
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -143,8 +146,13 @@ class WorkshopApp(App):
             self.signed_in(staff)
 
     def _set_staff(self, staff: Staff) -> None:
+        from models.people import ROLE_LABELS
         self.staff = staff
-        self.sub_title = f"{staff.name} · {staff.roles.replace(',', ', ').replace('_', ' ')}"
+        # Their language from now on: every screen is built for them after this (the previous person's
+        # were dropped at sign-out).
+        i18n.set_language(getattr(staff, "language", None) or self.terminal_language)
+        roles = ", ".join(i18n.label(ROLE_LABELS, role) for role in staff.roles.split(",") if role)
+        self.sub_title = f"{staff.name} · {roles}"
         self.last_input = time.monotonic()
 
     def signed_in(self, staff: Staff) -> None:
@@ -169,11 +177,33 @@ class WorkshopApp(App):
             accounts.sign_out(self.staff, reason)
         self.staff = None
         self.sub_title = ""
+        i18n.set_language(self.terminal_language)  # the next person signs in on the terminal's language
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.call_after_refresh(self.kept.forget)  # once the pops are done
         self.first_run_message = None
         self.show_sign_in()
+
+    def action_choose_language(self) -> None:
+        """The signed-in person picks the language they read; every screen is built again in it."""
+        from screens.language import LanguageChoice
+
+        def chosen(code: str | None) -> None:
+            if code is None or self.staff is None:
+                return
+            from workshop.errors import DomainError
+            try:
+                staff = accounts.set_language(self.staff.id, code, by=self.staff)
+            except DomainError as error:
+                self.notify(str(error), severity="error")
+                return
+            self._set_staff(staff)
+            while len(self.screen_stack) > 1:  # screens built in the old language go
+                self.pop_screen()
+            self.call_after_refresh(self.kept.forget)
+            self.call_after_refresh(self.show_board)
+
+        self.push_screen(LanguageChoice(i18n._("The language you read"), self.staff.language), chosen)
 
     def on_key(self, event) -> None:
         self.last_input = time.monotonic()
@@ -228,6 +258,8 @@ class WorkshopApp(App):
                 yield command
         if self.staff is not None:
             yield SystemCommand("Switch user", "Sign out and let someone else sign in", self.action_switch_user)
+            yield SystemCommand(i18n._("Language / 语言"), i18n._("The language you read, on every terminal"),
+                                self.action_choose_language)
 
     # --- live changes ----------------------------------------------------------------------------------
     def poll_changes(self) -> None:

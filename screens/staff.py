@@ -8,14 +8,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from models.people import ROLE_LABELS, ROLES, TRADES
+from rich.text import Text
+
+from models.people import ROLE_LABELS, ROLES, TRADE_LABELS, TRADES
+from screens.language import LanguageChoice, language_name
 from screens.dialogs import ConfirmText
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from workshop import accounts
 from workshop.errors import DomainError
-from workshop.i18n import label
+from workshop.i18n import N_, _, label
 
 ROLE_HELP = ", ".join(ROLES)
 
@@ -63,7 +66,8 @@ class StaffForm(ModalScreen):
 class StaffScreen(KeptScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("slash", "search", "Search"),
                 Binding("a", "add", "Add staff"), Binding("r", "roles", "Set roles"),
-                Binding("p", "reset_pin", "Reset PIN"), Binding("x", "toggle_active", "Activate/deactivate")]
+                Binding("p", "reset_pin", "Reset PIN"), Binding("x", "toggle_active", "Activate/deactivate"),
+                Binding("l", "language", N_("Language"))]
     DEFAULT_CSS = """
     StaffScreen #staff-search { border: none; height: 1; margin: 0 1; padding: 0 1; background: $boost; }
     StaffScreen DataTable { height: 1fr; }
@@ -77,7 +81,7 @@ class StaffScreen(KeptScreen):
 
     def on_mount(self) -> None:
         self.title = "Staff"
-        self.query_one("#staff", DataTable).add_columns("Name", "Login", "Roles", "Trade", "Status")
+        self.query_one("#staff", DataTable).add_columns("Name", "Login", "Roles", "Trade", "Status", _("Language"))
         self.reload()
         self.query_one("#staff").focus()
 
@@ -90,8 +94,8 @@ class StaffScreen(KeptScreen):
             status = "active" if s.active else "inactive"
             if s.locked_until:
                 status += ", locked"
-            table.add_row(s.name, s.login, ", ".join(label(ROLE_LABELS, r) for r in s.role_set),
-                          (s.trade or "").replace("_", " "), status)
+            table.add_row(Text(s.name), s.login, ", ".join(label(ROLE_LABELS, r) for r in s.role_set),
+                          label(TRADE_LABELS, s.trade), status, language_name(s.language))
         if self.people:
             table.move_cursor(row=min(row, len(self.people) - 1))
 
@@ -151,6 +155,20 @@ class StaffScreen(KeptScreen):
             if pin:
                 self._run(accounts.reset_pin, person.id, pin, success=f"PIN of {person.name} reset; lockout lifted.")
         self.app.push_screen(ConfirmText(f"New PIN for {person.name} (4-8 digits)", "PIN", max_length=8), given)
+
+    def action_language(self) -> None:
+        """The language the selected person reads, on every terminal they sign in at."""
+        person = self._selected()
+        if person is None:
+            return
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self._run(accounts.set_language, person.id, code,
+                          success=_("{name} reads {language} from their next sign-in.").format(
+                              name=person.name, language=language_name(code)))
+        self.app.push_screen(LanguageChoice(_("Language of {name}").format(name=person.name), person.language),
+                             chosen)
 
     def action_toggle_active(self) -> None:
         person = self._selected()

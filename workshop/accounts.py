@@ -148,6 +148,29 @@ def reset_pin(staff_id: int, new_pin: str, *, by: Staff) -> None:
     run_write(work)
 
 
+def set_language(staff_id: int, language: str | None, *, by: Staff) -> Staff:
+    """Set the language a staff member reads (``en``, ``zh_CN``; None or "" for the terminal's own):
+    anyone for themself, a manager for anyone. It applies from their next sign-in on any terminal."""
+    from workshop.i18n import LANGUAGES, _
+    if by is None or (by.id != staff_id):
+        require(by, "manage_staff")
+    language = (language or "").strip() or None
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(_("Unknown language {code}: choose one of {choices}.").format(
+            code=language, choices=", ".join(LANGUAGES)), "language")
+
+    def work():
+        staff = Staff.get_or_none(Staff.id == staff_id)
+        if staff is None:
+            raise NotFound(_("No such staff member."))
+        Staff.update(language=language).where(Staff.id == staff.id).execute()
+        audit.record(by, "staff_language_set", "staff", staff.id, f"{staff.name}: language {language or 'terminal'}",
+                     before={"language": staff.language}, after={"language": language})
+        return Staff.get_by_id(staff.id)
+
+    return run_write(work)
+
+
 def all_staff(*, search: str = "", include_inactive: bool = True) -> list[Staff]:
     """Staff by name, optionally only those whose name or login contains ``search``."""
     query = Staff.select().order_by(Staff.active.desc(), Staff.name)
