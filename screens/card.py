@@ -18,7 +18,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from models.orders import BUSINESS_TYPE_LABELS
 from workshop import clock
+from workshop.i18n import N_, _, label
 from workshop.board import Card
 from workshop.lifecycle import BAY_STATES, CHECKED_IN
 
@@ -26,16 +28,33 @@ CARD_HEIGHT = 4  # lines of text on a card
 CARD_PITCH = CARD_HEIGHT + 1  # a blank line between cards
 
 
+# Short weekday names for a promised time on another day (a card is narrow): "Mon 09:00" / "周一 09:00".
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
 def time_left(promised: dt.datetime, now: dt.datetime) -> tuple[str, str]:
-    """('2h10m left' | 'overdue 35m', style) for a promised completion time."""
+    """('2h10m left' | 'overdue 35m', style) for a promised completion time, in the reader's language
+    ('剩2时10分' | '超时35分')."""
     seconds = int((promised - now).total_seconds())
     span = abs(seconds) // 60
     days, rest = divmod(span, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    text = f"{days}d{hours}h" if days else (f"{hours}h{minutes:02d}m" if hours else f"{minutes}m")
+    if days:
+        text = _("{days}d{hours}h").format(days=days, hours=hours)
+    elif hours:
+        text = _("{hours}h{minutes}m").format(hours=hours, minutes=f"{minutes:02d}")
+    else:
+        text = _("{minutes}m").format(minutes=minutes)
     if seconds < 0:
-        return f"overdue {text}", "bold red"
-    return f"{text} left", "yellow" if seconds < 3600 else "green"
+        return _("overdue {time}").format(time=text), "bold red"
+    return _("{time} left").format(time=text), "yellow" if seconds < 3600 else "green"
+
+
+def promised_text(promised: dt.datetime, now: dt.datetime) -> str:
+    """The promised time: "09:00" today, "Mon 09:00" on another day."""
+    if promised.date() == now.date():
+        return promised.strftime("%H:%M")
+    return f"{_(WEEKDAYS[promised.weekday()])} {promised:%H:%M}"
 
 
 def flags(card: Card, short: bool = False) -> list[tuple[str, str]]:
@@ -93,16 +112,17 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     elif card.state in BAY_STATES:
         where.append("no bay ", style="dim")
     if card.state == CHECKED_IN and not card.technicians:
-        where.append(f"to dispatch · {card.business_type.replace('_', ' ')}", style="yellow")
+        where.append(_("to dispatch · {business_type}").format(
+            business_type=label(BUSINESS_TYPE_LABELS, card.business_type)), style="yellow")
     elif card.rework and card.rework_reason:
         where.append(f"⟲ {card.rework_reason}", style="red")
     else:
-        where.append(", ".join(card.technicians) if card.technicians else "no technician",
+        where.append(", ".join(card.technicians) if card.technicians else _("no technician"),
                      style="" if card.technicians else "dim")
     where.truncate(width, overflow="ellipsis")
 
     left, style = time_left(card.promised_at, now)
-    when = card.promised_at.strftime("%H:%M" if card.promised_at.date() == now.date() else "%a %H:%M")
+    when = promised_text(card.promised_at, now)
     due = Text()
     due.append(f"{when} ", style="dim")
     due.append(left, style=style)

@@ -75,3 +75,18 @@ def test_only_a_manager_sets_someone_else_s_language(shop):
         accounts.set_language(shop.cashier.id, "en", by=shop.dispatcher)
     assert accounts.set_language(shop.dispatcher.id, "zh_CN", by=shop.dispatcher).language == "zh_CN"
     assert accounts.set_language(shop.cashier.id, "", by=shop.manager).language is None
+
+
+def test_time_left_on_a_card_reads_in_chinese(chinese_terminal):
+    import datetime as dt
+
+    from screens.card import promised_text, time_left
+    now = dt.datetime(2026, 11, 20, 9, 0)
+    i18n.set_language("zh_CN")
+    assert time_left(now + dt.timedelta(hours=2, minutes=5), now) == ("剩2时05分", "green")
+    assert time_left(now - dt.timedelta(minutes=35), now)[0] == "超时35分"
+    assert time_left(now + dt.timedelta(days=1, hours=3), now)[0] == "剩1天3时"
+    assert promised_text(dt.datetime(2026, 11, 23, 10, 0), now) == "周一 10:00"
+    i18n.set_language("en")
+    assert time_left(now + dt.timedelta(hours=2, minutes=5), now)[0] == "2h05m left"
+    assert promised_text(dt.datetime(2026, 11, 23, 10, 0), now) == "Mon 10:00"
