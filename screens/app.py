@@ -184,6 +184,27 @@ class WorkshopApp(App):
         self.first_run_message = None
         self.show_sign_in()
 
+    def action_export_list(self) -> None:
+        """Write the list the current screen shows (all of it, not just the page) as CSV and .xlsx."""
+        export_list = getattr(self.screen, "export_list", None)
+        if export_list is None:
+            return
+        name, rows = export_list()
+        words = i18n.Words(i18n.language())
+
+        def write() -> None:
+            from workshop.export import export_both
+            try:
+                paths = export_both(name, rows, words=words)
+            except OSError as error:
+                self.call_from_thread(self.notify, i18n._("The list could not be written: {error}").format(
+                    error=error), severity="error")
+                return
+            self.call_from_thread(self.notify, i18n._("{count} rows written: {csv} and {xlsx}").format(
+                count=len(rows), csv=paths[0], xlsx=paths[1].name))
+
+        self.run_worker(write, thread=True, exit_on_error=False)
+
     def action_choose_language(self) -> None:
         """The signed-in person picks the language they read; every screen is built again in it."""
         from screens.language import LanguageChoice
@@ -260,6 +281,9 @@ class WorkshopApp(App):
             yield SystemCommand("Switch user", "Sign out and let someone else sign in", self.action_switch_user)
             yield SystemCommand(i18n._("Language / 语言"), i18n._("The language you read, on every terminal"),
                                 self.action_choose_language)
+            if hasattr(screen, "export_list"):
+                yield SystemCommand(i18n._("Export this list"), i18n._("Write it as CSV and Excel (.xlsx) files"),
+                                    self.action_export_list)
 
     # --- live changes ----------------------------------------------------------------------------------
     def poll_changes(self) -> None:

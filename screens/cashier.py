@@ -128,6 +128,9 @@ class FeeModal(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
+EXPORT_LIMIT = 10_000  # rows an export writes at most
+
+
 class CashierScreen(KeptScreen):
     CSS_PATH = "cashier.tcss"
     BINDINGS = [
@@ -231,6 +234,12 @@ class CashierScreen(KeptScreen):
         table.clear()
         for r in rows:
             table.add_row(r.cashier, METHOD_LABELS.get(r.method, r.method), str(r.count), service.money(r.amount))
+
+    def export_list(self) -> tuple[str, list]:
+        """What "Export this list" writes: the receivables when that tab is shown, else the whole queue."""
+        if self.query_one("#tabs", TabbedContent).active == "receivables":
+            return "receivables", service.receivables(limit=EXPORT_LIMIT)
+        return "cashier_queue", service.cashier_queue(limit=EXPORT_LIMIT)
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self, event: TabbedContent.TabActivated) -> None:

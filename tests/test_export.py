@@ -49,3 +49,19 @@ def test_text_that_looks_like_a_formula_is_quoted_in_csv(shop, tmp_path):
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][0] == "维修单号"
     assert rows[1][2] == "'=HYPERLINK(\"x\")陈小明" and rows[1][5] == "50.00"
+
+
+async def test_cashier_exports_the_queue_from_the_command_palette(shop, tmp_path):
+    from tests.ui import app_as, wait_until
+    from workshop import settings
+    settings.put("invoice_dir", str(tmp_path / "inv"), by=shop.manager)
+    shop.ready_for_settlement()
+    app = app_as(shop.cashier)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CashierScreen")
+        assert any(c.title == "Export this list" for c in app.get_system_commands(app.screen))
+        app.action_export_list()
+        await wait_until(pilot, lambda: len(list((tmp_path / "exports").glob("cashier_queue-*"))) == 2)
+    book = load_workbook(next((tmp_path / "exports").glob("cashier_queue-*.xlsx"))).active
+    assert book.cell(row=2, column=2).value == "粤B12345"

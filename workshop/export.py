@@ -151,6 +151,23 @@ def write_xlsx(path: Path | str, columns: list[Column], rows: Iterable, *, title
     return path
 
 
+def export_dir() -> Path:
+    """Where exported lists go: an 'exports' folder beside the invoice folder."""
+    from workshop.invoice import invoice_dir
+    return invoice_dir().parent / "exports"
+
+
+def export_both(list_name: str, rows: list, *, directory: Path | None = None,
+                words: Words | None = None) -> tuple[Path, Path]:
+    """Write a list as CSV and as .xlsx, named after the list and the time; returns both paths."""
+    from workshop import clock
+    folder = Path(directory) if directory else export_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{list_name}-{clock.now():%Y%m%d-%H%M%S}"
+    return (export(list_name, rows, folder / f"{stem}.csv", words=words),
+            export(list_name, rows, folder / f"{stem}.xlsx", words=words))
+
+
 def export(list_name: str, rows: Iterable, path: Path | str, *, words: Words | None = None) -> Path:
     """Write one of the lists (cashier_queue, receivables, audit, reminders, quality) to ``path``: .xlsx
     as a workbook, anything else as CSV."""
@@ -161,4 +178,4 @@ def export(list_name: str, rows: Iterable, path: Path | str, *, words: Words | N
     return write_csv(path, columns, rows, words=words)
 
 
-__all__ = ["Column", "columns_for", "export", "write_csv", "write_xlsx"]
+__all__ = ["Column", "columns_for", "export", "export_both", "export_dir", "write_csv", "write_xlsx"]
