@@ -125,3 +125,16 @@ def test_a_machine_without_a_chinese_font_gets_a_clear_message(chinese_shop, mon
     order = chinese_shop.settled()
     with pytest.raises(invoice.DocumentError, match="not a font file"):
         invoice.settlement_form_pdf(s.current_invoice(order.id).id)
+
+
+def test_invoice_files_are_the_receipt_the_page_and_the_pdf_made_beside_them(chinese_shop, tmp_path):
+    import threading
+    order = chinese_shop.settled()
+    txt, page = invoice.write_invoice(s.current_invoice(order.id).id, directory=tmp_path)
+    assert txt.name == "invoice-000001.txt" and "结算单 000001" in txt.read_text(encoding="utf-8")
+    assert "收款明细" in page.read_text(encoding="utf-8")
+    for thread in threading.enumerate():
+        if thread.name == "invoice-pdf":
+            thread.join(30)
+    pdf = tmp_path / "invoice-000001.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and not list(tmp_path.glob("*.part"))

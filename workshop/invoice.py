@@ -28,6 +28,7 @@ import datetime as dt
 import html
 import json
 import os
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -418,13 +419,15 @@ margin: 2mm 0 }} .shop {{ text-align: center }} .sign td {{ border: none; paddin
 
 # --- the A4 form as PDF ------------------------------------------------------------------------------
 
-# Fonts with Chinese characters, in order of preference: Debian's fonts-noto-cjk (regular and bold
-# collections; the Simplified Chinese face is picked by name), then WenQuanYi (fonts-wqy-microhei,
-# one weight). WORKSHOP_PDF_FONT names another TTF/OTF/TTC file.
+# Fonts with Chinese characters, in order of preference: Debian's fonts-noto-cjk (a collection; its
+# Simplified Chinese face is picked by name), then WenQuanYi (fonts-wqy-microhei, fonts-wqy-zenhei).
+# WORKSHOP_PDF_FONT names another TTF/OTF/TTC file. One weight only: loading and subsetting a CJK font
+# is most of the time a PDF takes (about 1 s per face on this machine), so headings are set larger
+# rather than in a second, bold font.
 FONT_CANDIDATES = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", None),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", None),
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
 _FACES: dict[str, int] = {}
 
@@ -445,16 +448,16 @@ def _face_index(path: str) -> int:
     return _FACES[path]
 
 
-def pdf_fonts() -> tuple[str, str | None]:
-    """(regular, bold or None): the font files the PDF embeds; DocumentError if none is installed."""
+def pdf_font() -> str:
+    """The font file the PDF embeds; DocumentError if none with Chinese characters is installed."""
     own = os.environ.get("WORKSHOP_PDF_FONT")
     if own:
         if not Path(own).is_file():
             raise DocumentError(f"WORKSHOP_PDF_FONT names {own}, which is not a font file.")
-        return own, None
-    for regular, bold in FONT_CANDIDATES:
-        if Path(regular).is_file():
-            return regular, bold if bold and Path(bold).is_file() else None
+        return own
+    for path in FONT_CANDIDATES:
+        if Path(path).is_file():
+            return path
     raise DocumentError("No font with Chinese characters is installed for PDF documents: install Debian's "
                         "fonts-noto-cjk (or fonts-wqy-microhei), or set WORKSHOP_PDF_FONT to a TTF/OTF/TTC file.")
 
@@ -467,25 +470,24 @@ def render_pdf(d: dict, words: Words | None = None) -> bytes:
 
     w = words or document_words()
     m = lambda value: w.money(value, symbol=False)  # noqa: E731
-    regular, bold = pdf_fonts()
+    font = pdf_font()
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_title(f"{_title(d, w)} {_number(d)}")
     pdf.set_creator("workshop-terminal")
     pdf.set_lang("zh-CN" if w.language == "zh_CN" else "en")
-    pdf.add_font("cjk", "", regular, collection_font_number=_face_index(regular))
-    pdf.add_font("cjk", "B", bold or regular, collection_font_number=_face_index(bold or regular))
+    pdf.add_font("cjk", "", font, collection_font_number=_face_index(font))
     pdf.add_page()
     shop = d["shop"]
 
-    pdf.set_font("cjk", "B", 15)
+    pdf.set_font("cjk", "", 16)
     pdf.cell(0, 8, shop["name"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", "", 9)
     line = "   ".join(_shop_line(shop, w))
     if line:
         pdf.cell(0, 5, line, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", "B", 17)
+    pdf.set_font("cjk", "", 19)
     pdf.cell(0, 11, _title(d, w), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", "", 9)
     pdf.cell(0, 5, w._("Invoice no.") + " " + _number(d) + "    " + w._("Printed") + " " + _when(d["printed_at"]),
@@ -504,7 +506,7 @@ def render_pdf(d: dict, words: Words | None = None) -> bytes:
 
     def section(title: str) -> None:
         pdf.ln(2)
-        pdf.set_font("cjk", "B", 10.5)
+        pdf.set_font("cjk", "", 11.5)
         pdf.cell(0, 6.5, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("cjk", "", 9)
 
@@ -582,8 +584,9 @@ def render_pdf(d: dict, words: Words | None = None) -> bytes:
 
 
 def _style(*, fill=None, bold: bool = False):
+    """A table cell's look: grey for headings; "bold" is a darker ink (one font weight, see FONT_CANDIDATES)."""
     from fpdf.fonts import FontFace
-    return FontFace(emphasis="BOLD" if bold else None, fill_color=fill)
+    return FontFace(emphasis=None, fill_color=fill, color=(0, 0, 0) if bold else (40, 40, 40))
 
 
 # --- the public functions: content for the settlement service to write -----------------------------------
@@ -636,8 +639,10 @@ def invoice_dir() -> Path:
 
 def write_invoice(invoice_id: int, *, payment_id: int | None = None, reprint: bool = False,
                   directory: Path | None = None, pdf: bool = True) -> tuple[Path, Path]:
-    """Write the invoice (or a later payment's receipt) as .txt, .html and (``pdf``) .pdf beside them;
-    returns the .txt and .html paths."""
+    """Write the invoice (or a later payment's receipt) as .txt and .html, and (``pdf``) the A4 form as
+    .pdf beside them; returns the .txt and .html paths. The PDF takes a second or two (loading and
+    subsetting the CJK font), so it is made in a thread from what was read here and appears shortly
+    after; the cashier is not kept waiting."""
     data = invoice_data(invoice_id, payment_id, reprint=reprint)
     folder = Path(directory) if directory else invoice_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -647,11 +652,20 @@ def write_invoice(invoice_id: int, *, payment_id: int | None = None, reprint: bo
     txt.write_text(render_text(data), encoding="utf-8")
     page.write_text(render_html(data), encoding="utf-8")
     if pdf and payment_id is None:
-        try:
-            (folder / f"{stem}.pdf").write_bytes(render_pdf(data))
-        except DocumentError:
-            pass  # no CJK font on this machine: the .txt and .html are the invoice; the PDF is a copy
+        words = document_words()  # read here: the thread does not touch the database
+        threading.Thread(target=_write_pdf, args=(data, words, folder / f"{stem}.pdf"), name="invoice-pdf").start()
     return txt, page
+
+
+def _write_pdf(data: dict, words: Words, path: Path) -> None:
+    """Render and write the PDF whole or not at all (a temporary file renamed into place)."""
+    try:
+        content = render_pdf(data, words)
+        partial = path.with_suffix(".pdf.part")
+        partial.write_bytes(content)
+        os.replace(partial, path)
+    except (DocumentError, OSError):
+        pass  # no CJK font, or the folder went away: the .txt and .html are the invoice; the PDF a copy
 
 
 def write_preview(order_id: int, *, directory: Path | None = None) -> Path:
