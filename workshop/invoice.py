@@ -250,7 +250,7 @@ def _amounts(d: dict, w: Words) -> list[tuple[str, Decimal, bool]]:
 
 def _fields(d: dict, w: Words) -> list[tuple[str, str]]:
     """The header fields of the form, in the order a 结算单 lists them."""
-    return [
+    fields = [
         (w._("Invoice no."), _number(d)), (w._("Settlement date"), _when(d["settled_at"])),
         (w._("Owner"), f"{d['owner']} ({d['owner_code']})"), (w._("Phone"), d["mobile"]),
         (w._("Plate"), d["plate"]), (w._("VIN"), d["vin"]),
@@ -259,6 +259,9 @@ def _fields(d: dict, w: Words) -> list[tuple[str, str]]:
         (w._("Date in"), _when(d["date_in"])), (w._("Mileage in"), f"{w.number(d['mileage'])} km"),
         (w._("Service advisor"), d["advisor"]), (w._("Cashier"), d["cashier"] or "-"),
     ]
+    if d["invoice_no"] is None:  # the pre-settlement has no number yet: its date is when it was printed
+        fields = [(w._("Date"), _when(d["settled_at"]))] + fields[2:]
+    return fields
 
 
 def _shop_line(shop: dict, w: Words) -> list[str]:
