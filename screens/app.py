@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from models.db import leave_checkpoints_to_watch
-from models.people import Staff
+from models.people import ROLE_LABELS
 from screens import collector, cycles, registry
 from screens.kept import KeptScreens
 from workshop import accounts, i18n, settings
+from workshop.actor import Actor
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
@@ -93,7 +94,7 @@ class WorkshopApp(App):
     class CodeLoaded(Message):
         """Every screen's code is imported (posted by the start-up worker)."""
 
-    def __init__(self, *, first_run_message: str | None = None, auto_staff: Staff | None = None,
+    def __init__(self, *, first_run_message: str | None = None, auto_staff=None,
                  poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS,
                  build_ahead: bool = True):
         super().__init__()
@@ -102,9 +103,12 @@ class WorkshopApp(App):
         # to the reminders tab take 50-100 ms instead of 20 (large shop, 120x40).
         self.animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none")  # type: ignore[assignment]
         self.build_ahead = build_ahead
-        self.staff: Staff | None = None
+        self.staff: Actor | None = None  # who this terminal acts for: plain data, never a database row
+        # Signed in by the SSH map (the Unix login is the person): no idle sign-out until someone
+        # switches user on this terminal; from then on it is a shared terminal like any other.
+        self.mapped_session = False
         self.first_run_message = first_run_message
-        self.auto_staff = auto_staff
+        self.auto_staff = Actor.of(auto_staff) if auto_staff is not None else None
         self.poll_seconds = poll_seconds
         self.feed: ChangeFeed | None = None
         self.kept = KeptScreens(self)
@@ -121,6 +125,7 @@ class WorkshopApp(App):
         if self.auto_staff is not None:
             from screens.board import BoardScreen
             self._set_staff(self.auto_staff)
+            self.mapped_session = True
             return BoardScreen()
         return Screen(id="_default")
 
@@ -139,23 +144,21 @@ class WorkshopApp(App):
         from screens.signin import SignInScreen
         self.push_screen(SignInScreen(message=self.first_run_message), callback=self._after_sign_in)
 
-    def _after_sign_in(self, staff: Staff | None) -> None:
+    def _after_sign_in(self, staff: Actor | None) -> None:
         if staff is None:
             self.exit()
         else:
             self.signed_in(staff)
 
-    def _set_staff(self, staff: Staff) -> None:
-        from models.people import ROLE_LABELS
-        self.staff = staff
+    def _set_staff(self, staff) -> None:
+        self.staff = Actor.of(staff)
         # Their language from now on: every screen is built for them after this (the previous person's
         # were dropped at sign-out).
-        i18n.set_language(getattr(staff, "language", None) or self.terminal_language)
-        roles = ", ".join(i18n.label(ROLE_LABELS, role) for role in staff.roles.split(",") if role)
-        self.sub_title = f"{staff.name} · {roles}"
+        i18n.set_language(self.staff.language or self.terminal_language)
+        self.sub_title = f"{self.staff.name} · {', '.join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)}"
         self.last_input = time.monotonic()
 
-    def signed_in(self, staff: Staff) -> None:
+    def signed_in(self, staff: Actor) -> None:
         self._set_staff(staff)
         self.show_board()
         self.build_screens_ahead()
@@ -176,6 +179,7 @@ class WorkshopApp(App):
         if self.staff is not None:
             accounts.sign_out(self.staff, reason)
         self.staff = None
+        self.mapped_session = False
         self.sub_title = ""
         i18n.set_language(self.terminal_language)  # the next person signs in on the terminal's language
         while len(self.screen_stack) > 1:
@@ -234,7 +238,7 @@ class WorkshopApp(App):
 
     def idle_signout(self) -> None:
         minutes = int(settings.get("idle_signout_minutes"))
-        if self.staff is None or self.auto_staff is not None or minutes <= 0:
+        if self.staff is None or self.mapped_session or minutes <= 0:
             return
         if time.monotonic() - self.last_input > minutes * 60:
             name = self.staff.name

@@ -30,12 +30,13 @@ def dump(values: dict | None) -> str | None:
     return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
 
 
-def record(actor: Staff | None, kind: str, entity: str, entity_id: int, summary: str, *,
+def record(actor, kind: str, entity: str, entity_id: int, summary: str, *,
            order_id: int | None = None, before: dict | None = None, after: dict | None = None,
            op_id: str | None = None) -> int:
-    """Record one change; returns the event's id. Call it inside the transaction that makes the change."""
+    """Record one change; returns the event's id. Call it inside the transaction that makes the change.
+    ``actor`` is who made it (a Staff row, an Actor, or None for the system)."""
     return Event.insert_row(
-        at=clock.now(), actor=actor, kind=kind, entity=entity, entity_id=entity_id,
+        at=clock.now(), actor=getattr(actor, "id", actor), kind=kind, entity=entity, entity_id=entity_id,
         order=order_id, summary=summary, before=dump(before), after=dump(after), op_id=op_id)
 
 

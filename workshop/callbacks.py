@@ -196,7 +196,6 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
                 notes: str = "", complaint: str = "", department: str = "service") -> CallRecord:
     """The outcome of one call. Reached: scores 1-5 per question and the call is done (the first
     creates the second). Not reached: a retry, and after the last try the customer is unreachable."""
-    require(by, "close_callback")
     notes = validation.text(notes, "notes", "Notes", max_len=500, required=False)
     scores = scores or {}
     for question, score in scores.items():
@@ -205,6 +204,8 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
     complaint = validation.text(complaint, "complaint", "Complaint", max_len=500, required=False)
 
     def work():
+        nonlocal by
+        by = require(by, "close_callback")
         cb = Callback.get_or_none(Callback.id == callback_id)
         if cb is None:
             raise NotFound("That callback no longer exists.")
@@ -246,10 +247,11 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
 
 def log_incoming(customer_id: int, notes: str, *, by: Staff) -> CallRecord:
     """An incoming call goes into the register too."""
-    require(by, "create_callback")
     notes = validation.text(notes, "notes", "Notes", max_len=500)
 
     def work():
+        nonlocal by
+        by = require(by, "create_callback")
         call = CallRecord.create(customer=customer_id, direction="in", by=by, at=clock.now(), reached=True,
                                  notes=notes)
         audit.record(by, "call_in", "customer", customer_id, f"Incoming call: {notes[:60]}")
@@ -272,7 +274,6 @@ def follow_up_agents() -> list[Agent]:
 
 def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
     """Hand all of an absent agent's open callbacks to another agent at once."""
-    require(by, "reassign_callbacks")
     target = Staff.get_or_none(Staff.id == to_agent_id)
     if target is None or not target.active or not target.has_role("follow_up_agent"):
         raise InvalidInput("Hand the calls to an active follow-up agent.", "agent")
@@ -280,6 +281,8 @@ def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
         raise InvalidInput("Choose a different agent to hand the calls to.", "agent")
 
     def work():
+        nonlocal by
+        by = require(by, "reassign_callbacks")
         moved = (Callback.update(agent=to_agent_id)
                  .where((Callback.agent == from_agent_id) & (Callback.status == OPEN)).execute())
         source = Staff.get_by_id(from_agent_id)
@@ -309,9 +312,9 @@ def _raise_complaint(customer_id: int, order_id: int | None, description: str, d
 
 def raise_complaint(customer_id: int, description: str, *, by: Staff, order_id: int | None = None,
                     department: str = "service") -> Complaint:
-    require(by, "handle_complaint")
     description = validation.text(description, "description", "What the customer says", max_len=500)
-    return run_write(lambda: _raise_complaint(customer_id, order_id, description, department, by))
+    return run_write(lambda: _raise_complaint(customer_id, order_id, description, department,
+                                              require(by, "handle_complaint")))
 
 
 def _supervisor() -> int | None:
@@ -349,13 +352,14 @@ def escalate_overdue(*, by: Staff | None = None) -> int:
 def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: str = "",
                      responsible_id: int | None = None) -> Complaint:
     """Move a complaint on. Resolving needs a resolution and creates the verification call."""
-    require(by, "handle_complaint")
     order = ("open", "in_progress", "resolved", "verified")
     if status not in order:
         raise InvalidInput(f"Status must be one of: {', '.join(order)}.", "status")
     resolution = validation.text(resolution, "resolution", "Resolution", max_len=500, required=(status == "resolved"))
 
     def work():
+        nonlocal by
+        by = require(by, "handle_complaint")
         c = Complaint.get_or_none(Complaint.id == complaint_id)
         if c is None:
             raise NotFound("That complaint no longer exists.")

@@ -13,6 +13,7 @@ from models.people import Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
+from workshop.i18n import _
 from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS,
                                 WAITING_PARTS, apply_transition, load_for_change, save)
 from workshop.permissions import require
@@ -86,11 +87,12 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
     The first technician picked leads each line (the one a clock record is for when someone else clocks
     it); when the team changes, those who stay keep their order, so the lead stays lead, and newcomers
     follow in the order picked."""
-    require(by, "dispatch")
     if not technician_ids:
         raise InvalidInput("Pick at least one technician.", "technicians")
 
     def work():
+        nonlocal by
+        by = require(by, "dispatch")
         order = load_for_change(order_id, seen_version)
         if order.state not in (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS):
             raise IllegalTransition(f"{order.label} is past the workshop: it cannot be dispatched now.")
@@ -148,11 +150,28 @@ def _line_for_change(line_id: int, seen_version: int | None):
     return line, order
 
 
+def _clocker(by, technician_id: int) -> Staff:
+    """Who clocks: a technician only themself; a dispatcher, supervisor or manager may clock a technician
+    on or off for them (the event then names both). Inside the transaction: the fresh row."""
+    staff = require(by, "clock_time")
+    if technician_id != staff.id:
+        staff = require(staff, "clock_for_others")
+    return staff
+
+
+def _clock_summary(by: Staff, tech: Staff, what: str, line: JobLine) -> str:
+    if by.id == tech.id:
+        return _("{name} {what} '{line}'").format(name=tech.name, what=what, line=line.name)
+    return _("{name} {what} '{line}' (clocked by {by})").format(name=tech.name, what=what, line=line.name,
+                                                               by=by.name)
+
+
 def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
     """A technician starts (or resumes) work on a job line; the order starts if it was only dispatched."""
-    require(by, "clock_time")
 
     def work():
+        nonlocal by
+        by = _clocker(by, technician_id)
         line, order = _line_for_change(line_id, seen_version)
         if order.state not in (DISPATCHED, IN_PROGRESS):
             raise IllegalTransition(f"{order.label} is not in the workshop's hands ({order.state}).")
@@ -170,8 +189,8 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
             JobLine.id == line.id).execute()
         if order.state == DISPATCHED:
             order = apply_transition(order, "start", by=by)
-        return save(order, {}, by=by, kind="clock_on",
-                    summary=f"{tech.name} clocked on '{line.name}'")
+        return save(order, {}, by=by, kind="clock_on", summary=_clock_summary(by, tech, _("clocked on"), line),
+                    detail={"technician": tech.id, "clocked_by": by.id})
 
     return run_write(work)
 
@@ -179,9 +198,10 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
 def clock_off(line_id: int, technician_id: int, *, finished: bool, by: Staff,
               seen_version: int | None = None) -> RepairOrder:
     """A technician stops work on a line: paused, or finished when the job is done."""
-    require(by, "clock_time")
 
     def work():
+        nonlocal by
+        by = _clocker(by, technician_id)
         line, order = _line_for_change(line_id, seen_version)
         log = (TimeLog.select().where((TimeLog.line == line.id) & (TimeLog.technician == technician_id)
                                       & TimeLog.ended_at.is_null()).first())
@@ -193,18 +213,20 @@ def clock_off(line_id: int, technician_id: int, *, finished: bool, by: Staff,
         status = "finished" if finished else ("in_progress" if still_on else "paused")
         JobLine.update(status=status, finished_at=now if finished else None).where(
             JobLine.id == line.id).execute()
-        word = "finished" if finished else "paused"
+        word = _("finished") if finished else _("paused")
         tech = Staff.get_by_id(technician_id)
-        return save(order, {}, by=by, kind="clock_off", summary=f"{tech.name} {word} '{line.name}'")
+        return save(order, {}, by=by, kind="clock_off", summary=_clock_summary(by, tech, word, line),
+                    detail={"technician": tech.id, "clocked_by": by.id})
 
     return run_write(work)
 
 
 def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
     """Mark a job line finished (clocking off anyone still on it)."""
-    require(by, "move_card")
 
     def work():
+        nonlocal by
+        by = require(by, "move_card")
         line, order = _line_for_change(line_id, seen_version)
         if order.state not in (DISPATCHED, IN_PROGRESS, WAITING_PARTS):
             raise IllegalTransition(f"{order.label} is not being worked on.")

@@ -221,8 +221,9 @@ def load_for_change(order_id: int, seen_version: int | None) -> RepairOrder:
 
 
 def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summary: str,
-         op_id: str | None = None) -> RepairOrder:
-    """Apply ``changes`` to the order, bump its version and record the event (call in a transaction)."""
+         op_id: str | None = None, detail: dict | None = None) -> RepairOrder:
+    """Apply ``changes`` to the order, bump its version and record the event (call in a transaction);
+    ``detail`` adds facts to the event's 'after' (e.g. whom a clock record is for)."""
     now = clock.now()
     before = {k: getattr(order, k) for k in changes}
     changes = dict(changes, updated_at=now)
@@ -232,7 +233,7 @@ def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summ
         setattr(order, key, value)
     order.version += 1
     audit.record(by, kind, "repair_order", order.id, summary, order_id=order.id,
-                 before=before, after={k: changes[k] for k in before}, op_id=op_id)
+                 before=before, after={**{k: changes[k] for k in before}, **(detail or {})}, op_id=op_id)
     return order
 
 
@@ -303,7 +304,7 @@ def apply_transition(order: RepairOrder, name: str, *, by: Staff, extra: dict | 
     """Run one named transition on an already loaded order (inside a transaction)."""
     load_capabilities()
     transition = TRANSITIONS[name]
-    require(by, transition.action)
+    by = require(by, transition.action)
     _check(order, transition)
     changes = _effects(name, order, clock.now())
     changes.update(extra or {})

@@ -134,13 +134,14 @@ def _payer(order: RepairOrder) -> str:
 
 def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version: int | None = None) -> PartLine:
     """Add a part to an order and reserve what is in stock at once."""
-    require(by, "request_parts")
     part = find_part(part_code)
     if not part.active:
         raise InvalidInput(f"{part.code} is no longer stocked.", "part")
     qty = quantity(qty, part)
 
     def work():
+        nonlocal by
+        by = require(by, "request_parts")
         order = lifecycle.load_for_change(order_id, seen_version)
         _editable(order)
         line = _new_line(order, part, qty, by)
@@ -173,9 +174,10 @@ def _line_for_change(line_id: int, seen_version: int | None):
 
 def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) -> PartLine:
     """Hand parts out to the job: all that is still to pick, or ``qty`` of it."""
-    require(by, "pick_parts")
 
     def work():
+        nonlocal by
+        by = require(by, "pick_parts")
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         if line.status not in OPEN_LINE:
@@ -209,10 +211,11 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
 
 def return_part(line_id: int, qty, *, by: Staff, reason: str = "unused", seen_version: int | None = None) -> PartLine:
     """退料: unused parts come back to stock."""
-    require(by, "pick_parts")
     reason = validation.text(reason, "reason", "Reason", max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "pick_parts")
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         amount = quantity(qty, part)
@@ -241,9 +244,10 @@ def _release(line: PartLine) -> None:
 
 def cancel_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> PartLine:
     """A part no longer needed: its reservation is released (picked parts must be returned first)."""
-    require(by, "request_parts")
 
     def work():
+        nonlocal by
+        by = require(by, "request_parts")
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         if line.picked - line.returned > 0:
@@ -260,10 +264,11 @@ def cancel_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
 
 def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None = None) -> PartLine:
     """換料: a wrong part goes back to stock and the right one takes its place (reserved at once)."""
-    require(by, "pick_parts")
     new_part = find_part(new_code)
 
     def work():
+        nonlocal by
+        by = require(by, "pick_parts")
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         if new_part.id == part.id:
@@ -287,12 +292,13 @@ def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None
 
 def record_old_part(line_id: int, disposition: str, note: str = "", *, by: Staff) -> OldPartRecord:
     """舊件回收: the old part taken off the car is kept for the customer, returned under warranty or scrapped."""
-    require(by, "pick_parts")
     if disposition not in OLD_PART_DISPOSITIONS:
         raise InvalidInput("Old part goes to: customer, warranty or scrap.", "disposition")
     note = validation.text(note, "note", "Note", max_len=200, required=False)
 
     def work():
+        nonlocal by
+        by = require(by, "pick_parts")
         line = PartLine.get_or_none(PartLine.id == line_id)
         if line is None:
             raise NotFound(f"Part line #{line_id} does not exist.")
@@ -314,12 +320,13 @@ def record_old_part(line_id: int, disposition: str, note: str = "", *, by: Staff
 def receive(part_code: str, qty, *, by: Staff, reference: str = "") -> list[str]:
     """Goods in. Outstanding reservations are filled in the order of promised time; returns the
     orders whose parts are now complete."""
-    require(by, "manage_stock")
     part = find_part(part_code)
     qty = quantity(qty, part)
     reference = validation.text(reference, "reference", "Delivery note", max_len=60, required=False)
 
     def work():
+        nonlocal by
+        by = require(by, "manage_stock")
         _post(part, "receipt", qty, by=by, reason="goods received", reference=reference)
         audit.record(by, "goods_received", "part", part.id, f"Received {fmt(qty)} {part.unit} {part.code} {part.name}",
                      after={"qty": qty, "reference": reference})
@@ -350,13 +357,14 @@ def _fill_reservations(part_id: int, by: Staff) -> list[str]:
 
 def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
     """Stocktaking: post the difference between the count and the ledger as an adjustment."""
-    require(by, "manage_stock")
     part = find_part(part_code)
     places = 0 if part.unit in WHOLE_UNITS else 3
     counted = validation.decimal(counted, "counted", "Counted quantity", places=places)
     reason = validation.text(reason, "reason", "Reason", max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "manage_stock")
         current = Part.get_by_id(part.id).on_hand
         diff = counted - current
         if diff:
@@ -371,11 +379,12 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
 
 def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
     """Move a part's stock to another bin."""
-    require(by, "manage_stock")
     part = find_part(part_code)
     new_bin = validation.text(new_bin, "bin", "Bin", max_len=20).upper()
 
     def work():
+        nonlocal by
+        by = require(by, "manage_stock")
         old = part.bin
         Part.update(bin=new_bin).where(Part.id == part.id).execute()
         StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=part.on_hand, by=by,

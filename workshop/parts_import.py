@@ -62,7 +62,6 @@ def _row(raw: dict, seen: set[str]) -> dict:
 
 
 def import_csv(path: str | Path, *, by: Staff) -> ImportReport:
-    require(by, "manage_stock")
     report, rows, seen = ImportReport(), [], set()
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
@@ -80,6 +79,8 @@ def import_csv(path: str | Path, *, by: Staff) -> ImportReport:
         return report
 
     def work():
+        nonlocal by
+        by = require(by, "manage_stock")
         for row in rows:
             opening = row.pop("opening")
             part = Part.create(**row)

@@ -1,39 +1,48 @@
-"""Who may do what: one matrix, enforced by every service function (not just by hiding keys)."""
+"""Who may do what: one matrix, enforced by every service function (not just by hiding keys).
+
+A right is checked at the moment of the action: ``require`` re-reads the acting staff member by id
+inside the service's own transaction (one indexed read), so a cashier deactivated while still signed
+in cannot take a payment, and a manager demoted to advisor cannot void, from the next key they press.
+The terminal's Actor (workshop/actor.py) only decides which keys a screen shows.
+"""
 from __future__ import annotations
 
 from models.people import ROLE_LABELS, Staff
 from workshop.errors import NotAllowed
-from workshop.i18n import label
+from workshop.i18n import N_, _, label
 
 # action -> (what it is called on screen, roles that may take it)
 MATRIX: dict[str, tuple[str, frozenset[str]]] = {
-    "create_order": ("create repair orders", frozenset({"advisor", "manager"})),
-    "edit_order": ("edit repair orders", frozenset({"advisor", "dispatcher", "manager"})),
-    "dispatch": ("dispatch to bays and technicians", frozenset({"dispatcher", "supervisor", "manager"})),
-    "move_card": ("move cards through the workshop",
+    "create_order": (N_("create repair orders"), frozenset({"advisor", "manager"})),
+    "edit_order": (N_("edit repair orders"), frozenset({"advisor", "dispatcher", "manager"})),
+    "dispatch": (N_("dispatch to bays and technicians"), frozenset({"dispatcher", "supervisor", "manager"})),
+    "move_card": (N_("move cards through the workshop"),
                   frozenset({"dispatcher", "supervisor", "technician", "manager"})),
-    "clock_time": ("clock on and off job lines", frozenset({"technician", "dispatcher", "supervisor", "manager"})),
-    "cancel_order": ("cancel repair orders", frozenset({"advisor", "manager"})),
-    "request_parts": ("request parts", frozenset({"advisor", "technician", "dispatcher", "parts_clerk", "manager"})),
-    "pick_parts": ("pick, return and exchange parts", frozenset({"parts_clerk", "manager"})),
-    "manage_stock": ("receive goods and count stock", frozenset({"parts_clerk", "manager"})),
-    "sign_qc": ("sign off final QC", frozenset({"qc_inspector"})),
-    "edit_checklists": ("edit QC checklists", frozenset({"manager"})),
-    "presettle": ("pre-settle orders", frozenset({"advisor", "manager"})),
-    "open_cashier": ("use the cashier's screen", frozenset({"advisor", "cashier", "manager"})),
-    "settle": ("settle orders and take payments", frozenset({"cashier", "manager"})),
-    "void_refund": ("void or refund settlements", frozenset({"manager"})),
-    "release_car": ("release cars to customers", frozenset({"advisor", "cashier", "manager"})),
-    "approve_on_account": ("release cars on account", frozenset({"manager"})),
-    "mark_comeback": ("mark comebacks", frozenset({"advisor", "manager"})),
-    "create_callback": ("create callbacks", frozenset({"follow_up_agent", "advisor", "manager"})),
-    "close_callback": ("record callback outcomes", frozenset({"follow_up_agent", "manager"})),
-    "handle_complaint": ("handle complaints", frozenset({"follow_up_agent", "advisor", "supervisor", "manager"})),
-    "reassign_callbacks": ("reassign callbacks", frozenset({"manager", "supervisor"})),
-    "manage_staff": ("manage staff", frozenset({"manager"})),
-    "manage_settings": ("change settings", frozenset({"manager"})),
-    "view_audit": ("view the audit trail", frozenset({"manager", "supervisor", "advisor", "dispatcher", "cashier"})),
-    "view_reports": ("view figures", frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent"})),
+    "clock_time": (N_("clock on and off job lines"), frozenset({"technician", "dispatcher", "supervisor", "manager"})),
+    # Each technician clocks themself; these roles may clock a technician on or off for them.
+    "clock_for_others": (N_("clock technicians on and off for them"),
+                         frozenset({"dispatcher", "supervisor", "manager"})),
+    "cancel_order": (N_("cancel repair orders"), frozenset({"advisor", "manager"})),
+    "request_parts": (N_("request parts"), frozenset({"advisor", "technician", "dispatcher", "parts_clerk", "manager"})),
+    "pick_parts": (N_("pick, return and exchange parts"), frozenset({"parts_clerk", "manager"})),
+    "manage_stock": (N_("receive goods and count stock"), frozenset({"parts_clerk", "manager"})),
+    "sign_qc": (N_("sign off final QC"), frozenset({"qc_inspector"})),
+    "edit_checklists": (N_("edit QC checklists"), frozenset({"manager"})),
+    "presettle": (N_("pre-settle orders"), frozenset({"advisor", "manager"})),
+    "open_cashier": (N_("use the cashier's screen"), frozenset({"advisor", "cashier", "manager"})),
+    "settle": (N_("settle orders and take payments"), frozenset({"cashier", "manager"})),
+    "void_refund": (N_("void or refund settlements"), frozenset({"manager"})),
+    "release_car": (N_("release cars to customers"), frozenset({"advisor", "cashier", "manager"})),
+    "approve_on_account": (N_("release cars on account"), frozenset({"manager"})),
+    "mark_comeback": (N_("mark comebacks"), frozenset({"advisor", "manager"})),
+    "create_callback": (N_("create callbacks"), frozenset({"follow_up_agent", "advisor", "manager"})),
+    "close_callback": (N_("record callback outcomes"), frozenset({"follow_up_agent", "manager"})),
+    "handle_complaint": (N_("handle complaints"), frozenset({"follow_up_agent", "advisor", "supervisor", "manager"})),
+    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "supervisor"})),
+    "manage_staff": (N_("manage staff"), frozenset({"manager"})),
+    "manage_settings": (N_("change settings"), frozenset({"manager"})),
+    "view_audit": (N_("view the audit trail"), frozenset({"manager", "supervisor", "advisor", "dispatcher", "cashier"})),
+    "view_reports": (N_("view figures"), frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent"})),
 }
 
 
@@ -41,15 +50,27 @@ def roles_for(action: str) -> frozenset[str]:
     return MATRIX[action][1]
 
 
-def can(staff: Staff | None, action: str) -> bool:
-    return staff is not None and staff.active and bool(staff.role_set & roles_for(action))
+def can(staff, action: str) -> bool:
+    """Whether this Staff row or Actor may take ``action`` as far as the terminal knows (which keys to
+    show); services decide with ``require``."""
+    return staff is not None and getattr(staff, "active", True) and bool(staff.role_set & roles_for(action))
 
 
-def require(staff: Staff | None, action: str) -> None:
-    """Raise NotAllowed, naming the roles that may, unless ``staff`` may take ``action``."""
-    if can(staff, action):
-        return
+def require(actor, action: str) -> Staff:
+    """The acting staff member as they are now (re-read by id: call it inside the transaction that makes
+    the change), or NotAllowed naming the roles that may. ``actor`` is the terminal's Actor or a Staff
+    row; use the returned Staff for foreign keys and for the event row.
+
+    A service whose transaction runs in a nested ``work()`` rebinds its ``by`` there
+    (``nonlocal by; by = require(by, ...)``), so every use after the check is the fresh row."""
+    if actor is None:
+        raise NotAllowed(_("Nobody is signed in."))
+    staff = Staff.by_id(actor.id)
     what, roles = MATRIX[action]
     who = ", ".join(sorted(label(ROLE_LABELS, r) for r in roles))
-    name = staff.name if staff is not None else "Nobody signed in"
-    raise NotAllowed(f"{name} may not {what}: only {who} may.")
+    if staff is None or not staff.active:
+        raise NotAllowed(_("{name} is no longer an active member of staff: ask a manager.").format(
+            name=getattr(staff, "name", None) or actor.name))
+    if not staff.role_set & roles:
+        raise NotAllowed(_("{name} may not {what}: only {who} may.").format(name=staff.name, what=_(what), who=who))
+    return staff

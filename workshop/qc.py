@@ -18,7 +18,7 @@ from decimal import Decimal
 from peewee import JOIN
 
 from models.db import run_write
-from models.orders import JobLine, JobLineTechnician, RepairOrder
+from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.qc import ITEM_RESULTS, ChecklistItem, Inspection, InspectionResult
 from models.shop import Bay
@@ -84,8 +84,12 @@ def checklist(business_type: str) -> list[ChecklistItem]:
 
 
 def worked_on(order_id: int, staff_id: int) -> bool:
-    return (JobLineTechnician.select().join(JobLine)
-            .where((JobLine.order == order_id) & (JobLineTechnician.technician == staff_id)).exists())
+    """Whether this person is on the order's team now, or clocked any time on it (taken off the team
+    since, their work is still in the car)."""
+    on_team = (JobLineTechnician.select().join(JobLine)
+               .where((JobLine.order == order_id) & (JobLineTechnician.technician == staff_id)).exists())
+    return on_team or (TimeLog.select().join(JobLine)
+                       .where((JobLine.order == order_id) & (TimeLog.technician == staff_id)).exists())
 
 
 def order_technician_staff(order_id: int) -> list[Staff]:
@@ -111,10 +115,11 @@ def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: b
          seen_version: int | None = None, rework_reason: str = "", responsible_id: int | None = None,
          penalty="0", delay_reason: str = "") -> Inspection:
     """Sign the final inspection: pass sends the car to settlement, fail back to the workshop."""
-    require(by, "sign_qc")
     penalty = validation.decimal(penalty or "0", "penalty", "Penalty")
 
     def work():
+        nonlocal by
+        by = require(by, "sign_qc")
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.state != lifecycle.READY_QC:
             raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}, not ready for QC.")
@@ -157,10 +162,11 @@ def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: b
 # --- checklists (manager) ------------------------------------------------------------------------
 
 def add_item(business_type: str, text: str, *, by: Staff) -> ChecklistItem:
-    require(by, "edit_checklists")
     text = validation.text(text, "text", "Checklist item", max_len=120)
 
     def work():
+        nonlocal by
+        by = require(by, "edit_checklists")
         position = (ChecklistItem.select(ChecklistItem.position).where(ChecklistItem.business_type == business_type)
                     .order_by(ChecklistItem.position.desc()).scalar() or 0) + 1
         item = ChecklistItem.create(business_type=business_type, position=position, text=text)
@@ -171,9 +177,10 @@ def add_item(business_type: str, text: str, *, by: Staff) -> ChecklistItem:
 
 
 def remove_item(item_id: int, *, by: Staff) -> None:
-    require(by, "edit_checklists")
 
     def work():
+        nonlocal by
+        by = require(by, "edit_checklists")
         item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
         if item is None:
             raise NotFound("That checklist item no longer exists.")
@@ -220,13 +227,14 @@ def comeback_choices(order_id: int) -> list[ComebackChoice]:
 def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by: Staff, charge: str = "internal",
                   seen_version: int | None = None) -> RepairOrder:
     """Mark an order as a comeback of an earlier one, naming the job line that failed."""
-    require(by, "mark_comeback")
     if charge not in ("internal", "customer"):
         raise InvalidInput("A comeback is charged to the workshop (internal) or the customer.", "charge")
     if charge == "customer" and not by.has_role("manager"):
         raise NotAllowed(f"{by.name} may not charge a comeback to the customer: only a manager decides that.")
 
     def work():
+        nonlocal by
+        by = require(by, "mark_comeback")
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.state in lifecycle.CLOSED_STATES or order.state in (lifecycle.SETTLED,):
             raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: too late to mark it.")

@@ -174,11 +174,12 @@ def _validate_vehicle(form: VehicleForm) -> dict:
 def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
                      customer_id: int | None = None) -> Vehicle:
     """Register a vehicle, for an existing customer or a new one."""
-    require(by, "create_order")
     vdata = _validate_vehicle(vehicle)
     cdata = None if customer_id else _validate_customer(customer)
 
     def work():
+        nonlocal by
+        by = require(by, "create_order")
         if Vehicle.select().where(Vehicle.plate == vdata["plate"]).exists():
             raise InvalidInput(f"Plate {vdata['plate']} is already registered.", "plate")
         if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
@@ -251,10 +252,11 @@ def payer_for(business_type: str) -> str:
 
 def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> RepairOrder:
     """Check a car in: a new repair order in 'checked in', with job lines from the catalog."""
-    require(by, "create_order")
     car, data, operations = _validate_order(form)
 
     def work():
+        nonlocal by
+        by = require(by, "create_order")
         if op_id and audit.already_done(op_id):
             return RepairOrder.get_by_id(audit_event_entity(op_id))
         existing = open_order_for(car.id)
@@ -302,13 +304,14 @@ def audit_event_entity(op_id: str) -> int:
 def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
     """Add a catalog operation to an open order (extra work found)."""
     from workshop.lifecycle import SETTLED, load_for_change, save
-    require(by, "edit_order")
     code = (operation_code or "").strip().upper()
     op = Operation.get_or_none(Operation.code == code)
     if op is None:
         raise InvalidInput(f"Unknown operation code '{code}'.", "operation")
 
     def work():
+        nonlocal by
+        by = require(by, "edit_order")
         order = load_for_change(order_id, seen_version)
         if order.state in CLOSED_STATES or order.state in (SETTLED, "ready_settlement", "ready_qc"):
             raise InvalidInput(f"{order.label} is {order.state.replace('_', ' ')}: its lines can no longer change.")

@@ -159,10 +159,11 @@ def due(kind: str, *, limit: int = 100, offset: int = 0) -> list[Reminder]:
 
 def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
     """A reminder call for each (skipping customers who already have an open reminder call of that kind)."""
-    require(by, "create_callback")
     from workshop.callbacks import assign_agent
 
     def work():
+        nonlocal by
+        by = require(by, "create_callback")
         made = 0
         for r in reminders:
             reason = f"{KINDS[r.kind]}: {r.detail}"[:120]

@@ -60,10 +60,10 @@ def get(key: str):
 
 def put(key: str, value, *, by: Staff) -> None:
     """Change a setting (managers only); recorded on the audit trail."""
-    require(by, "manage_settings")
     if key not in DEFAULTS:
         raise KeyError(key)
     with transaction():
+        by = require(by, "manage_settings")
         old = get(key)
         Setting.insert(key=key, value=json.dumps(value)).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()

@@ -224,7 +224,6 @@ def _sync_balance(order: RepairOrder) -> None:
 def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "", payer: str | None = None,
             seen_version: int | None = None) -> FeeLine:
     """Put a fee on the order's bill (management, auxiliary materials, sublet, towing/rescue, other)."""
-    require(by, "presettle")
     if kind not in FEE_KINDS:
         raise InvalidInput(f"Unknown fee '{kind}': use one of {', '.join(FEE_KINDS)}.", "kind")
     amount = validation.decimal(amount, "amount", "Fee amount", allow_zero=False)
@@ -234,6 +233,8 @@ def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "
                                   required=False) or FEE_LABELS[kind]
 
     def work():
+        nonlocal by
+        by = require(by, "presettle")
         order = lifecycle.load_for_change(order_id, seen_version)
         ensure_editable(order)
         fee = FeeLine.create(order=order.id, kind=kind, description=description, amount=amount,
@@ -255,7 +256,6 @@ def discount_limit(staff: Staff) -> Decimal:
 def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
                    seen_version: int | None = None) -> Adjustment | None:
     """Give (or, with 0, clear) an extra discount on the customer's share: percent or amount, with a reason."""
-    require(by, "presettle")
     if kind not in ("percent", "amount"):
         raise InvalidInput("An adjustment is a percent or an amount.", "kind")
     value = validation.decimal(value, "value", "Discount")
@@ -264,6 +264,8 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
     reason = validation.text(reason, "reason", "Reason", max_len=200, required=value > 0)
 
     def work():
+        nonlocal by
+        by = require(by, "presettle")
         order = lifecycle.load_for_change(order_id, seen_version)
         ensure_editable(order)
         labor, parts, fees = items_for(order)
@@ -345,7 +347,6 @@ def _check_billable(order: RepairOrder) -> None:
 def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None, reference: str = "",
                  seen_version: int | None = None) -> Payment:
     """Take a payment on an order. Above the balance is refused, except cash: the rest is change."""
-    require(by, "settle")
     if method not in PAYMENT_METHODS or method == "account":
         raise InvalidInput("Choose how the customer pays: cash, card, mobile or transfer "
                            "(on account is a manager's approval).", "method")
@@ -357,6 +358,8 @@ def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None
     reference = validation.text(reference, "reference", "Reference", max_len=40, required=False)
 
     def work():
+        nonlocal by
+        by = require(by, "settle")
         order = lifecycle.load_for_change(order_id, None)
         _check_billable(order)
         owed = balance(order.id)
@@ -399,9 +402,10 @@ def _bill_snapshot(bill: Bill) -> str:
 
 def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Settlement:
     """Settle the order: the next gapless invoice number, the bill as settled, the order 'settled'."""
-    require(by, "settle")
 
     def work():
+        nonlocal by
+        by = require(by, "settle")
         order = lifecycle.get_order(order_id)
         if order.state in (lifecycle.SETTLED, lifecycle.DELIVERED):
             done = current_invoice(order.id)
@@ -461,10 +465,11 @@ def settle_fully(order, by: Staff, method: str = "card") -> Settlement:
 
 def approve_on_account(order_id: int, reason: str, *, by: Staff) -> OnAccountRelease:
     """A manager lets a settled car leave with a balance owing (it stays in receivables)."""
-    require(by, "approve_on_account")
     reason = validation.text(reason, "reason", "Reason", max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "approve_on_account")
         order = lifecycle.get_order(order_id)
         if current_invoice(order.id) is None:
             raise IllegalTransition(f"{order.label} is not settled yet: settle it, then approve the rest "
@@ -489,10 +494,11 @@ def release(order_id: int, *, by: Staff, seen_version: int | None = None) -> Rep
 
 def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
     """Void the order's invoice: a reversing record; the order goes back to the cashier's queue."""
-    require(by, "void_refund")
     reason = validation.text(reason, "reason", "Reason", max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "void_refund")
         order = lifecycle.get_order(order_id)
         original = current_invoice(order.id)
         if original is None:
@@ -522,12 +528,13 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
 
 def refund(payment_id: int, reason: str, *, by: Staff, amount=None) -> Payment:
     """Give back (part of) a payment: a new negative payment row reversing it."""
-    require(by, "void_refund")
     reason = validation.text(reason, "reason", "Reason", max_len=200)
     if amount not in (None, ""):
         amount = validation.decimal(amount, "amount", "Refund amount", allow_zero=False)
 
     def work():
+        nonlocal by
+        by = require(by, "void_refund")
         original = Payment.get_or_none(Payment.id == payment_id)
         if original is None or Decimal(original.amount) <= 0:
             raise NotFound("That payment does not exist (or is itself a refund).")
