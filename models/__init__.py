@@ -1,6 +1,6 @@
 """Peewee models of the workshop, bound through one database proxy (see models/db.py)."""
 from models.db import db, open_database, transaction  # noqa: F401
-from models.people import Customer, CustomerClass, Staff, Vehicle  # noqa: F401
+from models.people import Customer, CustomerClass, SignInAttempt, Staff, Vehicle  # noqa: F401
 from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
 from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
@@ -11,7 +11,7 @@ from models.followup import Answer, Callback, CallRecord, Complaint, Question  #
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
-    CustomerClass, Customer, Vehicle, Staff,
+    CustomerClass, Customer, Vehicle, Staff, SignInAttempt,
     Bay, Operation, LaborRate, Setting,
     RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,

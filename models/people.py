@@ -108,3 +108,22 @@ class Staff(BaseModel):
     @property
     def short_name(self) -> str:
         return self.name
+
+
+class SignInAttempt(BaseModel):
+    """One PIN typed for a staff member from a terminal (``source``: the SSH client's address or the
+    host and Unix user of a local terminal). Counted before the PIN is checked, so terminals trying in
+    parallel queue for the same back-off; ``ok`` once the PIN matched. Successes make a source familiar
+    to the person; failures make back-offs (workshop/accounts.py). Not an audit record: a manager lifting
+    a lockout deletes the failures, and the event trail keeps what happened."""
+    staff = ForeignKeyField(Staff, backref="sign_in_attempts", on_delete="CASCADE", index=False)
+    source = CharField(max_length=120)
+    at = DateTimeField()
+    ok = BooleanField(default=False)
+
+    class Meta:
+        indexes = (
+            (("staff", "source", "at"), False),  # familiar sources; one person's failures
+            (("source", "at"), False),  # one terminal's failures
+            (("at",), False),  # pruning
+        )

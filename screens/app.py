@@ -107,6 +107,7 @@ class WorkshopApp(App):
         # Signed in by the SSH map (the Unix login is the person): no idle sign-out until someone
         # switches user on this terminal; from then on it is a shared terminal like any other.
         self.mapped_session = False
+        self.sign_in_source = accounts.terminal_source()  # where this terminal's PINs come from (back-off)
         self.first_run_message = first_run_message
         self.auto_staff = Actor.of(auto_staff) if auto_staff is not None else None
         self.poll_seconds = poll_seconds

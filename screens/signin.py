@@ -9,10 +9,10 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models.people import Staff
 from seeds.reference import DEMO_PIN
 from screens.keybar import KeyBar
 from workshop import accounts
+from workshop.actor import Actor
 from workshop.errors import DomainError
 
 
@@ -22,7 +22,7 @@ def _short(roles: str, width: int = 15) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-class SignInScreen(Screen[Staff | None]):
+class SignInScreen(Screen[Actor | None]):
     CSS_PATH = "signin.tcss"
     BINDINGS = [
         Binding("escape", "back_to_list", "Back to names"),
@@ -49,14 +49,14 @@ class SignInScreen(Screen[Staff | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        listed = accounts.sign_in_list(DEMO_PIN, limit=500)
+        listed = accounts.sign_in_list(limit=500)
         self.people = {s.id: s for s in listed.people}
         options = [Option(f"{s.name:<18} {_short(s.roles)}", id=str(s.id)) for s in listed.people]
         self.query_one("#staff-list", OptionList).add_options(options)
         hint = []
         if self.message:
             hint.append(self.message)
-        if listed.demo_pin_works:
+        if listed.demo_shop:
             hint.append(f"Demo shop: every staff member's PIN is {DEMO_PIN}. Try Zhang Lei (dispatcher), "
                         "Li Wei (advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).")
         self.query_one("#hint", Static).update("\n\n".join(hint))
@@ -78,7 +78,7 @@ class SignInScreen(Screen[Staff | None]):
         if self.picked is None:
             return
         try:
-            staff = accounts.sign_in(self.picked.id, event.value)
+            staff = accounts.sign_in(self.picked.id, event.value, source=self.app.sign_in_source)
         except DomainError as error:
             self.query_one("#sign-error", Static).update(str(error))
             event.input.value = ""

@@ -145,6 +145,8 @@ class Generator:
         bulk("operation", ["code", "name", "name_zh", "initials", "trade", "standard_hours", "business_type"],
              operations)
         self.settings()
+        from workshop.accounts import mark_demo_shop
+        mark_demo_shop()  # the sign-in screen tells the demo PIN on this shop only
         pin = hash_pin(reference.DEMO_PIN)
         staff = []
         for copy in range(copies):

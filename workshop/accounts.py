@@ -4,13 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 import secrets
+import socket
 from dataclasses import dataclass
 
+from peewee import fn
+
 from models.db import run_write
-from models.people import ROLES, TRADES, Staff
+from models.people import ROLES, TRADES, SignInAttempt, Staff
+from models.shop import Setting
 from workshop import audit, clock, settings, validation
+from workshop.actor import Actor
 from workshop.errors import InvalidInput, NotFound, SignInFailed
+from workshop.i18n import _, ngettext
 from workshop.permissions import require
 
 _SCRYPT = dict(n=2**14, r=8, p=1, dklen=32)
@@ -37,39 +44,183 @@ def check_pin_format(pin: str) -> str:
     return pin
 
 
-def sign_in(staff_id: int, pin: str) -> Staff:
-    """Check a PIN. Repeated failures lock the account for a while; the lock is recorded."""
-    def work():
-        staff = Staff.get_or_none((Staff.id == staff_id) & Staff.active)
-        if staff is None:
-            raise SignInFailed("No such active staff member.")
+# --- sign-in with back-off -------------------------------------------------------------------------
+#
+# A wrong PIN costs the next try a wait, never a lock a colleague could put on someone: waits are
+# kept per terminal (the source) and per person, and they grow with repeated failures. A terminal
+# from which a person signed in before (in the last ``pin_familiar_days``) is *familiar* to them (as
+# "familiar locations" in smart lockouts): there only that person's failures at that terminal count,
+# so somebody typing wrong PINs for a colleague elsewhere cannot keep the colleague out of their own
+# terminals. Elsewhere, both the terminal's failures (for anyone) and the person's failures from
+# unfamiliar terminals count. Counters cover the last ``pin_window_hours``; ``guesses_per_day`` says
+# what that allows (README, "Sign-in").
+
+settings.DEFAULTS.update({
+    "pin_free_failures": 5,             # per person: unfamiliar terminals together, and each familiar one
+    "pin_terminal_free_failures": 10,   # per terminal, for anyone
+    "pin_backoff_first_seconds": 60,    # the first wait; each further failure doubles it...
+    "pin_backoff_max_minutes": 60,      # ...up to this
+    "pin_window_hours": 24,             # failures older than this no longer count
+    "pin_familiar_days": 30,            # a successful sign-in makes the terminal familiar for this long
+})
+for _old in ("pin_max_failures", "pin_lockout_minutes"):  # the lock these replaced
+    settings.DEFAULTS.pop(_old, None)
+
+
+def terminal_source(environ=None) -> str:
+    """Where this terminal's sign-ins come from: the SSH client's address, else this host and Unix
+    user (a new window on the same terminal is the same source)."""
+    environ = os.environ if environ is None else environ
+    client = (environ.get("SSH_CONNECTION") or environ.get("SSH_CLIENT") or "").split(" ")[0]
+    if client:
+        return f"ssh {client}"[:120]
+    return f"local {socket.gethostname()} uid {os.getuid()}"[:120]
+
+
+def backoff_seconds(failures: int, free: int) -> int:
+    """The wait before the next try after ``failures`` failures of which ``free`` cost nothing."""
+    if failures < free:
+        return 0
+    first = int(settings.get("pin_backoff_first_seconds"))
+    ceiling = int(settings.get("pin_backoff_max_minutes")) * 60
+    return min(first * 2 ** min(failures - free, 30), ceiling)
+
+
+def guesses_per_day(free: int) -> int:
+    """How many PINs one back-off counter lets through in 24 hours, trying the moment each wait ends."""
+    window = int(settings.get("pin_window_hours")) * 3600
+    times: list[float] = []
+    now = 0.0
+    while now < 86400:
+        counted = [t for t in times if t > now - window]
+        wait = backoff_seconds(len(counted), free)
+        now = max(now, counted[-1] + wait if counted and wait else now)
+        if now >= 86400:
+            break
+        times.append(now)
+        now += 1  # a person types a PIN in about a second
+    return len(times)
+
+
+@dataclass(frozen=True)
+class _Counter:
+    failures: int
+    last: dt.datetime | None
+    free: int
+
+    def wait_until(self) -> dt.datetime | None:
+        wait = backoff_seconds(self.failures, self.free)
+        return self.last + dt.timedelta(seconds=wait) if wait and self.last else None
+
+
+def _as_dt(value):
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _failures(condition, free: int) -> _Counter:
+    count, last = (SignInAttempt.select(fn.COUNT(SignInAttempt.id), fn.MAX(SignInAttempt.at))
+                   .where(condition & (SignInAttempt.ok == False)).tuples().first())  # noqa: E712
+    return _Counter(count or 0, _as_dt(last), free)
+
+
+def _counters(staff_id: int, source: str, now: dt.datetime) -> list[_Counter]:
+    """The back-off counters that govern a try for this person from this source (indexed reads)."""
+    since = now - dt.timedelta(hours=int(settings.get("pin_window_hours")))
+    familiar_since = now - dt.timedelta(days=int(settings.get("pin_familiar_days")))
+    free = int(settings.get("pin_free_failures"))
+    mine = (SignInAttempt.staff == staff_id) & (SignInAttempt.at > since)
+    familiar = (SignInAttempt.select(SignInAttempt.source).distinct()
+                .where((SignInAttempt.staff == staff_id) & SignInAttempt.ok & (SignInAttempt.at > familiar_since)))
+    if any(src == source for (src,) in familiar.tuples()):
+        return [_failures(mine & (SignInAttempt.source == source), free)]
+    terminal = _failures((SignInAttempt.source == source) & (SignInAttempt.at > since),
+                         int(settings.get("pin_terminal_free_failures")))
+    return [terminal, _failures(mine & SignInAttempt.source.not_in(familiar), free)]
+
+
+def _wait_message(name: str, until: dt.datetime, now: dt.datetime) -> str:
+    seconds = max(1, int((until - now).total_seconds() + 0.999))
+    wait = (ngettext("{n} second", "{n} seconds", seconds) if seconds < 120 else
+            ngettext("{n} minute", "{n} minutes", (seconds + 59) // 60)).format(n=seconds if seconds < 120
+                                                                              else (seconds + 59) // 60)
+    return _("Too many wrong PINs for {name}: try again in {wait}, or ask a manager to lift the "
+             "lockout.").format(name=name, wait=wait)
+
+
+def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
+    """Check a PIN typed for a staff member at a terminal; returns who signed in.
+
+    The try is counted first, in a short write transaction that also refuses it while a back-off runs
+    (so terminals trying in parallel queue for the same wait); the PIN is hashed with no lock held
+    (scrypt takes ~50 ms, and held under the write lock it delayed every terminal's writes); a second
+    short transaction records the outcome."""
+    source = (source or terminal_source())[:120]
+
+    def count_try():
+        staff = Staff.by_id(staff_id)
+        if staff is None or not staff.active:
+            raise SignInFailed(_("No such active staff member."))
         now = clock.now()
-        if staff.locked_until and staff.locked_until > now:
-            wait = int((staff.locked_until - now).total_seconds() // 60) + 1
-            raise SignInFailed(f"{staff.name} is locked after too many wrong PINs; try again in {wait} min "
-                               "or ask a manager to reset the PIN.")
-        if pin_matches(pin or "", staff.pin_hash):
-            Staff.update(failed_pins=0, locked_until=None).where(Staff.id == staff.id).execute()
-            audit.record(staff, "signed_in", "staff", staff.id, f"{staff.name} signed in")
-            return Staff.get_by_id(staff.id)
-        failures = staff.failed_pins + 1
-        limit = int(settings.get("pin_max_failures"))
-        if failures >= limit:
-            until = now + dt.timedelta(minutes=int(settings.get("pin_lockout_minutes")))
-            Staff.update(failed_pins=0, locked_until=until).where(Staff.id == staff.id).execute()
-            audit.record(None, "sign_in_locked", "staff", staff.id,
-                         f"{staff.name} locked until {until:%H:%M} after {failures} wrong PINs")
-            return SignInFailed(f"Wrong PIN. {staff.name} is now locked until {until:%H:%M}.")
-        Staff.update(failed_pins=failures).where(Staff.id == staff.id).execute()
-        return SignInFailed(f"Wrong PIN ({limit - failures} tries left before the account locks).")
+        waits = [until for until in (c.wait_until() for c in _counters(staff.id, source, now)) if until]
+        if waits and max(waits) > now:
+            raise SignInFailed(_wait_message(staff.name, max(waits), now))
+        attempt = SignInAttempt.insert_row(staff=staff.id, source=source, at=now, ok=False)
+        return staff, attempt
 
-    result = run_write(work)
-    if isinstance(result, SignInFailed):
-        raise result  # raised outside the transaction so the failure count is kept
-    return result
+    staff, attempt = run_write(count_try)
+    matched = pin_matches(pin or "", staff.pin_hash)
+
+    def record_outcome():
+        now = clock.now()
+        if matched:
+            SignInAttempt.update(ok=True, at=now).where(SignInAttempt.id == attempt).execute()
+            # What no counter reads any more: failures out of the window, sources no longer familiar.
+            window = now - dt.timedelta(hours=int(settings.get("pin_window_hours")))
+            stale = now - dt.timedelta(days=int(settings.get("pin_familiar_days")))
+            SignInAttempt.delete().where((SignInAttempt.at < stale)
+                                         | ((SignInAttempt.at < window) & (SignInAttempt.ok == False))).execute()  # noqa: E712
+            audit.record(staff, "signed_in", "staff", staff.id,
+                         _("{name} signed in from {source}").format(name=staff.name, source=source))
+            return None
+        counters = _counters(staff.id, source, now)
+        waits = [until for until in (c.wait_until() for c in counters) if until]
+        if not waits:
+            return SignInFailed(_("Wrong PIN."))
+        until = max(waits)
+        failures = max(c.failures for c in counters)
+        audit.record(None, "sign_in_locked", "staff", staff.id,
+                     _("Sign-in for {name} from {source} held until {time} after {n} wrong PINs").format(
+                         name=staff.name, source=source, time=f"{until:%H:%M:%S}", n=failures),
+                     after={"source": source, "until": until, "failures": failures})
+        return SignInFailed(_("Wrong PIN.") + " " + _wait_message(staff.name, until, now))
+
+    failed = run_write(record_outcome)
+    if failed is not None:
+        raise failed
+    return Actor.of(staff)
 
 
-def sign_out(staff: Staff, reason: str = "signed out") -> None:
+def lift_lockout(staff_id: int, *, by) -> int:
+    """Forget a staff member's wrong PINs, at every terminal (managers); returns how many were forgotten."""
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_staff")
+        staff = Staff.by_id(staff_id)
+        if staff is None:
+            raise NotFound(_("No such staff member."))
+        forgotten = SignInAttempt.delete().where((SignInAttempt.staff == staff.id)
+                                                 & (SignInAttempt.ok == False)).execute()  # noqa: E712
+        audit.record(by, "sign_in_lifted", "staff", staff.id,
+                     _("Sign-in lockout of {name} lifted ({n} wrong PINs forgotten)").format(name=staff.name,
+                                                                                             n=forgotten),
+                     before={"failures": forgotten}, after={"failures": 0})
+        return forgotten
+
+    return run_write(work)
+
+
+def sign_out(staff, reason: str = "signed out") -> None:
     run_write(lambda: audit.record(staff, "signed_out", "staff", staff.id, f"{staff.name} {reason}"))
 
 
@@ -88,20 +239,21 @@ def _check_roles(roles: list[str], trade: str | None) -> str:
 def add_staff(login: str, name: str, roles: list[str], pin: str, *, by: Staff | None,
               trade: str | None = None) -> Staff:
     """Add a staff member (managers only; ``by=None`` only when the shop has no staff yet)."""
-    if by is not None or Staff.select().exists():
-        require(by, "manage_staff")
     login = validation.text(login, "login", "Login", max_len=32).lower()
     if not login.replace(".", "").replace("_", "").replace("-", "").isalnum():
         raise InvalidInput("A login has only letters, digits, dots, dashes and underscores.", "login")
     name = validation.text(name, "name", "Name", max_len=60)
     role_text = _check_roles(roles, trade)
-    pin = check_pin_format(pin)
+    pin_hash = hash_pin(check_pin_format(pin))  # before the transaction: scrypt is slow, the write lock shared
 
     def work():
+        nonlocal by
+        if by is not None or Staff.select().exists():
+            by = require(by, "manage_staff")
         if Staff.select().where(Staff.login == login).exists():
             raise InvalidInput(f"Login '{login}' is taken.", "login")
         staff = Staff.create(login=login, name=name, roles=role_text, trade=trade if "technician" in roles else None,
-                             pin_hash=hash_pin(pin))
+                             pin_hash=pin_hash)
         audit.record(by, "staff_added", "staff", staff.id, f"Staff {name} added as {role_text}",
                      after={"login": login, "name": name, "roles": role_text, "trade": staff.trade})
         return staff
@@ -112,10 +264,11 @@ def add_staff(login: str, name: str, roles: list[str], pin: str, *, by: Staff | 
 def set_roles(staff_id: int, roles: list[str], *, by: Staff, trade: str | None = None,
               active: bool | None = None) -> Staff:
     """Change a staff member's roles (and trade, and whether they may sign in)."""
-    require(by, "manage_staff")
     role_text = _check_roles(roles, trade)
 
     def work():
+        nonlocal by
+        by = require(by, "manage_staff")
         staff = Staff.get_or_none(Staff.id == staff_id)
         if staff is None:
             raise NotFound("No such staff member.")
@@ -135,14 +288,18 @@ def set_roles(staff_id: int, roles: list[str], *, by: Staff, trade: str | None =
 
 def reset_pin(staff_id: int, new_pin: str, *, by: Staff) -> None:
     """Give a staff member a new PIN and lift any lockout (managers only)."""
-    require(by, "manage_staff")
     pin = check_pin_format(new_pin)
+    new_hash = hash_pin(pin)  # before the transaction: scrypt is slow and the write lock is shared
 
     def work():
+        nonlocal by
+        by = require(by, "manage_staff")
         staff = Staff.get_or_none(Staff.id == staff_id)
         if staff is None:
             raise NotFound("No such staff member.")
-        Staff.update(pin_hash=hash_pin(pin), failed_pins=0, locked_until=None).where(Staff.id == staff.id).execute()
+        Staff.update(pin_hash=new_hash, failed_pins=0, locked_until=None).where(Staff.id == staff.id).execute()
+        SignInAttempt.delete().where((SignInAttempt.staff == staff.id)
+                                     & (SignInAttempt.ok == False)).execute()  # noqa: E712  (lifts a lockout)
         audit.record(by, "pin_reset", "staff", staff.id, f"PIN of {staff.name} reset")
 
     run_write(work)
@@ -151,15 +308,16 @@ def reset_pin(staff_id: int, new_pin: str, *, by: Staff) -> None:
 def set_language(staff_id: int, language: str | None, *, by: Staff) -> Staff:
     """Set the language a staff member reads (``en``, ``zh_CN``; None or "" for the terminal's own):
     anyone for themself, a manager for anyone. It applies from their next sign-in on any terminal."""
-    from workshop.i18n import LANGUAGES, _
-    if by is None or (by.id != staff_id):
-        require(by, "manage_staff")
+    from workshop.i18n import LANGUAGES
     language = (language or "").strip() or None
     if language is not None and language not in LANGUAGES:
         raise InvalidInput(_("Unknown language {code}: choose one of {choices}.").format(
             code=language, choices=", ".join(LANGUAGES)), "language")
 
     def work():
+        nonlocal by
+        if by is None or by.id != staff_id:
+            by = require(by, "manage_staff")
         staff = Staff.get_or_none(Staff.id == staff_id)
         if staff is None:
             raise NotFound(_("No such staff member."))
@@ -192,16 +350,30 @@ class SignInChoice:
 @dataclass(frozen=True)
 class SignInList:
     people: tuple[SignInChoice, ...]  # active staff by name
-    demo_pin_works: bool  # the first of them signs in with the demo PIN: a demo shop
+    demo_shop: bool  # created as a demo by the generator: every PIN is the demo PIN
 
 
-def sign_in_list(demo_pin: str, *, limit: int = 500) -> SignInList:
-    """Whom the sign-in screen lists (active staff by name, at most ``limit``), and whether this is a
-    demo shop whose staff sign in with ``demo_pin`` (one query; no PIN hash leaves this module)."""
-    rows = list(Staff.select(Staff.id, Staff.name, Staff.roles, Staff.pin_hash).where(Staff.active)
+# A Setting row the demo generator writes when it creates a shop. It is not one of settings.DEFAULTS,
+# so no manager sets it by mistake; a real shop never has it, whatever its PINs are.
+DEMO_FLAG = "demo_shop"
+
+
+def mark_demo_shop() -> None:
+    """Record that this shop was created as a demo (the generator calls it, once)."""
+    Setting.insert(key=DEMO_FLAG, value="true").on_conflict_ignore().execute()
+
+
+def is_demo_shop() -> bool:
+    return Setting.select().where(Setting.key == DEMO_FLAG).exists()
+
+
+def sign_in_list(*, limit: int = 500) -> SignInList:
+    """Whom the sign-in screen lists (active staff by name, at most ``limit``), and whether this shop
+    was created as a demo (two indexed reads; no PIN hash leaves this module)."""
+    rows = list(Staff.select(Staff.id, Staff.name, Staff.roles).where(Staff.active)
                 .order_by(Staff.name).limit(limit).tuples())
-    return SignInList(people=tuple(SignInChoice(sid, name, roles) for sid, name, roles, _ in rows),
-                      demo_pin_works=bool(rows) and pin_matches(demo_pin, rows[0][3]))
+    return SignInList(people=tuple(SignInChoice(sid, name, roles) for sid, name, roles in rows),
+                      demo_shop=is_demo_shop())
 
 
 def ensure_first_manager() -> tuple[Staff, str] | None:
