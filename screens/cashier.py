@@ -22,7 +22,9 @@ from screens.tables import Table
 from workshop import lifecycle
 from workshop import settlement as service
 from workshop.errors import DomainError
-from workshop.invoice import bill_text, write_invoice
+from workshop import document_files
+from workshop.i18n import _
+from workshop.invoice import bill_text
 from workshop.permissions import can
 
 PAGE = 100
@@ -349,11 +351,7 @@ class CashierScreen(KeptScreen):
                 left = service.balance(row.order_id)
                 self.notify(f"{METHOD_LABELS[payment.method]} {service.money(payment.amount)} taken{change}. "
                             f"Outstanding {service.money(max(left, Decimal('0')))}.")
-                if row.state != lifecycle.READY_SETTLEMENT:
-                    invoice = service.current_invoice(row.order_id)
-                    if invoice is not None:
-                        txt, _ = write_invoice(invoice.id, payment_id=payment.id)
-                        self.notify(f"Receipt written: {txt}")
+                self._tell_files(payment.documents, _("Receipt written: {paths}"))
                 self.load_queue(row.order_id)
 
         self.app.push_screen(PaymentModal(f"RO {row.number}", balance), done)
@@ -365,12 +363,19 @@ class CashierScreen(KeptScreen):
         invoice = self._run(service.settle, row.order_id, by=self.app.staff, seen_version=None)
         if invoice is None:
             return
-        txt, html = write_invoice(invoice.id)
-        self.last_files = (txt, html)
         owed = service.balance(row.order_id)
         self.notify(f"RO {row.number} settled: invoice {invoice.number}, total {service.money(invoice.total)}"
-                    + (f", outstanding {service.money(owed)}" if owed > 0 else "") + f". Invoice file: {txt}")
+                    + (f", outstanding {service.money(owed)}" if owed > 0 else "") + ".")
+        self._tell_files(invoice.documents, _("Invoice files written: {paths}"))
         self.load_queue(row.order_id)
+
+    def _tell_files(self, written, message: str) -> None:
+        """Where the document's files went, or why they could not be written (the money is on record)."""
+        if written.error:
+            self.notify(written.error, severity="error", timeout=15)
+        elif written.paths:
+            self.last_files = written.paths
+            self.notify(message.format(paths=", ".join(str(p) for p in written.paths)))
 
     def action_print(self) -> None:
         row = self._need_order()
@@ -381,17 +386,18 @@ class CashierScreen(KeptScreen):
             self.notify(f"RO {row.number} is not settled yet: press s to settle (w writes a preview).",
                         severity="warning")
             return
-        self.last_files = write_invoice(invoice.id, reprint=True)  # a copy: with everything received to date
-        self.notify(f"Invoice {invoice.number} written: {self.last_files[0]} and {self.last_files[1].name}")
+        written = self._run(service.write_documents, row.order_id, by=self.app.staff)
+        if written is not None:
+            self._tell_files(written, _("Invoice files written: {paths}"))
 
     def action_preview(self) -> None:
         """Write the pre-settlement bill as a file the customer can be shown."""
         row = self._need_order()
         if row is None:
             return
-        from workshop.invoice import write_preview
-        path = write_preview(row.order_id)
-        self.notify(f"Pre-settlement preview written: {path}")
+        written = document_files.write_preview(row.order_id)
+        self.notify(written.error or _("Pre-settlement preview written: {path}").format(path=written.paths[0]),
+                    severity="error" if written.error else "information")
 
     def action_release(self) -> None:
         row = self._need_order()
@@ -571,6 +577,6 @@ class BillScreen(ModalScreen[None]):
                                          "0 clears)", "Discount"), got_value)
 
     def action_preview(self) -> None:
-        from workshop.invoice import write_preview
-        path = write_preview(self.order_id)
-        self.notify(f"Pre-settlement preview written: {path}")
+        written = document_files.write_preview(self.order_id)
+        self.notify(written.error or _("Pre-settlement preview written: {path}").format(path=written.paths[0]),
+                    severity="error" if written.error else "information")

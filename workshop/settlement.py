@@ -27,14 +27,15 @@ from models.parts import Part, PartLine
 from models.people import Customer, CustomerClass, Staff, Vehicle
 from models.settlement import (FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Adjustment,
                                FeeLine, OnAccountRelease, OpenBalance, Payment, Settlement)
-from workshop import audit, clock, lifecycle, settings, validation
+from workshop import audit, clock, document_files, lifecycle, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from workshop.i18n import _
 from workshop.permissions import can, require
 from workshop.pricing import (ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
                               compute_bill)
 from workshop.reception import next_number, payer_for
 
-settings.DEFAULTS.setdefault("invoice_dir", "")  # empty: an 'invoices' folder next to the database file
+settings.DEFAULTS.setdefault("invoice_dir", "")  # empty: a 'documents' folder beside the database file
 settings.DEFAULTS.setdefault("discount_limit_advisor_pct", "5")
 settings.DEFAULTS.setdefault("discount_limit_manager_pct", "100")
 
@@ -384,9 +385,15 @@ def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None
         audit.record(by, "payment_taken", "payment", payment.id, f"{METHOD_LABELS[method]} {money(applied)}",
                      order_id=order.id, after={"method": method, "amount": applied, "tendered": tendered,
                                                "change": change})
-        return payment
+        invoice = current_invoice(order.id)
+        return payment, invoice.id if invoice is not None else None
 
-    return run_write(work)
+    payment, invoice_id = run_write(work)
+    # A payment on a settled invoice gets its receipt, written once the payment is committed: the files
+    # (or the message why they could not be written) ride on the returned payment as ``documents``.
+    payment.documents = (document_files.write_invoice(invoice_id, payment_id=payment.id)
+                         if invoice_id is not None else document_files.Written())
+    return payment
 
 
 def _bill_snapshot(bill: Bill) -> str:
@@ -451,7 +458,22 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
         _sync_balance(order)
         return invoice
 
-    return run_write(work)
+    invoice = run_write(work)
+    # The invoice's files are written once the settlement is committed, and a failure to write them
+    # never undoes it: ``invoice.documents`` holds the paths, or the message to show (written again
+    # with ``write_documents``).
+    invoice.documents = document_files.write_invoice(invoice.id)
+    return invoice
+
+
+def write_documents(order_id: int, *, by) -> document_files.Written:
+    """Write the current invoice's files again (the cashier's "invoice again")."""
+    require(by, "settle")
+    invoice = current_invoice(order_id)
+    if invoice is None:
+        raise IllegalTransition(_("{order} is not settled yet: there is no invoice to write.").format(
+            order=lifecycle.get_order(order_id).label))
+    return document_files.write_invoice(invoice.id, reprint=True)  # a copy: with everything received to date
 
 
 def settle_fully(order, by: Staff, method: str = "card") -> Settlement:
@@ -664,5 +686,5 @@ def can_presettle(staff: Staff) -> bool:
 
 
 __all__ = ["bill_for", "account", "balance", "paid", "add_fee", "set_adjustment", "cashier_queue", "take_payment",
-           "settle", "settle_fully", "approve_on_account", "release", "void", "refund", "receivables", "aging",
+           "settle", "settle_fully", "write_documents", "approve_on_account", "release", "void", "refund", "receivables", "aging",
            "cash_up", "current_invoice", "ensure_editable", "money", "last_payment", "PaymentRow"]
