@@ -13,6 +13,7 @@ from screens.tables import Table
 from workshop import audit, lifecycle
 from workshop import dispatch as dispatching
 from workshop.errors import DomainError, StaleOrder
+from workshop.i18n import N_, _
 from workshop.permissions import can
 
 HISTORY_LIMIT = 200
@@ -38,10 +39,14 @@ class OrderDetailScreen(KeptScreen):
         Binding("k", "add_part", "Add part"),
         Binding("b", "bill", "Bill"),
         Binding("m", "comeback", "Comeback", show=False),
+        Binding("r", "return_part", N_("Return part")),
+        Binding("x", "exchange_part", N_("Exchange part")),
+        Binding("O", "old_part", N_("Old part")),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
     ACTION_PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
-                          "add_line": "edit_order"}
+                          "add_line": "edit_order", "return_part": "pick_parts", "exchange_part": "pick_parts",
+                          "old_part": "pick_parts"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -49,6 +54,7 @@ class OrderDetailScreen(KeptScreen):
         self.order_id = order_id
         self.order = None
         self.line_ids: list[int] = []
+        self.part_lines: list = []  # the parts table's rows (workshop.parts.LineRow)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,6 +123,7 @@ class OrderDetailScreen(KeptScreen):
 
     def _load_parts(self) -> None:
         rows = part_rows(self.order_id)
+        self.part_lines = list(rows or [])
         parts = self.query_one("#parts", DataTable)
         parts.display = rows is not None
         self.query_one("#parts-title", Label).display = rows is not None
@@ -124,6 +131,40 @@ class OrderDetailScreen(KeptScreen):
         for row in rows or []:
             parts.add_row(*[str(getattr(row, f, "")) for f in ("code", "name", "qty", "picked", "returned",
                                                                  "status", "bin")])
+
+    # --- actions on the selected part line (picked parts too, not only those still to pick) ------------
+    def _selected_part(self):
+        table = self.query_one("#parts", DataTable)
+        if not self.part_lines:
+            self.notify(_("This order has no parts."), severity="warning")
+            return None
+        return self.part_lines[min(table.cursor_row, len(self.part_lines) - 1)]
+
+    def _act(self, fn, *args, success: str = "", **kwargs) -> None:
+        try:
+            fn(*args, by=self.app.staff, **kwargs)
+        except DomainError as error:
+            self.notify(str(error), severity="warning" if isinstance(error, StaleOrder) else "error", timeout=8)
+        else:
+            if success:
+                self.notify(success)
+        self.app.catch_up()
+        self.reload()
+
+    def action_return_part(self) -> None:
+        from screens.part_actions import ask_return
+        if line := self._selected_part():
+            ask_return(self, line, self._act)
+
+    def action_exchange_part(self) -> None:
+        from screens.part_actions import ask_exchange
+        if line := self._selected_part():
+            ask_exchange(self, line, self._act)
+
+    def action_old_part(self) -> None:
+        from screens.part_actions import ask_old_part
+        if line := self._selected_part():
+            ask_old_part(self, line, self._act)
 
     def refresh_from_changes(self, changes) -> None:
         if self.order_id in changes.order_ids or changes.overflow:
@@ -189,7 +230,7 @@ class OrderDetailScreen(KeptScreen):
 
         def done(answer: str | None) -> None:
             if answer:
-                code, _, qty = answer.partition(" ")
+                code, _sep, qty = answer.partition(" ")
                 self._run(add_part_line, self.order_id, code, qty.strip() or "1", by=self.app.staff,
                           seen_version=self.order.version)
 
@@ -206,13 +247,13 @@ class OrderDetailScreen(KeptScreen):
         if not earlier:
             self.notify("This vehicle has no delivered order within the comeback period.", severity="warning")
             return
-        listing = "; ".join(f"RO {o.number}: " + ", ".join(f"{i} {name}" for i, (_, name) in
+        listing = "; ".join(f"RO {o.number}: " + ", ".join(f"{i} {name}" for i, (_line, name) in
                                                           enumerate(o.lines, 1)) for o in earlier[:3])
 
         def done(answer: str | None) -> None:
             if not answer:
                 return
-            number, _, index = answer.partition(" ")
+            number, _sep, index = answer.partition(" ")
             order = next((o for o in earlier if str(o.number) == number.strip()), None)
             lines = order.lines if order else ()
             if order is None or not index.strip().isdigit() or not 0 < int(index) <= len(lines):

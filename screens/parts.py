@@ -6,11 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input, TabbedContent, TabPane
 
+from screens import part_actions
 from screens.dialogs import ConfirmText
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
-from workshop import parts
+from workshop import lifecycle, parts
+from workshop.i18n import _
 from workshop.errors import DomainError
 from workshop.permissions import can
 
@@ -20,6 +22,11 @@ fmt = parts.fmt
 def _queue_row(row: parts.LineRow):
     return (f"RO {row.order_number}", row.promised_at.strftime("%a %H:%M"), row.bin or "—", row.code, row.name,
             fmt(row.to_pick), row.unit, fmt(row.reserved), fmt(row.on_hand), row.plate)
+
+
+def _out_row(row: parts.LineRow):
+    state = _("cancelled: return") if row.order_state == lifecycle.CANCELLED else lifecycle.label(row.order_state)
+    return (f"RO {row.order_number}", state, row.bin or "—", row.code, row.name, fmt(row.out), row.unit, row.plate)
 
 
 def _stock_row(row: parts.StockRow):
@@ -47,8 +54,10 @@ class PartsScreen(KeptScreen):
         Binding("1", "tab('queue')", "Queue", show=False),
         Binding("2", "tab('catalog')", "Catalog", show=False),
         Binding("3", "tab('low')", "Low stock", show=False),
+        Binding("4", "tab('out')", "Parts out", show=False),
     ]
     QUEUE_ACTIONS = {"pick_all", "pick_qty", "return_part", "exchange", "old_part"}
+    OUT_ACTIONS = {"return_part", "exchange", "old_part"}  # also on parts already picked (tab 4)
     STOCK_ACTIONS = {"receive", "count", "move_bin"}
 
     def compose(self) -> ComposeResult:
@@ -64,6 +73,9 @@ class PartsScreen(KeptScreen):
             with TabPane("Low stock [3]", id="low"):
                 yield PagedTable(("Code", "Part", "Bin", "Avail", "Threshold", "Order", "Unit"), _low_row,
                                  id="low-table")
+            with TabPane(_("Parts out [4]"), id="out"):
+                yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
+                                  _("Plate")), _out_row, id="out-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -81,6 +93,7 @@ class PartsScreen(KeptScreen):
         self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(text, limit=n, offset=o))
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
+        self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
 
     def refresh_from_changes(self, changes) -> None:
         for table in self.query(PagedTable):
@@ -92,6 +105,8 @@ class PartsScreen(KeptScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         staff = self.app.staff
+        if action in self.OUT_ACTIONS and self.tab == "out":
+            return can(staff, "pick_parts")
         if action in self.QUEUE_ACTIONS:
             return can(staff, "pick_parts") and self.tab == "queue"
         if action in self.STOCK_ACTIONS:
@@ -106,7 +121,8 @@ class PartsScreen(KeptScreen):
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
         self.refresh_bindings()
-        table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#low-table"}[self.tab]
+        table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#low-table",
+                 "out": "#out-table"}[self.tab]
         self.query_one(table).focus()
 
     def action_tab(self, tab: str) -> None:
@@ -120,7 +136,8 @@ class PartsScreen(KeptScreen):
         self.reload_all()
         if self.tab == "low":
             self.action_tab("catalog")
-        table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#catalog-table"}[self.tab]
+        table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#catalog-table",
+                 "out": "#out-table"}[self.tab]
         self.query_one(table).focus()
 
     # --- actions ---------------------------------------------------------------------------------
@@ -137,9 +154,10 @@ class PartsScreen(KeptScreen):
         return result
 
     def _line(self) -> parts.LineRow | None:
-        row = self.query_one("#queue-table", PagedTable).selected
+        out = self.tab == "out"
+        row = self.query_one("#out-table" if out else "#queue-table", PagedTable).selected
         if row is None:
-            self.notify("Nothing to pick.", severity="warning")
+            self.notify(_("No parts out.") if out else "Nothing to pick.", severity="warning")
         return row
 
     def _part(self) -> parts.StockRow | None:
@@ -167,45 +185,16 @@ class PartsScreen(KeptScreen):
                                          f"({fmt(line.to_pick)} to pick)", "Quantity", max_length=10), done)
 
     def action_return_part(self) -> None:
-        if not (line := self._line()):
-            return
-
-        def reason_given(qty: str, reason: str | None) -> None:
-            if reason:
-                self._run(parts.return_part, line.id, qty, reason=reason,
-                          success=f"Returned {qty} {line.unit} {line.code} to bin {line.bin or '—'}.")
-
-        def qty_given(qty: str | None) -> None:
-            if qty:
-                self.app.push_screen(ConfirmText("Why is it coming back?", "Reason", value="not needed"),
-                                     lambda reason: reason_given(qty, reason))
-        picked = line.picked - line.returned
-        self.app.push_screen(ConfirmText(f"Return how many {line.unit} of {line.code} to stock? "
-                                         f"({fmt(picked)} picked)", "Quantity", max_length=10), qty_given)
+        if line := self._line():
+            part_actions.ask_return(self, line, self._run)
 
     def action_exchange(self) -> None:
-        if not (line := self._line()):
-            return
-
-        def done(code: str | None) -> None:
-            if code:
-                self._run(parts.exchange, line.id, code,
-                          success=f"{line.code} exchanged for {code.upper()} on RO {line.order_number}.")
-        self.app.push_screen(ConfirmText(f"Exchange {line.code} {line.name} for which part code?", "Part code",
-                                         max_length=30), done)
+        if line := self._line():
+            part_actions.ask_exchange(self, line, self._run)
 
     def action_old_part(self) -> None:
-        if not (line := self._line()):
-            return
-
-        def done(answer: str | None) -> None:
-            if answer:
-                disposition, _, note = answer.partition(" ")
-                self._run(parts.record_old_part, line.id, disposition.lower(), note,
-                          success=f"Old {line.code} recorded: {disposition.lower()}.")
-        self.app.push_screen(ConfirmText(f"Old {line.code} from RO {line.order_number} goes to: customer, "
-                                         "warranty or scrap (then an optional note)", "customer | warranty | scrap",
-                                         max_length=200), done)
+        if line := self._line():
+            part_actions.ask_old_part(self, line, self._run)
 
     def action_receive(self) -> None:
         if not (part := self._part()):
@@ -213,7 +202,7 @@ class PartsScreen(KeptScreen):
 
         def done(answer: str | None) -> None:
             if answer:
-                qty, _, reference = answer.partition(" ")
+                qty, _sep, reference = answer.partition(" ")
                 filled = self._run(parts.receive, part.code, qty, reference=reference,
                                    success=f"Received {qty} {part.unit} {part.code}.")
                 if filled:

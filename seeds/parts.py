@@ -158,19 +158,28 @@ def _active(rng, active) -> None:
     lines = db.execute_sql("SELECT id, order_id, operation_id FROM job_line WHERE order_id IN (%s)"
                            % ",".join(str(o) for o in states)).fetchall() if states else []
     rows, movements, status_by_order = [], [], {}
-    picked_states = {"in_progress", "ready_qc", "ready_settlement", "settled"}
+    finished_states = {"ready_qc", "ready_settlement", "settled"}
     position: dict[int, int] = {}
     for line_id, order_id, op_id in lines:
         state, btype, time_in = states[order_id]
         payer = {"warranty": "manufacturer", "insurance": "insurer"}.get(btype, "customer")
         for part_id, qty in std.get(op_id, []):
             stock = parts[part_id]
-            if state == "waiting_parts":
+            free = max(stock[0] - stock[1], Decimal("0"))
+            if state in finished_states:
+                # Past the workshop every part was picked (the rule on 'finish'), so such an order holds
+                # no reservation: with stock short, the car got what there was; a part nobody could
+                # pick is not on the order.
+                qty = min(qty, free)
+                if qty <= 0:
+                    continue
+                reserved = qty
+            elif state == "waiting_parts":
                 reserved = Decimal("0")  # the reason they wait
             else:
-                reserved = min(qty, max(stock[0] - stock[1], Decimal("0")))
+                reserved = min(qty, free)
             picked = Decimal("0")
-            if state in picked_states and reserved == qty and (state != "in_progress" or rng.random() < 0.5):
+            if reserved == qty and (state in finished_states or state == "in_progress" and rng.random() < 0.5):
                 picked, reserved = qty, Decimal("0")
                 stock[0] -= qty
                 movements.append((part_id, "issue", str(-qty), str(stock[0]), order_id, demo._ts(time_in),

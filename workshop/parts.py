@@ -9,14 +9,20 @@ Rules a shop would expect, decided here:
 - adding a part line reserves what is available at once; the rest is short until goods arrive;
 - goods received fill outstanding reservations in the order of the orders' promised time;
 - a line picked and not returned counts as used; an order cannot go to QC while a line still has
-  parts neither picked nor cancelled (the guard on 'finish').
+  parts neither picked nor cancelled (the guard on 'finish');
+- a cancelled order holds nothing: its reservations are released in the cancelling transaction.
+  Parts already picked are in the workshop, not on the shelf, so the ledger does not pretend they
+  came back: they stay on their lines, listed for the clerk to bring back (``parts_out``, cancelled
+  orders first), and can be returned (退料) after the cancel;
+- a picked part can be returned, exchanged or recorded as an old part from the order and from the
+  clerk's list of parts out, not only while something is left to pick.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from models.db import run_write
 from models.orders import RepairOrder
@@ -25,7 +31,7 @@ from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, OperationPart, P
 from models.people import Staff, Vehicle
 from workshop import audit, clock, lifecycle, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import local
+from workshop.i18n import _, local
 from workshop.pinyin import looks_like_initials
 from workshop.permissions import require
 
@@ -210,14 +216,15 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
 
 
 def return_part(line_id: int, qty, *, by: Staff, reason: str = "unused", seen_version: int | None = None) -> PartLine:
-    """退料: unused parts come back to stock."""
+    """退料: unused parts come back to stock (also after the order was cancelled)."""
     reason = validation.text(reason, "reason", "Reason", max_len=200)
 
     def work():
         nonlocal by
         by = require(by, "pick_parts")
         line, order, part = _line_for_change(line_id, seen_version)
-        _editable(order)
+        if order.state != lifecycle.CANCELLED:
+            _editable(order)
         amount = quantity(qty, part)
         if amount > line.picked - line.returned:
             raise InvalidInput(f"Only {fmt(line.picked - line.returned)} {part.unit} of {part.code} were picked "
@@ -273,6 +280,9 @@ def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None
         _editable(order)
         if new_part.id == part.id:
             raise InvalidInput(f"{part.code} is the same part: pick a different one to exchange.", "part")
+        if line.status not in OPEN_LINE:
+            raise IllegalTransition(_("{code} on {order} was returned or cancelled already: there is nothing "
+                                      "to exchange.").format(code=part.code, order=order.label))
         back = line.picked - line.returned
         if back:
             _post(part, "exchange", back, by=by, order_id=order.id, line_id=line.id,
@@ -419,8 +429,66 @@ def _mark_used(order: RepairOrder, by: Staff) -> None:
      .where((PartLine.order == order.id) & (PartLine.status == "picked")).execute())
 
 
+def _release_on_cancel(order: RepairOrder, by: Staff) -> None:
+    """Inside the cancelling transaction: every reservation of the order is released; lines with parts
+    out (picked, not returned) now ask for no more than is out and wait for the clerk's return."""
+    released: list[str] = []
+    out: list[str] = []
+    for line in (PartLine.select(PartLine, Part).join(Part)
+                 .where((PartLine.order == order.id) & PartLine.status.in_(OPEN_LINE))):
+        if line.reserved:
+            released.append(f"{fmt(line.reserved)} {line.part.unit} {line.part.code}")
+        _release(line)
+        in_hand = line.picked - line.returned
+        if in_hand > 0:
+            line.qty = in_hand
+            out.append(f"{fmt(in_hand)} {line.part.unit} {line.part.code}")
+        else:
+            line.status = "cancelled"
+        line.save()
+    if released or out:
+        summary = _("{order}: parts released on cancel").format(order=order.label)
+        if released:
+            summary += "; " + _("reservations released: {parts}").format(parts=", ".join(released))
+        if out:
+            summary += "; " + _("picked, to return to stock: {parts}").format(parts=", ".join(out))
+        audit.record(by, "parts_released", "repair_order", order.id, summary, order_id=order.id,
+                     after={"released": released, "to_return": out})
+
+
 lifecycle.add_guard("finish", _guard_parts_settled)
 lifecycle.add_after("finish", _mark_used)
+lifecycle.add_after("cancel", _release_on_cancel)
+
+
+@dataclass(frozen=True)
+class ReservationProblem:
+    part_code: str
+    what: str
+
+
+def reservation_problems() -> list[ReservationProblem]:
+    """What would break 'reserved is what open orders hold': a reservation on a closed (or finished)
+    order, or a part whose reserved balance differs from the sum of its open lines' reservations.
+    Empty on a sound shop (tests and the demo generator check it)."""
+    problems = []
+    for code, number, state, reserved in (
+            PartLine.select(Part.code, RepairOrder.number, RepairOrder.state, PartLine.reserved)
+            .join(Part).switch(PartLine).join(RepairOrder)
+            .where((PartLine.reserved > 0) & RepairOrder.state.not_in(list(EDITABLE_STATES))).tuples()):
+        problems.append(ReservationProblem(code, f"RO {number} ({state}) holds {fmt(Decimal(str(reserved)))}"))
+    held: dict[int, Decimal] = {}
+    for part_id, reserved in (PartLine.select(PartLine.part, PartLine.reserved).join(RepairOrder)
+                              .where(PartLine.status.in_(OPEN_LINE) & (PartLine.reserved > 0)
+                                     & RepairOrder.state.in_(list(EDITABLE_STATES))).tuples()):
+        held[part_id] = held.get(part_id, ZERO) + Decimal(str(reserved))
+    for part_id, code, reserved in (Part.select(Part.id, Part.code, Part.reserved)
+                                    .where((Part.reserved > 0) | Part.id.in_(list(held) or [0])).tuples()):
+        mine = held.get(part_id, ZERO).quantize(Decimal("0.001"))
+        if Decimal(str(reserved)).quantize(Decimal("0.001")) != mine:
+            problems.append(ReservationProblem(code, f"reserved {fmt(Decimal(str(reserved)))}, open lines hold "
+                                                     f"{fmt(mine)}"))
+    return problems
 
 
 # --- what screens show ---------------------------------------------------------------------------
@@ -443,16 +511,23 @@ class LineRow:
     returned: Decimal
     on_hand: Decimal
     status: str
+    order_state: str
 
     @property
     def to_pick(self) -> Decimal:
         return self.qty - (self.picked - self.returned) if self.status in OPEN_LINE else ZERO
 
+    @property
+    def out(self) -> Decimal:
+        """Picked and not returned: in the workshop."""
+        return self.picked - self.returned
+
 
 def _line_rows(query) -> list[LineRow]:
     rows = (query.select(PartLine.id, PartLine.order, RepairOrder.number, RepairOrder.version, Vehicle.plate,
                          RepairOrder.promised_at, Part.code, Part.name, Part.unit, Part.bin, PartLine.qty,
-                         PartLine.reserved, PartLine.picked, PartLine.returned, Part.on_hand, PartLine.status)
+                         PartLine.reserved, PartLine.picked, PartLine.returned, Part.on_hand, PartLine.status,
+                         RepairOrder.state)
             .tuples())
     return [LineRow(*(Decimal(str(v)) if isinstance(v, float) else v for v in row)) for row in rows]
 
@@ -464,6 +539,22 @@ def _lines_query():
 
 def order_part_lines(order_id: int) -> list[LineRow]:
     return _line_rows(_lines_query().where(PartLine.order == order_id).order_by(PartLine.position, PartLine.id))
+
+
+def parts_out(search: str = "", *, limit: int = 100, offset: int = 0) -> list[LineRow]:
+    """Lines with parts picked and not returned, on orders still in the workshop or cancelled: what a
+    clerk may take back (退料), exchange (換料) or record as an old part. Cancelled orders' parts, to
+    bring back to stock, come first."""
+    query = _lines_query().where((PartLine.status == "picked") & (PartLine.picked > PartLine.returned)
+                                 & RepairOrder.state.in_(list(EDITABLE_STATES | {lifecycle.CANCELLED})))
+    text = (search or "").strip().upper()
+    if text:
+        number = int(text) if text.isdigit() else -1
+        query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
+                            | (RepairOrder.number == number))
+    cancelled_first = Case(None, ((RepairOrder.state == lifecycle.CANCELLED, 0),), 1)
+    return _line_rows(query.order_by(cancelled_first, RepairOrder.promised_at, PartLine.id)
+                      .limit(limit).offset(offset))
 
 
 def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[LineRow]:
@@ -532,5 +623,5 @@ def low_stock(*, limit: int = 100, offset: int = 0) -> list[StockRow]:
 
 
 __all__ = ["add_part_line", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
-           "count_stock", "transfer", "pick_queue", "catalog", "low_stock", "order_part_lines", "ledger_balance",
+           "count_stock", "transfer", "pick_queue", "parts_out", "reservation_problems", "catalog", "low_stock", "order_part_lines", "ledger_balance",
            "JOIN"]
