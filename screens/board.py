@@ -1,7 +1,10 @@
 """The repair board (維修看板): one column per state, one card per active order, patched in place."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+
+from rich.text import Text
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,14 +13,19 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from screens.card import CardList
-from screens.dialogs import ConfirmText
+from screens.dialogs import ConfirmText, YesNo
 from screens.keybar import KeyBar
 from workshop import board, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
-from workshop.i18n import label
+from workshop.i18n import _, label
 from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
 from workshop.permissions import can
+
+
+# A move key pressed this soon after another terminal changed the card under the cursor asks first: two
+# dispatchers on one card half a second apart must not silently undo each other.
+CONFIRM_WITHIN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,11 @@ class BoardScreen(Screen):
         self.col_index = 0
         self.row_index = 0
         self.board_filter = BoardFilter()
+        # The version each order reached by this terminal's own last change: a patched card at another
+        # version was changed elsewhere.
+        self.own_versions: dict[int, int] = {}
+        # (when, order id): another terminal changed the card under the cursor at that moment.
+        self.cursor_news: tuple[float, int] | None = None
         self.staff_id = getattr(self.app.staff, "id", None)  # whose board: a new sign-in gets a new one
         self.filter_bar = Static("", id="filter-bar")
         self.area = BoardArea(id="board")
@@ -173,17 +186,28 @@ class BoardScreen(Screen):
             self.patch(board.cards_for(list(changes.order_ids)))
 
     def patch(self, cards: list[Card]) -> None:
+        """Put changed cards in place. The cursor follows its card when this terminal moved it; when
+        another terminal did, the cursor stays where it was, and the change is noted for the move keys."""
         selected = self.selected_card()
+        follow = selected.id if selected else None
         touched: set[str] = set()
         for card in cards:
             old = self.cards.pop(card.id, None)
             if old is not None:
                 touched.add(old.state)
-            if card.active and self.board_filter.keeps(card):
+            if not card.active:
+                self.own_versions.pop(card.id, None)
+            shown = card.active and self.board_filter.keeps(card)
+            if shown:
                 self.cards[card.id] = card
                 touched.add(card.state)
+            remote = old is not None and card.version != old.version and self.own_versions.get(card.id) != card.version
+            if remote and card.id == follow:
+                self.cursor_news = (time.monotonic(), card.id)
+                if not shown or card.state != old.state:
+                    follow = None
         if touched:
-            self._rebuild([s for s in BOARD_STATES if s in touched], follow=selected.id if selected else None)
+            self._rebuild([s for s in BOARD_STATES if s in touched], follow=follow)
 
     def tick(self) -> None:
         """Promised times move on: redraw 'time left' twice a minute (no queries)."""
@@ -240,7 +264,9 @@ class BoardScreen(Screen):
     def _run(self, fn, *args, **kwargs) -> bool:
         """Call a service for the selected card; show the refusal if there is one; patch the board."""
         try:
-            fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if isinstance(getattr(result, "version", None), int):
+                self.own_versions[result.id] = result.version
         except StaleOrder as error:
             self.notify(str(error), severity="warning", timeout=8)
             self.patch(board.cards_for([error.order_id]))
@@ -252,22 +278,42 @@ class BoardScreen(Screen):
             self.app.catch_up()
         return True
 
+    def _after_news(self, card: Card, question: str, move) -> None:
+        """Make the move now; or, when another terminal changed the card under the cursor less than
+        CONFIRM_WITHIN_S ago, first say what changed and ask."""
+        news, self.cursor_news = self.cursor_news, None
+        if news is None or time.monotonic() - news[0] > CONFIRM_WITHIN_S:
+            move()
+            return
+        try:
+            change = lifecycle.last_change(lifecycle.get_order(news[1]))
+        except DomainError as error:
+            change = str(error)
+        text = Text(change)
+        text.append("\n\n" + _("Under your cursor now: RO {number} ({column}).").format(
+            number=card.number, column=lifecycle.label(card.state)))
+        text.append("\n" + question)
+        self.app.push_screen(YesNo(text), lambda yes: move() if yes else None)
+
     def action_forward(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self._run(lifecycle.move_forward, card.id, by=self.app.staff, seen_version=card.version)
+            self._after_news(card, _("Move it forward anyway?"), lambda: self._run(
+                lifecycle.move_forward, card.id, by=self.app.staff, seen_version=card.version))
 
     def action_backward(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self._run(lifecycle.move_backward, card.id, by=self.app.staff, seen_version=card.version)
+            self._after_news(card, _("Move it back anyway?"), lambda: self._run(
+                lifecycle.move_backward, card.id, by=self.app.staff, seen_version=card.version))
 
     def action_parts_wait(self) -> None:
         card = self.selected_card()
         if card is None:
             return
         name = "resume" if card.state == lifecycle.WAITING_PARTS else "wait_parts"
-        self._run(lifecycle.transition, card.id, name, by=self.app.staff, seen_version=card.version)
+        self._after_news(card, _("Change its waiting for parts anyway?"), lambda: self._run(
+            lifecycle.transition, card.id, name, by=self.app.staff, seen_version=card.version))
 
     def action_open(self) -> None:
         card = self.selected_card()

@@ -46,3 +46,28 @@ class ConfirmText(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class YesNo(ModalScreen[bool]):
+    """A question answered with y (or Enter) and n (or Esc). ``question`` is Text or Content, so stored
+    text in it (names, plates) shows as typed."""
+
+    DEFAULT_CSS = """
+    YesNo { align: center middle; }
+    YesNo > Vertical { width: 70; max-width: 95%; height: auto; padding: 1 2;
+                       border: thick $warning; background: $panel; }
+    """
+    BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, question):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        from workshop.i18n import _
+        with Vertical():
+            yield Static(self.question)
+            yield Label(_("y or Enter: yes · n or Esc: no"), classes="muted")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -149,9 +149,16 @@ def get_order(order_id: int) -> RepairOrder:
 
 def stale_message(order: RepairOrder) -> str:
     """'RO 1042 was moved to QC by Li Wei 3 s ago' from the order's latest event."""
-    last = Event.select().where(Event.order == order.id).order_by(Event.id.desc()).first()
+    return last_change(order) + " Your view has been refreshed."
+
+
+def last_change(order: RepairOrder) -> str:
+    """'RO 1042 was started (Dispatched → In progress) by Li Wei 0 s ago': the order's latest change (of
+    the events its last change wrote, the one that tells what happened to the order)."""
+    recent = list(Event.select().where(Event.order == order.id).order_by(Event.id.desc()).limit(3))
+    last = next((e for e in recent if e.summary.startswith(order.label + " ")), recent[0] if recent else None)
     if last is None:
-        return f"{order.label} was changed in another terminal. The card has been refreshed."
+        return f"{order.label} was changed in another terminal."
     actor = Staff.get_or_none(Staff.id == last.actor_id) if last.actor_id else None
     who = actor.name if actor else "someone"
     seconds = max(0, int((clock.now() - last.at).total_seconds()))
@@ -163,7 +170,7 @@ def stale_message(order: RepairOrder) -> str:
     phrase = last.summary
     if phrase.startswith(order.label + " "):
         phrase = phrase[len(order.label) + 1:]
-    return f"{order.label} {phrase} by {who} {ago}. Your view has been refreshed."
+    return f"{order.label} {phrase} by {who} {ago}."
 
 
 @dataclass(frozen=True)
