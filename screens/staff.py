@@ -16,7 +16,7 @@ from screens.dialogs import ConfirmText
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
-from workshop import accounts
+from workshop import accounts, settings
 from workshop.errors import DomainError
 from workshop.i18n import N_, _, label
 
@@ -66,8 +66,8 @@ class StaffForm(ModalScreen):
 class StaffScreen(KeptScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("slash", "search", "Search"),
                 Binding("a", "add", "Add staff"), Binding("r", "roles", "Set roles"),
-                Binding("p", "reset_pin", "Reset PIN"), Binding("x", "toggle_active", "Activate/deactivate"),
-                Binding("l", "language", N_("Language"))]
+                Binding("p", "reset_pin", "Reset PIN"), Binding("u", "lift_lockout", N_("Lift lockout")),
+                Binding("x", "toggle_active", "Activate/deactivate"), Binding("l", "language", N_("Language"))]
     DEFAULT_CSS = """
     StaffScreen #staff-search { border: none; height: 1; margin: 0 1; padding: 0 1; background: $boost; }
     StaffScreen DataTable { height: 1fr; }
@@ -90,10 +90,12 @@ class StaffScreen(KeptScreen):
         table = self.query_one("#staff", DataTable)
         row = table.cursor_row
         table.clear()
+        wrong = accounts.wrong_pins()
+        held_from = int(settings.get("pin_free_failures"))
         for s in self.people:
             status = "active" if s.active else "inactive"
-            if s.locked_until:
-                status += ", locked"
+            if wrong.get(s.id, 0) >= held_from:
+                status += ", " + _("{n} wrong PINs: held").format(n=wrong[s.id])
             table.add_row(Text(s.name), s.login, ", ".join(label(ROLE_LABELS, r) for r in s.role_set),
                           label(TRADE_LABELS, s.trade), status, language_name(s.language))
         if self.people:
@@ -138,7 +140,7 @@ class StaffScreen(KeptScreen):
 
         def given(answer: str | None) -> None:
             if answer:
-                roles_text, _, trade = answer.partition("/")
+                roles_text, _sep, trade = answer.partition("/")
                 roles = [r.strip().replace(" ", "_") for r in roles_text.split(",") if r.strip()]
                 self._run(accounts.set_roles, person.id, roles, trade=trade.strip() or person.trade,
                           success=f"{person.name}: roles set.")
@@ -169,6 +171,12 @@ class StaffScreen(KeptScreen):
                               name=person.name, language=language_name(code)))
         self.app.push_screen(LanguageChoice(_("Language of {name}").format(name=person.name), person.language),
                              chosen)
+
+    def action_lift_lockout(self) -> None:
+        person = self._selected()
+        if person is not None:
+            self._run(accounts.lift_lockout, person.id,
+                      success=_("{name} may try their PIN again at every terminal.").format(name=person.name))
 
     def action_toggle_active(self) -> None:
         person = self._selected()

@@ -153,3 +153,19 @@ def test_two_terminals_trying_at_once_count_both_tries_before_either_pin_is_chec
     with pytest.raises(SignInFailed):
         accounts.sign_in(shop.cashier.id, "0000", source=ELSEWHERE)
     assert raced == [True]
+
+
+async def test_a_manager_sees_who_is_held_on_the_staff_screen_and_lifts_it_with_u(shop):
+    from tests.ui import app_as, wait_until
+    wrong(shop.cashier, ELSEWHERE, 5)
+    app = app_as(shop.manager)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
+        table = app.screen.query_one("#staff")
+        row = next(i for i, s in enumerate(app.screen.people) if s.id == shop.cashier.id)
+        assert "5 wrong PINs: held" in str(table.get_row_at(row))
+        table.move_cursor(row=row)
+        await pilot.press("u")
+        assert await wait_until(pilot, lambda: "held" not in str(table.get_row_at(row)))
+    assert accounts.sign_in(shop.cashier.id, TEST_PIN, source=ELSEWHERE).id == shop.cashier.id

@@ -200,6 +200,15 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
     return Actor.of(staff)
 
 
+def wrong_pins() -> dict[int, int]:
+    """Wrong PINs per staff member still counting (within ``pin_window_hours``), for the staff screen:
+    from ``pin_free_failures`` on, the person waits at the terminals where they failed (one query)."""
+    since = clock.now() - dt.timedelta(hours=int(settings.get("pin_window_hours")))
+    return dict(SignInAttempt.select(SignInAttempt.staff, fn.COUNT(SignInAttempt.id))
+                .where((SignInAttempt.at > since) & (SignInAttempt.ok == False))  # noqa: E712
+                .group_by(SignInAttempt.staff).tuples())
+
+
 def lift_lockout(staff_id: int, *, by) -> int:
     """Forget a staff member's wrong PINs, at every terminal (managers); returns how many were forgotten."""
 
