@@ -27,6 +27,7 @@ from workshop.i18n import _
 
 FILE_MODE = 0o640
 FOLDER_NAME = "documents"
+settings.DEFAULTS.setdefault("invoice_pdf", True)  # the A4 form as PDF beside each invoice (needs a CJK font)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def write_invoice(invoice_id: int, *, payment_id: int | None = None, reprint: bo
         return Written(error=_("{what} is on record, but its files could not be written ({reason}). "
                                "Press i at the cashier's screen to write them again.").format(
                                    what=what, reason=_reason(error)))
-    if pdf and payment_id is None:
+    if pdf and payment_id is None and settings.get("invoice_pdf"):
         threading.Thread(target=_write_pdf, args=(data, document_words(), where / f"{stem}.pdf"),
                          name="invoice-pdf").start()
     return Written(paths)
