@@ -8,6 +8,10 @@ from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
                                Settlement)
 from models.followup import Answer, Callback, CallRecord, Complaint, Question  # noqa: F401
+from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink, Supplier  # noqa: F401
+from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection  # noqa: F401
+from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement,  # noqa: F401
+                              InsurerBalance, InsurerPayment)
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
@@ -18,5 +22,8 @@ ALL_MODELS = [
     ChecklistItem, Inspection, InspectionResult,
     FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
     Callback, CallRecord, Question, Answer, Complaint,
+    Supplier, PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink,
+    WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
+    InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
     Event,
 ]

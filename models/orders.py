@@ -32,7 +32,8 @@ class RepairOrder(BaseModel):
     version = IntegerField(default=1)
     rework = BooleanField(default=False)
     rework_reason = TextField(null=True)
-    parts_status = CharField(max_length=10, default="none")  # none, available, partial, short
+    parts_status = CharField(max_length=10, default="none")  # workshop/availability.py: none ... ordered
+    parts_eta = DateField(null=True)  # when the last short part is due, while parts_status is "ordered"
     parts_ready = BooleanField(default=False)  # parts completed while waiting: ready to continue
     time_in = DateTimeField(index=True)
     mileage_in = IntegerField()

@@ -34,14 +34,19 @@ def test_adding_a_part_reserves_stock_and_marks_the_order_available(shop):
     assert order_state(order).parts_status == "available"
 
 
-def test_a_part_not_in_stock_makes_the_card_short_and_partial_when_some_is_there(shop):
+def test_a_part_not_in_stock_makes_the_card_short_and_partial_only_when_every_part_is_partly_there(shop):
     stocked(shop, qty="1")
     stocked(shop, code="BP-100", name="Brake pads", qty="0")
+    stocked(shop, code="OIL-5W30", name="Engine oil", qty="3", unit="L")
     order = shop.order()
     parts.add_part_line(order.id, "BP-100", "1", by=shop.advisor)
     assert order_state(order).parts_status == "short"
     parts.add_part_line(order.id, "OF-001", "1", by=shop.advisor)
-    assert order_state(order).parts_status == "partial"
+    # The brake pads are missing altogether: the job cannot finish, so the card says short, not partial.
+    assert order_state(order).parts_status == "short"
+    other = shop.order(shop.car2)
+    parts.add_part_line(other.id, "OIL-5W30", "4.5", by=shop.advisor)
+    assert order_state(other).parts_status == "partial"  # 3 of 4.5 L there: partly available
 
 
 def test_goods_received_fill_reservations_by_promised_time_and_flag_waiting_orders(shop):

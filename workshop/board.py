@@ -9,6 +9,7 @@ from peewee import JOIN
 from models.orders import RepairOrder
 from models.people import Customer, CustomerClass, Staff, Vehicle
 from models.shop import Bay
+from workshop.availability import as_date, shown
 from workshop.dispatch import order_technicians
 from workshop.lifecycle import ACTIVE_STATES
 
@@ -38,6 +39,11 @@ class Card:
     parts_ready: bool
     vip: bool
     customer_class: str | None
+    parts_eta: dt.date | None = None  # while parts_status is "ordered": when the goods are due
+
+    def parts_state(self, today: dt.date) -> str:
+        """available / partial / short / ordered / late / none (workshop/availability.py)."""
+        return shown(self.parts_status, self.parts_eta, today)
 
     @property
     def insurance(self) -> bool:
@@ -61,7 +67,7 @@ def _card_query():
                     RepairOrder.rework_reason, RepairOrder.parts_status, RepairOrder.parts_ready,
                     RepairOrder.advisor, RepairOrder.bay,
                     Vehicle.plate, Vehicle.model, Customer.name, advisor.name, Bay.code,
-                    CustomerClass.is_vip, CustomerClass.name)
+                    CustomerClass.is_vip, CustomerClass.name, RepairOrder.parts_eta)
             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
             .switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id))
             .join(CustomerClass, JOIN.LEFT_OUTER, on=(Customer.customer_class == CustomerClass.id))
@@ -80,7 +86,7 @@ def _cards(query) -> list[Card]:
                  business_type=r[5], rework=bool(r[6]), rework_reason=r[7], parts_status=r[8],
                  parts_ready=bool(r[9]), advisor_id=r[10], bay_id=r[11], plate=r[12], model=r[13],
                  customer=r[14], advisor=r[15], bay=r[16], vip=bool(r[17]), customer_class=r[18],
-                 technicians=tuple(techs.get(r[0], ())))
+                 parts_eta=as_date(r[19]), technicians=tuple(techs.get(r[0], ())))
             for r in rows]
 
 

@@ -29,7 +29,7 @@ from models.orders import RepairOrder
 from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, OperationPart, Part, PartLine,
                           StockMovement)
 from models.people import Staff, Vehicle
-from workshop import audit, clock, lifecycle, validation
+from workshop import audit, availability, clock, lifecycle, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _, local
 from workshop.pinyin import looks_like_initials
@@ -94,24 +94,18 @@ def _reserve(part_id: int, wanted: Decimal) -> Decimal:
 # --- availability on the order -----------------------------------------------------------------
 
 def status_of(lines) -> str:
-    """none / available / partial / short for an order's open part lines."""
-    lines = [line for line in lines if line.status in OPEN_LINE]
-    if not lines:
-        return "none"
-    missing = [line for line in lines if line.used + line.reserved < line.qty]
-    if not missing:
-        return "available"
-    if all(line.used + line.reserved == 0 for line in missing) and len(missing) == len(lines):
-        return "short"
-    return "partial"
+    """none / available / partial / short for part lines, nothing on order (see workshop/availability.py)."""
+    return availability.status_of([availability.Need(line.qty, line.used + line.reserved)
+                                   for line in lines if line.status in OPEN_LINE])[0]
 
 
 def _refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary: str) -> RepairOrder:
-    lines = list(PartLine.select().where(PartLine.order == order.id))
-    status = status_of(lines)
+    status, eta = availability.order_status(order.id)
     changes = {}
     if status != order.parts_status:
         changes["parts_status"] = status
+    if eta != order.parts_eta:
+        changes["parts_eta"] = eta
     ready = order.state == lifecycle.WAITING_PARTS and status in ("available", "none")
     if ready != order.parts_ready:
         changes["parts_ready"] = ready
@@ -128,9 +122,13 @@ def _editable(order: RepairOrder) -> None:
 def _new_line(order: RepairOrder, part: Part, qty: Decimal, by: Staff, job_line_id=None) -> PartLine:
     reserved = _reserve(part.id, qty)
     position = PartLine.select(fn.COUNT(PartLine.id)).where(PartLine.order == order.id).scalar() or 0
-    return PartLine.create(order=order.id, job_line=job_line_id, part=part.id, qty=qty, reserved=reserved,
+    line = PartLine.create(order=order.id, job_line=job_line_id, part=part.id, qty=qty, reserved=reserved,
                            unit_price=part.sale_price, payer=_payer(order), requested_by=by,
                            requested_at=clock.now(), position=position + 1)
+    if reserved < qty:
+        from workshop.purchasing import tie_to_open_orders
+        tie_to_open_orders(line)  # what is short may already be on order, unspoken for
+    return line
 
 
 def _payer(order: RepairOrder) -> str:
@@ -167,7 +165,11 @@ def add_standard_parts(order: RepairOrder, lines: list[tuple[int, int]], by: Sta
         for std in (OperationPart.select(OperationPart, Part).join(Part)
                     .where((OperationPart.operation == operation_id) & (Part.active == True))):  # noqa: E712
             _new_line(order, std.part, std.qty, by, job_line_id)
-    return status_of(list(PartLine.select().where(PartLine.order == order.id)))
+    status, eta = availability.order_status(order.id)
+    if eta != order.parts_eta:  # the caller stores the status; the expected date goes with it
+        RepairOrder.update(parts_eta=eta).where(RepairOrder.id == order.id).execute()
+        order.parts_eta = eta
+    return status
 
 
 def _line_for_change(line_id: int, seen_version: int | None):
@@ -337,20 +339,30 @@ def receive(part_code: str, qty, *, by: Staff, reference: str = "") -> list[str]
     def work():
         nonlocal by
         by = require(by, "manage_stock")
-        _post(part, "receipt", qty, by=by, reason="goods received", reference=reference)
-        audit.record(by, "goods_received", "part", part.id, f"Received {fmt(qty)} {part.unit} {part.code} {part.name}",
-                     after={"qty": qty, "reference": reference})
-        return _fill_reservations(part.id, by)
+        return goods_in(part, qty, by=by, reference=reference)
 
     return run_write(work)
 
 
-def _fill_reservations(part_id: int, by: Staff) -> list[str]:
+def goods_in(part: Part, qty: Decimal, *, by: Staff, reference: str | None, first=()) -> list[str]:
+    """Inside a transaction: ``qty`` of a part into stock, then outstanding reservations filled, the part
+    lines in ``first`` (those a purchase order was for) before the others; returns the orders now complete."""
+    _post(part, "receipt", qty, by=by, reason="goods received", reference=reference)
+    audit.record(by, "goods_received", "part", part.id, f"Received {fmt(qty)} {part.unit} {part.code} {part.name}",
+                 after={"qty": qty, "reference": reference})
+    return _fill_reservations(part.id, by, first)
+
+
+def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
     waiting = (PartLine.select(PartLine, RepairOrder).join(RepairOrder)
                .where((PartLine.part == part_id) & PartLine.status.in_(OPEN_LINE)
                       & (PartLine.qty > PartLine.picked - PartLine.returned + PartLine.reserved)
-                      & RepairOrder.state.in_(list(EDITABLE_STATES)))
-               .order_by(RepairOrder.promised_at, PartLine.id))
+                      & RepairOrder.state.in_(list(EDITABLE_STATES))))
+    if first:
+        waiting = waiting.order_by(Case(None, ((PartLine.id.in_(list(first)), 0),), 1),
+                                   RepairOrder.promised_at, PartLine.id)
+    else:
+        waiting = waiting.order_by(RepairOrder.promised_at, PartLine.id)
     complete = []
     for line in waiting:
         got = _reserve(part_id, line.qty - line.used - line.reserved)
