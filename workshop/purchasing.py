@@ -305,7 +305,7 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
                          po=po_label(po.number), supplier=supplier.name, count=len(wanted),
                          date=i18n.date(po.expected_on)),
                      after={"supplier": supplier.name, "expected_on": po.expected_on,
-                            "lines": [[p.code, q] for p, q, _ in wanted]})
+                            "lines": [[p.code, str(q)] for p, q, _ in wanted]})
         _refresh_orders(served, by=by, kind="parts_ordered",
                         summary=lambda o: _("{order}: parts ordered on {po}, expected {date}").format(
                             order=o.label, po=po_label(po.number), date=i18n.date(po.expected_on)))
