@@ -1,0 +1,627 @@
+"""Warranty claims (保修索赔 / 三包): from a warranty order to the manufacturer's payment.
+
+A claim is built from the order's lines the manufacturer pays for: each labour operation (code, hours at
+the manufacturer's labour rate) and each part used (at dealer cost plus the manufacturer's handling
+percentage), the customer's complaint, the cause and the correction, the causal part and the old part kept
+for return (the 舊件回收 record, returned by a date).
+
+    draft -> submitted -> accepted | partly accepted | rejected (不受理, with the reason)
+    accepted / partly accepted -> paid (in one or many payments, never above what was accepted)
+    rejected -> draft (corrected, then submitted again) | charged to the shop (a manager)
+
+Decided here, where the issue was silent:
+- the claim is drafted by itself when a warranty order is settled (nothing the manufacturer owes is
+  forgotten), and by hand from QC onwards; one claim per order;
+- the deadline to submit is the repair date plus the manufacturer's submit days, old parts are due back
+  by the repair date plus its return days (setting ``warranty_terms``, per manufacturer = vehicle brand);
+  a late claim can still be submitted: the manufacturer decides, and the lists show it late;
+- recovery is counted in the month a claim was first submitted: paid / claimed (the claimed amount as
+  last corrected), so a rejection lowers it and a payment after correction raises it again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from models.db import run_write
+from models.orders import JobLine, RepairOrder
+from models.parts import OldPartRecord, Part, PartLine
+from models.people import Customer, Staff, Vehicle
+from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection
+from workshop import audit, clock, i18n, lifecycle, settings, validation
+from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
+from workshop.i18n import N_, _
+from workshop.permissions import require
+from workshop.pricing import ZERO, cents
+from workshop.reception import next_number
+
+DRAFT, SUBMITTED, ACCEPTED, PARTLY_ACCEPTED, REJECTED, PAID, CHARGED_INTERNAL = (
+    "draft", "submitted", "accepted", "partly_accepted", "rejected", "paid", "charged_internal")
+STATE_LABELS = {DRAFT: N_("draft"), SUBMITTED: N_("submitted"), ACCEPTED: N_("accepted"),
+                PARTLY_ACCEPTED: N_("partly accepted"), REJECTED: N_("rejected"), PAID: N_("paid"),
+                CHARGED_INTERNAL: N_("charged to the shop")}
+CLOSED = frozenset({PAID, CHARGED_INTERNAL})
+PAYABLE = frozenset({ACCEPTED, PARTLY_ACCEPTED})
+REJECTION_REASONS = {
+    "late": N_("submitted after the deadline"),
+    "not_covered": N_("not covered by the warranty"),
+    "documents": N_("documents missing or unclear"),
+    "old_part": N_("old part not returned"),
+    "operation": N_("wrong operation code or hours"),
+    "diagnosis": N_("cause not proven"),
+    "other": N_("other reason"),
+}
+# The work must be done before it is claimed.
+CLAIMABLE_STATES = frozenset({lifecycle.READY_QC, lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED})
+
+settings.DEFAULTS.setdefault("warranty_terms", {
+    # per manufacturer (the vehicle's brand); "*" for any other. labor_rate None: the shop's own rate.
+    "*": {"submit_days": 30, "return_days": 60, "labor_rate": None, "parts_handling_pct": "15"},
+})
+
+
+@dataclass(frozen=True)
+class Terms:
+    submit_days: int
+    return_days: int
+    labor_rate: Decimal | None
+    parts_handling_pct: Decimal
+
+
+def terms_for(manufacturer: str) -> Terms:
+    """The manufacturer's claim terms: its own entry over the shop's default ("*")."""
+    table = settings.get("warranty_terms") or {}
+    values = dict(settings.DEFAULTS["warranty_terms"]["*"])
+    values.update(table.get("*", {}))
+    values.update(table.get(manufacturer, {}))
+    rate = values.get("labor_rate")
+    return Terms(int(values["submit_days"]), int(values["return_days"]),
+                 Decimal(str(rate)) if rate not in (None, "") else None, Decimal(str(values["parts_handling_pct"])))
+
+
+def claim_label(number: int) -> str:
+    return _("WC {number}").format(number=number)
+
+
+# --- loading and saving ---------------------------------------------------------------------------
+
+def _load(claim_id: int, seen_version: int | None = None) -> WarrantyClaim:
+    claim = WarrantyClaim.by_id(claim_id)
+    if claim is None:
+        raise NotFound(_("That warranty claim does not exist."))
+    if seen_version is not None and claim.version != seen_version:
+        raise StaleOrder(_("{claim} was changed at another terminal: look at it again.").format(
+            claim=claim_label(claim.number)), claim.order_id)
+    return claim
+
+
+def _save(claim: WarrantyClaim, changes: dict, *, by: Staff, kind: str, summary: str,
+          before: dict | None = None, after: dict | None = None) -> WarrantyClaim:
+    """Apply ``changes`` if nobody changed the claim since it was read, and record the event."""
+    changes = changes or {"state": claim.state}  # the version moves even when only a payment was added
+    if WarrantyClaim.update_versioned(claim.id, claim.version, changes) != 1:
+        raise StaleOrder(_("{claim} was changed at another terminal: look at it again.").format(
+            claim=claim_label(claim.number)), claim.order_id)
+    audit.record(by, kind, "warranty_claim", claim.id, summary, order_id=claim.order_id,
+                 before=before if before is not None else {k: getattr(claim, k) for k in changes},
+                 after=after if after is not None else changes)
+    return WarrantyClaim.by_id(claim.id)
+
+
+def _in_state(claim: WarrantyClaim, allowed, refusal: str) -> None:
+    """Refuse unless the claim is in one of the ``allowed`` states; ``refusal`` names {claim} and {state}."""
+    if claim.state in allowed:
+        return
+    state = i18n.label(STATE_LABELS, claim.state)
+    if claim.state in CLOSED:
+        raise IllegalTransition(_("{claim} is closed ({state}): nothing more can change on it.").format(
+            claim=claim_label(claim.number), state=state))
+    raise IllegalTransition(refusal.format(claim=claim_label(claim.number), state=state))
+
+
+def paid_on_claim(claim_id: int) -> Decimal:
+    total = WarrantyPayment.select(fn.SUM(WarrantyPayment.amount)).where(WarrantyPayment.claim == claim_id).scalar()
+    return cents(Decimal(str(total or 0)))
+
+
+# --- building a claim from the order ----------------------------------------------------------------
+
+def _claim_lines(order: RepairOrder, terms: Terms) -> list[dict]:
+    """The order's manufacturer-paid labour and used parts, at the manufacturer's rates."""
+    lines = []
+    for job in (JobLine.select().where((JobLine.order == order.id) & (JobLine.payer == "manufacturer"))
+                .order_by(JobLine.id)):
+        rate = terms.labor_rate if terms.labor_rate is not None else Decimal(str(job.rate))
+        hours = Decimal(str(job.billed_hours))
+        lines.append(dict(kind="labor", job_line=job.id, part_line=None, code=job.code, name=job.name,
+                          quantity=hours, unit="h", rate=rate, amount=cents(hours * rate)))
+    for line in (PartLine.select(PartLine, Part).join(Part)
+                 .where((PartLine.order == order.id) & (PartLine.payer == "manufacturer")
+                        & (PartLine.status != "cancelled") & (PartLine.picked > PartLine.returned))
+                 .order_by(PartLine.position, PartLine.id)):
+        used = Decimal(str(line.picked)) - Decimal(str(line.returned))
+        price = cents(Decimal(str(line.part.unit_cost)) * (1 + terms.parts_handling_pct / 100))
+        lines.append(dict(kind="part", job_line=line.job_line_id, part_line=line.id, code=line.part.code,
+                          name=line.part.name, quantity=used, unit=line.part.unit, rate=price,
+                          amount=cents(used * price)))
+    return lines
+
+
+def _totals(claim_id: int) -> dict:
+    labor = parts_ = ZERO
+    for kind, amount in WarrantyClaimLine.select(WarrantyClaimLine.kind, WarrantyClaimLine.amount).where(
+            WarrantyClaimLine.claim == claim_id).tuples():
+        if kind == "labor":
+            labor += Decimal(str(amount))
+        else:
+            parts_ += Decimal(str(amount))
+    return {"labor_amount": cents(labor), "parts_amount": cents(parts_), "claimed_amount": cents(labor + parts_)}
+
+
+def _old_part_of(part_line_id: int | None) -> int | None:
+    if part_line_id is None:
+        return None
+    record = (OldPartRecord.select(OldPartRecord.id)
+              .where((OldPartRecord.part_line == part_line_id) & (OldPartRecord.disposition == "warranty"))
+              .order_by(OldPartRecord.id.desc()).first())
+    return record.id if record else None
+
+
+def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None,
+           note: str = "") -> WarrantyClaim | None:
+    """Inside a transaction: the order's claim, drafted from its lines; None when the manufacturer pays
+    nothing on it."""
+    vehicle = Vehicle.get_by_id(order.vehicle_id)
+    terms = terms_for(vehicle.brand)
+    lines = _claim_lines(order, terms)
+    if not lines:
+        return None
+    part_lines = [line for line in lines if line["kind"] == "part"]
+    if causal_part_line_id is not None and causal_part_line_id not in [p["part_line"] for p in part_lines]:
+        raise InvalidInput(_("The causal part must be one of the parts on the claim."), "causal_part")
+    causal = causal_part_line_id or (max(part_lines, key=lambda p: p["amount"])["part_line"] if part_lines else None)
+    repair_date = (order.completed_at or clock.now()).date()
+    now = clock.now()
+    claim = WarrantyClaim.create(
+        number=next_number("warranty_claim", 1), order=order.id, manufacturer=vehicle.brand, state=DRAFT,
+        complaint=order.statement, causal_part_line=causal, old_part=_old_part_of(causal),
+        return_by=repair_date + dt.timedelta(days=terms.return_days) if causal else None,
+        repair_date=repair_date, deadline=repair_date + dt.timedelta(days=terms.submit_days),
+        created_by=by, created_at=now)
+    for position, line in enumerate(lines, 1):
+        WarrantyClaimLine.create(claim=claim.id, position=position, **line)
+    totals = _totals(claim.id)
+    WarrantyClaim.update(**totals).where(WarrantyClaim.id == claim.id).execute()
+    audit.record(by, "warranty_claim_drafted", "warranty_claim", claim.id,
+                 _("{claim} drafted from {order}: {amount} to claim from {maker}{note}").format(
+                     claim=claim_label(claim.number), order=order.label, amount=i18n.money(totals["claimed_amount"]),
+                     maker=vehicle.brand, note=note), order_id=order.id, after=totals)
+    return WarrantyClaim.by_id(claim.id)
+
+
+def draft_claim(order_id: int, *, by: Staff, causal_part_line_id: int | None = None) -> WarrantyClaim:
+    """Draft the warranty claim of an order whose work is done (one claim per order)."""
+    require(by, "warranty_claims")
+
+    def work():
+        order = lifecycle.get_order(order_id)
+        existing = WarrantyClaim.get_or_none(WarrantyClaim.order == order.id)
+        if existing is not None:
+            raise InvalidInput(_("{order} already has warranty claim {claim}.").format(
+                order=order.label, claim=claim_label(existing.number)), "order")
+        if order.state not in CLAIMABLE_STATES:
+            raise IllegalTransition(_("{order} is {state}: claim the warranty once the work is done.").format(
+                order=order.label, state=lifecycle.label(order.state)))
+        claim = _draft(order, by, causal_part_line_id)
+        if claim is None:
+            raise InvalidInput(_("{order} has no work the manufacturer pays for: nothing to claim.").format(
+                order=order.label), "order")
+        return claim
+
+    return run_write(work)
+
+
+def _draft_on_settle(order: RepairOrder, by: Staff) -> None:
+    """A settled warranty order gets its claim drafted at once, so recovery starts from every job."""
+    if WarrantyClaim.select().where(WarrantyClaim.order == order.id).exists():
+        return
+    _draft(order, by, note=_(" (on settlement)"))
+
+
+lifecycle.add_after("settle", _draft_on_settle)
+
+
+# --- editing, submitting, answers ------------------------------------------------------------------
+
+@dataclass
+class ClaimForm:
+    complaint: str = ""
+    cause: str = ""
+    correction: str = ""
+    causal_part_line_id: int | None = None
+    quantities: dict[int, str] = field(default_factory=dict)  # claim line id -> hours or quantity (0: drop)
+
+
+def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
+    """Change a draft claim: the complaint, cause, correction, causal part, hours and quantities."""
+    require(by, "warranty_claims")
+    complaint = validation.text(form.complaint, "complaint", _("Complaint"), max_len=1000)
+    cause = validation.text(form.cause, "cause", _("Cause"), max_len=1000, required=False)
+    correction = validation.text(form.correction, "correction", _("Correction"), max_len=1000, required=False)
+    quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3)
+                  for k, v in form.quantities.items()}
+
+    def work():
+        claim = _load(claim_id, seen_version)
+        _in_state(claim, {DRAFT}, _("{claim} is {state}: only a draft claim can be edited (correct a rejected one first)."))
+        lines = {line.id: line for line in WarrantyClaimLine.select().where(WarrantyClaimLine.claim == claim.id)}
+        for line_id, qty in quantities.items():
+            line = lines.get(line_id)
+            if line is None:
+                raise InvalidInput(_("That line is not on {claim}.").format(claim=claim_label(claim.number)),
+                                   "quantity")
+            if qty == 0:
+                WarrantyClaimLine.delete().where(WarrantyClaimLine.id == line_id).execute()
+            else:
+                WarrantyClaimLine.update(quantity=qty, amount=cents(qty * Decimal(str(line.rate)))).where(
+                    WarrantyClaimLine.id == line_id).execute()
+        causal = form.causal_part_line_id if form.causal_part_line_id is not None else claim.causal_part_line_id
+        if causal is not None and not WarrantyClaimLine.select().where(
+                (WarrantyClaimLine.claim == claim.id) & (WarrantyClaimLine.part_line == causal)).exists():
+            raise InvalidInput(_("The causal part must be one of the parts on the claim."), "causal_part")
+        changes = dict(_totals(claim.id), complaint=complaint, cause=cause, correction=correction,
+                       causal_part_line=causal, old_part=_old_part_of(causal) or claim.old_part_id)
+        return _save(claim, changes, by=by, kind="warranty_claim_edited",
+                     summary=_("{claim} edited: {amount} claimed").format(
+                         claim=claim_label(claim.number), amount=i18n.money(changes["claimed_amount"])))
+
+    return run_write(work)
+
+
+def _submit(claim: WarrantyClaim, by: Staff) -> WarrantyClaim:
+    _in_state(claim, {DRAFT}, _("{claim} is {state}: only a draft claim can be submitted."))
+    if not (claim.cause or "").strip():
+        raise InvalidInput(_("{claim}: say what caused the fault before submitting.").format(
+            claim=claim_label(claim.number)), "cause")
+    if not (claim.correction or "").strip():
+        raise InvalidInput(_("{claim}: say what was done to correct it before submitting.").format(
+            claim=claim_label(claim.number)), "correction")
+    if Decimal(str(claim.claimed_amount)) <= 0:
+        raise InvalidInput(_("{claim} claims nothing: add hours or parts.").format(
+            claim=claim_label(claim.number)), "quantity")
+    now = clock.now()
+    late = now.date() > claim.deadline
+    return _save(claim, {"state": SUBMITTED, "submitted_at": now, "first_submitted_at": claim.first_submitted_at or now,
+                         "submissions": claim.submissions + 1, "accepted_amount": None, "answered_at": None},
+                 by=by, kind="warranty_claim_submitted",
+                 summary=_("{claim} submitted to {maker}: {amount}").format(
+                     claim=claim_label(claim.number), maker=claim.manufacturer,
+                     amount=i18n.money(claim.claimed_amount))
+                 + (_(" (after the deadline {date})").format(date=i18n.date(claim.deadline)) if late else ""))
+
+
+def submit(claim_id: int, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
+    """Send a draft claim to the manufacturer."""
+    require(by, "warranty_claims")
+    return run_write(lambda: _submit(_load(claim_id, seen_version), by))
+
+
+def submit_batch(claim_ids: list[int], *, by: Staff) -> list[WarrantyClaim]:
+    """Send several draft claims at once (a batch, as exported): all of them or, on any refusal, none."""
+    require(by, "warranty_claims")
+    if not claim_ids:
+        raise InvalidInput(_("Choose the claims to submit."), "claims")
+    return run_write(lambda: [_submit(_load(i), by) for i in claim_ids])
+
+
+def answer(claim_id: int, accepted, *, by: Staff, reason: str | None = None, note: str = "",
+           seen_version: int | None = None) -> WarrantyClaim:
+    """The manufacturer's answer: the amount it accepts; below the claim, with the reason for the rest."""
+    require(by, "warranty_claims")
+    accepted = validation.decimal(accepted, "accepted", _("Amount accepted"))
+    note = validation.text(note, "note", _("Note"), max_len=200, required=False)
+    if reason is not None and reason not in REJECTION_REASONS:
+        raise InvalidInput(_("Choose the manufacturer's reason from the list."), "reason")
+
+    def work():
+        claim = _load(claim_id, seen_version)
+        _in_state(claim, {SUBMITTED}, _("{claim} is {state}: only a submitted claim can be answered."))
+        claimed = Decimal(str(claim.claimed_amount))
+        if accepted > claimed:
+            raise InvalidInput(_("{claim} claims {claimed}: the manufacturer cannot accept {amount}.").format(
+                claim=claim_label(claim.number), claimed=i18n.money(claimed), amount=i18n.money(accepted)),
+                "accepted")
+        if accepted < claimed and reason is None:
+            raise InvalidInput(_("Give the manufacturer's reason for what it did not accept."), "reason")
+        state = ACCEPTED if accepted == claimed else REJECTED if accepted == 0 else PARTLY_ACCEPTED
+        now = clock.now()
+        if accepted < claimed:
+            WarrantyRejection.create(claim=claim.id, reason=reason, note=note, claimed=claimed, accepted=accepted,
+                                     by=by, at=now)
+        text = {ACCEPTED: _("{claim} accepted by {maker}: {amount}"),
+                PARTLY_ACCEPTED: _("{claim} partly accepted by {maker}: {amount} of {claimed} ({reason})"),
+                REJECTED: _("{claim} rejected by {maker} (不受理): {reason}")}[state]
+        return _save(claim, {"state": state, "accepted_amount": accepted, "answered_at": now,
+                             "rejection_reason": reason if accepted < claimed else None,
+                             "rejection_note": note if accepted < claimed else None},
+                     by=by, kind="warranty_claim_" + state,
+                     summary=text.format(claim=claim_label(claim.number), maker=claim.manufacturer,
+                                         amount=i18n.money(accepted), claimed=i18n.money(claimed),
+                                         reason=i18n.label(REJECTION_REASONS, reason) + (f": {note}" if note else "")))
+
+    return run_write(work)
+
+
+def reject(claim_id: int, reason: str, *, by: Staff, note: str = "", seen_version: int | None = None) -> WarrantyClaim:
+    """不受理: the manufacturer refused the whole claim, for this reason."""
+    return answer(claim_id, "0", by=by, reason=reason, note=note, seen_version=seen_version)
+
+
+def correct(claim_id: int, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
+    """Take a rejected claim back to draft to correct and submit it again (the rejection stays on record)."""
+    require(by, "warranty_claims")
+
+    def work():
+        claim = _load(claim_id, seen_version)
+        _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be corrected."))
+        return _save(claim, {"state": DRAFT, "accepted_amount": None, "answered_at": None}, by=by,
+                     kind="warranty_claim_corrected",
+                     summary=_("{claim} taken back for correction").format(claim=claim_label(claim.number)))
+
+    return run_write(work)
+
+
+def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
+    """A manager closes a rejected claim: the shop bears the cost (internal)."""
+    require(by, "charge_claim_internal")
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
+
+    def work():
+        claim = _load(claim_id, seen_version)
+        _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be charged to the shop."))
+        return _save(claim, {"state": CHARGED_INTERNAL, "closed_at": clock.now()}, by=by,
+                     kind="warranty_claim_charged_internal",
+                     summary=_("{claim} charged to the shop: {amount} ({reason})").format(
+                         claim=claim_label(claim.number), amount=i18n.money(claim.claimed_amount), reason=reason),
+                     after={"state": CHARGED_INTERNAL, "reason": reason})
+
+    return run_write(work)
+
+
+def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> WarrantyPayment:
+    """Money from the manufacturer against an accepted claim; the claim is paid when all of it came."""
+    require(by, "warranty_payments")
+    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
+    reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
+    paid_on = paid_on or clock.today()
+
+    def work():
+        claim = _load(claim_id)
+        if claim.state in CLOSED:
+            raise IllegalTransition(_("{claim} is closed ({state}): nothing more can be paid to it.").format(
+                claim=claim_label(claim.number), state=i18n.label(STATE_LABELS, claim.state)))
+        if claim.state not in PAYABLE:
+            raise IllegalTransition(_("{claim} is {state}: record the manufacturer's answer before its payment.")
+                                    .format(claim=claim_label(claim.number),
+                                            state=i18n.label(STATE_LABELS, claim.state)))
+        got = paid_on_claim(claim.id)
+        accepted = Decimal(str(claim.accepted_amount))
+        left = accepted - got
+        if amount > left:
+            raise InvalidInput(_("{amount} is more than the {left} still to be paid on {claim} "
+                                 "(claimed {claimed}, accepted {accepted}, paid {paid}).").format(
+                amount=i18n.money(amount), left=i18n.money(left), claim=claim_label(claim.number),
+                claimed=i18n.money(claim.claimed_amount), accepted=i18n.money(accepted), paid=i18n.money(got)),
+                "amount")
+        payment = WarrantyPayment.create(claim=claim.id, amount=amount, paid_on=paid_on, reference=reference,
+                                         by=by, at=clock.now())
+        changes = {"state": PAID, "closed_at": clock.now()} if amount == left else {}
+        _save(claim, changes, by=by, kind="warranty_payment",
+              summary=_("{claim}: {amount} received from {maker}").format(
+                  claim=claim_label(claim.number), amount=i18n.money(amount), maker=claim.manufacturer)
+              + (_(" (paid in full)") if changes else ""),
+              before={"paid": got}, after={"paid": got + amount, "reference": reference})
+        return payment
+
+    return run_write(work)
+
+
+def old_part_returned(claim_id: int, *, by: Staff, reference: str = "") -> WarrantyClaim:
+    """The old part went back to the manufacturer (shipping note as the reference)."""
+    require(by, "warranty_claims")
+    reference = validation.text(reference, "reference", _("Shipping note"), max_len=60, required=False)
+
+    def work():
+        claim = _load(claim_id)
+        if claim.causal_part_line_id is None:
+            raise InvalidInput(_("{claim} has no old part to return.").format(claim=claim_label(claim.number)),
+                               "reference")
+        if claim.old_part_returned_at is not None:
+            raise InvalidInput(_("{claim}: the old part was already returned on {date}.").format(
+                claim=claim_label(claim.number), date=i18n.date(claim.old_part_returned_at)), "reference")
+        return _save(claim, {"old_part_returned_at": clock.now(), "old_part_reference": reference}, by=by,
+                     kind="warranty_old_part_returned",
+                     summary=_("{claim}: old part returned to {maker}").format(
+                         claim=claim_label(claim.number), maker=claim.manufacturer))
+
+    return run_write(work)
+
+
+# --- what screens show ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    number: int
+    version: int
+    state: str
+    order_id: int
+    order_number: int
+    plate: str
+    customer: str
+    manufacturer: str
+    claimed: Decimal
+    accepted: Decimal | None
+    deadline: dt.date
+    submitted_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    rejection_reason: str | None
+    return_by: dt.date | None
+    part: str | None  # the causal part's code and name
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.deadline - today).days
+
+    def age_days(self, today: dt.date) -> int | None:
+        return (today - self.submitted_at.date()).days if self.submitted_at else None
+
+
+def _rows(query) -> list[ClaimRow]:
+    causal = PartLine.alias("causal")
+    causal_part = Part.alias("causal_part")
+    rows = (query.select(WarrantyClaim.id, WarrantyClaim.number, WarrantyClaim.version, WarrantyClaim.state,
+                         WarrantyClaim.order, RepairOrder.number, Vehicle.plate, Customer.name,
+                         WarrantyClaim.manufacturer, WarrantyClaim.claimed_amount, WarrantyClaim.accepted_amount,
+                         WarrantyClaim.deadline, WarrantyClaim.submitted_at, WarrantyClaim.answered_at,
+                         WarrantyClaim.rejection_reason, WarrantyClaim.return_by, causal_part.code, causal_part.name)
+            .join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
+            .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(RepairOrder)
+            .join(Customer, on=(RepairOrder.customer == Customer.id)).switch(WarrantyClaim)
+            .join(causal, JOIN.LEFT_OUTER, on=(WarrantyClaim.causal_part_line == causal.id))
+            .join(causal_part, JOIN.LEFT_OUTER, on=(causal.part == causal_part.id)).tuples())
+    out = []
+    for r in rows:
+        out.append(ClaimRow(*r[:9], cents(Decimal(str(r[9]))), None if r[10] is None else cents(Decimal(str(r[10]))),
+                            _as_date(r[11]), _as_datetime(r[12]), _as_datetime(r[13]), r[14], _as_date(r[15]),
+                            f"{r[16]} {r[17]}" if r[16] else None))
+    return out
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _search(query, search: str, manufacturer: str | None):
+    if manufacturer:
+        query = query.where(WarrantyClaim.manufacturer == manufacturer)
+    text = (search or "").strip().upper()
+    if text:
+        digits = text.removeprefix("WC").removeprefix("RO").strip()
+        cond = Vehicle.plate.contains(text)
+        if digits.isdigit():
+            cond |= (WarrantyClaim.number == int(digits)) | (RepairOrder.number == int(digits))
+        query = query.where(cond)
+    return query
+
+
+def _listing(states, order_by, search, manufacturer, limit, offset, extra=None):
+    query = (WarrantyClaim.select().join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
+             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(WarrantyClaim)
+             .where(WarrantyClaim.state.in_(list(states))))
+    if extra is not None:
+        query = query.where(extra)
+    query = _search(query, search, manufacturer)
+    ids = [i for (i,) in query.select(WarrantyClaim.id).order_by(*order_by).limit(limit).offset(offset).tuples()]
+    if not ids:
+        return []
+    by_id = {row.id: row for row in _rows(WarrantyClaim.select().where(WarrantyClaim.id.in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
+def to_submit(search: str = "", *, manufacturer: str | None = None, limit: int = 100, offset: int = 0) -> list[ClaimRow]:
+    """Draft claims, the nearest deadline first (past deadlines at the top)."""
+    return _listing({DRAFT}, (WarrantyClaim.deadline, WarrantyClaim.number), search, manufacturer, limit, offset)
+
+
+def awaiting_answer(search: str = "", *, manufacturer: str | None = None, limit: int = 100,
+                    offset: int = 0) -> list[ClaimRow]:
+    """Submitted claims with no answer yet, the longest waiting first."""
+    return _listing({SUBMITTED}, (WarrantyClaim.submitted_at, WarrantyClaim.number), search, manufacturer, limit,
+                    offset)
+
+
+def rejected(search: str = "", *, manufacturer: str | None = None, limit: int = 100, offset: int = 0) -> list[ClaimRow]:
+    """Rejected claims waiting to be corrected or charged to the shop, the oldest answer first."""
+    return _listing({REJECTED}, (WarrantyClaim.answered_at, WarrantyClaim.number), search, manufacturer, limit,
+                    offset)
+
+
+def to_be_paid(search: str = "", *, manufacturer: str | None = None, limit: int = 100,
+               offset: int = 0) -> list[ClaimRow]:
+    """Accepted claims the manufacturer has not paid in full yet, the oldest answer first."""
+    return _listing(PAYABLE, (WarrantyClaim.answered_at, WarrantyClaim.number), search, manufacturer, limit, offset)
+
+
+def old_parts_due(search: str = "", *, manufacturer: str | None = None, limit: int = 100,
+                  offset: int = 0) -> list[ClaimRow]:
+    """Old parts to send back to the manufacturer, the earliest return date first."""
+    return _listing(set(STATE_LABELS) - {CHARGED_INTERNAL}, (WarrantyClaim.return_by, WarrantyClaim.number), search,
+                    manufacturer, limit, offset,
+                    extra=WarrantyClaim.return_by.is_null(False) & WarrantyClaim.old_part_returned_at.is_null())
+
+
+def claim_of_order(order_id: int) -> ClaimRow | None:
+    rows = _rows(WarrantyClaim.select().where(WarrantyClaim.order == order_id))
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class ClaimLineRow:
+    id: int
+    kind: str
+    code: str
+    name: str
+    quantity: Decimal
+    unit: str
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    row: ClaimRow
+    complaint: str
+    cause: str
+    correction: str
+    labor: Decimal
+    parts: Decimal
+    paid: Decimal
+    lines: tuple[ClaimLineRow, ...]
+    rejections: tuple[tuple[dt.datetime, str, str, Decimal], ...]  # (when, reason code, note, accepted)
+    old_part_returned_at: dt.datetime | None
+
+
+def claim_detail(claim_id: int) -> ClaimDetail:
+    """One claim with its lines, payments and the manufacturer's rejections (five queries)."""
+    claim = _load(claim_id)
+    row = _rows(WarrantyClaim.select().where(WarrantyClaim.id == claim_id))[0]
+    lines = tuple(ClaimLineRow(i, k, c, n, Decimal(str(q)), u, Decimal(str(r)), Decimal(str(a)))
+                  for i, k, c, n, q, u, r, a in WarrantyClaimLine.select(
+                      WarrantyClaimLine.id, WarrantyClaimLine.kind, WarrantyClaimLine.code, WarrantyClaimLine.name,
+                      WarrantyClaimLine.quantity, WarrantyClaimLine.unit, WarrantyClaimLine.rate,
+                      WarrantyClaimLine.amount).where(WarrantyClaimLine.claim == claim_id)
+                  .order_by(WarrantyClaimLine.position, WarrantyClaimLine.id).tuples())
+    rejections = tuple((_as_datetime(at), reason, note or "", Decimal(str(acc))) for at, reason, note, acc in
+                       WarrantyRejection.select(WarrantyRejection.at, WarrantyRejection.reason, WarrantyRejection.note,
+                                                WarrantyRejection.accepted)
+                       .where(WarrantyRejection.claim == claim_id).order_by(WarrantyRejection.id).tuples())
+    return ClaimDetail(row, claim.complaint, claim.cause or "", claim.correction or "",
+                       cents(Decimal(str(claim.labor_amount))), cents(Decimal(str(claim.parts_amount))),
+                       paid_on_claim(claim_id), lines, rejections, claim.old_part_returned_at)
+
+
+__all__ = ["draft_claim", "edit_claim", "ClaimForm", "submit", "submit_batch", "answer", "reject", "correct",
+           "charge_to_shop", "record_payment", "old_part_returned", "to_submit", "awaiting_answer", "rejected",
+           "to_be_paid", "old_parts_due", "claim_detail", "claim_of_order", "terms_for", "STATE_LABELS",
+           "REJECTION_REASONS", "ClaimRow", "ClaimDetail"]
