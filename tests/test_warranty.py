@@ -117,7 +117,7 @@ def test_a_payment_to_a_closed_claim_is_refused_and_nothing_is_written(shop):
     warranty.answer(claim.id, "479", by=shop.advisor)
     warranty.record_payment(claim.id, "479", by=shop.cashier)
     events, version = Event.select().count(), WarrantyClaim.get_by_id(claim.id).version
-    with pytest.raises(IllegalTransition, match="WC 1 is closed \\(paid\\): nothing more can be paid to it"):
+    with pytest.raises(IllegalTransition, match="WC 1 is closed \\(paid by the manufacturer\\): nothing more can be paid to it"):
         warranty.record_payment(claim.id, "1", by=shop.cashier)
     assert WarrantyPayment.select().count() == 1 and Event.select().count() == events
     assert WarrantyClaim.get_by_id(claim.id).version == version

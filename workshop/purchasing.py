@@ -35,7 +35,7 @@ from workshop.reception import next_number
 
 ZERO = Decimal("0")
 EPSILON = Decimal("0.0005")  # quantities have three places; SQLite compares them as floating point
-PO_STATE_LABELS = {"open": N_("open"), "received": N_("received"), "closed": N_("closed"),
+PO_STATE_LABELS = {"open": N_("awaiting goods"), "received": N_("goods received"), "closed": N_("closed short"),
                    "cancelled": N_("cancelled")}
 
 

@@ -41,7 +41,7 @@ from workshop.reception import next_number
 DRAFT, SUBMITTED, ACCEPTED, PARTLY_ACCEPTED, REJECTED, PAID, CHARGED_INTERNAL = (
     "draft", "submitted", "accepted", "partly_accepted", "rejected", "paid", "charged_internal")
 STATE_LABELS = {DRAFT: N_("draft"), SUBMITTED: N_("submitted"), ACCEPTED: N_("accepted"),
-                PARTLY_ACCEPTED: N_("partly accepted"), REJECTED: N_("rejected"), PAID: N_("paid"),
+                PARTLY_ACCEPTED: N_("partly accepted"), REJECTED: N_("rejected"), PAID: N_("paid by the manufacturer"),
                 CHARGED_INTERNAL: N_("charged to the shop")}
 CLOSED = frozenset({PAID, CHARGED_INTERNAL})
 PAYABLE = frozenset({ACCEPTED, PARTLY_ACCEPTED})
