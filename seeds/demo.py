@@ -359,10 +359,12 @@ class Generator:
             f"SELECT number, id FROM repair_order WHERE number BETWEEN {db.param} AND {db.param}",
             (min(numbers), max(numbers))).fetchall())
         line_rows = []
+        payer = {r[0]: {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(r[3], "customer")
+                 for r in rows}  # who pays the labour: as reception sets it for the business type
         for number, op, tech, time_in, completed in lines:
             status = "finished" if closed or completed is not None else "pending"
             line_rows.append((id_of[number], op[0], op[1], op[2], op[3], str(op[4]), str(op[4]),
-                              str(self.rates[op[3]]), "customer", status,
+                              str(self.rates[op[3]]), payer[number], status,
                               _ts(time_in) if status == "finished" else None,
                               _ts(completed) if status == "finished" else None))
         bulk("job_line", ["order_id", "operation_id", "code", "name", "trade", "standard_hours", "billed_hours",

@@ -1,7 +1,7 @@
 """Capabilities that add their own demo data register with seeds.demo when imported here."""
 import importlib
 
-EXTENSION_MODULES = ["seeds.parts", "seeds.qc", "seeds.settlement", "seeds.followup"]
+EXTENSION_MODULES = ["seeds.parts", "seeds.qc", "seeds.settlement", "seeds.followup", "seeds.claims"]
 
 
 def load_all() -> None:

@@ -11,6 +11,7 @@ from seeds import demo
 from seeds.chinese import PARTS as PARTS_ZH
 from seeds.chinese import chinese_name
 from seeds.reference import VEHICLE_MODELS
+from workshop.availability import Need, status_of
 from workshop.pinyin import initials
 
 # (code stem, name, category, unit, cost, price, per-engine/per-model/universal, threshold)
@@ -189,7 +190,7 @@ def _active(rng, active) -> None:
             status = "used" if picked and state != "in_progress" else "picked" if picked else "requested"
             rows.append((order_id, line_id, part_id, str(qty), str(reserved), str(picked), str(stock[2]), payer,
                          status, demo._ts(time_in), position[order_id]))
-            status_by_order.setdefault(order_id, []).append(picked + reserved >= qty)
+            status_by_order.setdefault(order_id, []).append(Need(qty, picked + reserved))
     demo.bulk("part_line", ["order_id", "job_line_id", "part_id", "qty", "reserved", "picked", "unit_price", "payer",
                             "status", "requested_at", "position"], rows)
     touched = {m[0] for m in movements}
@@ -197,8 +198,8 @@ def _active(rng, active) -> None:
     for pid, (on_hand, reserved, _) in parts.items():
         if reserved or pid in touched:
             db.execute_sql("UPDATE part SET on_hand = ?, reserved = ? WHERE id = ?", (str(on_hand), str(reserved), pid))
-    for order_id, complete in status_by_order.items():
-        status = "available" if all(complete) else "short" if not any(complete) else "partial"
+    for order_id, needs in status_by_order.items():
+        status = status_of(needs)[0]  # nothing is on order yet: seeds.claims orders some of it
         db.execute_sql("UPDATE repair_order SET parts_status = ? WHERE id = ?", (status, order_id))
     db.execute_sql("UPDATE repair_order SET parts_status = 'none' WHERE state NOT IN ('delivered', 'cancelled') "
                    "AND id NOT IN (SELECT DISTINCT order_id FROM part_line)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 _frozen: dt.datetime | None = None
 
@@ -27,3 +28,16 @@ def advance(**delta) -> dt.datetime:
     global _frozen
     _frozen = (_frozen or now()) + dt.timedelta(**delta)
     return _frozen
+
+
+@contextmanager
+def at(when: dt.datetime):
+    """Run a block as if it were ``when`` (the demo writes its history through the services); the clock is
+    as it was afterwards, frozen or running."""
+    global _frozen
+    before = _frozen
+    _frozen = when
+    try:
+        yield
+    finally:
+        _frozen = before

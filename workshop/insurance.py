@@ -285,6 +285,29 @@ lifecycle.add_after("settle", _after_settle)
 lifecycle.add_after("void", _after_void)
 
 
+def open_receivable(order_id: int, *, by: Staff) -> Decimal:
+    """The insurer's receivable of an order settled before receivables were kept (invoices loaded at go-live):
+    opened from its invoice, less what the insurer paid; returns what it owes."""
+    require(by, "insurer_payments")
+
+    def work():
+        order = lifecycle.get_order(order_id)
+        if settlement.current_invoice(order.id) is None:
+            raise IllegalTransition(_("{order} is not settled: the insurer owes nothing yet.").format(
+                order=order.label))
+        if InsurerBalance.select().where(InsurerBalance.order == order.id).exists():
+            return cents(Decimal(str(InsurerBalance.get(InsurerBalance.order == order.id).amount)))
+        owed = _sync_receivable(order)
+        if owed > 0:
+            audit.record(by, "insurer_receivable", "repair_order", order.id,
+                         _("{order}: {amount} receivable from {insurer}").format(
+                             order=order.label, amount=i18n.money(owed), insurer=order.insurer or _("the insurer")),
+                         order_id=order.id, after={"amount": owed})
+        return owed
+
+    return run_write(work)
+
+
 def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> InsurerPayment:
     """Money from the insurer against its share of a settled order: part or all of what it still owes."""
     require(by, "insurer_payments")
