@@ -22,6 +22,7 @@ from models.orders import BUSINESS_TYPE_LABELS
 from workshop import clock
 from workshop.i18n import N_, _, label
 from workshop.board import Card
+from workshop.i18n import _
 from workshop.lifecycle import BAY_STATES, CHECKED_IN
 
 CARD_HEIGHT = 4  # lines of text on a card
@@ -57,15 +58,22 @@ def promised_text(promised: dt.datetime, now: dt.datetime) -> str:
     return f"{_(WEEKDAYS[promised.weekday()])} {promised:%H:%M}"
 
 
-def flags(card: Card, short: bool = False) -> list[tuple[str, str]]:
+def flags(card: Card, short: bool = False, today: dt.date | None = None) -> list[tuple[str, str]]:
     """The card's flags as (label, style); ``short`` gives one-letter labels for narrow columns."""
     result = []
     if card.rework:
         result.append(("R" if short else "REWORK", "bold white on red"))
-    if card.parts_status == "short":
+    parts = card.parts_state(today or clock.today())
+    if parts == "short":
         result.append(("P" if short else "PARTS", "bold black on yellow"))
-    elif card.parts_status == "partial":
+    elif parts == "partial":
         result.append(("p" if short else "PARTS½", "black on yellow"))
+    elif parts == "ordered":  # every missing part is on a purchase order: when it is due
+        eta = card.parts_eta.strftime("%m-%d") if card.parts_eta else "?"
+        result.append(("E" if short else _("ETA {date}").format(date=eta), "black on yellow"))
+    elif parts == "late":  # the supplier's date has passed
+        eta = card.parts_eta.strftime("%m-%d") if card.parts_eta else "?"
+        result.append(("L" if short else _("LATE {date}").format(date=eta), "bold white on red"))
     if card.parts_ready:
         result.append(("✓" if short else "PARTS OK", "black on green"))
     if card.vip:
@@ -75,9 +83,9 @@ def flags(card: Card, short: bool = False) -> list[tuple[str, str]]:
     return result
 
 
-def _tags(card: Card, short: bool) -> Text:
+def _tags(card: Card, short: bool, today: dt.date | None = None) -> Text:
     tags = Text()
-    for label, style in flags(card, short):
+    for label, style in flags(card, short, today):
         tags.append(" ")
         tags.append(label, style=style)
     return tags
@@ -95,9 +103,9 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     head = Text()
     head.append(f"RO {card.number} ", style="bold")
     head.append(card.plate, style="bold cyan")
-    tags = _tags(card, short=False)
+    tags = _tags(card, short=False, today=now.date())
     if head.cell_len + tags.cell_len > width:
-        tags = _tags(card, short=True)
+        tags = _tags(card, short=True, today=now.date())
     head.truncate(max(width - tags.cell_len, 8), overflow="ellipsis")
     head.append(" " * max(0, width - head.cell_len - tags.cell_len))
     head.append_text(tags)

@@ -235,3 +235,21 @@ def test_availability_states_as_the_shop_says_them():
     assert availability.status_of([N(D(2), D(0), D(1), day)]) == ("short", None)  # half on order is not enough
     assert availability.shown("ordered", day, day) == "ordered"
     assert availability.shown("ordered", day, day + dt.timedelta(days=1)) == "late"
+
+
+async def test_the_board_card_shows_the_parts_eta_live_until_the_goods_arrive(shop, supplier):
+    from tests.ui import app_as, wait_until
+    stocked(shop)
+    order, line = short_order(shop)
+    async with app_as(shop.dispatcher).run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        assert "PARTS" in screen.card_text(order.id) and "ETA" not in screen.card_text(order.id)
+        # The clerk orders the part at the parts counter (another connection): this terminal sees it by itself.
+        po = purchasing.create_po(supplier.id, [POLine("BP-100", "1", [line.id])], by=shop.clerk)
+        assert await wait_until(pilot, lambda: "ETA 11-23" in screen.card_text(order.id))
+        clock.advance(days=4)  # the supplier is late: the next redraw says so
+        assert "LATE 11-23" in screen.card_text(order.id)
+        purchasing.receive(po.id, {PurchaseOrderLine.get(PurchaseOrderLine.po == po.id).id: "1"}, by=shop.clerk)
+        assert await wait_until(pilot, lambda: "LATE" not in screen.card_text(order.id))
+        text = screen.card_text(order.id)
+        assert "ETA" not in text and "PARTS" not in text

@@ -262,9 +262,6 @@ def _validated_lines(lines: list[POLine]) -> list[tuple[Part, Decimal, list[int]
     out, seen = [], set()
     for line in lines:
         part = parts.find_part(line.part_code)
-        if not part.active:
-            raise InvalidInput(_("{code} {name} is no longer stocked: it cannot be ordered.").format(
-                code=part.code, name=part.name), "part")
         if part.id in seen:
             raise InvalidInput(_("{code} is on the purchase order twice: order it on one line.").format(
                 code=part.code), "part")
@@ -288,7 +285,7 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
         supplier = Supplier.get_or_none(Supplier.id == supplier_id)
         if supplier is None or not supplier.active:
             raise InvalidInput(_("Choose a supplier from the list."), "supplier")
-        for part, _qty, _lines in wanted:  # retired while the clerk was typing?
+        for part, _qty, _lines in wanted:  # read under the write lock: retired while the clerk typed?
             if not Part.get_by_id(part.id).active:
                 raise InvalidInput(_("{code} {name} is no longer stocked: it cannot be ordered.").format(
                     code=part.code, name=part.name), "part")
