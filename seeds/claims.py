@@ -121,7 +121,7 @@ def _warranty_claims(rng) -> None:
             with clock.at(done + dt.timedelta(days=30)):
                 warranty.answer(claim.id, claimed, by=advisor)
             claim = WarrantyClaim.get_by_id(claim.id)
-        if claim.causal_part_line_id is not None:
+        if claim.causal_part_line_id is not None and age > 10:
             with clock.at(done + dt.timedelta(days=10)):
                 warranty.old_part_returned(claim.id, reference=f"SF{claim.number:08d}", by=advisor)
         if claim.state in ("accepted", "partly_accepted") and age > 35:

@@ -253,3 +253,34 @@ async def test_the_board_card_shows_the_parts_eta_live_until_the_goods_arrive(sh
         assert await wait_until(pilot, lambda: "LATE" not in screen.card_text(order.id))
         text = screen.card_text(order.id)
         assert "ETA" not in text and "PARTS" not in text
+
+
+def test_the_board_and_the_clerks_lists_cost_the_same_queries_however_many_orders_are_on_order(shop, supplier):
+    from tests.factories import make_vehicle
+    from tests.test_query_budget import counted
+    stocked(shop)
+    stocked(shop, code="OF-001", name="Oil filter", qty="1", threshold="5")
+
+    def costs():
+        with counted() as board_q:
+            board.active_cards()
+        with counted() as suggest_q:
+            purchasing.suggestions()
+        with counted() as open_q:
+            purchasing.open_pos()
+        return len(board_q), len(suggest_q), len(open_q)
+
+    def more(start, count):
+        for i in range(start, start + count):
+            car = make_vehicle(f"粤Q{i:05d}", f"LFV2A21K9N3{i:06d}", shop.customer)
+            order, line = short_order(shop, car, bay=2)
+            purchasing.create_po(supplier.id, [POLine("BP-100", "1", [line.id])], by=shop.clerk)
+            short_order(shop, make_vehicle(f"粤R{i:05d}", f"LFV2A21K9N4{i:06d}", shop.customer), bay=2)
+
+    from models.shop import Bay
+    Bay.update(capacity=1000).where(Bay.id == shop.bays[2].id).execute()
+    more(0, 2)
+    few = costs()
+    more(100, 10)
+    assert costs() == few, (few, costs())
+    assert few[0] == 2  # the board reads the ETA with the card: no query more than before

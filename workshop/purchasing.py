@@ -478,7 +478,7 @@ def _whole(qty: Decimal, unit: str) -> Decimal:
 
 def suggestions(*, supplier_id: int | None = None) -> list[Suggestion]:
     """What to order, per part: the short reservations not yet on order plus what brings low stock back to
-    twice its threshold, less what is already due (four queries, whatever the number of orders)."""
+    twice its threshold, less what is already due (six queries, whatever the number of orders)."""
     short_lines = list(PartLine.select(PartLine.id, PartLine.part, PartLine.qty, PartLine.reserved,
                                        PartLine.picked, PartLine.returned)
                        .join(RepairOrder)
