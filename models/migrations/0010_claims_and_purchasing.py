@@ -244,7 +244,8 @@ def up(migrator, db):
         elif isinstance(db, PostgresqlDatabase):
             db.execute_sql(
                 "CREATE OR REPLACE FUNCTION refuse_payment_change() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION '% rows are never changed: record a reversal', TG_TABLE_NAME; END $$ "
+                "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' rows are never changed: record a reversal'; "
+                "END $$ "
                 "LANGUAGE plpgsql")
             db.execute_sql(f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
                            "FOR EACH ROW EXECUTE FUNCTION refuse_payment_change()")
