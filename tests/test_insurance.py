@@ -63,6 +63,12 @@ def test_an_accident_repairs_insurer_share_is_collected_in_two_payments_and_show
     with pytest.raises(IllegalTransition, match="paid in full; the claim is closed"):
         insurance.record_payment(order.id, "1", by=shop.cashier)
     assert InsurerPayment.select().count() == 2 and Event.select().count() == events
+    from peewee import DatabaseError
+
+    from models.db import transaction
+    with pytest.raises(DatabaseError, match="never changed"):
+        with transaction():
+            InsurerPayment.update(amount=D("1")).execute()
 
 
 def test_an_insurer_cannot_pay_more_than_it_owes_and_nothing_is_written(shop):

@@ -253,3 +253,19 @@ def test_the_settle_hook_never_drafts_twice_and_a_void_keeps_the_claim(shop):
     void(order.id, "wrong mileage", by=shop.manager)
     settle_fully(order.id, shop.cashier)
     assert WarrantyClaim.select().count() == 1
+
+
+def test_money_from_the_manufacturer_is_never_changed_or_deleted(shop):
+    from peewee import DatabaseError
+
+    from models.db import transaction
+    claim = ready(settled_warranty_job(shop), shop.advisor)
+    warranty.submit(claim.id, by=shop.advisor)
+    warranty.answer(claim.id, "479", by=shop.advisor)
+    warranty.record_payment(claim.id, "100", by=shop.cashier)
+    for change in (lambda: WarrantyPayment.update(amount=D("1")).execute(),
+                   lambda: WarrantyPayment.delete().execute()):
+        with pytest.raises(DatabaseError, match="never changed"):
+            with transaction():
+                change()
+    assert [p.amount for p in WarrantyPayment.select()] == [D("100")]
