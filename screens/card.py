@@ -58,22 +58,29 @@ def promised_text(promised: dt.datetime, now: dt.datetime) -> str:
     return f"{_(WEEKDAYS[promised.weekday()])} {promised:%H:%M}"
 
 
+def _parts_flag(card: Card, short: bool, today: dt.date) -> tuple[str, str] | None:
+    """The parts state as a flag: short, partly there, on order with its date, or late (availability.py)."""
+    parts = card.parts_state(today)
+    eta = card.parts_eta.strftime("%m-%d") if card.parts_eta else "?"
+    if parts == "short":
+        return ("P" if short else "PARTS", "bold black on yellow")
+    if parts == "partial":
+        return ("p" if short else "PARTS½", "black on yellow")
+    if parts == "ordered":  # every missing part is on a purchase order: when it is due
+        return ("E" if short else _("ETA {date}").format(date=eta), "black on yellow")
+    if parts == "late":  # the supplier's date has passed
+        return ("L" if short else _("LATE {date}").format(date=eta), "bold white on red")
+    return None
+
+
 def flags(card: Card, short: bool = False, today: dt.date | None = None) -> list[tuple[str, str]]:
     """The card's flags as (label, style); ``short`` gives one-letter labels for narrow columns."""
     result = []
     if card.rework:
         result.append(("R" if short else "REWORK", "bold white on red"))
-    parts = card.parts_state(today or clock.today())
-    if parts == "short":
-        result.append(("P" if short else "PARTS", "bold black on yellow"))
-    elif parts == "partial":
-        result.append(("p" if short else "PARTS½", "black on yellow"))
-    elif parts == "ordered":  # every missing part is on a purchase order: when it is due
-        eta = card.parts_eta.strftime("%m-%d") if card.parts_eta else "?"
-        result.append(("E" if short else _("ETA {date}").format(date=eta), "black on yellow"))
-    elif parts == "late":  # the supplier's date has passed
-        eta = card.parts_eta.strftime("%m-%d") if card.parts_eta else "?"
-        result.append(("L" if short else _("LATE {date}").format(date=eta), "bold white on red"))
+    parts = _parts_flag(card, short, today or clock.today())
+    if parts is not None:
+        result.append(parts)
     if card.parts_ready:
         result.append(("✓" if short else "PARTS OK", "black on green"))
     if card.vip:
@@ -104,7 +111,8 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     head.append(f"RO {card.number} ", style="bold")
     head.append(card.plate, style="bold cyan")
     tags = _tags(card, short=False, today=now.date())
-    if head.cell_len + tags.cell_len > width:
+    narrow = head.cell_len + tags.cell_len > width
+    if narrow:
         tags = _tags(card, short=True, today=now.date())
     head.truncate(max(width - tags.cell_len, 8), overflow="ellipsis")
     head.append(" " * max(0, width - head.cell_len - tags.cell_len))
@@ -115,6 +123,10 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     who.truncate(width, overflow="ellipsis")
 
     where = Text()
+    if narrow and card.parts_state(now.date()) in ("ordered", "late"):  # the head had room for "E"/"L" only
+        label, style = _parts_flag(card, False, now.date())
+        where.append(label, style=style)
+        where.append(" ")
     if card.bay:
         where.append(card.bay + " ", style="bold")
     elif card.state in BAY_STATES:
