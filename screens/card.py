@@ -22,7 +22,6 @@ from models.orders import BUSINESS_TYPE_LABELS
 from workshop import clock
 from workshop.i18n import N_, _, label
 from workshop.board import Card
-from workshop.i18n import _
 from workshop.lifecycle import BAY_STATES, CHECKED_IN
 
 CARD_HEIGHT = 4  # lines of text on a card
@@ -124,8 +123,8 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
 
     where = Text()
     if narrow and card.parts_state(now.date()) in ("ordered", "late"):  # the head had room for "E"/"L" only
-        label, style = _parts_flag(card, False, now.date())
-        where.append(label, style=style)
+        eta_text, eta_style = _parts_flag(card, False, now.date())
+        where.append(eta_text, style=eta_style)
         where.append(" ")
     if card.bay:
         where.append(card.bay + " ", style="bold")

@@ -284,3 +284,17 @@ def test_the_board_and_the_clerks_lists_cost_the_same_queries_however_many_order
     more(100, 10)
     assert costs() == few, (few, costs())
     assert few[0] == 2  # the board reads the ETA with the card: no query more than before
+
+
+def test_a_narrow_card_says_the_parts_date_on_its_third_line(shop, supplier):
+    from screens.card import card_lines
+    stocked(shop)
+    order = shop.order()  # still waiting for dispatch: its third line names the business type too
+    line = parts.add_part_line(order.id, "BP-100", "1", by=shop.advisor)
+    purchasing.create_po(supplier.id, [POLine("BP-100", "1", [line.id])], by=shop.clerk)
+    head, _who, where, _due = card_lines(card_of(order), 22)
+    assert head.plain.endswith(" E") and where.plain.startswith("ETA 11-23 to dispatch")
+    wide = card_lines(card_of(order), 40)
+    assert "ETA 11-23" in wide[0].plain and "ETA" not in wide[2].plain
+    clock.advance(days=4)
+    assert card_lines(card_of(order), 22)[2].plain.startswith("LATE 11-23")

@@ -231,9 +231,14 @@ def test_a_batch_is_exported_as_csv_and_xlsx_and_submitted_all_or_nothing(shop, 
     assert table[1][3] == "LVGBM53K5RG000001" and table[1][9].startswith("Brake caliper")
 
     from openpyxl import load_workbook
+    warranty.edit_claim(first.id, warranty.ClaimForm(complaint="=1+1 noise", cause="c", correction="c"),
+                        by=shop.advisor)
     book = load_workbook(claim_export.export_batch([first.id], tmp_path / "batch.xlsx"))
     sheet = book.active
     assert sheet.cell(row=2, column=2).value == first.number and sheet.cell(row=3, column=19).value == 299
+    complaint = sheet.cell(row=2, column=9)
+    assert (complaint.value, complaint.data_type) == ("=1+1 noise", "s")  # what was typed, never a formula
+    first = ready(first, shop.advisor)
     assert not list(tmp_path.glob(".*part"))
 
     with pytest.raises(InvalidInput, match="say what caused the fault"):

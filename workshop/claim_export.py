@@ -1,12 +1,14 @@
-"""A batch of warranty claims as dealers send them to the manufacturer: one row per claim line, as CSV
-(UTF-8 with a byte-order mark, so a spreadsheet opens Chinese text right) or as an .xlsx workbook.
+"""A batch of warranty claims as dealers send them to the manufacturer: one row per claim line, as CSV or
+as an .xlsx workbook (workshop/export.py writes both: headers in the reader's language, money as numbers,
+text never a formula).
 
 The file is written beside its final name and renamed into place: a reader never sees half a batch.
 """
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import os
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,18 +16,58 @@ from models.orders import RepairOrder
 from models.parts import Part, PartLine
 from models.people import Vehicle
 from models.warranty import WarrantyClaim, WarrantyClaimLine
-from workshop import i18n, settings
+from workshop import settings
 from workshop.errors import InvalidInput
+from workshop.export import DATE, MONEY, NUMBER, TEXT, Column, write_csv, write_xlsx
 from workshop.i18n import N_, _
 from workshop.pricing import cents
 
-COLUMNS = (N_("Dealer"), N_("Claim no."), N_("RO no."), N_("VIN"), N_("Plate"), N_("Model"), N_("Mileage"),
-           N_("Repair date"), N_("Complaint"), N_("Cause"), N_("Correction"), N_("Causal part"), N_("Line"),
-           N_("Code"), N_("Description"), N_("Hours / qty"), N_("Unit"), N_("Rate"), N_("Amount"),
-           N_("Claim total"))
+
+@dataclass(frozen=True)
+class BatchRow:
+    dealer: str
+    claim: int
+    order: int
+    vin: str
+    plate: str
+    model: str
+    mileage: int
+    repair_date: dt.date
+    complaint: str
+    cause: str
+    correction: str
+    causal_part: str
+    line: int
+    code: str
+    name: str
+    quantity: Decimal
+    unit: str
+    rate: Decimal
+    amount: Decimal
+    total: Decimal
 
 
-def rows(claim_ids: list[int]) -> list[list]:
+COLUMNS = [
+    Column(N_("Dealer"), "dealer", TEXT, 20), Column(N_("Claim no."), "claim", NUMBER, 9),
+    Column(N_("RO no."), "order", NUMBER, 8), Column(N_("VIN"), "vin", TEXT, 19), Column(N_("Plate"), "plate", TEXT, 10),
+    Column(N_("Model"), "model", TEXT, 18), Column(N_("Mileage"), "mileage", NUMBER, 9),
+    Column(N_("Repair date"), "repair_date", DATE, 11), Column(N_("Complaint"), "complaint", TEXT, 30),
+    Column(N_("Cause"), "cause", TEXT, 30), Column(N_("Correction"), "correction", TEXT, 30),
+    Column(N_("Causal part"), "causal_part", TEXT, 12), Column(N_("Line"), "line", NUMBER, 5),
+    Column(N_("Code"), "code", TEXT, 10), Column(N_("Description"), "name", TEXT, 24),
+    Column(N_("Hours / qty"), "quantity", NUMBER, 9), Column(N_("Unit"), "unit", TEXT, 5),
+    Column(N_("Rate / price"), "rate", MONEY, 10), Column(N_("Amount"), "amount", MONEY, 11),
+    Column(N_("Claim total"), "total", MONEY, 11),
+]
+
+
+def _quantity(value) -> Decimal:
+    """1, 0.8, 4.5: hours and quantities as written, without the stored trailing zeros."""
+    value = Decimal(str(value))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def rows(claim_ids: list[int]) -> list[BatchRow]:
     """The batch's rows, claims in number order, each claim's lines in order (three queries)."""
     claims = list(WarrantyClaim.select(WarrantyClaim, RepairOrder, Vehicle)
                   .join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
@@ -45,18 +87,12 @@ def rows(claim_ids: list[int]) -> list[list]:
     for claim in claims:
         order, car = claim.order, claim.order.vehicle
         for n, line in enumerate(lines.get(claim.id, []), 1):
-            out.append([dealer, claim.number, order.number, car.vin, car.plate, car.model, order.mileage_in,
-                        i18n.date(claim.repair_date), claim.complaint, claim.cause or "", claim.correction or "",
-                        causal.get(claim.causal_part_line_id, ""), n, line.code, line.name,
-                        _quantity(line.quantity), line.unit, cents(Decimal(str(line.rate))),
-                        cents(Decimal(str(line.amount))), cents(Decimal(str(claim.claimed_amount)))])
+            out.append(BatchRow(dealer, claim.number, order.number, car.vin, car.plate, car.model, order.mileage_in,
+                                claim.repair_date, claim.complaint, claim.cause or "", claim.correction or "",
+                                causal.get(claim.causal_part_line_id, ""), n, line.code, line.name,
+                                _quantity(line.quantity), line.unit, cents(Decimal(str(line.rate))),
+                                cents(Decimal(str(line.amount))), cents(Decimal(str(claim.claimed_amount)))))
     return out
-
-
-def _quantity(value) -> Decimal:
-    """1, 0.8, 4.5: hours and quantities as written, without the stored trailing zeros."""
-    value = Decimal(str(value))
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def export_batch(claim_ids: list[int], path: str | Path) -> Path:
@@ -64,43 +100,22 @@ def export_batch(claim_ids: list[int], path: str | Path) -> Path:
     if not claim_ids:
         raise InvalidInput(_("Choose the claims to export."), "claims")
     path = Path(path).expanduser()
-    if path.suffix.lower() not in (".csv", ".xlsx"):
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
         raise InvalidInput(_("Export to a .csv or an .xlsx file."), "path")
     data = rows(claim_ids)
-    header = [_(c) for c in COLUMNS]
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        if path.suffix.lower() == ".csv":
-            with open(temporary, "w", newline="", encoding="utf-8-sig") as file:
-                writer = csv.writer(file)
-                writer.writerow(header)
-                writer.writerows([[f"{v:f}" if isinstance(v, Decimal) else v for v in row] for row in data])
+        if suffix == ".csv":
+            write_csv(temporary, COLUMNS, data)
         else:
-            _write_xlsx(temporary, header, data)
+            write_xlsx(temporary, COLUMNS, data, title=_("Warranty claims"))
         os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise InvalidInput(_("Could not write {path}: {reason}").format(path=str(path), reason=error.strerror
-                                                                        or str(error)), "path") from None
+        raise InvalidInput(_("Could not write {path}: {reason}").format(
+            path=str(path), reason=error.strerror or str(error)), "path") from None
     return path
 
 
-def _write_xlsx(path: Path, header: list[str], data: list[list]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Warranty claims")
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    money = {header.index(_(c)) for c in (N_("Rate"), N_("Amount"), N_("Claim total"))}
-    for row in data:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        for index in money:
-            sheet.cell(row=sheet.max_row, column=index + 1).number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    book.save(path)
-
-
-__all__ = ["export_batch", "rows", "COLUMNS"]
+__all__ = ["export_batch", "rows", "COLUMNS", "BatchRow"]
