@@ -353,9 +353,16 @@ def goods_in(part: Part, qty: Decimal, *, by: Staff, reference: str | None, firs
     return _fill_reservations(part.id, by, first)
 
 
+def open_orders():
+    """The ids of orders whose parts can still change, as a subquery. Filtering part lines by it makes SQLite
+    start from these few hundred orders: by the part's index it read every line of the part ever used
+    (256,000 for an oil filter on the large shop: 360 ms against 6 ms)."""
+    return RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(list(EDITABLE_STATES)))
+
+
 def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
     waiting = (PartLine.select(PartLine, RepairOrder).join(RepairOrder)
-               .where((PartLine.part == part_id) & PartLine.status.in_(OPEN_LINE)
+               .where(PartLine.order.in_(open_orders()) & (PartLine.part == part_id) & PartLine.status.in_(OPEN_LINE)
                       & (PartLine.qty > PartLine.picked - PartLine.returned + PartLine.reserved)
                       & RepairOrder.state.in_(list(EDITABLE_STATES))))
     if first:

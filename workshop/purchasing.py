@@ -195,7 +195,8 @@ def tie_to_open_orders(line: PartLine) -> Decimal:
 def _short_lines_of(part_id: int, exclude: set[int] = frozenset()) -> list[PartLine]:
     """Open part lines of a part still missing some of it, in active orders, most urgent first."""
     return [line for line in (PartLine.select(PartLine, RepairOrder).join(RepairOrder)
-                              .where((PartLine.part == part_id) & PartLine.status.in_(parts.OPEN_LINE)
+                              .where(PartLine.order.in_(parts.open_orders()) & (PartLine.part == part_id)
+                                     & PartLine.status.in_(parts.OPEN_LINE)
                                      & (PartLine.qty > PartLine.picked - PartLine.returned + PartLine.reserved)
                                      & RepairOrder.state.in_(list(parts.EDITABLE_STATES)))
                               .order_by(RepairOrder.promised_at, PartLine.id))
