@@ -145,6 +145,10 @@ def test_a_rejected_claim_charged_to_the_shop_is_closed(shop):
     (lambda c, s: warranty.edit_claim(c.id, warranty.ClaimForm(complaint=""), by=s.advisor), "Complaint is required",
      "complaint"),
     (lambda c, s: warranty.record_payment(c.id, "-5", by=s.cashier), "cannot be negative", "amount"),
+    (lambda c, s: warranty.record_payment(c.id, "5", paid_on="2026-11-21", by=s.cashier),
+     "Paid on cannot be after 2026-11-20", "paid_on"),
+    (lambda c, s: warranty.record_payment(c.id, "5", paid_on="last week", by=s.cashier), "must be a date",
+     "paid_on"),
 ])
 def test_bad_steps_on_a_draft_claim_are_refused_with_a_message(shop, step, message, field):
     claim = settled_warranty_job(shop)

@@ -29,7 +29,7 @@ from models.orders import JobLine, RepairOrder
 from models.parts import PartLine
 from models.people import Customer, Staff, Vehicle
 from models.settlement import FeeLine
-from workshop import audit, clock, i18n, lifecycle, settlement, validation
+from workshop import audit, clock, i18n, lifecycle, settlement, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _
 from workshop.permissions import require
@@ -313,7 +313,8 @@ def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference:
     require(by, "insurer_payments")
     amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
-    paid_on = paid_on or clock.today()
+    paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
+                                latest=clock.today()) or clock.today()
 
     def work():
         order = lifecycle.get_order(order_id)

@@ -27,7 +27,7 @@ from models.orders import RepairOrder
 from models.parts import Part, PartLine
 from models.people import Staff, Vehicle
 from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink, Supplier
-from workshop import audit, availability, clock, i18n, lifecycle, parts, validation
+from workshop import audit, availability, clock, i18n, lifecycle, parts, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _
 from workshop.permissions import require
@@ -245,18 +245,6 @@ class POLine:
     part_line_ids: list[int] = field(default_factory=list)  # the short lines this quantity is for
 
 
-def _parse_date(value, field_name: str, label: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(_("{label} must be a date such as {example}.").format(
-            label=label, example=i18n.date(clock.today())), field_name) from None
-
-
 def _validated_lines(lines: list[POLine]) -> list[tuple[Part, Decimal, list[int]]]:
     if not lines:
         raise InvalidInput(_("A purchase order needs at least one part."), "lines")
@@ -277,7 +265,7 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
     require(by, "purchase_parts")
     wanted = _validated_lines(lines)
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
-    eta = None if expected_on in (None, "") else _parse_date(expected_on, "expected_on", _("Expected date"))
+    eta = None if expected_on in (None, "") else typed_dates.parse(expected_on, "expected_on", _("Expected date"))
     if eta is not None and eta < clock.today():
         raise InvalidInput(_("The expected date {date} has already passed.").format(date=i18n.date(eta)),
                            "expected_on")
@@ -409,7 +397,7 @@ def receive(po_id: int, receipts: dict[int, str | Decimal], *, by: Staff, refere
 def set_expected(po_id: int, expected_on, *, by: Staff) -> PurchaseOrder:
     """The supplier gave a new date: every order the PO serves shows it."""
     require(by, "purchase_parts")
-    eta = _parse_date(expected_on, "expected_on", _("Expected date"))
+    eta = typed_dates.parse(expected_on, "expected_on", _("Expected date"))
 
     def work():
         po = _lock_open(po_id)

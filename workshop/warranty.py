@@ -31,7 +31,7 @@ from models.orders import JobLine, RepairOrder
 from models.parts import OldPartRecord, Part, PartLine
 from models.people import Customer, Staff, Vehicle
 from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection
-from workshop import audit, clock, i18n, lifecycle, settings, validation
+from workshop import audit, clock, i18n, lifecycle, settings, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
 from workshop.i18n import N_, _
 from workshop.permissions import require
@@ -251,8 +251,11 @@ def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int |
     complaint = validation.text(form.complaint, "complaint", _("Complaint"), max_len=1000)
     cause = validation.text(form.cause, "cause", _("Cause"), max_len=1000, required=False)
     correction = validation.text(form.correction, "correction", _("Correction"), max_len=1000, required=False)
-    quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3)
-                  for k, v in form.quantities.items()}
+    try:
+        quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3)
+                      for k, v in form.quantities.items()}
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Choose the lines of the claim to change."), "quantity") from None
 
     def work():
         claim = _load(claim_id, seen_version)
@@ -396,7 +399,8 @@ def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference:
     require(by, "warranty_payments")
     amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
-    paid_on = paid_on or clock.today()
+    paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
+                                latest=clock.today()) or clock.today()
 
     def work():
         claim = _load(claim_id)
