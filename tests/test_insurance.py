@@ -166,3 +166,17 @@ def test_an_insurance_order_settled_without_a_claim_still_owes_the_insurers_shar
     order = worked(shop, business_type="insurance", codes=("BD001",), bay=2, part=None)
     settle_fully(order.id, shop.cashier)
     assert [(r.insurer, r.amount) for r in insurance.receivables()] == [("PICC", D("320"))]
+
+
+def test_a_cashier_deactivated_while_signed_in_cannot_record_the_insurers_money(shop):
+    from models.people import Staff
+    from workshop.actor import Actor
+    order = finish(shop, accident(shop))
+    settle_fully(order.id, shop.cashier)
+    terminal = Actor.of(shop.cashier)  # what the cash desk holds since the morning
+    insurance.record_payment(order.id, "100", by=terminal)
+    assert InsurerPayment.get().by_id == shop.cashier.id
+    Staff.update(active=False).where(Staff.id == shop.cashier.id).execute()
+    with pytest.raises(NotAllowed, match="no longer an active member of staff"):
+        insurance.record_payment(order.id, "100", by=terminal)
+    assert InsurerPayment.select().count() == 1

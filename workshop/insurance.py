@@ -128,11 +128,12 @@ def _sync_order(order: RepairOrder, claim: InsuranceClaim, *, by: Staff, kind: s
 
 def save_claim(order_id: int, form: InsuranceForm, *, by: Staff, seen_version: int | None = None) -> InsuranceClaim:
     """Register the insurance claim of an accident repair, or change it until the order is settled."""
-    require(by, "insurance_claims")
     values = _validated(form)
     _check_deductible(values["deductible"], values["assessed_amount"])
 
     def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.business_type != "insurance":
             raise InvalidInput(_("{order} is not an insurance repair: change its business type first.").format(
@@ -162,13 +163,14 @@ def save_claim(order_id: int, form: InsuranceForm, *, by: Staff, seen_version: i
 
 def add_supplement(order_id: int, amount, reason: str, *, by: Staff, seen_version: int | None = None) -> InsuranceSupplement:
     """Damage found during the repair, re-assessed by the insurer: the assessed amount grows by ``amount``."""
-    require(by, "insurance_claims")
     amount = _amount(amount, "amount", _("Supplement amount"))
     if amount == 0:
         raise InvalidInput(_("Supplement amount must be more than zero."), "amount")
     reason = validation.text(reason, "reason", _("What was found"), max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
         order = lifecycle.load_for_change(order_id, seen_version)
         settlement.ensure_editable(order)
         claim = _claim_of(order.id)
@@ -188,11 +190,12 @@ def add_supplement(order_id: int, amount, reason: str, *, by: Staff, seen_versio
 def set_covered(order_id: int, *, by: Staff, covered: bool, job_line_id: int | None = None,
                 part_line_id: int | None = None, seen_version: int | None = None) -> RepairOrder:
     """Mark a line of an accident repair as work the insurer does not cover (the customer pays it) or back."""
-    require(by, "insurance_claims")
     if (job_line_id is None) == (part_line_id is None):
         raise InvalidInput(_("Choose one job line or one part line."), "line")
 
     def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.business_type != "insurance":
             raise InvalidInput(_("{order} is not an insurance repair.").format(order=order.label), "order")
@@ -213,11 +216,12 @@ def set_covered(order_id: int, *, by: Staff, covered: bool, job_line_id: int | N
 
 def document_received(order_id: int, code: str, *, by: Staff, received: bool = True) -> None:
     """Tick (or untick) a document of the claim's checklist."""
-    require(by, "insurance_claims")
     if code not in DOCUMENTS:
         raise InvalidInput(_("Choose a document from the checklist."), "document")
 
     def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
         claim = _claim_of(order_id)
         if claim is None:
             raise NotFound(_("Register the insurance claim first."))
@@ -288,9 +292,10 @@ lifecycle.add_after("void", _after_void)
 def open_receivable(order_id: int, *, by: Staff) -> Decimal:
     """The insurer's receivable of an order settled before receivables were kept (invoices loaded at go-live):
     opened from its invoice, less what the insurer paid; returns what it owes."""
-    require(by, "insurer_payments")
 
     def work():
+        nonlocal by
+        by = require(by, "insurer_payments")
         order = lifecycle.get_order(order_id)
         if settlement.current_invoice(order.id) is None:
             raise IllegalTransition(_("{order} is not settled: the insurer owes nothing yet.").format(
@@ -310,13 +315,14 @@ def open_receivable(order_id: int, *, by: Staff) -> Decimal:
 
 def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> InsurerPayment:
     """Money from the insurer against its share of a settled order: part or all of what it still owes."""
-    require(by, "insurer_payments")
     amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
     paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
                                 latest=clock.today()) or clock.today()
 
     def work():
+        nonlocal by
+        by = require(by, "insurer_payments")
         order = lifecycle.get_order(order_id)
         balance = InsurerBalance.get_or_none(InsurerBalance.order == order.id)
         if balance is None:

@@ -64,10 +64,11 @@ def _supplier_values(form: SupplierForm) -> dict:
 
 def add_supplier(form: SupplierForm, *, by: Staff) -> Supplier:
     """A new supplier: name, contact, lead time."""
-    require(by, "manage_suppliers")
     values = _supplier_values(form)
 
     def work():
+        nonlocal by
+        by = require(by, "manage_suppliers")
         if Supplier.select().where(fn.LOWER(Supplier.name) == values["name"].lower()).exists():
             raise InvalidInput(_("A supplier named {name} already exists.").format(name=values["name"]), "name")
         supplier = Supplier.create(**values)
@@ -80,10 +81,11 @@ def add_supplier(form: SupplierForm, *, by: Staff) -> Supplier:
 
 def update_supplier(supplier_id: int, form: SupplierForm, *, by: Staff, active: bool = True) -> Supplier:
     """Change a supplier's details (or take it off the list with ``active=False``)."""
-    require(by, "manage_suppliers")
     values = dict(_supplier_values(form), active=active)
 
     def work():
+        nonlocal by
+        by = require(by, "manage_suppliers")
         supplier = Supplier.get_or_none(Supplier.id == supplier_id)
         if supplier is None:
             raise NotFound(_("That supplier does not exist."))
@@ -262,7 +264,6 @@ def _validated_lines(lines: list[POLine]) -> list[tuple[Part, Decimal, list[int]
 def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=None, note: str = "") -> PurchaseOrder:
     """Order parts from one supplier; each line serves the short part lines named, then other short lines
     of the part not yet on order. The orders served show "ordered" with the PO's expected date."""
-    require(by, "purchase_parts")
     wanted = _validated_lines(lines)
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
     eta = None if expected_on in (None, "") else typed_dates.parse(expected_on, "expected_on", _("Expected date"))
@@ -271,6 +272,8 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
                            "expected_on")
 
     def work():
+        nonlocal by
+        by = require(by, "purchase_parts")
         supplier = Supplier.get_or_none(Supplier.id == supplier_id)
         if supplier is None or not supplier.active:
             raise InvalidInput(_("Choose a supplier from the list."), "supplier")
@@ -343,12 +346,13 @@ def _lock_open(po_id: int) -> PurchaseOrder:
 def receive(po_id: int, receipts: dict[int, str | Decimal], *, by: Staff, reference: str = "") -> list[str]:
     """到货: goods received against a PO, part or all of each line; they fill the tied orders' reservations
     first, then others as goods-in does. Returns the orders whose parts are now complete."""
-    require(by, "manage_stock")
     reference = validation.text(reference, "reference", _("Delivery note"), max_len=60, required=False)
     if not receipts:
         raise InvalidInput(_("Enter the quantity received on at least one line."), "qty")
 
     def work():
+        nonlocal by
+        by = require(by, "manage_stock")
         po = _lock_open(po_id)
         complete: list[str] = []
         touched: list[int] = []
@@ -396,10 +400,11 @@ def receive(po_id: int, receipts: dict[int, str | Decimal], *, by: Staff, refere
 
 def set_expected(po_id: int, expected_on, *, by: Staff) -> PurchaseOrder:
     """The supplier gave a new date: every order the PO serves shows it."""
-    require(by, "purchase_parts")
     eta = typed_dates.parse(expected_on, "expected_on", _("Expected date"))
 
     def work():
+        nonlocal by
+        by = require(by, "purchase_parts")
         po = _lock_open(po_id)
         before = po.expected_on
         PurchaseOrder.update(expected_on=eta).where(PurchaseOrder.id == po.id).execute()
@@ -418,10 +423,11 @@ def set_expected(po_id: int, expected_on, *, by: Staff) -> PurchaseOrder:
 
 def cancel(po_id: int, reason: str, *, by: Staff) -> PurchaseOrder:
     """Cancel a PO (nothing received yet) or close it (the rest will not come); its orders are short again."""
-    require(by, "purchase_parts")
     reason = validation.text(reason, "reason", _("Reason"), max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "purchase_parts")
         po = _lock_open(po_id)
         received = PurchaseOrderLine.select().where((PurchaseOrderLine.po == po.id)
                                                     & (PurchaseOrderLine.received > 0)).exists()

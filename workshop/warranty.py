@@ -204,9 +204,10 @@ def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None
 
 def draft_claim(order_id: int, *, by: Staff, causal_part_line_id: int | None = None) -> WarrantyClaim:
     """Draft the warranty claim of an order whose work is done (one claim per order)."""
-    require(by, "warranty_claims")
 
     def work():
+        nonlocal by
+        by = require(by, "warranty_claims")
         order = lifecycle.get_order(order_id)
         existing = WarrantyClaim.get_or_none(WarrantyClaim.order == order.id)
         if existing is not None:
@@ -247,7 +248,6 @@ class ClaimForm:
 
 def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
     """Change a draft claim: the complaint, cause, correction, causal part, hours and quantities."""
-    require(by, "warranty_claims")
     complaint = validation.text(form.complaint, "complaint", _("Complaint"), max_len=1000)
     cause = validation.text(form.cause, "cause", _("Cause"), max_len=1000, required=False)
     correction = validation.text(form.correction, "correction", _("Correction"), max_len=1000, required=False)
@@ -258,6 +258,8 @@ def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int |
         raise InvalidInput(_("Choose the lines of the claim to change."), "quantity") from None
 
     def work():
+        nonlocal by
+        by = require(by, "warranty_claims")
         claim = _load(claim_id, seen_version)
         _in_state(claim, {DRAFT}, _("{claim} is {state}: only a draft claim can be edited (correct a rejected one first)."))
         lines = {line.id: line for line in WarrantyClaimLine.select().where(WarrantyClaimLine.claim == claim.id)}
@@ -308,28 +310,37 @@ def _submit(claim: WarrantyClaim, by: Staff) -> WarrantyClaim:
 
 def submit(claim_id: int, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
     """Send a draft claim to the manufacturer."""
-    require(by, "warranty_claims")
-    return run_write(lambda: _submit(_load(claim_id, seen_version), by))
+
+    def work():
+        staff = require(by, "warranty_claims")
+        return _submit(_load(claim_id, seen_version), staff)
+
+    return run_write(work)
 
 
 def submit_batch(claim_ids: list[int], *, by: Staff) -> list[WarrantyClaim]:
     """Send several draft claims at once (a batch, as exported): all of them or, on any refusal, none."""
-    require(by, "warranty_claims")
     if not claim_ids:
         raise InvalidInput(_("Choose the claims to submit."), "claims")
-    return run_write(lambda: [_submit(_load(i), by) for i in claim_ids])
+
+    def work():
+        staff = require(by, "warranty_claims")
+        return [_submit(_load(i), staff) for i in claim_ids]
+
+    return run_write(work)
 
 
 def answer(claim_id: int, accepted, *, by: Staff, reason: str | None = None, note: str = "",
            seen_version: int | None = None) -> WarrantyClaim:
     """The manufacturer's answer: the amount it accepts; below the claim, with the reason for the rest."""
-    require(by, "warranty_claims")
     accepted = validation.decimal(accepted, "accepted", _("Amount accepted"))
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
     if reason is not None and reason not in REJECTION_REASONS:
         raise InvalidInput(_("Choose the manufacturer's reason from the list."), "reason")
 
     def work():
+        nonlocal by
+        by = require(by, "warranty_claims")
         claim = _load(claim_id, seen_version)
         _in_state(claim, {SUBMITTED}, _("{claim} is {state}: only a submitted claim can be answered."))
         claimed = Decimal(str(claim.claimed_amount))
@@ -365,9 +376,10 @@ def reject(claim_id: int, reason: str, *, by: Staff, note: str = "", seen_versio
 
 def correct(claim_id: int, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
     """Take a rejected claim back to draft to correct and submit it again (the rejection stays on record)."""
-    require(by, "warranty_claims")
 
     def work():
+        nonlocal by
+        by = require(by, "warranty_claims")
         claim = _load(claim_id, seen_version)
         _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be corrected."))
         return _save(claim, {"state": DRAFT, "accepted_amount": None, "answered_at": None}, by=by,
@@ -379,10 +391,11 @@ def correct(claim_id: int, *, by: Staff, seen_version: int | None = None) -> War
 
 def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
     """A manager closes a rejected claim: the shop bears the cost (internal)."""
-    require(by, "charge_claim_internal")
     reason = validation.text(reason, "reason", _("Reason"), max_len=200)
 
     def work():
+        nonlocal by
+        by = require(by, "charge_claim_internal")
         claim = _load(claim_id, seen_version)
         _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be charged to the shop."))
         return _save(claim, {"state": CHARGED_INTERNAL, "closed_at": clock.now()}, by=by,
@@ -396,13 +409,14 @@ def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int |
 
 def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> WarrantyPayment:
     """Money from the manufacturer against an accepted claim; the claim is paid when all of it came."""
-    require(by, "warranty_payments")
     amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
     paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
                                 latest=clock.today()) or clock.today()
 
     def work():
+        nonlocal by
+        by = require(by, "warranty_payments")
         claim = _load(claim_id)
         if claim.state in CLOSED:
             raise IllegalTransition(_("{claim} is closed ({state}): nothing more can be paid to it.").format(
@@ -435,10 +449,11 @@ def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference:
 
 def old_part_returned(claim_id: int, *, by: Staff, reference: str = "") -> WarrantyClaim:
     """The old part went back to the manufacturer (shipping note as the reference)."""
-    require(by, "warranty_claims")
     reference = validation.text(reference, "reference", _("Shipping note"), max_len=60, required=False)
 
     def work():
+        nonlocal by
+        by = require(by, "warranty_claims")
         claim = _load(claim_id)
         if claim.causal_part_line_id is None:
             raise InvalidInput(_("{claim} has no old part to return.").format(claim=claim_label(claim.number)),
