@@ -23,9 +23,8 @@ from workshop.permissions import can
 
 POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
+SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
-
-cycles.install()
 
 
 class OrderSearch(Provider):
@@ -114,6 +113,7 @@ class WorkshopApp(App):
         self.feed: ChangeFeed | None = None
         self.kept = KeptScreens(self)
         self._building: Timer | None = None
+        self._collecting: Timer | None = None
         self.watcher = ChangeWatcher(lambda: self.post_message(self.DatabaseChanged()), watch_seconds)
         self.last_input = time.monotonic()
         # The terminal's own language (LANG and friends); whoever signs in may read another, and the
@@ -136,8 +136,9 @@ class WorkshopApp(App):
             leave_checkpoints_to_watch()
         else:  # PostgreSQL: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
-        self.set_interval(30, self.idle_signout)
-        self.set_interval(collector.IDLE_CHECK_EVERY_S, self.collect_when_idle)
+        # No timer wakes an idle terminal for nothing: the sign-out and the collections in pauses are
+        # one-shot timers armed by activity (a key, a click, a live change), and they end with it.
+        self._arm_signout()
         if self.staff is None:
             self.show_sign_in()
 
@@ -233,11 +234,20 @@ class WorkshopApp(App):
 
     def on_key(self, event) -> None:
         self.last_input = time.monotonic()
+        self._arm_idle_collection()
 
     def on_mouse_down(self, event) -> None:
         self.last_input = time.monotonic()
+        self._arm_idle_collection()
+
+    def _arm_signout(self) -> None:
+        """Wake when the idle sign-out would be due (keys pressed meanwhile put it off again)."""
+        minutes = int(settings.get("idle_signout_minutes"))
+        due = self.last_input + minutes * 60 - time.monotonic() if minutes > 0 else SIGNOUT_RECHECK_S
+        self.set_timer(max(1.0, min(due + 0.5, SIGNOUT_RECHECK_S)), self.idle_signout)
 
     def idle_signout(self) -> None:
+        self._arm_signout()
         minutes = int(settings.get("idle_signout_minutes"))
         if self.staff is None or self.mapped_session or minutes <= 0:
             return
@@ -310,6 +320,7 @@ class WorkshopApp(App):
         self.post_message(self.CodeLoaded())  # (thread-safe, and never waits for a closing app)
 
     def on_workshop_app_code_loaded(self, _message) -> None:
+        self._arm_idle_collection()
         self.build_screens_ahead()
 
     def build_screens_ahead(self) -> None:
@@ -323,19 +334,19 @@ class WorkshopApp(App):
         if not self.kept.build_next(self.staff):
             self._building.stop()
             self._building = None
+        self._arm_idle_collection()
+
+    def _arm_idle_collection(self, after: float = collector.IDLE_COLLECT_AFTER_S) -> None:
+        if self._collecting is None and collector.applies():
+            self._collecting = self.set_timer(after, self.collect_when_idle)
 
     def collect_when_idle(self) -> None:
-        collector.collect_if_idle(time.monotonic() - self.last_input)
-
-    @property
-    def _background_screens(self) -> list[Screen]:
-        """The screens that show through the current one. Textual 8.2.8 counts the screen below even
-        when the current one is opaque (all but dialogs are), so every board refresh (the push that
-        hid it, each live change) drew the screen on top again in full: twice per screen opened."""
-        stack = self._screen_stack
-        if stack and stack[-1].styles.background.a == 1:
-            return []
-        return super()._background_screens
+        """A pause after activity: collect what it left (screens/collector.py), then sleep until the
+        next activity."""
+        self._collecting = None
+        again = collector.collect_if_idle(time.monotonic() - self.last_input)
+        if again is not None:
+            self._arm_idle_collection(max(again, 0.1))
 
     def on_unmount(self) -> None:
         self.watcher.stop()
@@ -357,3 +368,4 @@ class WorkshopApp(App):
             if handler is not None:
                 handler(changes)
         self.kept.note(changes)
+        self._arm_idle_collection()

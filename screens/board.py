@@ -15,7 +15,7 @@ from textual.widgets import Header, Static
 from screens.card import CardList
 from screens.dialogs import ConfirmText, YesNo
 from screens.keybar import KeyBar
-from workshop import board, lifecycle
+from workshop import board, clock, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
 from workshop.i18n import _, label
@@ -143,7 +143,7 @@ class BoardScreen(Screen):
             column.styles.width = width // visible
 
     def on_mount(self) -> None:
-        self.set_interval(30, self.tick)
+        self._arm_tick()
         self._show_selection()
         self._update_filter_bar()
 
@@ -209,8 +209,14 @@ class BoardScreen(Screen):
         if touched:
             self._rebuild([s for s in BOARD_STATES if s in touched], follow=follow)
 
+    def _arm_tick(self) -> None:
+        """Wake just after the shop's clock turns to the next minute ('time left' counts minutes)."""
+        now = clock.now()
+        self.set_timer(60.05 - now.second - now.microsecond / 1e6, self.tick)
+
     def tick(self) -> None:
-        """Promised times move on: redraw 'time left' twice a minute (no queries)."""
+        """Promised times move on: redraw 'time left' once a minute (no queries)."""
+        self._arm_tick()
         for column in self.columns.values():
             column.list.forget_drawn()
 

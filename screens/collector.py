@@ -18,35 +18,57 @@ after ~400 screen opens on the large shop. So:
 
 ``WORKSHOP_GC_LOG=path`` appends one line per collection (start time, generation, pause, objects
 freed): bench/long_use.py reads it to tell pauses during work from those in idle time.
+
+All of this was measured on CPython 3.11-3.13 and their three generations; CPython 3.14 collects
+incrementally with two, and other interpreters differ again. There (``applies()`` is False) the
+collector is left as Python sets it, only switched back on after the start.
 """
 from __future__ import annotations
 
 import gc
 import os
+import platform
+import sys
 import time
 
 THRESHOLDS = (15_000, 5, 1_000_000)  # young, middle; the third leaves full collections to idle time
 IDLE_COLLECT_AFTER_S = 1  # nobody typed for this long: collect what the young collections promoted
 IDLE_FULL_COLLECT_AFTER_S = 60  # ... for this long: a full collection too (0.2-0.5 s)
-IDLE_CHECK_EVERY_S = 0.5
+
+
+def applies() -> bool:
+    """Whether this policy was measured on this interpreter (CPython up to 3.13)."""
+    return platform.python_implementation() == "CPython" and sys.version_info < (3, 14)
 
 
 def settle() -> None:
     """The terminal has settled in: freeze what is alive, then collect with the tuned thresholds."""
+    if not applies():
+        gc.enable()  # (workshop/cli.py turned it off for the start)
+        return
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
     _start_log(os.environ.get("WORKSHOP_GC_LOG"))
     gc.enable()
 
 
-def collect_if_idle(idle_s: float) -> None:
+def collect_if_idle(idle_s: float) -> float | None:
     """If nobody typed for a while, collect the generation young collections promoted into (what
-    became garbage soon after it was promoted: small and quick); after a longer while, everything."""
+    became garbage soon after it was promoted: small and quick); after a longer while, everything.
+    Returns in how many seconds to ask again (None: nothing is owed until the next activity)."""
+    if not applies():
+        return None
     _, promoted, older = gc.get_count()
-    if older and idle_s > IDLE_FULL_COLLECT_AFTER_S:
+    if older and idle_s >= IDLE_FULL_COLLECT_AFTER_S:
         gc.collect(2)
-    elif promoted and idle_s > IDLE_COLLECT_AFTER_S:
+        return None
+    if promoted and idle_s >= IDLE_COLLECT_AFTER_S:
         gc.collect(1)
+        promoted, older = 0, older + 1
+    if older or promoted:
+        after = IDLE_COLLECT_AFTER_S if idle_s < IDLE_COLLECT_AFTER_S else IDLE_FULL_COLLECT_AFTER_S
+        return after - idle_s
+    return None
 
 
 def _start_log(path: str | None) -> None:
