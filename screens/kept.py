@@ -6,13 +6,14 @@ shop; showing a kept one again takes 30-60 ms. A kept screen away from the stack
 changes, so they are gathered while it is away and handed to it when it comes back. Screens the
 signed-in role may open are built ahead, one at a time, while the terminal is idle, then laid out and
 drawn out of sight (Textual keeps the drawn lines), so that even the first open is as quick as the next.
+Textual has no public way to do that: the three steps are patches (screens/textual_patches.py), and
+on a Textual version they were not tested with, nothing is built ahead.
 """
 from __future__ import annotations
 
 from textual.screen import Screen
 
-from screens import registry
-from screens.kept_screen import KeptScreen, styled_as
+from screens import registry, textual_patches
 from workshop.feed import Changes
 from workshop.permissions import can
 
@@ -73,10 +74,13 @@ class KeptScreens:
         """One step of building ahead, each a tick apart so that Textual handles its messages in between:
         draw the screen laid out last time, lay out the one built last time, build the next screen
         ``staff`` may open; False when there is nothing left to do."""
+        if not textual_patches.ACTIVE:
+            return False
         while self._undrawn:
             self._draw(self._undrawn.pop())
-        while self._unlaid:
-            self._lay_out(self._unlaid.pop())
+        for name in list(self._unlaid):
+            if self._lay_out(name):  # (not yet if its widgets are still being mounted: next step)
+                self._unlaid.remove(name)
         for entry in registry.ENTRIES:
             if (entry.keep and entry.ahead and entry.name != "board" and entry.name not in self.missed
                     and (entry.action is None or can(staff, entry.action))):
@@ -89,13 +93,10 @@ class KeptScreens:
             from screens.order_detail import OrderDetailScreen
             self._build(ORDER_SCREEN, self._install(ORDER_SCREEN, lambda: OrderDetailScreen(None)))
             return True
-        return bool(self._undrawn)
+        return bool(self._undrawn or self._unlaid)
 
     def _build(self, name: str, screen: Screen) -> None:
-        # What push_screen does before it shows a screen: its styles, then its widgets (composed and
-        # mounted by its own message loop), without making it the current screen.
-        self.app._load_screen_css(screen)
-        self.app._get_screen(name)
+        textual_patches.build_out_of_sight(self.app, name)
         self._unlaid.append(name)
 
     def _away(self, name: str) -> Screen | None:
@@ -106,22 +107,24 @@ class KeptScreens:
                 return screen
         return None
 
-    def _lay_out(self, name: str) -> None:
-        """The first layout of a screen built ahead (its widgets are mounted by now), at the terminal's
-        size. Textual lays a screen out again when it comes back at another size."""
+    def _lay_out(self, name: str) -> bool:
+        """The first layout of a screen built ahead, at the terminal's size, once its widgets are mounted
+        (False: not yet). Textual lays a screen out again when it comes back at another size."""
         screen = self._away(name)
-        if screen is not None:
-            screen._refresh_layout(self.app.size)
-            self._undrawn.append(name)
+        if screen is None:
+            return True  # shown or gone meanwhile: nothing to do out of sight
+        if not screen.is_mounted:
+            return False
+        textual_patches.lay_out_out_of_sight(screen, self.app)
+        self._undrawn.append(name)
+        return True
 
     def _draw(self, name: str) -> None:
         """Draw a laid-out screen off screen (its widgets have had their resize events by now): the lines
         its widgets keep make its first showing as quick as the ones after (tables: 100 ms less)."""
         screen = self._away(name)
         if screen is not None:
-            screen._compositor.render_update(full=True)
-            if isinstance(screen, KeptScreen):
-                screen.styled_for = styled_as(self.app)  # styled when mounted: its first showing needs no restyle
+            textual_patches.draw_out_of_sight(screen)
 
     def _install(self, name: str, make) -> Screen:
         """The kept screen of this name, made (by calling ``make``) and installed if there is none."""

@@ -90,6 +90,6 @@ async def test_screens_built_ahead_are_laid_out_out_of_sight_and_again_at_a_new_
         await pilot.resize_terminal(90, 30)
         await pilot.press("f7")
         assert await wait_until(pilot, lambda: app.screen is built)
-        await pilot.pause()
         orders = built.query_one("#orders")
-        assert built.size == (90, 30) and 0 < orders.region.right <= 90  # laid out again for the new size
+        # laid out again for the new size (when its resume is handled: waited for, however loaded the machine)
+        assert await wait_until(pilot, lambda: built.size == (90, 30) and 0 < orders.region.right <= 90)
