@@ -14,7 +14,8 @@ from textual.timer import Timer
 
 from models.db import leave_checkpoints_to_watch
 from models.people import ROLE_LABELS
-from screens import collector, cycles, registry
+from screens import collector, registry
+from screens.textual_patches import OpaqueScreens
 from screens.kept import KeptScreens
 from workshop import accounts, i18n, settings
 from workshop.actor import Actor
@@ -76,7 +77,7 @@ class ScreenCommands(Provider):
                           help=entry.help)
 
 
-class WorkshopApp(App):
+class WorkshopApp(OpaqueScreens):
     TITLE = "Workshop"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from screens import registry, textual_patches
+from screens.kept_screen import KeptScreen, styled_as
 from workshop.feed import Changes
 from workshop.permissions import can
 
@@ -125,6 +126,8 @@ class KeptScreens:
         screen = self._away(name)
         if screen is not None:
             textual_patches.draw_out_of_sight(screen)
+            if isinstance(screen, KeptScreen):
+                screen.styled_for = styled_as(self.app)  # styled when mounted: its first showing needs no restyle
 
     def _install(self, name: str, make) -> Screen:
         """The kept screen of this name, made (by calling ``make``) and installed if there is none."""

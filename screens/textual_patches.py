@@ -12,15 +12,19 @@ from __future__ import annotations
 import textual
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import DataTable
 
 TESTED_WITH = "8.2.8"
 
 # The private names used below: methods of these classes, and attributes of their instances.
-METHODS = {App: ("_load_screen_css", "_get_screen"), Screen: ("_refresh_layout",)}
-INSTANCE_ATTRIBUTES = {Screen: ("_compositor",)}
+METHODS = {App: ("_load_screen_css", "_get_screen", "_background_screens"), Screen: ("_refresh_layout",),
+           DataTable: ("_get_styles_to_render_cell",)}
+INSTANCE_ATTRIBUTES = {Screen: ("_compositor",), App: ("_screen_stack",),
+                       DataTable: ("_row_render_cache", "_cell_render_cache", "_row_renderable_cache",
+                                   "_line_cache", "_styles_cache")}
 
 ACTIVE = textual.__version__ == TESTED_WITH and all(
-    callable(getattr(owner, name, None)) for owner, names in METHODS.items() for name in names)
+    hasattr(owner, name) for owner, names in METHODS.items() for name in names)
 
 
 # --- Building a screen out of sight -------------------------------------------------------------------
@@ -52,3 +56,45 @@ def draw_out_of_sight(screen: Screen) -> None:
     """Draw a laid-out screen without sending it to the terminal: the lines its widgets keep make its
     first showing as quick as the ones after."""
     screen._compositor.render_update(full=True)
+
+
+# --- Tables keep their drawn cells --------------------------------------------------------------------
+# Why: DataTable throws away every cell it has drawn whenever it is restyled, although a restyle that
+# changes nothing about its look is the usual case (a tab shown again, focus moving to it). Measured
+# in a real terminal on the large shop (bench/screens.py): without this, the parts, cashier and
+# follow-up screens took 160 / 120 / 180 ms (p50) to show again and the switch to the reminders tab
+# 310 ms, against 6-20 ms and 75 ms with it. screens/tables.py decides when a look really changed
+# (from public styles); what it then forgets are DataTable's private caches.
+# Upstream: an issue (with a PR) for DataTable.notify_style_update to compare the component styles
+# its cells were drawn with and keep its caches when they are unchanged.
+
+def forget_cell_styles(table: DataTable) -> None:
+    """The cell-style cache (it has no key for focus: a table that gains focus must drop it)."""
+    table._get_styles_to_render_cell.cache_clear()
+
+
+def forget_drawn_cells(table: DataTable) -> None:
+    """What DataTable.notify_style_update clears."""
+    table._row_render_cache.clear()
+    table._cell_render_cache.clear()
+    table._row_renderable_cache.clear()
+    table._line_cache.clear()
+    table._styles_cache.clear()
+    forget_cell_styles(table)
+
+
+# --- Opaque screens hide the ones below -----------------------------------------------------------------
+# Why: Textual 8.2.8 counts the screen below the current one as showing through even when the current
+# one is opaque (all but dialogs are here), so every refresh of the board underneath (each live change)
+# drew the screen on top again in full: twice per screen opened. Upstream: a PR for
+# App._background_screens to stop at the first screen whose background is opaque.
+
+class OpaqueScreens(App):
+    """An app whose opaque screens hide the ones below them from the compositor."""
+
+    @property
+    def _background_screens(self) -> list[Screen]:
+        stack = self._screen_stack
+        if ACTIVE and stack and stack[-1].styles.background.a == 1:
+            return []
+        return super()._background_screens
