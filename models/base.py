@@ -58,9 +58,8 @@ class BaseModel(Model):
         row = db.execute_sql(sql, (pk,)).fetchone()
         if row is None:
             return None
-        found = cls(__no_default__=1, **{f.name: f.python_value(value) for f, value in zip(fields, row)})
-        found._dirty.clear()
-        return found
+        # (Its fields count as changed, as on a model made by hand: nothing here saves only changed fields.)
+        return cls(__no_default__=1, **{f.name: f.python_value(value) for f, value in zip(fields, row)})
 
     @classmethod
     def insert_row(cls, **values) -> int:
