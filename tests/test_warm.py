@@ -149,3 +149,98 @@ def test_a_terminal_whose_app_is_killed_gets_its_modes_back(warm):
     os.kill(child, signal.SIGKILL)  # the app dies without restoring anything
     assert _wait_exit(pid, fd) == 1
     assert termios.tcgetattr(fd)[3] & termios.ICANON  # the login's shell gets a usable terminal back
+
+
+def test_a_plain_start_is_cold_and_leaves_no_server_behind(shop, db_path, tmp_path):
+    """Warm starts are opt-in: without `workshop warm`, a start draws the board itself and launches nothing."""
+    from models.db import db
+    db.close()
+    folder = tmp_path / "warm"
+    ssh_map = tmp_path / "ssh-map"
+    ssh_map.write_text(f"{getpass.getuser()} = {shop.dispatcher.login}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "WORKSHOP_WARM")}
+    env.update({"WORKSHOP_WARM_DIR": str(folder), "WORKSHOP_SSH_MAP": str(ssh_map), "TERM": "xterm-256color"})
+    pid, fd = _start({"db": str(db_path), "env": env})
+    _read_until(fd, b"Checked in")
+    os.write(fd, b"\x11")
+    assert _wait_exit(pid, fd) == 0
+    time.sleep(1.0)  # a server launched in the background would have made its directory by now
+    assert not folder.exists()
+
+
+def _private_dir_in(monkeypatch, path):
+    from workshop import warm
+    monkeypatch.setenv("WORKSHOP_WARM_DIR", str(path))
+    return warm.PrivateDir
+
+
+@pytest.mark.parametrize("kind", ["symlink to my own 0700 directory", "mode 0755", "another user's"])
+def test_the_warm_directory_is_refused_unless_a_real_private_directory_of_mine(kind, tmp_path, monkeypatch):
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    path = tmp_path / "warm"
+    if kind.startswith("symlink"):
+        path.symlink_to(mine)  # what another local user plants in /tmp, then flips to their own directory
+    elif kind == "mode 0755":
+        path.mkdir(mode=0o755)
+        path.chmod(0o755)
+    else:
+        if os.getuid() != 0:
+            pytest.skip("needs root to make a directory another user owns")
+        path.mkdir(mode=0o700)
+        os.chown(path, 65534, 65534)
+    PrivateDir = _private_dir_in(monkeypatch, path)
+    assert PrivateDir.open() is None
+    assert PrivateDir.open(create=True) is None
+    from workshop import warm
+    assert warm.serve() == 1  # no server there (before it loads anything)
+    assert list(mine.iterdir()) == []  # nothing created through the link either
+
+
+def test_a_private_directory_of_mine_is_used(tmp_path, monkeypatch):
+    PrivateDir = _private_dir_in(monkeypatch, tmp_path / "warm")
+    folder = PrivateDir.open(create=True)
+    assert folder is not None
+    try:
+        info = os.lstat(tmp_path / "warm")
+        assert info.st_mode & 0o777 == 0o700 and info.st_uid == os.getuid()
+    finally:
+        folder.close()
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="needs root to run a listener as another user")
+def test_the_client_hands_nothing_to_a_server_of_another_user(tmp_path):
+    """A socket in my directory answered by another uid's process (however it got there) gets neither
+    my terminal nor my environment: the client checks the server's uid before it sends anything."""
+    folder = tmp_path / "warm"
+    folder.mkdir(mode=0o700)
+    got_r, got_w = os.pipe()
+    ready_r, ready_w = os.pipe()
+    impostor = os.fork()
+    if impostor == 0:  # bind as me, then listen as nobody: the socket's peer is nobody
+        try:
+            import socket as sockets
+            listener = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+            listener.bind(str(folder / "warm.sock"))
+            os.setgid(65534)
+            os.setuid(65534)
+            listener.listen(1)
+            os.write(ready_w, b"x")
+            conn, _ = listener.accept()
+            conn.settimeout(10)
+            data, fds, _, _ = sockets.recv_fds(conn, 65536, 3)
+            os.write(got_w, f"{len(data)} {len(fds)}".encode())
+        finally:
+            os._exit(0)
+    try:
+        assert os.read(ready_r, 1) == b"x"
+        script = ("from workshop.warm import PrivateDir, _run_warm_in\n"
+                  "print(_run_warm_in(PrivateDir.open(), ['--db', 'x.db']))\n")
+        env = {**os.environ, "WORKSHOP_WARM_DIR": str(folder), "WORKSHOP_WARM": "1"}
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "None"  # a cold start instead
+        assert os.read(got_r, 100) == b"0 0"  # the impostor received no byte and no descriptor
+    finally:
+        os.waitpid(impostor, 0)

@@ -94,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
     seed.add_argument("--seed", type=int, default=42)
     sub.add_parser("migrate", help="upgrade the database schema and exit")
-    sub.add_parser("warm", help="start this user's warm server now (e.g. from cron @reboot), so that even the "
-                   "first terminal of the day opens at once")
+    sub.add_parser("warm", help="opt in to warm starts: start this user's warm server (e.g. from cron @reboot); "
+                   "every later `workshop` of this user then opens in about half the time")
     imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
             print("Warm starts are off (WORKSHOP_WARM=0).", file=sys.stderr)
             return 1
         start_server()
-        print("Warm server starting (it leaves after 12 hours without a terminal start).")
+        print("Warm server starting: later starts of this Unix user are served warm (it leaves after 12 hours "
+              "without a start; WORKSHOP_WARM=0 ignores it).")
         return 0
     from models import open_database
     from models.people import Staff

@@ -1,22 +1,26 @@
-"""Warm start: a per-user process keeps the app's code loaded and forks a ready terminal for each start.
+"""Warm start (opt-in): a per-user process keeps the app's code loaded and forks a ready terminal per start.
 
 Python needs ~350 ms on a small machine just to import Textual, Rich, Peewee and the app before
-it draws anything. When a front-desk login runs ``workshop``, the command (the *client*) instead
-connects to a warm process of the same Unix user (the *server*), hands over its terminal (the
-file descriptors of stdin, stdout and stderr, over a Unix socket), its arguments, environment and
-working directory, and waits. The server forks; the child, with everything already imported,
-opens the database and runs the app on that terminal, then reports the exit code back. The client
-forwards resize and hang-up signals to the child. This is how Mercurial's ``chg`` avoids
-Python's start-up cost.
+it draws anything. A Unix user who runs ``workshop warm`` (by hand, or from cron ``@reboot``) gets a
+background process, the *server*, that has all of it imported. From then on the ``workshop`` command
+(the *client*) connects to it, hands over its terminal (the file descriptors of stdin, stdout and
+stderr, over a Unix socket), its arguments, environment and working directory, and waits. The
+server forks; the child, with everything already imported, opens the database and runs the app on
+that terminal, then reports the exit code back. The client forwards resize and hang-up signals to
+the child. This is how Mercurial's ``chg`` avoids Python's start-up cost.
 
-- The first start finds no server: it starts the app as usual and launches a server in the
-  background for the next start. ``WORKSHOP_WARM=0`` turns all of this off.
+- Off unless asked for: without a server, ``workshop`` starts as usual (cold) and launches nothing.
+  ``WORKSHOP_WARM=0`` makes the command ignore a running server too.
 - The server holds no database connection and starts no thread before it forks (each child opens
-  its own connection), answers only its own Unix user (the socket lives in a 0700 directory and
-  the peer's uid is checked), and leaves after ``WORKSHOP_WARM_IDLE`` seconds without a start
-  (default 12 hours).
+  its own connection), and leaves after ``WORKSHOP_WARM_IDLE`` seconds without a start (default 12 h).
 - A server refuses a client whose code or ``TEXTUAL_*`` settings differ from its own (an upgraded
-  install): that start runs as usual, and the old server exits so that a fresh one replaces it.
+  install): that start runs as usual and launches a fresh server, and the old server exits.
+- It is this Unix user's alone. Its directory must be a real directory (``lstat``: never a symbolic
+  link), owned by this user, mode 0700; it is opened once without following links and every file in
+  it (socket, lock, log, pid) is reached through that open directory, so swapping a path component
+  afterwards changes nothing. The server checks the client's uid and the client the server's
+  (``SO_PEERCRED``) before anything is sent: a terminal and its environment never reach another
+  user's process. Anything amiss: a cold start, and ``warm.log`` says why where it can.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import struct
 import sys
 import termios
@@ -45,7 +50,8 @@ _lock_fd: int | None = None  # held while this process is the server; children c
 
 
 def enabled() -> bool:
-    return os.environ.get("WORKSHOP_WARM", "1") != "0"
+    """False when WORKSHOP_WARM=0: no warm start, even with a server running."""
+    return os.environ.get("WORKSHOP_WARM", "") != "0"
 
 
 def runtime_dir() -> Path:
@@ -56,17 +62,75 @@ def runtime_dir() -> Path:
     return Path(xdg) / "workshop" if xdg else Path(f"/tmp/workshop-{os.getuid()}")
 
 
-def _private_dir() -> Path | None:
-    """The socket's directory: created 0700, and used only if this user owns it and nobody else can enter."""
-    path = runtime_dir()
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
-    except OSError:
-        return None
-    if info.st_uid != os.getuid() or info.st_mode & 0o077:
-        return None
-    return path
+class PrivateDir:
+    """The warm server's directory, opened once without following symbolic links and checked: a real
+    directory, this user's, mode 0700. Files in it are reached through the open directory
+    (``dir_fd``), so that nobody can swap a path component between the check and the use."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self.fd = fd
+        self.path = path
+
+    @classmethod
+    def open(cls, create: bool = False) -> PrivateDir | None:
+        path = runtime_dir()
+        if create:
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.mkdir(path, 0o700)  # (never follows a symbolic link: one there is an error)
+            except FileExistsError:
+                pass
+            except OSError:
+                return None
+        try:
+            before = os.lstat(path)
+            if not _safe(before):
+                return None
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None
+        after = os.fstat(fd)
+        if not _safe(after) or (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+            os.close(fd)  # swapped between the look and the open
+            return None
+        return cls(fd, path)
+
+    def open_file(self, name: str, flags: int, mode: int = 0o600) -> int:
+        """A file in this directory, never through a symbolic link."""
+        return os.open(name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=self.fd)
+
+    def exists(self, name: str) -> bool:
+        try:
+            os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            return True
+        except OSError:
+            return False
+
+    def unlink(self, name: str) -> None:
+        try:
+            os.unlink(name, dir_fd=self.fd)
+        except FileNotFoundError:
+            pass
+
+    def write_text(self, name: str, text: str) -> None:
+        fd = self.open_file(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        with os.fdopen(fd, "w") as out:
+            out.write(text)
+
+    def socket_path(self, name: str) -> str:
+        """A path to a socket in this directory that goes through the open directory itself."""
+        return f"/proc/self/fd/{self.fd}/{name}"
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _safe(info: os.stat_result) -> bool:
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+
+
+def _peer_uid(conn: socket.socket) -> int:
+    return struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
 
 
 def fingerprint() -> str:
@@ -120,30 +184,44 @@ def _recv(conn: socket.socket) -> dict:
 # --- the client: the `workshop` command --------------------------------------------------------------------
 
 def run_warm(argv: list[str]) -> int | None:
-    """Run the app in a warm server's child on this terminal; the exit code, or None to start as usual."""
+    """Run the app in a warm server's child on this terminal; the exit code, or None to start as usual
+    (no server, warm starts off, or anything that does not check out)."""
     if not enabled() or not (os.isatty(0) and os.isatty(2)):
         return None
-    folder = _private_dir()
+    folder = PrivateDir.open()
     if folder is None:
         return None
+    try:
+        return _run_warm_in(folder, argv)
+    finally:
+        folder.close()
+
+
+def _run_warm_in(folder: PrivateDir, argv: list[str]) -> int | None:
+    if not folder.exists("warm.sock"):
+        return None  # no server: a plain cold start (warm starts are opt-in: `workshop warm`)
     try:
         saved = termios.tcgetattr(0)
     except termios.error:
         saved = None
     relay = _SignalRelay()  # before the request: a resize while the child starts must not be lost
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    cwd = os.getcwd()
     try:
-        conn.connect(str(folder / "warm.sock"))
-        payload = json.dumps({"argv": argv, "env": dict(os.environ), "cwd": os.getcwd(), "umask": _umask(),
+        conn.connect(folder.socket_path("warm.sock"))
+        if _peer_uid(conn) != os.getuid():  # not our server: it gets nothing, not even the request
+            raise ConnectionRefusedError("the warm server is another user's")
+        payload = json.dumps({"argv": argv, "env": dict(os.environ), "cwd": cwd, "umask": _umask(),
                               "fingerprint": fingerprint()}).encode()
         socket.send_fds(conn, [struct.pack("!I", len(payload)) + payload], [0, 1, 2])
         reply = _recv(conn)
     except (OSError, ConnectionError, ValueError):
         reply = {}
-    if "pid" not in reply:  # no server, or one of a different install (it leaves): start as usual
+    if "pid" not in reply:
         conn.close()
         relay.give_up()
-        start_server()
+        if reply.get("refused") == "stale":
+            start_server()  # a server of older code or other settings: the user wants warm starts, replace it
         return None
     relay.attach(int(reply["pid"]))
     try:
@@ -219,17 +297,23 @@ def start_server() -> None:
 
 # --- the server -------------------------------------------------------------------------------------------
 
-def _log(folder: Path, text: str) -> None:
-    with open(folder / "warm.log", "a") as log:
+def _log(folder: PrivateDir, text: str) -> None:
+    try:
+        fd = folder.open_file("warm.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    except OSError:
+        return
+    with os.fdopen(fd, "a") as log:
         log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
 
 
 def serve() -> int:
-    folder = _private_dir()
+    folder = PrivateDir.open(create=True)
     if folder is None:
+        print(f"workshop warm: {runtime_dir()} is not a private directory of this user (a real directory, "
+              "mode 0700, not a symbolic link): no warm server", file=sys.stderr)
         return 1
     global _lock_fd
-    _lock_fd = os.open(folder / "warm.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    _lock_fd = folder.open_file("warm.lock", os.O_RDWR | os.O_CREAT)
     if not _take_lock(_lock_fd, LOCK_WAIT_S):
         return 0  # another server is running
     own = fingerprint()
@@ -237,12 +321,15 @@ def serve() -> int:
     preload()
     import gc
     gc.freeze()  # children share these pages; the collector must not touch (and so copy) them
-    path = folder / "warm.sock"
-    path.unlink(missing_ok=True)
+    folder.unlink("warm.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
+    old_umask = os.umask(0o177)  # the socket is created 0600 (inside a 0700 directory)
+    try:
+        listener.bind(folder.socket_path("warm.sock"))
+    finally:
+        os.umask(old_umask)
     listener.listen(16)
-    (folder / "warm.pid").write_text(str(os.getpid()))
+    folder.write_text("warm.pid", str(os.getpid()))
     _log(folder, f"server {os.getpid()} ready")
     idle_s = float(os.environ.get("WORKSHOP_WARM_IDLE", DEFAULT_IDLE_S))
     listener.settimeout(min(30.0, idle_s))
@@ -256,12 +343,12 @@ def serve() -> int:
         except TimeoutError:
             if not children and time.monotonic() - last_start > idle_s:
                 _log(folder, f"server {os.getpid()} idle, leaving")
-                path.unlink(missing_ok=True)
+                folder.unlink("warm.sock")
                 return 0
             continue
         last_start = time.monotonic()
         if _serve_one(conn, listener, own, children, folder) == "stale":
-            path.unlink(missing_ok=True)
+            folder.unlink("warm.sock")
             listener.close()
             os.close(_lock_fd)  # a fresh server can start while this one winds down
             _log(folder, f"server {os.getpid()} stale (code or settings changed), leaving")
@@ -281,12 +368,14 @@ def _take_lock(fd: int, seconds: float) -> bool:
             time.sleep(0.05)
 
 
-def _serve_one(conn: socket.socket, listener: socket.socket, own: str, children: set[int], folder: Path) -> str:
+def _serve_one(conn: socket.socket, listener: socket.socket, own: str, children: set[int],
+               folder: PrivateDir) -> str:
     fds: list[int] = []
     try:
         conn.settimeout(5)
-        uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
+        uid = _peer_uid(conn)
         if uid != os.getuid():
+            _log(folder, f"refused a client of uid {uid}")
             return "refused"
         head, fds, _, _ = socket.recv_fds(conn, 4, 3)
         (size,) = struct.unpack("!I", head)
@@ -308,7 +397,7 @@ def _serve_one(conn: socket.socket, listener: socket.socket, own: str, children:
         conn.close()
 
 
-def _child(conn: socket.socket, fds: list[int], request: dict, folder: Path) -> None:
+def _child(conn: socket.socket, fds: list[int], request: dict, folder: PrivateDir) -> None:
     code = 1
     try:
         os.close(_lock_fd)  # the server's lock is the server's: a child must not keep it
