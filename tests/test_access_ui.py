@@ -9,11 +9,11 @@ async def test_manager_adds_a_staff_member_who_can_then_sign_in(shop):
     app = app_as(shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f10")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
         await pilot.press("a")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm")
         await pilot.press(*"Wu Fang", "tab", *"wu.fang", "tab", *"cashier", "tab", "tab", *"5678", "ctrl+s")
-        await wait_until(pilot, lambda: Staff.get_or_none(Staff.login == "wu.fang") is not None)
+        assert await wait_until(pilot, lambda: Staff.get_or_none(Staff.login == "wu.fang") is not None)
     new = Staff.get(Staff.login == "wu.fang")
     assert new.roles == "cashier"
     assert accounts.sign_in(new.id, "5678").id == new.id
@@ -23,9 +23,9 @@ async def test_bad_staff_form_shows_why_and_adds_nobody(shop):
     app = app_as(shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f10")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
         await pilot.press("a")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm")
         await pilot.press(*"Wu Fang", "tab", *"li.wei", "tab", *"cashier", "tab", "tab", *"5678", "ctrl+s")
         await pilot.pause()
         assert "is taken" in str(app.screen.query_one(".error").render())
@@ -47,7 +47,7 @@ async def test_audit_trail_filters_by_order_and_pages(shop):
     app = app_as(shop.manager)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f9")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "AuditScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "AuditScreen")
         screen = app.screen
         assert len(screen.rows) == 100 and screen.has_more
         await pilot.press(">")
@@ -57,6 +57,6 @@ async def test_audit_trail_filters_by_order_and_pages(shop):
         screen.query_one("#ro").value = str(order.number)
         await pilot.press("slash")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: all(r.order_number == order.number for r in screen.rows))
+        assert await wait_until(pilot, lambda: all(r.order_number == order.number for r in screen.rows))
         kinds = {r.kind for r in screen.rows}
         assert {"order_created", "dispatch"} <= kinds and "note" not in kinds

@@ -27,7 +27,7 @@ async def test_staff_signs_in_with_pin_and_lands_on_board(shop):
         await pilot.pause()
         assert "Wrong PIN" in str(screen.query_one("#sign-error").content)
         await pilot.press(*TEST_PIN, "enter")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
         assert pilot.app.staff.id == shop.dispatcher.id
         assert Event.select().where((Event.kind == "signed_in") & (Event.actor == shop.dispatcher.id)).exists()
 
@@ -38,10 +38,10 @@ async def test_palette_finds_order_by_plate_and_opens_it(shop):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"B12345")
-        await wait_until(pilot, lambda: bool(pilot.app.screen.query("CommandList Option") or
+        assert await wait_until(pilot, lambda: bool(pilot.app.screen.query("CommandList Option") or
                                              pilot.app.screen.query_one("CommandList").option_count))
         await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
+        assert await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
         assert pilot.app.screen.order_id == order.id
 
 
@@ -51,9 +51,9 @@ async def test_palette_finds_a_delivered_order_from_the_history_by_phone(shop):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"13900001111")
-        await wait_until(pilot, lambda: pilot.app.screen.query_one("CommandList").option_count > 0)
+        assert await wait_until(pilot, lambda: pilot.app.screen.query_one("CommandList").option_count > 0)
         await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
+        assert await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
         assert pilot.app.screen.order_id == order.id
 
 

@@ -63,13 +63,16 @@ async def test_stale_card_is_refused_with_who_moved_it_and_refreshed(shop):
     order = shop.dispatched()
     async with app_as(shop.dispatcher).run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("right")
-        # Another terminal (same connection here, so the live feed does not see it) starts the job.
+        assert await wait_until(pilot, lambda: pilot.app.screen.selected_card().id == order.id)
+        # Another terminal starts the job, and this one has not heard yet (the key comes within the
+        # live feed's delay): its watcher is stopped, so the press always meets the stale card.
+        pilot.app.watcher.stop()
         lifecycle.transition(order.id, "start", by=shop.techs[0])
         await pilot.press("left_square_bracket")   # this terminal still shows it as dispatched: un-dispatch
-        await pilot.pause()
+        assert await wait_until(pilot, lambda: any(f"RO {order.number} was started" in n and "Xu Gang" in n
+                                                   for n in notifications(pilot.app)))
         assert RepairOrder.get_by_id(order.id).state == "in_progress"
-        assert any(f"RO {order.number} was started" in n and "Xu Gang" in n for n in notifications(pilot.app))
-        assert column_of(pilot.app, order.id) == "in_progress"
+        assert await wait_until(pilot, lambda: column_of(pilot.app, order.id) == "in_progress")
 
 
 async def test_dispatch_dialog_puts_car_in_bay_with_technician(shop):
@@ -95,10 +98,10 @@ async def test_changing_the_team_keeps_the_lead_first(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "d")
         # The car has a bay already: the cursor waits on the technicians (on Song Jie).
-        await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "techs")
+        assert await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "techs")
         await pilot.press("down", "space")  # Tang Kai joins
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
     assert lead_technician(line_id) == xu.id
     assert order_lines(order.id)[0].technicians == ("Xu Gang", "Song Jie", "Tang Kai")
 

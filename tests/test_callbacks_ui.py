@@ -14,12 +14,12 @@ async def test_agent_records_a_reached_call_with_scores(shop):
     app = app_as(shop.agent)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CallbacksScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CallbacksScreen")
         assert len(app.screen.query_one("#calls").items) == 1
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CallDialog")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CallDialog")
         await pilot.press("tab", "5", "tab", "4", "tab", *"all good", "ctrl+s")
-        await wait_until(pilot, lambda: Callback.get(Callback.kind == "first").status == "done")
+        assert await wait_until(pilot, lambda: Callback.get(Callback.kind == "first").status == "done")
         assert sorted(a.score for a in Answer.select()) == [4, 5]
         assert Callback.get(Callback.kind == "second").due == clock.today() + dt.timedelta(days=7)
         assert any("Call recorded" in m for m in notifications(app))

@@ -21,11 +21,11 @@ async def test_clerk_picks_the_most_urgent_line_with_enter(shop):
     app = app_as(shop.clerk)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
         table = _queue(app)
         assert [r.order_number for r in table.items] == [sooner.number, later.number]
         await pilot.press("enter")
-        await wait_until(pilot, lambda: PartLine.get_by_id(urgent.id).picked == 2)
+        assert await wait_until(pilot, lambda: PartLine.get_by_id(urgent.id).picked == 2)
         assert Part.get(Part.code == "OF-001").on_hand == 1
         assert any("Picked 2 pc OF-001" in m for m in notifications(app))
         assert [r.order_number for r in _queue(app).items] == [later.number]
@@ -39,10 +39,10 @@ async def test_picking_more_than_on_hand_shows_why_and_changes_nothing(shop):
     app = app_as(shop.clerk)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
         await pilot.press("q")
         await pilot.press("3", "enter")
-        await wait_until(pilot, lambda: any("can be picked" in m for m in notifications(app)))
+        assert await wait_until(pilot, lambda: any("can be picked" in m for m in notifications(app)))
         assert PartLine.get_by_id(line.id).picked == 0
         assert Part.get(Part.code == "OF-001").on_hand == 1
 

@@ -15,11 +15,11 @@ async def test_inspector_passes_a_car_with_keys(shop):
     app = app_as(shop.inspector)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
         await pilot.press("p", "n", "p", "ctrl+s")
-        await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "ready_settlement")
+        assert await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "ready_settlement")
         assert Inspection.get().result == "pass"
         assert any("passed QC" in m for m in notifications(app))
 
@@ -30,9 +30,9 @@ async def test_failed_item_needs_a_note_and_a_fail_goes_back_to_the_board_with_i
     app = app_as(shop.inspector)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
         await pilot.press("p", "f")
         await pilot.press("enter")  # no note: refused in the dialog
         assert app.screen.__class__.__name__ == "ConfirmText"
@@ -41,7 +41,7 @@ async def test_failed_item_needs_a_note_and_a_fail_goes_back_to_the_board_with_i
         await pilot.press(*"torque marks missing", "enter")
         await pilot.press("1", "enter")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "in_progress")
+        assert await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "in_progress")
         fresh = RepairOrder.get_by_id(order.id)
         assert fresh.rework and fresh.rework_reason == "QC: torque marks missing"
         assert Inspection.get().responsible_id == shop.techs[0].id
@@ -52,13 +52,13 @@ async def test_manager_edits_a_checklist_from_the_quality_screen(shop):
     app = app_as(shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
         await pilot.press("c")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ChecklistScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ChecklistScreen")
         await pilot.press("a", *"Tyre pressures set", "enter")
-        await wait_until(pilot, lambda: ChecklistItem.select().where(ChecklistItem.text == "Tyre pressures set").exists())
+        assert await wait_until(pilot, lambda: ChecklistItem.select().where(ChecklistItem.text == "Tyre pressures set").exists())
         await pilot.press("home", "d")
-        await wait_until(pilot, lambda: not ChecklistItem.get(ChecklistItem.text == "Fluid levels").active)
+        assert await wait_until(pilot, lambda: not ChecklistItem.get(ChecklistItem.text == "Fluid levels").active)
 
 
 async def test_quality_figures_are_worked_out_in_the_background_and_shown_per_period(shop):
@@ -71,7 +71,7 @@ async def test_quality_figures_are_worked_out_in_the_background_and_shown_per_pe
     app = app_as(shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
         screen = app.screen
         shop_row = screen.query_one("#shop")
         assert await wait_until(pilot, lambda: shop_row.row_count == 1)
@@ -101,7 +101,7 @@ async def test_the_quality_screen_answers_keys_while_a_long_report_is_worked_out
     app = app_as(shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
         screen = app.screen
         bar = screen.query_one("#working", ProgressBar)
         assert await wait_until(pilot, lambda: bar.progress == 1)
@@ -122,7 +122,7 @@ async def test_figures_that_cannot_be_worked_out_say_so_and_the_terminal_goes_on
     app = app_as(shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QualityScreen")
         period = app.screen.query_one("#period")
         assert await wait_until(pilot, lambda: "could not be worked out" in str(period.content))
         assert "disk I/O error" in str(period.content)

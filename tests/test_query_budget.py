@@ -79,7 +79,7 @@ async def test_live_board_refresh_costs_the_same_with_many_cards(shop):
     orders = fill(shop, 24)
     app = app_as(shop.dispatcher, poll_seconds=3600)  # no timer polls during the measurement
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
         area = app.screen
         costs = []
         for n in (1, 3):

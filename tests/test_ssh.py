@@ -69,8 +69,16 @@ UsePAM no
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        # First login of the day: no warm server yet; the app starts in the SSH session and launches one.
+        # A login that has not opted in to warm starts: the app starts in the SSH session, launching nothing.
         _login_and_see_board(tmp_path, port, user, order.number)
+        assert not (warm / "warm.sock").exists()
+        # The login opts in (`workshop warm`, e.g. from its crontab at boot), with the settings its SSH
+        # sessions have (no LANG or TEXTUAL_* here: a server of other settings is refused and replaced).
+        from workshop.warm import BAKED_ENV
+        session_like = {k: v for k, v in os.environ.items() if not (k.startswith("TEXTUAL") or k in BAKED_ENV)}
+        subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=root, check=True, timeout=60,
+                       env={**session_like, "WORKSHOP_WARM": "1", "WORKSHOP_WARM_DIR": str(warm),
+                            "WORKSHOP_WARM_DELAY": "0"}, capture_output=True)
         wait_for(lambda: (warm / "warm.sock").exists(), "the warm server")
         # The next login is served by the warm server: the board runs in a child of it.
         _login_and_see_board(tmp_path, port, user, order.number)

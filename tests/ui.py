@@ -4,9 +4,10 @@ from __future__ import annotations
 from screens.app import WorkshopApp
 
 
-def app_as(staff, *, poll_seconds: float = 0.05, build_ahead: bool = False) -> WorkshopApp:
-    """The app as a terminal where ``staff`` is signed in (the board is the first screen). Screens are
-    not built ahead unless asked: a test sees only the screens it opens."""
+def app_as(staff, *, poll_seconds: float = 0.05, build_ahead: bool = True) -> WorkshopApp:
+    """The app as a terminal where ``staff`` is signed in (the board is the first screen), as in
+    production: screens are built ahead while nobody types. ``build_ahead=False`` only where a test
+    says why."""
     return WorkshopApp(auto_staff=staff, poll_seconds=poll_seconds, build_ahead=build_ahead)
 
 
@@ -14,10 +15,20 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+class NeverHappened(AssertionError):
+    pass
+
+
 async def wait_until(pilot, condition, *, rounds: int = 200, step: float = 0.05) -> bool:
-    """Let the app run until ``condition()`` holds (bounded; returns whether it did)."""
+    """Let the app run until ``condition()`` holds (bounded, about ``rounds * step`` seconds at least),
+    and fail the test if it never does: a wait is always an assertion (``assert await wait_until``
+    reads better, but a bare ``await wait_until`` cannot pass by mistake either)."""
     for _ in range(rounds):
         if condition():
             return True
         await pilot.pause(step)
-    return condition()
+    if condition():
+        return True
+    raise NeverHappened(f"waited {rounds * step:.0f} s and more for a condition that never held: "
+                        f"{getattr(condition, '__qualname__', condition)} "
+                        f"({condition.__code__.co_filename.rsplit('/', 1)[-1]}:{condition.__code__.co_firstlineno})")
