@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane)
 
 from screens.dialogs import ConfirmText

@@ -275,7 +275,7 @@ class Generator:
                                  "internal"], [45, 25, 7, 5, 8, 8, 2])[0]
 
     def orders(self) -> None:
-        size, rng = self.size, self.rng
+        size = self.size
         self.next_number = 1001
         self.mileage: dict[int, int] = {}
         self.in_workshop: set[int] = set()
@@ -361,7 +361,7 @@ class Generator:
         line_rows = []
         payer = {r[0]: {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(r[3], "customer")
                  for r in rows}  # who pays the labour: as reception sets it for the business type
-        for number, op, tech, time_in, completed in lines:
+        for number, op, _tech, time_in, completed in lines:
             status = "finished" if closed or completed is not None else "pending"
             line_rows.append((id_of[number], op[0], op[1], op[2], op[3], str(op[4]), str(op[4]),
                               str(self.rates[op[3]]), payer[number], status,
@@ -381,7 +381,7 @@ class Generator:
             lines_by_order.setdefault(order_id, []).append(line_id)
         bulk("job_line_technician", ["line_id", "technician_id", "lead"], tech_rows)
         techs_by_order: dict[int, list[int]] = {}
-        for (line_id, order_id), (_, _, tech, _, _) in zip(line_ids, lines):
+        for (_line_id, order_id), (_, _, tech, _, _) in zip(line_ids, lines):
             if tech is not None:
                 techs_by_order.setdefault(order_id, []).append(tech)
         if closed:

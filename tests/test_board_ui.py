@@ -107,7 +107,7 @@ async def test_changing_the_team_keeps_the_lead_first(shop):
 
 
 async def test_enter_opens_order_with_lines_and_history(shop):
-    order = shop.dispatched()
+    shop.dispatched()
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "enter")
         await pilot.pause()
@@ -223,7 +223,7 @@ async def test_one_order_screen_shows_one_order_after_another(shop):
             assert pilot.app.screen.select_order(order.id)
             await pilot.press("enter")
             assert await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "OrderDetailScreen")
-            assert await wait_until(pilot, lambda: f"RO {order.number}" in head())
+            assert await wait_until(pilot, lambda order=order: f"RO {order.number}" in head())
             other = second if order is first else first
             assert f"RO {other.number}" not in head()
             opened.setdefault("screen", pilot.app.screen)

@@ -44,7 +44,7 @@ def extract() -> Catalog:
     """Every translatable string of the app's code, with where it is used (file, no line numbers)."""
     template = Catalog(project="workshop-terminal", charset="utf-8")
     for source in SOURCES:
-        for filename, lineno, message, comments, context in extract_from_dir(
+        for filename, _lineno, message, comments, context in extract_from_dir(
                 ROOT / source, method_map=[("**.py", "python")], keywords=KEYWORDS,
                 comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
             if source == "workshop" and filename.startswith("catalogs"):

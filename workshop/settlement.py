@@ -587,7 +587,7 @@ def refund(payment_id: int, reason: str, *, by: Staff, amount=None) -> Payment:
 
 def bucket_of(since: dt.date, today: dt.date | None = None) -> str:
     days = ((today or clock.today()) - since).days
-    for name, low, high in AGING_BUCKETS:
+    for name, _low, high in AGING_BUCKETS:
         if high is None or days <= high:
             return name
     return AGING_BUCKETS[-1][0]
