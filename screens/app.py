@@ -133,15 +133,20 @@ class WorkshopApp(OpaqueScreens):
 
     def on_mount(self) -> None:
         self.feed = ChangeFeed()
+        if self.staff is None:
+            self.show_sign_in()
+
+    def _listen(self) -> None:
+        """Hear other terminals' changes (started once the first frame is out: a thread and a connection
+        less before it), and catch up with any made since the feed was opened."""
         if self.watcher.start():  # SQLite: a thread tells us of commits and checkpoints the WAL
             leave_checkpoints_to_watch()
         else:  # PostgreSQL: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
+        self.catch_up()
         # No timer wakes an idle terminal for nothing: the sign-out and the collections in pauses are
         # one-shot timers armed by activity (a key, a click, a live change), and they end with it.
         self._arm_signout()
-        if self.staff is None:
-            self.show_sign_in()
 
     def show_sign_in(self) -> None:
         from screens.signin import SignInScreen
@@ -312,7 +317,9 @@ class WorkshopApp(OpaqueScreens):
             self.broadcast_changes(changes)
 
     def on_ready(self) -> None:
-        """The first frame is out: import the other screens' code meanwhile, off the event loop."""
+        """The first frame is out: listen for changes; import the other screens' code meanwhile, off the
+        event loop."""
+        self._listen()
         self.run_worker(self._settle_in, thread=True, exit_on_error=False)
 
     def _settle_in(self) -> None:

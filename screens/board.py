@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from screens.card import CardList
-from screens.dialogs import ConfirmText, YesNo
 from screens.keybar import KeyBar
 from workshop import board, clock, lifecycle
 from workshop.board import Card
@@ -299,6 +298,7 @@ class BoardScreen(Screen):
         text.append("\n\n" + _("Under your cursor now: RO {number} ({column}).").format(
             number=card.number, column=lifecycle.label(card.state)))
         text.append("\n" + question)
+        from screens.dialogs import YesNo
         self.app.push_screen(YesNo(text), lambda yes: move() if yes else None)
 
     def action_forward(self) -> None:
@@ -354,6 +354,7 @@ class BoardScreen(Screen):
             if reason is not None:
                 self._run(lifecycle.cancel, data.id, reason, by=self.app.staff, seen_version=data.version)
 
+        from screens.dialogs import ConfirmText
         self.app.push_screen(ConfirmText(f"Cancel RO {data.number} ({data.plate})?", "Reason"), callback=done)
 
     def action_filter(self) -> None:

@@ -75,7 +75,7 @@ class KeptScreens:
         """One step of building ahead, each a tick apart so that Textual handles its messages in between:
         draw the screen laid out last time, lay out the one built last time, build the next screen
         ``staff`` may open; False when there is nothing left to do."""
-        if not textual_patches.ACTIVE:
+        if not textual_patches.active():
             return False
         while self._undrawn:
             self._draw(self._undrawn.pop())

@@ -39,7 +39,7 @@ class Table(DataTable):
         self.resized_to = event.size
 
     def notify_style_update(self) -> None:
-        if not textual_patches.ACTIVE:
+        if not textual_patches.active():
             super().notify_style_update()
             return
         Widget.notify_style_update(self)  # the widget's own style caches; the cells wait for render_lines
@@ -47,7 +47,7 @@ class Table(DataTable):
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        if not self.look_checked and textual_patches.ACTIVE:
+        if not self.look_checked and textual_patches.active():
             look = (self.rich_style, tuple(self.get_component_rich_style(name)
                                            for name in sorted(self.COMPONENT_CLASSES)))
             if look != self.drawn_look:

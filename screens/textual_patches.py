@@ -1,30 +1,41 @@
 """Every use of a private name of Textual in this project, each with why and what to ask upstream.
 
-Textual is pinned (``textual==8.2.8`` in pyproject.toml) and tests/test_textual_patches.py fails on
+Textual is pinned (``textual==8.2.8`` in pyproject.toml) and tests/test_private_names.py fails on
 any other version, naming each private name that is gone. At run time, on another version (a
-forced upgrade), ``ACTIVE`` is False and the app runs on Textual's public API alone: screens are
+forced upgrade), ``active()`` is False and the app runs on Textual's public API alone: screens are
 then built when first opened rather than ahead, slower but correct. tests/test_private_names.py
 fails if a private name of textual, rich or peewee is used anywhere else in screens/, workshop/ or
 models/.
 """
 from __future__ import annotations
 
-import textual
+from functools import cache
+
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import DataTable
 
 TESTED_WITH = "8.2.8"
 
-# The private names used below: methods of these classes, and attributes of their instances.
-METHODS = {App: ("_load_screen_css", "_get_screen", "_background_screens"), Screen: ("_refresh_layout",),
-           DataTable: ("_get_styles_to_render_cell",)}
-INSTANCE_ATTRIBUTES = {Screen: ("_compositor",), App: ("_screen_stack",),
-                       DataTable: ("_row_render_cache", "_cell_render_cache", "_row_renderable_cache",
-                                   "_line_cache", "_styles_cache")}
 
-ACTIVE = textual.__version__ == TESTED_WITH and all(
-    hasattr(owner, name) for owner, names in METHODS.items() for name in names)
+def used() -> tuple[dict, dict]:
+    """The private names used below: (methods of these classes, attributes of their instances)."""
+    from textual.widgets import DataTable  # (imported when asked: the board does not need it to start)
+    methods = {App: ("_load_screen_css", "_get_screen", "_background_screens"), Screen: ("_refresh_layout",),
+               DataTable: ("_get_styles_to_render_cell",)}
+    instance_attributes = {Screen: ("_compositor",), App: ("_screen_stack",),
+                           DataTable: ("_row_render_cache", "_cell_render_cache", "_row_renderable_cache",
+                                       "_line_cache", "_styles_cache")}
+    return methods, instance_attributes
+
+
+@cache
+def active() -> bool:
+    """Whether the patches apply: the Textual they were written for, with every name still there. Asked
+    after the first frame (textual.__version__ reads the package metadata: 15-20 ms of a cold start)."""
+    import textual
+    methods, _ = used()
+    return textual.__version__ == TESTED_WITH and all(
+        hasattr(owner, name) for owner, names in methods.items() for name in names)
 
 
 # --- Building a screen out of sight -------------------------------------------------------------------
@@ -68,12 +79,12 @@ def draw_out_of_sight(screen: Screen) -> None:
 # Upstream: an issue (with a PR) for DataTable.notify_style_update to compare the component styles
 # its cells were drawn with and keep its caches when they are unchanged.
 
-def forget_cell_styles(table: DataTable) -> None:
+def forget_cell_styles(table) -> None:
     """The cell-style cache (it has no key for focus: a table that gains focus must drop it)."""
     table._get_styles_to_render_cell.cache_clear()
 
 
-def forget_drawn_cells(table: DataTable) -> None:
+def forget_drawn_cells(table) -> None:
     """What DataTable.notify_style_update clears."""
     table._row_render_cache.clear()
     table._cell_render_cache.clear()
@@ -94,7 +105,9 @@ class OpaqueScreens(App):
 
     @property
     def _background_screens(self) -> list[Screen]:
-        stack = self._screen_stack
-        if ACTIVE and stack and stack[-1].styles.background.a == 1:
+        # (No version check here: it runs for every frame, the first included. On a Textual without
+        # these names this property is never asked, or falls back to Textual's own answer.)
+        stack = getattr(self, "_screen_stack", None)
+        if stack and stack[-1].styles.background.a == 1:
             return []
         return super()._background_screens

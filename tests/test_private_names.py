@@ -174,16 +174,17 @@ def test_the_patches_are_for_the_textual_version_installed():
     assert textual.__version__ == textual_patches.TESTED_WITH, (
         f"Textual {textual.__version__} is installed; screens/textual_patches.py was written against "
         f"{textual_patches.TESTED_WITH}: check each patch there")
-    missing = [f"{owner.__name__}.{name}" for owner, names in textual_patches.METHODS.items()
+    methods, instance_attributes = textual_patches.used()
+    missing = [f"{owner.__name__}.{name}" for owner, names in methods.items()
                for name in names if not hasattr(owner, name)]
     app = App()
     instances = {App: app, Screen: Screen()}
     from textual.widgets import DataTable
     instances[DataTable] = DataTable()
-    missing += [f"{owner.__name__}().{name}" for owner, names in textual_patches.INSTANCE_ATTRIBUTES.items()
+    missing += [f"{owner.__name__}().{name}" for owner, names in instance_attributes.items()
                 for name in names if not hasattr(instances[owner], name)]
     assert missing == [], f"gone from Textual {textual.__version__}: {missing}"
-    assert textual_patches.ACTIVE
+    assert textual_patches.active()
 
 
 def test_the_pin_in_pyproject_is_the_version_the_patches_were_written_for():
@@ -195,5 +196,5 @@ def test_the_pin_in_pyproject_is_the_version_the_patches_were_written_for():
 def test_nothing_is_built_ahead_on_a_textual_the_patches_were_not_written_for(monkeypatch):
     from screens import textual_patches
     from screens.kept import KeptScreens
-    monkeypatch.setattr(textual_patches, "ACTIVE", False)
+    monkeypatch.setattr(textual_patches, "active", lambda: False)
     assert KeptScreens(app=None).build_next(staff=None) is False  # screens are built when first opened
