@@ -91,9 +91,9 @@ def flags(card: Card, short: bool = False, today: dt.date | None = None) -> list
 
 def _tags(card: Card, short: bool, today: dt.date | None = None) -> Text:
     tags = Text()
-    for label, style in flags(card, short, today):
+    for flag, style in flags(card, short, today):
         tags.append(" ")
-        tags.append(label, style=style)
+        tags.append(flag, style=style)
     return tags
 
 

@@ -44,7 +44,7 @@ from workshop import clock, i18n, settings
 from workshop.errors import DomainError, NotFound
 from workshop.i18n import N_, Words
 from workshop.pricing import cents
-from workshop.settlement import bill_for, paid
+from workshop.settlement import bill_for
 
 RECEIPT_WIDTH = 42
 
