@@ -72,9 +72,10 @@ def draw_out_of_sight(screen: Screen) -> None:
 # --- Tables keep their drawn cells --------------------------------------------------------------------
 # Why: DataTable throws away every cell it has drawn whenever it is restyled, although a restyle that
 # changes nothing about its look is the usual case (a tab shown again, focus moving to it). Measured
-# in a real terminal on the large shop (bench/screens.py): without this, the parts, cashier and
-# follow-up screens took 160 / 120 / 180 ms (p50) to show again and the switch to the reminders tab
-# 310 ms, against 6-20 ms and 75 ms with it. screens/tables.py decides when a look really changed
+# in a real terminal on the large shop (bench/screens.py, 120x40, the manager), with this patch, the
+# restyle skip and the opaque-screen patch below all removed: the parts, cashier and follow-up
+# screens took 164 / 118 / 177 ms (p50) to show again and the switch to the reminders tab 314 ms,
+# against 9 / 16 / 18 ms and 74 ms with them (the same run). screens/tables.py decides when a look really changed
 # (from public styles); what it then forgets are DataTable's private caches.
 # Upstream: an issue (with a PR) for DataTable.notify_style_update to compare the component styles
 # its cells were drawn with and keep its caches when they are unchanged.
