@@ -93,3 +93,27 @@ async def test_screens_built_ahead_are_laid_out_out_of_sight_and_again_at_a_new_
         orders = built.query_one("#orders")
         # laid out again for the new size (when its resume is handled: waited for, however loaded the machine)
         assert await wait_until(pilot, lambda: built.size == (90, 30) and 0 < orders.region.right <= 90)
+
+
+async def test_an_idle_terminal_wakes_for_nothing(shop, monkeypatch):
+    """Idle costs nothing: no commit, no key, no wake-up of the change watcher, and the collection in
+    pauses runs once after the start's activity and is not asked again (it was asked twice a second,
+    the watcher twenty times)."""
+    from screens.app import WorkshopApp
+    collections = []
+    collect = WorkshopApp.collect_when_idle
+
+    def counted(self):
+        collections.append(1)
+        collect(self)
+
+    monkeypatch.setattr(WorkshopApp, "collect_when_idle", counted)
+    # (build_ahead=False: building ahead is a step a second until the screens are built; what this
+    # test is about is the terminal once it has nothing left to do)
+    async with app_as(shop.dispatcher, build_ahead=False).run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        assert await wait_until(pilot, lambda: app.watcher.inotify is not None and len(collections) >= 1)
+        wakes, asked = app.watcher.wakes, len(collections)
+        await pilot.pause(3.0)  # three seconds of nobody doing anything
+        assert app.watcher.inotify and app.watcher.wakes == wakes
+        assert len(collections) == asked
