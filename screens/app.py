@@ -115,6 +115,7 @@ class WorkshopApp(OpaqueScreens):
         self.kept = KeptScreens(self)
         self._building: Timer | None = None
         self._collecting: Timer | None = None
+        self._exit_by: dict = {}  # (exit waits at most until then for a screen being built)
         self.watcher = ChangeWatcher(lambda: self.post_message(self.DatabaseChanged()), watch_seconds)
         self.last_input = time.monotonic()
         # The terminal's own language (LANG and friends); whoever signs in may read another, and the
@@ -330,6 +331,21 @@ class WorkshopApp(OpaqueScreens):
     def on_workshop_app_code_loaded(self, _message) -> None:
         self._arm_idle_collection()
         self.build_screens_ahead()
+
+    def exit(self, *args, **kwargs) -> None:
+        """Leave, but not in the middle of building a screen out of sight (it takes tens of
+        milliseconds): Textual would close it half mounted, and its handlers fail on missing widgets."""
+        self.stop_building_ahead()
+        if self.kept.building() and time.monotonic() < self._exit_by.setdefault("t", time.monotonic() + 2):
+            self.set_timer(0.02, partial(self.exit, *args, **kwargs))
+            return
+        super().exit(*args, **kwargs)
+
+    def stop_building_ahead(self) -> None:
+        self.build_ahead = False
+        if self._building is not None:
+            self._building.stop()
+            self._building = None
 
     def build_screens_ahead(self) -> None:
         """Build the screens the signed-in member may open, one at a time, while nobody is typing."""

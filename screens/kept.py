@@ -27,6 +27,7 @@ class KeptScreens:
         self.missed: dict[str, Changes | None] = {}  # by screen name: changes made while it was away
         self._unlaid: list[str] = []  # built ahead, not laid out yet
         self._undrawn: list[str] = []  # laid out, not drawn yet
+        self._started: set[str] = set()  # built out of sight (mounting, or mounted)
 
     def open(self, entry: registry.ScreenEntry, screen_class) -> None:
         """Show the entry's screen: the kept one if there is one (caught up), else a new one, kept."""
@@ -61,13 +62,26 @@ class KeptScreens:
             if self.app.get_screen(name) not in self.app.screen_stack:
                 self.missed[name] = changes if missed is None else missed.merged(changes)
 
+    def building(self) -> bool:
+        """Whether a screen built ahead is still being composed and mounted: removing it now (a sign-out,
+        the app closing) would cut its mounting short and its handlers would fail on missing widgets."""
+        for name in self.missed:
+            screen = self.app.get_screen(name)
+            if name in self._started and not screen.is_mounted:
+                return True
+        return False
+
     def forget(self) -> None:
         """A new sign-in starts with fresh screens (another role sees other keys and other lists)."""
+        if self.building():  # once it is mounted
+            self.app.set_timer(0.05, self.forget)
+            return
         for name in list(self.missed):
             screen = self.app.get_screen(name)
             if screen not in self.app.screen_stack:
                 self.app.uninstall_screen(name)
                 del self.missed[name]
+                self._started.discard(name)
                 if screen.is_running:
                     screen.remove()  # as Textual removes a popped screen that is not installed
 
@@ -97,6 +111,7 @@ class KeptScreens:
         return bool(self._undrawn or self._unlaid)
 
     def _build(self, name: str, screen: Screen) -> None:
+        self._started.add(name)
         textual_patches.build_out_of_sight(self.app, name)
         self._unlaid.append(name)
 

@@ -117,3 +117,19 @@ async def test_an_idle_terminal_wakes_for_nothing(shop, monkeypatch):
         await pilot.pause(3.0)  # three seconds of nobody doing anything
         assert app.watcher.inotify and app.watcher.wakes == wakes
         assert len(collections) == asked
+
+
+@pytest.mark.parametrize("idle_s", [0.1, 0.3, 0.45, 0.6, 0.8, 1.0])
+async def test_quitting_while_a_screen_is_built_out_of_sight_fails_nothing(shop, quick_idle, idle_s):
+    """Ctrl+Q at any moment of building ahead: the app waits for the screen being built to be mounted
+    (tens of milliseconds) before it closes, instead of cutting its mounting short (its handlers then
+    failed on missing widgets, and the app ended with a traceback)."""
+    app = WorkshopApp(auto_staff=shop.manager, build_ahead=True)  # (not PilotApp: the user's way out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5 + idle_s)  # the manager's screens are being built, one every 0.2 s
+        await pilot.press("ctrl+q")
+        for _ in range(200):
+            if app._exit:
+                break
+            await pilot.pause(0.01)
+        assert app._exit

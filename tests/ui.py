@@ -1,14 +1,36 @@
 """Helpers for Pilot tests: start the app signed in as someone, wait for what a user would wait for."""
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import screens.app
 from screens.app import WorkshopApp
+
+
+class PilotApp(WorkshopApp):
+    """The app under Pilot. Pilot closes an app without ``exit()`` (which waits for a screen being
+    built ahead to be mounted, as a user's Ctrl+Q does): this does the same before Pilot closes it."""
+
+    CSS_PATH = str(Path(screens.app.__file__).with_name(WorkshopApp.CSS_PATH))  # (relative to screens/)
+
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs):
+        async with super().run_test(*args, **kwargs) as pilot:
+            yield pilot
+            self.stop_building_ahead()
+            for _ in range(100):
+                if not self.kept.building():
+                    break
+                await pilot.pause(0.02)
+            await pilot.pause()
 
 
 def app_as(staff, *, poll_seconds: float = 0.05, build_ahead: bool = True) -> WorkshopApp:
     """The app as a terminal where ``staff`` is signed in (the board is the first screen), as in
     production: screens are built ahead while nobody types. ``build_ahead=False`` only where a test
     says why."""
-    return WorkshopApp(auto_staff=staff, poll_seconds=poll_seconds, build_ahead=build_ahead)
+    return PilotApp(auto_staff=staff, poll_seconds=poll_seconds, build_ahead=build_ahead)
 
 
 def notifications(app) -> list[str]:
