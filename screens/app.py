@@ -15,7 +15,7 @@ from textual.timer import Timer
 from models.db import leave_checkpoints_to_watch
 from models.people import ROLE_LABELS
 from screens import collector, registry
-from screens.textual_patches import OpaqueScreens
+from screens.textual_patches import OpaqueScreens, install_strip_divide
 from screens.kept import KeptScreens
 from workshop import accounts, i18n, settings
 from workshop.actor import Actor
@@ -26,6 +26,8 @@ POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
+
+install_strip_divide()
 
 
 class OrderSearch(Provider):

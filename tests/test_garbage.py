@@ -1,8 +1,42 @@
-"""Garbage collection stays out of the user's way: the older generations are collected while nobody
+"""Garbage collection stays out of the user's way: lines drawn on screen are freed as soon as they
+are replaced (not left to the cycle collector), and the older generations are collected while nobody
 types, where the policy was measured."""
 import gc
 
 import pytest
+from rich.segment import Segment
+from textual.strip import Strip
+
+from screens.textual_patches import install_strip_divide
+
+
+def garbage_left_by(make) -> int:
+    """How many objects only the cycle collector could free after ``make()`` ran and its result went."""
+    gc.collect()
+    gc.disable()
+    try:
+        make()
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+def test_a_line_one_widget_covers_is_freed_without_the_cycle_collector():
+    install_strip_divide()
+
+    def draw_line():
+        strip = Strip([Segment("board "), Segment("line")])
+        assert strip.divide([10]) == [strip]  # one cut, at the end: the line itself
+
+    assert garbage_left_by(draw_line) == 0
+
+
+def test_lines_are_still_divided_where_widgets_meet():
+    install_strip_divide()
+    strip = Strip([Segment("board "), Segment("line")])
+    left, right = strip.divide([3, 10])
+    assert (left.text, right.text) == ("boa", "rd line")
+    assert strip.divide(iter([3, 10, 99])) == [left, right]  # cuts past the end are dropped, the rest cached
 
 
 def test_an_idle_terminal_collects_what_young_collections_promoted():
