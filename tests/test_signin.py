@@ -1,8 +1,6 @@
 """Sign-in: PINs hashed with no write lock held, back-offs per terminal and per person that grow and
 that nobody can use to keep a colleague out, lockouts on the audit trail and lifted by a manager, and
 the demo PIN told only on a shop created as a demo."""
-import datetime as dt
-
 import pytest
 
 from models.events import Event

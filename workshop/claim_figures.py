@@ -108,7 +108,7 @@ def insurer_aging() -> list[InsurerAging]:
     """What each insurer owes, by days since the invoice (one query over the open balances only)."""
     today = clock.today()
     cases = []
-    for name, low, high in AGING_BUCKETS:
+    for _name, low, high in AGING_BUCKETS:
         cond = InsurerBalance.since <= today - dt.timedelta(days=low)
         if high is not None:
             cond &= InsurerBalance.since >= today - dt.timedelta(days=high)
