@@ -113,9 +113,12 @@ class PrivateDir:
             pass
 
     def write_text(self, name: str, text: str) -> None:
-        fd = self.open_file(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        """Whole or not at all: written beside, then renamed over (a reader never sees it half written)."""
+        part = f".{name}.{os.getpid()}"
+        fd = self.open_file(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         with os.fdopen(fd, "w") as out:
             out.write(text)
+        os.rename(part, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
 
     def socket_path(self, name: str) -> str:
         """A path to a socket in this directory that goes through the open directory itself."""
@@ -321,6 +324,7 @@ def serve() -> int:
     preload()
     import gc
     gc.freeze()  # children share these pages; the collector must not touch (and so copy) them
+    folder.write_text("warm.pid", str(os.getpid()))  # before the socket: a socket there means a pid there
     folder.unlink("warm.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_umask = os.umask(0o177)  # the socket is created 0600 (inside a 0700 directory)
@@ -329,7 +333,6 @@ def serve() -> int:
     finally:
         os.umask(old_umask)
     listener.listen(16)
-    folder.write_text("warm.pid", str(os.getpid()))
     _log(folder, f"server {os.getpid()} ready")
     idle_s = float(os.environ.get("WORKSHOP_WARM_IDLE", DEFAULT_IDLE_S))
     listener.settimeout(min(30.0, idle_s))
