@@ -133,9 +133,12 @@ def test_warm_command_starts_a_server_for_the_first_terminal_of_the_day(tmp_path
     env = {**os.environ, "WORKSHOP_WARM": "1", "WORKSHOP_WARM_DIR": str(folder), "WORKSHOP_WARM_DELAY": "0"}
     done = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
-    os.kill(int((folder / "warm.pid").read_text()), signal.SIGTERM)
+    try:
+        assert done.returncode == 0, done.stderr
+        wait_for(lambda: (folder / "warm.sock").exists(), "the warm server")
+    finally:
+        if (folder / "warm.pid").exists():  # (no server left behind, whatever failed)
+            os.kill(int((folder / "warm.pid").read_text()), signal.SIGTERM)
     off = subprocess.run([sys.executable, "-m", "workshop.cli", "warm"], cwd=ROOT,
                          env={**env, "WORKSHOP_WARM": "0"}, capture_output=True, text=True, timeout=60)
     assert off.returncode == 1 and "off" in off.stderr
