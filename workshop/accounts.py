@@ -399,3 +399,23 @@ def staff_for_login(unix_login: str, mapping: dict[str, str]) -> Staff | None:
     if not login:
         return None
     return Staff.get_or_none((Staff.login == login) & Staff.active)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """A staff member as the staff screen lists them (plain data, no model object)."""
+    id: int
+    name: str
+    login: str
+    roles: tuple[str, ...]
+    trade: str | None
+    active: bool
+    locked: bool
+
+
+def staff_rows(*, search: str = "") -> list[StaffRow]:
+    """Everyone (active first, by name), or those whose name or login contains ``search`` (500 at most)."""
+    now = clock.now()
+    return [StaffRow(s.id, s.name, s.login, tuple(r for r in s.roles.split(",") if r), s.trade, bool(s.active),
+                     bool(s.locked_until and s.locked_until > now))
+            for s in all_staff(search=search)]

@@ -175,19 +175,34 @@ def questions(business_type: str | None) -> list[str]:
     return rows
 
 
-def call_context(callback_id: int) -> dict:
-    """What the agent needs on the call: what was done, advisor and technicians, the questions."""
+@dataclass(frozen=True)
+class CallContext:
+    """What the agent needs on the call: who, why, what was done, advisor and technicians, the questions."""
+    callback_id: int
+    kind: str
+    reason: str | None
+    customer: str
+    mobile: str
+    lines: tuple[str, ...]
+    advisor: str | None
+    technicians: tuple[str, ...]
+    questions: tuple[str, ...]
+
+
+def call_context(callback_id: int) -> CallContext:
+    """The callback with its customer, the order's job lines and people, and the script's questions."""
     cb = Callback.get_or_none(Callback.id == callback_id)
     if cb is None:
         raise NotFound("That callback no longer exists.")
-    context = {"callback": cb, "customer": cb.customer, "lines": [], "advisor": None, "technicians": [],
-               "questions": questions(cb.order.business_type if cb.order_id else None)}
+    lines, advisor, technicians = (), None, ()
     if cb.order_id:
         from workshop.dispatch import order_technicians
-        context["lines"] = [j.name for j in JobLine.select(JobLine.name).where(JobLine.order == cb.order_id)]
-        context["advisor"] = cb.order.advisor.name
-        context["technicians"] = order_technicians([cb.order_id]).get(cb.order_id, [])
-    return context
+        lines = tuple(j.name for j in JobLine.select(JobLine.name).where(JobLine.order == cb.order_id))
+        advisor = cb.order.advisor.name
+        technicians = tuple(order_technicians([cb.order_id]).get(cb.order_id, []))
+    customer = cb.customer
+    return CallContext(cb.id, cb.kind, cb.reason, customer.name, customer.mobile, lines, advisor, technicians,
+                       tuple(questions(cb.order.business_type if cb.order_id else None)))
 
 
 # --- recording calls -----------------------------------------------------------------------------
@@ -409,5 +424,5 @@ def complaints(*, open_only: bool = True, limit: int = 100, offset: int = 0) -> 
 
 
 __all__ = ["queue", "record_call", "reassign", "raise_complaint", "update_complaint", "escalate_overdue",
-           "complaints", "call_context", "log_incoming", "required_reason", "follow_up_agents", "Agent",
+           "complaints", "call_context", "CallContext", "log_incoming", "required_reason", "follow_up_agents", "Agent",
            "DEPARTMENTS"]

@@ -2,13 +2,16 @@
 
 
 class DomainError(Exception):
-    """A refused action. ``str(error)`` is the message for the user."""
+    """A refused action. ``str(error)`` is the message for the user; ``field`` names the input it is
+    about, if any (the form shows the message beside that field: screens never match message text)."""
 
-
-class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class InvalidInput(DomainError):
+    """What was typed cannot be used; ``field`` says which input."""
 
 
 class NotFound(DomainError):

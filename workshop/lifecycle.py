@@ -139,6 +139,19 @@ def label(state: str) -> str:
     return i18n_label(STATE_LABELS, state)
 
 
+# --- promises -------------------------------------------------------------------------------------
+
+def finished_late(completed_at: dt.datetime | None, promised_at: dt.datetime | None) -> bool:
+    """The one rule of lateness: the work was finished after the time promised to the customer
+    (QC then asks a delay reason; the QC queue, the inspection and the quality figures say so)."""
+    return bool(completed_at and promised_at and completed_at > promised_at)
+
+
+def overdue(promised_at: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """The promised time has passed and the car is still in the shop (the board's red bar)."""
+    return promised_at < (now or clock.now())
+
+
 # --- loading and saving with optimistic concurrency ---------------------------------------------
 
 def get_order(order_id: int) -> RepairOrder:

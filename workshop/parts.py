@@ -62,7 +62,7 @@ def fmt(qty: Decimal) -> str:
 def find_part(code: str) -> Part:
     part = Part.get_or_none(Part.code == (code or "").strip().upper())
     if part is None:
-        raise NotFound(f"No part with code '{(code or '').strip()}'.")
+        raise NotFound(f"No part with code '{(code or '').strip()}'.", "part")
     return part
 
 

@@ -54,7 +54,7 @@ class QueueRow:
 
     @property
     def late(self) -> bool:
-        return bool(self.completed_at and self.completed_at > self.promised_at)
+        return lifecycle.finished_late(self.completed_at, self.promised_at)
 
 
 def qc_queue(*, limit: int = 100, offset: int = 0) -> list[QueueRow]:
@@ -72,6 +72,70 @@ def qc_queue(*, limit: int = 100, offset: int = 0) -> list[QueueRow]:
     return [QueueRow(oid, number, version, plate, model, btype, bay or "—", ", ".join(techs.get(oid, [])) or "—",
                      completed, promised, bool(rework) or oid in failed)
             for oid, number, version, plate, model, btype, bay, completed, promised, rework in rows]
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One line of a QC checklist, as the screens show it."""
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    """What the inspector sees of one order: the car, the promise, the checklist, who worked on it."""
+    order_id: int
+    number: int
+    version: int
+    plate: str
+    model: str
+    business_type: str
+    promised_at: dt.datetime
+    completed_at: dt.datetime | None
+    rework: bool
+    rework_reason: str | None
+    items: tuple[CheckItem, ...]
+    technicians: tuple[Person, ...]
+
+    @property
+    def label(self) -> str:
+        return f"RO {self.number}"
+
+    @property
+    def late(self) -> bool:
+        """Finished after the promised time: a pass needs a delay reason."""
+        return lifecycle.finished_late(self.completed_at, self.promised_at)
+
+    def unchecked(self, results: dict[int, tuple[str, str]]) -> list[CheckItem]:
+        """The items without a result yet: signing either way needs every one checked."""
+        return [item for item in self.items if item.id not in results]
+
+
+def inspection_view(order_id: int) -> InspectionView:
+    """One order ready for QC with its checklist and technicians (four queries)."""
+    row = (RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.version, Vehicle.plate, Vehicle.model,
+                              RepairOrder.business_type, RepairOrder.promised_at, RepairOrder.completed_at,
+                              RepairOrder.rework, RepairOrder.rework_reason)
+           .join(Vehicle).where(RepairOrder.id == order_id).tuples().first())
+    if row is None:
+        raise NotFound(f"Repair order #{order_id} does not exist.")
+    items = tuple(CheckItem(item.id, item.text) for item in checklist(row[5]))
+    techs = tuple(Person(s.id, s.name) for s in order_technician_staff(order_id))
+    return InspectionView(*row[:8], bool(row[8]), row[9], items, techs)
+
+
+def checklist_items(business_type: str) -> list[CheckItem]:
+    """The business type's own checklist (no fallback to the general one), for editing it."""
+    return [CheckItem(item_id, text) for item_id, text in
+            ChecklistItem.select(ChecklistItem.id, ChecklistItem.text)
+            .where((ChecklistItem.business_type == business_type) & (ChecklistItem.active == True))  # noqa: E712
+            .order_by(ChecklistItem.position, ChecklistItem.id).tuples()]
 
 
 def checklist(business_type: str) -> list[ChecklistItem]:
@@ -128,7 +192,7 @@ def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: b
                              "another inspector must.")
         checked = _check_results(order, results)
         failed_items = [item.text for item, result, _ in checked if result == "fail"]
-        late = bool(order.completed_at and order.promised_at and order.completed_at > order.promised_at)
+        late = lifecycle.finished_late(order.completed_at, order.promised_at)
         reinspection = order.rework or Inspection.select().where(Inspection.order == order.id).exists()
         record = dict(order=order.id, inspector=by.id, signed_at=clock.now(), reinspection=reinspection,
                       promised_at=order.promised_at, completed_at=order.completed_at, late=late)
@@ -255,6 +319,6 @@ def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by
     return run_write(work)
 
 
-__all__ = ["qc_queue", "checklist", "sign", "add_item", "remove_item", "mark_comeback", "comeback_candidates",
+__all__ = ["qc_queue", "checklist", "checklist_items", "inspection_view", "InspectionView", "CheckItem", "sign", "add_item", "remove_item", "mark_comeback", "comeback_candidates",
            "comeback_choices", "ComebackChoice",
            "DELAY_REASONS", "DELAY_REASON_LABELS", "Decimal", "can"]

@@ -95,6 +95,34 @@ def owner_of(customer_id: int) -> Owner:
 
 
 @dataclass(frozen=True)
+class CarOnFile:
+    """A car as reception shows it once found: the car, its owner, its last visit, an order still open."""
+    id: int
+    plate: str
+    vin: str
+    brand: str
+    model: str
+    owner: str
+    mobile: str
+    last_visit: dt.datetime | None
+    last_mileage: int | None
+    open_order: int | None  # the number of an order of this car still in the workshop
+
+
+def car_on_file(query: str | None = None, *, vehicle_id: int | None = None) -> CarOnFile | None:
+    """The car with this plate or VIN (or id), with its owner and visits (four queries); None if unknown."""
+    car = find_vehicle(query) if vehicle_id is None else Vehicle.get_or_none(Vehicle.id == vehicle_id)
+    if car is None:
+        return None
+    owner = owner_of(car.customer_id)
+    last = last_visit(car.id)
+    open_order = open_order_for(car.id)
+    return CarOnFile(car.id, car.plate, car.vin, car.brand, car.model, owner.name, owner.mobile,
+                     last.time_in if last else None, last.mileage_in if last else None,
+                     open_order.number if open_order else None)
+
+
+@dataclass(frozen=True)
 class OperationChoice:
     code: str
     name: str

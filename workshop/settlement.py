@@ -280,7 +280,7 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
         limit = discount_limit(by)
         if pct > limit:
             raise NotAllowed(f"{by.name} may give up to {limit}% extra discount; this is {pct:.2f}%. "
-                             "Ask a manager.")
+                             "Ask a manager.", "value")
         before = current_adjustment(order.id)
         Adjustment.delete().where(Adjustment.order == order.id).execute()  # not yet settled: replaced
         adj = None
