@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="upgrade the database schema and exit")
     sub.add_parser("warm", help="opt in to warm starts: start this user's warm server (e.g. from cron @reboot); "
                    "every later `workshop` of this user then opens in about half the time")
+    sub.add_parser("daily", help="run the time-driven rules now (complaint escalation...); idempotent, for cron "
+                   "where no terminal may be open")
     imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
@@ -134,6 +136,12 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         return 0
     if args.command == "import-parts":
         return _import_parts(path, args.file, args.login)
+    if args.command == "daily":
+        from workshop import daily
+        open_database(path)
+        done = daily.run()
+        print("; ".join(f"{name}: {count if count >= 0 else 'failed (see the log)'}" for name, count in done.items()))
+        return 1 if any(count < 0 for count in done.values()) else 0
     if args.command == "seed":
         open_database(path)
         migrate()
