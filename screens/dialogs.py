@@ -1,51 +1,31 @@
-"""Small modal dialogs shared by screens: a question with a text answer, a yes/no confirmation."""
+"""Dialogs shared by screens: the forms every screen asks with (a reason, a code, a quantity), and a
+yes/no question."""
 from __future__ import annotations
 
-from textual import on
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
+
+from screens import forms
+from screens.forms import FormDialog
+from workshop.i18n import _
 
 
-class ConfirmText(ModalScreen[str | None]):
-    """Ask for a line of text (a reason, a code); Enter confirms, Esc cancels."""
+def reason_form(title: str, *, name: str = "reason", label: str | None = None, value: str = "",
+                placeholder: str = "", max_length: int = 200, required: bool = True,
+                intro: Text | str | None = None) -> FormDialog:
+    """A form of one line of text: the reason for a cancel, a void, a refund; a code; a note."""
+    return FormDialog(title, [forms.text(name, label or _("Reason"), value=value, placeholder=placeholder,
+                                         max_length=max_length, required=required)], intro=intro)
 
-    DEFAULT_CSS = """
-    ConfirmText { align: center middle; }
-    ConfirmText > Vertical { width: 70; max-width: 95%; height: auto; padding: 1 2;
-                             border: thick $accent; background: $panel; }
-    ConfirmText .error { color: $error; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, placeholder: str = "", *, required: bool = True, max_length: int = 200,
-                 value: str = ""):
-        super().__init__()
-        self.question = question
-        self.placeholder = placeholder
-        self.required = required
-        self.max_length = max_length
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.question)
-            yield Input(value=self.value, placeholder=self.placeholder, max_length=self.max_length)
-            yield Static("", classes="error")
-            yield Label("Enter to confirm · Esc to cancel", classes="muted")
-
-    @on(Input.Submitted)
-    def confirm(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if self.required and not text:
-            self.query_one(".error", Static).update(f"{self.placeholder or 'An answer'} is required.")
-            return
-        self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+def quantity_field(name: str, label: str, *, maximum, value=None, places: int = 2, hint: str = "") -> forms.Field:
+    """A quantity of a part: above zero, at most ``maximum``."""
+    return forms.number(name, label, value=value, minimum="0.01" if places else 1, maximum=maximum, places=places,
+                        also=("qty",), hint=hint)
 
 
 class YesNo(ModalScreen[bool]):
@@ -64,7 +44,6 @@ class YesNo(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        from workshop.i18n import _
         with Vertical():
             yield Static(self.question)
             yield Label(_("y or Enter: yes · n or Esc: no"), classes="muted")

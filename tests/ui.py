@@ -26,11 +26,12 @@ class PilotApp(WorkshopApp):
             await pilot.pause()
 
 
-def app_as(staff, *, poll_seconds: float = 0.05, build_ahead: bool = True) -> WorkshopApp:
+def app_as(staff, *, poll_seconds: float = 0.05, build_ahead: bool = True, time_rules: bool = False) -> WorkshopApp:
     """The app as a terminal where ``staff`` is signed in (the board is the first screen), as in
     production: screens are built ahead while nobody types. ``build_ahead=False`` only where a test
-    says why."""
-    return PilotApp(auto_staff=staff, poll_seconds=poll_seconds, build_ahead=build_ahead)
+    says why. The time-driven rules (workshop/daily.py) run only when asked: a test sees the changes it
+    makes."""
+    return PilotApp(auto_staff=staff, poll_seconds=poll_seconds, build_ahead=build_ahead, time_rules=time_rules)
 
 
 def notifications(app) -> list[str]:
@@ -54,3 +55,16 @@ async def wait_until(pilot, condition, *, rounds: int = 200, step: float = 0.05)
     raise NeverHappened(f"waited {rounds * step:.0f} s and more for a condition that never held: "
                         f"{getattr(condition, '__qualname__', condition)} "
                         f"({condition.__code__.co_filename.rsplit('/', 1)[-1]}:{condition.__code__.co_firstlineno})")
+
+
+async def settled(pilot) -> None:
+    """Wait until what this terminal set going has finished and shows: the writes it runs in workers
+    (screens/acting.py) and their results on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def row_text(table, index: int) -> list[str]:
+    """A table row's cells as the plain text they show."""
+    return [str(cell) for cell in table.get_row_at(index)]
