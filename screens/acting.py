@@ -70,6 +70,7 @@ class Acting:
         super().__init__(*args, **kwargs)
         self.acting = 0  # writes of this screen still running
         self.waiting: list[Callable] = []  # actions pressed meanwhile (@in_turn), run when they are done
+        self.writing: set[int] = set()  # the orders those writes are about (their changes are this terminal's)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         needed = self.PERMISSIONS.get(action)
@@ -84,13 +85,16 @@ class Acting:
     # --- acting -------------------------------------------------------------------------------------
     def act(self, service: Callable, *args, success: str | Callable[[Any], str] | None = None,
             then: Callable[[Any], None] | None = None, form: Answering | None = None,
-            as_staff: bool = True, **kwargs) -> None:
+            as_staff: bool = True, about: int | None = None, **kwargs) -> None:
         """Call ``service(*args, by=<signed-in member>, **kwargs)`` in a worker thread. On success:
         ``success`` (a message, or a function of the result giving one) is shown and ``then(result)``
-        runs on the UI thread. A refusal goes to ``form`` if one is open, else to a notification."""
+        runs on the UI thread. A refusal goes to ``form`` if one is open, else to a notification.
+        ``about``: the order the write changes (while it runs, a change of it is this terminal's own)."""
         if as_staff:
             kwargs["by"] = self.app.staff
         self.acting += 1
+        if about is not None:
+            self.writing.add(about)
         if form is not None:
             form.working(True)
 
@@ -116,7 +120,11 @@ class Acting:
 
     def _acted(self, outcome: Outcome, success, then, form: Answering | None) -> None:
         self.acting -= 1
+        if outcome.error is None and outcome.fault is None:
+            self.wrote(outcome.result)
         self.app.catch_up()  # this terminal's own change: every screen shows it now
+        if not self.acting:
+            self.writing.clear()
         if form is not None:
             form.working(False)
         if outcome.error is not None:
@@ -144,6 +152,10 @@ class Acting:
         if not self.acting and self.waiting:
             self.call_later(self.waiting.pop(0))
 
+    def wrote(self, result: Any) -> None:
+        """A write was accepted; before the screens are shown its change (e.g. note its version as this
+        terminal's own)."""
+
     def refused(self, error: DomainError) -> None:
         """After a refusal: what the screen shows again (e.g. the card another terminal changed)."""
 
@@ -152,7 +164,8 @@ class Acting:
 
     # --- forms --------------------------------------------------------------------------------------
     def ask(self, form, call: Callable[[dict], functools.partial | None], *,
-            success: str | Callable[[Any], str] | None = None, then: Callable[[Any], None] | None = None) -> None:
+            success: str | Callable[[Any], str] | None = None, then: Callable[[Any], None] | None = None,
+            about: int | None = None) -> None:
         """Open ``form``; each valid submit runs ``call(values)`` (a ``functools.partial`` of a service,
         without ``by``) in a worker; the form stays open, with every value, until the service accepts."""
 
@@ -161,7 +174,8 @@ class Acting:
             if partial is None:
                 form.dismiss(values)
                 return
-            self.act(partial.func, *partial.args, success=success, then=then, form=form, **partial.keywords)
+            self.act(partial.func, *partial.args, success=success, then=then, form=form, about=about,
+                     **partial.keywords)
 
         form.on_submit = submitted
         self.app.push_screen(form)

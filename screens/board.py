@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-
-from rich.text import Text
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,14 +11,16 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from screens.acting import Acting, in_turn
 from screens.card import CardList
+from screens.dialogs import YesNo, reason_form
 from screens.keybar import KeyBar
+from screens.text import line
 from workshop import board, clock, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
 from workshop.i18n import _, label
 from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
-from workshop.permissions import can
 
 
 # A move key pressed this soon after another terminal changed the card under the cursor asks first: two
@@ -77,7 +78,7 @@ class BoardColumn(Vertical, can_focus=False):
         self.update_title()
 
 
-class BoardScreen(Screen):
+class BoardScreen(Acting, Screen):
     CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("left,h", "column(-1)", "◀", show=False),
@@ -101,7 +102,7 @@ class BoardScreen(Screen):
         Binding("ctrl+p", "app.command_palette", "Search"),
     ]
     # Which permission each board action needs; the footer shows only what the role may do.
-    ACTION_PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch",
+    PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch",
                           "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order"}
 
     def __init__(self):
@@ -145,12 +146,6 @@ class BoardScreen(Screen):
         self._arm_tick()
         self._show_selection()
         self._update_filter_bar()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        needed = self.ACTION_PERMISSIONS.get(action)
-        if needed is not None and not can(self.app.staff, needed):
-            return False
-        return True
 
     # --- loading and patching ---------------------------------------------------------------------------
     def load_all(self) -> None:
@@ -200,7 +195,8 @@ class BoardScreen(Screen):
             if shown:
                 self.cards[card.id] = card
                 touched.add(card.state)
-            remote = old is not None and card.version != old.version and self.own_versions.get(card.id) != card.version
+            remote = (old is not None and card.version != old.version and card.id not in self.writing
+                      and self.own_versions.get(card.id) != card.version)
             if remote and card.id == follow:
                 self.cursor_news = (time.monotonic(), card.id)
                 if not shown or card.state != old.state:
@@ -266,22 +262,16 @@ class BoardScreen(Screen):
         return True
 
     # --- actions ---------------------------------------------------------------------------------------------
-    def _run(self, fn, *args, **kwargs) -> bool:
-        """Call a service for the selected card; show the refusal if there is one; patch the board."""
-        try:
-            result = fn(*args, **kwargs)
-            if isinstance(getattr(result, "version", None), int):
-                self.own_versions[result.id] = result.version
-        except StaleOrder as error:
-            self.notify(str(error), severity="warning", timeout=8)
+    def wrote(self, result) -> None:
+        if isinstance(getattr(result, "version", None), int):  # this terminal's own change of the order
+            self.own_versions[result.id] = result.version
+
+    def refused(self, error: DomainError) -> None:
+        if isinstance(error, StaleOrder):  # another terminal changed it: show it as it is now
             self.patch(board.cards_for([error.order_id]))
-            return False
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return False
-        finally:
-            self.app.catch_up()
-        return True
+
+    def _move(self, card: Card, service, *args) -> None:
+        self.act(service, card.id, *args, seen_version=card.version, about=card.id)
 
     def _after_news(self, card: Card, question: str, move) -> None:
         """Make the move now; or, when another terminal changed the card under the cursor less than
@@ -294,32 +284,32 @@ class BoardScreen(Screen):
             change = lifecycle.last_change(lifecycle.get_order(news[1]))
         except DomainError as error:
             change = str(error)
-        text = Text(change)
-        text.append("\n\n" + _("Under your cursor now: RO {number} ({column}).").format(
-            number=card.number, column=lifecycle.label(card.state)))
-        text.append("\n" + question)
-        from screens.dialogs import YesNo
+        text = line(change, "\n\n", _("Under your cursor now: RO {number} ({column}).").format(
+            number=card.number, column=lifecycle.label(card.state)), "\n", question, multiline=True)
         self.app.push_screen(YesNo(text), lambda yes: move() if yes else None)
 
+    @in_turn
     def action_forward(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self._after_news(card, _("Move it forward anyway?"), lambda: self._run(
-                lifecycle.move_forward, card.id, by=self.app.staff, seen_version=card.version))
+            self._after_news(card, _("Move it forward anyway?"),
+                             lambda: self._move(card, lifecycle.move_forward))
 
+    @in_turn
     def action_backward(self) -> None:
         card = self.selected_card()
         if card is not None:
-            self._after_news(card, _("Move it back anyway?"), lambda: self._run(
-                lifecycle.move_backward, card.id, by=self.app.staff, seen_version=card.version))
+            self._after_news(card, _("Move it back anyway?"),
+                             lambda: self._move(card, lifecycle.move_backward))
 
+    @in_turn
     def action_parts_wait(self) -> None:
         card = self.selected_card()
         if card is None:
             return
         name = "resume" if card.state == lifecycle.WAITING_PARTS else "wait_parts"
-        self._after_news(card, _("Change its waiting for parts anyway?"), lambda: self._run(
-            lifecycle.transition, card.id, name, by=self.app.staff, seen_version=card.version))
+        self._after_news(card, _("Change its waiting for parts anyway?"),
+                         lambda: self._move(card, lifecycle.transition, name))
 
     def action_open(self) -> None:
         card = self.selected_card()
@@ -330,16 +320,10 @@ class BoardScreen(Screen):
         card = self.selected_card()
         if card is None:
             return
-        from screens.dispatch import DispatchScreen
-        data = card
-
-        def done(result) -> None:
-            if result:
-                from workshop.dispatch import dispatch
-                bay_id, tech_ids = result
-                self._run(dispatch, data.id, bay_id, tech_ids, by=self.app.staff, seen_version=data.version)
-
-        self.app.push_screen(DispatchScreen(data), callback=done)
+        from screens.dispatch import dispatch_form
+        from workshop.dispatch import dispatch
+        self.ask(dispatch_form(card), lambda values: partial(
+            dispatch, card.id, values["bay"], values["technicians"], seen_version=card.version), about=card.id)
 
     def action_new_order(self) -> None:
         self.app.open_screen("reception")
@@ -348,24 +332,20 @@ class BoardScreen(Screen):
         card = self.selected_card()
         if card is None:
             return
-        data = card
-
-        def done(reason: str | None) -> None:
-            if reason is not None:
-                self._run(lifecycle.cancel, data.id, reason, by=self.app.staff, seen_version=data.version)
-
-        from screens.dialogs import ConfirmText
-        self.app.push_screen(ConfirmText(f"Cancel RO {data.number} ({data.plate})?", "Reason"), callback=done)
+        form = reason_form(_("Cancel RO {number} ({plate})?").format(number=card.number, plate=card.plate),
+                           placeholder=_("why the order is cancelled"))
+        self.ask(form, lambda values: partial(lifecycle.cancel, card.id, values["reason"], seen_version=card.version),
+                 success=_("RO {number} cancelled.").format(number=card.number), about=card.id)
 
     def action_filter(self) -> None:
-        from screens.board_filter import FilterScreen
+        from screens.board_filter import filter_form
 
-        def done(result: BoardFilter | None) -> None:
-            if result is not None:
-                self.board_filter = result
+        def done(values: dict | None) -> None:
+            if values is not None:
+                self.board_filter = BoardFilter(**values)
                 self.load_all()
 
-        self.app.push_screen(FilterScreen(self.board_filter), callback=done)
+        self.app.push_screen(filter_form(self.board_filter), callback=done)
 
     def action_clear_filter(self) -> None:
         if self.board_filter:
@@ -376,7 +356,7 @@ class BoardScreen(Screen):
         bar = self.filter_bar
         bar.display = bool(self.board_filter)
         if self.board_filter:
-            bar.update(f"Filtered: {len(self.cards)} cards shown · f to change, Esc to clear")
+            bar.update(_("Filtered: {count} cards shown · f to change, Esc to clear").format(count=len(self.cards)))
 
     def on_card_list_clicked(self, event: CardList.Clicked) -> None:
         self.col_index = BOARD_STATES.index(event.cards.state)

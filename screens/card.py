@@ -19,10 +19,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from models.orders import BUSINESS_TYPE_LABELS
+from screens.text import clean
 from workshop import clock
 from workshop.i18n import N_, _, label
 from workshop.board import Card
-from workshop.lifecycle import BAY_STATES, CHECKED_IN
+from workshop.lifecycle import BAY_STATES, CHECKED_IN, overdue
 
 CARD_HEIGHT = 4  # lines of text on a card
 CARD_PITCH = CARD_HEIGHT + 1  # a blank line between cards
@@ -98,17 +99,18 @@ def _tags(card: Card, short: bool, today: dt.date | None = None) -> Text:
 
 
 def is_overdue(card: Card, now: dt.datetime | None = None) -> bool:
-    return card.promised_at < (now or clock.now())
+    return overdue(card.promised_at, now)
 
 
 def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[Text]:
     """The four lines of a card, each cut to ``width`` cells: RO and plate with flags; car and customer;
-    bay and technicians (or what the card waits for); promised time, time left and advisor."""
+    bay and technicians (or what the card waits for); promised time, time left and advisor. Stored
+    values are appended as plain text (never markup) and cleaned of control characters."""
     now = now or clock.now()
     width = max(width, 8)
     head = Text()
     head.append(f"RO {card.number} ", style="bold")
-    head.append(card.plate, style="bold cyan")
+    head.append(clean(card.plate), style="bold cyan")
     tags = _tags(card, short=False, today=now.date())
     narrow = head.cell_len + tags.cell_len > width
     if narrow:
@@ -118,7 +120,7 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     head.append_text(tags)
     head.truncate(width)
 
-    who = Text(f"{card.model} · {card.customer}")
+    who = Text(clean(f"{card.model} · {card.customer}"))
     who.truncate(width, overflow="ellipsis")
 
     where = Text()
@@ -127,16 +129,16 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
         where.append(eta_text, style=eta_style)
         where.append(" ")
     if card.bay:
-        where.append(card.bay + " ", style="bold")
+        where.append(clean(card.bay) + " ", style="bold")
     elif card.state in BAY_STATES:
         where.append("no bay ", style="dim")
     if card.state == CHECKED_IN and not card.technicians:
         where.append(_("to dispatch · {business_type}").format(
             business_type=label(BUSINESS_TYPE_LABELS, card.business_type)), style="yellow")
     elif card.rework and card.rework_reason:
-        where.append(f"⟲ {card.rework_reason}", style="red")
+        where.append(clean(f"⟲ {card.rework_reason}"), style="red")
     else:
-        where.append(", ".join(card.technicians) if card.technicians else _("no technician"),
+        where.append(clean(", ".join(card.technicians)) if card.technicians else _("no technician"),
                      style="" if card.technicians else "dim")
     where.truncate(width, overflow="ellipsis")
 
@@ -145,7 +147,7 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     due = Text()
     due.append(f"{when} ", style="dim")
     due.append(left, style=style)
-    due.append(f" · {card.advisor}", style="dim")
+    due.append(clean(f" · {card.advisor}"), style="dim")
     due.truncate(width, overflow="ellipsis")
     return [head, who, where, due]
 

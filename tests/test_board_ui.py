@@ -6,7 +6,7 @@ import textwrap
 from models.events import Event
 from models.orders import RepairOrder
 from screens.board import BoardScreen
-from tests.ui import app_as, notifications, wait_until
+from tests.ui import app_as, notifications, settled, wait_until
 from workshop import lifecycle
 
 
@@ -31,7 +31,7 @@ async def test_dispatcher_moves_card_forward_with_keys(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right")          # to the Dispatched column
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "in_progress"
         event = Event.select().where((Event.order == order.id) & (Event.kind == "start")).get()
         assert event.actor_id == shop.dispatcher.id
@@ -44,7 +44,7 @@ async def test_illegal_move_shows_reason_and_changes_nothing(shop):
     order = shop.order()
     async with app_as(shop.dispatcher).run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "checked_in"
         assert any("Dispatch it first" in n for n in notifications(pilot.app))
         assert not Event.select().where((Event.order == order.id) & (Event.kind != "order_created")).exists()
@@ -83,7 +83,7 @@ async def test_dispatch_dialog_puts_car_in_bay_with_technician(shop):
         await pilot.press("enter", "down", "down", "enter")  # open the bay list, pick M1
         await pilot.press("space")                             # first technician
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         fresh = RepairOrder.get_by_id(order.id)
         assert fresh.state == "dispatched" and fresh.bay_id == shop.bays[1].id
         assert column_of(pilot.app, order.id) == "dispatched"
@@ -98,7 +98,7 @@ async def test_changing_the_team_keeps_the_lead_first(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "d")
         # The car has a bay already: the cursor waits on the technicians (on Song Jie).
-        assert await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "techs")
+        assert await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "field-technicians")
         await pilot.press("down", "space")  # Tang Kai joins
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
@@ -117,8 +117,8 @@ async def test_enter_opens_order_with_lines_and_history(shop):
         history = [str(screen.query_one("#history").get_row_at(i)[2]) for i in range(screen.query_one("#history").row_count)]
         assert any("dispatched" in h for h in history)
         await pilot.press("f")    # finish the job line
-        await pilot.pause()
-        assert screen.query_one("#lines").get_row_at(0)[6] == "finished"
+        await settled(pilot)
+        assert str(screen.query_one("#lines").get_row_at(0)[6]) == "finished"
 
 
 async def test_filter_by_bay_hides_other_cards(shop):
