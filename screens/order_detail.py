@@ -1,20 +1,24 @@
 """One repair order: its header, job lines (billed beside actual hours), parts and its history."""
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Label, Static
 
-from screens.dialogs import ConfirmText
+from screens import forms
+from screens.acting import Acting, in_turn
+from screens.dialogs import quantity_field, reason_form
+from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
+from screens.text import cells, line, lines
 from workshop import audit, lifecycle
 from workshop import dispatch as dispatching
-from workshop.errors import DomainError, StaleOrder
 from workshop.i18n import N_, _
-from workshop.permissions import can
 
 HISTORY_LIMIT = 200
 
@@ -28,7 +32,7 @@ def part_rows(order_id: int) -> list | None:
     return order_part_lines(order_id)
 
 
-class OrderDetailScreen(KeptScreen):
+class OrderDetailScreen(Acting, KeptScreen):
     CSS_PATH = "order_detail.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -44,9 +48,9 @@ class OrderDetailScreen(KeptScreen):
         Binding("O", "old_part", N_("Old part")),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
-    ACTION_PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
-                          "add_line": "edit_order", "return_part": "pick_parts", "exchange_part": "pick_parts",
-                          "old_part": "pick_parts"}
+    PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
+                   "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
+                   "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -67,10 +71,6 @@ class OrderDetailScreen(KeptScreen):
             yield Label("History", classes="title")
             yield Table(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        needed = self.ACTION_PERMISSIONS.get(action)
-        return not (needed and not can(self.app.staff, needed))
 
     def on_mount(self) -> None:
         self.title = "Repair order"
@@ -95,31 +95,37 @@ class OrderDetailScreen(KeptScreen):
     def reload(self) -> None:
         order = lifecycle.order_header(self.order_id)
         self.order = order
-        bay = order.bay or "—"
-        rework = f"\n[b red]REWORK:[/] {order.rework_reason}" if order.rework else ""
         self.sub_title = f"RO {order.number} · {self.app.sub_title}"  # this screen's only: the board keeps its own
-        self.query_one("#order-head", Static).update(
-            f"[b]RO {order.number}[/]  [b cyan]{order.plate}[/]  {order.brand} {order.model}  VIN {order.vin}\n"
-            f"{order.owner} · {order.mobile} · {order.business_type.replace('_', ' ')} · advisor {order.advisor}\n"
-            f"[b]{lifecycle.label(order.state)}[/] · bay {bay} · in {order.time_in:%Y-%m-%d %H:%M} · "
-            f"promised {order.promised_at:%Y-%m-%d %H:%M} · {order.mileage_in:,} km · fuel {order.fuel_level}\n"
-            f"Customer says: {order.statement}{rework}")
-        lines = dispatching.order_lines(order.id)
-        self.line_ids = [line.id for line in lines]
+        head = [line(("RO {} ".format(order.number), "bold"), (order.plate, "bold cyan"),
+                     f"  {order.brand} {order.model}  VIN {order.vin}"),
+                line(_("{owner} · {mobile} · {business} · advisor {advisor}").format(
+                    owner=order.owner, mobile=order.mobile, business=order.business_type.replace("_", " "),
+                    advisor=order.advisor)),
+                line((lifecycle.label(order.state), "bold"), " · ", _(
+                    "bay {bay} · in {time_in} · promised {promised} · {mileage} km · fuel {fuel}").format(
+                    bay=order.bay or "—", time_in=f"{order.time_in:%Y-%m-%d %H:%M}",
+                    promised=f"{order.promised_at:%Y-%m-%d %H:%M}", mileage=f"{order.mileage_in:,}",
+                    fuel=order.fuel_level or "—")),
+                line(_("Customer says: {statement}").format(statement=order.statement), multiline=True)]
+        if order.rework:
+            head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))
+        self.query_one("#order-head", Static).update(lines(head))
+        job_lines = dispatching.order_lines(order.id)
+        self.line_ids = [job.id for job in job_lines]
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
-        for line in lines:
-            table.add_row(line.code, line.name, line.trade.replace("_", " "), str(line.standard_hours),
-                          str(line.billed_hours), str(line.actual_hours), line.status.replace("_", " "),
-                          ", ".join(line.technicians) or "—", key=str(line.id))
-        if lines:
-            table.move_cursor(row=min(row, len(lines) - 1))
+        for job in job_lines:
+            table.add_row(*cells(job.code, job.name, job.trade.replace("_", " "), job.standard_hours,
+                                 job.billed_hours, job.actual_hours, job.status.replace("_", " "),
+                                 ", ".join(job.technicians) or "—"), key=str(job.id))
+        if job_lines:
+            table.move_cursor(row=min(row, len(job_lines) - 1))
         self._load_parts()
         history = self.query_one("#history", DataTable)
         history.clear()
         for event in audit.order_history(order.id, limit=HISTORY_LIMIT):
-            history.add_row(str(event.at)[:16], event.actor, event.summary)
+            history.add_row(*cells(str(event.at)[:16], event.actor, event.summary))
 
     def _load_parts(self) -> None:
         rows = part_rows(self.order_id)
@@ -129,8 +135,12 @@ class OrderDetailScreen(KeptScreen):
         self.query_one("#parts-title", Label).display = rows is not None
         parts.clear()
         for row in rows or []:
-            parts.add_row(*[str(getattr(row, f, "")) for f in ("code", "name", "qty", "picked", "returned",
-                                                                 "status", "bin")])
+            parts.add_row(*cells(*[getattr(row, f, "") for f in ("code", "name", "qty", "picked", "returned",
+                                                                   "status", "bin")]))
+
+    def refresh_from_changes(self, changes) -> None:
+        if self.order_id in changes.order_ids or changes.overflow:
+            self.reload()
 
     # --- actions on the selected part line (picked parts too, not only those still to pick) ------------
     def _selected_part(self):
@@ -140,53 +150,32 @@ class OrderDetailScreen(KeptScreen):
             return None
         return self.part_lines[min(table.cursor_row, len(self.part_lines) - 1)]
 
-    def _act(self, fn, *args, success: str = "", **kwargs) -> None:
-        try:
-            fn(*args, by=self.app.staff, **kwargs)
-        except DomainError as error:
-            self.notify(str(error), severity="warning" if isinstance(error, StaleOrder) else "error", timeout=8)
-        else:
-            if success:
-                self.notify(success)
-        self.app.catch_up()
-        self.reload()
-
     def action_return_part(self) -> None:
         from screens.part_actions import ask_return
         if line := self._selected_part():
-            ask_return(self, line, self._act)
+            ask_return(self, line)
 
     def action_exchange_part(self) -> None:
         from screens.part_actions import ask_exchange
         if line := self._selected_part():
-            ask_exchange(self, line, self._act)
+            ask_exchange(self, line)
 
     def action_old_part(self) -> None:
         from screens.part_actions import ask_old_part
         if line := self._selected_part():
-            ask_old_part(self, line, self._act)
-
-    def refresh_from_changes(self, changes) -> None:
-        if self.order_id in changes.order_ids or changes.overflow:
-            self.reload()
+            ask_old_part(self, line)
 
     # --- actions on the selected job line ----------------------------------------------------------------
     def _selected_line(self) -> int | None:
         table = self.query_one("#lines", DataTable)
         if not self.line_ids:
-            self.notify("This order has no job lines.", severity="warning")
+            self.notify(_("This order has no job lines."), severity="warning")
             return None
         return self.line_ids[min(table.cursor_row, len(self.line_ids) - 1)]
 
-    def _run(self, fn, *args, **kwargs) -> None:
-        try:
-            fn(*args, **kwargs)
-        except StaleOrder as error:
-            self.notify(str(error), severity="warning", timeout=8)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-        self.app.catch_up()
-        self.reload()
+    def after_acting(self) -> None:
+        if self.is_attached and self.order_id is not None:
+            self.reload()  # whatever the outcome: what the order is now
 
     def _technician_for(self, line_id: int) -> int | None:
         staff = self.app.staff
@@ -194,48 +183,47 @@ class OrderDetailScreen(KeptScreen):
             return staff.id
         lead = dispatching.lead_technician(line_id)
         if lead is None:
-            self.notify("No technician on this line: dispatch the order first (board, d).", severity="error")
+            self.notify(_("No technician on this line: dispatch the order first (board, d)."), severity="error")
         return lead
 
+    @in_turn
     def action_finish_line(self) -> None:
         line_id = self._selected_line()
         if line_id is not None:
-            self._run(dispatching.finish_line, line_id, by=self.app.staff, seen_version=self.order.version)
+            self.act(dispatching.finish_line, line_id, seen_version=self.order.version)
 
+    @in_turn
     def action_clock_on(self) -> None:
         line_id = self._selected_line()
         tech = self._technician_for(line_id) if line_id else None
         if tech is not None:
-            self._run(dispatching.clock_on, line_id, tech, by=self.app.staff, seen_version=self.order.version)
+            self.act(dispatching.clock_on, line_id, tech, seen_version=self.order.version)
 
+    @in_turn
     def action_clock_off(self) -> None:
         line_id = self._selected_line()
         tech = self._technician_for(line_id) if line_id else None
         if tech is not None:
-            self._run(dispatching.clock_off, line_id, tech, finished=False, by=self.app.staff,
-                      seen_version=self.order.version)
+            self.act(dispatching.clock_off, line_id, tech, finished=False, seen_version=self.order.version)
 
     def action_add_line(self) -> None:
         from workshop.reception import add_job_line
-
-        def done(code: str | None) -> None:
-            if code:
-                self._run(add_job_line, self.order_id, code, by=self.app.staff, seen_version=self.order.version)
-
-        self.app.push_screen(ConfirmText(f"Add a job line to RO {self.order.number}", "Operation code, e.g. ME001"),
-                             callback=done)
+        order = self.order
+        form = reason_form(_("Add a job line to RO {number}").format(number=order.number), name="operation",
+                           label=_("Operation code"), placeholder=_("e.g. ME001"), max_length=20)
+        self.ask(form, lambda values: partial(add_job_line, order.id, values["operation"], seen_version=order.version),
+                 success=_("Job line added."))
 
     def action_add_part(self) -> None:
         from workshop.parts import add_part_line
-
-        def done(answer: str | None) -> None:
-            if answer:
-                code, _sep, qty = answer.partition(" ")
-                self._run(add_part_line, self.order_id, code, qty.strip() or "1", by=self.app.staff,
-                          seen_version=self.order.version)
-
-        self.app.push_screen(ConfirmText(f"Add a part to RO {self.order.number}: part code and quantity",
-                                         "e.g. OF-M20A 1", max_length=50), callback=done)
+        order = self.order
+        form = FormDialog(_("Add a part to RO {number}").format(number=order.number), [
+            forms.text("part", _("Part code"), placeholder=_("e.g. OF-M20A"), max_length=30, also=("code",)),
+            quantity_field("qty", _("Quantity"), value=1, maximum=PART_QTY_MAX),
+        ], submit_label=_("Add part"))
+        self.ask(form, lambda values: partial(add_part_line, order.id, values["part"], values["qty"],
+                                              seen_version=order.version),
+                 success=_("Part added and reserved where in stock."))
 
     def action_bill(self) -> None:
         from screens.cashier import BillScreen
@@ -243,25 +231,21 @@ class OrderDetailScreen(KeptScreen):
 
     def action_comeback(self) -> None:
         from workshop.qc import comeback_choices, mark_comeback
-        earlier = comeback_choices(self.order_id)
+        order = self.order
+        earlier = comeback_choices(order.id)
         if not earlier:
-            self.notify("This vehicle has no delivered order within the comeback period.", severity="warning")
+            self.notify(_("This vehicle has no delivered order within the comeback period."), severity="warning")
             return
-        listing = "; ".join(f"RO {o.number}: " + ", ".join(f"{i} {name}" for i, (_line, name) in
-                                                          enumerate(o.lines, 1)) for o in earlier[:3])
+        options = [(f"RO {o.number} · {name}", (o.number, line_id)) for o in earlier for line_id, name in o.lines]
+        form = FormDialog(_("RO {number} is a comeback of").format(number=order.number), [
+            forms.choice("line", _("Failed job line"), options, also=("earlier",)),
+            forms.choice("charge", _("Charged to"), [(_("the workshop (internal)"), "internal"),
+                                                     (_("the customer (a manager decides)"), "customer")],
+                         value="internal"),
+        ], submit_label=_("Mark comeback"))
+        self.ask(form, lambda values: partial(mark_comeback, order.id, *values["line"], charge=values["charge"],
+                                              seen_version=order.version),
+                 success=_("Marked as a comeback."))
 
-        def done(answer: str | None) -> None:
-            if not answer:
-                return
-            number, _sep, index = answer.partition(" ")
-            order = next((o for o in earlier if str(o.number) == number.strip()), None)
-            lines = order.lines if order else ()
-            if order is None or not index.strip().isdigit() or not 0 < int(index) <= len(lines):
-                self.notify("Type the earlier RO number and the number of the failed line, e.g. '1042 1'.",
-                            severity="error")
-                return
-            self._run(mark_comeback, self.order_id, order.number, lines[int(index) - 1][0], by=self.app.staff,
-                      seen_version=self.order.version)
 
-        self.app.push_screen(ConfirmText(f"Comeback of which order and failed line? {listing}", "RO line, e.g. 1042 1",
-                                         max_length=20), callback=done)
+PART_QTY_MAX = 1000  # parts on one order line, at most
