@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from textual.binding import Binding
+
 from screens.tables import Table
+from screens.text import cells
 
 PAGE_SIZE = 100
 
 
 class PagedTable(Table):
-    """Rows come from ``loader(limit, offset)``; ``render_row(item)`` turns an item into cells."""
+    """Rows come from ``loader(limit, offset)``; ``render_row(item)`` turns an item into its cells' values,
+    each shown literally (screens/text.py)."""
 
     BINDINGS = [Binding(">", "next_page", "Next page", show=False), Binding("<", "prev_page", "Prev page", show=False)]
 
@@ -45,7 +48,7 @@ class PagedTable(Table):
         self.items = items[:self.page_size]
         self.clear()
         for index, item in enumerate(self.items):
-            self.add_row(*self.render_row(item), key=str(index))
+            self.add_row(*cells(*self.render_row(item)), key=str(index))
         if self.items:
             self.move_cursor(row=min(row, len(self.items) - 1))
         self.border_subtitle = self.page_label()

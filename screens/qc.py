@@ -1,20 +1,28 @@
 """The inspector's screens: the live QC queue, and one order's inspection against its checklist."""
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
-from screens.dialogs import ConfirmText
+from screens import forms
+from screens.acting import Acting
+from screens.dialogs import reason_form
+from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
+from screens.text import cells, line, lines
 from workshop import clock, qc
 from workshop.errors import DomainError
-from workshop.lifecycle import get_order
+from workshop.i18n import N_, _, label, ngettext
+
+PENALTY_MAX = 10_000  # yuan, at most, for one rework
 
 
 def _queue_row(row: qc.QueueRow):
@@ -22,17 +30,18 @@ def _queue_row(row: qc.QueueRow):
     if row.completed_at:
         minutes = int((clock.now() - row.completed_at).total_seconds() // 60)
         waited = f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-    return (f"RO {row.number}", row.plate, waited, row.promised_at.strftime("%a %H:%M") + (" late" if row.late else ""),
-            row.business_type.replace("_", " "), row.bay, row.technicians, "re-inspect" if row.reinspection else "")
+    return (f"RO {row.number}", row.plate, waited,
+            row.promised_at.strftime("%a %H:%M") + (" " + _("late") if row.late else ""),
+            row.business_type.replace("_", " "), row.bay, row.technicians, _("re-inspect") if row.reinspection else "")
 
 
-class QCScreen(KeptScreen):
+class QCScreen(Acting, KeptScreen):
     CSS_PATH = "qc.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("enter", "inspect", "Inspect", show=True)]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Ready for QC — longest waiting first", classes="title")
+        yield Label(_("Ready for QC — longest waiting first"), classes="title")
         yield PagedTable(("RO", "Plate", "Waiting", "Promised", "Type", "Bay", "Technicians", ""), _queue_row,
                          id="qc-queue")
         yield KeyBar()
@@ -50,16 +59,17 @@ class QCScreen(KeptScreen):
     def action_inspect(self) -> None:
         row = self.query_one(PagedTable).selected
         if row is None:
-            self.notify("No car is waiting for QC.", severity="warning")
+            self.notify(_("No car is waiting for QC."), severity="warning")
             return
         self.app.push_screen(InspectionScreen(row.order_id, row.version))
 
 
-RESULT_LABELS = {"pass": "✓ pass", "fail": "✗ fail", "na": "— n/a", None: "· to check"}
+RESULT_LABELS = {"pass": N_("✓ pass"), "fail": N_("✗ fail"), "na": N_("— n/a"), None: N_("· to check")}
 
 
-class InspectionScreen(Screen):
-    """One order's checklist: mark each item, then sign pass or fail."""
+class InspectionScreen(Acting, Screen):
+    """One order's checklist: mark each item, then sign pass or fail. It holds the order as plain data
+    (qc.inspection_view) and the results marked so far; qc.sign decides."""
     CSS_PATH = "qc.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Queue"),
@@ -70,12 +80,12 @@ class InspectionScreen(Screen):
         Binding("ctrl+s", "sign_pass", "Sign PASS"),
         Binding("ctrl+r", "sign_fail", "Sign FAIL"),
     ]
+    PERMISSIONS = {"sign_pass": "sign_qc", "sign_fail": "sign_qc"}
 
     def __init__(self, order_id: int, version: int):
         super().__init__()
         self.order_id, self.version = order_id, version
-        self.order = get_order(order_id)
-        self.items = qc.checklist(self.order.business_type)
+        self.view = qc.inspection_view(order_id)
         self.results: dict[int, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
@@ -85,18 +95,19 @@ class InspectionScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        o = self.order
-        self.title = f"QC — {o.label}"
-        late = o.completed_at and o.completed_at > o.promised_at
-        lines = [f"{o.label}  {o.vehicle.plate}  {o.vehicle.model}  · {o.business_type.replace('_', ' ')}",
-                 f"Promised {o.promised_at:%a %H:%M}"
-                 + (f", finished {o.completed_at:%a %H:%M}" if o.completed_at else "")
-                 + (" — LATE: a delay reason is needed" if late else "")]
-        if o.rework:
-            lines.append(f"Re-inspection after rework: {o.rework_reason}")
-        self.query_one("#head", Static).update("\n".join(lines))
+        v = self.view
+        self.title = f"QC — {v.label}"
+        promise = _("Promised {promised}").format(promised=f"{v.promised_at:%a %H:%M}")
+        if v.completed_at:
+            promise += ", " + _("finished {finished}").format(finished=f"{v.completed_at:%a %H:%M}")
+        head = [line((f"{v.label}  ", "bold"), (v.plate, "bold cyan"), f"  {v.model}  · ",
+                     v.business_type.replace("_", " ")),
+                line(promise, (" — " + _("LATE: a delay reason is needed") if v.late else "", "bold yellow"))]
+        if v.rework:
+            head.append(line(_("Re-inspection after rework: {reason}").format(reason=v.rework_reason or "")))
+        self.query_one("#head", Static).update(lines(head))
         table = self.query_one("#items", DataTable)
-        table.add_columns("#", "Check", "Result", "Note")
+        table.add_columns("#", _("Check"), _("Result"), _("Note"))
         self.redraw()
         table.focus()
 
@@ -104,83 +115,96 @@ class InspectionScreen(Screen):
         table = self.query_one("#items", DataTable)
         row = table.cursor_row
         table.clear()
-        for index, item in enumerate(self.items, 1):
+        for index, item in enumerate(self.view.items, 1):
             result, note = self.results.get(item.id, (None, ""))
-            table.add_row(str(index), item.text, RESULT_LABELS[result], note or "", key=str(item.id))
-        if self.items:
-            table.move_cursor(row=min(row, len(self.items) - 1))
+            table.add_row(*cells(index, item.text, label(RESULT_LABELS, result), note or ""), key=str(item.id))
+        if self.view.items:
+            table.move_cursor(row=min(row, len(self.view.items) - 1))
 
-    def _current(self):
-        if not self.items:
+    def _current(self) -> qc.CheckItem | None:
+        if not self.view.items:
             return None
-        return self.items[self.query_one("#items", DataTable).cursor_row]
+        return self.view.items[self.query_one("#items", DataTable).cursor_row]
 
     def _next_row(self) -> None:
         table = self.query_one("#items", DataTable)
-        table.move_cursor(row=min(table.cursor_row + 1, len(self.items) - 1))
+        table.move_cursor(row=min(table.cursor_row + 1, len(self.view.items) - 1))
 
     def action_mark(self, result: str) -> None:
         item = self._current()
         if item is None:
             return
         if result == "fail":
-            def noted(note: str | None) -> None:
-                if note:
-                    self.results[item.id] = ("fail", note)
+            def noted(values: dict | None) -> None:
+                if values:
+                    self.results[item.id] = ("fail", values["note"])
                     self.redraw()
                     self._next_row()
-            self.app.push_screen(ConfirmText(f"What is wrong with '{item.text}'?", "A failed item needs a note"),
-                                 noted)
+            self.app.push_screen(reason_form(_("What is wrong with '{item}'?").format(item=item.text), name="note",
+                                             label=_("Note"), placeholder=_("a failed item needs a note")), noted)
             return
         self.results[item.id] = (result, "")
         self.redraw()
         self._next_row()
 
     def action_all_pass(self) -> None:
-        for item in self.items:
+        for item in self.view.items:
             self.results.setdefault(item.id, ("pass", ""))
         self.redraw()
 
-    def _sign(self, passed: bool, **kwargs) -> None:
-        try:
-            qc.sign(self.order_id, self.results, passed=passed, by=self.app.staff, seen_version=self.version, **kwargs)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            if "delay reason" in str(error) and passed:
-                self._ask_delay()
-            return
-        self.notify(f"{self.order.label} {'passed QC: ready for settlement' if passed else 'failed QC: back to the workshop'}.")
+    # --- signing -------------------------------------------------------------------------------------
+    def _all_checked(self) -> bool:
+        """Say before any form opens that an item is still unchecked (qc.sign refuses it anyway)."""
+        unchecked = self.view.unchecked(self.results)
+        if unchecked:
+            self.notify(ngettext("'{item}' has not been checked yet: check it before signing.",
+                                 "{count} items have not been checked yet, the first '{item}': check every item "
+                                 "before signing.", len(unchecked)).format(item=unchecked[0].text, count=len(unchecked)),
+                        severity="warning", timeout=8)
+            table = self.query_one("#items", DataTable)
+            table.move_cursor(row=self.view.items.index(unchecked[0]))
+            table.focus()
+        return not unchecked
+
+    def _signed(self, passed: bool) -> None:
+        text = _("{order} passed QC: ready for settlement.") if passed else _("{order} failed QC: back to the workshop.")
+        self.notify(text.format(order=self.view.label))
         self.app.pop_screen()
 
+    def refused(self, error: DomainError) -> None:
+        if error.field == "delay_reason":  # finished late after all (the order moved meanwhile): ask why
+            self._ask_delay()
+
     def _ask_delay(self) -> None:
-        choices = ", ".join(qc.DELAY_REASONS)
-        self.app.push_screen(ConfirmText(f"Finished late. Delay reason ({choices})", "Delay reason"),
-                             lambda reason: reason and self._sign(True, delay_reason=reason))
+        form = FormDialog(_("{order} was finished after the promised time").format(order=self.view.label), [
+            forms.choice("delay_reason", _("Delay reason"),
+                         [(label(qc.DELAY_LABELS, reason), reason) for reason in qc.DELAY_REASONS])],
+            submit_label=_("Sign PASS"))
+        self.ask(form, lambda values: partial(qc.sign, self.order_id, dict(self.results), passed=True,
+                                              seen_version=self.version, delay_reason=values["delay_reason"]),
+                 then=lambda _result: self._signed(True))
 
     def action_sign_pass(self) -> None:
-        o = self.order
-        if o.completed_at and o.completed_at > o.promised_at:
+        if not self._all_checked():
+            return
+        if self.view.late:
             self._ask_delay()
         else:
-            self._sign(True)
+            self.act(qc.sign, self.order_id, dict(self.results), passed=True, seen_version=self.version,
+                     then=lambda _result: self._signed(True))
 
     def action_sign_fail(self) -> None:
-        techs = qc.order_technician_staff(self.order_id)
-        listing = ", ".join(f"{i} {t.name}" for i, t in enumerate(techs, 1)) or "none on this order"
+        if not self._all_checked():
+            return
+        form = FormDialog(_("Sign FAIL: {order} goes back to the workshop").format(order=self.view.label), [
+            forms.text("rework_reason", _("Rework reason"), placeholder=_("shown on the board card")),
+            forms.choice("responsible", _("Responsible technician"),
+                         [(person.name, person.id) for person in self.view.technicians],
+                         placeholder=_("one who worked on this order")),
+            forms.number("penalty", _("Penalty"), maximum=PENALTY_MAX, required=False, hint=_("empty for none")),
+        ], submit_label=_("Sign FAIL"))
+        self.ask(form, lambda values: partial(
+            qc.sign, self.order_id, dict(self.results), passed=False, seen_version=self.version,
+            rework_reason=values["rework_reason"], responsible_id=values["responsible"],
+            penalty=values["penalty"] or 0), then=lambda _result: self._signed(False))
 
-        def penalty_given(reason: str, tech_id: int | None, penalty: str | None) -> None:
-            if penalty is not None:
-                self._sign(False, rework_reason=reason, responsible_id=tech_id, penalty=penalty or "0")
-
-        def tech_given(reason: str, answer: str | None) -> None:
-            if answer is None:
-                return
-            tech_id = techs[int(answer) - 1].id if answer.isdigit() and 0 < int(answer) <= len(techs) else None
-            self.app.push_screen(ConfirmText("Penalty amount (empty for none)", "0.00", required=False, max_length=12),
-                                 lambda p: penalty_given(reason, tech_id, p))
-
-        def reason_given(reason: str | None) -> None:
-            if reason:
-                self.app.push_screen(ConfirmText(f"Responsible technician: {listing}", "Number", max_length=3),
-                                     lambda a: tech_given(reason, a))
-        self.app.push_screen(ConfirmText("Rework reason (shown on the board card)", "Rework reason"), reason_given)

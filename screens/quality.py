@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from textual import work
 from textual.app import ComposeResult
@@ -12,10 +13,14 @@ from textual.widgets import DataTable, Header, Label, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from models.db import own_connection
+from screens.acting import Acting
+from screens.dialogs import reason_form
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
-from workshop import clock, quality
+from screens.text import cells
+from workshop import clock, qc, quality
+from workshop.i18n import _
 
 PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
 COLUMNS = ("Who", "Inspected", "1st-time pass", "Rework", "On time", "Avg delay h", "Comebacks", "Penalties")
@@ -34,7 +39,7 @@ def _row(f: quality.Figures):
             f"{f.comebacks} ({_pct(f.comeback_pct)})", f"{f.penalties:.2f}")
 
 
-class QualityScreen(KeptScreen):
+class QualityScreen(Acting, KeptScreen):
     DEFAULT_CSS = """
     QualityScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
     QualityScreen .title { padding: 0 1; text-style: bold; }
@@ -43,13 +48,8 @@ class QualityScreen(KeptScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Board")] + [
         Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()] + [
         Binding("c", "checklists", "QC checklists")]
+    PERMISSIONS = {"checklists": "edit_checklists"}
     heading = "Quality"  # the period shown, with its dates
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "checklists":
-            from workshop.permissions import can
-            return can(self.app.staff, "edit_checklists")
-        return True
 
     def action_checklists(self) -> None:
         self.app.push_screen(ChecklistScreen())
@@ -122,10 +122,10 @@ class QualityScreen(KeptScreen):
             table = self.query_one(table_id, DataTable)
             table.clear()
             for figures in rows:
-                table.add_row(*_row(figures))
+                table.add_row(*cells(*_row(figures)))
 
 
-class ChecklistScreen(Screen):
+class ChecklistScreen(Acting, Screen):
     """The manager edits the QC checklists: one list per business type."""
     DEFAULT_CSS = """
     ChecklistScreen DataTable { height: 1fr; }
@@ -133,12 +133,13 @@ class ChecklistScreen(Screen):
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("t", "next_type", "Next type"),
                 Binding("a", "add", "Add item"), Binding("d", "remove", "Remove item")]
+    PERMISSIONS = {"add": "edit_checklists", "remove": "edit_checklists"}
     TYPES = ("maintenance", "general_repair", "body", "paint", "insurance", "warranty")
 
     def __init__(self):
         super().__init__()
         self.business_type = self.TYPES[0]
-        self.items = []
+        self.items: list[qc.CheckItem] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -148,46 +149,33 @@ class ChecklistScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "QC checklists"
-        self.query_one("#items", DataTable).add_columns("#", "Check")
+        self.query_one("#items", DataTable).add_columns("#", _("Check"))
         self.reload()
         self.query_one("#items").focus()
 
     def reload(self) -> None:
-        from workshop import qc
-        self.items = [i for i in qc.checklist(self.business_type) if i.business_type == self.business_type]
-        self.query_one("#type", Label).update(f"Checklist for {self.business_type.replace('_', ' ')} "
-                                              "(t: next business type)")
+        self.items = qc.checklist_items(self.business_type)
+        self.query_one("#type", Label).update(_("Checklist for {kind} (t: next business type)").format(
+            kind=self.business_type.replace("_", " ")))
         table = self.query_one("#items", DataTable)
         table.clear()
         for n, item in enumerate(self.items, 1):
-            table.add_row(str(n), item.text)
+            table.add_row(*cells(n, item.text))
+
+    def after_acting(self) -> None:
+        self.reload()
 
     def action_next_type(self) -> None:
         self.business_type = self.TYPES[(self.TYPES.index(self.business_type) + 1) % len(self.TYPES)]
         self.reload()
 
-    def _run(self, fn, *args, success: str) -> None:
-        from workshop.errors import DomainError
-        try:
-            fn(*args, by=self.app.staff)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-        else:
-            self.notify(success)
-        self.reload()
-
     def action_add(self) -> None:
-        from screens.dialogs import ConfirmText
-        from workshop import qc
-
-        def given(text: str | None) -> None:
-            if text:
-                self._run(qc.add_item, self.business_type, text, success="Item added.")
-        self.app.push_screen(ConfirmText(f"New check for {self.business_type.replace('_', ' ')}", "What to check",
-                                         max_length=120), given)
+        kind = self.business_type
+        form = reason_form(_("New check for {kind}").format(kind=kind.replace("_", " ")), name="text",
+                           label=_("What to check"), max_length=120)
+        self.ask(form, lambda values: partial(qc.add_item, kind, values["text"]), success=_("Item added."))
 
     def action_remove(self) -> None:
-        from workshop import qc
         if self.items:
             item = self.items[min(self.query_one("#items", DataTable).cursor_row, len(self.items) - 1)]
-            self._run(qc.remove_item, item.id, success=f"Removed: {item.text}")
+            self.act(qc.remove_item, item.id, success=_("Removed: {item}").format(item=item.text))

@@ -1,7 +1,7 @@
 """The inspector works the QC queue with the keyboard."""
 from models.orders import RepairOrder
 from models.qc import ChecklistItem, Inspection
-from tests.ui import app_as, notifications, wait_until
+from tests.ui import app_as, notifications, row_text, settled, wait_until
 
 
 def _items():
@@ -34,17 +34,73 @@ async def test_failed_item_needs_a_note_and_a_fail_goes_back_to_the_board_with_i
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
         await pilot.press("p", "f")
-        await pilot.press("enter")  # no note: refused in the dialog
-        assert app.screen.__class__.__name__ == "ConfirmText"
+        await pilot.press("enter")  # no note: refused in the dialog, which stays open
+        assert app.screen.__class__.__name__ == "FormDialog"
+        assert "needed" in str(app.screen.query_one("#note-note").content)
         await pilot.press(*"no torque mark", "enter")
         await pilot.press("a", "ctrl+r")
-        await pilot.press(*"torque marks missing", "enter")
-        await pilot.press("1", "enter")
-        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
+        await pilot.press(*"torque marks missing", "tab")
+        await pilot.press("enter", "down", "enter")  # the responsible technician, from the list
+        await pilot.press("enter")  # (penalty left empty) sign
         assert await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "in_progress")
         fresh = RepairOrder.get_by_id(order.id)
         assert fresh.rework and fresh.rework_reason == "QC: torque marks missing"
         assert Inspection.get().responsible_id == shop.techs[0].id
+
+
+async def test_signing_says_up_front_which_item_is_unchecked(shop):
+    _items()
+    order = shop.ready_for_qc()
+    app = app_as(shop.inspector)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f6")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
+        await pilot.press("p", "ctrl+r")  # one item of three checked: no form asks for a reason first
+        await settled(pilot)
+        assert app.screen.__class__.__name__ == "InspectionScreen"
+        assert any("'Torque marks'" in n and "2 items" in n for n in notifications(app))
+        assert app.screen.query_one("#items").cursor_row == 1  # on the first unchecked item
+        assert RepairOrder.get_by_id(order.id).state == "ready_qc"
+
+
+async def test_a_refused_fail_keeps_everything_typed_and_says_why_beside_the_field(shop, monkeypatch):
+    from workshop import qc
+    from workshop.errors import InvalidInput
+    _items()
+    order = shop.ready_for_qc()
+    real_sign = qc.sign
+    calls = []
+
+    def refusing_sign(*args, **kwargs):  # e.g. another rule about penalties: refused, naming the field
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise InvalidInput("A penalty above 300 needs the manager.", "penalty")
+        return real_sign(*args, **kwargs)
+
+    monkeypatch.setattr(qc, "sign", refusing_sign)
+    app = app_as(shop.inspector)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "QCScreen")
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "InspectionScreen")
+        await pilot.press("a", "ctrl+r")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
+        form = app.screen
+        await pilot.press(*"loose wheel nut", "tab", "enter", "down", "enter", *"500", "enter")
+        await settled(pilot)
+        assert app.screen is form  # still open, every value kept
+        assert form.raw("rework_reason") == "loose wheel nut" and form.raw("responsible") == shop.techs[0].id
+        assert form.raw("penalty") == "500"
+        assert "above 300" in str(form.query_one("#note-penalty").content)
+        assert app.focused is form.widget("penalty")
+        assert RepairOrder.get_by_id(order.id).state == "ready_qc"
+        await pilot.press("backspace", "backspace", "backspace", *"200", "enter")
+        assert await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "in_progress")
+        assert Inspection.get().penalty == 200
 
 
 async def test_manager_edits_a_checklist_from_the_quality_screen(shop):
@@ -75,7 +131,7 @@ async def test_quality_figures_are_worked_out_in_the_background_and_shown_per_pe
         screen = app.screen
         shop_row = screen.query_one("#shop")
         assert await wait_until(pilot, lambda: shop_row.row_count == 1)
-        assert shop_row.get_row_at(0)[:3] == ["Whole shop", "1", "100.0%"]  # one inspected, passed first time
+        assert row_text(shop_row, 0)[:3] == ["Whole shop", "1", "100.0%"]  # one inspected, passed first time
         assert not screen.query_one("#working", ProgressBar).display
         assert "last 30 days" in str(screen.query_one("#period").content)
         await pilot.press("y")
