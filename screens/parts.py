@@ -1,20 +1,25 @@
 """The parts clerk's screen: the pick queue across orders, the catalog with stock, low stock."""
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input, TabbedContent, TabPane
 
-from screens import part_actions
-from screens.dialogs import ConfirmText
+from screens import forms, part_actions
+from screens.acting import Acting
+from screens.dialogs import quantity_field, reason_form
+from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from workshop import lifecycle, parts
 from workshop.i18n import _
-from workshop.errors import DomainError
-from workshop.permissions import can
+
+QTY_MAX = part_actions.QTY_MAX
+COUNT_MAX = 999_999
 
 fmt = parts.fmt
 
@@ -38,7 +43,7 @@ def _low_row(row: parts.StockRow):
     return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested), row.unit)
 
 
-class PartsScreen(KeptScreen):
+class PartsScreen(Acting, KeptScreen):
     CSS_PATH = "parts.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board"),
@@ -56,9 +61,12 @@ class PartsScreen(KeptScreen):
         Binding("3", "tab('low')", "Low stock", show=False),
         Binding("4", "tab('out')", "Parts out", show=False),
     ]
-    QUEUE_ACTIONS = {"pick_all", "pick_qty", "return_part", "exchange", "old_part"}
-    OUT_ACTIONS = {"return_part", "exchange", "old_part"}  # also on parts already picked (tab 4)
-    STOCK_ACTIONS = {"receive", "count", "move_bin"}
+    PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
+                   **dict.fromkeys(("receive", "count", "move_bin"), "manage_stock")}
+    # (return, exchange and old part also on parts already picked: tab 4)
+    TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
+            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"), "count": ("catalog", "low"),
+            "move_bin": ("catalog", "low")}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,19 +111,13 @@ class PartsScreen(KeptScreen):
     def tab(self) -> str:
         return self.query_one(TabbedContent).active
 
-    def check_action(self, action: str, parameters) -> bool | None:
-        staff = self.app.staff
-        if action in self.OUT_ACTIONS and self.tab == "out":
-            return can(staff, "pick_parts")
-        if action in self.QUEUE_ACTIONS:
-            return can(staff, "pick_parts") and self.tab == "queue"
-        if action in self.STOCK_ACTIONS:
-            return can(staff, "manage_stock") and self.tab in ("catalog", "low")
-        return True
+    def offers(self, action: str, parameters) -> bool | None:
+        tabs = self.TABS.get(action)
+        return tabs is None or self.tab in tabs
 
     @on(PagedTable.RowSelected, "#queue-table")
     def enter_picks(self) -> None:
-        if can(self.app.staff, "pick_parts"):
+        if self.check_action("pick_all", ()):
             self.action_pick_all()
 
     @on(TabbedContent.TabActivated)
@@ -141,97 +143,82 @@ class PartsScreen(KeptScreen):
         self.query_one(table).focus()
 
     # --- actions ---------------------------------------------------------------------------------
-    def _run(self, fn, *args, success: str = "", **kwargs):
-        try:
-            result = fn(*args, by=self.app.staff, **kwargs)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            result = None
-        else:
-            if success:
-                self.notify(success)
+    def after_acting(self) -> None:
         self.reload_all()
-        return result
 
     def _line(self) -> parts.LineRow | None:
         out = self.tab == "out"
         row = self.query_one("#out-table" if out else "#queue-table", PagedTable).selected
         if row is None:
-            self.notify(_("No parts out.") if out else "Nothing to pick.", severity="warning")
+            self.notify(_("No parts out.") if out else _("Nothing to pick."), severity="warning")
         return row
 
     def _part(self) -> parts.StockRow | None:
         table = self.query_one("#low-table" if self.tab == "low" else "#catalog-table", PagedTable)
         row = table.selected
         if row is None:
-            self.notify("No part selected.", severity="warning")
+            self.notify(_("No part selected."), severity="warning")
         return row
 
     def action_pick_all(self) -> None:
         if line := self._line():
-            self._run(parts.pick, line.id, seen_version=line.order_version,
-                      success=f"Picked {fmt(line.to_pick)} {line.unit} {line.code} for RO {line.order_number} "
-                              f"from bin {line.bin or '—'}.")
+            self.act(parts.pick, line.id, seen_version=line.order_version,
+                     success=_("Picked {qty} {unit} {code} for RO {number} from bin {bin}.").format(
+                         qty=fmt(line.to_pick), unit=line.unit, code=line.code, number=line.order_number,
+                         bin=line.bin or "—"))
 
     def action_pick_qty(self) -> None:
         if not (line := self._line()):
             return
-
-        def done(qty: str | None) -> None:
-            if qty:
-                self._run(parts.pick, line.id, qty, seen_version=line.order_version,
-                          success=f"Picked {qty} {line.unit} {line.code} for RO {line.order_number}.")
-        self.app.push_screen(ConfirmText(f"Pick how many {line.unit} of {line.code} {line.name}? "
-                                         f"({fmt(line.to_pick)} to pick)", "Quantity", max_length=10), done)
+        form = FormDialog(_("Pick {code} {name} for RO {number}").format(code=line.code, name=line.name,
+                                                                        number=line.order_number), [
+            quantity_field("qty", _("Quantity ({unit})").format(unit=line.unit), maximum=QTY_MAX, places=3,
+                           hint=_("{qty} to pick").format(qty=fmt(line.to_pick)))], submit_label=_("Pick"))
+        self.ask(form, lambda v: partial(parts.pick, line.id, v["qty"], seen_version=line.order_version),
+                 success=lambda _r: _("Picked {code} for RO {number}.").format(code=line.code, number=line.order_number))
 
     def action_return_part(self) -> None:
         if line := self._line():
-            part_actions.ask_return(self, line, self._run)
+            part_actions.ask_return(self, line)
 
     def action_exchange(self) -> None:
         if line := self._line():
-            part_actions.ask_exchange(self, line, self._run)
+            part_actions.ask_exchange(self, line)
 
     def action_old_part(self) -> None:
         if line := self._line():
-            part_actions.ask_old_part(self, line, self._run)
+            part_actions.ask_old_part(self, line)
 
     def action_receive(self) -> None:
         if not (part := self._part()):
             return
+        form = FormDialog(_("Goods in: {code} {name}").format(code=part.code, name=part.name), [
+            quantity_field("qty", _("Quantity ({unit})").format(unit=part.unit), maximum=QTY_MAX, places=3),
+            forms.text("reference", _("Delivery note"), required=False, max_length=60),
+        ], submit_label=_("Receive"))
 
-        def done(answer: str | None) -> None:
-            if answer:
-                qty, _sep, reference = answer.partition(" ")
-                filled = self._run(parts.receive, part.code, qty, reference=reference,
-                                   success=f"Received {qty} {part.unit} {part.code}.")
-                if filled:
-                    self.notify("Parts now complete for " + ", ".join(filled), timeout=10)
-        self.app.push_screen(ConfirmText(f"Goods in: quantity of {part.code} {part.name} (then the delivery note)",
-                                         "e.g. 12 DN-4471", max_length=80), done)
+        def received(filled: list[str]) -> None:
+            if filled:
+                self.notify(_("Parts now complete for {orders}").format(orders=", ".join(filled)), timeout=10)
+
+        self.ask(form, lambda v: partial(parts.receive, part.code, v["qty"], reference=v["reference"] or ""),
+                 success=_("Received {code}.").format(code=part.code), then=received)
 
     def action_count(self) -> None:
         if not (part := self._part()):
             return
-
-        def reason_given(counted: str, reason: str | None) -> None:
-            if reason:
-                diff = self._run(parts.count_stock, part.code, counted, reason)
-                if diff is not None:
-                    self.notify(f"{part.code}: counted {counted}, adjustment {fmt(diff)}.")
-
-        def counted(value: str | None) -> None:
-            if value:
-                self.app.push_screen(ConfirmText("Reason for the difference", "Reason"),
-                                     lambda reason: reason_given(value, reason))
-        self.app.push_screen(ConfirmText(f"Stocktake: counted quantity of {part.code} in bin {part.bin or '—'} "
-                                         f"(ledger says {fmt(part.on_hand)})", "Counted", max_length=10), counted)
+        form = FormDialog(_("Stocktake: {code} in bin {bin}").format(code=part.code, bin=part.bin or "—"), [
+            forms.number("counted", _("Counted ({unit})").format(unit=part.unit), maximum=COUNT_MAX, places=3,
+                         hint=_("the ledger says {qty}").format(qty=fmt(part.on_hand))),
+            forms.text("reason", _("Reason for a difference")),
+        ], submit_label=_("Count"))
+        self.ask(form, lambda v: partial(parts.count_stock, part.code, v["counted"], v["reason"]),
+                 success=lambda diff: _("{code}: adjustment {diff}.").format(code=part.code, diff=fmt(diff)))
 
     def action_move_bin(self) -> None:
         if not (part := self._part()):
             return
-
-        def done(new_bin: str | None) -> None:
-            if new_bin:
-                self._run(parts.transfer, part.code, new_bin, success=f"{part.code} now in bin {new_bin.upper()}.")
-        self.app.push_screen(ConfirmText(f"Move {part.code} from bin {part.bin or '—'} to", "Bin", max_length=20), done)
+        form = reason_form(_("Move {code} from bin {bin} to").format(code=part.code, bin=part.bin or "—"),
+                           name="bin", label=_("Bin"), max_length=20)
+        self.ask(form, lambda v: partial(parts.transfer, part.code, v["bin"]),
+                 success=lambda _r: _("{code} moved.").format(code=part.code))

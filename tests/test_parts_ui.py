@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from models.parts import Part, PartLine
 from screens.paged import PagedTable
-from tests.ui import app_as, notifications, wait_until
+from tests.ui import app_as, notifications, settled, wait_until
 from workshop import parts
 
 
@@ -42,7 +42,11 @@ async def test_picking_more_than_on_hand_shows_why_and_changes_nothing(shop):
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
         await pilot.press("q")
         await pilot.press("3", "enter")
-        assert await wait_until(pilot, lambda: any("can be picked" in m for m in notifications(app)))
+        await settled(pilot)
+        form = app.screen
+        assert form.__class__.__name__ == "FormDialog"  # still open: the refusal beside the quantity
+        assert "can be picked" in str(form.query_one("#note-qty").content)
+        assert form.raw("qty") == "3"
         assert PartLine.get_by_id(line.id).picked == 0
         assert Part.get(Part.code == "OF-001").on_hand == 1
 
