@@ -4,136 +4,129 @@ receivables with their aging and the day's cash-up. The advisor pre-settles from
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import (DataTable, Header, Input, Label, OptionList, Static, TabbedContent,
-                             TabPane)
+from textual.widgets import DataTable, Header, Input, Label, Static, TabbedContent, TabPane
 
 from models.settlement import FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS
-from screens.dialogs import ConfirmText
+from screens import forms
+from screens.acting import Acting
+from screens.dialogs import reason_form
+from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
-from workshop import lifecycle
+from screens.text import cells, literal
+from workshop import document_files, lifecycle
 from workshop import settlement as service
-from workshop.errors import DomainError
-from workshop import document_files
-from workshop.i18n import _
+from workshop.i18n import _, label
 from workshop.invoice import bill_text
-from workshop.permissions import can
 
 PAGE = 100
+AMOUNT_MAX = 1_000_000  # yuan: above this, a typing slip (the services refuse it too)
 
 
-class PaymentModal(ModalScreen[dict | None]):
-    """Method (arrow keys), amount, cash tendered, reference; Enter takes the payment, Esc cancels."""
+class PaymentForm(FormDialog):
+    """Method, amount, cash tendered (the change is worked out as it is typed), reference."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, label: str, balance: Decimal):
-        super().__init__()
-        self.label = label
+    def __init__(self, label_: str, balance: Decimal):
         self.balance = balance
+        super().__init__(_("Payment for {order}: balance {balance}").format(order=label_,
+                                                                             balance=service.money(balance)), [
+            forms.choice("method", _("Method"), [(label(METHOD_LABELS, m), m) for m in PAYMENT_METHODS],
+                         value="cash"),
+            forms.number("amount", _("Amount"), value=f"{balance:.2f}", minimum="0.01", maximum=AMOUNT_MAX),
+            forms.number("tendered", _("Cash tendered"), required=False, maximum=AMOUNT_MAX,
+                         hint=_("cash handed over")),
+            forms.text("reference", _("Reference / why"), required=False, max_length=40, also=("reason",),
+                       hint=_("card slip no., or the reason for on account")),
+        ], submit_label=_("Take payment"), focus="amount")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="payment-box"):
-            yield Label(f"Payment for {self.label}: balance {service.money(self.balance)}")
-            yield OptionList(*[f"{METHOD_LABELS[m]}" for m in PAYMENT_METHODS], id="method")
-            with Horizontal(classes="row"):
-                yield Label("Amount ", classes="field")
-                yield Input(value=f"{self.balance:.2f}", id="amount")
-            with Horizontal(classes="row"):
-                yield Label("Tendered", classes="field")
-                yield Input(placeholder="cash handed over", id="tendered")
-            with Horizontal(classes="row"):
-                yield Label("Ref/why ", classes="field")
-                yield Input(placeholder="card slip no., or reason for on account", id="reference")
-            yield Static("", id="change")
-            yield Label("↑↓ method · Tab next field · Enter take · Esc cancel", classes="muted")
-
-    def on_mount(self) -> None:
-        self.query_one("#method", OptionList).highlighted = 0
-        self.query_one("#method", OptionList).focus()
-
-    @property
-    def method(self) -> str:
-        index = self.query_one("#method", OptionList).highlighted or 0
-        return PAYMENT_METHODS[index]
-
-    @on(Input.Changed)
-    @on(OptionList.OptionHighlighted)
-    def show_change(self, event=None) -> None:
-        text = ""
-        if self.method == "cash":
+    def changed(self, name: str) -> None:
+        hint = None
+        method = self.raw("method")
+        if method == "cash":
             try:
-                amount = min(Decimal(self.query_one("#amount", Input).value or "0"), self.balance)
-                tendered = Decimal(self.query_one("#tendered", Input).value or "0")
-                if tendered >= amount > 0:
-                    text = f"Change: {service.money(tendered - amount)}"
-            except ArithmeticError:
-                text = ""
-        elif self.method == "account":
-            text = "On account: a manager approves releasing the car with the balance owing."
-        self.query_one("#change", Static).update(text)
-
-    @on(OptionList.OptionSelected)
-    def to_amount(self) -> None:
-        self.query_one("#amount", Input).focus()
-
-    @on(Input.Submitted)
-    def submit(self) -> None:
-        self.dismiss({"method": self.method, "amount": self.query_one("#amount", Input).value,
-                      "tendered": self.query_one("#tendered", Input).value,
-                      "reference": self.query_one("#reference", Input).value})
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+                amount = min(forms.parse_number(self.fields["amount"], self.raw("amount") or "0"), self.balance)
+                tendered = forms.parse_number(self.fields["tendered"], self.raw("tendered") or "0")
+            except Exception:
+                return
+            if tendered >= amount > 0:
+                hint = _("Change: {change}").format(change=service.money(tendered - amount))
+        elif method == "account":
+            hint = _("On account: a manager approves releasing the car with the balance owing.")
+        if name != "tendered" or hint:
+            self.show_note("tendered", None, hint=hint)
 
 
-class FeeModal(ModalScreen[dict | None]):
-    """Fee kind (arrow keys), amount and description."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="payment-box"):
-            yield Label("Add a fee to the bill")
-            yield OptionList(*[FEE_LABELS[k] for k in FEE_KINDS], id="kind")
-            with Horizontal(classes="row"):
-                yield Label("Amount  ", classes="field")
-                yield Input(id="amount")
-            with Horizontal(classes="row"):
-                yield Label("Descr.  ", classes="field")
-                yield Input(placeholder="optional", id="description")
-            yield Label("↑↓ kind · Tab next field · Enter add · Esc cancel", classes="muted")
-
-    def on_mount(self) -> None:
-        self.query_one("#kind", OptionList).highlighted = 0
-        self.query_one("#kind", OptionList).focus()
-
-    @on(OptionList.OptionSelected)
-    def to_amount(self) -> None:
-        self.query_one("#amount", Input).focus()
-
-    @on(Input.Submitted)
-    def submit(self) -> None:
-        index = self.query_one("#kind", OptionList).highlighted or 0
-        self.dismiss({"kind": FEE_KINDS[index], "amount": self.query_one("#amount", Input).value,
-                      "description": self.query_one("#description", Input).value})
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+def fee_form() -> FormDialog:
+    return FormDialog(_("Add a fee to the bill"), [
+        forms.choice("kind", _("Fee"), [(label(FEE_LABELS, k), k) for k in FEE_KINDS]),
+        forms.number("amount", _("Amount"), minimum="0.01", maximum=AMOUNT_MAX),
+        forms.text("description", _("Description"), required=False, max_length=100),
+    ], submit_label=_("Add fee"))
 
 
 EXPORT_LIMIT = 10_000  # rows an export writes at most
 
 
-class CashierScreen(KeptScreen):
+def discount_form(limit) -> FormDialog:
+    return FormDialog(_("Extra discount (your limit {limit}%; 0 clears it)").format(limit=limit), [
+        forms.choice("kind", _("As"), [(_("percent of the customer's share"), "percent"),
+                                       (_("an amount"), "amount")], value="percent"),
+        forms.number("value", _("Discount"), maximum=AMOUNT_MAX),
+        forms.text("reason", _("Reason"), required=False, hint=_("needed unless clearing")),
+    ], submit_label=_("Set discount"))
+
+
+class PreSettling:
+    """The advisor's pre-settlement keys, on the cashier's screen and on the bill from the order screen:
+    fees, an extra discount within the role's limit, a preview file. ``bill_order()`` names the order."""
+
+    def bill_order(self) -> int | None:
+        raise NotImplementedError
+
+    def action_fee(self) -> None:
+        order_id = self.bill_order()
+        if order_id is not None:
+            self.ask(fee_form(), lambda v: partial(service.add_fee, order_id, v["kind"], v["amount"],
+                                                   description=v["description"] or ""),
+                     success=_("Fee added."))
+
+    def action_adjust(self) -> None:
+        order_id = self.bill_order()
+        if order_id is not None:
+            self.ask(discount_form(service.discount_limit(self.app.staff)),
+                     lambda v: partial(service.set_adjustment, order_id, kind=v["kind"], value=v["value"],
+                                       reason=v["reason"] or ""),
+                     success=lambda result: _("Extra discount set.") if result else _("Extra discount cleared."))
+
+    def action_preview(self) -> None:
+        """Write the pre-settlement bill as a file the customer can be shown (in a worker: a PDF takes a
+        moment)."""
+        order_id = self.bill_order()
+        if order_id is not None:
+            self.act(document_files.write_preview, order_id, as_staff=False, then=self._previewed)
+
+    def _previewed(self, written) -> None:
+        self.notify(written.error or _("Pre-settlement preview written: {path}").format(path=written.paths[0]),
+                    severity="error" if written.error else "information")
+
+    def tell_files(self, written, message: str) -> None:
+        """Where a document's files went, or why they could not be written (the money is on record)."""
+        if written.error:
+            self.notify(written.error, severity="error", timeout=15)
+        elif written.paths:
+            self.last_files = written.paths
+            self.notify(message.format(paths=", ".join(str(p) for p in written.paths)))
+
+
+class CashierScreen(PreSettling, Acting, KeptScreen):
     CSS_PATH = "cashier.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board"),
@@ -154,7 +147,7 @@ class CashierScreen(KeptScreen):
         Binding("pagedown", "page(1)", "Next page", show=False),
         Binding("pageup", "page(-1)", "Prev page", show=False),
     ]
-    ACTION_PERMISSIONS = {"pay": "settle", "settle": "settle", "print": "settle", "release": "release_car",
+    PERMISSIONS = {"pay": "settle", "settle": "settle", "print": "settle", "release": "release_car",
                           "fee": "presettle", "adjust": "presettle", "on_account": "approve_on_account",
                           "void": "void_refund", "refund": "void_refund"}
     QUEUE_TABS = ("queue",)
@@ -192,12 +185,6 @@ class CashierScreen(KeptScreen):
         self.load_queue()
         self.query_one("#orders", DataTable).focus()
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        needed = self.ACTION_PERMISSIONS.get(action)
-        if needed is not None and not can(self.app.staff, needed):
-            return False
-        return True
-
     # --- loading ---------------------------------------------------------------------------------
     def load_queue(self, keep_id: int | None = None) -> None:
         table = self.query_one("#orders", DataTable)
@@ -206,9 +193,9 @@ class CashierScreen(KeptScreen):
         self.rows = service.cashier_queue(search, limit=PAGE, offset=self.page * PAGE)
         table.clear()
         for row in self.rows:
-            table.add_row(str(row.number), row.plate, row.customer[:18],
-                          "to settle" if row.state == lifecycle.READY_SETTLEMENT else lifecycle.label(row.state),
-                          key=str(row.order_id))
+            table.add_row(*cells(row.number, row.plate, row.customer[:18],
+                                 _("to settle") if row.state == lifecycle.READY_SETTLEMENT
+                                 else lifecycle.label(row.state)), key=str(row.order_id))
         for index, row in enumerate(self.rows):
             if row.order_id == keep_id:
                 table.move_cursor(row=index)
@@ -222,8 +209,8 @@ class CashierScreen(KeptScreen):
         table.clear()
         self.receivable_rows = service.receivables(limit=PAGE)
         for r in self.receivable_rows:
-            table.add_row(str(r.number), r.plate, r.customer[:18], r.mobile, r.since.isoformat(), r.bucket,
-                          service.money(r.amount), key=str(r.order_id))
+            table.add_row(*cells(r.number, r.plate, r.customer[:18], r.mobile, r.since.isoformat(), r.bucket,
+                                 service.money(r.amount)), key=str(r.order_id))
 
     def load_cashup(self) -> None:
         from workshop import clock
@@ -235,7 +222,7 @@ class CashierScreen(KeptScreen):
         table = self.query_one("#takings", DataTable)
         table.clear()
         for r in rows:
-            table.add_row(r.cashier, METHOD_LABELS.get(r.method, r.method), str(r.count), service.money(r.amount))
+            table.add_row(*cells(r.cashier, label(METHOD_LABELS, r.method), r.count, service.money(r.amount)))
 
     def export_list(self) -> tuple[str, list]:
         """What "Export this list" writes: the receivables when that tab is shown, else the whole queue."""
@@ -266,8 +253,8 @@ class CashierScreen(KeptScreen):
         order_id = self.selected_id()
         bill = self.query_one("#bill", Static)
         if order_id is None:
-            bill.update("No car waiting at the desk." if not self.query_one("#search", Input).value
-                        else "Nothing found: try a plate (粤B123) or an RO number.")
+            bill.update(_("No car waiting at the desk.") if not self.query_one("#search", Input).value
+                        else _("Nothing found: try a plate (粤B123) or an RO number."))
             return
         acc = service.account(order_id)
         row = self.selected()
@@ -276,7 +263,7 @@ class CashierScreen(KeptScreen):
         approved = " · on account approved" if acc.on_account else ""
         summary = (f"RO {row.number if row else ''} · {state}\nCustomer pays {service.money(acc.due)} · "
                    f"received {service.money(acc.received)} · {owing}{approved}\n")
-        bill.update(Text(summary + bill_text(order_id, width=46)))  # names are data, not markup
+        bill.update(literal(summary + bill_text(order_id, width=46), multiline=True))
 
     # Changes that can add a car to the desk, take one off, or change what it owes.
     DESK_KINDS = frozenset({"qc_pass", "settle", "void", "deliver", "payment", "refund", "fee_added",
@@ -289,20 +276,18 @@ class CashierScreen(KeptScreen):
             self.load_queue()
 
     # --- actions ---------------------------------------------------------------------------------
-    def _run(self, fn, *args, success: str | None = None, **kwargs):
-        try:
-            result = fn(*args, **kwargs)
-        except DomainError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        if success:
-            self.notify(success)
-        return result
+    def bill_order(self) -> int | None:
+        row = self._need_order()
+        return row.order_id if row else None
+
+    def after_acting(self) -> None:
+        if self.is_attached:
+            self.load_queue()
 
     def _need_order(self) -> service.QueueRow | None:
         row = self.selected()
         if row is None:
-            self.notify("Select an order in the queue first.", severity="warning")
+            self.notify(_("Select an order in the queue first."), severity="warning")
         return row
 
     def action_search(self) -> None:
@@ -332,50 +317,47 @@ class CashierScreen(KeptScreen):
             return
         balance = service.balance(row.order_id)
         if balance <= 0:
-            self.notify(f"RO {row.number} has nothing left to pay.", severity="warning")
+            self.notify(_("RO {number} has nothing left to pay.").format(number=row.number), severity="warning")
             return
 
-        def done(result: dict | None) -> None:
-            if not result:
-                return
-            if result["method"] == "account":
-                if self._run(service.approve_on_account, row.order_id, result["reference"], by=self.app.staff,
-                             success=f"RO {row.number}: release on account approved."):
-                    self.load_queue(row.order_id)
-                return
-            payment = self._run(service.take_payment, row.order_id, result["method"], result["amount"],
-                                by=self.app.staff, tendered=result["tendered"] or None,
-                                reference=result["reference"])
-            if payment is not None:
-                change = f" · change {service.money(payment.change)}" if payment.change else ""
-                left = service.balance(row.order_id)
-                self.notify(f"{METHOD_LABELS[payment.method]} {service.money(payment.amount)} taken{change}. "
-                            f"Outstanding {service.money(max(left, Decimal('0')))}.")
-                self._tell_files(payment.documents, _("Receipt written: {paths}"))
-                self.load_queue(row.order_id)
+        chosen: dict = {}
 
-        self.app.push_screen(PaymentModal(f"RO {row.number}", balance), done)
+        def call(values: dict) -> partial:
+            chosen.update(values)
+            if values["method"] == "account":
+                return partial(service.approve_on_account, row.order_id, values["reference"] or "")
+            return partial(service.take_payment, row.order_id, values["method"], values["amount"],
+                           tendered=values["tendered"], reference=values["reference"] or "")
+
+        def taken(payment) -> None:
+            if chosen["method"] == "account":  # approved: nothing taken
+                self.notify(_("RO {number}: release on account approved.").format(number=row.number))
+                return
+            left = service.balance(row.order_id)
+            text = _("{method} {amount} taken").format(method=label(METHOD_LABELS, payment.method),
+                                                       amount=service.money(payment.amount))
+            if payment.change:
+                text += " · " + _("change {change}").format(change=service.money(payment.change))
+            self.notify(text + ". " + _("Outstanding {left}.").format(left=service.money(max(left, Decimal("0")))))
+            self.tell_files(payment.documents, _("Receipt written: {paths}"))
+
+        self.ask(PaymentForm(f"RO {row.number}", balance), call, then=taken)
 
     def action_settle(self) -> None:
         row = self._need_order()
         if row is None:
             return
-        invoice = self._run(service.settle, row.order_id, by=self.app.staff, seen_version=None)
-        if invoice is None:
-            return
-        owed = service.balance(row.order_id)
-        self.notify(f"RO {row.number} settled: invoice {invoice.number}, total {service.money(invoice.total)}"
-                    + (f", outstanding {service.money(owed)}" if owed > 0 else "") + ".")
-        self._tell_files(invoice.documents, _("Invoice files written: {paths}"))
-        self.load_queue(row.order_id)
 
-    def _tell_files(self, written, message: str) -> None:
-        """Where the document's files went, or why they could not be written (the money is on record)."""
-        if written.error:
-            self.notify(written.error, severity="error", timeout=15)
-        elif written.paths:
-            self.last_files = written.paths
-            self.notify(message.format(paths=", ".join(str(p) for p in written.paths)))
+        def settled(invoice) -> None:
+            owed = service.balance(row.order_id)
+            text = _("RO {number} settled: invoice {invoice}, total {total}.").format(
+                number=row.number, invoice=invoice.number, total=service.money(invoice.total))
+            if owed > 0:
+                text += " " + _("Outstanding {left}.").format(left=service.money(owed))
+            self.notify(text)
+            self.tell_files(invoice.documents, _("Invoice files written: {paths}"))
+
+        self.act(service.settle, row.order_id, seen_version=None, then=settled)
 
     def action_print(self) -> None:
         row = self._need_order()
@@ -383,96 +365,32 @@ class CashierScreen(KeptScreen):
             return
         invoice = service.current_invoice(row.order_id)
         if invoice is None:
-            self.notify(f"RO {row.number} is not settled yet: press s to settle (w writes a preview).",
-                        severity="warning")
+            self.notify(_("RO {number} is not settled yet: press s to settle (w writes a preview).").format(
+                number=row.number), severity="warning")
             return
-        written = self._run(service.write_documents, row.order_id, by=self.app.staff)
-        if written is not None:
-            self._tell_files(written, _("Invoice files written: {paths}"))
-
-    def action_preview(self) -> None:
-        """Write the pre-settlement bill as a file the customer can be shown."""
-        row = self._need_order()
-        if row is None:
-            return
-        written = document_files.write_preview(row.order_id)
-        self.notify(written.error or _("Pre-settlement preview written: {path}").format(path=written.paths[0]),
-                    severity="error" if written.error else "information")
+        # A copy with everything received to date, written by the settlement service (in a worker).
+        self.act(service.write_documents, row.order_id,
+                 then=lambda written: self.tell_files(written, _("Invoice files written: {paths}")))
 
     def action_release(self) -> None:
         row = self._need_order()
-        if row is None:
-            return
-        if self._run(service.release, row.order_id, by=self.app.staff,
-                     success=f"RO {row.number} released to the customer."):
-            self.load_queue()
-
-    def action_fee(self) -> None:
-        row = self._need_order()
-        if row is None:
-            return
-
-        def done(result):
-            if result and self._run(service.add_fee, row.order_id, result["kind"], result["amount"],
-                                    by=self.app.staff, description=result["description"],
-                                    success="Fee added."):
-                self.load_queue(row.order_id)
-
-        self.app.push_screen(FeeModal(), done)
-
-    def action_adjust(self) -> None:
-        row = self._need_order()
-        if row is None:
-            return
-        limit = service.discount_limit(self.app.staff)
-
-        def got_value(value):
-            if value is None:
-                return
-            text = value.replace(" ", "")
-            kind = "percent" if text.endswith("%") else "amount"
-            number = text.rstrip("%")
-
-            def got_reason(reason):
-                if reason is None:
-                    return
-                if self._run(service.set_adjustment, row.order_id, kind=kind, value=number, reason=reason,
-                             by=self.app.staff, success="Extra discount set."):
-                    self.load_queue(row.order_id)
-                elif number in ("0", "0.00"):
-                    self.load_queue(row.order_id)
-
-            if number in ("0", "0.00"):
-                got_reason("")
-                return
-            self.app.push_screen(ConfirmText("Reason for the extra discount", "Reason"), got_reason)
-
-        self.app.push_screen(ConfirmText(f"Extra discount: 5% or an amount such as 20.00 (your limit {limit}%; "
-                                         "0 clears)", "Discount"), got_value)
+        if row is not None:
+            self.act(service.release, row.order_id,
+                     success=_("RO {number} released to the customer.").format(number=row.number))
 
     def action_on_account(self) -> None:
         row = self._need_order()
-        if row is None:
-            return
-
-        def done(reason):
-            if reason and self._run(service.approve_on_account, row.order_id, reason, by=self.app.staff,
-                                    success=f"RO {row.number}: release on account approved."):
-                self.load_queue(row.order_id)
-
-        self.app.push_screen(ConfirmText(f"Release RO {row.number} on account: reason", "Reason"), done)
+        if row is not None:
+            self.ask(reason_form(_("Release RO {number} on account").format(number=row.number)),
+                     lambda v: partial(service.approve_on_account, row.order_id, v["reason"]),
+                     success=_("RO {number}: release on account approved.").format(number=row.number))
 
     def action_void(self) -> None:
         row = self._need_order()
-        if row is None:
-            return
-
-        def done(reason):
-            if reason and self._run(service.void, row.order_id, reason, by=self.app.staff,
-                                    success=f"RO {row.number}: invoice voided; back in the queue to settle."):
-                self.load_queue(row.order_id)
-
-        self.app.push_screen(ConfirmText(f"Void the invoice of RO {row.number}: reason", "Reason"), done)
+        if row is not None:
+            self.ask(reason_form(_("Void the invoice of RO {number}").format(number=row.number)),
+                     lambda v: partial(service.void, row.order_id, v["reason"]),
+                     success=_("RO {number}: invoice voided; back in the queue to settle.").format(number=row.number))
 
     def action_refund(self) -> None:
         row = self._need_order()
@@ -480,17 +398,13 @@ class CashierScreen(KeptScreen):
             return
         last = service.last_payment(row.order_id)
         if last is None:
-            self.notify(f"RO {row.number} has no payment to refund.", severity="warning")
+            self.notify(_("RO {number} has no payment to refund.").format(number=row.number), severity="warning")
             return
-
-        def done(reason):
-            if reason and self._run(service.refund, last.id, reason, by=self.app.staff,
-                                    success=f"Refunded the {METHOD_LABELS[last.method]} payment of "
-                                            f"{service.money(last.amount)}."):
-                self.load_queue(row.order_id)
-
-        self.app.push_screen(ConfirmText(f"Refund the last payment ({METHOD_LABELS[last.method]} "
-                                         f"{service.money(last.amount)}): reason", "Reason"), done)
+        what = _("{method} payment of {amount}").format(method=label(METHOD_LABELS, last.method),
+                                                        amount=service.money(last.amount))
+        self.ask(reason_form(_("Refund the last payment ({payment})").format(payment=what)),
+                 lambda v: partial(service.refund, last.id, v["reason"]),
+                 success=_("Refunded the {payment}.").format(payment=what))
 
     @on(DataTable.RowSelected, "#owed")
     def pay_old_order(self, event: DataTable.RowSelected) -> None:
@@ -505,12 +419,13 @@ class CashierScreen(KeptScreen):
         self.query_one("#orders", DataTable).focus()
 
 
-class BillScreen(ModalScreen[None]):
+class BillScreen(PreSettling, Acting, ModalScreen[None]):
     """The advisor's pre-settlement of one order (from the order screen): the bill as it stands,
     with fees, an extra discount within the advisor's limit, and a preview file for the customer."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("e", "fee", "Fee"),
                 Binding("a", "adjust", "Discount"), Binding("w", "preview", "Preview file")]
+    PERMISSIONS = {"fee": "presettle", "adjust": "presettle"}
     DEFAULT_CSS = """
     BillScreen { align: center middle; }
     BillScreen > VerticalScroll { width: 52; max-width: 100%; height: 100%; border: thick $accent;
@@ -524,59 +439,17 @@ class BillScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("", id="bill")
-            yield Label("e fee · a extra discount · w preview file · Esc close", classes="muted")
+            yield Label(_("e fee · a extra discount · w preview file · Esc close"), classes="muted")
 
     def on_mount(self) -> None:
         self.reload()
 
     def reload(self) -> None:
-        self.query_one("#bill", Static).update(Text(bill_text(self.order_id, width=46)))
+        self.query_one("#bill", Static).update(literal(bill_text(self.order_id, width=46), multiline=True))
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("fee", "adjust") and not can(self.app.staff, "presettle"):
-            return False
-        return True
+    def bill_order(self) -> int | None:
+        return self.order_id
 
-    def _run(self, fn, *args, success: str = "", **kwargs) -> bool:
-        try:
-            fn(*args, **kwargs)
-        except DomainError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        if success:
-            self.notify(success)
-        self.reload()
-        return True
-
-    def action_fee(self) -> None:
-        def done(result):
-            if result:
-                self._run(service.add_fee, self.order_id, result["kind"], result["amount"], by=self.app.staff,
-                          description=result["description"], success="Fee added.")
-        self.app.push_screen(FeeModal(), done)
-
-    def action_adjust(self) -> None:
-        limit = service.discount_limit(self.app.staff)
-
-        def got_value(value):
-            if value is None:
-                return
-            text = value.replace(" ", "")
-            kind = "percent" if text.endswith("%") else "amount"
-            number = text.rstrip("%")
-            if number in ("0", "0.00"):
-                self._run(service.set_adjustment, self.order_id, kind=kind, value=number, reason="",
-                          by=self.app.staff, success="Extra discount cleared.")
-                return
-            self.app.push_screen(ConfirmText("Reason for the extra discount", "Reason"),
-                                 lambda reason: reason and self._run(
-                                     service.set_adjustment, self.order_id, kind=kind, value=number, reason=reason,
-                                     by=self.app.staff, success="Extra discount set."))
-
-        self.app.push_screen(ConfirmText(f"Extra discount: 5% or an amount such as 20.00 (your limit {limit}%; "
-                                         "0 clears)", "Discount"), got_value)
-
-    def action_preview(self) -> None:
-        written = document_files.write_preview(self.order_id)
-        self.notify(written.error or _("Pre-settlement preview written: {path}").format(path=written.paths[0]),
-                    severity="error" if written.error else "information")
+    def after_acting(self) -> None:
+        if self.is_attached:
+            self.reload()

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 from models.orders import RepairOrder
 from models.settlement import Payment, Settlement
 from screens.cashier import CashierScreen
-from tests.ui import app_as, notifications, wait_until
+from tests.ui import app_as, notifications, row_text, settled, wait_until
 from workshop import settings
 from workshop import settlement as service
 
@@ -15,14 +15,14 @@ def bill_shown(app) -> str:
 
 async def pay(pilot, method_downs: int, amount: str, tendered: str = ""):
     await pilot.press("m")
-    await pilot.pause()
-    for _ in range(method_downs):
-        await pilot.press("down")
-    await pilot.press("tab", "ctrl+u", *amount)
+    await settled(pilot)
+    if method_downs:  # back to the method, open its list, pick: the cursor moves on to the amount
+        await pilot.press("shift+tab", "enter", *["down"] * method_downs, "enter")
+    await pilot.press("ctrl+u", *amount)
     if tendered:
         await pilot.press("tab", *tendered)
     await pilot.press("enter")
-    await pilot.pause()
+    await settled(pilot)
 
 
 async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(shop, tmp_path):
@@ -31,7 +31,7 @@ async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(sho
     order = shop.ready_for_settlement(shop.car2)   # VIP: 0.5 h x 120 less 15 % = 51.00
     async with app_as(shop.cashier).run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f7")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(pilot.app.screen, CashierScreen)
         assert "粤A88888" in str(pilot.app.screen.query_one("#orders").get_row_at(0))
         assert "Customer pays" in bill_shown(pilot.app) and "51.00" in bill_shown(pilot.app)
@@ -42,7 +42,7 @@ async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(sho
         assert D(payments[1].change) == D("69")
         assert any("change 69.00" in n for n in notifications(pilot.app))
         await pilot.press("s")
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "settled"
         invoice = Settlement.get(Settlement.order == order.id)
         assert invoice.number == 1
@@ -58,7 +58,7 @@ async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(sho
         assert "INVOICE 000001" in html and "LVGBM53K5RG000002" in html and "Outstanding" in html
         assert "INVOICE 000001" in bill_shown(pilot.app)
         await pilot.press("r")                          # paid in full: the car may go
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "delivered"
 
 
@@ -67,9 +67,9 @@ async def test_cashier_finds_an_order_by_plate_and_cannot_void(shop):
     other = shop.ready_for_settlement(shop.car2)
     async with app_as(shop.cashier).run_test(size=(80, 24)) as pilot:
         await pilot.press("f7")
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("slash", *"A888", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert [r.order_id for r in pilot.app.screen.rows] == [other.id]
         assert pilot.app.screen.check_action("void", ()) is False
         assert pilot.app.screen.check_action("settle", ()) is True
@@ -79,19 +79,19 @@ async def test_advisor_gives_an_extra_discount_within_the_limit_but_cannot_take_
     order = shop.ready_for_settlement()
     async with app_as(shop.advisor).run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f7")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(pilot.app.screen, CashierScreen)
         assert pilot.app.screen.check_action("pay", ()) is False
-        await pilot.press("a", *"10%", "enter")
-        await pilot.pause()
-        await pilot.press(*"Regular customer", "enter")
-        await pilot.pause()
-        assert any("up to 5%" in n for n in notifications(pilot.app))
+        await pilot.press("a", "tab", *"10", "tab", *"Regular customer", "enter")  # (as a percent)
+        await settled(pilot)
+        form = pilot.app.screen  # refused: the form stays, with the limit beside the discount
+        assert "up to 5%" in str(form.query_one("#note-value").content)
+        assert form.raw("value") == "10" and form.raw("reason") == "Regular customer"
+        assert pilot.app.focused is form.widget("value")
         assert service.bill_for(order.id).customer_share == D("60.00")
-        await pilot.press("a", *"5%", "enter")
-        await pilot.pause()
-        await pilot.press(*"Regular customer", "enter")
-        await pilot.pause()
+        await pilot.press("ctrl+u", "5", "enter")
+        await settled(pilot)
+        assert isinstance(pilot.app.screen, CashierScreen)
         assert service.bill_for(order.id).customer_share == D("57.00")
         assert await wait_until(pilot, lambda: "Extra discount" in bill_shown(pilot.app))
 
@@ -104,22 +104,22 @@ async def test_cashier_takes_a_later_payment_from_receivables_and_sees_the_cash_
     service.release(order.id, by=shop.cashier)
     async with app_as(shop.cashier).run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f7")
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("b")
-        await pilot.pause()
+        await settled(pilot)
         screen = pilot.app.screen
         assert "0-30: 50.00" in str(screen.query_one("#aging").content)
         assert "50.00" in str(screen.query_one("#owed").get_row_at(0))
         await pilot.press("enter")                     # to the queue, found by its RO number
-        await pilot.pause()
+        await settled(pilot)
         assert [r.order_id for r in screen.rows] == [order.id]
         await pay(pilot, 3, "50")                      # bank transfer, the rest
         assert service.account(order.id).outstanding == 0
         assert any("Receipt written" in n for n in notifications(pilot.app))
         await pilot.press("c")
-        await pilot.pause()
+        await settled(pilot)
         takings = screen.query_one("#takings")
-        rows = [takings.get_row_at(i) for i in range(takings.row_count)]
+        rows = [row_text(takings, i) for i in range(takings.row_count)]
         assert ["Hu Xin", "Cash", "1", "10.00"] in rows and ["Hu Xin", "Bank transfer", "1", "50.00"] in rows
         assert "total 60.00" in str(screen.query_one("#cash-title").content)
 
@@ -132,7 +132,7 @@ async def test_car_passing_qc_in_another_terminal_appears_in_the_queue_without_a
     order = shop.ready_for_qc()
     async with app_as(shop.cashier).run_test(size=(80, 24)) as pilot:
         await pilot.press("f7")
-        await pilot.pause()
+        await settled(pilot)
         assert pilot.app.screen.rows == []
         script = textwrap.dedent(f"""
             from models import open_database
@@ -152,10 +152,10 @@ async def test_advisor_opens_the_bill_from_the_order_and_adds_a_fee(shop):
     app = app_as(shop.advisor)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(BillScreen(order.id))
-        await pilot.pause()
+        await settled(pilot)
         assert "PRE-SETTLEMENT" in str(app.screen.query_one("#bill").content)
-        await pilot.press("e", "down", "tab", *"15", "enter")   # auxiliary materials 15.00
-        await pilot.pause()
+        await pilot.press("e", "enter", "down", "down", "enter", *"15", "enter")   # auxiliary materials 15.00
+        await settled(pilot)
         assert service.bill_for(order.id).fees_by_kind["auxiliary"] == D("15.00")
         assert await wait_until(pilot, lambda: "75.00" in str(app.screen.query_one("#bill").content))
 
