@@ -2,23 +2,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import (DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane)
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 
-from screens.dialogs import ConfirmText
+from screens import forms
+from screens.acting import Acting
+from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
+from screens.text import cells, line, lines, literal
 from workshop import callbacks, clock, followup_figures, reminders
-from workshop.errors import DomainError
-from workshop.permissions import can
+from workshop.i18n import N_, _, label
 
+COMPLAINT_STATUSES = {"in_progress": N_("in progress"), "resolved": N_("resolved"), "verified": N_("verified")}
 VIEWS = ("due", "upcoming", "all")
 
 
@@ -38,7 +41,7 @@ def _reminder_row(r: reminders.Reminder):
     return (f"{r.due:%Y-%m-%d}" if r.due else "", r.customer, r.mobile, r.plate, r.detail)
 
 
-class CallbacksScreen(KeptScreen):
+class CallbacksScreen(Acting, KeptScreen):
     CSS_PATH = "callbacks.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board"),
@@ -57,6 +60,8 @@ class CallbacksScreen(KeptScreen):
     ]
     TAB_ACTIONS = {"call": "queue", "next_view": "queue", "mine": "queue", "complaint_status": "complaints",
                    "next_kind": "reminders", "create_call": "reminders", "create_all": "reminders"}
+    PERMISSIONS = {"call": "close_callback", "complaint_status": "handle_complaint", "create_call": "create_callback",
+                   "create_all": "create_callback", "reassign": "reassign_callbacks"}
 
     def __init__(self):
         super().__init__()
@@ -87,10 +92,6 @@ class CallbacksScreen(KeptScreen):
         self.title = "Follow-up"
         self.mine = self.app.staff.has_role("follow_up_agent") and not self.app.staff.has_role("manager")
         self.query_one("#churn", DataTable).add_columns("Month", "Lost", "Active base", "Churn")
-        try:
-            callbacks.escalate_overdue(by=None)
-        except DomainError:
-            pass
         self.reload()
         self.query_one("#calls").focus()
 
@@ -98,8 +99,9 @@ class CallbacksScreen(KeptScreen):
     def reload(self) -> None:
         agent = self.app.staff.id if self.mine else None
         view = self.view
+        views = {"due": _("due today and overdue"), "upcoming": _("upcoming"), "all": _("all")}
         self.query_one("#queue-title", Label).update(
-            f"{'My' if self.mine else 'All'} calls · {'due today and overdue' if view == 'due' else view}")
+            (_("My calls · {view}") if self.mine else _("All calls · {view}")).format(view=views[view]))
         self.query_one("#calls", PagedTable).load(
             lambda n, o: callbacks.queue(agent_id=agent, view=view, limit=n, offset=o))
         self.query_one("#complaints-table", PagedTable).load(lambda n, o: callbacks.complaints(limit=n, offset=o))
@@ -117,31 +119,28 @@ class CallbacksScreen(KeptScreen):
         def pct(value):
             return "—" if value is None else f"{value}%"
         csi_mark = "" if f.csi_on_target is None else (" ✓" if f.csi_on_target else " ✗ below target")
-        self.query_one("#figures-text", Static).update(
+        self.query_one("#figures-text", Static).update(literal(
             f"Last 30 days\n"
             f"Callbacks due {f.due} · done on time {f.done_on_time} ({pct(f.on_time_pct)}) · overdue {f.overdue} · "
             f"unreachable {f.unreachable} ({pct(f.unreachable_pct)})\n"
             f"CSI (answers scored 4-5) {pct(f.csi_pct)} of {f.answers} answers{csi_mark} · target "
             f"{followup_figures.CSI_TARGET_PCT}%\n"
             f"Complaints opened {f.complaints_opened} · resolved {f.complaints_closed} · escalated "
-            f"{f.complaints_escalated}\n\nLost customers (no visit for 6 months) and churn per month:")
+            f"{f.complaints_escalated}\n\nLost customers (no visit for 6 months) and churn per month:",
+            multiline=True))
         table = self.query_one("#churn", DataTable)
         table.clear()
         for month, lost, base, churn in followup_figures.churn():
-            table.add_row(month, str(lost), str(base), pct(churn))
+            table.add_row(*cells(month, lost, base, pct(churn)))
 
     def refresh_from_changes(self, changes) -> None:
         self.query_one("#calls", PagedTable).load()
         self.query_one("#complaints-table", PagedTable).load()
 
     # --- tabs and keys ---------------------------------------------------------------------------
-    def check_action(self, action: str, parameters) -> bool | None:
+    def offers(self, action: str, parameters) -> bool | None:
         tab = self.TAB_ACTIONS.get(action)
-        if tab is not None and self.query_one(TabbedContent).active != tab:
-            return False
-        if action == "reassign":
-            return can(self.app.staff, "reassign_callbacks")
-        return True
+        return tab is None or self.query_one(TabbedContent).active == tab
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
@@ -169,127 +168,86 @@ class CallbacksScreen(KeptScreen):
         self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)]
         self.reload()
 
-    def _run(self, fn, *args, success: str = "", **kwargs):
-        try:
-            result = fn(*args, by=self.app.staff, **kwargs)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return None
-        if success:
-            self.notify(success)
-        self.reload()
-        return result
+    def after_acting(self) -> None:
+        if self.is_attached:
+            self.reload()
 
+    # --- actions ---------------------------------------------------------------------------------
     @on(DataTable.RowSelected, "#calls")
     def action_call(self) -> None:
+        if not self.check_action("call", ()):
+            return
         row = self.query_one("#calls", PagedTable).selected
         if row is None:
-            self.notify("No call to make.", severity="warning")
+            self.notify(_("No call to make."), severity="warning")
             return
-        self.app.push_screen(CallDialog(row.id), lambda done: done and self.reload())
+        context = callbacks.call_context(row.id)
+        chosen: dict = {}
+
+        def call(values: dict) -> partial:
+            chosen.update(values)
+            scores = {question: values[f"q{index}"] for index, question in enumerate(context.questions)
+                      if values[f"q{index}"] is not None}
+            reached = values["reached"]
+            return partial(callbacks.record_call, context.callback_id, reached=reached,
+                           scores=scores if reached else {}, notes=values["notes"] or "",
+                           complaint=values["complaint"] or "")
+
+        self.ask(call_form(context), call, success=lambda _r: _("Call recorded.") if chosen["reached"]
+                 else _("Not reached: a retry is scheduled."))
 
     def action_complaint_status(self) -> None:
         row = self.query_one("#complaints-table", PagedTable).selected
         if row is None:
             return
-
-        def given(answer: str | None) -> None:
-            if answer:
-                status, _, resolution = answer.partition(" ")
-                self._run(callbacks.update_complaint, row.id, status.strip().lower(), resolution=resolution.strip(),
-                          success=f"Complaint #{row.id} now {status}.")
-        self.app.push_screen(ConfirmText(f"Complaint #{row.id}: new status (in_progress, resolved + resolution, "
-                                         "verified)", "resolved Replaced the wheel bearing", max_length=500), given)
+        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=row.description[:60]), [
+            forms.choice("status", _("New status"), [(label(COMPLAINT_STATUSES, s), s) for s in COMPLAINT_STATUSES]),
+            forms.text("resolution", _("Resolution"), required=False, max_length=500,
+                       hint=_("needed to resolve it")),
+        ], submit_label=_("Save"))
+        self.ask(form, lambda v: partial(callbacks.update_complaint, row.id, v["status"], resolution=v["resolution"] or ""),
+                 success=lambda _r: _("Complaint #{number} updated.").format(number=row.id))
 
     def action_create_call(self) -> None:
         row = self.query_one("#reminders-table", PagedTable).selected
         if row is not None:
-            made = self._run(reminders.create_calls, [row])
-            if made is not None:
-                self.notify(f"{made} reminder call created." if made else "That customer already has this call.")
+            self.act(reminders.create_calls, [row], success=lambda made: _("Reminder call created.") if made
+                     else _("That customer already has this call."))
 
     def action_create_all(self) -> None:
         rows = self.query_one("#reminders-table", PagedTable).items
-        made = self._run(reminders.create_calls, rows)
-        if made is not None:
-            self.notify(f"{made} reminder call(s) created for {len(rows)} customer(s) on this page.")
+        self.act(reminders.create_calls, rows, success=lambda made: _(
+            "{made} reminder call(s) created for {count} customer(s) on this page.").format(made=made, count=len(rows)))
 
     def action_reassign(self) -> None:
-        agents = callbacks.follow_up_agents()
-        listing = ", ".join(f"{i} {a.name}" for i, a in enumerate(agents, 1))
+        agents = [(agent.name, agent.id) for agent in callbacks.follow_up_agents()]
+        names = dict((agent_id, name) for name, agent_id in agents)
+        form = FormDialog(_("Hand an absent agent's open calls to another"), [
+            forms.choice("from_agent", _("From"), agents), forms.choice("agent", _("To"), agents)],
+            submit_label=_("Reassign"))
+        chosen: dict = {}
 
-        def given(answer: str | None) -> None:
-            if not answer:
-                return
-            numbers = answer.replace(">", " ").split()
-            if len(numbers) != 2 or not all(n.isdigit() and 0 < int(n) <= len(agents) for n in numbers):
-                self.notify("Type two numbers: the absent agent, then who takes the calls, e.g. '1 2'.",
-                            severity="error")
-                return
-            source, target = (agents[int(n) - 1] for n in numbers)
-            moved = self._run(callbacks.reassign, source.id, target.id)
-            if moved is not None:
-                self.notify(f"{moved} open call(s) of {source.name} handed to {target.name}.")
-        self.app.push_screen(ConfirmText(f"Reassign calls from → to ({listing})", "e.g. 1 2", max_length=10), given)
+        def call(values: dict) -> partial:
+            chosen.update(values)
+            return partial(callbacks.reassign, values["from_agent"], values["agent"])
+
+        self.ask(form, call, success=lambda moved: _("{count} open call(s) of {source} handed to {target}.").format(
+            count=moved, source=names[chosen["from_agent"]], target=names[chosen["agent"]]))
 
 
-class CallDialog(ModalScreen[bool]):
-    """One call: who, what was done, the questions; reached or not, scores 1-5, notes, a complaint."""
-    DEFAULT_CSS = """
-    CallDialog { align: center middle; }
-    CallDialog > VerticalScroll { width: 90; max-width: 98%; height: 90%; border: thick $accent;
-                                  background: $panel; padding: 0 1; }
-    CallDialog .q { height: 3; }
-    CallDialog .q Label { width: 1fr; padding-top: 1; }
-    CallDialog .q Input { width: 8; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save call")]
-
-    def __init__(self, callback_id: int):
-        super().__init__()
-        self.callback_id = callback_id
-        self.context = callbacks.call_context(callback_id)
-
-    def compose(self) -> ComposeResult:
-        c = self.context
-        cb, customer = c["callback"], c["customer"]
-        with VerticalScroll():
-            yield Static(f"[b]{customer.name}[/b]  {customer.mobile}  · {cb.kind} call"
-                         + (f" · {cb.reason}" if cb.reason else "")
-                         + (f"\nDone: {', '.join(c['lines'])}" if c["lines"] else "")
-                         + (f"\nAdvisor {c['advisor']} · technicians {', '.join(c['technicians']) or '—'}"
-                            if c["advisor"] else ""))
-            yield Select([("Reached", "yes"), ("Not reached", "no")], value="yes", allow_blank=False, id="reached")
-            for index, question in enumerate(c["questions"]):
-                with Horizontal(classes="q"):
-                    yield Label(question)
-                    yield Input(placeholder="1-5", id=f"q{index}", max_length=1)
-            yield Input(placeholder="Notes", id="notes", max_length=500)
-            yield Input(placeholder="Complaint (leave empty if none)", id="complaint", max_length=500)
-            yield Label("Ctrl+S save · Esc cancel", classes="muted")
-
-    def on_mount(self) -> None:
-        self.query_one("#reached").focus()
-
-    def action_save(self) -> None:
-        reached = self.query_one("#reached", Select).value == "yes"
-        scores = {}
-        for index, question in enumerate(self.context["questions"]):
-            value = self.query_one(f"#q{index}", Input).value.strip()
-            if value:
-                if not value.isdigit():
-                    self.notify(f"'{question}': a score from 1 to 5.", severity="error")
-                    return
-                scores[question] = int(value)
-        try:
-            callbacks.record_call(self.callback_id, reached=reached, by=self.app.staff,
-                                  scores=scores if reached else {}, notes=self.query_one("#notes", Input).value,
-                                  complaint=self.query_one("#complaint", Input).value)
-        except DomainError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return
-        self.notify("Call recorded." if reached else "Not reached: a retry is scheduled.")
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+def call_form(c: callbacks.CallContext) -> FormDialog:
+    """One call: who and why, what was done; reached or not, a score 1-5 per question, notes, a complaint."""
+    intro = [line((c.customer, "bold"), f"  {c.mobile}  · ", _("{kind} call").format(kind=c.kind),
+                  f" · {c.reason}" if c.reason else "")]
+    if c.lines:
+        intro.append(line(_("Done: {lines}").format(lines=", ".join(c.lines))))
+    if c.advisor:
+        intro.append(line(_("Advisor {advisor} · technicians {technicians}").format(
+            advisor=c.advisor, technicians=", ".join(c.technicians) or "—")))
+    fields = [forms.choice("reached", _("Reached"), [(_("Reached"), True), (_("Not reached"), False)], value=True)]
+    fields += [forms.number(f"q{index}", question, minimum=1, maximum=5, places=0, required=False,
+                            also=("scores",) if index == 0 else ()) for index, question in enumerate(c.questions)]
+    fields += [forms.text("notes", _("Notes"), required=False, max_length=500),
+               forms.text("complaint", _("Complaint"), required=False, max_length=500,
+                          hint=_("leave empty if none"))]
+    return FormDialog(_("Follow-up call"), fields, intro=lines(intro), submit_label=_("Save call"))

@@ -17,7 +17,7 @@ async def test_agent_records_a_reached_call_with_scores(shop):
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CallbacksScreen")
         assert len(app.screen.query_one("#calls").items) == 1
         await pilot.press("enter")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CallDialog")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
         await pilot.press("tab", "5", "tab", "4", "tab", *"all good", "ctrl+s")
         assert await wait_until(pilot, lambda: Callback.get(Callback.kind == "first").status == "done")
         assert sorted(a.score for a in Answer.select()) == [4, 5]
