@@ -13,20 +13,22 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
+from screens.text import cells, line, literal
 from workshop import accounts, audit
-from workshop.errors import DomainError
+from workshop.errors import DomainError, InvalidInput
+from workshop.i18n import _
 
 PAGE = 100
 
 
-def _parse_day(text: str, label: str) -> dt.datetime | None:
+def _parse_day(text: str, field: str) -> dt.datetime | None:
     text = text.strip()
     if not text:
         return None
     try:
         return dt.datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
-        raise DomainError(f"{label} must be a date like 2026-11-20.") from None
+        raise InvalidInput(_("A date like 2026-11-20, please."), field) from None
 
 
 def _pretty(raw: str | None) -> str:
@@ -64,8 +66,8 @@ class AuditScreen(KeptScreen):
 
     def on_mount(self) -> None:
         self.title = "Audit trail"
-        self.query_one("#actor", Select).set_options([(s.name, s.id) for s in accounts.all_staff()])
-        self.query_one("#kind", Select).set_options([(k.replace("_", " "), k) for k in audit.kinds()])
+        self.query_one("#actor", Select).set_options([(literal(s.name), s.id) for s in accounts.staff_rows()])
+        self.query_one("#kind", Select).set_options([(literal(k.replace("_", " ")), k) for k in audit.kinds()])
         self.query_one("#events", DataTable).add_columns("When", "Who", "What", "RO", "Summary")
         self.load()
         self.query_one("#events").focus()
@@ -73,11 +75,11 @@ class AuditScreen(KeptScreen):
     def _filters(self) -> dict:
         ro = self.query_one("#ro", Input).value.strip()
         if ro and not ro.isdigit():
-            raise DomainError("RO number is digits only, e.g. 1042.")
+            raise InvalidInput(_("RO number is digits only, e.g. 1042."), "ro")
         actor = self.query_one("#actor", Select).value
         kind = self.query_one("#kind", Select).value
-        since = _parse_day(self.query_one("#since", Input).value, "From")
-        until = _parse_day(self.query_one("#until", Input).value, "To")
+        since = _parse_day(self.query_one("#since", Input).value, "since")
+        until = _parse_day(self.query_one("#until", Input).value, "until")
         return dict(order_number=int(ro) if ro else None, actor_id=None if actor in (Select.BLANK, Select.NULL) else actor,
                     kind=None if kind in (Select.BLANK, Select.NULL) else kind, since=since,
                     until=until + dt.timedelta(days=1) if until else None)
@@ -87,14 +89,16 @@ class AuditScreen(KeptScreen):
             rows = audit.search(**self._filters(), before_id=self.pages[-1], limit=PAGE + 1, viewer=self.app.staff)
         except DomainError as error:
             self.notify(str(error), severity="error")
+            if error.field:
+                self.query_one(f"#{error.field}").focus()
             return
         self.has_more = len(rows) > PAGE
         self.rows = rows[:PAGE]
         table = self.query_one("#events", DataTable)
         table.clear()
         for r in self.rows:
-            table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.kind.replace("_", " "),
-                          str(r.order_number or ""), r.summary[:80])
+            table.add_row(*cells(f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.kind.replace("_", " "),
+                                 r.order_number or "", r.summary[:80]))
         page = len(self.pages)
         table.border_subtitle = (f"page {page} · {len(self.rows)} events" + (" · > older" if self.has_more else "")
                                  + (" · < newer" if page > 1 else ""))
@@ -104,11 +108,12 @@ class AuditScreen(KeptScreen):
     def show_detail(self) -> None:
         table = self.query_one("#events", DataTable)
         if not self.rows:
-            self.query_one("#detail", Static).update("No events match.")
+            self.query_one("#detail", Static).update(_("No events match."))
             return
         r = self.rows[min(table.cursor_row, len(self.rows) - 1)]
         self.query_one("#detail", Static).update(
-            f"{r.summary}\n[b]before[/b] {_pretty(r.before)}\n[b]after[/b]  {_pretty(r.after)}")
+            line(r.summary, "\n", (_("before") + " ", "bold"), _pretty(r.before), "\n", (_("after") + "  ", "bold"),
+                 _pretty(r.after), multiline=True))
 
     def action_apply(self) -> None:
         self.pages = [None]

@@ -1,7 +1,7 @@
 """Managers manage staff; anyone allowed reads the audit trail, filtered and paged."""
 from models.events import Event
 from models.people import Staff
-from tests.ui import app_as, wait_until
+from tests.ui import app_as, settled, wait_until
 from workshop import accounts
 
 
@@ -11,8 +11,9 @@ async def test_manager_adds_a_staff_member_who_can_then_sign_in(shop):
         await pilot.press("f10")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
         await pilot.press("a")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm")
-        await pilot.press(*"Wu Fang", "tab", *"wu.fang", "tab", *"cashier", "tab", "tab", *"5678", "ctrl+s")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
+        await pilot.press(*"Wu Fang", "tab", *"wu.fang", "tab", *["down"] * 6, "space")  # roles: cashier
+        await pilot.press("tab", "tab", *"5678", "ctrl+s")
         assert await wait_until(pilot, lambda: Staff.get_or_none(Staff.login == "wu.fang") is not None)
     new = Staff.get(Staff.login == "wu.fang")
     assert new.roles == "cashier"
@@ -25,10 +26,15 @@ async def test_bad_staff_form_shows_why_and_adds_nobody(shop):
         await pilot.press("f10")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffScreen")
         await pilot.press("a")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm")
-        await pilot.press(*"Wu Fang", "tab", *"li.wei", "tab", *"cashier", "tab", "tab", *"5678", "ctrl+s")
-        await pilot.pause()
-        assert "is taken" in str(app.screen.query_one(".error").render())
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
+        await pilot.press(*"Wu Fang", "tab", *"li.wei", "tab", *["down"] * 6, "space")
+        await pilot.press("tab", "tab", *"5678", "ctrl+s")
+        await settled(pilot)
+        form = app.screen  # refused: the message beside the login, every value kept
+        assert "is taken" in str(form.query_one("#note-login").content)
+        assert (form.raw("name"), form.raw("login"), form.raw("roles"), form.raw("pin")) == (
+            "Wu Fang", "li.wei", ["cashier"], "5678")
+        assert app.focused is form.widget("login")
     assert Staff.select().where(Staff.name == "Wu Fang").count() == 0
 
 

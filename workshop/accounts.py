@@ -410,12 +410,16 @@ class StaffRow:
     roles: tuple[str, ...]
     trade: str | None
     active: bool
-    locked: bool
+    wrong_pins: int  # wrong PINs still counting
+    held: bool  # so many that they wait at the terminals where they failed
+    language: str | None  # the language they read (None: the terminal's)
 
 
 def staff_rows(*, search: str = "") -> list[StaffRow]:
-    """Everyone (active first, by name), or those whose name or login contains ``search`` (500 at most)."""
-    now = clock.now()
+    """Everyone (active first, by name), or those whose name or login contains ``search`` (500 at most),
+    with their wrong PINs (two queries)."""
+    wrong = wrong_pins()
+    held_from = int(settings.get("pin_free_failures"))
     return [StaffRow(s.id, s.name, s.login, tuple(r for r in s.roles.split(",") if r), s.trade, bool(s.active),
-                     bool(s.locked_until and s.locked_until > now))
+                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language)
             for s in all_staff(search=search)]
