@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -17,17 +18,39 @@ from models.people import ROLE_LABELS
 from screens import collector, registry
 from screens.textual_patches import OpaqueScreens, install_strip_divide
 from screens.kept import KeptScreens
+from screens.text import clean, content
 from workshop import accounts, i18n, settings
 from workshop.actor import Actor
+from workshop.i18n import _
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
 POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
+RULES_EVERY_S = 600  # how often a signed-in terminal runs the time-driven rules (workshop/daily.py)
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
 
 install_strip_divide()
+
+
+def _sign_out(staff: Actor, reason: str) -> None:
+    """(In a worker: the sign-out's audit row is a write like any other.)"""
+    from models.db import own_connection
+    with own_connection():
+        accounts.sign_out(staff, reason)
+
+
+def _hit_text(matcher, value: str):
+    """A hit as the palette shows it: the text literally (``Matcher.highlight`` reads it as markup),
+    the letters that matched the query highlighted."""
+    text = clean(value)
+    shown = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            shown = shown.stylize(matcher.match_style, offset, offset + 1)
+    return shown
 
 
 class OrderSearch(Provider):
@@ -36,6 +59,7 @@ class OrderSearch(Provider):
 
     async def search(self, query: str) -> Hits:
         from workshop.board import search_active
+        from workshop.lifecycle import label
         app = self.app
         if app.staff is None or len(query.strip()) < 2:
             return
@@ -43,17 +67,20 @@ class OrderSearch(Provider):
         seen = set()
         for card in search_active(query, limit=20):
             seen.add(card.id)
-            text = f"RO {card.number}  {card.plate}  {card.customer}  ({card.state.replace('_', ' ')})"
-            yield Hit(max(matcher.match(text), 0.5), matcher.highlight(text),
-                      partial(app.open_order, card.id), help=f"{card.model} · advisor {card.advisor}")
+            text = f"RO {card.number}  {card.plate}  {card.customer}  ({label(card.state)})"
+            # (help is read as markup unless it is Content already)
+            yield Hit(max(matcher.match(text), 0.5), _hit_text(matcher, text), partial(app.open_order, card.id),
+                      text=clean(text), help=content(_("{model} · advisor {advisor}").format(
+                          model=card.model, advisor=card.advisor)))
         # The whole history too: earlier visits by RO number, plate, phone or VIN (index lookups).
         from workshop.search import search as search_history
         for hit in search_history(query, limit=10):
             if hit.order_id in seen:
                 continue
-            text = f"RO {hit.number}  {hit.plate}  {hit.customer}  ({hit.state.replace('_', ' ')})"
-            yield Hit(max(matcher.match(text), 0.3), matcher.highlight(text), partial(app.open_order, hit.order_id),
-                      help=f"{hit.model} · in {hit.time_in:%Y-%m-%d} · {hit.mobile}")
+            text = f"RO {hit.number}  {hit.plate}  {hit.customer}  ({label(hit.state)})"
+            yield Hit(max(matcher.match(text), 0.3), _hit_text(matcher, text), partial(app.open_order, hit.order_id),
+                      text=clean(text), help=content(_("{model} · in {day} · {mobile}").format(
+                          model=hit.model, day=f"{hit.time_in:%Y-%m-%d}", mobile=hit.mobile)))
 
 
 class ScreenCommands(Provider):
@@ -66,8 +93,8 @@ class ScreenCommands(Provider):
 
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(f"Open {entry.title} ({entry.key.upper()})",
-                               partial(self.app.open_screen, entry.name), help=entry.help)
+            yield DiscoveryHit(Content(f"Open {entry.title} ({entry.key.upper()})"),
+                               partial(self.app.open_screen, entry.name), help=content(entry.help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -75,8 +102,8 @@ class ScreenCommands(Provider):
             text = f"Open {entry.title} ({entry.key.upper()})"
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self.app.open_screen, entry.name),
-                          help=entry.help)
+                yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
+                          text=text, help=content(entry.help))
 
 
 class WorkshopApp(OpaqueScreens):
@@ -98,13 +125,14 @@ class WorkshopApp(OpaqueScreens):
 
     def __init__(self, *, first_run_message: str | None = None, auto_staff=None,
                  poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS,
-                 build_ahead: bool = True):
+                 build_ahead: bool = True, time_rules: bool = True):
         super().__init__()
         # No animations unless asked for (TEXTUAL_ANIMATIONS=full): over SSH every frame of a sliding
         # tab underline or a smooth scroll is sent, and the underline's twenty frames made switching
         # to the reminders tab take 50-100 ms instead of 20 (large shop, 120x40).
         self.animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none")  # type: ignore[assignment]
         self.build_ahead = build_ahead
+        self.time_rules = time_rules
         self.staff: Actor | None = None  # who this terminal acts for: plain data, never a database row
         # Signed in by the SSH map (the Unix login is the person): no idle sign-out until someone
         # switches user on this terminal; from then on it is a shared terminal like any other.
@@ -150,6 +178,10 @@ class WorkshopApp(OpaqueScreens):
         # No timer wakes an idle terminal for nothing: the sign-out and the collections in pauses are
         # one-shot timers armed by activity (a key, a click, a live change), and they end with it.
         self._arm_signout()
+        # The time-driven rules: now (after the first frame), then every RULES_EVERY_S (one wake-up in ten
+        # minutes; nothing is drawn unless they changed something).
+        self.set_interval(RULES_EVERY_S, self.run_time_rules)
+        self.run_time_rules()
 
     def show_sign_in(self) -> None:
         from screens.signin import SignInScreen
@@ -166,13 +198,38 @@ class WorkshopApp(OpaqueScreens):
         # Their language from now on: every screen is built for them after this (the previous person's
         # were dropped at sign-out).
         i18n.set_language(self.staff.language or self.terminal_language)
-        self.sub_title = f"{self.staff.name} · {', '.join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)}"
+        roles = ", ".join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
+        self.sub_title = clean(f"{self.staff.name} · {roles}")  # (the header shows it literally)
         self.last_input = time.monotonic()
 
     def signed_in(self, staff: Actor) -> None:
         self._set_staff(staff)
         self.show_board()
         self.build_screens_ahead()
+        self.call_after_refresh(self.run_time_rules)
+
+    def run_time_rules(self) -> None:
+        """Escalations and other time-driven rules (workshop/daily.py), in a worker: any signed-in
+        terminal keeps them going, whichever screens it has open (they are idempotent)."""
+        if self.staff is None or not self.time_rules:
+            return
+
+        def work() -> None:
+            from models.db import own_connection
+            from workshop import daily
+            with own_connection():
+                if any(daily.run().values()):
+                    self.post_message(self.DatabaseChanged())  # (thread-safe) show what changed
+
+        self.run_worker(work, thread=True, group="time-rules", exclusive=True, exit_on_error=False)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: messages name customers, parts and reasons as typed, and
+        Textual would read them as markup (``[HK]`` vanishes, ``[/]`` raises)."""
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        super().notify(clean(message, multiline=True), title=clean(title), severity=severity, markup=False,
+                       **kwargs)
 
     def show_board(self) -> None:
         """Back to the signed-in member's board, under every other screen."""
@@ -188,7 +245,7 @@ class WorkshopApp(OpaqueScreens):
 
     def action_switch_user(self, reason: str = "signed out") -> None:
         if self.staff is not None:
-            accounts.sign_out(self.staff, reason)
+            self.run_worker(partial(_sign_out, self.staff, reason), thread=True, exit_on_error=False)
         self.staff = None
         self.mapped_session = False
         self.sub_title = ""
@@ -263,7 +320,8 @@ class WorkshopApp(OpaqueScreens):
         if time.monotonic() - self.last_input > minutes * 60:
             name = self.staff.name
             self.action_switch_user(f"signed out after {minutes} min idle")
-            self.notify(f"{name} was signed out after {minutes} minutes without input.")
+            self.notify(_("{name} was signed out after {minutes} minutes without input.").format(
+                name=name, minutes=minutes))
 
     # --- navigation ----------------------------------------------------------------------------------
     def action_open_screen(self, name: str) -> None:

@@ -10,7 +10,9 @@ from screens.dispatch import idle_text
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
+from screens.text import cells
 from workshop.dispatch import bay_loads, order_plates, technician_loads
+from workshop.i18n import _
 
 
 class BaysScreen(KeptScreen):
@@ -39,13 +41,12 @@ class BaysScreen(KeptScreen):
         bays = self.query_one("#bays", DataTable)
         bays.clear()
         for load in loads:
-            cars = ", ".join(f"RO {n} {plates.get(n, '')}" for n in load.orders) or "— empty —"
-            bays.add_row(load.bay.code, load.bay.kind.replace("_", " "), f"{load.occupied}/{load.bay.capacity}", cars)
+            cars = ", ".join(f"RO {n} {plates.get(n, '')}" for n in load.orders) or _("— empty —")
+            bays.add_row(*cells(load.code, load.kind.replace("_", " "), f"{load.occupied}/{load.capacity}", cars))
         techs = self.query_one("#techs", DataTable)
         techs.clear()
         for load in technician_loads():
-            techs.add_row(load.technician.name, (load.technician.trade or "").replace("_", " "),
-                          str(load.open_lines), idle_text(load))
+            techs.add_row(*cells(load.name, (load.trade or "").replace("_", " "), load.open_lines, idle_text(load)))
 
     def refresh_from_changes(self, changes) -> None:
         if changes.order_ids or changes.overflow:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,70 +12,84 @@ from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from models.orders import BUSINESS_TYPES
+from screens.acting import Acting
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
+from screens.text import line, lines, literal
 from workshop import clock, reception
 from workshop.errors import DomainError, InvalidInput
+from workshop.i18n import _
 
 PROMISED_FORMAT = "%Y-%m-%d %H:%M"
+# The form's rows, by the names the services give their fields (InvalidInput.field): a refusal is
+# shown under the row that holds the field.
+ROW_OF = {"brand": "brand", "model": "brand", "model_year": "brand", "name": "owner", "mobile": "owner",
+          "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
+          "operation": "operations"}
 
 
 def parse_promised(text: str) -> dt.datetime:
     try:
         return dt.datetime.strptime(text.strip(), PROMISED_FORMAT)
     except ValueError:
-        raise InvalidInput("Promised time must look like 2026-11-20 17:30.", "promised_at") from None
+        raise InvalidInput(_("Promised time must look like 2026-11-20 17:30."), "promised_at") from None
 
 
-class ReceptionScreen(KeptScreen):
+class ReceptionScreen(Acting, KeptScreen):
+    """A whole screen that is one form: the checks of what is typed are the services'; a refusal is
+    shown under the row of the field it names, and everything typed stays."""
     CSS_PATH = "reception.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("ctrl+s", "save", "Check in", priority=True),
         Binding("ctrl+r", "register", "Register car", priority=True),
     ]
+    PERMISSIONS = {"save": "create_order", "register": "create_order"}
 
     def __init__(self):
         super().__init__()
-        self.vehicle = None
+        self.vehicle: reception.CarOnFile | None = None
+        self.busy = False
 
     def compose(self) -> ComposeResult:
-        def field(label: str, widget):
-            return Horizontal(Label(label, classes="field-label"), widget, classes="field")
+        def field(name: str, label: str, widget):
+            return Vertical(Horizontal(Label(label, classes="field-label"), widget, classes="field"),
+                            Static("", id=f"note-{name}", classes="field-note"), classes="field-row")
 
         def text(wid: str, placeholder: str, max_length: int, **kw):
             return Input(placeholder=placeholder, id=wid, max_length=max_length, compact=True, **kw)
 
         yield Header()
         with VerticalScroll(id="form"):
-            yield Label("1. Find the car: plate or VIN, then Enter", classes="title")
-            yield field("Plate / VIN", text("lookup", "粤B12345 or 17-character VIN", 20))
+            yield Label(_("1. Find the car: plate or VIN, then Enter"), classes="title")
+            yield field("lookup", _("Plate / VIN"), text("lookup", _("粤B12345 or 17-character VIN"), 20))
             yield Static("", id="found")
             with Vertical(id="new-car"):
-                yield Label("Not on file: register the car and its owner, then Ctrl+R", classes="title")
-                yield field("Plate", text("plate", "粤B12345", 12))
-                yield field("VIN", text("vin", "17 characters, no I/O/Q", 17))
-                yield field("Brand / model", Horizontal(text("brand", "Brand", 40, value="Toyota"),
-                                                        text("model", "Model", 60),
-                                                        text("model_year", "Year", 4, restrict=r"[0-9]*"),
-                                                        classes="inline"))
-                yield field("Owner", Horizontal(text("name", "Owner name", 100), text("mobile", "Mobile", 20),
-                                                Select([(k, k) for k in ("private", "company", "fleet")],
-                                                       value="private", id="kind", allow_blank=False, compact=True),
-                                                classes="inline"))
-            yield Label("2. The order", classes="title")
-            yield field("Business", Select([(b.replace("_", " "), b) for b in BUSINESS_TYPES], value="maintenance",
-                                           id="business_type", allow_blank=False, compact=True))
-            yield field("Mileage / fuel", Horizontal(text("mileage_in", "km", 9, restrict=r"[0-9]*"),
-                                                     Select([(f, f) for f in reception.FUEL_LEVELS], value="1/2",
-                                                            id="fuel_level", allow_blank=False, compact=True),
-                                                     classes="inline"))
-            yield field("Statement", text("statement", "Customer's statement of the fault", 1000))
-            yield field("Promised", text("promised_at", "YYYY-MM-DD HH:MM", 16))
-            yield field("Insurer", text("insurer", "insurance jobs only", 60))
-            yield Label("3. Job lines: codes, or search the catalog and press Enter on one", classes="title")
-            yield field("Operations", text("operations", "e.g. QS001 ME016", 300))
-            yield field("Search", text("op-search", "name or code", 40))
+                yield Label(_("Not on file: register the car and its owner, then Ctrl+R"), classes="title")
+                yield field("plate", _("Plate"), text("plate", "粤B12345", 12))
+                yield field("vin", "VIN", text("vin", _("17 characters, no I/O/Q"), 17))
+                yield field("brand", _("Brand / model"), Horizontal(text("brand", _("Brand"), 40, value="Toyota"),
+                                                                    text("model", _("Model"), 60),
+                                                                    text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
+                                                                    classes="inline"))
+                yield field("owner", _("Owner"), Horizontal(
+                    text("name", _("Owner name"), 100), text("mobile", _("Mobile"), 20),
+                    Select([(k, k) for k in ("private", "company", "fleet")], value="private", id="kind",
+                           allow_blank=False, compact=True), classes="inline"))
+            yield Label(_("2. The order"), classes="title")
+            yield field("business_type", _("Business"),
+                        Select([(b.replace("_", " "), b) for b in BUSINESS_TYPES], value="maintenance",
+                               id="business_type", allow_blank=False, compact=True))
+            yield field("mileage", _("Mileage / fuel"), Horizontal(
+                text("mileage_in", "km", 9, restrict=r"[0-9]*"),
+                Select([(f, f) for f in reception.FUEL_LEVELS], value="1/2", id="fuel_level", allow_blank=False,
+                       compact=True), classes="inline"))
+            yield field("statement", _("Statement"), text("statement", _("Customer's statement of the fault"), 1000))
+            yield field("promised_at", _("Promised"), text("promised_at", "YYYY-MM-DD HH:MM", 16))
+            yield field("insurer", _("Insurer"), text("insurer", _("insurance jobs only"), 60))
+            yield Label(_("3. Job lines: codes, or search the catalog and press Enter on one"), classes="title")
+            yield field("operations", _("Operations"), text("operations", _("e.g. QS001 ME016"), 300))
+            yield field("op-search", _("Search"), text("op-search", _("name or code"), 40))
             yield OptionList(id="op-results")
             yield Static("", id="error", classes="error")
         yield KeyBar()
@@ -90,11 +105,12 @@ class ReceptionScreen(KeptScreen):
     # --- finding or registering the car ------------------------------------------------------------
     @on(Input.Submitted, "#lookup")
     def lookup(self, event: Input.Submitted) -> None:
-        car = reception.find_vehicle(event.value)
-        found = self.query_one("#found", Static)
+        car = reception.car_on_file(event.value)
         if car is None:
             self.vehicle = None
-            found.update(f"[yellow]No car on file for '{event.value.strip()}'.[/] Register it below.")
+            self.query_one("#found", Static).update(line(
+                (_("No car on file for '{query}'.").format(query=event.value.strip()), "yellow"), " ",
+                _("Register it below.")))
             self.query_one("#new-car").display = True
             value = event.value.strip().upper()
             self.query_one("#vin" if len(value) == 17 else "#plate", Input).value = value
@@ -102,38 +118,36 @@ class ReceptionScreen(KeptScreen):
             return
         self._show_vehicle(car)
 
-    def _show_vehicle(self, car) -> None:
+    def _show_vehicle(self, car: reception.CarOnFile) -> None:
         self.vehicle = car
-        owner = reception.owner_of(car.customer_id)
-        last = reception.last_visit(car.id)
-        open_order = reception.open_order_for(car.id)
-        text = f"[b cyan]{car.plate}[/] {car.brand} {car.model} · VIN {car.vin} · owner [b]{owner.name}[/] {owner.mobile}"
-        if last is not None:
-            text += f"\nLast visit {last.time_in:%Y-%m-%d} at {last.mileage_in:,} km"
-        if open_order is not None:
-            text += f"\n[red]Already in the workshop as RO {open_order.number}.[/]"
-        self.query_one("#found", Static).update(text)
+        shown = [line((car.plate, "bold cyan"), f" {car.brand} {car.model} · VIN {car.vin} · ", _("owner") + " ",
+                      (car.owner, "bold"), f" {car.mobile}")]
+        if car.last_visit is not None:
+            shown.append(line(_("Last visit {day} at {km} km").format(day=f"{car.last_visit:%Y-%m-%d}",
+                                                                      km=f"{car.last_mileage:,}")))
+        if car.open_order is not None:
+            shown.append(line((_("Already in the workshop as RO {number}.").format(number=car.open_order), "red")))
+        self.query_one("#found", Static).update(lines(shown))
         self.query_one("#new-car").display = False
         self.query_one("#mileage_in", Input).focus()
 
     def action_register(self) -> None:
         if not self.query_one("#new-car").display:
-            self.notify("Look the car up first; registering is for cars not on file.", severity="warning")
+            self.notify(_("Look the car up first; registering is for cars not on file."), severity="warning")
             return
-        value = lambda wid: self.query_one(f"#{wid}", Input).value  # noqa: E731
-        try:
-            car = reception.register_vehicle(
-                reception.CustomerForm(name=value("name"), mobile=value("mobile"),
-                                       kind=self.query_one("#kind", Select).value),
-                reception.VehicleForm(plate=value("plate"), vin=value("vin"), brand=value("brand"),
-                                      model=value("model"), model_year=value("model_year")),
-                by=self.app.staff)
-        except DomainError as error:
-            self._show_error(error)
+        if self.busy:
             return
-        self.notify(f"{car.plate} registered.")
-        self.query_one("#error", Static).update("")
-        self._show_vehicle(car)
+        value = self._value
+        self.act(reception.register_vehicle,
+                 reception.CustomerForm(name=value("name"), mobile=value("mobile"), kind=value("kind")),
+                 reception.VehicleForm(plate=value("plate"), vin=value("vin"), brand=value("brand"),
+                                       model=value("model"), model_year=value("model_year")),
+                 form=self, then=self._registered)
+
+    def _registered(self, car) -> None:
+        found = reception.car_on_file(vehicle_id=car.id)
+        self.notify(_("{plate} registered.").format(plate=found.plate))
+        self._show_vehicle(found)
 
     # --- the operations catalog ---------------------------------------------------------------------
     @on(Input.Changed, "#op-search")
@@ -144,7 +158,7 @@ class ReceptionScreen(KeptScreen):
         operations = reception.find_operations(text, limit=50)
         results = self.query_one("#op-results", OptionList)
         results.clear_options()
-        results.add_options([Option(f"{op.code}  {op.name}  ({op.standard_hours} h)", id=op.code)
+        results.add_options([Option(literal(f"{op.code}  {op.name}  ({op.standard_hours} h)"), id=op.code)
                              for op in operations])
 
     @on(Input.Submitted, "#op-search")
@@ -157,31 +171,55 @@ class ReceptionScreen(KeptScreen):
         present = codes.value.split()
         if event.option.id not in present:
             codes.value = " ".join(present + [event.option.id])
-        self.notify(f"Added {event.option.id}.", timeout=2)
+        self.notify(_("Added {code}.").format(code=event.option.id), timeout=2)
 
     # --- saving ---------------------------------------------------------------------------------------
+    def _value(self, wid: str) -> Any:
+        widget = self.query_one(f"#{wid}")
+        return widget.value
+
     def action_save(self) -> None:
-        value = lambda wid: self.query_one(f"#{wid}", Input).value  # noqa: E731
+        if self.busy:
+            return
+        value = self._value
         try:
             form = reception.OrderForm(
-                vehicle_id=self.vehicle.id if self.vehicle else None,
-                business_type=self.query_one("#business_type", Select).value,
-                mileage_in=value("mileage_in"), fuel_level=self.query_one("#fuel_level", Select).value,
-                statement=value("statement"), promised_at=parse_promised(value("promised_at")),
+                vehicle_id=self.vehicle.id if self.vehicle else None, business_type=value("business_type"),
+                mileage_in=value("mileage_in"), fuel_level=value("fuel_level"), statement=value("statement"),
+                promised_at=parse_promised(value("promised_at")),
                 operation_codes=value("operations").replace(",", " ").split(), insurer=value("insurer"))
-            order = reception.create_order(form, by=self.app.staff)
         except DomainError as error:
-            self._show_error(error)
+            self.show_refusal(error)
             return
-        self.app.catch_up()
-        self.notify(f"RO {order.number} checked in for {self.vehicle.plate}.")
+        plate = self.vehicle.plate if self.vehicle else ""
+        self.act(reception.create_order, form, form=self, then=lambda order: self._checked_in(order.number, plate))
+
+    def _checked_in(self, number: int, plate: str) -> None:
+        self.notify(_("RO {number} checked in for {plate}.").format(number=number, plate=plate))
         self.app.pop_screen()
 
-    def _show_error(self, error: DomainError) -> None:
-        self.query_one("#error", Static).update(str(error))
-        self.notify(str(error), severity="error", timeout=8)
-        field = getattr(error, "field", None)
-        if field:
-            widgets = self.query(f"#{field}")
-            if widgets:
-                widgets.first().focus()
+    # --- the screen as the form of its writes (screens/acting.py) ------------------------------------
+    def working(self, busy: bool) -> None:
+        self.busy = busy
+
+    def _clear_notes(self) -> None:
+        for note in self.query(".field-note"):
+            note.display = False
+        self.query_one("#error", Static).update("")
+
+    def accepted(self, result) -> None:
+        self._clear_notes()
+
+    def show_refusal(self, error: DomainError) -> None:
+        self._clear_notes()
+        row = ROW_OF.get(error.field or "", error.field)
+        notes = self.query(f"#note-{row}") if row else []
+        if notes:
+            notes.first().update(literal(str(error)))
+            notes.first().display = True
+            self.query_one("#error", Static).update("")
+            target = self.query(f"#{error.field}") or self.query(f"#{row}")
+            if target:
+                target.first().focus()
+        else:
+            self.query_one("#error", Static).update(literal(str(error)))

@@ -10,10 +10,13 @@ from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from seeds.reference import DEMO_PIN
+from screens.acting import Acting
 from screens.keybar import KeyBar
+from screens.text import literal, pad
 from workshop import accounts
 from workshop.actor import Actor
 from workshop.errors import DomainError
+from workshop.i18n import _
 
 
 def _short(roles: str, width: int = 15) -> str:
@@ -22,7 +25,7 @@ def _short(roles: str, width: int = 15) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-class SignInScreen(Screen[Actor | None]):
+class SignInScreen(Acting, Screen[Actor | None]):
     CSS_PATH = "signin.tcss"
     BINDINGS = [
         Binding("escape", "back_to_list", "Back to names"),
@@ -51,7 +54,7 @@ class SignInScreen(Screen[Actor | None]):
     def on_mount(self) -> None:
         listed = accounts.sign_in_list(limit=500)
         self.people = {s.id: s for s in listed.people}
-        options = [Option(f"{s.name:<18} {_short(s.roles)}", id=str(s.id)) for s in listed.people]
+        options = [Option(literal(f"{pad(s.name, 18)} {_short(s.roles)}"), id=str(s.id)) for s in listed.people]
         self.query_one("#staff-list", OptionList).add_options(options)
         hint = []
         if self.message:
@@ -59,14 +62,14 @@ class SignInScreen(Screen[Actor | None]):
         if listed.demo_shop:
             hint.append(f"Demo shop: every staff member's PIN is {DEMO_PIN}. Try Zhang Lei (dispatcher), "
                         "Li Wei (advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).")
-        self.query_one("#hint", Static).update("\n\n".join(hint))
+        self.query_one("#hint", Static).update(literal("\n\n".join(hint), multiline=True))
         self.query_one("#staff-list", OptionList).focus()
         self.query_one("#pin", Input).disabled = True
 
     @on(OptionList.OptionSelected, "#staff-list")
     def pick(self, event: OptionList.OptionSelected) -> None:
         self.picked = self.people[int(event.option.id)]
-        self.query_one("#picked", Static).update(f"PIN for {self.picked.name}:")
+        self.query_one("#picked", Static).update(literal(_("PIN for {name}:").format(name=self.picked.name)))
         pin = self.query_one("#pin", Input)
         pin.disabled = False
         pin.value = ""
@@ -75,15 +78,22 @@ class SignInScreen(Screen[Actor | None]):
 
     @on(Input.Submitted, "#pin")
     def submit(self, event: Input.Submitted) -> None:
-        if self.picked is None:
+        if self.picked is None or self.acting:
             return
-        try:
-            staff = accounts.sign_in(self.picked.id, event.value, source=self.app.sign_in_source)
-        except DomainError as error:
-            self.query_one("#sign-error", Static).update(str(error))
-            event.input.value = ""
-            return
-        self.dismiss(staff)
+        # (in a worker: checking a PIN hash takes a noticeable moment, the terminal goes on drawing)
+        self.act(accounts.sign_in, self.picked.id, event.value, source=self.app.sign_in_source, as_staff=False,
+                 form=self, then=self.dismiss)
+
+    # --- the PIN box as the form of the sign-in (screens/acting.py) -------------------------------------
+    def working(self, busy: bool) -> None:
+        self.query_one("#sign-error", Static).update(_("Checking…") if busy else "")
+
+    def show_refusal(self, error: DomainError) -> None:
+        self.query_one("#sign-error", Static).update(literal(str(error)))
+        self.query_one("#pin", Input).value = ""  # a PIN is typed again, never kept
+
+    def accepted(self, result) -> None:
+        pass
 
     def action_back_to_list(self) -> None:
         self.query_one("#pin", Input).value = ""

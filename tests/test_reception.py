@@ -6,7 +6,7 @@ import pytest
 
 from models.orders import JobLine, RepairOrder
 from models.people import Customer, Vehicle
-from tests.ui import app_as
+from tests.ui import app_as, settled
 from workshop import clock, validation
 from workshop.errors import InvalidInput, NotAllowed
 from workshop.reception import CustomerForm, OrderForm, VehicleForm, create_order, register_vehicle
@@ -111,7 +111,7 @@ async def test_reception_form_checks_a_car_in_with_keys(shop):
         screen.query_one("#statement").value = "Noise when braking"
         screen.query_one("#operations").value = "ME001"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         order = RepairOrder.get(RepairOrder.vehicle == shop.car.id)
         assert order.statement == "Noise when braking" and order.mileage_in == 25000
         assert order.id in pilot.app.screen.cards  # back on the board, the new card is there
@@ -130,10 +130,12 @@ async def test_reception_form_shows_bad_vin_and_writes_nothing(shop):
         screen.query_one("#name").value = "Lin Tao"
         screen.query_one("#mobile").value = "13700001234"
         await pilot.press("ctrl+r")
-        await pilot.pause()
-        assert "I, O or Q" in str(screen.query_one("#error").content)
+        await settled(pilot)
+        assert "I, O or Q" in str(screen.query_one("#note-vin").content)  # under the VIN's row
+        assert screen.query_one("#note-vin").display
         assert Vehicle.select().where(Vehicle.plate == "粤C77777").count() == 0
         assert pilot.app.focused.id == "vin"
+        assert screen.query_one("#vin").value == "LVGBM53K5RG00000O"  # what was typed stays
 
 
 def test_owner_of_a_car_on_file(shop):
