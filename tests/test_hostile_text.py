@@ -1,0 +1,236 @@
+"""Text is data: whatever was stored (by an older version, an import, another program) shows as typed
+on every screen of every role, never as markup, never as escape sequences sent to the terminal."""
+import fcntl
+import getpass
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.geometry import Region
+
+from models.events import Event
+from models.followup import Callback, Complaint
+from models.orders import JobLine, RepairOrder
+from models.parts import Part
+from models.people import Customer, Staff, Vehicle
+from models.qc import ChecklistItem
+from models.shop import Bay
+from screens import registry
+from screens.text import clean, cells, line, literal
+from tests.factories import make_vehicle
+from tests.terminal import read_until
+from tests.ui import app_as, wait_until
+from workshop import callbacks, clock, parts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Legacy values, written straight to the tables as an older version or an import might have.
+COMPANY = "Pearl River Trading [HK] Co. [/]"
+CUSTOMER = "[HK] Co.[/]"
+MODEL = "C[u][/]"
+TECH = "Xu[/]\x1b]2;PWNED\x07"
+BAY = "Bay[/]\x1b[2J"
+PART = "Filter [/b] \x1b]52;c;SGVsbG8=\x07"
+STATEMENT = "Noise [urgent] \x1b]52;c;SGVsbG8=\x07 [/] Wipe\x1b[2JOut \u202eevil"
+LINE = "Oil [change] [/]\x1b[31m"
+COMPLAINT = "[/] loud \x1b]2;PWNED\x07 [@click=app.quit]x[/]"
+CHECK = "Torque [HK] [/]"
+REASON = "[/] parts [link=http://x]late[/link]"
+SUMMARY = "Note [/] [b]x \x1b[2J"
+CONTROL = [chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x202E, 0x2066)]
+
+
+# --- the helpers themselves -------------------------------------------------------------------------
+
+def test_stored_text_is_shown_exactly_as_typed_without_markup():
+    assert literal(COMPANY).plain == COMPANY
+    assert line(("RO 1042 ", "bold"), COMPANY).plain == "RO 1042 " + COMPANY
+    assert [cell.plain for cell in cells(COMPANY, 42)] == [COMPANY, "42"]
+    assert all(isinstance(cell, Text) for cell in cells("[b]x[/b]"))
+
+
+def test_control_characters_are_made_visible_and_bidi_controls_dropped():
+    shown = clean("a\x1b]52;c;x\x07b\x1b[2J\u202ec\x9bd\x7f")
+    assert shown == "a␛]52;c;x␇b␛[2Jc\ufffdd␡"
+    assert not any(ch in shown for ch in CONTROL)
+    assert clean("two\nlines\ttab") == "two lines tab"
+    assert clean("two\r\nlines", multiline=True) == "two\nlines"
+
+
+# --- every screen of every role --------------------------------------------------------------------
+
+@pytest.fixture
+def hostile_shop(shop):
+    """A shop with an order in each part of the service, then its stored text made hostile."""
+    at_desk = shop.ready_for_settlement(shop.car2)              # cashier, board
+    ChecklistItem.create(business_type="maintenance", position=1, text=CHECK)
+    at_qc = shop.ready_for_qc(shop.car3)                        # QC queue
+    Part.create(code="OF-001", name=PART, unit="pc", bin="A-01-1", sale_price=Decimal("45"), threshold=5)
+    parts.receive("OF-001", "1", by=shop.clerk)
+    in_bay = shop.in_progress(shop.car, bay=1)                  # parts queue, bays
+    parts.add_part_line(in_bay.id, "OF-001", "3", by=shop.dispatcher)
+    gone = shop.delivered(make_vehicle("粤B99999", "LVGBM53K5RG000009", shop.customer))
+    callbacks.raise_complaint(shop.customer.id, "placeholder", by=shop.agent, order_id=gone.id)
+    clock.advance(days=3)                                       # the first follow-up call is due
+    Customer.update(name=CUSTOMER).where(Customer.id == shop.customer.id).execute()
+    Customer.update(name=COMPANY).where(Customer.id == shop.vip_customer.id).execute()
+    Vehicle.update(model=MODEL).execute()
+    Staff.update(name=TECH).where(Staff.id == shop.techs[0].id).execute()
+    Bay.update(name=BAY).execute()
+    RepairOrder.update(statement=STATEMENT, rework_reason=REASON).execute()
+    JobLine.update(name=LINE).execute()
+    Complaint.update(description=COMPLAINT).execute()
+    Callback.update(reason=REASON).execute()
+    Event.create(at=clock.now(), kind="note", entity="repair_order", entity_id=in_bay.id, order=in_bay.id,
+                 summary=SUMMARY, before='{"name": "[/b] \\u001b]2;PWNED\\u0007"}', after=f'{{"why": "{CHECK}"}}')
+    del at_desk, at_qc
+    return shop
+
+
+def screen_text(screen) -> str:
+    """Every line the widgets of a screen draw, as text (what the terminal would be sent, less styles)."""
+    drawn = []
+    for widget in screen.query("*"):
+        if not widget.display or not widget.size.area:
+            continue
+        width, height = widget.size
+        try:
+            strips = widget.render_lines(Region(0, 0, width, height))
+        except Exception as error:  # a widget that cannot draw what it holds fails the test, named
+            raise AssertionError(f"{widget!r} could not be drawn: {error}") from error
+        drawn.extend(strip.text for strip in strips)
+    return "\n".join(drawn)
+
+
+def assert_shown_safely(screen, where: str) -> str:
+    text = screen_text(screen)
+    bad = sorted({f"U+{ord(ch):04X}" for ch in text if ch in CONTROL and ch != "\n"})
+    assert not bad, f"{where}: control characters reached the screen: {bad}"
+    return text
+
+
+ROLES = ["manager", "advisor", "dispatcher", "clerk", "inspector", "cashier", "agent"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_every_screen_of_every_role_shows_stored_text_literally(hostile_shop, role):
+    from workshop.permissions import can
+    staff = getattr(hostile_shop, role)
+    app = app_as(staff)
+    seen = {}
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        # Built ahead, laid out and drawn out of sight as production does while the terminal is idle
+        # (the audit screen used to crash here, a few seconds after sign-in).
+        while app.kept.build_next(app.staff):
+            await pilot.pause()
+        seen["board"] = assert_shown_safely(app.screen, f"{role}: board")
+        for entry in registry.ENTRIES:
+            if entry.name == "board" or (entry.action and not can(staff, entry.action)):
+                continue
+            await pilot.press(entry.key)
+            assert await wait_until(pilot, lambda: app.screen.__class__.__name__ != "BoardScreen"
+                                    and app.screen.is_attached), entry.name
+            await pilot.pause(0.3)  # (the quality figures come from a worker)
+            seen[entry.name] = assert_shown_safely(app.screen, f"{role}: {entry.name}")
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
+        # One order opened from the board, with its header, lines, parts and history.
+        order = RepairOrder.get(RepairOrder.vehicle == hostile_shop.car.id)
+        app.open_order(order.id)
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "OrderDetailScreen")
+        await pilot.pause()
+        seen["order"] = assert_shown_safely(app.screen, f"{role}: order")
+        assert app.is_running
+    everything = "\n".join(seen.values())
+    assert CUSTOMER in seen["board"] or COMPANY in seen["board"]  # as typed, brackets and all
+    assert clean(STATEMENT) in seen["order"] and "Noise [urgent] ␛]52;c;SGVsbG8=␇ [/] Wipe␛[2JOut evil" in seen["order"]
+    assert COMPANY in everything or CUSTOMER in everything
+    if role == "manager":
+        assert "Note [/] [b]x ␛[2J" in seen["audit"]  # the audit trail, summary and detail
+        assert "[/b] ␛]2;PWNED␇" in seen["audit"]
+    if role == "cashier":
+        assert COMPANY in seen["cashier"]
+    if role == "clerk":
+        assert clean(PART)[:20] in seen["parts"]
+    if role == "inspector":
+        assert "Xu[/]␛]2;PWNED␇" in seen["qc"]
+    if role == "agent":
+        assert REASON[:20] in seen["callbacks"]  # the call's reason, as stored
+
+
+async def test_forms_and_the_palette_show_stored_names_literally(hostile_shop):
+    app = app_as(hostile_shop.dispatcher)
+    async with app.run_test(size=(120, 40)) as pilot:
+        order = RepairOrder.get(RepairOrder.vehicle == hostile_shop.car.id)
+        assert app.screen.select_order(order.id)
+        await pilot.press("d")  # the dispatch form: bays and technicians as stored
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
+        await pilot.press("tab")
+        text = assert_shown_safely(app.screen, "dispatch form")
+        assert "Xu[/]␛]2;PWNED" in text and "Bay[/]␛[2J" in text, text
+        await pilot.press("escape", "ctrl+p")
+        await pilot.press(*"Pearl")
+        assert await wait_until(pilot, lambda: COMPANY in screen_text(app.screen))
+        assert_shown_safely(app.screen, "command palette")
+
+
+async def test_the_sign_in_list_shows_names_literally(hostile_shop):
+    from screens.app import WorkshopApp
+    Staff.update(name=COMPANY).where(Staff.id == hostile_shop.cashier.id).execute()
+    app = WorkshopApp(poll_seconds=0.05, build_ahead=False, time_rules=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "SignInScreen")
+        await pilot.pause()
+        text = assert_shown_safely(app.screen, "sign-in")
+        assert "Pearl River Tradin" in text and "Xu[/]␛]2;PWNED␇" in text, text
+
+
+# --- what really reaches a terminal ------------------------------------------------------------------
+
+def test_no_escape_sequence_from_stored_text_reaches_a_real_terminal(hostile_shop, db_path, tmp_path):
+    """The app in a pseudo-terminal, signed in over the SSH map, board then an order: the bytes written to
+    the terminal hold the payloads made visible, and never the sequences themselves."""
+    from models.db import db
+    order = RepairOrder.get(RepairOrder.vehicle == hostile_shop.car.id)
+    db.close()
+    ssh_map = tmp_path / "ssh-map"
+    ssh_map.write_text(f"{getpass.getuser()} = {hostile_shop.dispatcher.login}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(WORKSHOP_WARM="0", TERM="xterm-256color", WORKSHOP_SSH_MAP=str(ssh_map), PYTHONUNBUFFERED="1")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execvpe(sys.executable, [sys.executable, "-m", "workshop.cli", "--db", str(db_path)], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    try:
+        written = read_until(fd, "Xu[/]␛]2;PWNED␇".encode(), 60)  # the board, with the technician on a card
+        os.write(fd, b"\x10")  # Ctrl+P: find the order and open it (its statement and history)
+        written += read_until(fd, b"Search", 10)
+        os.write(fd, str(order.number).encode())
+        written += read_until(fd, CUSTOMER.encode(), 20)
+        os.write(fd, b"\r")
+        written += read_until(fd, "Wipe␛[2JOut".encode(), 30)
+        os.write(fd, b"\x11")  # Ctrl+Q
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not os.waitpid(pid, os.WNOHANG)[0]:
+            written += read_until(fd, b"\x00never", 0.2)
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    assert b"\x1b]52;" not in written           # no clipboard write
+    assert b"\x1b]2;PWNED" not in written       # no window title
+    assert b"Wipe\x1b[2J" not in written        # no clear screen from the data
+    assert "\u202e".encode() not in written     # no right-to-left override
+    assert "Xu[/]␛]2;PWNED␇".encode() in written  # shown, visibly
+    assert "Wipe␛[2JOut".encode() in written and "Noise [urgent] ␛]52;".encode() in written
