@@ -378,19 +378,20 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             self.act(service.release, row.order_id,
                      success=_("RO {number} released to the customer.").format(number=row.number))
 
-    def action_on_account(self) -> None:
+    def _with_reason(self, service_call, title: str, done: str) -> None:
+        """A manager's step on the selected order that needs a reason (release on account, void)."""
         row = self._need_order()
         if row is not None:
-            self.ask(reason_form(_("Release RO {number} on account").format(number=row.number)),
-                     lambda v: partial(service.approve_on_account, row.order_id, v["reason"]),
-                     success=_("RO {number}: release on account approved.").format(number=row.number))
+            self.ask(reason_form(title.format(number=row.number)),
+                     lambda v: partial(service_call, row.order_id, v["reason"]), success=done.format(number=row.number))
+
+    def action_on_account(self) -> None:
+        self._with_reason(service.approve_on_account, _("Release RO {number} on account"),
+                          _("RO {number}: release on account approved."))
 
     def action_void(self) -> None:
-        row = self._need_order()
-        if row is not None:
-            self.ask(reason_form(_("Void the invoice of RO {number}").format(number=row.number)),
-                     lambda v: partial(service.void, row.order_id, v["reason"]),
-                     success=_("RO {number}: invoice voided; back in the queue to settle.").format(number=row.number))
+        self._with_reason(service.void, _("Void the invoice of RO {number}"),
+                          _("RO {number}: invoice voided; back in the queue to settle."))
 
     def action_refund(self) -> None:
         row = self._need_order()
