@@ -178,7 +178,7 @@ class InspectionScreen(Acting, Screen):
     def _ask_delay(self) -> None:
         form = FormDialog(_("{order} was finished after the promised time").format(order=self.view.label), [
             forms.choice("delay_reason", _("Delay reason"),
-                         [(label(qc.DELAY_LABELS, reason), reason) for reason in qc.DELAY_REASONS])],
+                         [(label(qc.DELAY_REASON_LABELS, reason), reason) for reason in qc.DELAY_REASONS])],
             submit_label=_("Sign PASS"))
         self.ask(form, lambda values: partial(qc.sign, self.order_id, dict(self.results), passed=True,
                                               seen_version=self.version, delay_reason=values["delay_reason"]),
