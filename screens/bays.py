@@ -6,13 +6,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Header, Label
 
+from models.people import TRADE_LABELS
 from screens.dispatch import idle_text
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells
 from workshop.dispatch import bay_loads, order_plates, technician_loads
-from workshop.i18n import _
+from workshop.i18n import _, label
 
 
 class BaysScreen(KeptScreen):
@@ -46,7 +47,7 @@ class BaysScreen(KeptScreen):
         techs = self.query_one("#techs", DataTable)
         techs.clear()
         for load in technician_loads():
-            techs.add_row(*cells(load.name, (load.trade or "").replace("_", " "), load.open_lines, idle_text(load)))
+            techs.add_row(*cells(load.name, label(TRADE_LABELS, load.trade), load.open_lines, idle_text(load)))
 
     def refresh_from_changes(self, changes) -> None:
         if changes.order_ids or changes.overflow:

@@ -338,7 +338,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
                                                        amount=service.money(payment.amount))
             if payment.change:
                 text += " · " + _("change {change}").format(change=service.money(payment.change))
-            self.notify(text + ". " + _("Outstanding {left}.").format(left=service.money(max(left, Decimal("0")))))
+            self.notify(_("{taken}. Outstanding {left}.").format(taken=text,
+                                                                 left=service.money(max(left, Decimal("0")))))
             self.tell_files(payment.documents, _("Receipt written: {paths}"))
 
         self.ask(PaymentForm(f"RO {row.number}", balance), call, then=taken)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from models.people import TRADE_LABELS
+
 from screens import forms
 from screens.forms import FormDialog
 from screens.text import line, pad
 from workshop import clock
 from workshop.board import Card
 from workshop.dispatch import BayLoad, TechnicianLoad, bay_loads, technician_loads
-from workshop.i18n import _
+from workshop.i18n import _, label
 
 
 def idle_text(load: TechnicianLoad) -> str:
@@ -31,7 +33,7 @@ def bay_option(load: BayLoad) -> Text:
 
 
 def technician_option(load: TechnicianLoad) -> Text:
-    trade = (load.trade or "").replace("_", " ")
+    trade = label(TRADE_LABELS, load.trade)
     return line(pad(load.name, 14) + " ", (pad(trade, 13) + " ", "dim"),
                 _("{count} open").format(count=load.open_lines), " · ", idle_text(load))
 

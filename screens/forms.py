@@ -107,6 +107,10 @@ def parse_number(spec: Field, raw: str) -> Decimal:
     return value
 
 
+class FormBox(VerticalScroll, can_focus=False):
+    """The form's fields, scrolled when they do not fit; Tab goes from field to field, not to the box."""
+
+
 class FormDialog(ModalScreen[dict | None]):
     """A form in a dialog. ``on_submit(values)`` is called with every value once they are all valid;
     without one, the dialog closes with the values."""
@@ -128,7 +132,7 @@ class FormDialog(ModalScreen[dict | None]):
 
     # --- building -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="form-box"):
+        with FormBox(id="form-box"):
             yield Static(literal(self.form_title, "bold"), classes="form-title")
             if self.intro:
                 yield Static(self.intro if isinstance(self.intro, Text) else literal(self.intro, multiline=True),

@@ -64,7 +64,7 @@ class QCScreen(Acting, KeptScreen):
         self.app.push_screen(InspectionScreen(row.order_id, row.version))
 
 
-RESULT_LABELS = {"pass": N_("✓ pass"), "fail": N_("✗ fail"), "na": N_("— n/a"), None: N_("· to check")}
+RESULT_LABELS = {"pass": N_("✓ pass"), "fail": N_("✗ fail"), "na": N_("— n/a"), "": N_("· to check")}
 
 
 class InspectionScreen(Acting, Screen):
@@ -116,7 +116,7 @@ class InspectionScreen(Acting, Screen):
         row = table.cursor_row
         table.clear()
         for index, item in enumerate(self.view.items, 1):
-            result, note = self.results.get(item.id, (None, ""))
+            result, note = self.results.get(item.id, ("", ""))
             table.add_row(*cells(index, item.text, label(RESULT_LABELS, result), note or ""), key=str(item.id))
         if self.view.items:
             table.move_cursor(row=min(row, len(self.view.items) - 1))
