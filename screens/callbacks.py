@@ -246,7 +246,8 @@ def call_form(c: callbacks.CallContext) -> FormDialog:
             advisor=c.advisor, technicians=", ".join(c.technicians) or "—")))
     fields = [forms.choice("reached", _("Reached"), [(_("Reached"), True), (_("Not reached"), False)], value=True)]
     fields += [forms.number(f"q{index}", question, minimum=1, maximum=5, places=0, required=False,
-                            also=("scores",) if index == 0 else ()) for index, question in enumerate(c.questions)]
+                            placeholder=_("score 1-5"), also=("scores",) if index == 0 else ())
+               for index, question in enumerate(c.questions)]
     fields += [forms.text("notes", _("Notes"), required=False, max_length=500),
                forms.text("complaint", _("Complaint"), required=False, max_length=500,
                           hint=_("leave empty if none"))]
