@@ -5,7 +5,7 @@ import threading
 from models.events import Event
 from models.orders import RepairOrder
 from screens.board import BoardScreen
-from tests.ui import app_as, notifications, settled, wait_until
+from tests.ui import app_as, notifications, settled
 from workshop import lifecycle
 from workshop.errors import IllegalTransition
 

@@ -5,7 +5,6 @@ import getpass
 import os
 import pty
 import struct
-import subprocess
 import sys
 import termios
 import time
