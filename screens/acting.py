@@ -152,6 +152,15 @@ class Acting:
         if not self.acting and self.waiting:
             self.call_later(self.waiting.pop(0))
 
+    def fetch(self, read: Callable, *args, **kwargs) -> Any:
+        """What a dialog about to open shows (a quick read, on the UI thread); if workshop/ says it is
+        not there any more (another terminal closed it), that is said and None comes back."""
+        try:
+            return read(*args, **kwargs)
+        except DomainError as error:
+            self.app.notify(str(error), severity="warning", timeout=8)
+            return None
+
     def wrote(self, result: Any) -> None:
         """A write was accepted; before the screens are shown its change (e.g. note its version as this
         terminal's own)."""

@@ -181,7 +181,9 @@ class CallbacksScreen(Acting, KeptScreen):
         if row is None:
             self.notify(_("No call to make."), severity="warning")
             return
-        context = callbacks.call_context(row.id)
+        context = self.fetch(callbacks.call_context, row.id)
+        if context is None:
+            return
         chosen: dict = {}
 
         def call(values: dict) -> partial:

@@ -61,7 +61,9 @@ class QCScreen(Acting, KeptScreen):
         if row is None:
             self.notify(_("No car is waiting for QC."), severity="warning")
             return
-        self.app.push_screen(InspectionScreen(row.order_id, row.version))
+        view = self.fetch(qc.inspection_view, row.order_id)
+        if view is not None:
+            self.app.push_screen(InspectionScreen(view, row.version))
 
 
 RESULT_LABELS = {"pass": N_("✓ pass"), "fail": N_("✗ fail"), "na": N_("— n/a"), "": N_("· to check")}
@@ -82,10 +84,9 @@ class InspectionScreen(Acting, Screen):
     ]
     PERMISSIONS = {"sign_pass": "sign_qc", "sign_fail": "sign_qc"}
 
-    def __init__(self, order_id: int, version: int):
+    def __init__(self, view: qc.InspectionView, version: int):
         super().__init__()
-        self.order_id, self.version = order_id, version
-        self.view = qc.inspection_view(order_id)
+        self.view, self.order_id, self.version = view, view.order_id, version
         self.results: dict[int, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
