@@ -170,7 +170,8 @@ class InspectionScreen(Acting, Screen):
     def _signed(self, passed: bool) -> None:
         text = _("{order} passed QC: ready for settlement.") if passed else _("{order} failed QC: back to the workshop.")
         self.notify(text.format(order=self.view.label))
-        self.app.pop_screen()
+        if self.is_current:  # (not if the inspector went elsewhere while it was signed)
+            self.app.pop_screen()
 
     def refused(self, error: DomainError) -> None:
         if error.field == "delay_reason":  # finished late after all (the order moved meanwhile): ask why

@@ -147,7 +147,8 @@ class ReceptionScreen(Acting, KeptScreen):
     def _registered(self, car) -> None:
         found = reception.car_on_file(vehicle_id=car.id)
         self.notify(_("{plate} registered.").format(plate=found.plate))
-        self._show_vehicle(found)
+        if self.is_attached:  # (the advisor may have left the screen meanwhile)
+            self._show_vehicle(found)
 
     # --- the operations catalog ---------------------------------------------------------------------
     @on(Input.Changed, "#op-search")
@@ -196,7 +197,8 @@ class ReceptionScreen(Acting, KeptScreen):
 
     def _checked_in(self, number: int, plate: str) -> None:
         self.notify(_("RO {number} checked in for {plate}.").format(number=number, plate=plate))
-        self.app.pop_screen()
+        if self.is_current:  # (not if the advisor went elsewhere while it was saved)
+            self.app.pop_screen()
 
     # --- the screen as the form of its writes (screens/acting.py) ------------------------------------
     def working(self, busy: bool) -> None:
