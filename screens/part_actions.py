@@ -23,9 +23,15 @@ def ask_return(screen, line: parts.LineRow) -> None:
                        places=3, hint=_("{qty} out").format(qty=fmt(line.out))),
         forms.text("reason", _("Why it comes back"), value=_("not needed")),
     ], submit_label=_("Return"))
-    screen.ask(form, lambda v: partial(parts.return_part, line.id, v["qty"], reason=v["reason"]),
-               success=lambda _r: _("Returned {code} to bin {bin}.").format(code=line.code, bin=line.bin or "—"),
-               about=line.order_id)
+    chosen: dict = {}
+
+    def call(values: dict) -> partial:
+        chosen.update(values)
+        return partial(parts.return_part, line.id, values["qty"], reason=values["reason"])
+
+    screen.ask(form, call, about=line.order_id, success=lambda _r: _(
+        "Returned {qty} {unit} {code} to bin {bin}.").format(qty=fmt(chosen["qty"]), unit=line.unit, code=line.code,
+                                                             bin=line.bin or "—"))
 
 
 def ask_exchange(screen, line: parts.LineRow) -> None:

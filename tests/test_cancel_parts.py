@@ -113,10 +113,8 @@ async def test_a_fully_picked_part_is_returned_from_the_order_screen(shop):
         app.open_order(order.id)
         await wait_until(pilot, lambda: type(app.screen).__name__ == "OrderDetailScreen")
         await pilot.press("r")
-        await pilot.pause()
-        await pilot.press("enter")                                 # the quantity out is offered
-        await pilot.pause()
-        await pilot.press("enter")                                 # reason: not needed
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "FormDialog")
+        await pilot.press("enter")  # the form offers the quantity out and "not needed": Enter returns it
         assert await wait_until(pilot, lambda: PartLine.get_by_id(line.id).returned == 1)
         assert part("OF-001").on_hand == 3
         assert any("Returned 1 pc OF-001" in n for n in notifications(app))
@@ -138,11 +136,12 @@ async def test_the_clerk_exchanges_and_records_old_parts_from_the_parts_out_list
         table = app.screen.query_one("#out-table", PagedTable)
         assert [(r.code, r.order_state) for r in table.items] == [("BP-001", "cancelled"), ("OF-001", "in_progress")]
         await pilot.press("down", "o")
-        await pilot.pause()
-        await pilot.press(*"customer kept in the boot", "enter")
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "FormDialog")
+        await pilot.press("enter", "down", "enter")  # goes back to the customer; on to the note
+        await pilot.press(*"kept in the boot", "enter")
         assert await wait_until(pilot, lambda: OldPartRecord.select().where(OldPartRecord.part_line == line.id).exists())
         await pilot.press("x")
-        await pilot.pause()
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "FormDialog")
         await pilot.press(*"of-002", "enter")
         assert await wait_until(pilot, lambda: PartLine.get_by_id(line.id).status == "returned")
         assert part("OF-001").on_hand == 3
@@ -151,7 +150,7 @@ async def test_the_clerk_exchanges_and_records_old_parts_from_the_parts_out_list
         await pilot.press("4")
         await pilot.pause()
         assert [r.code for r in app.screen.query_one("#out-table", PagedTable).items] == ["BP-001"]
-        await pilot.press("r", "enter")
-        await pilot.pause()
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "FormDialog")
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: part("BP-001").on_hand == 2)

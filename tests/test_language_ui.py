@@ -26,8 +26,9 @@ async def sign_in(pilot, staff) -> None:
     options = pilot.app.screen.query_one("#staff-list")
     options.highlighted = next(i for i in range(options.option_count)
                                if options.get_option_at_index(i).id == str(staff.id))
-    await pilot.press("enter", *TEST_PIN, "enter")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen) and pilot.app.staff is not None)
+    await pilot.press("enter", *TEST_PIN, "enter")  # (the PIN is checked in a worker: wait for the board)
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen) and pilot.app.staff is not None
+                            and pilot.app.screen.query(".column-title"))
 
 
 def column_titles(app) -> list[str]:
