@@ -68,7 +68,7 @@ def fee_form() -> FormDialog:
     return FormDialog(_("Add a fee to the bill"), [
         forms.choice("kind", _("Fee"), [(label(FEE_LABELS, k), k) for k in FEE_KINDS]),
         forms.number("amount", _("Amount"), minimum="0.01", maximum=AMOUNT_MAX),
-        forms.text("description", _("Description"), required=False, max_length=100),
+        forms.text("description", _("Details"), required=False, max_length=100),
     ], submit_label=_("Add fee"))
 
 
