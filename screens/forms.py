@@ -93,7 +93,7 @@ def parse_number(spec: Field, raw: str) -> Decimal:
     try:
         value = Decimal(raw.strip().replace(",", ""))
     except InvalidOperation:
-        raise DomainError(_("Type a number, e.g. {example}.").format(example="12" if not spec.places else "12.50"))
+        raise DomainError(_("Type a number, e.g. {example}.").format(example="12" if not spec.places else "12.50")) from None
     if not value.is_finite():
         raise DomainError(_("Type a number, e.g. {example}.").format(example="12"))
     if spec.places == 0 and value != value.to_integral_value():
