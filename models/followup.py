@@ -74,8 +74,8 @@ class Complaint(BaseModel):
     due = DateField()
     created_by = ForeignKeyField(Staff)
     created_at = DateTimeField(index=True)
-    escalated_at = DateTimeField(null=True)
+    escalated_at = DateTimeField(null=True, index=True)  # the follow-up figures count by period
     supervisor = ForeignKeyField(Staff, null=True)
     resolution = CharField(max_length=500, null=True)
-    resolved_at = DateTimeField(null=True)
+    resolved_at = DateTimeField(null=True, index=True)
     verified_at = DateTimeField(null=True)

@@ -36,6 +36,9 @@ class CustomerClass(BaseModel):
 class Customer(BaseModel):
     code = CharField(max_length=20, unique=True)
     name = CharField(max_length=100, index=True)
+    # Search keys (workshop/lookup.py): the name as it is searched (case, spaces and punctuation
+    # folded), filled wherever a name is written; a prefix of it is one index range.
+    name_key = CharField(max_length=200, null=True, index=True)
     kind = CharField(max_length=10, default="private")
     mobile = CharField(max_length=20, index=True)
     home_phone = CharField(max_length=20, null=True)
@@ -45,6 +48,7 @@ class Customer(BaseModel):
     email = CharField(max_length=120, null=True)
     id_number = CharField(max_length=40, null=True)
     birthday = DateField(null=True)
+    birthday_md = CharField(max_length=5, null=True, index=True)  # "MM-DD": birthday reminders, an index range
     notes = TextField(null=True)
     customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers")
     is_key = BooleanField(default=False)

@@ -100,12 +100,22 @@ class Payment(BaseModel):
 
 
 class OpenBalance(BaseModel):
-    """What a customer still owes on a settled order (derived; deleted when paid in full)."""
+    """What a customer still owes on a settled order (derived; deleted when paid in full).
+
+    It carries copies of the customer's name key and the car's plate (workshop/lookup.py), so that
+    searching the receivables by name or plate is an index range over the balances themselves:
+    through the customers or vehicles instead, a short prefix ("粤B") visits thousands of them
+    for the few that owe."""
     order = ForeignKeyField(RepairOrder, unique=True, backref="+")
     customer = ForeignKeyField(Customer, index=True, backref="+")
     settlement = ForeignKeyField(Settlement, backref="+")
     since = DateField(index=True)
     amount = MoneyField()
+    name_key = CharField(max_length=200, null=True)
+    plate = CharField(max_length=12, null=True)
+
+    class Meta:
+        indexes = ((("name_key", "since"), False), (("plate", "since"), False))
 
 
 class OnAccountRelease(BaseModel):

@@ -37,6 +37,10 @@ SIZES = {
     "demo": ShopSize(customers=500, vehicles=600, active_orders=40, closed_orders=6500),
     "large": ShopSize(customers=100_000, vehicles=120_000, active_orders=300, closed_orders=1_000_000,
                       history_days=3 * 365, events_per_closed=3),
+    # The large shop's day (300 active orders) with a hundredth of its history (customers, vehicles and
+    # closed orders alike): bench/growth.py compares every read on the two to see what grows with history.
+    "small": ShopSize(customers=1_000, vehicles=1_200, active_orders=300, closed_orders=10_000,
+                      history_days=3 * 365, events_per_closed=3),
 }
 
 # How the active orders spread across the board (shares of the active total).
@@ -199,7 +203,10 @@ class Generator:
         return f"{reference.COMPANIES[k]} {i % 97 + 1}"
 
     def customers(self) -> None:
+        from workshop.lookup import customer_keys
         rng, total = self.rng, self.size.customers
+        columns = ["code", "name", "initials", "kind", "mobile", "address", "birthday", "customer_class_id", "is_key",
+                   "created_at"]
         rows = []
         first_private = True
         for i in range(total):
@@ -211,17 +218,16 @@ class Generator:
             birthday = dt.date(rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28)) \
                 if kind == "private" else None
             created = self.now - dt.timedelta(days=rng.randint(30, 6 * 365))
+            keys = customer_keys(name, birthday)
             rows.append((f"C{100001 + i}", name, initials(name, person=kind == "private"), kind,
                          f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
                          f"District {i % 40 + 1}, Guangzhou", _ts(birthday), cls, rng.random() < 0.05,
-                         _ts(created)))
+                         _ts(created), *keys.values()))
             if len(rows) >= BATCH:
-                bulk("customer", ["code", "name", "initials", "kind", "mobile", "address", "birthday",
-                                  "customer_class_id", "is_key", "created_at"], rows)
+                bulk("customer", columns + list(keys), rows)
                 rows = []
                 self.progress("customers", i + 1, total)
-        bulk("customer", ["code", "name", "initials", "kind", "mobile", "address", "birthday", "customer_class_id",
-                          "is_key", "created_at"], rows)
+        bulk("customer", columns + list(customer_keys("")), rows)
         self.progress("customers", total, total)
         OrderCounter.insert(name="customer", next_value=100001 + total).execute()
 

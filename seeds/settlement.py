@@ -96,6 +96,8 @@ def history(rng, closed: list, progress) -> None:
             (min(numbers), max(numbers))).fetchall())
         demo.bulk("open_balance", ["order_id", "customer_id", "settlement_id", "since", "amount"],
                   [(o, cu, sid[n], since, amount) for o, cu, n, since, amount in balances])
+        from workshop.lookup import fill_balance_keys
+        fill_balance_keys()
         manager = db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%manager%' ORDER BY id LIMIT 1").fetchone()
         if manager:
             demo.bulk("on_account_release", ["order_id", "by_id", "at", "reason"],

@@ -11,6 +11,7 @@ from models.people import Customer, CustomerClass, Staff, Vehicle
 from models.shop import Bay, LaborRate, Operation
 from workshop import clock
 from workshop.accounts import hash_pin
+from workshop.lookup import customer_keys
 from workshop.reception import OrderForm, create_order
 
 TEST_PIN = "2468"
@@ -26,6 +27,13 @@ def _pin_hash():
 
 def make_staff(login: str, name: str, roles: str, trade: str | None = None) -> Staff:
     return Staff.create(login=login, name=name, roles=roles, trade=trade, pin_hash=_pin_hash())
+
+
+def make_customer(code: str, name: str, mobile: str, **fields) -> Customer:
+    """A customer with the search keys the services write beside the name (workshop/lookup.py)."""
+    fields.setdefault("created_at", clock.now())
+    return Customer.create(code=code, name=name, mobile=mobile, **fields,
+                           **customer_keys(name, fields.get("birthday")))
 
 
 def make_vehicle(plate: str, vin: str, customer: Customer) -> Vehicle:
@@ -114,10 +122,9 @@ def build_small_shop() -> SmallShop:
             Bay.create(code="M1", name="Mechanical 1", kind="mechanical", capacity=1),
             Bay.create(code="B1", name="Body 1", kind="body", capacity=2)]
     now = clock.now()
-    customer = Customer.create(code="C100001", name="Wang Wei", mobile="13812345678", customer_class=general,
-                               created_at=now)
-    vip_customer = Customer.create(code="C100002", name="Pearl River Logistics", kind="company",
-                                   mobile="13900001111", customer_class=vip, created_at=now)
+    customer = make_customer("C100001", "Wang Wei", "13812345678", customer_class=general, created_at=now)
+    vip_customer = make_customer("C100002", "Pearl River Logistics", "13900001111", kind="company",
+                                 customer_class=vip, created_at=now)
     shop = SmallShop(
         manager=make_staff("boss", "Zhou Min", "manager"),
         advisor=make_staff("li.wei", "Li Wei", "advisor"),
