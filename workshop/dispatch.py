@@ -260,14 +260,17 @@ def actual_hours(line_ids: list[int]) -> dict[int, Decimal]:
     return {k: (Decimal(v) / 3600).quantize(Decimal("0.01")) for k, v in totals.items()}
 
 
+def technicians_query(where):
+    """(order id, technician's name) of the job lines ``where`` picks, leads first, then by name."""
+    return (JobLineTechnician.select(JobLine.order, Staff.name)
+            .join(JobLine).switch(JobLineTechnician).join(Staff, on=(JobLineTechnician.technician == Staff.id))
+            .where(where).order_by(JobLineTechnician.lead.desc(), Staff.name).distinct().tuples())
+
+
 def order_technicians(order_ids: list[int]) -> dict[int, list[str]]:
     """Names of the technicians on each order (one query)."""
     result: dict[int, list[str]] = {}
-    rows = (JobLineTechnician.select(JobLine.order, Staff.name)
-            .join(JobLine).switch(JobLineTechnician).join(Staff, on=(JobLineTechnician.technician == Staff.id))
-            .where(JobLine.order.in_(order_ids)).order_by(JobLineTechnician.lead.desc(), Staff.name)
-            .distinct().tuples())
-    for order_id, name in rows:
+    for order_id, name in technicians_query(JobLine.order.in_(order_ids)):
         names = result.setdefault(order_id, [])
         if name not in names:
             names.append(name)

@@ -65,19 +65,28 @@ def figures(start: dt.date, end: dt.date) -> FollowUpFigures:
 def churn(months_back: int = 6) -> list[tuple[str, int, int, Decimal | None]]:
     """Per month: (month, customers lost that month, active base, churn %). A customer is lost in the
     month their last visit turns lost_after_months old; the base is everyone who visited in the
-    lost_after_months before it. Two index-range counts per month on customer.last_visit_at."""
+    lost_after_months before it. Index-range counts on customer.last_visit_at: the first month's base
+    once, then one month's range per month (the next month's base is this one's less those lost)."""
     from models.people import Customer
     lost_after = int(settings.get("lost_after_months"))
     today = clock.today().replace(day=1)
+
+    def count(start: dt.date, end: dt.date | None = None) -> int:
+        query = Customer.select().where(Customer.last_visit_at >= dt.datetime.combine(start, dt.time()))
+        if end is not None:
+            query = query.where(Customer.last_visit_at < dt.datetime.combine(end, dt.time()))
+        return query.count()
+
     result = []
+    base = None
     for i in range(months_back, 0, -1):
         month = _add_months(today, -i + 1)
         lost_from, lost_to = _add_months(month, -lost_after), _add_months(month, -lost_after + 1)
-        base_from = dt.datetime.combine(_add_months(month, -lost_after), dt.time())
-        lost = Customer.select().where((Customer.last_visit_at >= dt.datetime.combine(lost_from, dt.time()))
-                                       & (Customer.last_visit_at < dt.datetime.combine(lost_to, dt.time()))).count()
-        base = Customer.select().where(Customer.last_visit_at >= base_from).count()
+        if base is None:
+            base = count(lost_from)
+        lost = count(lost_from, lost_to)
         result.append((month.strftime("%Y-%m"), lost, base, _pct(lost, base)))
+        base -= lost
     return result
 
 

@@ -17,6 +17,7 @@ from models.followup import Callback
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
 from workshop import audit, clock, settings
+from workshop.lookup import birthday_key
 from workshop.permissions import require
 
 settings.DEFAULTS.setdefault("maintenance_km", 5000)
@@ -140,13 +141,24 @@ def lost(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
             for cid, name, mobile, when in rows]
 
 
+BIRTHDAY_DAYS = 8  # today and the week after
+
+
 def birthdays(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+    """Customers whose birthday falls in the next week, soonest first: ranges of the customers'
+    "MM-DD" key (workshop/lookup.py), two when the week runs into January."""
     today = clock.today()
-    days = [(today + dt.timedelta(days=i)).strftime("%m-%d") for i in range(8)]
-    rows = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.birthday)
-            .where(fn.strftime("%m-%d", Customer.birthday).in_(days))
-            .order_by(fn.strftime("%m-%d", Customer.birthday), Customer.id).limit(limit).offset(offset).tuples())
-    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}") for cid, name, mobile, b in rows]
+    first, last = (birthday_key(today + dt.timedelta(days=d)) for d in (0, BIRTHDAY_DAYS - 1))
+    ranges = [(first, last)] if first <= last else [(first, "12-31"), ("01-01", last)]
+    rows = []
+    for low, high in ranges:
+        rows.extend(Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.birthday)
+                    .where(Customer.birthday_md.between(low, high))
+                    .order_by(Customer.birthday_md, Customer.id).limit(limit + offset - len(rows)).tuples())
+        if len(rows) >= limit + offset:
+            break
+    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}")
+            for cid, name, mobile, b in rows[offset:offset + limit]]
 
 
 LISTS = {"maintenance": maintenance, "insurance": insurance, "warranty": warranty, "lost": lost,

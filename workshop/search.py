@@ -1,6 +1,7 @@
 """Find any order, vehicle or customer across the whole history by what the person at the desk has:
-an RO number, a plate, a phone number or a VIN. Each kind of text goes to its own index with a
-range (prefix) query and a LIMIT, so a million orders answer as fast as a hundred."""
+an RO number, a plate, a phone number, a VIN or the customer's name. Each kind of text goes to its
+own index with a range (prefix) query and a LIMIT (workshop/lookup.py), so a million orders answer
+as fast as a hundred."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +10,11 @@ from dataclasses import dataclass
 
 from models.orders import RepairOrder
 from models.people import Customer, Vehicle
+from workshop import lookup
 
 LIMIT = 20
 _VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{11,17}$")
+_PHONE_START = re.compile(r"^\+?\d[\d-]{3,}$")  # four digits or more: the start of a phone number
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,6 @@ class Hit:
     model: str
     customer: str
     mobile: str
-
-
-def _prefix(field, text: str):
-    """Index-friendly prefix match: text <= field < text + max char."""
-    return (field >= text) & (field < text + "\uffff")
 
 
 def _orders(where, limit: int) -> list[Hit]:
@@ -57,22 +55,27 @@ def kind_of(text: str) -> str:
 
 
 def search(text: str, *, limit: int = LIMIT) -> list[Hit]:
-    """Orders matching an RO number, a plate (prefix), a phone (prefix) or a VIN (prefix), newest first."""
-    text = (text or "").strip().upper().replace(" ", "")
+    """Orders of the whole history by RO number (exact), plate, VIN, phone or customer name (each a
+    prefix on its own index, workshop/lookup.py): the exact RO number first, then newest first."""
+    text = (text or "").strip()
     if not text:
         return []
-    kind = kind_of(text)
-    if kind in ("order", "phone"):
-        # Digits are an RO number or the start of a phone number: the exact order first, then phones.
-        hits = _orders(RepairOrder.number == int(text), 1) if len(text) <= 9 else []
-        customers = [c for (c,) in Customer.select(Customer.id).where(_prefix(Customer.mobile, text))
-                     .limit(limit).tuples()] if len(text) >= 4 else []
-        if customers:
-            hits += [h for h in _orders(RepairOrder.customer.in_(customers), limit) if h not in hits]
-        return hits[:limit]
-    field = Vehicle.vin if kind == "vin" else Vehicle.plate
-    vehicles = [v for (v,) in Vehicle.select(Vehicle.id).where(_prefix(field, text)).limit(limit).tuples()]
-    return _latest_orders_of(vehicles, limit)
+    number = lookup.order_number(text)
+    hits = _orders(RepairOrder.number == number, 1) if number is not None else []
+    vehicles = lookup.vehicles_by_plate(text, limit)
+    if kind_of(text) == "vin":
+        vehicles += lookup.vehicles_by_vin(text, limit)
+    customers = lookup.customers_by_phone(text, limit) if _PHONE_START.match(lookup.phone_key(text)) else []
+    if any(ch.isalpha() for ch in text):
+        customers += lookup.customers_by_name(text, limit)
+    found = _latest_orders_of(vehicles, limit) + (_orders(RepairOrder.customer.in_(customers), limit)
+                                                  if customers else [])
+    seen = {h.order_id for h in hits}
+    for hit in sorted(found, key=lambda h: -h.order_id):
+        if hit.order_id not in seen:
+            seen.add(hit.order_id)
+            hits.append(hit)
+    return hits[:limit]
 
 
 __all__ = ["search", "kind_of", "Hit"]
