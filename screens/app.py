@@ -1,6 +1,7 @@
 """The terminal application: sign-in, the screens a role may open, the live change feed, idle sign-out."""
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from functools import partial
@@ -13,14 +14,16 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 
-from models.db import leave_checkpoints_to_watch
+from models.db import leave_checkpoints_to_watch, own_connection
 from models.people import ROLE_LABELS
 from screens import collector, registry
 from screens.textual_patches import OpaqueScreens, install_strip_divide
 from screens.kept import KeptScreens
+from screens.live_search import DEBOUNCE_S
 from screens.text import clean, content
 from workshop import accounts, i18n, settings
 from workshop.actor import Actor
+from workshop.errors import DomainError
 from workshop.i18n import _
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
@@ -53,28 +56,41 @@ def _hit_text(matcher, value: str):
     return shown
 
 
+def _find_orders(query: str) -> tuple[list, list]:
+    """The palette's orders for ``query``: active ones, then the history's (in a worker thread, on a
+    connection of its own)."""
+    from workshop.board import search_active
+    from workshop.search import search as search_history
+    with own_connection():
+        return search_active(query, limit=20), search_history(query, limit=10)
+
+
 class OrderSearch(Provider):
     """Command palette: find an order by plate, RO number, customer, phone or VIN (active ones first,
-    then the history), and open it."""
+    then the history), and open it. The search runs in a thread once typing pauses: each key cancels
+    the search of the key before (the palette does), so typing never waits for a query."""
 
     async def search(self, query: str) -> Hits:
-        from workshop.board import search_active
         from workshop.lifecycle import label
         app = self.app
         if app.staff is None or len(query.strip()) < 2:
             return
+        await asyncio.sleep(DEBOUNCE_S)
+        try:
+            cards, history = await asyncio.to_thread(_find_orders, query)
+        except DomainError:
+            return
         matcher = self.matcher(query)
         seen = set()
-        for card in search_active(query, limit=20):
+        for card in cards:
             seen.add(card.id)
             text = f"RO {card.number}  {card.plate}  {card.customer}  ({label(card.state)})"
             # (help is read as markup unless it is Content already)
             yield Hit(max(matcher.match(text), 0.5), _hit_text(matcher, text), partial(app.open_order, card.id),
                       text=clean(text), help=content(_("{model} · advisor {advisor}").format(
                           model=card.model, advisor=card.advisor)))
-        # The whole history too: earlier visits by RO number, plate, phone or VIN (index lookups).
-        from workshop.search import search as search_history
-        for hit in search_history(query, limit=10):
+        # The whole history too: earlier visits by RO number, plate, phone, VIN or name (index lookups).
+        for hit in history:
             if hit.order_id in seen:
                 continue
             text = f"RO {hit.number}  {hit.plate}  {hit.customer}  ({label(hit.state)})"

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from screens.kept_screen import KeptScreen
+from screens.live_search import LiveSearch
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, line, literal
@@ -49,8 +50,12 @@ class AuditScreen(KeptScreen):
 
     def __init__(self):
         super().__init__()
-        self.pages: list[int | None] = [None]  # before_id of each page seen, for going back
+        self.pages: list[tuple | None] = [None]  # where each page seen starts (audit.next_page), for going back
         self.rows: list[audit.EventRow] = []
+        self.has_more = False
+        # Pages are read in a worker (screens/live_search.py): the filters stay usable meanwhile.
+        self.reader = LiveSearch(self, lambda filters, before, viewer: audit.search(
+            **filters, before=before, limit=PAGE + 1, viewer=viewer), self._show)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,12 +91,15 @@ class AuditScreen(KeptScreen):
 
     def load(self) -> None:
         try:
-            rows = audit.search(**self._filters(), before_id=self.pages[-1], limit=PAGE + 1, viewer=self.app.staff)
+            filters = self._filters()
         except DomainError as error:
             self.notify(str(error), severity="error")
             if error.field:
                 self.query_one(f"#{error.field}").focus()
             return
+        self.reader.now(filters, self.pages[-1], self.app.staff)
+
+    def _show(self, rows: list[audit.EventRow]) -> None:
         self.has_more = len(rows) > PAGE
         self.rows = rows[:PAGE]
         table = self.query_one("#events", DataTable)
@@ -129,12 +137,12 @@ class AuditScreen(KeptScreen):
         self.action_apply()
 
     def action_next_page(self) -> None:
-        if getattr(self, "has_more", False) and self.rows:
-            self.pages.append(self.rows[-1].id)
+        if self.has_more and self.rows and not self.reader.busy:  # one page at a time
+            self.pages.append(audit.next_page(self.rows))
             self.load()
 
     def action_prev_page(self) -> None:
-        if len(self.pages) > 1:
+        if len(self.pages) > 1 and not self.reader.busy:
             self.pages.pop()
             self.load()
 

@@ -19,6 +19,7 @@ from screens.acting import Acting
 from screens.dialogs import reason_form
 from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
+from screens.live_search import LiveSearch
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, literal
@@ -158,6 +159,10 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         self.rows: list[service.QueueRow] = []
         self.receivable_rows: list[service.Receivable] = []
         self.last_files: tuple | None = None
+        # Searches run in a worker (screens/live_search.py): typing a plate never waits for a query.
+        self.queue_search = LiveSearch(self, lambda text, page, keep_id: (
+            service.cashier_queue(text, limit=PAGE, offset=page * PAGE), keep_id), self._show_queue)
+        self.owed_search = LiveSearch(self, lambda text: service.receivables(text, limit=PAGE), self._show_owed)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -170,6 +175,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
                         yield Static("", id="bill")
             with TabPane("Receivables", id="receivables"):
                 yield Static("", id="aging")
+                yield Input(placeholder=_("/ find customer, plate or RO number"), id="owed-search")
                 yield Table(id="owed", cursor_type="row", zebra_stripes=True)
             with TabPane("Cash-up", id="cashup"):
                 yield Static("", id="cash-title")
@@ -187,10 +193,16 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
 
     # --- loading ---------------------------------------------------------------------------------
     def load_queue(self, keep_id: int | None = None) -> None:
-        table = self.query_one("#orders", DataTable)
         keep_id = keep_id if keep_id is not None else self.selected_id()
-        search = self.query_one("#search", Input).value
-        self.rows = service.cashier_queue(search, limit=PAGE, offset=self.page * PAGE)
+        search = self.query_one("#search", Input).value.strip()
+        if search:
+            self.queue_search.now(search, self.page, keep_id)
+        else:
+            self._show_queue((service.cashier_queue(limit=PAGE, offset=self.page * PAGE), keep_id))
+
+    def _show_queue(self, answer: tuple[list[service.QueueRow], int | None]) -> None:
+        self.rows, keep_id = answer
+        table = self.query_one("#orders", DataTable)
         table.clear()
         for row in self.rows:
             table.add_row(*cells(row.number, row.plate, row.customer[:18],
@@ -205,9 +217,16 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         aging = service.aging()
         self.query_one("#aging", Static).update(
             "Outstanding by age (days):  " + "  ".join(f"{k}: {service.money(v)}" for k, v in aging.items()))
+        search = self.query_one("#owed-search", Input).value.strip()
+        if search:
+            self.owed_search.now(search)
+        else:
+            self._show_owed(service.receivables(limit=PAGE))
+
+    def _show_owed(self, rows: list[service.Receivable]) -> None:
+        self.receivable_rows = rows
         table = self.query_one("#owed", DataTable)
         table.clear()
-        self.receivable_rows = service.receivables(limit=PAGE)
         for r in self.receivable_rows:
             table.add_row(*cells(r.number, r.plate, r.customer[:18], r.mobile, r.since.isoformat(), r.bucket,
                                  service.money(r.amount)), key=str(r.order_id))
@@ -291,14 +310,38 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         return row
 
     def action_search(self) -> None:
-        self.query_one("#tabs", TabbedContent).active = "queue"
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active == "receivables":
+            self.query_one("#owed-search", Input).focus()
+            return
+        tabs.active = "queue"
         self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def search_typed(self, event: Input.Changed) -> None:
+        self.page = 0
+        if event.value.strip():
+            self.queue_search.request(event.value.strip(), 0, None)
+        else:
+            self.load_queue()
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
         self.page = 0
         self.load_queue()
         self.query_one("#orders", DataTable).focus()
+
+    @on(Input.Changed, "#owed-search")
+    def owed_search_typed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self.owed_search.request(event.value.strip())
+        else:
+            self.load_receivables()
+
+    @on(Input.Submitted, "#owed-search")
+    def owed_search_done(self) -> None:
+        self.load_receivables()
+        self.query_one("#owed", DataTable).focus()
 
     def action_tab(self, pane: str) -> None:
         self.query_one("#tabs", TabbedContent).active = pane
@@ -414,7 +457,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         row = self.receivable_rows[event.cursor_row] if event.cursor_row < len(self.receivable_rows) else None
         if row is None:
             return
-        self.query_one("#search", Input).value = str(row.number)
+        with self.prevent(Input.Changed):  # the search below, not one more after a pause
+            self.query_one("#search", Input).value = str(row.number)
         self.query_one("#tabs", TabbedContent).active = "queue"
         self.page = 0
         self.load_queue(row.order_id)

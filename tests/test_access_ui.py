@@ -55,11 +55,11 @@ async def test_audit_trail_filters_by_order_and_pages(shop):
         await pilot.press("f9")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "AuditScreen")
         screen = app.screen
-        assert len(screen.rows) == 100 and screen.has_more
-        await pilot.press(">")
-        assert len(screen.rows) == Event.select().count() - 100
+        assert await wait_until(pilot, lambda: len(screen.rows) == 100 and screen.has_more)
+        await pilot.press(">")                         # pages are read in a worker
+        assert await wait_until(pilot, lambda: len(screen.rows) == Event.select().count() - 100)
         await pilot.press("<")
-        assert screen.rows[0].summary == "n129"
+        assert await wait_until(pilot, lambda: screen.rows[0].summary == "n129")
         screen.query_one("#ro").value = str(order.number)
         await pilot.press("slash")
         await pilot.press("enter")

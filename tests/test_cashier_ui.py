@@ -69,8 +69,7 @@ async def test_cashier_finds_an_order_by_plate_and_cannot_void(shop):
         await pilot.press("f7")
         await settled(pilot)
         await pilot.press("slash", *"A888", "enter")
-        await settled(pilot)
-        assert [r.order_id for r in pilot.app.screen.rows] == [other.id]
+        assert await wait_until(pilot, lambda: [r.order_id for r in pilot.app.screen.rows] == [other.id])
         assert pilot.app.screen.check_action("void", ()) is False
         assert pilot.app.screen.check_action("settle", ()) is True
 
@@ -111,8 +110,7 @@ async def test_cashier_takes_a_later_payment_from_receivables_and_sees_the_cash_
         assert "0-30: 50.00" in str(screen.query_one("#aging").content)
         assert "50.00" in str(screen.query_one("#owed").get_row_at(0))
         await pilot.press("enter")                     # to the queue, found by its RO number
-        await settled(pilot)
-        assert [r.order_id for r in screen.rows] == [order.id]
+        assert await wait_until(pilot, lambda: [r.order_id for r in screen.rows] == [order.id])
         await pay(pilot, 3, "50")                      # bank transfer, the rest
         assert service.account(order.id).outstanding == 0
         assert any("Receipt written" in n for n in notifications(pilot.app))
