@@ -14,7 +14,9 @@ The rules, with their numbers as settings (workshop/settings.py):
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from decimal import Decimal
 
 from peewee import JOIN, fn
@@ -23,7 +25,7 @@ from models.db import run_write
 from models.followup import Answer, Callback, CallRecord, Complaint, Question
 from models.orders import JobLine, RepairOrder
 from models.people import Customer, Staff, Vehicle
-from workshop import audit, clock, lifecycle, settings, validation
+from workshop import audit, clock, lifecycle, lookup, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.permissions import require
 
@@ -139,6 +141,9 @@ class QueueRow:
         return "overdue" if self.window_end < today else "due" if self.due <= today else "upcoming"
 
 
+SEARCH_CANDIDATES = 200  # customers (and cars) a search looks at: type more to narrow a common name
+
+
 def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", limit: int = 100,
           offset: int = 0) -> list[QueueRow]:
     """Open calls: view 'due' (due today or earlier, overdue first), 'overdue', 'upcoming' or 'all'."""
@@ -161,8 +166,17 @@ def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", l
         query = query.where(Callback.due > today)
     text = (search or "").strip()
     if text:
-        query = query.where(Customer.name.contains(text) | Customer.mobile.startswith(text)
-                            | Vehicle.plate.contains(text.upper()))
+        # The callbacks of the first customers and cars the text starts (workshop/lookup.py): a few
+        # hundred index probes, where matching the text against every open call's customer read them all.
+        customers = lookup.customers_by_name(text, SEARCH_CANDIDATES) + \
+            lookup.customers_by_phone(text, SEARCH_CANDIDATES)
+        vehicles = lookup.vehicles_by_plate(text, SEARCH_CANDIDATES)
+        if not customers and not vehicles:
+            return []
+        # By id, so that SQLite starts from those customers' and cars' calls, not from every open one.
+        parts = [Callback.select(Callback.id).where(field.in_(ids))
+                 for field, ids in ((Callback.customer, customers), (Callback.vehicle, vehicles)) if ids]
+        query = query.where(Callback.id.in_(reduce(operator.or_, parts)))
     rows = query.order_by(Callback.due, Callback.id).limit(limit).offset(offset).tuples()
     return [QueueRow(*row[:7], row[7] or "—", row[8], row[9], row[10] or "", *row[11:]) for row in rows]
 

@@ -372,10 +372,12 @@ def _desk_matches(search: str, limit: int) -> list[int]:
                 .where((RepairOrder.number == number) & billable).tuples() if oid not in ids]
     vehicles = vehicles_by_plate(search, HISTORY_MATCHES)
     if vehicles:
-        # No ORDER BY: it would tempt SQLite to walk a million orders by id instead of the cars' own.
-        found = (RepairOrder.select(RepairOrder.id).where(RepairOrder.vehicle.in_(vehicles) & billable)
+        # The cars' own orders, their states checked here: no ORDER BY and no state in SQL, either of
+        # which could tempt SQLite to walk a million orders (by id, or every delivered one) instead.
+        found = (RepairOrder.select(RepairOrder.id, RepairOrder.state).where(RepairOrder.vehicle.in_(vehicles))
                  .limit(HISTORY_MATCHES * 20).tuples())
-        ids += sorted((oid for (oid,) in found if oid not in ids), reverse=True)[:HISTORY_MATCHES]
+        ids += sorted((oid for oid, state in found if state in BILLABLE_STATES and oid not in ids),
+                      reverse=True)[:HISTORY_MATCHES]
     return ids
 
 
