@@ -198,6 +198,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         if search:
             self.queue_search.now(search, self.page, keep_id)
         else:
+            self.queue_search.cancel()
             self._show_queue((service.cashier_queue(limit=PAGE, offset=self.page * PAGE), keep_id))
 
     def _show_queue(self, answer: tuple[list[service.QueueRow], int | None]) -> None:
@@ -221,6 +222,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         if search:
             self.owed_search.now(search)
         else:
+            self.owed_search.cancel()
             self._show_owed(service.receivables(limit=PAGE))
 
     def _show_owed(self, rows: list[service.Receivable]) -> None:

@@ -44,6 +44,10 @@ class LiveSearch:
         """Search for ``args`` at once (Enter, a reload)."""
         self._start(self._ask(), args)
 
+    def cancel(self) -> None:
+        """Forget the searches asked for so far (the box was emptied: the screen shows its list)."""
+        self._ask()
+
     @property
     def busy(self) -> bool:
         """A search is asked for or running and its answer is not shown yet."""

@@ -651,7 +651,9 @@ def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[
     """Orders a customer still owes money on, oldest first. ``search`` finds them by RO number, the
     start of the customer's name or of the plate: an index range over the balances' own copies of
     those keys (workshop/lookup.py), listed by customer (or plate), then oldest first."""
-    query = (OpenBalance.select(OpenBalance, RepairOrder.number, Vehicle.plate, Customer.name, Customer.mobile)
+    # The order's id too: without it the joined order hides the balance's order_id (it read None).
+    query = (OpenBalance.select(OpenBalance, RepairOrder.id, RepairOrder.number, Vehicle.plate, Customer.name,
+                                Customer.mobile)
              .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
              .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
              .switch(OpenBalance).join(Customer, on=(OpenBalance.customer == Customer.id)))

@@ -1,0 +1,53 @@
+"""Search boxes answer as you type, from a worker thread: typing never waits for a query."""
+import threading
+
+from screens.cashier import CashierScreen
+from tests.ui import app_as, wait_until
+from workshop import board
+from workshop import settlement as service
+
+
+async def test_palette_searches_once_typing_pauses_and_off_the_ui_thread(shop, monkeypatch):
+    order = shop.order()
+    asked = []
+
+    def recording(text, limit=20):
+        asked.append((text, threading.current_thread() is threading.main_thread()))
+        return real(text, limit)
+    real = board.search_active
+    monkeypatch.setattr(board, "search_active", recording)
+    async with app_as(shop.dispatcher).run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"B12345")
+        palette = pilot.app.screen
+        assert await wait_until(pilot, lambda: any(
+            f"RO {order.number}" in str(palette.query_one("CommandList").get_option_at_index(i).prompt)
+            for i in range(palette.query_one("CommandList").option_count)))
+    assert asked == [("B12345", False)]  # one search, for the text as it stood when typing paused, in a thread
+
+
+async def test_cashier_queue_and_receivables_are_searched_as_typed(shop):
+    waiting = shop.ready_for_settlement(shop.car)
+    other = shop.ready_for_settlement(shop.car2)
+    owing = []
+    for vehicle in (shop.car3,):
+        order = shop.ready_for_settlement(vehicle)
+        service.take_payment(order.id, "cash", "10", by=shop.cashier)
+        service.settle(order.id, by=shop.cashier)
+        owing.append(order)
+    service.take_payment(other.id, "cash", "10", by=shop.cashier)
+    service.settle(other.id, by=shop.cashier)
+    async with app_as(shop.cashier).run_test(size=(100, 30)) as pilot:
+        await pilot.press("f7")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CashierScreen))
+        screen = pilot.app.screen
+        await pilot.press("slash", *"A888")                    # no Enter: the queue follows the typing
+        assert await wait_until(pilot, lambda: [r.order_id for r in screen.rows] == [other.id])
+        await pilot.press(*["backspace"] * 4)
+        assert await wait_until(pilot, lambda: {r.order_id for r in screen.rows} >= {waiting.id, other.id})
+        screen.action_tab("receivables")
+        await pilot.pause()
+        assert await wait_until(pilot, lambda: len(screen.receivable_rows) == 2)   # two owing, both listed
+        await pilot.press("slash", *"pearl")
+        assert await wait_until(pilot, lambda: [r.order_id for r in screen.receivable_rows] == [other.id])
