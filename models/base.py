@@ -21,22 +21,25 @@ def built_once(key: tuple, build):
 
 
 class Prepared:
-    """A query whose SQL is built once: ``build`` is given one stand-in id per argument, and each run
-    binds the real ids (integers) where the stand-ins were; the query's constants stay as built."""
+    """A query whose SQL is built once: ``build`` is given one stand-in per argument (an id, a count
+    or a text), and each run binds the real values where the stand-ins were; the query's constants
+    stay as built. Arguments are used as given: ``build`` must not compute with them."""
 
     def __init__(self, name: str, build):
         self.name = name
         self.build = build
 
-    def _compile(self, count: int):
-        standins = [-(2**62) - i for i in range(count)]
+    def _compile(self, kinds: tuple[type, ...]):
+        standins = [-(2**62) - i if kind is int else f"\x00stand-in {i}\x00" for i, kind in enumerate(kinds)]
         sql, params = self.build(*standins).sql()
-        slots = [standins.index(p) if isinstance(p, int) and p in standins else None for p in params]
+        slots = [next((i for i, standin in enumerate(standins) if type(p) is type(standin) and p == standin), None)
+                 for p in params]
         return sql, params, slots
 
-    def execute(self, *ids: int):
-        sql, params, slots = built_once(("prepared", self.name), lambda: self._compile(len(ids)))
-        return db.execute_sql(sql, [p if s is None else ids[s] for p, s in zip(params, slots)])
+    def execute(self, *args: int | str):
+        kinds = tuple(int if isinstance(arg, int) else str for arg in args)
+        sql, params, slots = built_once(("prepared", self.name, kinds), lambda: self._compile(kinds))
+        return db.execute_sql(sql, [p if s is None else args[s] for p, s in zip(params, slots)])
 
 
 def _quote(name: str) -> str:

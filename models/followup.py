@@ -60,9 +60,13 @@ class Question(BaseModel):
 
 
 class Answer(BaseModel):
-    call = ForeignKeyField(CallRecord, backref="answers", on_delete="CASCADE")
+    call = ForeignKeyField(CallRecord, backref="answers", on_delete="CASCADE", index=False)
     question = CharField(max_length=160)
     score = IntegerField()  # 1 to 5
+
+    class Meta:
+        # With the score: CSI over a period reads this index alone (a month is ~40,000 answers on the large shop).
+        indexes = ((("call", "score"), False),)
 
 
 class Complaint(BaseModel):

@@ -23,6 +23,7 @@ from functools import reduce
 
 from peewee import Case, fn
 
+from models.base import Prepared
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
@@ -32,7 +33,7 @@ from models.settlement import (FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_MET
 from workshop import audit, clock, document_files, lifecycle, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from workshop.i18n import _
-from workshop.lookup import (NAME_KEYS, balance_keys, contains, order_number, plate_key, prefix,
+from workshop.lookup import (NAME_KEYS, after_prefix, balance_keys, contains, order_number, plate_key,
                              vehicles_by_plate)
 from workshop.permissions import can, require
 from workshop.pricing import (ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
@@ -647,46 +648,53 @@ class Receivable:
     bucket: str
 
 
+def _owing_query():
+    return (OpenBalance.select(OpenBalance.id, OpenBalance.order, RepairOrder.number, Vehicle.plate, Customer.name,
+                               Customer.mobile, OpenBalance.since, OpenBalance.amount)
+            .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
+            .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+            .switch(OpenBalance).join(Customer, on=(OpenBalance.customer == Customer.id)))
+
+
+def _owing_by(column: str) -> Prepared:
+    """Balances whose copy of a key (a name key, the plate) lies in a range, in that key's order."""
+    field = getattr(OpenBalance, column)
+    return Prepared(f"receivables by {column}", lambda low, high, limit: _owing_query().where(
+        (field >= low) & (field < high)).order_by(field, OpenBalance.since, OpenBalance.id).limit(limit))
+
+
+_OWING_BY_NUMBER = Prepared("receivables by RO number", lambda number: _owing_query().where(
+    OpenBalance.order == RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number)))
+_OWING_BY_KEY = {column: _owing_by(column) for column in [c for c, _ in NAME_KEYS] + ["plate"]}
+
+
 def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Receivable]:
     """Orders a customer still owes money on, oldest first. ``search`` finds them by RO number, the
     start of the customer's name or of the plate: an index range over the balances' own copies of
-    those keys (workshop/lookup.py), listed by customer (or plate), then oldest first."""
-    # The order's id too: without it the joined order hides the balance's order_id (it read None).
-    query = (OpenBalance.select(OpenBalance, RepairOrder.id, RepairOrder.number, Vehicle.plate, Customer.name,
-                                Customer.mobile)
-             .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
-             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
-             .switch(OpenBalance).join(Customer, on=(OpenBalance.customer == Customer.id)))
+    those keys (workshop/lookup.py), listed by customer (or plate), then oldest first. The search's
+    statements are built once (models.base.Prepared): it runs at every pause in typing."""
     search = (search or "").strip()
     if search:
         rows, seen = [], set()
-        for part in _owing_matches(search, query, limit + offset):
-            for row in part:
-                if row.id not in seen:
-                    seen.add(row.id)
+        number = order_number(search)
+        found = [_OWING_BY_NUMBER.execute(number)] if number is not None else []
+        keys = [(column, fold(search)) for column, fold in NAME_KEYS] + [("plate", plate_key(search))]
+        found += [_OWING_BY_KEY[column].execute(key, after_prefix(key), limit + offset) for column, key in keys if key]
+        for cursor in found:
+            for row in cursor.fetchall():
+                if row[0] not in seen:
+                    seen.add(row[0])
                     rows.append(row)
         rows = rows[offset:offset + limit]
     else:
-        rows = query.order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset)
+        rows = _owing_query().order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset).tuples()
     today = clock.today()
     out = []
-    for row in rows:
-        since = row.since if isinstance(row.since, dt.date) else dt.date.fromisoformat(str(row.since))
-        out.append(Receivable(row.order_id, row.order.number, row.order.vehicle.plate, row.customer.name,
-                              row.customer.mobile, since, cents(Decimal(row.amount)), bucket_of(since, today)))
+    for _, order_id, number, plate, name, mobile, since, amount in rows:
+        since = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since))
+        out.append(Receivable(order_id, number, plate, name, mobile, since, cents(Decimal(str(amount))),
+                              bucket_of(since, today)))
     return out
-
-
-def _owing_matches(search: str, query, limit: int):
-    """The balances a search finds, one index range per key, each in its index's order."""
-    number = order_number(search)
-    if number is not None:
-        yield query.where(OpenBalance.order == RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number))
-    keys = [(getattr(OpenBalance, column), fold(search)) for column, fold in NAME_KEYS]
-    keys.append((OpenBalance.plate, plate_key(search)))
-    for field, key in keys:
-        if key:
-            yield query.where(prefix(field, key)).order_by(field, OpenBalance.since, OpenBalance.id).limit(limit)
 
 
 def aging() -> dict[str, Decimal]:

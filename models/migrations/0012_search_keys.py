@@ -28,6 +28,8 @@ def up(migrator, db):
     migrator.migrate(migrator.add_index('customer', ('birthday_md',)))
     migrator.migrate(migrator.drop_index('callback', 'callback_due'))
     migrator.migrate(migrator.add_index('callback', ('due', 'status', 'window_end', 'done_at')))
+    migrator.migrate(migrator.drop_index('answer', 'answer_call_id'))
+    migrator.migrate(migrator.add_index('answer', ('call_id', 'score')))
     migrator.migrate(migrator.add_index('complaint', ('escalated_at',)))
     migrator.migrate(migrator.add_index('complaint', ('resolved_at',)))
     migrator.migrate(migrator.add_index('open_balance', ('name_key', 'since')))
@@ -36,7 +38,7 @@ def up(migrator, db):
     # SQLite would weigh them with its defaults against measured ones.
     if isinstance(db, SqliteDatabase) and db.execute_sql(
             "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
-        for table in ("customer", "open_balance", "complaint", "callback"):
+        for table in ("customer", "open_balance", "complaint", "callback", "answer"):
             db.execute_sql(f"ANALYZE {table}")
 
 
@@ -45,6 +47,8 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_index('open_balance', 'open_balance_name_key_since'))
     migrator.migrate(migrator.drop_index('callback', 'callback_due_status_window_end_done_at'))
     migrator.migrate(migrator.add_index('callback', ('due',)))
+    migrator.migrate(migrator.drop_index('answer', 'answer_call_id_score'))
+    migrator.migrate(migrator.add_index('answer', ('call_id',)))
     migrator.migrate(migrator.drop_index('complaint', 'complaint_resolved_at'))
     migrator.migrate(migrator.drop_index('complaint', 'complaint_escalated_at'))
     migrator.migrate(migrator.drop_index('customer', 'customer_name_key'))
