@@ -17,11 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DB = Path(os.environ.get("BENCH_DEMO_DB", "/tmp/bench-demo.db"))
 LARGE_DB = Path(os.environ.get("BENCH_LARGE_DB", "/tmp/bench-large.db"))
+SMALL_DB = Path(os.environ.get("BENCH_SMALL_DB", "/tmp/bench-small.db"))  # the large shop's day, 1% of its history
 
 
 def shop_db(size: str) -> Path:
-    """The demo or large shop to measure on, generated once and kept (the large one takes minutes)."""
-    path = DEMO_DB if size == "demo" else LARGE_DB
+    """The demo, small or large shop to measure on, generated once and kept (the large one takes minutes)."""
+    path = {"demo": DEMO_DB, "small": SMALL_DB}.get(size, LARGE_DB)
     if not path.exists():
         from workshop.cli import prepare, text_progress
         print(f"generating the {size} shop into {path} ...", file=sys.stderr)

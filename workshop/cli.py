@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "default $WORKSHOP_SSH_MAP")
     sub = parser.add_subparsers(dest="command")
     seed = sub.add_parser("seed", help="fill an empty database with a generated shop")
-    seed.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
+    seed.add_argument("--size", choices=["tiny", "demo", "small", "large"], default="demo")
     seed.add_argument("--seed", type=int, default=42)
     sub.add_parser("migrate", help="upgrade the database schema and exit")
     sub.add_parser("warm", help="opt in to warm starts: start this user's warm server (e.g. from cron @reboot); "
