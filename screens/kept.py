@@ -88,7 +88,7 @@ class KeptScreens:
     def build_next(self, staff) -> bool:
         """One step of building ahead, each a tick apart so that Textual handles its messages in between:
         draw the screen laid out last time, lay out the one built last time, build the next screen
-        ``staff`` may open; False when there is nothing left to do."""
+        ``staff`` may open (the order screen first); False when there is nothing left to do."""
         if not textual_patches.active():
             return False
         while self._undrawn:
@@ -96,6 +96,12 @@ class KeptScreens:
         for name in list(self._unlaid):
             if self._lay_out(name):  # (not yet if its widgets are still being mounted: next step)
                 self._unlaid.remove(name)
+        # The order screen first: Enter on a card is what every role does most, often within seconds
+        # of signing in, and on a busy machine building all the others ahead takes longer than that.
+        if not self.app.is_screen_installed(ORDER_SCREEN):
+            from screens.order_detail import OrderDetailScreen
+            self._build(ORDER_SCREEN, self._install(ORDER_SCREEN, lambda: OrderDetailScreen(None)))
+            return True
         for entry in registry.ENTRIES:
             if (entry.keep and entry.ahead and entry.name != "board" and entry.name not in self.missed
                     and (entry.action is None or can(staff, entry.action))):
@@ -104,10 +110,6 @@ class KeptScreens:
                     continue
                 self._build(entry.name, self._install(entry.name, screen_class))
                 return True
-        if not self.app.is_screen_installed(ORDER_SCREEN):
-            from screens.order_detail import OrderDetailScreen
-            self._build(ORDER_SCREEN, self._install(ORDER_SCREEN, lambda: OrderDetailScreen(None)))
-            return True
         return bool(self._undrawn or self._unlaid)
 
     def _build(self, name: str, screen: Screen) -> None:
