@@ -36,8 +36,8 @@ class CustomerClass(BaseModel):
 class Customer(BaseModel):
     code = CharField(max_length=20, unique=True)
     name = CharField(max_length=100, index=True)
-    # Search keys (workshop/lookup.py): the name as it is searched (case, spaces and punctuation
-    # folded), filled wherever a name is written; a prefix of it is one index range.
+    # Search keys (workshop/lookup.py), kept on every save like the initials below: the name as it
+    # is searched (case, spaces and punctuation folded); a prefix of it is one index range.
     name_key = CharField(max_length=200, null=True, index=True)
     kind = CharField(max_length=10, default="private")
     mobile = CharField(max_length=20, index=True)
@@ -60,8 +60,9 @@ class Customer(BaseModel):
     initials = CharField(max_length=40, null=True, index=True)
 
     def save(self, *args, **kwargs):
-        from workshop.pinyin import initials
-        self.initials = initials(self.name, person=self.kind == "private")
+        from workshop.lookup import customer_keys
+        for column, value in customer_keys(self.name, self.kind, self.birthday).items():
+            setattr(self, column, value)
         return super().save(*args, **kwargs)
 
 

@@ -102,7 +102,7 @@ class Payment(BaseModel):
 class OpenBalance(BaseModel):
     """What a customer still owes on a settled order (derived; deleted when paid in full).
 
-    It carries copies of the customer's name key and the car's plate (workshop/lookup.py), so that
+    It carries copies of the customer's name keys and the car's plate (workshop/lookup.py), so that
     searching the receivables by name or plate is an index range over the balances themselves:
     through the customers or vehicles instead, a short prefix ("粤B") visits thousands of them
     for the few that owe."""
@@ -112,10 +112,11 @@ class OpenBalance(BaseModel):
     since = DateField(index=True)
     amount = MoneyField()
     name_key = CharField(max_length=200, null=True)
+    initials = CharField(max_length=40, null=True)
     plate = CharField(max_length=12, null=True)
 
     class Meta:
-        indexes = ((("name_key", "since"), False), (("plate", "since"), False))
+        indexes = ((("name_key", "since"), False), (("initials", "since"), False), (("plate", "since"), False))
 
 
 class OnAccountRelease(BaseModel):

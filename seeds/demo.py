@@ -205,8 +205,7 @@ class Generator:
     def customers(self) -> None:
         from workshop.lookup import customer_keys
         rng, total = self.rng, self.size.customers
-        columns = ["code", "name", "initials", "kind", "mobile", "address", "birthday", "customer_class_id", "is_key",
-                   "created_at"]
+        columns = ["code", "name", "kind", "mobile", "address", "birthday", "customer_class_id", "is_key", "created_at"]
         rows = []
         first_private = True
         for i in range(total):
@@ -218,9 +217,8 @@ class Generator:
             birthday = dt.date(rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28)) \
                 if kind == "private" else None
             created = self.now - dt.timedelta(days=rng.randint(30, 6 * 365))
-            keys = customer_keys(name, birthday)
-            rows.append((f"C{100001 + i}", name, initials(name, person=kind == "private"), kind,
-                         f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
+            keys = customer_keys(name, kind, birthday)  # as Customer.save keeps them
+            rows.append((f"C{100001 + i}", name, kind, f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
                          f"District {i % 40 + 1}, Guangzhou", _ts(birthday), cls, rng.random() < 0.05,
                          _ts(created), *keys.values()))
             if len(rows) >= BATCH:

@@ -11,7 +11,6 @@ from models.people import Customer, CustomerClass, Staff, Vehicle
 from models.shop import Bay, LaborRate, Operation
 from workshop import clock
 from workshop.accounts import hash_pin
-from workshop.lookup import customer_keys
 from workshop.reception import OrderForm, create_order
 
 TEST_PIN = "2468"
@@ -30,10 +29,9 @@ def make_staff(login: str, name: str, roles: str, trade: str | None = None) -> S
 
 
 def make_customer(code: str, name: str, mobile: str, **fields) -> Customer:
-    """A customer with the search keys the services write beside the name (workshop/lookup.py)."""
+    """A customer (its search keys are kept by Customer.save, workshop/lookup.py)."""
     fields.setdefault("created_at", clock.now())
-    return Customer.create(code=code, name=name, mobile=mobile, **fields,
-                           **customer_keys(name, fields.get("birthday")))
+    return Customer.create(code=code, name=name, mobile=mobile, **fields)
 
 
 def make_vehicle(plate: str, vin: str, customer: Customer) -> Vehicle:

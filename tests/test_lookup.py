@@ -139,3 +139,15 @@ def test_follow_up_calls_are_searched_by_the_start_of_a_name_phone_or_plate(shop
     assert {c.customer for c in callbacks.queue(view="all", search="1381234")} == {"Wang Wei"}
     assert {c.customer for c in callbacks.queue(view="all", search="粤A11")} == {"Lin Feng"}
     assert callbacks.queue(view="all", search="nobody") == []
+
+
+def test_pinyin_initials_find_a_customer_in_every_search(shop):
+    chen = make_customer("C100009", "陈小明", "13711112222")
+    owing = _owing(shop, make_vehicle("粤C77777", "LVGBM53K5RG000077", chen))
+    active = shop.order(make_vehicle("粤C77778", "LVGBM53K5RG000078", chen))
+    assert chen.initials == "cxm" and OpenBalance.get(OpenBalance.order == owing.id).initials == "cxm"
+    assert {c.id for c in board.search_active("CXM")} == {owing.id, active.id}   # settled, checked in
+    assert board.search_active("xm") == []                               # initials match from their start
+    assert {h.order_id for h in search.search("cxm")} == {owing.id, active.id}   # the history
+    assert [r.order_id for r in service.receivables("cx")] == [owing.id]
+    assert [r.order_id for r in service.receivables("陈小")] == [owing.id]  # the name itself

@@ -16,7 +16,7 @@ from models.shop import Bay
 from workshop.availability import as_date, shown
 from workshop.dispatch import order_technicians, technicians_query as _technicians_query
 from workshop.lifecycle import ACTIVE_STATES
-from workshop.lookup import NAME_KEYS, contains, order_number, plate_key
+from workshop.lookup import contains, name_matches, order_number, plate_key
 
 CARD_LIMIT = 2000  # a board never holds more; beyond that the shop has a data problem, not a board
 
@@ -131,14 +131,14 @@ def cards_for(order_ids: list[int]) -> list[Card]:
 
 
 def search_active(text: str, limit: int = 20) -> list[Card]:
-    """Active orders whose plate or customer name contains ``text``, or whose RO number it is (the
-    command palette), most urgent first. Only the active orders are read (the state index, as for
+    """Active orders whose plate or customer name contains ``text`` (or whose name's pinyin initials
+    start with it), or whose RO number it is (the command palette), most urgent first. Only the active orders are read (the state index, as for
     the board): through vehicles and customers, SQLite read the whole history (4 s on the large shop)."""
     text = (text or "").strip()
     if not text:
         return []
     matches = [contains(Vehicle.plate, plate_key(text))] if plate_key(text) else []
-    matches += [contains(getattr(Customer, column), fold(text)) for column, fold in NAME_KEYS if fold(text)]
+    matches += name_matches(Customer, text)
     number = order_number(text)
     if number is not None:
         matches.append(RepairOrder.number == number)

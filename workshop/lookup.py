@@ -1,31 +1,33 @@
 """Finding customers, vehicles and orders by what someone types, through indexes only.
 
 Each thing people type has a *key*: a stored, indexed column holding the value in the form it is
-searched in (a plate as validation stores it, a name with case, spaces and punctuation folded).
-The text typed is folded the same way, and a lookup is one index range: exact (``=``) or prefix
-(``>= text AND < the next text``), with a LIMIT. So a lookup costs what its answer holds, never
-what the shop's history holds (a LIKE '%...%' or an OR across joined tables would read every row).
+searched in (a plate as validation stores it, a name with case, spaces and punctuation folded, the
+pinyin initials of a name). The text typed is folded the same way, and a lookup is one index range:
+exact (``=``) or prefix (``>= text AND < the next text``), with a LIMIT. So a lookup costs what its
+answer holds, never what the shop's history holds (a LIKE '%...%' or an OR across joined tables
+would read every row).
 
-Keys of a customer's name are listed in NAME_KEYS: (column, fold) pairs. Whatever writes a
-customer's name writes ``customer_keys(name)`` beside it, every lookup by name tries every key, and
-the receivables (models.settlement.OpenBalance) carry copies of them. To add a key, e.g. the pinyin
-initials of a name so that "zw" finds 张伟: an indexed column on Customer and OpenBalance and a
-migration that fills them, a fold (name -> initials; a typed "zw" must fold to the same), and one
-entry in NAME_KEYS. Nothing else changes.
+A customer's name has the keys listed in NAME_KEYS: its column, how it is worked out from a name
+(when the name is saved: models.people.Customer.save, the demo generator, migrations) and how typed
+text is folded to compare with it. Every lookup by name tries every key, and the receivables
+(models.settlement.OpenBalance) carry copies of them. To add a key: an indexed column on Customer and
+OpenBalance and a migration that fills them, and one entry in NAME_KEYS. Nothing else changes.
 
-Sets that do not grow with history (the active orders, the cashier's queue) are filtered with a
-substring match among themselves instead: see ``contains``.
+Sets that do not grow with history (the active orders, the cashier's queue) are filtered among
+themselves instead: see ``contains``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Callable
 
 from peewee import SQL, Expression, NodeList
 
 from models.people import Customer, Vehicle
+from workshop.pinyin import initials, looks_like_initials
 from workshop.validation import TRADITIONAL_PROVINCES
 
 KEY_LENGTH = 200  # the name_key columns' size; longer keys (and typed texts) are cut to it
@@ -67,29 +69,46 @@ def birthday_key(day: dt.date | str | None) -> str | None:
     return str(day)[5:10] if not isinstance(day, dt.date) else day.strftime("%m-%d")
 
 
-NAME_KEYS: list[tuple[str, Callable[[str], str]]] = [("name_key", name_key)]
+def typed_initials(text: str | None) -> str:
+    """Typed text as pinyin initials (``CXM`` -> ``cxm``, finding 陈小明), or "" if it cannot be any."""
+    compact = (text or "").replace(" ", "")
+    return compact.lower() if looks_like_initials(compact) and not compact.isdigit() else ""
 
 
-def customer_keys(name: str, birthday: dt.date | str | None = None) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class NameKey:
+    column: str                                   # on Customer and on OpenBalance (a copy)
+    of_name: Callable[[str, str], str | None]     # (name, customer kind) -> the stored key
+    of_typed: Callable[[str], str]                # typed text -> what the key is compared with ("": no)
+    inside: bool                                  # among the active orders: anywhere in it (else its start)
+
+
+NAME_KEYS: list[NameKey] = [
+    NameKey("name_key", lambda name, kind: name_key(name), name_key, inside=True),
+    NameKey("initials", lambda name, kind: initials(name, person=kind == "private"), typed_initials, inside=False),
+]
+
+
+def customer_keys(name: str, kind: str = "private", birthday: dt.date | str | None = None) -> dict[str, str | None]:
     """The key columns to write beside a customer's name (and birthday)."""
-    keys: dict[str, str | None] = {column: fold(name) for column, fold in NAME_KEYS}
+    keys: dict[str, str | None] = {key.column: key.of_name(name, kind) for key in NAME_KEYS}
     keys["birthday_md"] = birthday_key(birthday)
     return keys
 
 
 def balance_keys(customer_id: int, vehicle_id: int) -> dict[str, str | None]:
     """The copies of the customer's name keys and the car's plate an open balance carries (one query each)."""
-    columns = [getattr(Customer, column) for column, _ in NAME_KEYS]
+    columns = [getattr(Customer, key.column) for key in NAME_KEYS]
     keys = Customer.select(*columns).where(Customer.id == customer_id).tuples().first() or (None,) * len(columns)
     plate = Vehicle.select(Vehicle.plate).where(Vehicle.id == vehicle_id).scalar()
-    return {**{column: key for (column, _), key in zip(NAME_KEYS, keys)}, "plate": plate}
+    return {**{key.column: value for key, value in zip(NAME_KEYS, keys)}, "plate": plate}
 
 
 def fill_balance_keys() -> None:
     """Copy the keys into open balances written without them (bulk-loaded history)."""
     from models.db import db
-    names = ", ".join(f"{column} = (SELECT c.{column} FROM customer c WHERE c.id = open_balance.customer_id)"
-                      for column, _ in NAME_KEYS)
+    names = ", ".join(f"{key.column} = (SELECT c.{key.column} FROM customer c WHERE c.id = open_balance.customer_id)"
+                      for key in NAME_KEYS)
     db.execute_sql(f"UPDATE open_balance SET {names}, plate = (SELECT v.plate FROM repair_order o "
                    "JOIN vehicle v ON v.id = o.vehicle_id WHERE o.id = open_balance.order_id) WHERE plate IS NULL")
 
@@ -109,23 +128,31 @@ def prefix(field, text: str):
     return (field >= text) & (field < after_prefix(text))
 
 
-def contains(field, text: str):
-    """``field`` contains ``text`` (LIKE, case-insensitive, with the typed text's % and _ taken literally). For the few
-    rows of a set that does not grow with history only: it reads every row it is given."""
+def contains(field, text: str, *, inside: bool = True):
+    """``field`` contains ``text`` (starts with it if not ``inside``): LIKE, case-insensitive, the typed
+    text's % and _ taken literally. For the few rows of a set that does not grow with history only:
+    it reads every row it is given."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%" if inside else f"{escaped}%"
     # Peewee's ILIKE is SQLite's LIKE (its LIKE would be GLOB); case does not matter for folded keys.
-    return Expression(field, "ILIKE", NodeList((f"%{escaped}%", SQL("ESCAPE '\\'"))))
+    return Expression(field, "ILIKE", NodeList((pattern, SQL("ESCAPE '\\'"))))
+
+
+def name_matches(model, text: str) -> list:
+    """Conditions on ``model``'s name keys (Customer's or OpenBalance's) for a set searched among itself."""
+    return [contains(getattr(model, key.column), key.of_typed(text), inside=key.inside)
+            for key in NAME_KEYS if key.of_typed(text)]
 
 
 def customers_by_name(text: str, limit: int) -> list[int]:
     """Customers whose name starts with ``text`` by any name key, in key order (one range per key)."""
     found: list[int] = []
-    for column, fold in NAME_KEYS:
-        key = fold(text)
-        if not key:
+    for key in NAME_KEYS:
+        typed = key.of_typed(text)
+        if not typed:
             continue
-        field = getattr(Customer, column)
-        found += [cid for (cid,) in Customer.select(Customer.id).where(prefix(field, key))
+        field = getattr(Customer, key.column)
+        found += [cid for (cid,) in Customer.select(Customer.id).where(prefix(field, typed))
                   .order_by(field).limit(limit).tuples() if cid not in found]
     return found[:limit]
 
@@ -154,5 +181,5 @@ def vehicles_by_vin(text: str, limit: int) -> list[int]:
             .order_by(Vehicle.vin).limit(limit).tuples()]
 
 
-__all__ = ["name_key", "plate_key", "phone_key", "order_number", "birthday_key", "customer_keys", "NAME_KEYS",
-           "prefix", "contains", "customers_by_name", "customers_by_phone", "vehicles_by_plate", "vehicles_by_vin"]
+__all__ = ["name_key", "plate_key", "phone_key", "order_number", "birthday_key", "typed_initials", "customer_keys",
+           "NAME_KEYS", "NameKey", "prefix", "contains", "name_matches", "customers_by_name", "customers_by_phone", "vehicles_by_plate", "vehicles_by_vin"]

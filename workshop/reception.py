@@ -16,7 +16,6 @@ from workshop.errors import InvalidInput, NotFound
 from workshop.i18n import local
 from workshop.pinyin import looks_like_initials
 from workshop.lifecycle import CHECKED_IN, CLOSED_STATES
-from workshop.lookup import customer_keys
 from workshop.permissions import require
 
 FUEL_LEVELS = ("E", "1/4", "1/2", "3/4", "F")
@@ -222,8 +221,7 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
             if owner is None:
                 raise NotFound("That customer does not exist.")
         else:
-            owner = Customer.create(code=f"C{next_number('customer', 100001)}", created_at=clock.now(), **cdata,
-                                    **customer_keys(cdata["name"]))
+            owner = Customer.create(code=f"C{next_number('customer', 100001)}", created_at=clock.now(), **cdata)
             audit.record(by, "customer_created", "customer", owner.id, f"Customer {owner.name} registered",
                          after=cdata)
         car = Vehicle.create(customer=owner, **vdata)

@@ -665,7 +665,7 @@ def _owing_by(column: str) -> Prepared:
 
 _OWING_BY_NUMBER = Prepared("receivables by RO number", lambda number: _owing_query().where(
     OpenBalance.order == RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number)))
-_OWING_BY_KEY = {column: _owing_by(column) for column in [c for c, _ in NAME_KEYS] + ["plate"]}
+_OWING_BY_KEY = {column: _owing_by(column) for column in [key.column for key in NAME_KEYS] + ["plate"]}
 
 
 def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Receivable]:
@@ -678,7 +678,7 @@ def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[
         rows, seen = [], set()
         number = order_number(search)
         found = [_OWING_BY_NUMBER.execute(number)] if number is not None else []
-        keys = [(column, fold(search)) for column, fold in NAME_KEYS] + [("plate", plate_key(search))]
+        keys = [(key.column, key.of_typed(search)) for key in NAME_KEYS] + [("plate", plate_key(search))]
         found += [_OWING_BY_KEY[column].execute(key, after_prefix(key), limit + offset) for column, key in keys if key]
         for cursor in found:
             for row in cursor.fetchall():
