@@ -15,6 +15,7 @@ from models.orders import BUSINESS_TYPES
 from screens.acting import Acting
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
+from screens.live_search import LiveSearch
 from screens.text import line, lines, literal
 from workshop import clock, reception
 from workshop.errors import DomainError, InvalidInput
@@ -50,6 +51,9 @@ class ReceptionScreen(Acting, KeptScreen):
         super().__init__()
         self.vehicle: reception.CarOnFile | None = None
         self.busy = False
+        # The catalog is searched in a worker once typing pauses (screens/live_search.py).
+        self.operation_search = LiveSearch(self, lambda text: reception.find_operations(text, limit=50),
+                                           self._show_operations)
 
     def compose(self) -> ComposeResult:
         def field(name: str, label: str, widget):
@@ -153,10 +157,12 @@ class ReceptionScreen(Acting, KeptScreen):
     # --- the operations catalog ---------------------------------------------------------------------
     @on(Input.Changed, "#op-search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self._search_operations(event.value)
+        self.operation_search.request(event.value)
 
     def _search_operations(self, text: str) -> None:
-        operations = reception.find_operations(text, limit=50)
+        self._show_operations(reception.find_operations(text, limit=50))
+
+    def _show_operations(self, operations) -> None:
         results = self.query_one("#op-results", OptionList)
         results.clear_options()
         results.add_options([Option(literal(f"{op.code}  {op.name}  ({op.standard_hours} h)"), id=op.code)

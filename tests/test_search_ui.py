@@ -51,3 +51,15 @@ async def test_cashier_queue_and_receivables_are_searched_as_typed(shop):
         assert await wait_until(pilot, lambda: len(screen.receivable_rows) == 2)   # two owing, both listed
         await pilot.press("slash", *"pearl")
         assert await wait_until(pilot, lambda: [r.order_id for r in screen.receivable_rows] == [other.id])
+
+
+async def test_reception_finds_operations_as_typed_from_a_worker(shop):
+    async with app_as(shop.advisor).run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        assert await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "ReceptionScreen")
+        screen = pilot.app.screen
+        screen.query_one("#op-search").focus()
+        await pilot.press(*"brake")
+        results = screen.query_one("#op-results")
+        assert await wait_until(pilot, lambda: results.option_count == 1
+                                and results.get_option_at_index(0).id == "ME001")
