@@ -71,13 +71,13 @@ def inputs(rng: random.Random, n: int) -> dict:
         return [r[0] for r in db.execute_sql(sql, params).fetchall()]
 
     active = db.execute_sql(
-        "SELECT o.number, v.plate, c.name, c.mobile FROM repair_order o JOIN vehicle v ON v.id = o.vehicle_id "
+        "SELECT o.number, v.plate, c.name, c.initials FROM repair_order o JOIN vehicle v ON v.id = o.vehicle_id "
         "JOIN customer c ON c.id = o.customer_id WHERE o.state NOT IN ('delivered', 'cancelled')").fetchall()
     at_desk = db.execute_sql(
         "SELECT o.number, v.plate FROM repair_order o JOIN vehicle v ON v.id = o.vehicle_id "
         "WHERE o.state IN ('ready_settlement', 'settled')").fetchall()
     owing = db.execute_sql(
-        "SELECT o.number, v.plate, c.name, c.mobile FROM open_balance b JOIN repair_order o ON o.id = b.order_id "
+        "SELECT o.number, v.plate, c.name, c.initials FROM open_balance b JOIN repair_order o ON o.id = b.order_id "
         "JOIN vehicle v ON v.id = o.vehicle_id JOIN customer c ON c.id = b.customer_id").fetchall()
     top = db.execute_sql("SELECT MAX(number), MIN(number) FROM repair_order").fetchone()
     first_event, last_event = db.execute_sql("SELECT MIN(at), MAX(at) FROM event").fetchone()
@@ -91,6 +91,7 @@ def inputs(rng: random.Random, n: int) -> dict:
     return {
         "active plates typed": typed([r[1] for r in sample(active, few)]),
         "active names typed": typed([r[2] for r in sample(active, few)]),
+        "active initials typed": typed([r[3] for r in sample(active, few) if r[3]]),
         "active RO numbers": [str(r[0]) for r in sample(active)],
         "desk plates typed": typed([r[1] for r in sample(at_desk, few)]),
         "desk RO numbers": [str(r[0]) for r in sample(at_desk)],
@@ -100,6 +101,8 @@ def inputs(rng: random.Random, n: int) -> dict:
         "history VINs": column("SELECT vin FROM vehicle ORDER BY random() LIMIT ?", n),
         "history names typed": typed(column("SELECT name FROM customer ORDER BY random() LIMIT ?", few)),
         "owing names typed": typed([r[2] for r in sample(owing, few)]),
+        "owing initials typed": typed([r[3] for r in sample(owing, few) if r[3]]),
+        "operations typed": typed(column("SELECT name FROM operation ORDER BY random() LIMIT ?", few), 1),
         "owing plates typed": typed([r[1] for r in sample(owing, few)]),
         "owing RO numbers": [str(r[0]) for r in sample(owing)],
         "order ids": [rng.randint(1, top[0] - top[1] + 1) for _ in range(n)],
@@ -173,6 +176,7 @@ def cases() -> list[Case]:
         # --- searches, as typed ---
         Case("palette: active plate, key by key", "active plates typed", palette),
         Case("palette: active customer, key by key", "active names typed", palette),
+        Case("palette: active customer's initials", "active initials typed", palette),
         Case("palette: active RO number", "active RO numbers", palette),
         Case("palette: history plate, key by key", "history plates typed", palette),
         Case("palette: history customer, key by key", "history names typed", palette),
@@ -190,7 +194,10 @@ def cases() -> list[Case]:
         Case("receivables: customer, key by key", "owing names typed",
              lambda t: settlement.receivables(t, limit=101)),
         Case("receivables: plate, key by key", "owing plates typed", lambda t: settlement.receivables(t, limit=101)),
+        Case("receivables: pinyin initials, key by key", "owing initials typed",
+             lambda t: settlement.receivables(t, limit=101)),
         Case("receivables: RO number", "owing RO numbers", lambda t: settlement.receivables(t, limit=101)),
+        Case("reception: operations, key by key", "operations typed", lambda t: reception.find_operations(t, limit=50)),
         Case("parts /: plate, key by key", "active plates typed", lambda t: parts.pick_queue(t, limit=101)),
         Case("follow-up /: customer, key by key", "history names typed",
              lambda t: callbacks.queue(view="all", search=t, limit=101)),
