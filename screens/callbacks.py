@@ -103,11 +103,12 @@ class CallbacksScreen(Acting, KeptScreen):
         self.query_one("#queue-title", Label).update(
             (_("My calls · {view}") if self.mine else _("All calls · {view}")).format(view=views[view]))
         self.query_one("#calls", PagedTable).load(
-            lambda n, o: callbacks.queue(agent_id=agent, view=view, limit=n, offset=o))
+            lambda n, after: callbacks.queue(agent_id=agent, view=view, limit=n, after=after), keyset=True)
         self.query_one("#complaints-table", PagedTable).load(lambda n, o: callbacks.complaints(limit=n, offset=o))
         kind = self.kind
         self.query_one("#reminder-title", Label).update(f"{reminders.KINDS[kind]} (k: next list)")
-        self.query_one("#reminders-table", PagedTable).load(lambda n, o: reminders.due(kind, limit=n, offset=o))
+        self.query_one("#reminders-table", PagedTable).load(lambda n, after: reminders.due(kind, limit=n, after=after),
+                                                            keyset=True)
         if self.query_one(TabbedContent).active == "figures":
             self._figures()  # otherwise when its tab opens: the figures read a month of history
 

@@ -13,8 +13,10 @@ PAGE_SIZE = 100
 
 
 class PagedTable(Table):
-    """Rows come from ``loader(limit, offset)``; ``render_row(item)`` turns an item into its cells' values,
-    each shown literally (screens/text.py)."""
+    """Rows come from ``loader(limit, offset)``, or with ``keyset=True`` from ``loader(limit, after)``
+    where ``after`` is the last item of the page before (None for the first): a list that grows long
+    (reminders, open calls) then costs the same on its hundredth page as on its first.
+    ``render_row(item)`` turns an item into its cells' values, each shown literally (screens/text.py)."""
 
     BINDINGS = [Binding(">", "next_page", "Next page", show=False), Binding("<", "prev_page", "Prev page", show=False)]
 
@@ -27,23 +29,31 @@ class PagedTable(Table):
         self.page_size = page_size
         self.page = 0
         self.items: list = []
-        self.loader: Callable[[int, int], list] | None = None
+        self.loader: Callable[[int, object], list] | None = None
+        self.keyset = False
+        self.starts: list = [None]  # keyset: the item each page seen starts after
 
     def on_mount(self) -> None:
         self.add_columns(*self._columns)
 
-    def load(self, loader: Callable[[int, int], list] | None = None, *, page: int | None = None) -> None:
+    def load(self, loader: Callable[[int, object], list] | None = None, *, page: int | None = None,
+             keyset: bool | None = None) -> None:
         """(Re)load the current page; keeps the cursor on the same row number where it can."""
         if loader is not None:
             self.loader = loader
             self.page = 0
+            self.starts = [None]
+            self.keyset = bool(keyset)
         if page is not None:
+            if self.keyset and page > self.page and self.items:
+                self.starts[page:] = [self.items[-1]]
             self.page = max(0, page)
         if self.loader is None:
             return
         row = self.cursor_row
         # One extra row tells whether there is a next page without counting the whole list.
-        items = self.loader(self.page_size + 1, self.page * self.page_size)
+        where = self.starts[self.page] if self.keyset else self.page * self.page_size
+        items = self.loader(self.page_size + 1, where)
         self.has_next = len(items) > self.page_size
         self.items = items[:self.page_size]
         self.clear()

@@ -151,3 +151,42 @@ def test_pinyin_initials_find_a_customer_in_every_search(shop):
     assert {h.order_id for h in search.search("cxm")} == {owing.id, active.id}   # the history
     assert [r.order_id for r in service.receivables("cx")] == [owing.id]
     assert [r.order_id for r in service.receivables("陈小")] == [owing.id]  # the name itself
+
+
+def _pages(fetch, size: int) -> list:
+    """Every row of a list read ``size`` at a time, each page after the last row of the one before."""
+    rows, after = [], None
+    while True:
+        page = fetch(limit=size, after=after)
+        rows += page
+        if len(page) < size:
+            return rows
+        after = page[-1]
+
+
+def test_reminder_lists_page_by_keyset_as_they_would_by_offset(shop):
+    clock.freeze(dt.datetime(2026, 12, 28, 9))   # birthdays: the week runs into January
+    today = clock.today()
+    for i in range(7):   # two rows per day: ties on the date are broken by the id
+        owner = make_customer(f"K{i}", f"Keyset {i}", f"1370000{i:04d}",
+                              last_visit_at=dt.datetime.combine(today, dt.time()) - dt.timedelta(days=200 + i // 2),
+                              birthday=dt.date(1980, 12, 30) + dt.timedelta(days=i // 2))
+        car = make_vehicle(f"粤K{i:05d}", f"LVGBM53K5RG1000{i:02d}", owner)
+        car.insurance_expiry = today + dt.timedelta(days=3 + i // 2)
+        car.save()
+    for kind in ("insurance", "lost", "birthday"):
+        everything = reminders.due(kind, limit=100)
+        assert len(everything) >= 5, kind
+        assert _pages(lambda **kw: reminders.due(kind, **kw), 3) == everything, kind   # pages split ties
+
+
+def test_follow_up_calls_page_by_keyset(shop):
+    from models.followup import Callback
+    for i in range(6):
+        owner = make_customer(f"Q{i}", f"Caller {i}", f"1360000{i:04d}")
+        shop.delivered(make_vehicle(f"粤Q{i:05d}", f"LVGBM53K5RG2000{i:02d}", owner))
+    for n, call in enumerate(Callback.select().order_by(Callback.id)):   # due dates against id order, in pairs
+        Callback.update(due=clock.today() + dt.timedelta(days=5 - n // 2)).where(Callback.id == call.id).execute()
+    everything = callbacks.queue(view="all", limit=100)
+    assert len(everything) >= 6 and [c.id for c in everything] != sorted(c.id for c in everything)
+    assert _pages(lambda **kw: callbacks.queue(view="all", **kw), 3) == everything

@@ -63,3 +63,29 @@ async def test_reception_finds_operations_as_typed_from_a_worker(shop):
         results = screen.query_one("#op-results")
         assert await wait_until(pilot, lambda: results.option_count == 1
                                 and results.get_option_at_index(0).id == "ME001")
+
+
+async def test_a_paged_table_pages_by_keyset_both_ways():
+    from textual.app import App
+
+    from screens.paged import PagedTable
+    asked = []
+
+    def loader(limit, after):
+        asked.append(after)
+        return [n for n in range(1, 6) if after is None or n > after][:limit]
+
+    class Lists(App):
+        def compose(self):
+            yield PagedTable(("n",), lambda n: (str(n),), page_size=2, id="t")
+
+    async with Lists().run_test() as pilot:
+        table = pilot.app.query_one(PagedTable)
+        table.load(loader, keyset=True)
+        table.focus()
+        seen = [list(table.items)]
+        for key in (">", ">", ">", "<", "<"):
+            await pilot.press(key)
+            seen.append(list(table.items))
+    assert seen == [[1, 2], [3, 4], [5], [5], [3, 4], [1, 2]]
+    assert asked == [None, 2, 4, 2, None]   # each page read from the last row before it, never by offset

@@ -145,8 +145,9 @@ SEARCH_CANDIDATES = 200  # customers (and cars) a search looks at: type more to 
 
 
 def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", limit: int = 100,
-          offset: int = 0) -> list[QueueRow]:
-    """Open calls: view 'due' (due today or earlier, overdue first), 'overdue', 'upcoming' or 'all'."""
+          offset: int = 0, after: QueueRow | None = None) -> list[QueueRow]:
+    """Open calls: view 'due' (due today or earlier, overdue first), 'overdue', 'upcoming' or 'all'.
+    ``after``: the last row of the page before (keyset paging), or ``offset`` rows in."""
     today = clock.today()
     query = (Callback.select(Callback.id, Callback.kind, Callback.due, Callback.window_end, Callback.attempts,
                              Callback.required, Callback.reason, Staff.name, Customer.name, Customer.mobile,
@@ -177,6 +178,8 @@ def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", l
         parts = [Callback.select(Callback.id).where(field.in_(ids))
                  for field, ids in ((Callback.customer, customers), (Callback.vehicle, vehicles)) if ids]
         query = query.where(Callback.id.in_(reduce(operator.or_, parts)))
+    if after is not None:  # (due, id) after the last row shown; "due >= ?" bounds the index range
+        query = query.where((Callback.due >= after.due) & ((Callback.due > after.due) | (Callback.id > after.id)))
     rows = query.order_by(Callback.due, Callback.id).limit(limit).offset(offset).tuples()
     return [QueueRow(*row[:7], row[7] or "—", row[8], row[9], row[10] or "", *row[11:]) for row in rows]
 

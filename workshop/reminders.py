@@ -40,6 +40,20 @@ class Reminder:
     plate: str
     due: dt.date | None
     detail: str
+    key: tuple = ()  # where the list stands at this row (its sort key): ``after=`` starts the next page there
+
+
+def _after(sort: tuple, after: "Reminder | None", *, descending: bool = False):
+    """Rows after ``after`` in the order (first, id) of ``sort``: keyset paging, so the hundredth page
+    of a list costs what the first does (an OFFSET reads and drops every row before it). Written so
+    that "first >= value" (<= descending) bounds the index range."""
+    if after is None or not after.key:
+        return SQL("1 = 1")
+    first, ident = sort
+    value, last_id = after.key
+    if descending:
+        return (first <= value) & ((first < value) | (ident < last_id))
+    return (first >= value) & ((first > value) | (ident > last_id))
 
 
 def next_service(last_date: dt.date, last_km: int, prev_date: dt.date | None, prev_km: int | None,
@@ -56,18 +70,19 @@ def _base(query):
     return query.join(Customer, on=(Vehicle.customer == Customer.id))
 
 
-def maintenance(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+def maintenance(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
     """Vehicles whose next service (kept at each check-in, see next_service) falls from 30 days ago to
     the look-ahead: one range on the next_service_due index."""
     today = clock.today()
     ahead = int(settings.get("reminder_lookahead_days"))
     rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.next_service_due, Vehicle.last_visit_at,
                                  Vehicle.last_mileage, Customer.id, Customer.name, Customer.mobile))
-            .where(Vehicle.next_service_due.between(today - dt.timedelta(days=30), today + dt.timedelta(days=ahead)))
+            .where(Vehicle.next_service_due.between(today - dt.timedelta(days=30), today + dt.timedelta(days=ahead))
+                   & _after((Vehicle.next_service_due, Vehicle.id), after))
             .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit).offset(offset).tuples())
     return [Reminder("maintenance", cid, name, mobile, vid, plate, due,
-                     f"last visit {last:%Y-%m-%d} at {km or 0:,} km") for vid, plate, due, last, km, cid, name, mobile
-            in rows]
+                     f"last visit {last:%Y-%m-%d} at {km or 0:,} km", (due, vid))
+            for vid, plate, due, last, km, cid, name, mobile in rows]
 
 
 def record_visit(vehicle: Vehicle, at: dt.datetime, mileage: int) -> None:
@@ -100,14 +115,14 @@ def rebuild_visit_facts() -> None:
                    "WHERE v.customer_id = customer.id)")
 
 
-def insurance(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+def insurance(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
     today = clock.today()
     end = today + dt.timedelta(days=int(settings.get("insurance_notice_days")))
     rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.insurance_expiry, Customer.id, Customer.name,
                                  Customer.mobile))
-            .where(Vehicle.insurance_expiry.between(today, end))
+            .where(Vehicle.insurance_expiry.between(today, end) & _after((Vehicle.insurance_expiry, Vehicle.id), after))
             .order_by(Vehicle.insurance_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("insurance", cid, name, mobile, vid, plate, exp, f"insurance expires {exp:%Y-%m-%d}")
+    return [Reminder("insurance", cid, name, mobile, vid, plate, exp, f"insurance expires {exp:%Y-%m-%d}", (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -118,55 +133,63 @@ def warranty_window(today: dt.date) -> tuple[dt.date, dt.date]:
     return anchor, nxt
 
 
-def warranty(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+def warranty(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
     start, end = warranty_window(clock.today())
     rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.warranty_expiry, Customer.id, Customer.name,
                                  Customer.mobile))
-            .where(Vehicle.warranty_expiry.between(start, end))
+            .where(Vehicle.warranty_expiry.between(start, end) & _after((Vehicle.warranty_expiry, Vehicle.id), after))
             .order_by(Vehicle.warranty_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
     return [Reminder("warranty", cid, name, mobile, vid, plate, exp, f"warranty ends {exp:%Y-%m-%d} "
-                     f"(list of the 25th: {start:%m-%d} to {end:%m-%d})") for vid, plate, exp, cid, name, mobile in rows]
+                     f"(list of the 25th: {start:%m-%d} to {end:%m-%d})", (exp, vid))
+            for vid, plate, exp, cid, name, mobile in rows]
 
 
-def lost(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
-    """Customers whose last visit was more than lost_after_months ago (and within the year before)."""
+def lost(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
+    """Customers whose last visit was more than lost_after_months ago (and within the year before),
+    the most recently seen first."""
     today = clock.today()
     months = int(settings.get("lost_after_months"))
     cutoff = dt.datetime.combine(today - dt.timedelta(days=months * 30), dt.time())
     floor = cutoff - dt.timedelta(days=365)
     rows = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.last_visit_at)
-            .where((Customer.last_visit_at >= floor) & (Customer.last_visit_at < cutoff))
-            .order_by(Customer.last_visit_at.desc(), Customer.id).limit(limit).offset(offset).tuples())
-    return [Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}")
+            .where((Customer.last_visit_at >= floor) & (Customer.last_visit_at < cutoff)
+                   & _after((Customer.last_visit_at, Customer.id), after, descending=True))
+            .order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).offset(offset).tuples())
+    return [Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}", (when, cid))
             for cid, name, mobile, when in rows]
 
 
 BIRTHDAY_DAYS = 8  # today and the week after
 
 
-def birthdays(*, limit: int = 100, offset: int = 0) -> list[Reminder]:
+def birthdays(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
     """Customers whose birthday falls in the next week, soonest first: ranges of the customers'
     "MM-DD" key (workshop/lookup.py), two when the week runs into January."""
     today = clock.today()
     first, last = (birthday_key(today + dt.timedelta(days=d)) for d in (0, BIRTHDAY_DAYS - 1))
     ranges = [(first, last)] if first <= last else [(first, "12-31"), ("01-01", last)]
+    if after is not None and after.key:  # from the range the last row shown is in
+        ranges = ranges[next((i for i, (low, high) in enumerate(ranges) if low <= after.key[0] <= high), 0):]
     rows = []
-    for low, high in ranges:
-        rows.extend(Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.birthday)
-                    .where(Customer.birthday_md.between(low, high))
+    for i, (low, high) in enumerate(ranges):
+        rows.extend(Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.birthday,
+                                    Customer.birthday_md)
+                    .where(Customer.birthday_md.between(low, high)
+                           & _after((Customer.birthday_md, Customer.id), after if i == 0 else None))
                     .order_by(Customer.birthday_md, Customer.id).limit(limit + offset - len(rows)).tuples())
         if len(rows) >= limit + offset:
             break
-    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}")
-            for cid, name, mobile, b in rows[offset:offset + limit]]
+    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}", (md, cid))
+            for cid, name, mobile, b, md in rows[offset:offset + limit]]
 
 
 LISTS = {"maintenance": maintenance, "insurance": insurance, "warranty": warranty, "lost": lost,
          "birthday": birthdays}
 
 
-def due(kind: str, *, limit: int = 100, offset: int = 0) -> list[Reminder]:
-    return LISTS[kind](limit=limit, offset=offset)
+def due(kind: str, *, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
+    """One page of a reminder list: ``after`` the last row of the page before (keyset), or ``offset`` rows in."""
+    return LISTS[kind](limit=limit, offset=offset, after=after)
 
 
 def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
