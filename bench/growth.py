@@ -88,7 +88,11 @@ def inputs(rng: random.Random, n: int) -> dict:
                for _ in range(n)]
     sample = lambda rows, k=n: rng.sample(rows, min(k, len(rows)))  # noqa: E731
     few = max(3, n // 6)  # texts typed key by key give several samples each
+    from workshop import reminders
+    listed = reminders.due("maintenance", limit=2101)
+    deep = listed[min(2000, max(len(listed) - 102, 0))] if listed else None  # where page 21 starts (or near the end)
     return {
+        "maintenance, deep page": [deep] * n,
         "active plates typed": typed([r[1] for r in sample(active, few)]),
         "active names typed": typed([r[2] for r in sample(active, few)]),
         "active initials typed": typed([r[3] for r in sample(active, few) if r[3]]),
@@ -172,6 +176,8 @@ def cases() -> list[Case]:
         Case("follow-up: churn, 6 months", None, followup_figures.churn, period=True),
         *[Case(f"reminders: {kind}", None, lambda kind=kind: reminders.due(kind, limit=101))
           for kind in reminders.KINDS],
+        Case("reminders: maintenance, page 21 (>)", "maintenance, deep page",
+             lambda after: reminders.due("maintenance", limit=101, after=after)),
         Case("staff: list", None, accounts.all_staff),
         # --- searches, as typed ---
         Case("palette: active plate, key by key", "active plates typed", palette),
