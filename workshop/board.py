@@ -123,6 +123,12 @@ def active_cards() -> list[Card]:
     return _to_cards(rows, techs)
 
 
+def newest_active_order() -> int | None:
+    """The id of the newest order on the board, if any (one index lookup)."""
+    return (RepairOrder.select(RepairOrder.id).where(RepairOrder.id.in_(_active_ids()))
+            .order_by(RepairOrder.id.desc()).limit(1).scalar())
+
+
 def cards_for(order_ids: list[int]) -> list[Card]:
     """The current cards of some orders, closed ones included (so the board can drop them)."""
     if not order_ids:
