@@ -141,7 +141,7 @@ class QueueRow:
         return "overdue" if self.window_end < today else "due" if self.due <= today else "upcoming"
 
 
-SEARCH_CANDIDATES = 200  # customers (and cars) a search looks at: type more to narrow a common name
+SEARCH_CANDIDATES = 100  # customers (and cars) a search looks at, as many as a page shows: type more to narrow
 
 
 def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", limit: int = 100,
