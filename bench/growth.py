@@ -211,7 +211,7 @@ def cases() -> list[Case]:
 
 
 def open_shop(name: str, path) -> Shop:
-    from models.db import db, open_database
+    from models.db import open_database
     from models.schema import migrate
     database = open_database(path)
     applied = migrate()

@@ -177,7 +177,7 @@ def test_reminder_lists_page_by_keyset_as_they_would_by_offset(shop):
     for kind in ("insurance", "lost", "birthday"):
         everything = reminders.due(kind, limit=100)
         assert len(everything) >= 5, kind
-        assert _pages(lambda **kw: reminders.due(kind, **kw), 3) == everything, kind   # pages split ties
+        assert _pages(lambda kind=kind, **kw: reminders.due(kind, **kw), 3) == everything, kind   # pages split ties
 
 
 def test_follow_up_calls_page_by_keyset(shop):

@@ -126,7 +126,8 @@ def test_every_screen_and_search_reads_by_index_not_the_whole_history(small_gene
             items = given[case.inputs][:4] if case.inputs else [None]
             statements = []
             for item in items:
-                statements += _statements(lambda: case.call() if case.inputs is None else case.call(item))
+                statements += _statements(lambda case=case, item=item: case.call() if case.inputs is None
+                                          else case.call(item))
             if not statements:
                 unexercised.append(case.label)
             for sql, params in statements:

@@ -16,6 +16,8 @@ async def test_palette_searches_once_typing_pauses_and_off_the_ui_thread(shop, m
         return real(text, limit)
     real = board.search_active
     monkeypatch.setattr(board, "search_active", recording)
+    # A pause longer than any gap between the keys below, however busy the machine: one search.
+    monkeypatch.setattr("screens.app.DEBOUNCE_S", 1.5)
     async with app_as(shop.dispatcher).run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()

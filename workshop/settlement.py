@@ -690,7 +690,7 @@ def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[
         rows = _owing_query().order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset).tuples()
     today = clock.today()
     out = []
-    for _, order_id, number, plate, name, mobile, since, amount in rows:
+    for _balance_id, order_id, number, plate, name, mobile, since, amount in rows:
         since = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since))
         out.append(Receivable(order_id, number, plate, name, mobile, since, cents(Decimal(str(amount))),
                               bucket_of(since, today)))
