@@ -52,12 +52,18 @@ class BaseModel(Model):
         legacy_table_names = False
 
     @classmethod
-    def by_id(cls, pk):
+    def by_id(cls, pk, *, lock: bool = False):
         """The row with this primary key, or None. Its SELECT is built once per model (see built_once),
         and the row becomes a model without Peewee's cursor wrapper, which reads the cursor's column
-        names anew for every query (0.1 ms for a 40-column row)."""
+        names anew for every query (0.1 ms for a 40-column row).
+
+        ``lock``: read it to change it, inside a write transaction. PostgreSQL locks the row (FOR
+        UPDATE) until the transaction ends, so another writer of the same row waits and then reads
+        what this one committed; SQLite's write transactions hold the whole database already."""
         fields = cls._meta.sorted_fields
-        sql = built_once((cls, "by_id"), lambda: cls.select(*fields).where(cls._meta.primary_key == 0).sql()[0])
+        lock = lock and db.obj.for_update
+        sql = built_once((cls, "by_id", lock), lambda: (
+            cls.select(*fields).where(cls._meta.primary_key == 0).sql()[0] + (" FOR UPDATE" if lock else "")))
         row = db.execute_sql(sql, (pk,)).fetchone()
         if row is None:
             return None

@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import DatabaseProxy, OperationalError, SqliteDatabase
+from peewee import DatabaseProxy, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from models.write_queue import WriteQueue
 
@@ -35,10 +35,8 @@ BUSY_TIMEOUT_S = 10
 def open_database(target: str | Path):
     """Open a database file (or ``postgresql://`` URL) and bind the models to it."""
     target = str(target)
-    if "://" in target:
-        from playhouse.db_url import connect
-
-        database = connect(target)
+    if is_postgres_url(target):
+        database = open_postgres(target)
     else:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(
@@ -52,6 +50,18 @@ def open_database(target: str | Path):
     return database
 
 
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def open_postgres(url: str):
+    """A PostgreSQL database through psycopg 3 (``pip install -e '.[postgres]'``). The whole URL goes to
+    libpq as it is, so everything it accepts (``?sslmode=``, ``?options=-csearch_path%3D...``) works."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return PostgresqlDatabase(url, prefer_psycopg3=True)
+
+
 @contextmanager
 def own_connection():
     """For a worker thread: a connection of its own (Peewee keeps one per thread), closed at the end
@@ -62,6 +72,33 @@ def own_connection():
 
 def is_sqlite() -> bool:
     return isinstance(db.obj, SqliteDatabase)
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, PostgresqlDatabase)
+
+
+def mask_url(target) -> str:
+    """A database path or URL fit to print or log: a password, in the URL's user part or in its
+    query (``?password=``), becomes ``***``."""
+    text = str(target)
+    if "://" not in text:
+        return text
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+    try:
+        parts = urlsplit(text)
+        if parts.password is not None:
+            host = parts.hostname or ""
+            host = f"[{host}]" if ":" in host else host
+            parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}"
+                                   + (f":{parts.port}" if parts.port else ""))
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if any(key == "password" for key, _ in query):
+            parts = parts._replace(query=urlencode(
+                [(key, "***" if key == "password" else value) for key, value in query], safe="*"))
+        return urlunsplit(parts)
+    except ValueError:  # not a URL we can read: show none of it rather than a secret
+        return text.split("://", 1)[0] + "://***"
 
 
 _gate_lock = threading.RLock()
@@ -111,19 +148,45 @@ def transaction():
         yield txn
 
 
+# PostgreSQL: a transaction that lost a race the database could not serialise (SQLSTATE 40001) or was
+# chosen to break a deadlock (40P01) changed nothing and may simply run again.
+RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error, whether Peewee wrapped it (the original is its first argument)
+    or let it through (psycopg's TransactionRollback family is not in Peewee's table)."""
+    for candidate in (exc, *(exc.args[:1] if exc.args else ()), exc.__cause__, exc.__context__):
+        code = getattr(candidate, "sqlstate", None)
+        if code:
+            return code
+    return None
+
+
+def _retryable(exc: BaseException) -> bool:
+    if is_sqlite():
+        return isinstance(exc, OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+    return sqlstate(exc) in RETRY_SQLSTATES
+
+
 def run_write(fn, *args, retries: int = 5, **kwargs):
-    """Run ``fn`` in a write transaction, retrying with backoff if another writer holds the lock
-    past the busy timeout. Domain errors pass straight through: only lock waits are retried."""
+    """Run ``fn`` in a write transaction; when it lost to another writer (SQLite: the lock was held
+    past the busy timeout; PostgreSQL: a serialization failure or a deadlock), run it again from the
+    start, with backoff, at most ``retries`` more times, then refuse with a clear message. Nothing of a
+    lost attempt stays. Domain errors pass straight through. Inside an enclosing transaction nothing is
+    retried here: the failed attempt has spoiled that transaction, so the outermost run retries."""
+    from workshop.errors import Busy  # (a leaf module: the message the user reads)
+    nested = db.in_transaction()
     delay = 0.05
     for attempt in range(retries + 1):
         try:
             with transaction():
                 return fn(*args, **kwargs)
-        except OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+        except Exception as exc:  # noqa: BLE001 - only the retryable ones are caught, below
+            if nested or not _retryable(exc):
                 raise
             if attempt == retries:
-                raise
+                raise Busy() from exc
             time.sleep(delay + random.random() * delay)
             delay *= 2
     raise AssertionError("unreachable")

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 
-from models.db import leave_checkpoints_to_watch, own_connection
+from models.db import is_postgres, leave_checkpoints_to_watch, own_connection
 from models.people import ROLE_LABELS
 from screens import collector, registry
 from screens.textual_patches import OpaqueScreens, install_strip_divide
@@ -28,7 +28,7 @@ from workshop.i18n import _
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
-POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
+POLL_SECONDS = 0.2  # a database in memory (no watcher): how often to read the event table
 RULES_EVERY_S = 600  # how often a signed-in terminal runs the time-driven rules (workshop/daily.py)
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
@@ -179,16 +179,24 @@ class WorkshopApp(OpaqueScreens):
         return Screen(id="_default")
 
     def on_mount(self) -> None:
-        self.feed = ChangeFeed()
+        if is_postgres():  # read in commit order (workshop/pg_feed.py)
+            from workshop.pg_feed import CommitOrderFeed
+            self.feed = CommitOrderFeed()
+        else:
+            self.feed = ChangeFeed()
         if self.staff is None:
             self.show_sign_in()
 
     def _listen(self) -> None:
         """Hear other terminals' changes (started once the first frame is out: a thread and a connection
         less before it), and catch up with any made since the feed was opened."""
-        if self.watcher.start():  # SQLite: a thread tells us of commits and checkpoints the WAL
+        if is_postgres():  # a thread LISTENs: woken by the NOTIFY each commit of an event sends
+            from workshop.pg_feed import NotifyWatcher
+            self.watcher = NotifyWatcher(lambda: self.post_message(self.DatabaseChanged()))
+            self.watcher.start()
+        elif self.watcher.start():  # SQLite: a thread tells us of commits and checkpoints the WAL
             leave_checkpoints_to_watch()
-        else:  # PostgreSQL: ask the event table on a timer
+        else:  # a database in memory: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
         self.catch_up()
         # No timer wakes an idle terminal for nothing: the sign-out and the collections in pauses are

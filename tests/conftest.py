@@ -8,6 +8,7 @@ import pytest
 
 from models.db import db, open_database
 from models.schema import migrate
+from tests import engines
 from workshop import clock, settings
 
 FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
@@ -20,15 +21,32 @@ os.environ["WORKSHOP_WARM"] = "0"
 settings.DEFAULTS["invoice_pdf"] = False
 
 
+def pytest_collection_modifyitems(config, items):
+    """``sqlite_only`` / ``postgres_only`` tests run on their engine's pass of the suite only."""
+    skip = pytest.mark.skip(reason="SQLite only" if engines.on_postgres() else "PostgreSQL only")
+    unwanted = "sqlite_only" if engines.on_postgres() else "postgres_only"
+    for item in items:
+        if unwanted in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    path = tmp_path / "shop.db"
+    """The test's own migrated database: a file, or a fresh schema on PostgreSQL (see tests/engines.py).
+    Tests hand ``str(db_path)`` to the processes they start."""
+    schema = None
+    if engines.on_postgres():
+        schema, path = engines.new_schema()
+    else:
+        path = tmp_path / "shop.db"
     open_database(path)
     migrate()
     settings.forget_cache()
     yield path
     db.close()
     settings.forget_cache()
+    if schema is not None:
+        engines.drop_schema(schema)
 
 
 @pytest.fixture

@@ -238,7 +238,7 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
     def work():
         nonlocal by
         by = require(by, "close_callback")
-        cb = Callback.get_or_none(Callback.id == callback_id)
+        cb = Callback.by_id(callback_id, lock=True)  # two agents on one callback: the second sees the first's
         if cb is None:
             raise NotFound("That callback no longer exists.")
         if cb.status != OPEN:
@@ -392,7 +392,7 @@ def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: s
     def work():
         nonlocal by
         by = require(by, "handle_complaint")
-        c = Complaint.get_or_none(Complaint.id == complaint_id)
+        c = Complaint.by_id(complaint_id, lock=True)
         if c is None:
             raise NotFound("That complaint no longer exists.")
         if order.index(status) < order.index(c.status):

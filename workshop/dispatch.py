@@ -104,8 +104,8 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
         order = load_for_change(order_id, seen_version)
         if order.state not in (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS):
             raise IllegalTransition(f"{order.label} is past the workshop: it cannot be dispatched now.")
-        bay = Bay.get_or_none((Bay.id == bay_id) & Bay.active)
-        if bay is None:
+        bay = Bay.by_id(bay_id, lock=True)  # two dispatchers filling the last place: one at a time
+        if bay is None or not bay.active:
             raise NotFound("That bay does not exist or is out of service.", "bay")
         picked = {t.id: t for t in Staff.select().where(Staff.id.in_(technician_ids) & Staff.active)}
         if len(picked) != len(set(technician_ids)) or not all(t.has_role("technician") for t in picked.values()):
@@ -185,7 +185,7 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
             raise IllegalTransition(f"{order.label} is not in the workshop's hands ({order.state}).")
         if line.status == "finished":
             raise IllegalTransition(f"'{line.name}' is already finished.")
-        tech = Staff.get_or_none(Staff.id == technician_id)
+        tech = Staff.by_id(technician_id, lock=True)  # clocked on one job at a time, on either engine
         if tech is None or not tech.has_role("technician"):
             raise InvalidInput("Only a technician can clock on.", "technician")
         if TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).exists():
@@ -261,14 +261,15 @@ def actual_hours(line_ids: list[int]) -> dict[int, Decimal]:
 
 
 def technicians_query(where):
-    """(order id, technician's name) of the job lines ``where`` picks, leads first, then by name."""
+    """(order id, technician's name) of the job lines ``where`` picks, leads first, then by name; a name may
+    come more than once (no DISTINCT: with an ORDER BY on a column it does not return, PostgreSQL refuses it)."""
     return (JobLineTechnician.select(JobLine.order, Staff.name)
             .join(JobLine).switch(JobLineTechnician).join(Staff, on=(JobLineTechnician.technician == Staff.id))
-            .where(where).order_by(JobLineTechnician.lead.desc(), Staff.name).distinct().tuples())
+            .where(where).order_by(JobLineTechnician.lead.desc(), Staff.name).tuples())
 
 
 def order_technicians(order_ids: list[int]) -> dict[int, list[str]]:
-    """Names of the technicians on each order (one query)."""
+    """Names of the technicians on each order (one query), the leads first, each once."""
     result: dict[int, list[str]] = {}
     for order_id, name in technicians_query(JobLine.order.in_(order_ids)):
         names = result.setdefault(order_id, [])

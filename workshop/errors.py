@@ -36,3 +36,13 @@ class StaleOrder(DomainError):
 
 class SignInFailed(DomainError):
     pass
+
+
+class Busy(DomainError):
+    """Other terminals' changes kept winning the race for the same records: nothing was saved."""
+
+    def __init__(self, message: str | None = None):
+        if message is None:
+            from workshop.i18n import _
+            message = _("The database is busy with other terminals' changes: nothing was saved. Try again.")
+        super().__init__(message)

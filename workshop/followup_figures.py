@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from peewee import Case, fn
 
+from models.expressions import day_of
 from models.followup import Answer, Callback, CallRecord, Complaint
 from workshop import clock, settings
 
@@ -47,7 +48,7 @@ class FollowUpFigures:
 def figures(start: dt.date, end: dt.date) -> FollowUpFigures:
     today = clock.today()
     in_period = (Callback.due >= start) & (Callback.due < end)
-    on_time = Case(None, [((Callback.status == "done") & (fn.date(Callback.done_at) <= Callback.window_end), 1)], 0)
+    on_time = Case(None, [((Callback.status == "done") & (day_of(Callback.done_at) <= Callback.window_end), 1)], 0)
     overdue = Case(None, [((Callback.status == "open") & (Callback.window_end < today), 1)], 0)
     unreachable = Case(None, [(Callback.status == "unreachable", 1)], 0)
     due, done, late, unreach = (Callback.select(fn.COUNT(Callback.id), fn.SUM(on_time), fn.SUM(overdue),

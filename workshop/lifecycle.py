@@ -13,7 +13,7 @@ from typing import Callable
 from peewee import JOIN, SQL
 
 from models.base import Prepared
-from models.db import run_write
+from models.db import db, run_write
 from models.events import Event
 from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Customer, Staff, Vehicle
@@ -155,7 +155,10 @@ def overdue(promised_at: dt.datetime, now: dt.datetime | None = None) -> bool:
 # --- loading and saving with optimistic concurrency ---------------------------------------------
 
 def get_order(order_id: int) -> RepairOrder:
-    order = RepairOrder.by_id(order_id)
+    """The order; inside a write transaction also locked (PostgreSQL: FOR UPDATE) until it ends, so
+    that what the change decides from it (state, version, balances) cannot be changed underneath
+    by another terminal, and the versioned UPDATE is checked the same way on both engines."""
+    order = RepairOrder.by_id(order_id, lock=db.in_transaction())
     if order is None:
         raise NotFound(f"Repair order #{order_id} does not exist.")
     return order

@@ -68,23 +68,26 @@ def find_part(code: str) -> Part:
 
 def _post(part: Part, kind: str, qty: Decimal, *, by: Staff | None, order_id=None, line_id=None,
           reason=None, reference=None, reserved_delta: Decimal = ZERO) -> StockMovement:
-    """Write one ledger row and move the part's balances with it (inside a transaction)."""
-    part = Part.get_by_id(part.id)  # re-read inside the write transaction: the balance is current
+    """Write one ledger row and move the part's balances with it (inside a transaction). The part is
+    re-read locked (see BaseModel.by_id) and its balances moved in place (``on_hand = on_hand + x``),
+    so two clerks booking the same part at once both count, on either engine."""
+    part = Part.by_id(part.id, lock=True)
     on_hand = part.on_hand + qty
-    reserved = part.reserved + reserved_delta
     if on_hand < 0:
         raise InvalidInput(f"Only {fmt(part.on_hand)} {part.unit} of {part.code} {part.name} on hand: "
                            f"cannot take out {fmt(-qty)}.", "qty")
+    reserved = part.reserved + reserved_delta
     if reserved < 0 or reserved > on_hand:
-        reserved = max(ZERO, min(reserved, on_hand))
-    Part.update(on_hand=on_hand, reserved=reserved).where(Part.id == part.id).execute()
+        reserved_delta = max(ZERO, min(reserved, on_hand)) - part.reserved
+    (Part.update(on_hand=Part.on_hand + qty, reserved=Part.reserved + reserved_delta)
+     .where(Part.id == part.id).execute())
     return StockMovement.create(part=part.id, kind=kind, qty=qty, on_hand_after=on_hand, order=order_id,
                                 part_line=line_id, by=by, at=clock.now(), reason=reason, reference=reference)
 
 
 def _reserve(part_id: int, wanted: Decimal) -> Decimal:
     """Reserve up to ``wanted`` of a part's free stock; returns what was reserved."""
-    part = Part.get_by_id(part_id)
+    part = Part.by_id(part_id, lock=True)
     take = max(ZERO, min(wanted, part.on_hand - part.reserved))
     if take:
         Part.update(reserved=Part.reserved + take).where(Part.id == part_id).execute()
@@ -176,8 +179,8 @@ def _line_for_change(line_id: int, seen_version: int | None):
     line = PartLine.get_or_none(PartLine.id == line_id)
     if line is None:
         raise NotFound(f"Part line #{line_id} does not exist.")
-    order = lifecycle.load_for_change(line.order_id, seen_version)
-    return line, order, Part.get_by_id(line.part_id)
+    order = lifecycle.load_for_change(line.order_id, seen_version)  # locks the order, then the part
+    return line, order, Part.by_id(line.part_id, lock=True)
 
 
 def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) -> PartLine:
@@ -314,7 +317,7 @@ def record_old_part(line_id: int, disposition: str, note: str = "", *, by: Staff
         line = PartLine.get_or_none(PartLine.id == line_id)
         if line is None:
             raise NotFound(f"Part line #{line_id} does not exist.")
-        part = Part.get_by_id(line.part_id)
+        part = Part.by_id(line.part_id, lock=True)  # its on-hand goes on the ledger row
         order = RepairOrder.get_by_id(line.order_id)
         record = OldPartRecord.create(part_line=line.id, disposition=disposition, note=note, by=by, at=clock.now())
         StockMovement.create(part=part.id, kind="old_part", qty=ZERO, on_hand_after=part.on_hand, order=order.id,
@@ -394,7 +397,7 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
     def work():
         nonlocal by
         by = require(by, "manage_stock")
-        current = Part.get_by_id(part.id).on_hand
+        current = Part.by_id(part.id, lock=True).on_hand
         diff = counted - current
         if diff:
             _post(part, "adjustment", diff, by=by, reason=reason)
@@ -414,9 +417,10 @@ def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
     def work():
         nonlocal by
         by = require(by, "manage_stock")
-        old = part.bin
+        current = Part.by_id(part.id, lock=True)
+        old = current.bin
         Part.update(bin=new_bin).where(Part.id == part.id).execute()
-        StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=part.on_hand, by=by,
+        StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=current.on_hand, by=by,
                              at=clock.now(), reason=f"bin {old or '-'} → {new_bin}")
         audit.record(by, "bin_transfer", "part", part.id, f"{part.code} moved from bin {old or '-'} to {new_bin}",
                      before={"bin": old}, after={"bin": new_bin})

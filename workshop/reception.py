@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from models.db import run_write
 from models.orders import BUSINESS_TYPES, JobLine, OrderCounter, RepairOrder
@@ -144,27 +144,35 @@ def find_operations(text: str = "", *, limit: int = 50) -> list[OperationChoice]
     return [OperationChoice(code, local(name, name_zh), hours) for code, name, name_zh, hours in query.tuples()]
 
 
-def _next_number(series: str, start: int) -> int:
-    counter = OrderCounter.get_or_none(OrderCounter.name == series)
-    if counter is None:
-        highest = None
-        if series == "repair_order":
-            highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
-        elif series == "invoice":
-            from models.settlement import Settlement
-            highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == "invoice").scalar()
-        elif series == "customer":  # codes are C + number
-            highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
-        value = max(start, (highest or 0) + 1)
-        OrderCounter.create(name=series, next_value=value + 1)
-        return value
-    OrderCounter.update(next_value=OrderCounter.next_value + 1).where(OrderCounter.id == counter.id).execute()
-    return counter.next_value
+def _first_number(series: str, start: int) -> int:
+    """Where a series starts: after the highest number a shop loaded in bulk already holds."""
+    highest = None
+    if series == "repair_order":
+        highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
+    elif series in ("invoice", "credit_note"):
+        from models.settlement import Settlement
+        kind = "invoice" if series == "invoice" else "void"
+        highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == kind).scalar()
+    elif series == "customer":  # codes are C + number
+        highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
+    return max(start, (highest or 0) + 1)
 
 
 def next_number(series: str, start: int = 1) -> int:
-    """Take the next number of a series inside the caller's transaction: gapless, never reused."""
-    return _next_number(series, start)
+    """Take the next number of a series inside the caller's transaction: gapless, never reused.
+
+    The counter row is bumped in place (``next_value = next_value + 1``) before it is read, which
+    locks it until the transaction ends: a second terminal taking a number of the same series
+    waits, then reads the value the first one committed, and a transaction that fails gives its
+    number back with everything else it did. A series used for the first time gets its row with
+    INSERT ... ON CONFLICT DO NOTHING, so two first uses at once agree on one row."""
+    while True:
+        bumped = (OrderCounter.update(next_value=OrderCounter.next_value + 1)
+                  .where(OrderCounter.name == series).execute())
+        if bumped:
+            return OrderCounter.select(OrderCounter.next_value).where(OrderCounter.name == series).scalar() - 1
+        (OrderCounter.insert(name=series, next_value=_first_number(series, start))
+         .on_conflict_ignore().execute())
 
 
 def _validate_customer(form: CustomerForm) -> dict:
@@ -229,7 +237,10 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
                      after=dict(vdata, customer=owner.id))
         return car
 
-    return run_write(work)
+    try:
+        return run_write(work)
+    except IntegrityError:  # the same plate or VIN registered at this moment elsewhere: say which
+        return run_write(work)
 
 
 def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
@@ -287,6 +298,7 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
         by = require(by, "create_order")
         if op_id and audit.already_done(op_id):
             return RepairOrder.get_by_id(audit_event_entity(op_id))
+        Vehicle.by_id(car.id, lock=True)  # one open order per car, also when two advisors check it in at once
         existing = open_order_for(car.id)
         if existing is not None:
             raise InvalidInput(f"{car.plate} already has an open order: {existing.label}.", "vehicle")

@@ -109,7 +109,8 @@ def rebuild_visit_facts() -> None:
         prev_date = dt.date.fromisoformat(str(prev_date)[:10]) if prev_date else None
         due = next_service(time_in.date(), mileage, prev_date, prev_km, interval_km=km, months=months)
         updates[vid] = (mileage, due.isoformat(), vid)
-    db.obj.cursor().executemany("UPDATE vehicle SET last_mileage = ?, next_service_due = ? WHERE id = ?",
+    mark = db.param
+    db.obj.cursor().executemany(f"UPDATE vehicle SET last_mileage = {mark}, next_service_due = {mark} WHERE id = {mark}",
                                 list(updates.values()))
     db.execute_sql("UPDATE customer SET last_visit_at = (SELECT MAX(v.last_visit_at) FROM vehicle v "
                    "WHERE v.customer_id = customer.id)")

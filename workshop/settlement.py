@@ -52,13 +52,9 @@ AGING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 
 # which only a void of the invoice may make (guarded below).
 
 
-def _next_document_number(series: str, kind: str) -> int:
+def _next_document_number(series: str) -> int:
     """The next invoice (or credit note) number, taken inside the settling transaction: gapless.
     A shop whose history was loaded in bulk starts after the highest number already issued."""
-    from models.orders import OrderCounter
-    if OrderCounter.get_or_none(OrderCounter.name == series) is None:
-        highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == kind).scalar() or 0
-        OrderCounter.create(name=series, next_value=highest + 1)
     return next_number(series)
 
 
@@ -481,7 +477,7 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
                 (Payment.order == order.id) & (Payment.at <= last_void.at)).scalar() or 0)))
         now = clock.now()
         invoice = Settlement.create(
-            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice", "invoice"),
+            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice"),
             at=now, by=by, prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
             labor_receivable=bill.labor_receivable, labor_charged=bill.labor_charged,
             parts_receivable=bill.parts_receivable, parts_charged=bill.parts_charged,
@@ -576,7 +572,7 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
             "auxiliary_fee", "sublet_fee", "towing_fee", "other_fee", "adjustment", "tax", "total",
             "customer_share", "insurer_share", "manufacturer_share", "internal_share")}
         reversal = Settlement.create(order=order.id, customer=order.customer_id, kind="void",
-                                     number=_next_document_number("credit_note", "void"), reverses=original.id, at=clock.now(),
+                                     number=_next_document_number("credit_note"), reverses=original.id, at=clock.now(),
                                      by=by, reason=reason, prices_include_tax=original.prices_include_tax,
                                      tax_rate=original.tax_rate, **amounts)
         lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
