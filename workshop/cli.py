@@ -31,20 +31,20 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
             progress=None, quiet: bool = False) -> str | None:
     """Open and upgrade the database; fill an empty one. Returns a first-run message, if any."""
     from models import open_database
+    from models.db import mask_url
     from models.people import Staff
     from models.schema import migrate
     open_database(path)
     applied = migrate()
     if applied and not quiet:
-        sys.stderr.write(f"Database {path}: applied {', '.join(applied)}\n")
+        sys.stderr.write(f"Database {mask_url(path)}: applied {', '.join(applied)}\n")
     if Staff.select().exists():
         return None
     if demo:
-        from seeds.demo import generate
         if not quiet:
-            sys.stderr.write(f"First run: filling {path} with a demo shop ({size})...\n")
+            sys.stderr.write(f"First run: filling {mask_url(path)} with a demo shop ({size})...\n")
         started = time.perf_counter()
-        generate(size, seed=seed, progress=progress or (None if quiet else text_progress))
+        generate_shop(path, size, seed=seed, progress=progress or (None if quiet else text_progress))
         if not quiet:
             sys.stderr.write(f"Shop ({size}) ready in {time.perf_counter() - started:.1f} s.\n")
         return None
@@ -55,6 +55,52 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
         return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
                 "then add your staff from the Staff screen (F10). Change this PIN there too.")
     return None
+
+
+def generate_shop(path: str | Path, size: str, *, seed: int, progress=None) -> None:
+    """Fill the empty, open database with a generated shop. The generator writes SQLite (in bulk, the fast
+    way); for PostgreSQL it writes a scratch file that ``workshop copy`` then moves in and checks."""
+    from models.db import is_sqlite
+    from seeds.demo import generate
+    if is_sqlite():
+        generate(size, seed=seed, progress=progress)
+        return
+    import tempfile
+    from models import open_database
+    from workshop.shop_copy import copy_shop
+    with tempfile.TemporaryDirectory(prefix="workshop-seed-") as scratch:
+        file = Path(scratch) / "shop.db"
+        open_database(file)
+        from models.schema import migrate
+        migrate()
+        generate(size, seed=seed, progress=progress)
+        copy_shop(file, str(path), progress=progress)
+
+
+def _copy(source: str, target: str) -> int:
+    from models.db import is_postgres_url, mask_url
+    from workshop.errors import DomainError
+    from workshop.i18n import _
+    from workshop.shop_copy import copy_shop
+    if "://" in source:
+        print(_("--from is the SQLite file of the shop to copy."), file=sys.stderr)
+        return 2
+    if "://" in target and not is_postgres_url(target):
+        print(_("{target}: a shop can be copied to a postgresql:// URL or an SQLite file.").format(
+            target=mask_url(target)), file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        report = copy_shop(source, target, progress=text_progress)
+    except DomainError as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    print(_("Copied {rows} rows of {tables} tables from {source} to {target} in {seconds} s. Checked: every "
+            "table's rows, the stock ledger of {parts} parts, payments totalling {paid}.").format(
+        rows=f"{report.total_rows:,}", tables=len(report.rows), source=source, target=mask_url(target),
+        seconds=f"{time.perf_counter() - started:.1f}", parts=f"{report.parts_checked:,}",
+        paid=f"{report.payments_total:,.2f}"))
+    return 0
 
 
 def _import_parts(path: str, file: str, login: str) -> int:
@@ -98,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "every later `workshop` of this user then opens in about half the time")
     sub.add_parser("daily", help="run the time-driven rules now (complaint escalation...); idempotent, for cron "
                    "where no terminal may be open")
+    from workshop.i18n import _
+    copy = sub.add_parser("copy", help=_("copy a shop's whole history from an SQLite file into an empty "
+                                         "database (e.g. PostgreSQL), then check it: rows of every table, "
+                                         "stock ledger, payments"))
+    copy.add_argument("--from", dest="source", required=True, help=_("the shop's SQLite file"))
+    copy.add_argument("--to", dest="target", required=True,
+                      help=_("postgresql://... URL of an empty database (or a new SQLite file)"))
     imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
@@ -129,11 +182,14 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
     from models.people import Staff
     from models.schema import migrate
     path = args.db or str(default_db_path())
+    from models.db import mask_url
     if args.command == "migrate":
         open_database(path)
         applied = migrate()
-        print(f"{path}: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+        print(f"{mask_url(path)}: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
         return 0
+    if args.command == "copy":
+        return _copy(args.source, args.target)
     if args.command == "import-parts":
         return _import_parts(path, args.file, args.login)
     if args.command == "daily":
@@ -146,7 +202,7 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         open_database(path)
         migrate()
         if Staff.select().exists():
-            print(f"{path} already holds a shop; seed an empty file.", file=sys.stderr)
+            print(f"{mask_url(path)} already holds a shop; seed an empty database.", file=sys.stderr)
             return 1
         prepare(path, demo=True, size=args.size, seed=args.seed)
         return 0

@@ -72,7 +72,8 @@ class NotifyWatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.channel: str | None = None
-        self.connections = 0  # how many times it (re)connected, for tests
+        self.connections = 0  # how many times it (re)connected, and the server process of the last one
+        self.backend_pid: int | None = None
 
     def _connect(self):
         """A connection of its own that is LISTENing (before this returns: a commit made right after
@@ -85,6 +86,7 @@ class NotifyWatcher:
         self.channel = CHANNEL_PREFIX + schema
         connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
         self.connections += 1
+        self.backend_pid = connection.info.backend_pid
         return connection
 
     def start(self) -> bool:
