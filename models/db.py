@@ -78,6 +78,12 @@ def is_postgres() -> bool:
     return isinstance(db.obj, PostgresqlDatabase)
 
 
+def locked(query):
+    """A SELECT that locks the rows it reads until the transaction ends (FOR UPDATE) where the engine
+    has row locks (PostgreSQL); on SQLite a write transaction holds the whole database already."""
+    return query.for_update() if db.obj.for_update else query
+
+
 def mask_url(target) -> str:
     """A database path or URL fit to print or log: a password, in the URL's user part or in its
     query (``?password=``), becomes ``***``."""

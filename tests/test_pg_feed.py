@@ -89,3 +89,18 @@ def test_watcher_reconnects_after_losing_its_connection_and_wakes_to_read(shop, 
         assert woken.wait(30), "no notification after the reconnect"
     finally:
         watcher.stop()
+
+
+def test_a_terminal_further_behind_than_the_feed_keeps_reloads_instead_of_patching(shop, db_path):
+    from workshop.pg_feed import CommitOrderFeed
+    feed = CommitOrderFeed()
+    other = _connection(db_path)
+    for n in range(3):
+        _insert_event(other, f"change {n}")
+        other.commit()
+    other.close()
+    # The feed keeps its last 100,000 positions: pretend this terminal slept through more than that.
+    db.execute_sql("DELETE FROM event_feed WHERE position <= %s", (feed.position + 1,))
+    changes = feed.catch_up()
+    assert changes.overflow  # the screens reload everything rather than miss the dropped change
+    assert not feed.catch_up()

@@ -45,7 +45,7 @@ class CommitOrderFeed(ChangeFeed):
             "SELECT f.position, e.id, e.order_id, e.kind FROM event_feed f JOIN event e ON e.id = f.event_id "
             "WHERE f.position > %s ORDER BY f.position LIMIT %s", (self.position, MAX_BATCH + 1)).fetchall()
         changes = Changes(last_event_id=self.last_event_id)
-        if len(rows) > MAX_BATCH:
+        if len(rows) > MAX_BATCH or (rows and rows[0][0] > self.position + 1 and self._pruned_past()):
             changes.overflow = True
             rows = rows[:MAX_BATCH]
         for position, event_id, order_id, kind in rows:
@@ -58,6 +58,13 @@ class CommitOrderFeed(ChangeFeed):
             self.position = db.execute_sql("SELECT COALESCE(MAX(position), 0) FROM event_feed").fetchone()[0]
         self.last_event_id = changes.last_event_id
         return changes
+
+
+    def _pruned_past(self) -> bool:
+        """The feed keeps its last 100,000 positions (migration 0010): a reader further behind than that
+        (a terminal asleep for days) cannot patch its screens and reloads them instead."""
+        oldest = db.execute_sql("SELECT MIN(position) FROM event_feed").fetchone()[0]
+        return oldest is not None and oldest > self.position + 1
 
 
 class NotifyWatcher:

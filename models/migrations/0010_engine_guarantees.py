@@ -14,6 +14,7 @@ from peewee import SqliteDatabase
 SETTLED_TABLES = ("settlement", "payment")
 ORDER_LINE_TABLES = ("job_line", "part_line", "fee_line")
 FEED_LOCK = 7490  # first key of pg_advisory_xact_lock(FEED_LOCK, hashtext(schema)): one feed per schema
+FEED_KEEP = 100_000  # positions kept; every 10,000th commit drops older ones (readers are milliseconds behind)
 
 
 def up(migrator, db):
@@ -57,9 +58,14 @@ def up(migrator, db):
                    "event_id INTEGER NOT NULL REFERENCES event (id))")
     db.execute_sql(f"""
         CREATE OR REPLACE FUNCTION workshop_event_feed() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            taken bigint;
         BEGIN
             PERFORM pg_advisory_xact_lock({FEED_LOCK}, hashtext(current_schema()));
-            INSERT INTO event_feed (event_id) VALUES (NEW.id);
+            INSERT INTO event_feed (event_id) VALUES (NEW.id) RETURNING position INTO taken;
+            IF taken %% 10000 = 0 THEN
+                DELETE FROM event_feed WHERE position <= taken - {FEED_KEEP};
+            END IF;
             PERFORM pg_notify('workshop_events_' || current_schema(), '');
             RETURN NULL;
         END $$""")
