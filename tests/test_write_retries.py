@@ -87,8 +87,11 @@ DEADLOCK = textwrap.dedent("""
     def work():
         attempts.append(1)
         Part.by_id(first, lock=True)
-        time.sleep(0.3)                       # the other process locks its first part meanwhile
-        Part.by_id(second, lock=True)         # ... which is this one's second: a deadlock
+        if len(attempts) == 1:                # both hold their first part before either asks for its second
+            open(f"{start}.{first}", "w").close()
+            while not os.path.exists(f"{start}.{second}"):
+                time.sleep(0.001)
+        Part.by_id(second, lock=True)         # ... the other's first: a deadlock
         Part.update(on_hand=Part.on_hand + 1).where(Part.id.in_([first, second])).execute()
     while not os.path.exists(start):
         time.sleep(0.001)
