@@ -97,7 +97,10 @@ class NotifyWatcher:
         return connection
 
     def start(self) -> bool:
-        connection = self._connect()
+        try:
+            connection = self._connect()
+        except Exception:  # noqa: BLE001 - the server is away right now: the thread keeps trying
+            connection = None
         self._thread = threading.Thread(target=self._listen, args=(connection,), name="notify-watcher",
                                         daemon=True)
         self._thread.start()
