@@ -2,8 +2,10 @@
 
 SQLite is opened in WAL mode with a busy timeout and ``BEGIN IMMEDIATE`` write transactions, so
 a transaction takes the write lock when it starts and waits its turn instead of failing half-way
-with "database is locked" (see FIELD-NOTES.md). The same models can run on PostgreSQL by opening
-a ``postgresql://`` URL instead of a file path.
+with "database is locked" (see FIELD-NOTES.md). The same models run on PostgreSQL by opening a
+``postgresql://`` URL instead of a file path. There writers run side by side: what a change decides
+from is read with ``lock=True`` / ``locked()`` (FOR UPDATE), and ``run_write`` runs a transaction
+again when it lost a race the server could not serialise.
 """
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ def open_database(target: str | Path):
     target = str(target)
     if is_postgres_url(target):
         database = open_postgres(target)
+    elif "://" in target:  # another engine Peewee knows (untested here)
+        from playhouse.db_url import connect
+        database = connect(target)
     else:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(
@@ -57,6 +62,11 @@ def is_postgres_url(target: str) -> bool:
 def open_postgres(url: str):
     """A PostgreSQL database through psycopg 3 (``pip install -e '.[postgres]'``). The whole URL goes to
     libpq as it is, so everything it accepts (``?sslmode=``, ``?options=-csearch_path%3D...``) works."""
+    try:
+        import psycopg  # noqa: F401 - Peewee would otherwise blame a missing psycopg2 on the first query
+    except ImportError:
+        from peewee import ImproperlyConfigured
+        raise ImproperlyConfigured("PostgreSQL needs its driver: pip install -e '.[postgres]' (psycopg 3)") from None
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     return PostgresqlDatabase(url, prefer_psycopg3=True)
@@ -149,7 +159,8 @@ def _write_gate():
 
 @contextmanager
 def transaction():
-    """One write transaction that holds the write lock from its first statement (BEGIN IMMEDIATE)."""
+    """One write transaction: on SQLite it holds the write lock from its first statement (BEGIN
+    IMMEDIATE); on PostgreSQL it locks the rows it reads with ``lock=True`` (see the module's doc)."""
     with _write_gate(), db.atomic() as txn:
         yield txn
 

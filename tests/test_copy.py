@@ -93,9 +93,12 @@ def test_no_command_prints_the_database_password(tmp_path, capsys, empty_target)
     assert password not in mask_url(url) and "***" in mask_url(url)
     assert mask_url("postgresql://h/db?password=S3cretPw&sslmode=require") == \
         "postgresql://h/db?password=***&sslmode=require"
-    for argv in (["--db", url, "migrate"], ["copy", "--from", str(tmp_path / "none.db"), "--to", url]):
+    for argv in (["--db", url, "migrate"], ["copy", "--from", str(tmp_path / "none.db"), "--to", url],
+                 ["migrate", "--db", url, "--no-such-option", url]):
         try:
             main(argv, warm=False)
+        except SystemExit:  # a command line argparse refused, repeating it
+            pass
         except Exception as error:  # noqa: BLE001 - a server that is not there: its message counts too
             print(error)
         out, err = capsys.readouterr()

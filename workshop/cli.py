@@ -127,19 +127,30 @@ def _import_parts(path: str, file: str, login: str) -> int:
     return 0 if report.ok else 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse repeats a bad command line in its error: with a database URL, its password too."""
+
+    def error(self, message):
+        import re
+        from models.db import mask_url
+        super().error(re.sub(r"\b[a-z][a-z0-9+.-]*://\S+", lambda m: mask_url(m.group(0)), message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workshop", description="Workshop operations terminal")
+    parser = _Parser(prog="workshop", description="Workshop operations terminal")
     parser.add_argument("--db", help="database file or postgresql:// URL (default: $WORKSHOP_DB or the "
                         "user data directory)")
     parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
                         "the demo (creates a first manager and prints its PIN)")
     parser.add_argument("--ssh-map", help="file mapping Unix logins to staff logins (one 'unix = staff' a line); "
                         "default $WORKSHOP_SSH_MAP")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     seed = sub.add_parser("seed", help="fill an empty database with a generated shop")
+    seed.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # also after the command
     seed.add_argument("--size", choices=["tiny", "demo", "small", "large"], default="demo")
     seed.add_argument("--seed", type=int, default=42)
-    sub.add_parser("migrate", help="upgrade the database schema and exit")
+    sub.add_parser("migrate", help="upgrade the database schema and exit").add_argument(
+        "--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub.add_parser("warm", help="opt in to warm starts: start this user's warm server (e.g. from cron @reboot); "
                    "every later `workshop` of this user then opens in about half the time")
     sub.add_parser("daily", help="run the time-driven rules now (complaint escalation...); idempotent, for cron "
