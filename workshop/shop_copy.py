@@ -115,7 +115,7 @@ def copy_shop(source_path: str | Path, target: str, *, progress=None) -> CopyRep
                 names = ", ".join(f'"{f.column_name}"' for f in fields)
                 rows = source.execute(f'SELECT {names} FROM "{table}" ORDER BY "id"')
                 written = _write(table, names, len(fields), rows, convert,
-                                 lambda n: progress and progress("copying", done + n, total))
+                                 lambda n, before=done: progress and progress("copying", before + n, total))
                 done += written
                 report.rows[table] = written
             if is_postgres():
