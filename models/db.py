@@ -102,17 +102,15 @@ def mask_url(target) -> str:
         return text
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
     try:
-        parts = urlsplit(text)
+        scheme, netloc, path, query, fragment = parts = urlsplit(text)
         if parts.password is not None:
             host = parts.hostname or ""
             host = f"[{host}]" if ":" in host else host
-            parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}"
-                                   + (f":{parts.port}" if parts.port else ""))
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        if any(key == "password" for key, _ in query):
-            parts = parts._replace(query=urlencode(
-                [(key, "***" if key == "password" else value) for key, value in query], safe="*"))
-        return urlunsplit(parts)
+            netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(key == "password" for key, _ in pairs):
+            query = urlencode([(key, "***" if key == "password" else value) for key, value in pairs], safe="*")
+        return urlunsplit((scheme, netloc, path, query, fragment))
     except ValueError:  # not a URL we can read: show none of it rather than a secret
         return text.split("://", 1)[0] + "://***"
 
