@@ -36,11 +36,17 @@ def db_path(tmp_path):
     Tests hand ``str(db_path)`` to the processes they start."""
     schema = None
     if engines.on_postgres():
-        schema, path = engines.new_schema()
+        schema, url = engines.new_schema()
+        path = engines.SchemaURL(url)
+        path.parent = tmp_path
     else:
         path = tmp_path / "shop.db"
     open_database(path)
     migrate()
+    if schema is not None:
+        import json
+        from models.shop import Setting
+        Setting.insert(key="invoice_dir", value=json.dumps(str(tmp_path / "documents"))).execute()
     settings.forget_cache()
     yield path
     db.close()

@@ -15,6 +15,13 @@ def on_postgres() -> bool:
     return bool(PG_URL)
 
 
+class SchemaURL(str):
+    """The URL of a test's schema. ``parent`` is the test's own folder, where an SQLite file would sit:
+    the fixture points the shop's documents folder (the ``invoice_dir`` setting, which a shop on
+    PostgreSQL sets) at ``parent / "documents"``, where they go beside a file."""
+    parent = None
+
+
 def _admin():
     import psycopg
     return psycopg.connect(PG_URL, autocommit=True)

@@ -104,3 +104,22 @@ def test_a_terminal_further_behind_than_the_feed_keeps_reloads_instead_of_patchi
     changes = feed.catch_up()
     assert changes.overflow  # the screens reload everything rather than miss the dropped change
     assert not feed.catch_up()
+
+
+def test_an_idle_terminal_is_not_woken(shop):
+    from workshop.pg_feed import NotifyWatcher
+    watcher = NotifyWatcher(lambda: None)
+    watcher.start()
+    try:
+        shop.dispatched()                    # commits: a wake-up each
+        deadline = threading.Event()
+        for _ in range(100):
+            if watcher.wakes >= 2:
+                break
+            deadline.wait(0.05)
+        woken = watcher.wakes
+        assert woken >= 1
+        deadline.wait(3.0)                   # three seconds of nobody doing anything
+        assert watcher.wakes == woken
+    finally:
+        watcher.stop()

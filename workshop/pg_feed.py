@@ -73,14 +73,15 @@ class NotifyWatcher:
 
     RECONNECT_AFTER_S = (0.5, 1, 2, 5)  # waits between attempts after the connection was lost
 
-    def __init__(self, on_change, wait_s: float = 1.0) -> None:
+    def __init__(self, on_change, wait_s: float = 10.0) -> None:
         self.on_change = on_change
-        self.wait_s = wait_s  # longest sleep between two looks at the stop flag
+        self.wait_s = wait_s  # longest sleep between two looks at the stop flag (an idle terminal's only wake-up)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.channel: str | None = None
         self.connections = 0  # how many times it (re)connected, and the server process of the last one
         self.backend_pid: int | None = None
+        self.wakes = 0  # how many times it called on_change
 
     def _connect(self):
         """A connection of its own that is LISTENing (before this returns: a commit made right after
@@ -120,6 +121,7 @@ class NotifyWatcher:
                 for _ in connection.notifies(timeout=self.wait_s, stop_after=1):
                     if self._stop.is_set():
                         break
+                    self.wakes += 1
                     self.on_change()
             except Exception:  # noqa: BLE001 - the server went away or restarted: reconnect, with pauses
                 if connection is not None:
