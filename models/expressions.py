@@ -14,13 +14,6 @@ def hours_between(later, earlier):
     return fn.EXTRACT(NodeList((SQL("EPOCH FROM"), later - earlier))) / 3600
 
 
-def month_day(date):
-    """A date as 'MM-DD' (birthdays)."""
-    if is_sqlite():
-        return fn.strftime("%m-%d", date)
-    return fn.to_char(date, "MM-DD")
-
-
 def day_of(timestamp):
     """The calendar day of a timestamp."""
     if is_sqlite():

@@ -4,7 +4,7 @@ SQLite's feed (workshop/feed.py) reads event rows by id: there one writer commit
 become visible in order. PostgreSQL takes an id when a row is inserted and many transactions commit
 side by side, so a later id can be visible before an earlier one: a reader that went by "id > last
 seen" would pass the earlier one for good. Each event row therefore gets a *feed position* when its
-transaction commits (migration 0012: a deferred trigger numbers it under a lock held until the commit
+transaction commits (migration 0013: a deferred trigger numbers it under a lock held until the commit
 is visible), and ``CommitOrderFeed`` reads by position: every position it has passed is committed,
 and no transaction can commit a smaller one later.
 
@@ -21,7 +21,7 @@ import threading
 from models.db import db
 from workshop.feed import MAX_BATCH, ChangeFeed, Changes
 
-CHANNEL_PREFIX = "workshop_events_"  # + the schema (migration 0012): one channel per shop database
+CHANNEL_PREFIX = "workshop_events_"  # + the schema (migration 0013): one channel per shop database
 
 
 class CommitOrderFeed(ChangeFeed):
@@ -61,7 +61,7 @@ class CommitOrderFeed(ChangeFeed):
 
 
     def _pruned_past(self) -> bool:
-        """The feed keeps its last 100,000 positions (migration 0012): a reader further behind than that
+        """The feed keeps its last 100,000 positions (migration 0013): a reader further behind than that
         (a terminal asleep for days) cannot patch its screens and reloads them instead."""
         oldest = db.execute_sql("SELECT MIN(position) FROM event_feed").fetchone()[0]
         return oldest is not None and oldest > self.position + 1
