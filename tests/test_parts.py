@@ -98,7 +98,7 @@ def test_stock_reserved_for_another_order_cannot_be_picked(shop):
         parts.pick(other.id, by=shop.clerk)
 
 
-@pytest.mark.parametrize("qty, message", [("0", "more than zero"), ("-1", "negative"), ("1.5", "decimal places"),
+@pytest.mark.parametrize("qty, message", [("0", "more than zero"), ("-1", "negative"), ("1.5", "whole number"),
                                           ("abc", "must be a number")])
 def test_bad_quantities_are_refused_with_a_message_and_write_nothing(shop, qty, message):
     stocked(shop, qty="5")

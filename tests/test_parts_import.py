@@ -33,6 +33,6 @@ def test_a_file_with_bad_rows_imports_nothing_and_says_which_rows_and_why(shop, 
     assert "missing name" in reasons[3]
     assert "unit 'box'" in reasons[4]
     assert "negative" in reasons[5]
-    assert "decimal places" in reasons[6]
+    assert "whole number" in reasons[6]
     assert "appears twice" in reasons[7]
     assert Part.select().count() == 0 and StockMovement.select().count() == 0

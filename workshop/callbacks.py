@@ -228,12 +228,12 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
                 notes: str = "", complaint: str = "", department: str = "service") -> CallRecord:
     """The outcome of one call. Reached: scores 1-5 per question and the call is done (the first
     creates the second). Not reached: a retry, and after the last try the customer is unreachable."""
-    notes = validation.text(notes, "notes", "Notes", max_len=500, required=False)
+    notes = validation.text(notes, "notes", "Notes", max_len=500, required=False, multiline=True)
     scores = scores or {}
     for question, score in scores.items():
         if not isinstance(score, int) or not 1 <= score <= 5:
             raise InvalidInput(f"Satisfaction for '{question}' must be 1 to 5.", "scores")
-    complaint = validation.text(complaint, "complaint", "Complaint", max_len=500, required=False)
+    complaint = validation.text(complaint, "complaint", "Complaint", max_len=500, required=False, multiline=True)
 
     def work():
         nonlocal by
@@ -279,7 +279,7 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
 
 def log_incoming(customer_id: int, notes: str, *, by: Staff) -> CallRecord:
     """An incoming call goes into the register too."""
-    notes = validation.text(notes, "notes", "Notes", max_len=500)
+    notes = validation.text(notes, "notes", "Notes", max_len=500, multiline=True)
 
     def work():
         nonlocal by
@@ -344,7 +344,8 @@ def _raise_complaint(customer_id: int, order_id: int | None, description: str, d
 
 def raise_complaint(customer_id: int, description: str, *, by: Staff, order_id: int | None = None,
                     department: str = "service") -> Complaint:
-    description = validation.text(description, "description", "What the customer says", max_len=500)
+    description = validation.text(description, "description", "What the customer says", max_len=500,
+                                  multiline=True)
     return run_write(lambda: _raise_complaint(customer_id, order_id, description, department,
                                               require(by, "handle_complaint")))
 
@@ -387,7 +388,8 @@ def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: s
     order = ("open", "in_progress", "resolved", "verified")
     if status not in order:
         raise InvalidInput(f"Status must be one of: {', '.join(order)}.", "status")
-    resolution = validation.text(resolution, "resolution", "Resolution", max_len=500, required=(status == "resolved"))
+    resolution = validation.text(resolution, "resolution", "Resolution", max_len=500, required=(status == "resolved"),
+                                 multiline=True)
 
     def work():
         nonlocal by

@@ -70,7 +70,7 @@ class InsuranceForm:
 def _amount(value, field_name: str, label: str, *, required: bool = True) -> Decimal | None:
     if value in (None, "") and not required:
         return None
-    amount = validation.decimal(value if value not in (None, "") else "0", field_name, label)
+    amount = validation.decimal(value if value not in (None, "") else "0", field_name, label, maximum=MAX_AMOUNT)
     if amount > MAX_AMOUNT:
         raise InvalidInput(_("{label} is too large ({max} at most).").format(label=label, max=i18n.money(MAX_AMOUNT)),
                            field_name)
@@ -315,7 +315,7 @@ def open_receivable(order_id: int, *, by: Staff) -> Decimal:
 
 def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> InsurerPayment:
     """Money from the insurer against its share of a settled order: part or all of what it still owes."""
-    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
+    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False, maximum=MAX_AMOUNT)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
     paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
                                 latest=clock.today()) or clock.today()

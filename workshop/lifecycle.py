@@ -18,7 +18,7 @@ from models.events import Event
 from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Customer, Staff, Vehicle
 from models.shop import Bay
-from workshop import audit, clock
+from workshop import audit, clock, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
 from workshop.i18n import N_
 from workshop.i18n import label as i18n_label
@@ -348,6 +348,7 @@ def transition(order_id: int, name: str, *, by: Staff, seen_version: int | None 
     """Move an order by one named transition; returns the changed order."""
     if name not in TRANSITIONS:
         raise IllegalTransition(f"Unknown move: {name}.")
+    note = validation.text(note, "note", "Note", max_len=200, required=False) or ""
 
     def work():
         if audit.already_done(op_id):
@@ -379,11 +380,7 @@ def move_backward(order_id: int, *, by: Staff, seen_version: int | None = None) 
 
 def cancel(order_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
     """Cancel an order that is not yet settled; a reason is required."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("A reason is required to cancel an order.", "reason")
-    if len(reason) > 200:
-        raise InvalidInput("The reason is too long (200 characters at most).", "reason")
+    reason = validation.text(reason, "reason", "Reason for cancelling", max_len=200)
 
     def work():
         order = load_for_change(order_id, seen_version)

@@ -29,7 +29,7 @@ from models.orders import RepairOrder
 from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, OperationPart, Part, PartLine,
                           StockMovement)
 from models.people import Staff, Vehicle
-from workshop import audit, availability, clock, lifecycle, validation
+from workshop import audit, availability, clock, lifecycle, lookup, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _, local
 from workshop.pinyin import looks_like_initials
@@ -45,9 +45,7 @@ ZERO = Decimal("0")
 def quantity(value, part: Part, label: str = "Quantity") -> Decimal:
     """A positive quantity in the part's unit: whole numbers for pieces and sets."""
     places = 0 if part.unit in WHOLE_UNITS else 3
-    qty = validation.decimal(value, "qty", label, places=places, allow_zero=False)
-    if qty > Decimal("9999"):
-        raise InvalidInput(f"{label} {qty} is not plausible for {part.code}.", "qty")
+    qty = validation.decimal(value, "qty", label, places=places, allow_zero=False, maximum=validation.MAX_QUANTITY)
     if part.unit in WHOLE_UNITS and qty != qty.to_integral_value():
         raise InvalidInput(f"{part.code} is counted in whole {part.unit}: {qty} is not whole.", "qty")
     return qty
@@ -401,7 +399,7 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
     """Stocktaking: post the difference between the count and the ledger as an adjustment."""
     part = find_part(part_code)
     places = 0 if part.unit in WHOLE_UNITS else 3
-    counted = validation.decimal(counted, "counted", "Counted quantity", places=places)
+    counted = validation.decimal(counted, "counted", "Counted quantity", places=places, maximum=validation.MAX_STOCK)
     reason = validation.text(reason, "reason", "Reason", max_len=200)
 
     def work():
@@ -582,7 +580,7 @@ def parts_out(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Li
                                  & RepairOrder.state.in_(list(EDITABLE_STATES | {lifecycle.CANCELLED})))
     text = (search or "").strip().upper()
     if text:
-        number = int(text) if text.isdigit() else -1
+        number = lookup.order_number(text) or -1  # never "²" or 40 digits as a number
         query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
                             | (RepairOrder.number == number))
     cancelled_first = Case(None, ((RepairOrder.state == lifecycle.CANCELLED, 0),), 1)
@@ -596,7 +594,7 @@ def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[L
                                  & RepairOrder.state.in_(list(EDITABLE_STATES)))
     text = (search or "").strip().upper()
     if text:
-        number = int(text) if text.isdigit() else -1
+        number = lookup.order_number(text) or -1
         query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
                             | (RepairOrder.number == number))
     return _line_rows(query.order_by(RepairOrder.promised_at, PartLine.id).limit(limit).offset(offset))

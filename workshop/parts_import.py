@@ -50,13 +50,16 @@ def _row(raw: dict, seen: set[str]) -> dict:
                fits_models=validation.text(raw.get("fits_models"), "fits", "Fits", max_len=200, required=False),
                bin=(validation.text(raw.get("bin"), "bin", "Bin", max_len=20, required=False) or "").upper() or None,
                supplier=validation.text(raw.get("supplier"), "supplier", "Supplier", max_len=60, required=False),
-               unit_cost=validation.decimal(raw.get("unit_cost") or "0", "unit_cost", "Unit cost"),
-               sale_price=validation.decimal(raw["sale_price"], "sale_price", "Sale price"),
+               unit_cost=validation.decimal(raw.get("unit_cost") or "0", "unit_cost", "Unit cost",
+                                            maximum=validation.MAX_MONEY),
+               sale_price=validation.decimal(raw["sale_price"], "sale_price", "Sale price",
+                                             maximum=validation.MAX_MONEY),
                reorder_threshold=validation.decimal(raw.get("reorder_threshold") or "0", "threshold", "Threshold",
-                                                    places=3),
+                                                    places=3, maximum=validation.MAX_STOCK),
                oem=(raw.get("oem") or "yes").strip().lower() in ("1", "yes", "y", "true", "oem"))
     places = 0 if unit in parts.WHOLE_UNITS else 3
-    row["opening"] = validation.decimal(raw.get("opening_qty") or "0", "opening", "Opening quantity", places=places)
+    row["opening"] = validation.decimal(raw.get("opening_qty") or "0", "opening", "Opening quantity", places=places,
+                                        maximum=validation.MAX_STOCK)
     seen.add(code)
     return row
 

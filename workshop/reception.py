@@ -251,14 +251,15 @@ def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
         raise NotFound("That vehicle does not exist.")
     if form.business_type not in BUSINESS_TYPES:
         raise InvalidInput("Pick a business type.", "business_type")
-    mileage = validation.integer(form.mileage_in, "mileage_in", "Mileage in", minimum=0, maximum=2_000_000)
+    mileage = validation.integer(form.mileage_in, "mileage_in", "Mileage in", minimum=0, maximum=validation.MAX_MILEAGE)
     previous = last_visit(car.id)
     if previous is not None and mileage < previous.mileage_in:
         raise InvalidInput(f"Mileage {mileage:,} km is below the last visit's {previous.mileage_in:,} km "
                            f"({previous.time_in:%Y-%m-%d}).", "mileage_in")
     if form.fuel_level not in FUEL_LEVELS:
         raise InvalidInput("Fuel level must be one of E, 1/4, 1/2, 3/4, F.", "fuel_level")
-    statement = validation.text(form.statement, "statement", "Customer's statement", max_len=1000)
+    statement = validation.text(form.statement, "statement", "Customer's statement", max_len=1000,
+                                multiline=True)
     if form.promised_at is None:
         raise InvalidInput("Promised completion time is required.", "promised_at")
     if form.promised_at < clock.now():

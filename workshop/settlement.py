@@ -36,7 +36,7 @@ from workshop.i18n import _
 from workshop.lookup import (NAME_KEYS, after_prefix, balance_keys, contains, order_number, plate_key,
                              vehicles_by_plate)
 from workshop.permissions import can, require
-from workshop.pricing import (ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
+from workshop.pricing import (PAYERS, ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
                               compute_bill)
 from workshop.reception import next_number, payer_for
 
@@ -228,9 +228,9 @@ def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "
     """Put a fee on the order's bill (management, auxiliary materials, sublet, towing/rescue, other)."""
     if kind not in FEE_KINDS:
         raise InvalidInput(f"Unknown fee '{kind}': use one of {', '.join(FEE_KINDS)}.", "kind")
-    amount = validation.decimal(amount, "amount", "Fee amount", allow_zero=False)
-    if amount > Decimal("1000000"):
-        raise InvalidInput("Fee amount is too large (1,000,000 at most).", "amount")
+    amount = validation.decimal(amount, "amount", "Fee amount", allow_zero=False, maximum=validation.MAX_FEE)
+    if payer is not None and payer not in PAYERS:
+        raise InvalidInput(f"Unknown payer '{payer}'.", "payer")
     description = validation.text(description, "description", "Description", max_len=100,
                                   required=False) or FEE_LABELS[kind]
 
@@ -260,7 +260,7 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
     """Give (or, with 0, clear) an extra discount on the customer's share: percent or amount, with a reason."""
     if kind not in ("percent", "amount"):
         raise InvalidInput("An adjustment is a percent or an amount.", "kind")
-    value = validation.decimal(value, "value", "Discount")
+    value = validation.decimal(value, "value", "Discount", maximum=validation.MAX_MONEY)
     if kind == "percent" and value > 100:
         raise InvalidInput("A discount cannot be more than 100%.", "value")
     reason = validation.text(reason, "reason", "Reason", max_len=200, required=value > 0)
@@ -390,9 +390,10 @@ def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None
     if method not in PAYMENT_METHODS or method == "account":
         raise InvalidInput("Choose how the customer pays: cash, card, mobile or transfer "
                            "(on account is a manager's approval).", "method")
-    amount = validation.decimal(amount, "amount", "Amount", allow_zero=False)
+    amount = validation.decimal(amount, "amount", "Amount", allow_zero=False, maximum=validation.MAX_MONEY)
     if method == "cash":
-        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", "Cash tendered")
+        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", "Cash tendered",
+                                                                            maximum=validation.MAX_MONEY)
     else:
         tendered = None
     reference = validation.text(reference, "reference", "Reference", max_len=40, required=False)
@@ -591,7 +592,7 @@ def refund(payment_id: int, reason: str, *, by: Staff, amount=None) -> Payment:
     """Give back (part of) a payment: a new negative payment row reversing it."""
     reason = validation.text(reason, "reason", "Reason", max_len=200)
     if amount not in (None, ""):
-        amount = validation.decimal(amount, "amount", "Refund amount", allow_zero=False)
+        amount = validation.decimal(amount, "amount", "Refund amount", allow_zero=False, maximum=validation.MAX_MONEY)
 
     def work():
         nonlocal by

@@ -252,7 +252,8 @@ def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int |
     cause = validation.text(form.cause, "cause", _("Cause"), max_len=1000, required=False)
     correction = validation.text(form.correction, "correction", _("Correction"), max_len=1000, required=False)
     try:
-        quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3)
+        quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3,
+                                                        maximum=validation.MAX_QUANTITY)
                       for k, v in form.quantities.items()}
     except (TypeError, ValueError):
         raise InvalidInput(_("Choose the lines of the claim to change."), "quantity") from None
@@ -333,7 +334,7 @@ def submit_batch(claim_ids: list[int], *, by: Staff) -> list[WarrantyClaim]:
 def answer(claim_id: int, accepted, *, by: Staff, reason: str | None = None, note: str = "",
            seen_version: int | None = None) -> WarrantyClaim:
     """The manufacturer's answer: the amount it accepts; below the claim, with the reason for the rest."""
-    accepted = validation.decimal(accepted, "accepted", _("Amount accepted"))
+    accepted = validation.decimal(accepted, "accepted", _("Amount accepted"), maximum=validation.MAX_MONEY)
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
     if reason is not None and reason not in REJECTION_REASONS:
         raise InvalidInput(_("Choose the manufacturer's reason from the list."), "reason")
@@ -409,7 +410,7 @@ def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int |
 
 def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> WarrantyPayment:
     """Money from the manufacturer against an accepted claim; the claim is paid when all of it came."""
-    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
+    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False, maximum=validation.MAX_MONEY)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
     paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
                                 latest=clock.today()) or clock.today()
