@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from functools import partial
 
@@ -14,18 +15,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 
-from models.db import is_postgres, leave_checkpoints_to_watch, own_connection
+from models.db import (WRITE_DEADLINE_S, WRITE_NOTICE_S, is_postgres, leave_checkpoints_to_watch, own_connection,
+                       set_wait_listener)
 from models.people import ROLE_LABELS
 from screens import collector, registry
-from screens.textual_patches import OpaqueScreens, install_strip_divide
+from screens.textual_patches import OpaqueScreens, UnhandledErrors, install_strip_divide
 from screens.kept import KeptScreens
 from screens.live_search import DEBOUNCE_S
 from screens.text import clean, content
-from workshop import accounts, i18n, settings
+from workshop import accounts, faults, i18n, settings
 from workshop.actor import Actor
 from workshop.errors import DomainError
-from workshop.i18n import _
 from workshop.feed import ChangeFeed, ChangeWatcher
+from workshop.i18n import _
 from workshop.permissions import can
 
 POLL_SECONDS = 0.2  # a database in memory (no watcher): how often to read the event table
@@ -122,7 +124,7 @@ class ScreenCommands(Provider):
                           text=text, help=content(entry.help))
 
 
-class WorkshopApp(OpaqueScreens):
+class WorkshopApp(UnhandledErrors, OpaqueScreens):
     TITLE = "Workshop"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch}
@@ -167,6 +169,8 @@ class WorkshopApp(OpaqueScreens):
         # The terminal's own language (LANG and friends); whoever signs in may read another, and the
         # terminal goes back to this one when they sign out.
         self.terminal_language = i18n.set_language(i18n.language_from_environment())
+        self.fault_message: str | None = None  # why the app stopped, printed once the terminal is restored
+        self._loop_thread: int | None = None
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -179,6 +183,8 @@ class WorkshopApp(OpaqueScreens):
         return Screen(id="_default")
 
     def on_mount(self) -> None:
+        self._loop_thread = threading.get_ident()
+        set_wait_listener(self._write_waiting)
         if is_postgres():  # read in commit order (workshop/pg_feed.py)
             from workshop.pg_feed import CommitOrderFeed
             self.feed = CommitOrderFeed()
@@ -458,6 +464,33 @@ class WorkshopApp(OpaqueScreens):
 
     def on_unmount(self) -> None:
         self.watcher.stop()
+        set_wait_listener(None)
+
+    # --- faults ----------------------------------------------------------------------------------------
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action: a refusal or fault that the screen did not show itself (a full disk, a writer
+        that held everyone up) is shown here, and the terminal goes on; the change was rolled back."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except DomainError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return True
+
+    def unhandled_error(self, error: Exception) -> None:
+        """An error nothing handled (screens/textual_patches.py): its details go to the log, never to the
+        screen (no traceback, no variables: a PIN could be among them); the app closes and the command prints
+        the plain message once the terminal is restored."""
+        self.fault_message = faults.report(error, context="the terminal stopped")
+
+    def _write_waiting(self, waiting: bool) -> None:
+        """From a thread whose write waits for another terminal's change (models/db.py): say so. (A write
+        made on the event loop's own thread cannot be drawn meanwhile; it ends with WriteBusy's message.)"""
+        if waiting and threading.get_ident() != self._loop_thread:
+            try:
+                self.call_from_thread(self.notify, _("Waiting for another terminal's change..."),
+                                      severity="warning", timeout=WRITE_DEADLINE_S - WRITE_NOTICE_S)
+            except RuntimeError:  # the app is closing
+                pass
 
     def on_workshop_app_database_changed(self, _message: DatabaseChanged) -> None:
         self.catch_up()

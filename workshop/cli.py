@@ -17,6 +17,55 @@ def default_db_path() -> Path:
     return Path(os.environ.get("WORKSHOP_DB") or Path(user_data_dir("workshop", "workshop")) / "workshop.db")
 
 
+def check_file(path: str | Path) -> None:
+    """Refuse, before anything opens it, a database path this app must not use or cannot write: a folder,
+    a missing folder, a file that is not SQLite, another application's SQLite database (opening it would
+    turn it into a demo shop), a file or folder this login cannot write. Raises DatabaseFault."""
+    from models.schema import file_kind
+    from workshop.errors import DatabaseFault
+    from workshop.i18n import _
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseFault(_("{path} is a folder: give the database file's path (e.g. {example}).").format(
+            path=path, example=path / "workshop.db"))
+    if not path.parent.is_dir():
+        raise DatabaseFault(_("The folder {folder} does not exist: check the path, or create the folder "
+                              "first.").format(folder=path.parent))
+    folder_writable = os.access(path.parent, os.W_OK)
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}.write-lock")]
+    if (path.exists() and not os.access(path, os.W_OK)) or (not folder_writable and not (
+            path.exists() and all(f.exists() and os.access(f, os.W_OK) for f in sidecars))):
+        raise DatabaseFault(_("{path} can only be read by this login (read-only file or folder): nothing was "
+                              "changed. SQLite needs to write the file and, beside it, its -wal, -shm and lock "
+                              "files: ask whoever looks after the shop's computer for write access to the file and "
+                              "its folder.").format(path=path))
+    kind = file_kind(path)
+    if kind == "not_sqlite":
+        raise DatabaseFault(_("{path} is not a workshop database (it is not an SQLite database at all: a text or "
+                              "other file?). It was left untouched: check the path.").format(path=path))
+    if kind == "foreign":
+        raise DatabaseFault(_("{path} is another application's database, not a workshop database. It was left "
+                              "untouched: give the shop's database, or a new file to start a shop.").format(
+            path=path))
+
+
+def open_checked(path: str) -> list[str]:
+    """Open the shop's database after checking it is one (or a new one), and upgrade it; the migrations
+    applied. A PostgreSQL database that holds other tables is refused the same way as a foreign file."""
+    from models import open_database
+    from models.schema import migrate, open_kind
+    from workshop.errors import DatabaseFault
+    from workshop.i18n import _
+    from workshop.faults import shown_target
+    if "://" not in path:
+        check_file(path)
+    open_database(path)
+    if "://" in path and open_kind() == "foreign":
+        raise DatabaseFault(_("{path} holds another application's tables, not a workshop database. It was left "
+                              "untouched.").format(path=shown_target(path)))
+    return migrate()
+
+
 def text_progress(step: str, done: int, total: int) -> None:
     """A progress bar on stderr for long steps (seeding a shop)."""
     width = 30
@@ -30,12 +79,9 @@ def text_progress(step: str, done: int, total: int) -> None:
 def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: int = 42,
             progress=None, quiet: bool = False) -> str | None:
     """Open and upgrade the database; fill an empty one. Returns a first-run message, if any."""
-    from models import open_database
     from models.db import mask_url
     from models.people import Staff
-    from models.schema import migrate
-    open_database(path)
-    applied = migrate()
+    applied = open_checked(str(path))
     if applied and not quiet:
         sys.stderr.write(f"Database {mask_url(path)}: applied {', '.join(applied)}\n")
     if Staff.select().exists():
@@ -44,7 +90,11 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
         if not quiet:
             sys.stderr.write(f"First run: filling {mask_url(path)} with a demo shop ({size})...\n")
         started = time.perf_counter()
-        generate_shop(path, size, seed=seed, progress=progress or (None if quiet else text_progress))
+        try:
+            generate_shop(path, size, seed=seed, progress=progress or (None if quiet else text_progress))
+        except BaseException:
+            _forget_half_made_shop(path)
+            raise
         if not quiet:
             sys.stderr.write(f"Shop ({size}) ready in {time.perf_counter() - started:.1f} s.\n")
         return None
@@ -55,6 +105,20 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
         return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
                 "then add your staff from the Staff screen (F10). Change this PIN there too.")
     return None
+
+
+def _forget_half_made_shop(path) -> None:
+    """Filling a new shop failed (a full disk): the file held nothing before, so it goes, rather than stay a
+    half-made shop that the next start would take for a real one."""
+    from models import db
+    db.close()
+    if "://" in str(path):
+        return
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
 
 
 def generate_shop(path: str | Path, size: str, *, seed: int, progress=None) -> None:
@@ -106,11 +170,8 @@ def _copy(source: str, target: str) -> int:
 def _import_parts(path: str, file: str, login: str) -> int:
     from workshop.errors import DomainError
     from workshop.parts_import import import_csv
-    from models import open_database
     from models.people import Staff
-    from models.schema import migrate
-    open_database(path)
-    migrate()
+    open_checked(path)
     staff = Staff.get_or_none(Staff.login == login)
     if staff is None:
         print(f"No staff member with login '{login}'.", file=sys.stderr)
@@ -169,7 +230,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, warm: bool = True) -> int:
+    """The command, behind the fault handler: whatever goes wrong, the person sees a plain message (and
+    where the details are), never a traceback, and the terminal is left as it was found."""
+    try:
+        return _main(argv, warm)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - the top of the program: report anything
+        from workshop import faults
+        sys.stderr.write(faults.report(error, _target, "starting workshop") + "\n")
+        return 1
+
+
+_target: str | None = None  # the database this command works on, for the fault handler's message
+
+
+def _main(argv: list[str] | None, warm: bool) -> int:
+    global _target
     args = build_parser().parse_args(argv)
+    if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # ssh -T, an sftp client, a pipe: no terminal to draw on. Textual would spin on a closed input.
+        from workshop.i18n import _
+        sys.stderr.write(_("workshop needs a terminal: connect with ssh -t (an sftp or scp client cannot open "
+                           "it).") + "\n")
+        return 2
     if args.command is None:
         # Starting a terminal: no garbage collection until the first frame is out (the app turns it
         # back on, tuned, once it has settled in). Importing the code makes few cycles but hundreds of
@@ -189,14 +275,14 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         print("Warm server starting: later starts of this Unix user are served warm (it leaves after 12 hours "
               "without a start; WORKSHOP_WARM=0 ignores it).")
         return 0
-    from models import open_database
     from models.people import Staff
-    from models.schema import migrate
     path = args.db or str(default_db_path())
+    _target = path
+    if not args.db and "://" not in path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # the user's data folder, on a first run
     from models.db import mask_url
     if args.command == "migrate":
-        open_database(path)
-        applied = migrate()
+        applied = open_checked(path)
         print(f"{mask_url(path)}: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
         return 0
     if args.command == "copy":
@@ -205,13 +291,12 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         return _import_parts(path, args.file, args.login)
     if args.command == "daily":
         from workshop import daily
-        open_database(path)
+        open_checked(path)
         done = daily.run()
         print("; ".join(f"{name}: {count if count >= 0 else 'failed (see the log)'}" for name, count in done.items()))
         return 1 if any(count < 0 for count in done.values()) else 0
     if args.command == "seed":
-        open_database(path)
-        migrate()
+        open_checked(path)
         if Staff.select().exists():
             print(f"{mask_url(path)} already holds a shop; seed an empty database.", file=sys.stderr)
             return 1
@@ -223,6 +308,8 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
     from screens.app import WorkshopApp
     app = WorkshopApp(first_run_message=message, auto_staff=staff)
     app.run()
+    if app.fault_message:  # the app stopped on a fault: now that the terminal is restored, say why
+        sys.stderr.write(app.fault_message + "\n")
     return app.return_code or 0
 
 

@@ -46,3 +46,13 @@ class Busy(DomainError):
             from workshop.i18n import _
             message = _("The database is busy with other terminals' changes: nothing was saved. Try again.")
         super().__init__(message)
+
+
+class DatabaseFault(DomainError):
+    """The database could not do what was asked (disk full, read-only, damaged, unreachable): the change was
+    rolled back and nothing was saved. The message says what happened and what to do (workshop/faults.py)."""
+
+
+class WriteBusy(DatabaseFault):
+    """Another terminal's change held the write lock past the deadline (it is stopped, hung or very slow):
+    this change gave up, having changed nothing."""
