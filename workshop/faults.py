@@ -90,6 +90,8 @@ def describe(error: BaseException, target: str | None = None) -> str:
         return str(error)
     from peewee import DatabaseError, ImproperlyConfigured, InterfaceError
     where = shown_target(target or _current_target())
+    if isinstance(cause, OSError) and cause.filename:  # the file that failed: a lock file beside the database
+        where = shown_target(str(cause.filename))
     database_error = isinstance(cause, (sqlite3.Error, DatabaseError, InterfaceError)) or isinstance(
         error, (DatabaseError, InterfaceError))
     code = _sqlite_code(cause) if database_error else None
