@@ -11,9 +11,10 @@ POSIX byte-range locks on a file beside the database:
 3. When it is done, it unlocks its own slot, which wakes the writer holding ticket ``t + 1``.
 
 The kernel drops the locks of a process that dies, so a crashed writer never blocks the queue. A writer
-that is stopped (Ctrl+Z, SIGSTOP, a debugger) or hung keeps its locks, so every wait has a deadline:
-the kernel wait runs in a helper thread and the writer gives up when the deadline passes, freeing its own
-slot so that the writers behind it are not held up by it too. The queue only orders writers; SQLite's own
+that is stopped (Ctrl+Z, SIGSTOP, a debugger) or hung keeps its locks, so every wait has a deadline (a
+timer signal interrupts the kernel wait of the main thread; a worker thread's kernel wait runs in a helper
+thread), and the writer gives up when it passes, freeing its own slot so that the writers behind it are not
+held up by it too. The queue only orders writers; SQLite's own
 lock (BEGIN IMMEDIATE with a busy timeout) still guarantees that one writes at a time.
 
 Lock files are shared by every Unix login of the shop (the SSH front desk): they are created with the
@@ -24,6 +25,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import signal
 import threading
 import time
 
@@ -67,19 +69,102 @@ def open_shared(path: str, beside: str) -> int:
     return fd
 
 
-def _flock_before(fd: int, deadline: float) -> None:
-    """``flock`` with a deadline: it is held for microseconds, so a short poll is enough, and a writer
-    stopped while holding it cannot hold everyone else forever."""
-    pause = 0.0005
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+class _Alarm:
+    """For the main thread: a timer signal (SIGALRM) that interrupts a kernel wait at ``deadline``, calling
+    ``on_wait()`` on the way at ``notice_at``. The wait itself stays in the kernel, woken directly by the
+    writer ahead, as fast as it was without a deadline."""
+
+    def __init__(self, deadline: float, on_wait=None, notice_at: float = float("inf")):
+        self.deadline, self.on_wait = deadline, on_wait
+        self.noticed = on_wait is None or notice_at >= deadline
+        self.first = deadline if self.noticed else notice_at
+        self.armed = False
+        self.previous = None
+
+    def _ring(self, _signum, _frame) -> None:
+        if not self.armed:
             return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise QueueTimeout() from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.01)
+        if not self.noticed:
+            self.noticed = True
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, self.deadline - time.monotonic()))
+            self.on_wait()
+            return  # the kernel wait goes on: Python retries the call the signal interrupted
+        raise QueueTimeout()
+
+    def __enter__(self) -> "_Alarm":
+        self.previous = signal.signal(signal.SIGALRM, self._ring)
+        self.armed = True
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, self.first - time.monotonic()))
+        return self
+
+    def disarm(self) -> None:
+        """Right after the wait: a signal that comes later does nothing."""
+        self.armed = False
+
+    def __exit__(self, *_exc) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _lock_before(deadline: float, lock, unlock, on_wait=None, notice_at: float = float("inf")) -> bool:
+    """Take a kernel lock (``lock()`` blocks until it is free), by ``deadline``: True when taken, False when
+    the deadline came first. ``on_wait()`` is called once if the wait goes past ``notice_at``."""
+    if deadline == float("inf"):
+        lock()
+        return True
+    if _in_main_thread():
+        alarm = _Alarm(deadline, on_wait, notice_at)
+        with alarm:
+            try:
+                lock()
+                alarm.disarm()
+            except QueueTimeout:
+                alarm.disarm()
+                unlock()  # in case the signal came just as the lock was granted
+                return False
+        return True
+    # A worker thread cannot be woken by a signal: the kernel wait runs in a helper thread and this one waits
+    # for it until the deadline. A helper left behind by a stuck writer ahead takes the lock when that writer
+    # goes on or dies, and gives it back at once.
+    taken, abandoned, guard = threading.Event(), threading.Event(), threading.Lock()
+
+    def wait() -> None:
+        try:
+            lock()
+        except OSError:  # EDEADLK, or the file closed: the writer gives up at its deadline
+            return
+        with guard:
+            if abandoned.is_set():
+                unlock()
+            else:
+                taken.set()
+
+    threading.Thread(target=wait, name="write-queue-wait", daemon=True).start()
+    if notice_at < deadline and not taken.wait(max(0.0, notice_at - time.monotonic())) and on_wait is not None:
+        on_wait()
+    if taken.wait(max(0.0, deadline - time.monotonic())):
+        return True
+    with guard:
+        if taken.is_set():
+            return True
+        abandoned.set()
+    return False
+
+
+def _try(lock) -> bool:
+    """Take a lock at once if it is free."""
+    try:
+        lock()
+        return True
+    except OSError as error:
+        if error.errno not in (errno.EAGAIN, errno.EACCES):
+            raise
+        return False
 
 
 class WriteQueue:
@@ -89,59 +174,38 @@ class WriteQueue:
         self._slot: int | None = None
 
     def _take_ticket(self, deadline: float) -> int:
-        _flock_before(self.fd, deadline)
+        fd = self.fd
+        if not _try(lambda: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)) and not _lock_before(
+                deadline, lambda: fcntl.flock(fd, fcntl.LOCK_EX), lambda: fcntl.flock(fd, fcntl.LOCK_UN)):
+            raise QueueTimeout()  # a writer stopped in these few lines (they take microseconds)
         try:
-            ticket = int.from_bytes(os.pread(self.fd, 8, 0).ljust(8, b"\0"), "little")
-            os.pwrite(self.fd, ((ticket + 1) % 2**63).to_bytes(8, "little"), 0)
+            ticket = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little")
+            os.pwrite(fd, ((ticket + 1) % 2**63).to_bytes(8, "little"), 0)
             slot = SLOTS_AT + ticket % SLOTS
-            try:  # free: its last holder was SLOTS tickets ago, unless that writer is stuck since then
-                fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                raise QueueTimeout() from None
+            # Free: its last holder was SLOTS tickets ago, unless that writer is stuck since then.
+            if not _try(lambda: fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)):
+                raise QueueTimeout()
             self._slot = slot
         finally:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
         return ticket
 
     def enter(self, deadline: float = float("inf"), on_wait=None, notice_at: float = float("inf")) -> None:
         """Wait for this process's turn to write, until ``deadline`` (time.monotonic()); raises QueueTimeout
         then, having left the queue. ``on_wait()`` is called once if the wait goes past ``notice_at``."""
         ticket = self._take_ticket(deadline)
-        before = SLOTS_AT + (ticket - 1) % SLOTS
+        fd, before = self.fd, SLOTS_AT + (ticket - 1) % SLOTS
         try:
-            fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, before)  # the writer before us is done
-        except OSError as error:
-            if error.errno not in (errno.EAGAIN, errno.EACCES):
-                self.leave()
-                raise
-        else:
-            fcntl.lockf(self.fd, fcntl.LOCK_UN, 1, before)
-            return
-        if not self._wait_for(before, deadline, on_wait, notice_at):
+            done = _try(lambda: fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, before)) or _lock_before(
+                deadline, lambda: fcntl.lockf(fd, fcntl.LOCK_EX, 1, before),
+                lambda: fcntl.lockf(fd, fcntl.LOCK_UN, 1, before), on_wait, notice_at)
+        except BaseException:
+            self.leave()
+            raise
+        if not done:
             self.leave()  # the writers behind us wait for our slot: free it, we are not writing
             raise QueueTimeout()
-
-    def _wait_for(self, slot: int, deadline: float, on_wait, notice_at: float) -> bool:
-        """Sleep in the kernel until ``slot`` is free, in a helper thread, so that the wait can end at the
-        deadline. A helper left behind by a stuck writer ahead finishes (and frees the slot at once) when
-        that writer goes on or dies."""
-        free = threading.Event()
-
-        def wait() -> None:
-            try:
-                fcntl.lockf(self.fd, fcntl.LOCK_EX, 1, slot)
-                fcntl.lockf(self.fd, fcntl.LOCK_UN, 1, slot)
-            except OSError:  # EDEADLK or the file closed: the writer gives up at its deadline
-                return
-            free.set()
-
-        threading.Thread(target=wait, name="write-queue-wait", daemon=True).start()
-        if notice_at < deadline and not free.wait(max(0.0, notice_at - time.monotonic())):
-            if on_wait is not None:
-                on_wait()
-        return free.wait(None if deadline == float("inf") else max(0.0, deadline - time.monotonic()))
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, before)  # only a probe: the writer before us is done
 
     def leave(self) -> None:
         """This process is done writing: the next in line goes."""
