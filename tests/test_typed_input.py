@@ -389,3 +389,16 @@ def test_a_full_width_ro_number_finds_the_order(shop):
     assert [c.id for c in board.search_active(full_width)] == [order.id]
     from workshop import lookup
     assert lookup.order_number("RO 1042") == 1042 and lookup.order_number("1" * 40) is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda shop: parts.add_part_line(shop.order().id, "OF\x1b]2;owned\x07", "1", by=shop.advisor),
+    lambda shop: parts.receive("\x1b[2J", "1", by=shop.clerk),
+    lambda shop: __import__("workshop.reception", fromlist=["x"]).add_job_line(shop.order().id, "QS\x1b[2J",
+                                                                                by=shop.advisor),
+    lambda shop: create_order(_order_form(shop, operation_codes=["QS001", "X\x1b[2J"]), by=shop.advisor),
+])
+def test_a_code_with_an_escape_sequence_is_refused_before_a_message_could_echo_it(shop, call):
+    with pytest.raises(InvalidInput) as error:
+        call(shop)
+    assert "\x1b" not in str(error.value) and "U+001B" in str(error.value)

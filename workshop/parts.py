@@ -58,6 +58,7 @@ def fmt(qty: Decimal) -> str:
 
 
 def find_part(code: str) -> Part:
+    validation.refuse_control_characters(code or "", "part", "Part code")  # before it is echoed in a message
     part = Part.get_or_none(Part.code == (code or "").strip().upper())
     if part is None:
         raise NotFound(f"No part with code '{(code or '').strip()}'.", "part")

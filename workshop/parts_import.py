@@ -41,7 +41,7 @@ def _row(raw: dict, seen: set[str]) -> dict:
         raise DomainError(f"code {code} appears twice in the file")
     if Part.select().where(Part.code == code).exists():
         raise DomainError(f"code {code} is already in the catalog")
-    unit = raw["unit"].strip()
+    unit = validation.text(raw["unit"], "unit", "Unit", max_len=10)
     if unit not in UNITS:
         raise DomainError(f"unit '{unit}' is not one of {', '.join(UNITS)}")
     row = dict(code=code, name=validation.text(raw["name"], "name", "Name", max_len=100), unit=unit,

@@ -265,6 +265,8 @@ def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
     if form.promised_at < clock.now():
         raise InvalidInput("Promised completion time is in the past.", "promised_at")
     codes = [c.strip().upper() for c in form.operation_codes if c.strip()]
+    for code in codes:
+        validation.refuse_control_characters(code, "operations", "Operation code")
     if not codes:
         raise InvalidInput("Add at least one job line from the operations catalog.", "operations")
     ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))}
@@ -346,6 +348,7 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
     """Add a catalog operation to an open order (extra work found)."""
     from workshop.lifecycle import SETTLED, load_for_change, save
     code = (operation_code or "").strip().upper()
+    validation.refuse_control_characters(code, "operation", "Operation code")  # before it is echoed
     op = Operation.get_or_none(Operation.code == code)
     if op is None:
         raise InvalidInput(f"Unknown operation code '{code}'.", "operation")
