@@ -70,11 +70,7 @@ class InsuranceForm:
 def _amount(value, field_name: str, label: str, *, required: bool = True) -> Decimal | None:
     if value in (None, "") and not required:
         return None
-    amount = validation.decimal(value if value not in (None, "") else "0", field_name, label, maximum=MAX_AMOUNT)
-    if amount > MAX_AMOUNT:
-        raise InvalidInput(_("{label} is too large ({max} at most).").format(label=label, max=i18n.money(MAX_AMOUNT)),
-                           field_name)
-    return amount
+    return validation.decimal(value if value not in (None, "") else "0", field_name, label, maximum=MAX_AMOUNT)
 
 
 def _validated(form: InsuranceForm) -> dict:
