@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from models import ALL_MODELS
-from models.followup import Callback, Complaint
-from models.parts import Part, PartLine
+from models.followup import Callback
+from models.parts import Part
 from models.qc import ChecklistItem
 from models.settlement import Payment
 from workshop import accounts, callbacks, clock, lifecycle, parts, qc, validation
@@ -124,7 +124,7 @@ def test_what_is_not_a_number_is_refused_with_a_message_in_every_number_field(sh
     prepare, call, field = NUMBER_FIELDS[name]
     prepared = prepare(shop)
     for value in NOT_NUMBERS + ([] if name in BLANK_IS_A_DEFAULT else ["", "  "]):
-        message = refused(lambda: call(shop, prepared, value), field)
+        message = refused(lambda value=value: call(shop, prepared, value), field)
         assert "number" in message or "digits" in message, (value, message)
 
 
@@ -310,7 +310,7 @@ def test_control_and_invisible_characters_are_refused_naming_the_field(shop, nam
     prepare, call, field, multiline = TEXT_FIELDS[name]
     prepared = prepare(shop) if prepare else None
     for value in HOSTILE + ([] if multiline else LINE_BREAKS):
-        refused(lambda: call(shop, prepared, value), field)
+        refused(lambda value=value: call(shop, prepared, value), field)
     if multiline:  # where a field is several lines, line breaks and tabs are kept
         call(shop, prepared, "first line\r\n\tsecond line")
 

@@ -145,7 +145,7 @@ def test_terminals_queued_behind_a_stopped_writer_all_give_up_and_write_once_it_
 
 async def test_a_terminal_that_waits_says_so_then_fails_the_action_changing_nothing(shop, db_path, stopped_writer,
                                                                                     quick_deadline):
-    order = shop.order()
+    order = shop.dispatched()
     events = Event.select().count()
     app = app_as(shop.dispatcher)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -164,10 +164,10 @@ async def test_a_terminal_that_waits_says_so_then_fails_the_action_changing_noth
                                                    for n in notifications(app)), rounds=400)
         await app.workers.wait_for_complete()
         assert "nothing was saved" in outcome["error"]
-        # The same from a key on the board: the refusal is shown and the terminal goes on.
-        await pilot.press("right_square_bracket")
+        # The same from a key on the board (start the work): the refusal is shown and the terminal goes on.
+        await pilot.press("right", "right_square_bracket")
         await wait_until(pilot, lambda: any("Another terminal's change" in n for n in notifications(app)),
                          rounds=400)
         assert app.is_running
     after = RepairOrder.get_by_id(order.id)
-    assert (after.state, after.version, Event.select().count()) == ("checked_in", order.version, events)
+    assert (after.state, after.version, Event.select().count()) == ("dispatched", order.version, events)

@@ -19,7 +19,7 @@ from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Customer, Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock, validation
-from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
+from workshop.errors import IllegalTransition, NotFound, StaleOrder
 from workshop.i18n import N_
 from workshop.i18n import label as i18n_label
 from workshop.permissions import require
