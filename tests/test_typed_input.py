@@ -402,3 +402,14 @@ def test_a_code_with_an_escape_sequence_is_refused_before_a_message_could_echo_i
     with pytest.raises(InvalidInput) as error:
         call(shop)
     assert "\x1b" not in str(error.value) and "U+001B" in str(error.value)
+
+
+def test_a_number_a_form_already_read_is_taken_as_that_number():
+    """Forms hand the services Decimal values: 1E+3 (typed as 1e3) is a thousand, not text to refuse."""
+    assert validation.decimal(Decimal("1E+3"), "amount", "Amount", maximum=validation.MAX_MONEY) == 1000
+    assert validation.integer(Decimal("2E+1"), "qty", "Quantity", maximum=100) == 20
+    with pytest.raises(InvalidInput, match="more than"):
+        validation.decimal(Decimal("1E+8"), "amount", "Amount", maximum=validation.MAX_MONEY)
+    with pytest.raises(InvalidInput, match="must be a number"):
+        validation.decimal(Decimal("NaN"), "amount", "Amount", maximum=validation.MAX_MONEY)
+    assert str(validation.decimal(12, "amount", "Amount", maximum=validation.MAX_MONEY)) == "12"

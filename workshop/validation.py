@@ -140,6 +140,9 @@ MAX_MILEAGE = 2_000_000               # km on an odometer
 
 
 def _number_text(value, field: str, label: str, example: str) -> str:
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        # Already a number (a form parsed it): written out in full, so 1E+3 is 1000 and is bounded as such.
+        value = str(value) if isinstance(value, int) else format(value, "f") if value.is_finite() else "NaN"
     text = "" if value is None else str(value).translate(FULL_WIDTH).strip()
     digits = sum(c.isdigit() for c in text)
     if not text or not digits or not NUMBER_RE.fullmatch(text):
