@@ -483,8 +483,9 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.fault_message = faults.report(error, context="the terminal stopped")
 
     def _write_waiting(self, waiting: bool) -> None:
-        """From a thread whose write waits for another terminal's change (models/db.py): say so. (A write
-        made on the event loop's own thread cannot be drawn meanwhile; it ends with WriteBusy's message.)"""
+        """From a thread whose write waits for another terminal's change (models/db.py): say so. (Screens write
+        from workers; a write made on the event loop's own thread could not draw this, and ends with
+        WriteBusy's message.)"""
         if waiting and threading.get_ident() != self._loop_thread:
             try:
                 self.call_from_thread(self.notify, _("Waiting for another terminal's change..."),

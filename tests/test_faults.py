@@ -349,13 +349,13 @@ async def test_a_write_refused_by_a_read_only_database_is_a_message_and_the_term
     app = app_as(shop.dispatcher)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
-        db.execute_sql("PRAGMA query_only = 1")  # SQLite refuses every write, as on a file made read-only
+        db.obj.pragma("query_only", 1, permanent=True)  # SQLite refuses every write, as on a file made read-only
         events = Event.select().count()
         try:
             await pilot.press("right", "right_square_bracket")
             await wait_until(pilot, lambda: any("can only be read" in n for n in notifications(app)))
         finally:
-            db.execute_sql("PRAGMA query_only = 0")
+            db.obj.pragma("query_only", 0, permanent=True)
         assert app.is_running
         assert RepairOrder.get_by_id(order.id).state == "dispatched" and Event.select().count() == events
         await pilot.press("right_square_bracket")
@@ -413,7 +413,7 @@ async def test_signing_in_on_a_database_that_turned_read_only_is_a_message_and_t
         options.highlighted = next(i for i in range(options.option_count)
                                    if options.get_option_at_index(i).id == str(shop.cashier.id))
         await pilot.press("enter")
-        db.execute_sql("PRAGMA query_only = 1")  # SQLite refuses every write: a read-only file or disk
+        db.obj.pragma("query_only", 1, permanent=True)  # SQLite refuses every write: a read-only file or disk
         try:
             await pilot.press(*TEST_PIN, "enter")
             await pilot.pause()
@@ -421,7 +421,7 @@ async def test_signing_in_on_a_database_that_turned_read_only_is_a_message_and_t
             assert "can only be read" in shown and TEST_PIN not in shown
             assert app.is_running and app.staff is None
         finally:
-            db.execute_sql("PRAGMA query_only = 0")
+            db.obj.pragma("query_only", 0, permanent=True)
     log = (tmp_path / "workshop.log").read_text()
     assert "readonly" in log and TEST_PIN not in log
 

@@ -164,8 +164,12 @@ async def test_a_terminal_that_waits_says_so_then_fails_the_action_changing_noth
                                                    for n in notifications(app)), rounds=400)
         await app.workers.wait_for_complete()
         assert "nothing was saved" in outcome["error"]
-        # The same from a key on the board (start the work): the refusal is shown and the terminal goes on.
+        # The same from a key on the board (start the work; the screen runs it in a worker): told it waits,
+        # then the refusal, and the terminal goes on.
+        waiting = sum("Waiting for another terminal's change" in n for n in notifications(app))
         await pilot.press("right", "right_square_bracket")
+        await wait_until(pilot, lambda: sum("Waiting for another terminal's change" in n
+                                            for n in notifications(app)) > waiting, rounds=400)
         await wait_until(pilot, lambda: any("Another terminal's change" in n for n in notifications(app)),
                          rounds=400)
         assert app.is_running
