@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 
 import pytest
 
@@ -16,6 +17,8 @@ FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
 # Terminals started by tests (over SSH, in ptys) start cold and leave no warm server behind;
 # tests/test_warm.py turns warm starts on for its own processes.
 os.environ["WORKSHOP_WARM"] = "0"
+# Faults are logged (workshop/faults.py) to a folder of the test run's, not to the user's state directory.
+os.environ.setdefault("WORKSHOP_LOG_DIR", tempfile.mkdtemp(prefix="workshop-test-log-"))
 # Settling writes the invoice's PDF from a thread (1-2 s of CPU each); tests that settle do not need it,
 # and tests of the PDF turn it on (tests/test_document_files.py) or call workshop.invoice directly.
 settings.DEFAULTS["invoice_pdf"] = False
