@@ -1,5 +1,5 @@
 """Customers, their classes and vehicles; the staff who work the shop."""
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+from peewee import (SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
 from workshop.i18n import N_
@@ -23,14 +23,17 @@ CUSTOMER_KIND_LABELS = {"private": N_("private"), "company": N_("company"), "fle
 
 
 class CustomerClass(BaseModel):
-    """General, platinum, diamond, VIP: what a class costs and the discounts it gives."""
+    """General, platinum, diamond, VIP: what a class costs and the discounts it gives. A customer holds a
+    class for ``valid_months`` from when it is given (Customer.class_until); an expired class gives nothing."""
     name = CharField(max_length=40, unique=True)
+    name_zh = CharField(max_length=40, null=True)
     labor_discount = PercentField()      # 工時優惠率, percent
     material_discount = PercentField()   # 材料優惠率, percent
     fee = MoneyField()
     points_needed = IntegerField(default=0)
     valid_months = IntegerField(default=12)
     is_vip = BooleanField(default=False)
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])  # retired: given to nobody new
 
 
 class Customer(BaseModel):
@@ -51,6 +54,7 @@ class Customer(BaseModel):
     birthday_md = CharField(max_length=5, null=True, index=True)  # "MM-DD": birthday reminders, an index range
     notes = TextField(null=True)
     customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers")
+    class_until = DateField(null=True)  # the class's discounts apply up to this day (None: no end)
     is_key = BooleanField(default=False)
     has_complained = BooleanField(default=False)
     unreachable = BooleanField(default=False)
@@ -73,6 +77,7 @@ class Vehicle(BaseModel):
     brand = CharField(max_length=40)
     series = CharField(max_length=40, null=True)
     model = CharField(max_length=60)
+    model_code = CharField(max_length=30, null=True)  # the maker's model code (车型代码)
     model_year = IntegerField(null=True)
     engine_no = CharField(max_length=30, null=True)
     gearbox = CharField(max_length=30, null=True)
@@ -81,6 +86,7 @@ class Vehicle(BaseModel):
     purchase_date = DateField(null=True)
     purchase_mileage = IntegerField(null=True)
     selling_dealer = CharField(max_length=80, null=True)
+    insurer = CharField(max_length=60, null=True)
     insurance_expiry = DateField(null=True, index=True)
     warranty_expiry = DateField(null=True, index=True)
     # Kept at check-in, so reminders are an index range instead of a scan of the whole history.
