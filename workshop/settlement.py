@@ -40,9 +40,6 @@ from workshop.pricing import (ZERO, Bill, FeeItem, LaborItem, PartItem, PricingT
                               compute_bill)
 from workshop.reception import next_number, payer_for
 
-settings.DEFAULTS.setdefault("invoice_dir", "")  # empty: a 'documents' folder beside the database file
-settings.DEFAULTS.setdefault("discount_limit_advisor_pct", "5")
-settings.DEFAULTS.setdefault("discount_limit_manager_pct", "100")
 
 BILLABLE_STATES = (lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED)
 EDITABLE_STATES = frozenset(lifecycle.ACTIVE_STATES - {lifecycle.SETTLED})

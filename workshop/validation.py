@@ -54,14 +54,9 @@ def vin(value: str | None) -> str:
 
 
 def phone(value: str | None, field: str = "mobile", label: str = "Mobile", *, required: bool = True) -> str | None:
-    value = (value or "").strip().replace(" ", "")
-    if not value:
-        if required:
-            raise InvalidInput(f"{label} is required.", field)
-        return None
-    if not re.match(settings.get("phone_pattern"), value):
-        raise InvalidInput(f"'{value}' is not a valid phone number (e.g. 13812345678 or 020-12345678).", field)
-    return value
+    """A phone number in its stored form (workshop/phones.py: +86 138 1234 5678 is 13812345678)."""
+    from workshop.phones import normalise
+    return normalise(value, field, label, required=required)
 
 
 def integer(value, field: str, label: str, *, minimum: int = 0, maximum: int = 10**9) -> int:
