@@ -89,12 +89,12 @@ def test_technician_may_not_create_orders(shop):
 
 def test_register_vehicle_for_new_customer_and_refuse_duplicate_plate(shop):
     car = register_vehicle(CustomerForm(name="Lin Tao", mobile="13700001234"),
-                           VehicleForm(plate="粤C54321", vin="LVGBM53K5RG000009", brand="Toyota", model="RAV4"),
+                           VehicleForm(plate="粤C54321", vin="LVGBM53K4RG000009", brand="Toyota", model="RAV4"),
                            by=shop.advisor)
     assert Customer.get_by_id(car.customer_id).name == "Lin Tao"
     with pytest.raises(InvalidInput, match="already registered"):
         register_vehicle(CustomerForm(name="X", mobile="13700009999"),
-                         VehicleForm(plate="粤C54321", vin="LVGBM53K5RG000010", brand="Toyota", model="RAV4"),
+                         VehicleForm(plate="粤C54321", vin="LVGBM53K0RG000010", brand="Toyota", model="RAV4"),
                          by=shop.advisor)
     assert Customer.select().where(Customer.name == "X").count() == 0
 

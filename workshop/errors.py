@@ -46,3 +46,8 @@ class Busy(DomainError):
             from workshop.i18n import _
             message = _("The database is busy with other terminals' changes: nothing was saved. Try again.")
         super().__init__(message)
+
+
+class StaleRecord(DomainError):
+    """A record (a customer's or vehicle's file, a catalog entry) changed at another terminal since this one
+    read it: the change is refused so nobody's edit is silently overwritten."""

@@ -9,9 +9,11 @@ from peewee import IntegrityError, fn
 
 from models.db import run_write
 from models.orders import BUSINESS_TYPES, JobLine, OrderCounter, RepairOrder
-from models.people import CUSTOMER_KINDS, Customer, CustomerClass, Staff, Vehicle
+from models.people import Customer, Staff, Vehicle
 from models.shop import LaborRate, Operation
 from workshop import audit, clock, validation
+from workshop.customer_file import (CustomerForm, VehicleForm, insert_customer, insert_vehicle,  # noqa: F401
+                                    validate_customer, validate_vehicle)
 from workshop.errors import InvalidInput, NotFound
 from workshop.i18n import local
 from workshop.pinyin import looks_like_initials
@@ -19,27 +21,6 @@ from workshop.lifecycle import CHECKED_IN, CLOSED_STATES
 from workshop.permissions import require
 
 FUEL_LEVELS = ("E", "1/4", "1/2", "3/4", "F")
-
-
-@dataclass
-class CustomerForm:
-    name: str = ""
-    mobile: str = ""
-    kind: str = "private"
-    email: str = ""
-    address: str = ""
-    customer_class_id: int | None = None
-
-
-@dataclass
-class VehicleForm:
-    plate: str = ""
-    vin: str = ""
-    brand: str = ""
-    model: str = ""
-    model_year: str = ""
-    engine_no: str = ""
-    colour: str = ""
 
 
 @dataclass
@@ -175,67 +156,27 @@ def next_number(series: str, start: int = 1) -> int:
          .on_conflict_ignore().execute())
 
 
-def _validate_customer(form: CustomerForm) -> dict:
-    kind = form.kind if form.kind in CUSTOMER_KINDS else None
-    if kind is None:
-        raise InvalidInput("Customer type must be private, company or fleet.", "kind")
-    email = validation.text(form.email, "email", "Email", max_len=120, required=False)
-    if email and ("@" not in email or "." not in email.split("@")[-1]):
-        raise InvalidInput(f"'{email}' is not an email address.", "email")
-    if form.customer_class_id is not None and not CustomerClass.get_or_none(
-            CustomerClass.id == form.customer_class_id):
-        raise InvalidInput("That customer class does not exist.", "customer_class")
-    return dict(
-        name=validation.text(form.name, "name", "Customer name", max_len=100),
-        mobile=validation.phone(form.mobile),
-        kind=kind, email=email,
-        address=validation.text(form.address, "address", "Address", max_len=200, required=False),
-        customer_class=form.customer_class_id)
-
-
-def _validate_vehicle(form: VehicleForm) -> dict:
-    year = None
-    if (form.model_year or "").strip():
-        year = validation.integer(form.model_year, "model_year", "Model year", minimum=1950,
-                                  maximum=clock.today().year + 1)
-    return dict(
-        plate=validation.plate(form.plate), vin=validation.vin(form.vin),
-        brand=validation.text(form.brand, "brand", "Brand", max_len=40),
-        model=validation.text(form.model, "model", "Model", max_len=60),
-        model_year=year,
-        engine_no=validation.text(form.engine_no, "engine_no", "Engine no.", max_len=30, required=False),
-        colour=validation.text(form.colour, "colour", "Colour", max_len=30, required=False))
-
-
 def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
                      customer_id: int | None = None) -> Vehicle:
-    """Register a vehicle, for an existing customer or a new one."""
-    vdata = _validate_vehicle(vehicle)
-    cdata = None if customer_id else _validate_customer(customer)
+    """Register a vehicle, for an existing customer or a new one (a customer already on file with the same
+    mobile number, however it was written, gets the car added to their file)."""
+    vdata = validate_vehicle(vehicle)
+    cdata = None if customer_id else validate_customer(customer)
 
     def work():
         nonlocal by
         by = require(by, "create_order")
-        if Vehicle.select().where(Vehicle.plate == vdata["plate"]).exists():
-            raise InvalidInput(f"Plate {vdata['plate']} is already registered.", "plate")
-        if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
-            raise InvalidInput(f"VIN {vdata['vin']} is already registered.", "vin")
         owner_id = customer_id
-        if owner_id is None:  # an owner already on file (same mobile) gets the car added to their file
-            known = Customer.get_or_none(Customer.mobile == cdata["mobile"])
+        if owner_id is None:
+            known = Customer.get_or_none((Customer.mobile == cdata["mobile"]) & Customer.merged_into.is_null())
             owner_id = known.id if known else None
         if owner_id:
             owner = Customer.get_or_none(Customer.id == owner_id)
             if owner is None:
                 raise NotFound("That customer does not exist.")
         else:
-            owner = Customer.create(code=f"C{next_number('customer', 100001)}", created_at=clock.now(), **cdata)
-            audit.record(by, "customer_created", "customer", owner.id, f"Customer {owner.name} registered",
-                         after=cdata)
-        car = Vehicle.create(customer=owner, **vdata)
-        audit.record(by, "vehicle_created", "vehicle", car.id, f"Vehicle {car.plate} registered",
-                     after=dict(vdata, customer=owner.id))
-        return car
+            owner = insert_customer(cdata, by=by)
+        return insert_vehicle(owner.id, vdata, by=by)
 
     try:
         return run_write(work)

@@ -27,7 +27,7 @@ from models.base import Prepared
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
-from models.people import Customer, CustomerClass, Staff, Vehicle
+from models.people import Customer, Staff, Vehicle
 from models.settlement import (FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Adjustment,
                                FeeLine, OnAccountRelease, OpenBalance, Payment, Settlement)
 from workshop import audit, clock, document_files, lifecycle, settings, validation
@@ -71,9 +71,12 @@ def current_adjustment(order_id: int) -> Adjustment | None:
 
 
 def terms_for(order: RepairOrder, *, with_adjustment: bool = True) -> PricingTerms:
-    customer = Customer.get_by_id(order.customer_id)
-    klass = CustomerClass.get_or_none(CustomerClass.id == customer.customer_class_id) \
-        if customer.customer_class_id else None
+    """The order's pricing terms. The customer's class discounts apply while the class is valid on the day the
+    car was checked in (the terms agreed at reception); an expired class gives none."""
+    from workshop.customer_file import class_discounts
+    klass = class_discounts(order.customer_id, order.time_in.date())
+    if klass is not None and not klass.valid:
+        klass = None
     adj = current_adjustment(order.id) if with_adjustment else None
     return PricingTerms(
         labor_discount_pct=Decimal(klass.labor_discount) if klass else Decimal("0"),

@@ -3,7 +3,8 @@
 #   (operation_part.series, "" = every series without its own kit);
 # - labour rates per trade and price class (the unique key becomes the pair);
 # - maintenance packages (保養套餐) and, on orders, the packages sold with the job and part lines they cover;
-# - customer classes: a Chinese name and retirement; a customer's class expiry; a vehicle's model code and insurer.
+# - customer classes: a Chinese name and retirement; a customer's class expiry; a vehicle's model code and insurer;
+#   a version on customer and vehicle files (an edit based on an older one is refused).
 # Every new NOT NULL column has a SQL default, so terminals of the previous release can still insert rows.
 from peewee import *
 
@@ -18,6 +19,11 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'repair_order'
+
+    class Customer(Model):
+        class Meta:
+            database = db
+            table_name = 'customer'
 
     class OperationSeries(Model):
         operation = ForeignKeyField(Operation, on_delete='CASCADE')
@@ -81,6 +87,9 @@ def up(migrator, db):
         migrator.add_column('customer', 'class_until', DateField(null=True)),
         migrator.add_column('vehicle', 'model_code', CharField(max_length=30, null=True)),
         migrator.add_column('vehicle', 'insurer', CharField(max_length=60, null=True)),
+        migrator.add_column('customer', 'version', IntegerField(default=1, constraints=[SQL('DEFAULT 1')])),
+        migrator.add_column('customer', 'merged_into_id', ForeignKeyField(Customer, null=True, field=Customer.id)),
+        migrator.add_column('vehicle', 'version', IntegerField(default=1, constraints=[SQL('DEFAULT 1')])),
         migrator.add_column('job_line', 'package_id', ForeignKeyField(OrderPackage, null=True,
                                                                       field=OrderPackage.id)),
         migrator.add_column('part_line', 'package_id', ForeignKeyField(OrderPackage, null=True,
@@ -92,6 +101,9 @@ def down(migrator, db):
     migrator.migrate(
         migrator.drop_column('part_line', 'package_id'),
         migrator.drop_column('job_line', 'package_id'),
+        migrator.drop_column('vehicle', 'version'),
+        migrator.drop_column('customer', 'merged_into_id'),
+        migrator.drop_column('customer', 'version'),
         migrator.drop_column('vehicle', 'insurer'),
         migrator.drop_column('vehicle', 'model_code'),
         migrator.drop_column('customer', 'class_until'),
