@@ -380,7 +380,8 @@ def vehicle_file(vehicle_id: int, *, limit: int = HISTORY_LIMIT) -> VehicleFile:
     orders = list(RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.time_in, RepairOrder.mileage_in,
                                      RepairOrder.business_type, RepairOrder.state, RepairOrder.statement, Staff.name)
                   .join(Staff, on=(RepairOrder.advisor == Staff.id))
-                  .where(RepairOrder.vehicle == v.id).order_by(RepairOrder.time_in.desc()).limit(limit).tuples())
+                  .where(RepairOrder.vehicle == v.id).order_by(RepairOrder.time_in.desc(), RepairOrder.id.desc())
+                  .limit(limit).tuples())
     ids = [row[0] for row in orders]
     totals = dict(Settlement.select(Settlement.order, fn.SUM(Settlement.total)).where(Settlement.order.in_(ids))
                   .group_by(Settlement.order).tuples()) if ids else {}
