@@ -6,7 +6,9 @@
                                            or an entry has no translation
     python -m workshop.catalogs add FILE.json
                                            put translations into the zh_CN catalog: a JSON object
-                                           {"English msgid": "中文", ...} (then run the first command)
+                                           {"English msgid": "中文", ...}; for an ngettext entry the key is
+                                           the singular and the value a list of the forms (then run the
+                                           first command)
     python -m workshop.catalogs merge BASE OURS THEIRS
                                            git merge driver for .po files: the union of both sides'
                                            entries (.gitattributes; `git config merge.pocatalog.driver
@@ -147,6 +149,8 @@ def add(json_file: str, language: str = "zh_CN") -> int:
     entries = json.loads(Path(json_file).read_text(encoding="utf-8"))
     catalog = read(po_path(language), language)
     for msgid, msgstr in entries.items():
+        if isinstance(msgstr, list):  # a plural entry: one form per plural of the language (zh_CN: one)
+            msgstr = tuple(msgstr)
         existing = catalog.get(msgid)
         if existing is None:
             catalog.add(msgid, msgstr)
