@@ -89,17 +89,17 @@ def insert_bay(data: dict, *, by: Staff | None) -> Bay:
 
 def add_bay(form: BayForm, *, by: Staff) -> Bay:
     """A new bay, ready for dispatch."""
-    require(by, "shop_setup")
     data = validate_bay(form)
-    return run_write(lambda: insert_bay(data, by=by))
+    return run_write(lambda: insert_bay(data, by=require(by, "shop_setup")))
 
 
 def edit_bay(bay_id: int, form: BayForm, *, by: Staff) -> Bay:
     """Change a bay's code, names, kind or places."""
-    require(by, "shop_setup")
     data = validate_bay(form)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         bay = _bay(bay_id)
         _code_free(data["code"], bay.id)
         cars = _cars_in(bay.id)
@@ -119,9 +119,10 @@ def edit_bay(bay_id: int, form: BayForm, *, by: Staff) -> Bay:
 
 def set_active(bay_id: int, active: bool, *, by: Staff) -> Bay:
     """Retire a bay (no more dispatch to it) or bring it back."""
-    require(by, "shop_setup")
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         bay = _bay(bay_id)
         if bay.active == active:
             return bay
@@ -142,9 +143,10 @@ def set_active(bay_id: int, active: bool, *, by: Staff) -> Bay:
 
 def delete_bay(bay_id: int, *, by: Staff) -> None:
     """Delete a bay no order ever used; one that was used is retired instead."""
-    require(by, "shop_setup")
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         bay = _bay(bay_id)
         if RepairOrder.select().where(RepairOrder.bay == bay.id).exists():
             raise InvalidInput(_("{code} is named on repair orders: retire it instead.").format(code=bay.code), "bay")

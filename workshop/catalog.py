@@ -116,10 +116,11 @@ def _series_of(op_id: int) -> list[str]:
 
 def add_operation(form: OperationForm, *, by: Staff) -> Operation:
     """A new catalog operation."""
-    require(by, "shop_setup")
     data, series = validate_operation(form)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         return insert_operation(data, series, by=by)
 
     return run_write(work)
@@ -137,10 +138,11 @@ def insert_operation(data: dict, series: list[str], *, by: Staff | None) -> Oper
 
 def edit_operation(operation_id: int, form: OperationForm, *, by: Staff) -> Operation:
     """Change a catalog operation (orders already written keep the code, name and hours they were sold with)."""
-    require(by, "shop_setup")
     data, series = validate_operation(form)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         op = _operation(operation_id)
         _code_free(data["code"], op.id)
         old_series = _series_of(op.id)
@@ -163,9 +165,10 @@ def edit_operation(operation_id: int, form: OperationForm, *, by: Staff) -> Oper
 
 def set_active(operation_id: int, active: bool, *, by: Staff) -> Operation:
     """Retire an operation (no longer offered at reception) or bring it back."""
-    require(by, "shop_setup")
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         op = _operation(operation_id)
         if op.active == active:
             return op
@@ -187,9 +190,10 @@ def set_active(operation_id: int, active: bool, *, by: Staff) -> Operation:
 
 def delete_operation(operation_id: int, *, by: Staff) -> None:
     """Remove an operation that was never used on an order (a typing mistake); used ones are retired."""
-    require(by, "shop_setup")
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         op = _operation(operation_id)
         if JobLine.select().where(JobLine.operation == op.id).exists():
             raise InvalidInput(_("{code} is on repair orders: retire it instead.").format(code=op.code), "operation")
@@ -252,11 +256,12 @@ def _kit_parts(items: list[tuple[str, Decimal]]) -> list[tuple[Part, Decimal]]:
 
 def set_kit(operation_id: int, series: str, items, *, by: Staff) -> list[tuple[str, Decimal]]:
     """Replace the operation's parts kit for ``series`` ("" = the general kit); an empty list removes it."""
-    require(by, "shop_setup")
     series = validation.text(series, "series", _("Series"), max_len=40, required=False) or ""
     wanted = kit_items(items)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         return replace_kit(_operation(operation_id), series, _kit_parts(wanted), by=by)
 
     return run_write(work)

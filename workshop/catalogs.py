@@ -149,9 +149,11 @@ def add(json_file: str, language: str = "zh_CN") -> int:
     entries = json.loads(Path(json_file).read_text(encoding="utf-8"))
     catalog = read(po_path(language), language)
     for msgid, msgstr in entries.items():
-        if isinstance(msgstr, list):  # a plural entry: one form per plural of the language (zh_CN: one)
-            msgstr = tuple(msgstr)
         existing = catalog.get(msgid)
+        if isinstance(msgstr, list):  # a plural entry: one form per plural of the language (zh_CN: one)
+            if existing is None or not existing.pluralizable:
+                continue  # not extracted yet: its plural form is known once the code says it
+            msgstr = tuple(msgstr)
         if existing is None:
             catalog.add(msgid, msgstr)
         else:

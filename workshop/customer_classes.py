@@ -89,18 +89,18 @@ def insert_class(data: dict, *, by: Staff | None) -> CustomerClass:
 
 def add_class(form: ClassForm, *, by: Staff) -> CustomerClass:
     """A new customer class."""
-    require(by, "shop_setup")
     data = validate_class(form)
-    return run_write(lambda: insert_class(data, by=by))
+    return run_write(lambda: insert_class(data, by=require(by, "shop_setup")))
 
 
 def edit_class(class_id: int, form: ClassForm, *, by: Staff) -> CustomerClass:
     """Change a class: new discounts apply to orders checked in from now on (bills are priced when shown,
     settled ones keep theirs)."""
-    require(by, "shop_setup")
     data = validate_class(form)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         klass = _class(class_id)
         _name_free(data["name"], klass.id)
         before = {k: getattr(klass, k) for k in data if getattr(klass, k) != data[k]}
@@ -117,9 +117,10 @@ def edit_class(class_id: int, form: ClassForm, *, by: Staff) -> CustomerClass:
 
 def set_active(class_id: int, active: bool, *, by: Staff) -> CustomerClass:
     """Retire a class (given to nobody new; its holders keep it until it expires) or bring it back."""
-    require(by, "shop_setup")
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         klass = _class(class_id)
         if klass.active != active:
             CustomerClass.update(active=active).where(CustomerClass.id == klass.id).execute()

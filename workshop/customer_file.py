@@ -519,10 +519,11 @@ def insert_customer(data: dict, *, by: Staff | None, kind: str = "customer_creat
 
 def create_customer(form: CustomerForm, *, by: Staff) -> Customer:
     """Open a new customer's file."""
-    require(by, "edit_customer_file")
     data = validate_customer(form)
 
     def work():
+        nonlocal by
+        by = require(by, "edit_customer_file")
         _mobile_taken(data["mobile"], None)
         return insert_customer(data, by=by)
 
@@ -531,9 +532,10 @@ def create_customer(form: CustomerForm, *, by: Staff) -> Customer:
 
 def update_customer(customer_id: int, form: CustomerForm, *, by: Staff, seen_version: int) -> Customer:
     """Save the customer's file as edited; refused if another terminal saved it since ``seen_version``."""
-    require(by, "edit_customer_file")
 
     def work():
+        nonlocal by
+        by = require(by, "edit_customer_file")
         customer = _customer(customer_id)
         if customer.merged_into_id:
             raise InvalidInput(_("This file was merged into another: edit that one."), "customer")
@@ -580,10 +582,11 @@ def insert_vehicle(owner_id: int, data: dict, *, by: Staff | None) -> Vehicle:
 
 def add_vehicle(customer_id: int, form: VehicleForm, *, by: Staff) -> Vehicle:
     """Register a vehicle in a customer's file."""
-    require(by, "edit_customer_file")
     data = validate_vehicle(form)
 
     def work():
+        nonlocal by
+        by = require(by, "edit_customer_file")
         owner = _customer(customer_id)
         if owner.merged_into_id:
             raise InvalidInput(_("This file was merged into another: add the car there."), "customer")
@@ -594,10 +597,11 @@ def add_vehicle(customer_id: int, form: VehicleForm, *, by: Staff) -> Vehicle:
 
 def update_vehicle(vehicle_id: int, form: VehicleForm, *, by: Staff, seen_version: int) -> Vehicle:
     """Save the vehicle's file as edited; refused if another terminal saved it since ``seen_version``."""
-    require(by, "edit_customer_file")
     data = validate_vehicle(form)
 
     def work():
+        nonlocal by
+        by = require(by, "edit_customer_file")
         car = _vehicle(vehicle_id)
         _plate_vin_free(data, car.id)
         before, after = _changes(car, data)
@@ -616,9 +620,10 @@ def update_vehicle(vehicle_id: int, form: VehicleForm, *, by: Staff, seen_versio
 
 def change_owner(vehicle_id: int, customer_id: int, *, by: Staff, seen_version: int) -> Vehicle:
     """The car now belongs to another customer (sold, or registered to the wrong file)."""
-    require(by, "edit_customer_file")
 
     def work():
+        nonlocal by
+        by = require(by, "edit_customer_file")
         car = _vehicle(vehicle_id)
         owner = _customer(customer_id)
         if owner.merged_into_id:
@@ -651,12 +656,13 @@ class MergeResult:
 
 def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
     """Merge ``other_id`` into ``keep_id``: two files of one person become one (managers; audited)."""
-    require(by, "merge_customers")
     if keep_id == other_id:
         raise InvalidInput(_("Choose two different files to merge."), "other")
     import models  # noqa: F401  every model is registered, so every table pointing at customers is found
 
     def work():
+        nonlocal by
+        by = require(by, "merge_customers")
         keep, other = _customer(keep_id), _customer(other_id)
         for c in (keep, other):
             if c.merged_into_id:

@@ -112,17 +112,17 @@ def insert_package(data: dict, codes: list[str], *, by: Staff | None) -> Mainten
 
 def add_package(form: PackageForm, *, by: Staff) -> MaintenancePackage:
     """A new maintenance package."""
-    require(by, "shop_setup")
     data, codes = validate_package(form)
-    return run_write(lambda: insert_package(data, codes, by=by))
+    return run_write(lambda: insert_package(data, codes, by=require(by, "shop_setup")))
 
 
 def edit_package(package_id: int, form: PackageForm, *, by: Staff) -> MaintenancePackage:
     """Change a package (orders it was sold on keep the price and lines they had)."""
-    require(by, "shop_setup")
     data, codes = validate_package(form)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         package = _package(package_id)
         _code_free(data["code"], package.id)
         ops = _operations(codes)
@@ -145,9 +145,10 @@ def edit_package(package_id: int, form: PackageForm, *, by: Staff) -> Maintenanc
 
 def set_active(package_id: int, active: bool, *, by: Staff) -> MaintenancePackage:
     """Retire a package (no longer sold) or offer it again."""
-    require(by, "shop_setup")
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         package = _package(package_id)
         if package.active != active:
             MaintenancePackage.update(active=active).where(MaintenancePackage.id == package.id).execute()

@@ -36,12 +36,11 @@ def _trade(trade: str) -> str:
 
 def set_rate(trade: str, price_class: str, rate, *, by: Staff) -> Decimal:
     """Set (or change) the hourly rate of a trade and price class."""
-    require(by, "shop_setup")
     trade, pclass = _trade(trade), price_class_of(price_class)
     amount = decimal(rate, "rate", _("Rate per hour"), maximum=MAX_PRICE)
     if amount == 0:
         raise InvalidInput(_("A labour rate must be more than zero."), "rate")
-    return run_write(lambda: put_rate(trade, pclass, amount, by=by))
+    return run_write(lambda: put_rate(trade, pclass, amount, by=require(by, "shop_setup")))
 
 
 def put_rate(trade: str, price_class: str, amount: Decimal, *, by: Staff | None) -> Decimal:
@@ -63,10 +62,11 @@ def put_rate(trade: str, price_class: str, amount: Decimal, *, by: Staff | None)
 
 def remove_rate(trade: str, price_class: str, *, by: Staff) -> None:
     """Remove a rate no active operation is sold at."""
-    require(by, "shop_setup")
     pclass = price_class_of(price_class)
 
     def work():
+        nonlocal by
+        by = require(by, "shop_setup")
         row = LaborRate.get_or_none((LaborRate.trade == trade) & (LaborRate.price_class == pclass))
         if row is None:
             return

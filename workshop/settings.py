@@ -31,7 +31,8 @@ GROUPS = {
     "callbacks": N_("Callbacks and complaints"),
     "reminders": N_("Reminders"),
 }
-UNIT_LABELS = {"days": N_("days"), "hours": N_("hours"), "minutes": N_("minutes"), "months": N_("months"),
+UNIT_LABELS = {"days": N_("days"), "hours": N_("hours"), "minutes": N_("minutes"), "seconds": N_("seconds"),
+               "months": N_("months"),
                "km": N_("km"), "percent": N_("%"), "yuan": N_("yuan"), "tries": N_("tries")}
 
 
@@ -86,10 +87,21 @@ SPECS: tuple[Spec, ...] = (
     # signing in
     Spec("idle_signout_minutes", "sign_in", N_("Idle sign-out"),
          N_("A terminal nobody has touched for this long signs out."), "int", 15, "minutes", 1, 480),
-    Spec("pin_max_failures", "sign_in", N_("Wrong PINs before a lockout"),
-         N_("After this many wrong PINs in a row the person is locked out for a while."), "int", 5, "tries", 3, 20),
-    Spec("pin_lockout_minutes", "sign_in", N_("Lockout"), N_("How long a lockout lasts."), "int", 5, "minutes",
-         1, 1440),
+    # Wrong PINs cost waits that grow, per terminal and per person (workshop/accounts.py, README "Sign-in").
+    Spec("pin_free_failures", "sign_in", N_("Free wrong PINs per person"),
+         N_("Wrong PINs a person may type (at unfamiliar terminals together, or at each familiar one) before waits "
+            "begin."), "int", 5, "tries", 1, 20),
+    Spec("pin_terminal_free_failures", "sign_in", N_("Free wrong PINs per terminal"),
+         N_("Wrong PINs anyone may type at one terminal before it makes them wait."), "int", 10, "tries", 1, 100),
+    Spec("pin_backoff_first_seconds", "sign_in", N_("First wait"),
+         N_("The wait after the free wrong PINs; each further wrong PIN doubles it."), "int", 60, "seconds", 1, 3600),
+    Spec("pin_backoff_max_minutes", "sign_in", N_("Longest wait"), N_("Waits grow up to this."), "int", 60,
+         "minutes", 1, 1440),
+    Spec("pin_window_hours", "sign_in", N_("Wrong PINs count for"),
+         N_("Wrong PINs older than this no longer count."), "int", 24, "hours", 1, 168),
+    Spec("pin_familiar_days", "sign_in", N_("Familiar terminal for"),
+         N_("After a sign-in, the terminal counts as the person's own for this many days."), "int", 30, "days", 1,
+         365),
     # money
     Spec("vat_rate", "money", N_("VAT rate"), N_("Value added tax on every bill."), "decimal", "13", "percent",
          Decimal("0"), Decimal("30")),
