@@ -353,15 +353,24 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
         status = _standard_parts(order, created, by)
         for package_id, lines in sold:
             PartLine.update(package=package_id).where(PartLine.job_line.in_([j for _o, j in lines])).execute()
-        if checked.towing_fee:
+        if data["business_type"] == "insurance":
+            # The insurer's claim (workshop/insurance.py) holds the report number, assessment, deductible and
+            # towing fee; it keeps the order's copies and the insurer's towing fee line in step.
+            from workshop.insurance import InsuranceForm, save_claim
+            save_claim(order.id, InsuranceForm(
+                insurer=data["insurer"] or "", claim_no=data["claim_no"] or "",
+                assessed_amount="" if data["assessed_amount"] is None else str(data["assessed_amount"]),
+                deductible=str(data["deductible"] or 0), towing_fee=str(checked.towing_fee or 0)), by=by)
+        elif checked.towing_fee:
             FeeLine.create(order=order, kind="towing", description="Towing / rescue", amount=checked.towing_fee,
                            payer=payer, created_by=by.id, created_at=now)
         if status != "none":
             order.parts_status = status
         from workshop.settlement import bill_for
-        order.estimate = bill_for(order.id, include_requested=True).total
-        RepairOrder.update(parts_status=order.parts_status, estimate=order.estimate).where(
+        estimate = bill_for(order.id, include_requested=True).total
+        RepairOrder.update(parts_status=order.parts_status, estimate=estimate).where(
             RepairOrder.id == order.id).execute()
+        order = RepairOrder.get_by_id(order.id)  # as the claim left it (its version too)
         lines_count = len(created)
         audit.record(by, "order_created", "repair_order", order.id,
                      f"{order.label} checked in: {car.plate}, {lines_count} job line(s), estimate {order.estimate}",

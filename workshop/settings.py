@@ -50,6 +50,7 @@ class Spec:
     maximum: Decimal | int | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (value, N_ label)
     max_len: int = 200
+    check: object = None   # kind "table": a function that validates the JSON object (raises InvalidInput)
 
 
 CN_PLATES = (r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
@@ -153,6 +154,11 @@ SPECS: tuple[Spec, ...] = (
          1, 180),
     Spec("lost_after_months", "reminders", N_("Lost customer after"),
          N_("A customer without a visit for this many months is a lost customer."), "int", 6, "months", 1, 60),
+    Spec("warranty_terms", "money", N_("Warranty claim terms"),
+         N_("Per manufacturer (\"*\" for any other): days to submit a claim and to return the old part, the labour "
+            "rate it pays (empty: the shop's) and the parts handling %."), "table",
+         {"*": {"submit_days": 30, "return_days": 60, "labor_rate": None, "parts_handling_pct": "15"}},
+         check="warranty_terms"),
     Spec("reminder_lookahead_days", "reminders", N_("Maintenance look-ahead"),
          N_("The maintenance list shows services due within this many days."), "int", 14, "days", 1, 90),
 )
@@ -203,6 +209,8 @@ def parse(key: str, value) -> object:
         from workshop.amounts import decimal
         number = decimal(value, key, label, minimum=s.minimum, maximum=s.maximum)
         return str(number.normalize() if number == number.to_integral() else number)
+    if s.kind == "table":
+        return _table(s, value, label)
     text = "" if value is None else str(value).strip()
     from workshop.validation import text as checked_text
     if s.kind == "choice":
@@ -218,6 +226,34 @@ def parse(key: str, value) -> object:
             raise InvalidInput(_("{label} is not a valid regular expression: {error}.").format(
                 label=label, error=str(error)), key) from None
     return text
+
+
+def _table(s: Spec, value, label: str) -> dict:
+    """A setting that is a table (a JSON object), e.g. the warranty terms per manufacturer."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise InvalidInput(_("{label} must be written as JSON, like its default.").format(label=label),
+                               s.key) from None
+    if not isinstance(value, dict):
+        raise InvalidInput(_("{label} must be written as JSON, like its default.").format(label=label), s.key)
+    if s.check == "warranty_terms":
+        from workshop.amounts import decimal, integer
+        for maker, terms in value.items():
+            if not isinstance(terms, dict) or set(terms) - {"submit_days", "return_days", "labor_rate",
+                                                              "parts_handling_pct"}:
+                raise InvalidInput(_("{label}: the terms of {maker} have unknown entries.").format(
+                    label=label, maker=maker), s.key)
+            for name in ("submit_days", "return_days"):
+                if name in terms:
+                    integer(terms[name], s.key, f"{label} ({maker}, {name})", minimum=1, maximum=3650)
+            if terms.get("labor_rate") not in (None, ""):
+                decimal(terms["labor_rate"], s.key, f"{label} ({maker}, labor_rate)", maximum=Decimal("100000"))
+            if "parts_handling_pct" in terms:
+                decimal(terms["parts_handling_pct"], s.key, f"{label} ({maker}, parts_handling_pct)",
+                        maximum=Decimal("100"))
+    return value
 
 
 def put(key: str, value, *, by: Staff) -> None:
