@@ -50,7 +50,10 @@ def test_reception_adds_a_car_to_the_file_of_the_same_mobile_written_another_way
     assert Customer.select().count() == 2
 
 
-@pytest.mark.parametrize("vin", ["LVGBM53KXRG000001", "LVGBM53KXRG0O0001".replace("O", "8")])
+@pytest.mark.parametrize("vin", [
+    "LVGBM53K5RG000001",                                   # its check digit is X
+    vins.with_check_digit("LFV2A21K0P4000123")[:12] + "8" + vins.with_check_digit("LFV2A21K0P4000123")[13:],
+])                                                         # a valid VIN with one digit misread (0 as 8)
 def test_a_vin_whose_check_digit_is_wrong_is_refused_with_what_it_should_be(shop, vin):
     expected = vins.check_digit(vin)
     with pytest.raises(InvalidInput, match=f"check digit, is {vin[8]} but the other characters give {expected}") \

@@ -272,3 +272,20 @@ def test_a_package_needs_known_active_operations_and_a_price(shop):
     with pytest.raises(InvalidInput, match="No maintenance package P1 is on sale"):
         create_order(OrderForm(vehicle_id=shop.car.id, mileage_in="1", statement="x", package_codes=["P1"],
                                promised_at=clock.now() + dt.timedelta(hours=1)), by=shop.advisor)
+
+
+def test_an_empty_shop_says_what_is_missing_before_the_first_check_in_and_becomes_ready(db_path, frozen_clock):
+    from tests.factories import make_staff
+    from workshop.setup_status import status
+    manager = make_staff("boss", "Boss", "manager")
+    first = status()
+    assert not first.ready
+    assert [s.key for s in first.missing] == ["identity", "bays", "rates", "operations", "classes", "staff"]
+    bay_setup.add_bay(BayForm(code="M1", name="Mechanical 1", kind="mechanical"), by=manager)
+    catalog.add_operation(OperationForm(code="ME001", name="Front brake pads", trade="mechanical",
+                                        standard_hours="1"), by=manager)
+    middle = status()
+    assert not middle.ready and "mechanical/standard" in next(s.detail for s in middle.steps if s.key == "rates")
+    rates.set_rate("mechanical", "standard", "180", by=manager)
+    assert status().ready
+    assert [s.key for s in status().missing] == ["identity", "classes", "staff"]   # wanted, not required
