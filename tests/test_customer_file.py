@@ -205,6 +205,9 @@ def test_merging_two_files_of_one_person_moves_everything_and_keeps_the_invoices
     assert Customer.get_by_id(twin.id).merged_into_id == kept.id
     assert Settlement.select().where(Settlement.order == settled.id).count() == 1   # untouched, never rewritten
     assert [h for h in customer_file.lookup("13612345678") if h.kind == "customer"] == []
+    from workshop.customers import find_customers
+    assert [h.id for h in find_customers("1361234")] == []
+    assert reminders.due("birthday") == [] or all(r.customer_id != twin.id for r in reminders.due("birthday"))
     event = Event.get(Event.kind == "customers_merged")
     assert json.loads(event.before)["merged"]["email"] == "ww@example.cn"
     with pytest.raises(InvalidInput, match="already merged"):

@@ -11,8 +11,8 @@ Decided here, where the issue was silent:
   (StaleRecord), naming who changed it, so nobody's edit is silently lost.
 - Merging keeps the chosen file, fills its blanks from the other, adds the other's notes and flags, and moves
   every record that points at the other file (cars, orders, calls, complaints, balances...) to it. The other
-  file stays, marked merged and found by no search: its invoices are facts that name it and are never
-  rewritten. One audit row holds both files as they were.
+  file stays, marked merged, found by no search and on no reminder list: its invoices are facts that name it
+  and are never rewritten. One audit row holds both files as they were.
 """
 from __future__ import annotations
 
@@ -694,7 +694,10 @@ def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
             if count:
                 moved[table] = moved.get(table, 0) + count
         Customer.update(version=Customer.version + 1, **fills).where(Customer.id == keep.id).execute()
-        Customer.update(version=Customer.version + 1, merged_into=keep.id).where(Customer.id == other.id).execute()
+        # The merged file keeps its facts for its invoices but drops out of the reminder lists (lost customers,
+        # birthdays): its visits now belong to the kept file, and the audit row holds it as it was.
+        Customer.update(version=Customer.version + 1, merged_into=keep.id, last_visit_at=None, birthday=None).where(
+            Customer.id == other.id).execute()
         audit.record(by, "customers_merged", "customer", keep.id,
                      f"Customer file {other.name} ({other.code}) merged into {keep.name} ({keep.code})",
                      before=before, after={"filled": {k: _plain(v) for k, v in fills.items()}, "moved": moved,
