@@ -101,7 +101,8 @@ class JobLine(BaseModel):
     status = CharField(max_length=12, default="pending")  # pending, in_progress, paused, finished
     started_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)
-    package = ForeignKeyField(OrderPackage, null=True, backref="job_lines")  # the package whose price covers it
+    # the package whose price covers it (no index: read only through the order)
+    package = ForeignKeyField(OrderPackage, null=True, backref="job_lines", index=False)
 
 
 class JobLineTechnician(BaseModel):

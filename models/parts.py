@@ -77,7 +77,8 @@ class PartLine(BaseModel):
     requested_by = ForeignKeyField(Staff, null=True, backref="requested_part_lines")
     requested_at = DateTimeField()
     position = IntegerField(default=0)
-    package = ForeignKeyField(OrderPackage, null=True, backref="part_lines")  # a kit part the package price covers
+    # a kit part the package price covers (no index: read only through the order)
+    package = ForeignKeyField(OrderPackage, null=True, backref="part_lines", index=False)
 
     @property
     def used(self):

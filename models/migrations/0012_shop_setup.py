@@ -90,9 +90,10 @@ def up(migrator, db):
         migrator.add_column('customer', 'version', IntegerField(default=1, constraints=[SQL('DEFAULT 1')])),
         migrator.add_column('customer', 'merged_into_id', ForeignKeyField(Customer, null=True, field=Customer.id)),
         migrator.add_column('vehicle', 'version', IntegerField(default=1, constraints=[SQL('DEFAULT 1')])),
-        migrator.add_column('job_line', 'package_id', ForeignKeyField(OrderPackage, null=True,
+        # No index on these: they are read only through the order (each index is one more b-tree to write).
+        migrator.add_column('job_line', 'package_id', ForeignKeyField(OrderPackage, null=True, index=False,
                                                                       field=OrderPackage.id)),
-        migrator.add_column('part_line', 'package_id', ForeignKeyField(OrderPackage, null=True,
+        migrator.add_column('part_line', 'package_id', ForeignKeyField(OrderPackage, null=True, index=False,
                                                                        field=OrderPackage.id)),
     )
 
