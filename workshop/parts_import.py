@@ -13,7 +13,7 @@ from pathlib import Path
 from models.db import run_write
 from models.parts import UNITS, Part
 from models.people import Staff
-from workshop import audit, parts, validation
+from workshop import amounts, audit, parts, validation
 from workshop.data_import import ImportReport, Progress, _chunks, _quiet
 from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import _
@@ -48,10 +48,7 @@ def _row(raw: dict, seen: set[str]) -> dict:
         raise DomainError(f"unit '{unit}' is not one of {', '.join(UNITS)}")
 
     def amount(name, label, places=2, maximum=MAX_PRICE):
-        number = validation.decimal(raw.get(name) or "0", name, label, places=places)
-        if number > maximum:
-            raise InvalidInput(_("{label} cannot be above {maximum}.").format(label=label, maximum=maximum), name)
-        return number
+        return amounts.decimal(raw.get(name) or "0", name, label, places=places, maximum=maximum)
     name_zh = validation.text(raw.get("name_zh"), "name_zh", "Chinese name", max_len=100, required=False)
     name = validation.text(raw["name"], "name", "Name", max_len=100)
     row = dict(code=code, name=name, name_zh=name_zh, initials=initials(name_zh or name), unit=unit,
