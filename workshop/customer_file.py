@@ -421,6 +421,15 @@ def vehicle_file(vehicle_id: int, *, limit: int = HISTORY_LIMIT) -> VehicleFile:
         owner.mobile, visits, tuple(parts[: limit * 4]), complaints, callbacks)
 
 
+def vehicle_of_order(order_id: int) -> int:
+    """The id of the car a repair order is for."""
+    from models.orders import RepairOrder
+    found = RepairOrder.select(RepairOrder.vehicle).where(RepairOrder.id == order_id).scalar()
+    if found is None:
+        raise NotFound(_("That repair order does not exist."))
+    return found
+
+
 @dataclass(frozen=True)
 class FileHit:
     kind: str                # "vehicle" or "customer"

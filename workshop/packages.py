@@ -177,6 +177,14 @@ def list_packages(*, include_retired: bool = True) -> list[PackageRow]:
                        bool(p.active), tuple(ops.get(p.id, ()))) for p in packages]
 
 
+def find_packages(text: str = "", *, limit: int = 10) -> list[PackageRow]:
+    """Packages on sale whose code or either name contains ``text`` (all when blank), by code."""
+    wanted = (text or "").strip().casefold()
+    return [p for p in list_packages(include_retired=False)
+            if not wanted or wanted in p.code.casefold() or wanted in p.name_en.casefold()
+            or wanted in p.name_zh.casefold()][:limit]
+
+
 def package_by_code(code: str) -> tuple[MaintenancePackage, list[Operation]]:
     """An active package and its operations in order, for reception."""
     code = (code or "").strip().upper()
