@@ -371,7 +371,8 @@ class WorkshopApp(OpaqueScreens):
         if action == "open_screen" and parameters:
             entry = next((e for e in registry.ENTRIES if e.name == parameters[0]), None)
             if entry is not None and entry.footer and (
-                    self.staff is None or (entry.action is not None and not can(self.staff, entry.action))):
+                    self.staff is None or (entry.action is not None and not can(self.staff, entry.action))
+                    or type(self.screen).__name__ == entry.target.split(":")[1]):  # (not on its own screen)
                 return False
         return True
 

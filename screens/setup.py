@@ -251,25 +251,25 @@ class ShopSetupScreen(Acting, KeptScreen):
         yield Header()
         yield Input(placeholder=_("/ search the catalog: code, name or pinyin initials"), id="op-search")
         with TabbedContent(initial="start"):
-            with TabPane(_("Start [1]"), id="start"):
+            with TabPane(_("1 Start"), id="start"):
                 with VerticalScroll(id="start-box"):
                     yield Static("", id="start-steps")
-            with TabPane(_("Bays [2]"), id="bays"):
+            with TabPane(_("2 Bays"), id="bays"):
                 yield PagedTable((_("Code"), _("Name"), _("Chinese"), _("Kind"), _("Places"), _("Cars in"),
                                   _("Status")), _bay_row, id="bays-table")
-            with TabPane(_("Operations [3]"), id="operations"):
+            with TabPane(_("3 Catalog"), id="operations"):
                 yield PagedTable((_("Code"), _("Operation"), _("Trade"), _("Hours"), _("Price class"), _("Rate"),
                                   _("Status")), _operation_row, id="operations-table")
-            with TabPane(_("Rates [4]"), id="rates"):
+            with TabPane(_("4 Rates"), id="rates"):
                 yield PagedTable((_("Trade"), _("Price class"), _("Per hour"), _("Operations")), _rate_row,
                                  id="rates-table")
-            with TabPane(_("Classes [5]"), id="classes"):
+            with TabPane(_("5 Classes"), id="classes"):
                 yield PagedTable((_("Class"), _("Chinese"), _("Labour"), _("Material"), _("Months"), _("Fee"),
                                   _("Points"), _("Members"), _("Status")), _class_row, id="classes-table")
-            with TabPane(_("Packages [6]"), id="packages"):
+            with TabPane(_("6 Packages"), id="packages"):
                 yield PagedTable((_("Code"), _("Package"), _("Price"), _("Operations"), _("Status")), _package_row,
                                  id="packages-table")
-            with TabPane(_("Settings [7]"), id="settings"):
+            with TabPane(_("7 Settings"), id="settings"):
                 yield PagedTable((_("Group"), _("Setting"), _("Value"), _("Unit"), ""), _setting_row,
                                  id="settings-table")
         yield KeyBar()

@@ -53,7 +53,8 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
     if created:
         staff, pin = created
         return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
-                "then add your staff from the Staff screen (F10). Change this PIN there too.")
+                "set the shop up (F12: bays, operations, rates...) and add your staff (F10); change this PIN "
+                "there too. A forgotten PIN: workshop admin reset-pin LOGIN.")
     return None
 
 

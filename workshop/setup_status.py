@@ -45,7 +45,7 @@ def status() -> SetupStatus:
     steps = []
     name_set = settings.get("shop_name") != settings.DEFAULTS["shop_name"]
     filled = [key for key in ("shop_address", "shop_phone", "shop_tax_number") if settings.get(key)]
-    lacking_identity = ([_("name")] if not name_set else []) + [
+    lacking_identity = ([settings.spec("shop_name").label] if not name_set else []) + [
         settings.spec(key).label for key in ("shop_address", "shop_phone", "shop_tax_number") if key not in filled]
     steps.append(Step("identity", _(TITLES["identity"]), not lacking_identity, False,
                       str(settings.get("shop_name")) if not lacking_identity
