@@ -239,7 +239,9 @@ def _visit_row(v: customer_file.VisitRow):
 
 
 def _part_row(p: customer_file.PartUsed):
-    return (f"RO {p.order_number}", i18n.date(p.at), p.code, p.name, f"{p.qty.normalize()}", p.unit)
+    from models.parts import UNIT_LABELS
+    return (f"RO {p.order_number}", i18n.date(p.at), p.code, p.name, f"{p.qty.normalize()}",
+            i18n.label(UNIT_LABELS, p.unit))
 
 
 def _contact_row(c: customer_file.ContactRow):
@@ -297,7 +299,9 @@ class VehicleFileScreen(Acting, Screen):
         self.file = file
         self.sub_title = clean(f"{file.plate} · {file.owner_name}")
         head = _field_lines([
-            (_("Car"), f"{file.plate}  {file.brand} {file.series} {file.model}  {file.model_code}".strip()),
+            (_("Car"), "  ".join(x for x in (file.plate, f"{file.brand} {file.model}",
+                                             file.series if file.series not in file.model else "", file.model_code)
+                                 if x)),
             ("VIN", file.vin),
             (_("Owner"), f"{file.owner_name} ({file.owner_code}) {phones.display(file.owner_mobile)}"),
             (_("Year / engine / gearbox"), " / ".join(str(x) for x in (file.model_year or "", file.engine_no,

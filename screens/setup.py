@@ -132,9 +132,10 @@ class KitForm(FormDialog):
                         key=str.casefold)
         options = [(_("every series (general kit)"), EVERY_SERIES)] + [(s, s) for s in series]
         first = next((s for s in detail.kits), "")
-        super().__init__(_("Parts kit of {code} {name}").format(code=detail.code, name=detail.name), [
+        name = i18n.local(detail.name, detail.name_zh)
+        super().__init__(_("Parts kit of {code} {name}").format(code=detail.code, name=name), [
             forms.choice("series", _("Series"), options, value=first or EVERY_SERIES),
-            forms.text("items", _("Parts"), value=self.kit_text(first), required=False, max_length=400,
+            forms.text("items", _("Parts in the kit"), value=self.kit_text(first), required=False, max_length=400,
                        placeholder="OF-M20A*1; OIL-0W20*4.5", hint=_("part code*quantity; empty: no kit")),
         ], intro=_("A car gets its series' kit if there is one, else the general kit."), submit_label=_("Save kit"))
 
