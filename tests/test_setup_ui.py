@@ -118,3 +118,57 @@ async def test_an_empty_shop_is_set_up_from_the_keyboard_and_checks_in_its_first
     assert bill.part_lines[0].discount == Decimal("4.64")                   # and 8% on the kit's oil filter
     assert order.estimate == bill.total == Decimal("206.36")
     print("keys per step:", KEYS)
+
+
+async def test_a_setting_out_of_bounds_is_refused_beside_its_field_and_a_good_one_is_saved(shop):
+    from workshop import settings
+    async with app_as(shop.manager).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.press("f12")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ShopSetupScreen))
+        await pilot.press("7")
+        await settled(pilot)
+        table = app.screen.query_one("#settings-table")
+        index = next(i for i, row in enumerate(table.items) if row.key == "insurance_notice_days")
+        table.move_cursor(row=index)
+        await pilot.press("enter", *"400", "ctrl+s")
+        await settled(pilot)
+        form = app.screen
+        assert "At most 180" in str(form.query_one("#note-insurance_notice_days").content)
+        await pilot.press("ctrl+a", "ctrl+k", *"60", "ctrl+s")
+        await settled(pilot)
+        assert isinstance(app.screen, ShopSetupScreen)
+    assert settings.get("insurance_notice_days") == 60
+
+
+async def test_the_set_up_key_shows_to_managers_only(shop):
+    from screens.keybar import KeyBar
+    for person, shown in ((shop.manager, True), (shop.advisor, False)):
+        async with app_as(person).run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            keys = [key for key, _shown, _description, _enabled in pilot.app.screen.query_one(KeyBar).keys()]
+            assert ("f12" in keys) is shown
+            await pilot.press("f12")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, ShopSetupScreen) is shown
+
+
+async def test_the_sign_in_list_lights_the_first_name_and_finds_one_by_its_first_letters(shop):
+    from textual.widgets import OptionList
+    from screens.app import WorkshopApp
+    from screens.signin import SignInScreen
+    async with WorkshopApp(build_ahead=False, time_rules=False).run_test(size=(80, 24)) as pilot:
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, SignInScreen))
+        names = pilot.app.screen.query_one("#staff-list", OptionList)
+        await pilot.pause()
+        people = list(pilot.app.screen.people.values())
+        assert names.highlighted == 0 and people[0].name == "He Ping"
+        await pilot.press(*"zh")
+        assert people[names.highlighted].name == "Zhang Lei"
+        await pilot.press("o")
+        assert people[names.highlighted].name == "Zhou Min"
+        await pilot.pause(1.2)                         # a pause: the next letters start a new name
+        await pilot.press("l", "i")
+        assert people[names.highlighted].name == "Li Wei"
+        await pilot.press("enter")
+        assert pilot.app.screen.picked.name == "Li Wei"
