@@ -373,16 +373,16 @@ class ShopSetupScreen(Acting, KeptScreen):
                 v["code"], v["name"], v["name_zh"] or "", v["kind"], str(v["capacity"]))),
                 success=lambda bay: _("Bay {code} added.").format(code=bay.code))
         elif tab == "operations":
-            self.ask(operation_form(), lambda v: partial(catalog.add_operation, self._operation(v)),
+            self.ask(operation_form(), lambda v: partial(catalog.add_operation, operation_values(v)),
                      success=lambda op: _("{code} added: k sets its parts kit.").format(code=op.code))
         elif tab == "rates":
             self.ask(rate_form(), lambda v: partial(rates.set_rate, v["trade"], v["price_class"], v["rate"]),
                      success=_("Rate saved."))
         elif tab == "classes":
-            self.ask(class_form(), lambda v: partial(customer_classes.add_class, self._class(v)),
+            self.ask(class_form(), lambda v: partial(customer_classes.add_class, class_values(v)),
                      success=lambda c: _("Class {name} added.").format(name=c.name))
         elif tab == "packages":
-            self.ask(package_form(), lambda v: partial(packages.add_package, self._package(v)),
+            self.ask(package_form(), lambda v: partial(packages.add_package, package_values(v)),
                      success=lambda p: _("Package {code} added.").format(code=p.code))
 
     def action_edit(self) -> None:
@@ -395,16 +395,16 @@ class ShopSetupScreen(Acting, KeptScreen):
         elif tab == "operations":
             detail = self.fetch(catalog.operation_detail, row.id)
             if detail is not None:
-                self.ask(operation_form(detail), lambda v: partial(catalog.edit_operation, row.id, self._operation(v)),
+                self.ask(operation_form(detail), lambda v: partial(catalog.edit_operation, row.id, operation_values(v)),
                          success=_("Operation saved."))
         elif tab == "rates":
             self.ask(rate_form(row), lambda v: partial(rates.set_rate, v["trade"], v["price_class"], v["rate"]),
                      success=_("Rate saved."))
         elif tab == "classes":
-            self.ask(class_form(row), lambda v: partial(customer_classes.edit_class, row.id, self._class(v)),
+            self.ask(class_form(row), lambda v: partial(customer_classes.edit_class, row.id, class_values(v)),
                      success=_("Class saved."))
         elif tab == "packages":
-            self.ask(package_form(row), lambda v: partial(packages.edit_package, row.id, self._package(v)),
+            self.ask(package_form(row), lambda v: partial(packages.edit_package, row.id, package_values(v)),
                      success=_("Package saved."))
         elif tab == "settings":
             self.ask(setting_form(row), lambda v: partial(settings.put, row.key, v[row.key]),
@@ -446,18 +446,20 @@ class ShopSetupScreen(Acting, KeptScreen):
         self.ask(identity_form(), lambda v: partial(settings.put_many, {k: v[k] or "" for k in IDENTITY}),
                  success=_("The shop's identity is saved."))
 
-    # --- form values to service forms --------------------------------------------------------------------------
-    @staticmethod
-    def _operation(v: dict) -> catalog.OperationForm:
-        return catalog.OperationForm(v["code"], v["name"], v["name_zh"] or "", v["trade"], str(v["standard_hours"]),
-                                     v["price_class"] or "standard", v["business_type"] or "", v["applies_to"] or "")
 
-    @staticmethod
-    def _class(v: dict) -> customer_classes.ClassForm:
-        return customer_classes.ClassForm(v["name"], v["name_zh"] or "", str(v["labor_discount"] or 0),
-                                          str(v["material_discount"] or 0), str(v["valid_months"] or 0),
-                                          str(v["fee"] or 0), str(v["points_needed"] or 0), bool(v["is_vip"]))
 
-    @staticmethod
-    def _package(v: dict) -> packages.PackageForm:
-        return packages.PackageForm(v["code"], v["name"], v["name_zh"] or "", str(v["price"]), v["operation_codes"])
+# --- form values to service forms ----------------------------------------------------------------------------
+
+def operation_values(v: dict) -> catalog.OperationForm:
+    return catalog.OperationForm(v["code"], v["name"], v["name_zh"] or "", v["trade"], str(v["standard_hours"]),
+                                 v["price_class"] or "standard", v["business_type"] or "", v["applies_to"] or "")
+
+
+def class_values(v: dict) -> customer_classes.ClassForm:
+    return customer_classes.ClassForm(v["name"], v["name_zh"] or "", str(v["labor_discount"] or 0),
+                                      str(v["material_discount"] or 0), str(v["valid_months"] or 0),
+                                      str(v["fee"] or 0), str(v["points_needed"] or 0), bool(v["is_vip"]))
+
+
+def package_values(v: dict) -> packages.PackageForm:
+    return packages.PackageForm(v["code"], v["name"], v["name_zh"] or "", str(v["price"]), v["operation_codes"])

@@ -369,7 +369,7 @@ def import_operations(path: str | Path, *, by: Staff, dry_run: bool = False,
     parts = {}
     for chunk in _chunks(part_codes):
         parts.update((p.code, p) for p in Part.select().where(Part.code.in_(chunk)))
-    for code, series, items, line in kits:
+    for _code, _series, items, line in kits:
         missing = [pc for pc, _q in items if pc not in parts]
         if missing:
             report.rejected.append((line, _("Not in the parts catalog: {codes}.").format(codes=", ".join(missing))))
