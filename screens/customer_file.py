@@ -123,7 +123,8 @@ class CustomerFileScreen(Acting, Screen):
     ]
     PERMISSIONS = {"edit": "edit_customer_file", "add_vehicle": "edit_customer_file", "merge": "merge_customers"}
     DEFAULT_CSS = """
-    CustomerFileScreen #customer-head { padding: 0 1; height: auto; max-height: 60%; }
+    CustomerFileScreen #customer-box { height: auto; max-height: 55%; }
+    CustomerFileScreen #customer-head { padding: 0 1; height: auto; }
     CustomerFileScreen PagedTable { height: 1fr; }
     CustomerFileScreen .title { padding: 0 1; text-style: bold; }
     """

@@ -110,9 +110,9 @@ class ReceptionScreen(Acting, KeptScreen):
             yield Label(_("3. Job lines: codes, or search the catalog and press Enter on one"), classes="title")
             yield field("operations", _("Operations"), text("operations", _("e.g. QS001 ME016"), 300))
             yield field("packages", _("Packages"), text("packages", _("maintenance packages, e.g. FS"), 100))
+            yield Static("", id="estimate")
             yield field("op-search", _("Search"), text("op-search", _("name or code"), 40))
             yield OptionList(id="op-results")
-            yield Static("", id="estimate")
             yield Static("", id="error", classes="error")
         yield KeyBar()
 
@@ -237,7 +237,10 @@ class ReceptionScreen(Acting, KeptScreen):
             fees=i18n.money(bill.fees_total))
         if bill.customer_share != bill.total:
             text += " · " + _("the customer pays {amount}").format(amount=i18n.money(bill.customer_share))
-        self.query_one("#estimate", Static).update(literal(text, "bold"))
+        shown = self.query_one("#estimate", Static)
+        shown.update(literal(text, "bold"))
+        shown.scroll_visible()
+        self.notify(text)
 
     def action_car_file(self) -> None:
         if self.vehicle is None:
