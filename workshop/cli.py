@@ -139,7 +139,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workshop", description="Workshop operations terminal")
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the schema it brings, "
+                        "and exit")
     db_help = "database file or postgresql:// URL (default: $WORKSHOP_DB or the user data directory)"
     parser.add_argument("--db", help=db_help)
     parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
@@ -180,6 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     for command in sub.choices.values():
         db_option(command)
     return parser
+
+
+class _Version(argparse.Action):
+    """--version, worked out only when asked (reading the package metadata costs every start ~10 ms)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
 
 
 def version_text() -> str:
