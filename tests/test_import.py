@@ -45,6 +45,10 @@ def test_a_gbk_file_with_chinese_headers_imports_customers_and_their_cars(shop, 
     assert set(cars) == {"粤A12399", "粤AD67890"}
     assert (cars["粤AD67890"].fuel_type, cars["粤AD67890"].insurer) == ("electric", "平安")
     assert seen and seen[-1] == 5                              # 3 rows checked, then 2 customers + 3 cars written
+    from workshop.customers import find_customers
+    assert [h.name for h in find_customers("cxm")] == ["陈小明"]  # search keys written as Customer.save writes them
+    from workshop.search import search
+    assert search("粤AD67890") == [] and chen.name_key
     event = Event.get(Event.kind == "customers_imported")
     assert json.loads(event.after)["vehicles"] == 3
     assert Customer.select().count() == 4                       # the small shop's two + two

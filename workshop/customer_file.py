@@ -670,6 +670,7 @@ def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
     if keep_id == other_id:
         raise InvalidInput(_("Choose two different files to merge."), "other")
     import models  # noqa: F401  every model is registered, so every table pointing at customers is found
+    from models.orders import RepairOrder
 
     def work():
         nonlocal by
@@ -702,11 +703,21 @@ def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
             count = fk.model.update({fk: keep.id}).where(fk == other.id).execute()
             if count:
                 moved[table] = moved.get(table, 0) + count
-        Customer.update(version=Customer.version + 1, **fills).where(Customer.id == keep.id).execute()
+        for name, value in fills.items():
+            setattr(keep, name, value)
+        keep.version += 1
+        keep.save()  # (the model keeps the search keys: a birthday filled in is found in the birthday list)
+        # Balances that came over carry copies of the kept file's search keys (workshop/lookup.py).
+        from models.settlement import OpenBalance
+        from workshop.lookup import balance_keys
+        for balance_id, vehicle_id in (OpenBalance.select(OpenBalance.id, RepairOrder.vehicle)
+                                       .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
+                                       .where(OpenBalance.customer == keep.id).tuples()):
+            OpenBalance.update(**balance_keys(keep.id, vehicle_id)).where(OpenBalance.id == balance_id).execute()
         # The merged file keeps its facts for its invoices but drops out of the reminder lists (lost customers,
         # birthdays): its visits now belong to the kept file, and the audit row holds it as it was.
-        Customer.update(version=Customer.version + 1, merged_into=keep.id, last_visit_at=None, birthday=None).where(
-            Customer.id == other.id).execute()
+        Customer.update(version=Customer.version + 1, merged_into=keep.id, last_visit_at=None, birthday=None,
+                        birthday_md=None).where(Customer.id == other.id).execute()
         audit.record(by, "customers_merged", "customer", keep.id,
                      f"Customer file {other.name} ({other.code}) merged into {keep.name} ({keep.code})",
                      before=before, after={"filled": {k: _plain(v) for k, v in fills.items()}, "moved": moved,

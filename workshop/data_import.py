@@ -30,7 +30,7 @@ from workshop.customer_file import CustomerForm, VehicleForm, validate_customer,
 from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import _
 from workshop.permissions import require
-from workshop.pinyin import initials
+from workshop.lookup import customer_keys
 from workshop.table_files import TableFile, map_headers, read_table, row_values
 
 Progress = Callable[[str, int, int], None]
@@ -259,8 +259,8 @@ def _write_customers(customers: dict, vehicles: list, table: TableFile, by: Staf
     total = len(new) + len(vehicles)
     done = 0
     for chunk in _chunks(new):
-        _insert(Customer, [dict(c["data"], code=c["code"], created_at=now, version=1,
-                                initials=initials(c["data"]["name"], person=c["data"]["kind"] == "private"))
+        _insert(Customer, [dict(c["data"], code=c["code"], created_at=now, version=1,  # keys as Customer.save keeps
+                                **customer_keys(c["data"]["name"], c["data"]["kind"], c["data"]["birthday"]))
                            for c in chunk])
         done += len(chunk)
         progress(_("writing"), done, total)
