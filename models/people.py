@@ -56,7 +56,8 @@ class Customer(BaseModel):
     birthday = DateField(null=True)
     birthday_md = CharField(max_length=5, null=True, index=True)  # "MM-DD": birthday reminders, an index range
     notes = TextField(null=True)
-    customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers")
+    # (indexed with class_until, Meta: members of a class still holding it counted from the index alone)
+    customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers", index=False)
     class_until = DateField(null=True)  # the class's discounts apply up to this day (None: no end)
     is_key = BooleanField(default=False)
     has_complained = BooleanField(default=False)
@@ -68,7 +69,10 @@ class Customer(BaseModel):
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by each edit of the file
     # Merged into another file of the same person (workshop/customer_file.py): kept, because its invoices are
     # facts that name it, but found by no search and given no new work.
-    merged_into = ForeignKeyField("self", null=True, backref="merged_files")
+    merged_into = ForeignKeyField("self", null=True, backref="merged_files", index=False)  # (NULL for almost all)
+
+    class Meta:
+        indexes = ((("customer_class", "class_until"), False),)
 
     def save(self, *args, **kwargs):
         from workshop.lookup import customer_keys

@@ -389,13 +389,14 @@ def operation_detail(operation_id: int) -> OperationDetail:
 
 
 def known_series(limit: int = 200) -> list[str]:
-    """Series on file (vehicles and kits), for pick lists."""
-    names = {s for (s,) in Vehicle.select(Vehicle.series).where(Vehicle.series.is_null(False)).distinct()
-             .limit(limit).tuples()}
-    names |= {s for (s,) in OperationSeries.select(OperationSeries.series).distinct().tuples()}
+    """Series to offer in pick lists: those the catalog names, and those of the last cars registered (a
+    DISTINCT over every car on file read the whole vehicle table: 0.2 s on the large shop)."""
+    names = {s for (s,) in OperationSeries.select(OperationSeries.series).distinct().tuples()}
     names |= {s for (s,) in OperationPart.select(OperationPart.series).where(OperationPart.series != "").distinct()
               .tuples()}
-    return sorted(names, key=str.casefold)
+    recent = Vehicle.select(Vehicle.series).where(Vehicle.series.is_null(False)).order_by(Vehicle.id.desc()).limit(500)
+    names |= {s for (s,) in recent.tuples()}
+    return sorted(names, key=str.casefold)[:limit]
 
 
 __all__ = ["OperationForm", "add_operation", "edit_operation", "set_active", "delete_operation", "set_kit",

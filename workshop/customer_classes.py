@@ -135,8 +135,9 @@ def set_active(class_id: int, active: bool, *, by: Staff) -> CustomerClass:
 def list_classes(*, include_retired: bool = True) -> list[ClassRow]:
     """Every class with how many customers hold it today (two queries)."""
     today = clock.today()
-    members = dict(Customer.select(Customer.customer_class, fn.COUNT(Customer.id))
-                   .where(Customer.customer_class.is_null(False) & Customer.merged_into.is_null()
+    # From the (class, until) index alone: merged files hold no class (workshop/customer_file.merge_customers).
+    members = dict(Customer.select(Customer.customer_class, fn.COUNT(Customer.customer_class))
+                   .where(Customer.customer_class.is_null(False)
                           & (Customer.class_until.is_null() | (Customer.class_until >= today)))
                    .group_by(Customer.customer_class).tuples())
     query = CustomerClass.select().order_by(CustomerClass.active.desc(), CustomerClass.labor_discount, CustomerClass.id)

@@ -11,8 +11,8 @@ Decided here, where the issue was silent:
   (StaleRecord), naming who changed it, so nobody's edit is silently lost.
 - Merging keeps the chosen file, fills its blanks from the other, adds the other's notes and flags, and moves
   every record that points at the other file (cars, orders, calls, complaints, balances...) to it. The other
-  file stays, marked merged, found by no search and on no reminder list: its invoices are facts that name it
-  and are never rewritten. One audit row holds both files as they were.
+  file stays, marked merged, found by no search, on no reminder list and in no class: its invoices are facts
+  that name it and are never rewritten. One audit row holds both files as they were.
 """
 from __future__ import annotations
 
@@ -453,13 +453,16 @@ def lookup(text: str, *, limit: int = 20) -> list[FileHit]:
         plate_key = validation.plate(compact)
     except InvalidInput:
         pass
-    vehicle_rows = list(
-        Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.vin, Vehicle.model, Customer.id, Customer.name)
-        .join(Customer, on=(Vehicle.customer == Customer.id))
-        .where(((Vehicle.plate >= plate_key) & (Vehicle.plate < plate_key + "\uffff"))
-               | (((Vehicle.vin >= compact) & (Vehicle.vin < compact + "\uffff")) if len(compact) >= 6 else
-                  (Vehicle.id < 0)))
-        .order_by(Vehicle.plate).limit(limit).tuples())
+    def cars(cond):
+        return list(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.vin, Vehicle.model, Customer.id, Customer.name)
+                    .join(Customer, on=(Vehicle.customer == Customer.id)).where(cond)
+                    .order_by(Vehicle.plate).limit(limit).tuples())
+    # Each on its own index (an OR of the two made SQLite walk every car in plate order).
+    vehicle_rows = cars((Vehicle.plate >= plate_key) & (Vehicle.plate < plate_key + "\uffff"))
+    if len(compact) >= 6:
+        seen_cars = {row[0] for row in vehicle_rows}
+        vehicle_rows += [row for row in cars((Vehicle.vin >= compact) & (Vehicle.vin < compact + "\uffff"))
+                         if row[0] not in seen_cars]
     for vid, plate, vin, model, cid, name in vehicle_rows:
         hits.append(FileHit("vehicle", cid, vid, plate, f"{model} · {name} · {vin}"))
     try:
@@ -717,7 +720,7 @@ def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
         # The merged file keeps its facts for its invoices but drops out of the reminder lists (lost customers,
         # birthdays): its visits now belong to the kept file, and the audit row holds it as it was.
         Customer.update(version=Customer.version + 1, merged_into=keep.id, last_visit_at=None, birthday=None,
-                        birthday_md=None).where(Customer.id == other.id).execute()
+                        birthday_md=None, customer_class=None, class_until=None).where(Customer.id == other.id).execute()
         audit.record(by, "customers_merged", "customer", keep.id,
                      f"Customer file {other.name} ({other.code}) merged into {keep.name} ({keep.code})",
                      before=before, after={"filled": {k: _plain(v) for k, v in fills.items()}, "moved": moved,

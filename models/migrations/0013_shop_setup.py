@@ -88,7 +88,11 @@ def up(migrator, db):
         migrator.add_column('vehicle', 'model_code', CharField(max_length=30, null=True)),
         migrator.add_column('vehicle', 'insurer', CharField(max_length=60, null=True)),
         migrator.add_column('customer', 'version', IntegerField(default=1, constraints=[SQL('DEFAULT 1')])),
-        migrator.add_column('customer', 'merged_into_id', ForeignKeyField(Customer, null=True, field=Customer.id)),
+        migrator.add_column('customer', 'merged_into_id', ForeignKeyField(Customer, null=True, index=False,
+                                                                          field=Customer.id)),
+        # Members of a class still holding it are counted from this index alone (the set-up's classes tab).
+        migrator.drop_index('customer', 'customer_customer_class_id'),
+        migrator.add_index('customer', ('customer_class_id', 'class_until'), False),
         migrator.add_column('vehicle', 'version', IntegerField(default=1, constraints=[SQL('DEFAULT 1')])),
         # No index on these: they are read only through the order (each index is one more b-tree to write).
         migrator.add_column('job_line', 'package_id', ForeignKeyField(OrderPackage, null=True, index=False,
@@ -103,6 +107,8 @@ def down(migrator, db):
         migrator.drop_column('part_line', 'package_id'),
         migrator.drop_column('job_line', 'package_id'),
         migrator.drop_column('vehicle', 'version'),
+        migrator.drop_index('customer', 'customer_customer_class_id_class_until'),
+        migrator.add_index('customer', ('customer_class_id',), False),
         migrator.drop_column('customer', 'merged_into_id'),
         migrator.drop_column('customer', 'version'),
         migrator.drop_column('vehicle', 'insurer'),
