@@ -1,4 +1,4 @@
-# Written by hand on 2026-12-01 (issue 18): what a manager sets up and a customer's file holds.
+# Written by hand on 2026-12-01 (issue 18; numbered 0014 after main's 0013): what a manager sets up and a customer's file holds.
 # - operations: a price class and retirement; the vehicle series they apply to; parts kits per series
 #   (operation_part.series, "" = every series without its own kit);
 # - labour rates per trade and price class (the unique key becomes the pair);
