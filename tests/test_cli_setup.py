@@ -92,3 +92,12 @@ def test_an_empty_shop_prints_the_first_managers_login_and_pin(tmp_path, capsys,
     assert code == 0 and "login manager" in out
     pin = out.split("PIN ", 1)[1].split(",")[0].strip()
     assert pin_matches(pin, Staff.get(Staff.login == "manager").pin_hash)
+
+
+@pytest.mark.postgres_only
+def test_a_postgresql_shop_is_told_to_back_up_with_pg_dump(db_path, tmp_path):
+    from workshop.backup import backup
+    from workshop.errors import InvalidInput
+    with pytest.raises(InvalidInput, match="pg_dump"):
+        backup(tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
