@@ -1,8 +1,10 @@
 """Peewee models of the workshop, bound through one database proxy (see models/db.py)."""
 from models.db import db, open_database, transaction  # noqa: F401
 from models.people import Customer, CustomerClass, SignInAttempt, Staff, Vehicle  # noqa: F401
-from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
-from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
+from models.shop import (Bay, LaborRate, MaintenancePackage, Operation, OperationSeries,  # noqa: F401
+                         PackageOperation, Setting)
+from models.orders import (JobLine, JobLineTechnician, OrderCounter, OrderPackage, RepairOrder,  # noqa: F401
+                           TimeLog)
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
 from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
@@ -16,8 +18,8 @@ from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
     CustomerClass, Customer, Vehicle, Staff, SignInAttempt,
-    Bay, Operation, LaborRate, Setting,
-    RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
+    Bay, Operation, OperationSeries, LaborRate, MaintenancePackage, PackageOperation, Setting,
+    RepairOrder, OrderPackage, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,
     ChecklistItem, Inspection, InspectionResult,
     FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,

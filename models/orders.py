@@ -4,7 +4,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 
 from models.base import BaseModel, HoursField, MoneyField, PercentField
 from models.people import Customer, Staff, Vehicle
-from models.shop import Bay, Operation
+from models.shop import Bay, MaintenancePackage, Operation
 from workshop.i18n import N_
 
 BUSINESS_TYPES = ("maintenance", "general_repair", "body", "paint", "warranty", "insurance",
@@ -75,6 +75,18 @@ class RepairOrder(BaseModel):
         return f"RO {self.number}"
 
 
+class OrderPackage(BaseModel):
+    """A maintenance package sold on an order, at the price it had then: its job lines and kit parts are
+    listed on the bill and covered by this one price (workshop/pricing.py)."""
+    order = ForeignKeyField(RepairOrder, backref="packages", index=True, on_delete="CASCADE")
+    package = ForeignKeyField(MaintenancePackage, null=True, backref="+")
+    code = CharField(max_length=20)
+    name = CharField(max_length=100)
+    name_zh = CharField(max_length=100, null=True)
+    price = MoneyField()
+    payer = CharField(max_length=12, default="customer")
+
+
 class JobLine(BaseModel):
     order = ForeignKeyField(RepairOrder, backref="job_lines", index=True, on_delete="CASCADE")
     operation = ForeignKeyField(Operation, null=True)
@@ -89,6 +101,8 @@ class JobLine(BaseModel):
     status = CharField(max_length=12, default="pending")  # pending, in_progress, paused, finished
     started_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)
+    # the package whose price covers it (no index: read only through the order)
+    package = ForeignKeyField(OrderPackage, null=True, backref="job_lines", index=False)
 
 
 class JobLineTechnician(BaseModel):

@@ -124,16 +124,22 @@ class ScreenCommands(Provider):
                           text=text, help=content(entry.help))
 
 
+def _file_search():
+    """The palette's customer and vehicle files (imported when the palette first opens, not at start-up)."""
+    from screens.customer_file import FileSearch
+    return FileSearch
+
+
 class WorkshopApp(UnhandledErrors, OpaqueScreens):
     TITLE = "Workshop"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch}
+    COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch, _file_search}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("ctrl+u", "switch_user", "Switch user"),
-    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES]
+    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=e.footer) for e in registry.ENTRIES]
 
     class DatabaseChanged(Message):
         """Some connection committed (posted by the change watcher's thread)."""
@@ -212,6 +218,7 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         # minutes; nothing is drawn unless they changed something).
         self.set_interval(RULES_EVERY_S, self.run_time_rules)
         self.run_time_rules()
+        self.walk_through_set_up()  # signed in already (SSH): a shop not ready opens its set-up
 
     def show_sign_in(self) -> None:
         from screens.signin import SignInScreen
@@ -237,6 +244,17 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.show_board()
         self.build_screens_ahead()
         self.call_after_refresh(self.run_time_rules)
+        self.call_after_refresh(self.walk_through_set_up)
+
+    def walk_through_set_up(self) -> None:
+        """A shop that cannot check a car in yet opens its set-up for whoever may set it up, at the list of
+        what is still missing."""
+        if self.staff is None or not can(self.staff, "shop_setup"):
+            return
+        from workshop.setup_status import status
+        if not status().ready:
+            self.open_screen("setup")
+            self.notify(_("This shop is not ready for its first check-in yet: the set-up says what is missing."))
 
     def run_time_rules(self) -> None:
         """Escalations and other time-driven rules (workshop/daily.py), in a worker: any signed-in
@@ -354,6 +372,16 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
                 name=name, minutes=minutes))
 
     # --- navigation ----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A screen's key shown in every key bar (``footer``) shows only to those who may open it."""
+        if action == "open_screen" and parameters:
+            entry = next((e for e in registry.ENTRIES if e.name == parameters[0]), None)
+            if entry is not None and entry.footer and (
+                    self.staff is None or (entry.action is not None and not can(self.staff, entry.action))
+                    or type(self.screen).__name__ == entry.target.split(":")[1]):  # (not on its own screen)
+                return False
+        return True
+
     def action_open_screen(self, name: str) -> None:
         self.open_screen(name)
 

@@ -46,11 +46,13 @@ class OrderDetailScreen(Acting, KeptScreen):
         Binding("r", "return_part", N_("Return part")),
         Binding("x", "exchange_part", N_("Exchange part")),
         Binding("O", "old_part", N_("Old part")),
+        Binding("v", "vehicle_file", N_("Car's file")),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
     PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                    "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
-                   "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts"}
+                   "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts",
+                   "vehicle_file": "view_customer_file"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -230,6 +232,13 @@ class OrderDetailScreen(Acting, KeptScreen):
         self.ask(form, lambda values: partial(add_part_line, order.id, values["part"], values["qty"],
                                               seen_version=order.version),
                  success=_("Part added and reserved where in stock."))
+
+    def action_vehicle_file(self) -> None:
+        from screens.customer_file import open_vehicle_file
+        from workshop.customer_file import vehicle_of_order
+        vehicle_id = self.fetch(vehicle_of_order, self.order_id) if self.order_id else None
+        if vehicle_id is not None:
+            open_vehicle_file(self.app, vehicle_id)
 
     def action_bill(self) -> None:
         from screens.cashier import BillScreen

@@ -16,6 +16,7 @@ class ScreenEntry:
     help: str
     keep: bool = True  # kept after Esc, so the next open only repaints it; False for forms that start empty
     ahead: bool = True  # built ahead while idle (screens/kept.py); False when opening computes a report
+    footer: bool = False  # its key shows in the key bar of every screen, to those who may open it
 
 
 ENTRIES = [
@@ -35,6 +36,8 @@ ENTRIES = [
                 "Add staff, set roles, reset PINs"),
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
                 "QC and comeback figures", ahead=False),
+    ScreenEntry("setup", "f12", "Shop set-up", "screens.setup:ShopSetupScreen", "shop_setup",
+                "Bays, operations and kits, rates, classes, packages, the shop's identity, settings", footer=True),
 ]
 
 
@@ -51,7 +54,8 @@ def load(entry: ScreenEntry):
 
 
 # Opened from the board or other screens rather than by a key of their own.
-OTHER_MODULES = ["screens.order_detail", "screens.dispatch", "screens.board_filter", "screens.dialogs"]
+OTHER_MODULES = ["screens.order_detail", "screens.dispatch", "screens.board_filter", "screens.dialogs",
+                 "screens.customer_file"]
 
 
 def preload() -> None:

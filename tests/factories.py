@@ -12,6 +12,7 @@ from models.shop import Bay, LaborRate, Operation
 from workshop import clock
 from workshop.accounts import hash_pin
 from workshop.reception import OrderForm, create_order
+from workshop.vins import with_check_digit
 
 TEST_PIN = "2468"
 _PIN_HASH = None
@@ -34,9 +35,11 @@ def make_customer(code: str, name: str, mobile: str, **fields) -> Customer:
     return Customer.create(code=code, name=name, mobile=mobile, **fields)
 
 
-def make_vehicle(plate: str, vin: str, customer: Customer) -> Vehicle:
-    return Vehicle.create(plate=plate, vin=vin, customer=customer, brand="Toyota", model="Camry 2.0",
-                          engine_no="M20A-123456")
+def make_vehicle(plate: str, vin: str, customer: Customer, *, series: str = "Camry",
+                 model: str = "Camry 2.0") -> Vehicle:
+    """A car on file; its VIN gets the right check digit (GB 16735), as every VIN a shop registers has."""
+    return Vehicle.create(plate=plate, vin=with_check_digit(vin), customer=customer, brand="Toyota", series=series,
+                          model=model, engine_no="M20A-123456")
 
 
 @dataclass
@@ -135,9 +138,9 @@ def build_small_shop() -> SmallShop:
         cashier=make_staff("hu.xin", "Hu Xin", "cashier"),
         agent=make_staff("he.ping", "He Ping", "follow_up_agent"),
         bays=bays, vip=vip, general=general, customer=customer, vip_customer=vip_customer,
-        car=make_vehicle("粤B12345", "LVGBM53K5RG000001", customer),
-        car2=make_vehicle("粤A88888", "LVGBM53K5RG000002", vip_customer),
-        car3=make_vehicle("粤BD12345", "LVGBM53K5RG000003", customer),
+        car=make_vehicle("粤B12345", "LVGBM53KXRG000001", customer),
+        car2=make_vehicle("粤A88888", "LVGBM53K1RG000002", vip_customer),
+        car3=make_vehicle("粤BD12345", "LVGBM53K3RG000003", customer),
     )
     return shop
 

@@ -117,11 +117,13 @@ def test_work_the_insurer_does_not_cover_is_the_customers(shop):
 ])
 def test_bad_claims_are_refused_with_the_field_and_nothing_is_written(shop, form, message, field):
     order = shop.in_progress(codes=("BD001",), business_type="insurance", bay=2)
+    registered = InsuranceClaim.get(InsuranceClaim.order == order.id)  # at check-in, with the insurer named there
     events = Event.select().count()
     with pytest.raises(InvalidInput, match=message) as error:
         insurance.save_claim(order.id, form, by=shop.advisor)
     assert error.value.field == field
-    assert InsuranceClaim.select().count() == 0 and Event.select().count() == events
+    assert InsuranceClaim.get_by_id(registered.id).version == registered.version
+    assert InsuranceClaim.select().count() == 1 and Event.select().count() == events
 
 
 def test_claims_only_on_insurance_orders_not_yet_settled_and_by_the_desk(shop):

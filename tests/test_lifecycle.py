@@ -164,7 +164,7 @@ def test_order_header_carries_the_car_owner_advisor_and_bay(shop):
     order = shop.dispatched(bay=1)
     head = lifecycle.order_header(order.id)
     assert (head.id, head.number, head.version, head.state) == (order.id, order.number, order.version, "dispatched")
-    assert (head.plate, head.brand, head.model, head.vin) == ("粤B12345", "Toyota", "Camry 2.0", "LVGBM53K5RG000001")
+    assert (head.plate, head.brand, head.model, head.vin) == ("粤B12345", "Toyota", "Camry 2.0", "LVGBM53KXRG000001")
     assert (head.owner, head.mobile, head.advisor, head.bay) == ("Wang Wei", "13812345678", "Li Wei", "M1")
     assert (head.business_type, head.mileage_in, head.fuel_level, head.statement) == (
         "maintenance", 20000, "1/2", "Service please")

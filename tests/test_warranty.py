@@ -232,7 +232,7 @@ def test_a_batch_is_exported_as_csv_and_xlsx_and_submitted_all_or_nothing(shop, 
     assert [(row[1], row[13], row[18]) for row in table[1:]] == [
         (str(first.number), "ME001", "180.00"), (str(first.number), "BP-100", "299.00"),
         (str(second.number), "ME001", "180.00"), (str(second.number), "BP-100", "299.00")]
-    assert table[1][3] == "LVGBM53K5RG000001" and table[1][9].startswith("Brake caliper")
+    assert table[1][3] == "LVGBM53KXRG000001" and table[1][9].startswith("Brake caliper")
 
     from openpyxl import load_workbook
     warranty.edit_claim(first.id, warranty.ClaimForm(complaint="=1+1 noise", cause="c", correction="c"),

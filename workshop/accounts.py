@@ -55,16 +55,8 @@ def check_pin_format(pin: str) -> str:
 # unfamiliar terminals count. Counters cover the last ``pin_window_hours``; ``guesses_per_day`` says
 # what that allows (README, "Sign-in").
 
-settings.DEFAULTS.update({
-    "pin_free_failures": 5,             # per person: unfamiliar terminals together, and each familiar one
-    "pin_terminal_free_failures": 10,   # per terminal, for anyone
-    "pin_backoff_first_seconds": 60,    # the first wait; each further failure doubles it...
-    "pin_backoff_max_minutes": 60,      # ...up to this
-    "pin_window_hours": 24,             # failures older than this no longer count
-    "pin_familiar_days": 30,            # a successful sign-in makes the terminal familiar for this long
-})
-for _old in ("pin_max_failures", "pin_lockout_minutes"):  # the lock these replaced
-    settings.DEFAULTS.pop(_old, None)
+# The numbers (pin_free_failures, pin_terminal_free_failures, pin_backoff_first_seconds, pin_backoff_max_minutes,
+# pin_window_hours, pin_familiar_days) are declared with their bounds in workshop/settings.py.
 
 
 def terminal_source(environ=None) -> str:

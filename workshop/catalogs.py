@@ -6,7 +6,9 @@
                                            or an entry has no translation
     python -m workshop.catalogs add FILE.json
                                            put translations into the zh_CN catalog: a JSON object
-                                           {"English msgid": "中文", ...} (then run the first command)
+                                           {"English msgid": "中文", ...}; for an ngettext entry the key is
+                                           the singular and the value a list of the forms (then run the
+                                           first command)
     python -m workshop.catalogs merge BASE OURS THEIRS
                                            git merge driver for .po files: the union of both sides'
                                            entries (.gitattributes; `git config merge.pocatalog.driver
@@ -148,6 +150,10 @@ def add(json_file: str, language: str = "zh_CN") -> int:
     catalog = read(po_path(language), language)
     for msgid, msgstr in entries.items():
         existing = catalog.get(msgid)
+        if isinstance(msgstr, list):  # a plural entry: one form per plural of the language (zh_CN: one)
+            if existing is None or not existing.pluralizable:
+                continue  # not extracted yet: its plural form is known once the code says it
+            msgstr = tuple(msgstr)
         if existing is None:
             catalog.add(msgid, msgstr)
         else:

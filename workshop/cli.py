@@ -103,7 +103,8 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
     if created:
         staff, pin = created
         return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
-                "then add your staff from the Staff screen (F10). Change this PIN there too.")
+                "set the shop up (F12: bays, operations, rates...) and add your staff (F10); change this PIN "
+                "there too. A forgotten PIN: workshop admin reset-pin LOGIN.")
     return None
 
 
@@ -199,8 +200,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workshop", description="Workshop operations terminal")
-    parser.add_argument("--db", help="database file or postgresql:// URL (default: $WORKSHOP_DB or the "
-                        "user data directory)")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the schema it brings, "
+                        "and exit")
+    db_help = "database file or postgresql:// URL (default: $WORKSHOP_DB or the user data directory)"
+    parser.add_argument("--db", help=db_help)
     parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
                         "the demo (creates a first manager and prints its PIN)")
     parser.add_argument("--ssh-map", help="file mapping Unix logins to staff logins (one 'unix = staff' a line); "
@@ -226,7 +229,39 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
+
+    def db_option(command: argparse.ArgumentParser) -> None:
+        # --db after the subcommand too (`workshop import parts FILE --as X --db FILE`); given there, it wins
+        try:
+            command.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+        except argparse.ArgumentError:  # the subcommand has it already (seed, migrate)
+            pass
+
+    from workshop.admin_cli import add_commands
+    add_commands(sub, db_option)
+    for command in sub.choices.values():
+        db_option(command)
     return parser
+
+
+class _Version(argparse.Action):
+    """--version, worked out only when asked (reading the package metadata costs every start ~10 ms)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """The program's version and the schema version it brings (its newest migration)."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        number = version("workshop-terminal")
+    except PackageNotFoundError:
+        number = "unknown"
+    migrations = sorted((Path(__file__).resolve().parent.parent / "models" / "migrations").glob("[0-9]*.py"))
+    schema = migrations[-1].name[:4] if migrations else "?"
+    return f"workshop {number} (schema {schema})"
 
 
 def main(argv: list[str] | None = None, warm: bool = True) -> int:
@@ -295,6 +330,11 @@ def _main(argv: list[str] | None, warm: bool) -> int:
         done = daily.run()
         print("; ".join(f"{name}: {count if count >= 0 else 'failed (see the log)'}" for name, count in done.items()))
         return 1 if any(count < 0 for count in done.values()) else 0
+    if args.command in ("import", "admin", "backup"):
+        from workshop import admin_cli
+        open_checked(path)
+        return {"import": admin_cli.run_import, "admin": admin_cli.run_admin,
+                "backup": admin_cli.run_backup}[args.command](args)
     if args.command == "seed":
         open_checked(path)
         if Staff.select().exists():
@@ -303,6 +343,8 @@ def _main(argv: list[str] | None, warm: bool) -> int:
         prepare(path, demo=True, size=args.size, seed=args.seed)
         return 0
     message = prepare(path, demo=not args.empty)
+    if message:  # printed as well as shown: the terminal keeps it after the app's screen is gone
+        print(message, flush=True)
     from workshop.sshmap import signed_in_staff
     staff = signed_in_staff(args.ssh_map)
     from screens.app import WorkshopApp

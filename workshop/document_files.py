@@ -27,7 +27,6 @@ from workshop.i18n import _
 
 FILE_MODE = 0o640
 FOLDER_NAME = "documents"
-settings.DEFAULTS.setdefault("invoice_pdf", True)  # the A4 form as PDF beside each invoice (needs a CJK font)
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,8 @@ class DatabaseFault(DomainError):
 class WriteBusy(DatabaseFault):
     """Another terminal's change held the write lock past the deadline (it is stopped, hung or very slow):
     this change gave up, having changed nothing."""
+
+
+class StaleRecord(DomainError):
+    """A record (a customer's or vehicle's file, a catalog entry) changed at another terminal since this one
+    read it: the change is refused so nobody's edit is silently overwritten."""

@@ -26,7 +26,7 @@ from peewee import JOIN, Case, fn
 
 from models.db import locked, run_write
 from models.orders import RepairOrder
-from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, OperationPart, Part, PartLine,
+from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, Part, PartLine,
                           StockMovement)
 from models.people import Staff, Vehicle
 from workshop import audit, availability, clock, lifecycle, lookup, validation
@@ -161,12 +161,14 @@ def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version
 
 
 def add_standard_parts(order: RepairOrder, lines: list[tuple[int, int]], by: Staff) -> str:
-    """Inside a transaction: the standard parts of each (operation id, job line id) become part lines
-    of the order, reserved at once. Returns the order's parts status to store."""
+    """Inside a transaction: the kit of each (operation id, job line id) for this car's series
+    (workshop/catalog.kit_for) becomes part lines of the order, reserved at once. Returns the order's
+    parts status to store."""
+    from workshop.catalog import kit_for
+    series = Vehicle.select(Vehicle.series).where(Vehicle.id == order.vehicle_id).scalar()
     for operation_id, job_line_id in lines:
-        for std in (OperationPart.select(OperationPart, Part).join(Part)
-                    .where((OperationPart.operation == operation_id) & (Part.active == True))):  # noqa: E712
-            _new_line(order, std.part, std.qty, by, job_line_id)
+        for part_id, qty in kit_for(operation_id, series):
+            _new_line(order, Part.get_by_id(part_id), Decimal(qty), by, job_line_id)
     status, eta = availability.order_status(order.id)
     if eta != order.parts_eta:  # the caller stores the status; the expected date goes with it
         RepairOrder.update(parts_eta=eta).where(RepairOrder.id == order.id).execute()

@@ -48,6 +48,12 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "supervisor"})),
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
+    "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
+    "view_customer_file": (N_("open customer and vehicle files"),
+                           frozenset({"advisor", "cashier", "follow_up_agent", "manager", "supervisor", "dispatcher"})),
+    "edit_customer_file": (N_("edit customer and vehicle files"), frozenset({"advisor", "follow_up_agent", "manager"})),
+    "merge_customers": (N_("merge customer files"), frozenset({"manager"})),
+    "import_data": (N_("import customers, vehicles and the operations catalog"), frozenset({"manager"})),
     "view_audit": (N_("view the audit trail"), frozenset({"manager", "supervisor", "advisor", "dispatcher", "cashier"})),
     "view_reports": (N_("view figures"), frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent"})),
 }

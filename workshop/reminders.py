@@ -2,8 +2,8 @@
 lost customers and birthdays. Each list is one bounded, indexed query, paged.
 
 Maintenance pace: daily mileage = (mileage at the last visit - at the visit before) / days between
-them; the next service is due after 5,000 km at that pace, or after maintenance_months, whichever
-comes first. A vehicle with one visit only is due after maintenance_months.
+them; the next service is due after ``maintenance_km`` (5,000) at that pace, or after ``maintenance_months``,
+whichever comes first. A vehicle with one visit only is due after maintenance_months.
 """
 from __future__ import annotations
 
@@ -19,12 +19,6 @@ from models.people import Customer, Staff, Vehicle
 from workshop import audit, clock, settings
 from workshop.lookup import birthday_key
 from workshop.permissions import require
-
-settings.DEFAULTS.setdefault("maintenance_km", 5000)
-settings.DEFAULTS.setdefault("maintenance_months", 6)
-settings.DEFAULTS.setdefault("insurance_notice_days", 45)
-settings.DEFAULTS.setdefault("lost_after_months", 6)
-settings.DEFAULTS.setdefault("reminder_lookahead_days", 14)
 
 KINDS = {"maintenance": "Maintenance due", "insurance": "Insurance renewal", "warranty": "Warranty expiry",
          "lost": "Lost customers", "birthday": "Birthdays"}

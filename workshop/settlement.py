@@ -27,7 +27,7 @@ from models.base import Prepared
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
-from models.people import Customer, CustomerClass, Staff, Vehicle
+from models.people import Customer, Staff, Vehicle
 from models.settlement import (FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Adjustment,
                                FeeLine, OnAccountRelease, OpenBalance, Payment, Settlement)
 from workshop import audit, clock, document_files, lifecycle, settings, validation
@@ -40,9 +40,6 @@ from workshop.pricing import (PAYERS, ZERO, Bill, FeeItem, LaborItem, PartItem, 
                               compute_bill)
 from workshop.reception import next_number, payer_for
 
-settings.DEFAULTS.setdefault("invoice_dir", "")  # empty: a 'documents' folder beside the database file
-settings.DEFAULTS.setdefault("discount_limit_advisor_pct", "5")
-settings.DEFAULTS.setdefault("discount_limit_manager_pct", "100")
 
 BILLABLE_STATES = (lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED)
 EDITABLE_STATES = frozenset(lifecycle.ACTIVE_STATES - {lifecycle.SETTLED})
@@ -74,9 +71,12 @@ def current_adjustment(order_id: int) -> Adjustment | None:
 
 
 def terms_for(order: RepairOrder, *, with_adjustment: bool = True) -> PricingTerms:
-    customer = Customer.get_by_id(order.customer_id)
-    klass = CustomerClass.get_or_none(CustomerClass.id == customer.customer_class_id) \
-        if customer.customer_class_id else None
+    """The order's pricing terms. The customer's class discounts apply while the class is valid on the day the
+    car was checked in (the terms agreed at reception); an expired class gives none."""
+    from workshop.customer_file import class_discounts
+    klass = class_discounts(order.customer_id, order.time_in.date())
+    if klass is not None and not klass.valid:
+        klass = None
     adj = current_adjustment(order.id) if with_adjustment else None
     return PricingTerms(
         labor_discount_pct=Decimal(klass.labor_discount) if klass else Decimal("0"),
@@ -98,28 +98,44 @@ def _payer(order: RepairOrder, line_payer: str) -> str:
     return line_payer or payer_for(order.business_type)
 
 
-def items_for(order: RepairOrder) -> tuple[list[LaborItem], list[PartItem], list[FeeItem]]:
+IN_PACKAGE = Decimal("100")  # a line a package's price covers: listed, and discounted in full
+
+
+def items_for(order: RepairOrder, *, include_requested: bool = False
+              ) -> tuple[list[LaborItem], list[PartItem], list[FeeItem]]:
+    """The order's bill items. Parts count as used (picked less returned); with ``include_requested``, parts
+    still to pick count as the job needs them (the estimate and the advisor's bill before the work is done)."""
+    from models.orders import OrderPackage
     labor = [LaborItem(j.code, j.name, Decimal(j.billed_hours), Decimal(j.rate), _payer(order, j.payer),
-                       Decimal(j.discount_pct or 0))
+                       IN_PACKAGE if j.package_id else Decimal(j.discount_pct or 0))
              for j in JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id)]
+    labor += [LaborItem(p.code, p.name, Decimal("1"), Decimal(p.price), _payer(order, p.payer), unit="pkg",
+                        class_discount=False)
+              for p in OrderPackage.select().where(OrderPackage.order == order.id).order_by(OrderPackage.id)]
     parts = []
     query = (PartLine.select(PartLine, Part).join(Part)
              .where((PartLine.order == order.id) & (PartLine.status != "cancelled"))
              .order_by(PartLine.position, PartLine.id))
     for p in query:
         used = Decimal(p.picked) - Decimal(p.returned)
+        if include_requested and p.status in ("requested", "picked"):
+            used = max(used, Decimal(p.qty) - Decimal(p.returned))
         if used > 0:
             parts.append(PartItem(p.part.code, p.part.name, used, p.part.unit, Decimal(p.unit_price),
-                                  _payer(order, p.payer), Decimal(p.discount_pct or 0)))
+                                  _payer(order, p.payer), IN_PACKAGE if p.package_id else Decimal(p.discount_pct or 0)))
     fees = [FeeItem(f.kind, f.description, Decimal(f.amount), f.payer)
             for f in FeeLine.select().where(FeeLine.order == order.id).order_by(FeeLine.id)]
     return labor, parts, fees
 
 
-def bill_for(order_id: int) -> Bill:
-    """The order's bill as it stands now (the pre-settlement preview)."""
+def bill_for(order_id: int, *, include_requested: bool | None = None) -> Bill:
+    """The order's bill as it stands now (the pre-settlement preview). Until the work is finished (before
+    'ready for settlement') parts still to pick are counted as the job needs them, so the advisor's bill
+    is the whole estimate, not only what the clerk has handed out so far."""
     order = _order(order_id)
-    labor, parts, fees = items_for(order)
+    if include_requested is None:
+        include_requested = order.state in lifecycle.ACTIVE_STATES and order.state not in BILLABLE_STATES
+    labor, parts, fees = items_for(order, include_requested=include_requested)
     return compute_bill(labor, parts, fees, terms_for(order))
 
 

@@ -108,15 +108,10 @@ def vin(value: str | None) -> str:
 
 
 def phone(value: str | None, field: str = "mobile", label: str = "Mobile", *, required: bool = True) -> str | None:
-    value = (value or "").strip().replace(" ", "")
-    if not value:
-        if required:
-            raise InvalidInput(f"{label} is required.", field)
-        return None
-    refuse_control_characters(value, field, _(label))
-    if not re.match(settings.get("phone_pattern"), value):
-        raise InvalidInput(f"'{value}' is not a valid phone number (e.g. 13812345678 or 020-12345678).", field)
-    return value
+    """A phone number in its stored form (workshop/phones.py: +86 138 1234 5678 is 13812345678)."""
+    from workshop.phones import normalise
+    refuse_control_characters(value or "", field, _(label))
+    return normalise(value, field, _(label), required=required)
 
 
 # --- numbers people type ------------------------------------------------------------------------------

@@ -57,10 +57,8 @@ REJECTION_REASONS = {
 # The work must be done before it is claimed.
 CLAIMABLE_STATES = frozenset({lifecycle.READY_QC, lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED})
 
-settings.DEFAULTS.setdefault("warranty_terms", {
-    # per manufacturer (the vehicle's brand); "*" for any other. labor_rate None: the shop's own rate.
-    "*": {"submit_days": 30, "return_days": 60, "labor_rate": None, "parts_handling_pct": "15"},
-})
+# The terms per manufacturer (setting warranty_terms, declared in workshop/settings.py): labor_rate None is the
+# shop's own rate.
 
 
 @dataclass(frozen=True)
