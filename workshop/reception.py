@@ -342,7 +342,7 @@ def audit_event_entity(op_id: str) -> int:
 
 
 def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
-    """Add a catalog operation to an open order (extra work found)."""
+    """Add a catalog operation to an open order (extra work found): it waits for the customer's approval."""
     from workshop.lifecycle import SETTLED, load_for_change, save
     code = (operation_code or "").strip().upper()
     op = Operation.get_or_none(Operation.code == code)
@@ -356,11 +356,15 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
         if order.state in CLOSED_STATES or order.state in (SETTLED, "ready_settlement", "ready_qc"):
             raise InvalidInput(f"{order.label} is {order.state.replace('_', ' ')}: its lines can no longer change.")
         rate = LaborRate.get_or_none(LaborRate.trade == op.trade)
+        # Work found after check-in waits for the customer's approval; its parts come with the approval
+        # (workshop/approvals.py).
         line = JobLine.create(order=order.id, operation=op, code=op.code, name=op.name, trade=op.trade,
                               standard_hours=op.standard_hours, billed_hours=op.standard_hours,
-                              rate=rate.rate if rate else Decimal("0"), payer=payer_for(order.business_type))
-        status = _standard_parts(order, [(op.id, line.id)], by)
-        changes = {"parts_status": status} if status != order.parts_status else {}
-        return save(order, changes, by=by, kind="line_added", summary=f"Job line added: {op.code} {op.name}")
+                              rate=rate.rate if rate else Decimal("0"), payer=payer_for(order.business_type),
+                              approval="pending")
+        from workshop.approvals import proposed
+        proposed(order, line, by)
+        return save(order, {}, by=by, kind="line_added",
+                    summary=f"Job line added: {op.code} {op.name} (waits for the customer's approval)")
 
     return run_write(work)

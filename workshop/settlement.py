@@ -101,7 +101,8 @@ def _payer(order: RepairOrder, line_payer: str) -> str:
 def items_for(order: RepairOrder) -> tuple[list[LaborItem], list[PartItem], list[FeeItem]]:
     labor = [LaborItem(j.code, j.name, Decimal(j.billed_hours), Decimal(j.rate), _payer(order, j.payer),
                        Decimal(j.discount_pct or 0))
-             for j in JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id)]
+             for j in JobLine.select().where((JobLine.order == order.id) & (JobLine.approval == "approved"))
+             .order_by(JobLine.id)]  # work waiting for the customer's approval, or declined, is not billed
     parts = []
     query = (PartLine.select(PartLine, Part).join(Part)
              .where((PartLine.order == order.id) & (PartLine.status != "cancelled"))
