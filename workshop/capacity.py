@@ -189,22 +189,28 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
+CENT = Decimal("0.01")
+
+
 def load_of_days(first: dt.date, last: dt.date, *, excluding: int | None = None) -> Load:
-    """What the appointments that hold capacity take on the days from ``first`` to ``last`` (one index range)."""
+    """What the appointments that hold capacity take on the days from ``first`` to ``last``: one index range,
+    summed per half-hour, trade and bay kind by the database (a few hundred rows for two weeks of a large shop,
+    not every slot)."""
     query = (AppointmentSlot.select(AppointmentSlot.starts_at, AppointmentSlot.trade, AppointmentSlot.bay_kind,
-                                    AppointmentSlot.hours)
+                                    fn.SUM(AppointmentSlot.hours), fn.COUNT(AppointmentSlot.id))
              .join(Appointment, on=(AppointmentSlot.appointment == Appointment.id))
              .where((AppointmentSlot.starts_at >= midnight(first))
                     & (AppointmentSlot.starts_at < midnight(last + dt.timedelta(days=1)))
-                    & Appointment.state.in_(HOLDING)))
+                    & Appointment.state.in_(HOLDING))
+             .group_by(AppointmentSlot.starts_at, AppointmentSlot.trade, AppointmentSlot.bay_kind))
     if excluding is not None:
         query = query.where(AppointmentSlot.appointment != excluding)
     load = Load()
-    for at, trade, kind, hours in query.tuples():
+    for at, trade, kind, hours, cars in query.tuples():
         at = _as_dt(at)
-        hours = Decimal(str(hours))
+        hours = Decimal(str(hours)).quantize(CENT)  # SQLite sums decimals as floats
         load.tech[(at, trade)] += hours
-        load.bays[(at, kind)] += 1
+        load.bays[(at, kind)] += cars
         load.days[(at.date(), trade)] += hours
     return load
 
@@ -258,22 +264,43 @@ def lock_days(days) -> None:
         AppointmentDay.update(bookings=AppointmentDay.bookings + 1).where(AppointmentDay.day == day).execute()
 
 
+def check(start: dt.datetime, work: list[tuple[str, Decimal]], *, excluding: int | None = None,
+          cap: Capacity | None = None, lock: bool = False) -> tuple[list[Use], list[Over]]:
+    """The capacity check of a booking: the half-hours the work takes from ``start`` and what of it does not
+    fit (empty: it fits). With ``lock`` (inside the booking's write transaction) the days it takes are locked
+    before their load is read, so the answer holds until the booking commits."""
+    cap = cap or shop_capacity()
+    check_bookable(work, cap)
+    hours = opening()
+    uses = plan(start, work, cap, hours)
+    if lock:
+        lock_days(u.starts_at.date() for u in uses)
+    load = load_of_days(uses[0].starts_at.date(), uses[-1].starts_at.date(), excluding=excluding)
+    return uses, over(uses, load, cap, hours)
+
+
 def next_free(start: dt.datetime, work: list[tuple[str, Decimal]], *, excluding: int | None = None,
               count: int = 3, days: int = SEARCH_DAYS, cap: Capacity | None = None) -> list[dt.datetime]:
-    """The first ``count`` start times from ``start`` on (within ``days``) where this work fits."""
+    """The first ``count`` start times from ``start`` on (within ``days``) where this work fits. The load is
+    read a day at a time as the search reaches it: the next free times are usually on the same day."""
     hours = opening()
     cap = cap or shop_capacity()
     first = hours.next_slot(start)
     if first is None or not work:
         return []
     horizon = midnight(first.date() + dt.timedelta(days=days))
-    longest = sum((h for _t, h in merged(work)), ZERO)
-    load = load_of_days(first.date(), horizon.date() + dt.timedelta(days=int(longest / 4) + 2), excluding=excluding)
+    load, loaded = Load(), set()
     found = []
     for candidate in hours.following(first):
         if candidate >= horizon:
             break
-        if not over(plan(candidate, work, cap, hours), load, cap, hours):
+        uses = plan(candidate, work, cap, hours)
+        for day in {u.starts_at.date() for u in uses} - loaded:
+            day_load = load_of_days(day, day, excluding=excluding)
+            for table in ("tech", "bays", "days"):
+                getattr(load, table).update(getattr(day_load, table))
+            loaded.add(day)
+        if not over(uses, load, cap, hours):
             found.append(candidate)
             if len(found) == count:
                 break
