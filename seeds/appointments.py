@@ -4,6 +4,7 @@ shop's capacity and hold their parts), tomorrow's mostly still to be confirmed b
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from models.db import db
 from seeds import demo
@@ -90,9 +91,11 @@ def upcoming(rng, active=None, *, days: int = 14, per_day: int = 24, by_login: s
         return 0
     busy = {vid for (vid,) in db.execute_sql(
         "SELECT vehicle_id FROM repair_order WHERE state NOT IN ('delivered', 'cancelled')")}
-    ops = db.execute_sql("SELECT code, trade FROM operation ORDER BY code").fetchall()
-    maintenance = [c for c, t in ops if t == "quick_service"]
-    repairs = [c for c, t in ops if t in ("mechanical", "electrical", "alignment")]
+    ops = db.execute_sql("SELECT code, trade, standard_hours FROM operation ORDER BY code").fetchall()
+    work_of = {c: (t, Decimal(str(h))) for c, t, h in ops}
+    maintenance = [c for c, t, _h in ops if t == "quick_service"]
+    repairs = [c for c, t, _h in ops if t in ("mechanical", "electrical", "alignment")]
+    cap = capacity.shop_capacity()
     if not maintenance:
         return 0
     top = db.execute_sql("SELECT MAX(id) FROM vehicle").fetchone()[0] or 0
@@ -110,8 +113,14 @@ def upcoming(rng, active=None, *, days: int = 14, per_day: int = 24, by_login: s
             codes = [rng.choice(maintenance)]
             if rng.random() < 0.35 and repairs:
                 codes.append(rng.choice(repairs))
+            starts_at = rng.choice(slots)
+            try:
+                if capacity.check(starts_at, [work_of[c] for c in codes], cap=cap)[1]:
+                    continue  # full then: a real advisor would offer another time (cheaper than a refusal)
+            except DomainError:
+                continue
             form = appointments.AppointmentForm(
-                vehicle_id=vid, starts_at=rng.choice(slots), operation_codes=codes,
+                vehicle_id=vid, starts_at=starts_at, operation_codes=codes,
                 source=rng.choice(["phone", "phone", "reminder", "walk_in"]),
                 business_type="maintenance" if len(codes) == 1 else "general_repair")
             try:
@@ -126,7 +135,7 @@ def upcoming(rng, active=None, *, days: int = 14, per_day: int = 24, by_login: s
 
 
 def _active(rng, active) -> None:
-    upcoming(rng, active, days=14, per_day=18)
+    upcoming(rng, active, days=14, per_day=10)
 
 
 demo.HISTORY_EXTENSIONS.append(history)
