@@ -339,7 +339,7 @@ def test_figures_give_appointment_no_show_and_on_time_rates_per_advisor_and_shop
     car4 = make_vehicle("粤B40004", "LVGBM53K5RG000044", shop.customer)
     on_time = book(shop, at(9))
     late = book(shop, at(10), car=shop.car2)
-    gone = book(shop, at(11), car=shop.car3)
+    book(shop, at(11), car=shop.car3)   # never comes
     cancelled = book(shop, at(12), car=car4, by=other)
     ap.cancel(cancelled.id, "customer away", by=other)
     clock.freeze(at(9, 10))

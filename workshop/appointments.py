@@ -37,7 +37,7 @@ from models.parts import Part
 from models.people import Customer, Staff, Vehicle
 from models.shop import Operation
 from workshop import audit, capacity, clock, prepick, quotes, settings, validation
-from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound, StaleOrder
+from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _, date as fmt_date
 from workshop.permissions import require
 

@@ -26,7 +26,7 @@ from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
 from models.people import Customer, Staff, Vehicle
-from workshop import audit, clock, lifecycle, quotes, validation
+from workshop import clock, lifecycle, quotes, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _, label, money
 from workshop.permissions import require
