@@ -122,3 +122,30 @@ def test_an_answer_for_a_line_of_another_order_or_an_unknown_channel_changes_not
     with pytest.raises(InvalidInput, match="Pick the job line"):
         approvals.approve(order.id, [], channel="phone", by=shop.advisor)
     assert JobLine.get_by_id(line.id).approval == "pending" and LineApproval.select().count() == 1
+
+
+def test_the_estimate_lists_each_line_with_its_amount_and_where_it_stands_in_the_shops_language(shop, tmp_path):
+    from rich.cells import cell_len
+
+    from workshop import document_files, settings
+    from workshop.estimate_document import estimate_data, render_text
+    from workshop.i18n import Words
+    brake_kit(shop)
+    order, line = found_in_the_bay(shop)
+    data = estimate_data(order.id)
+    assert [(x.code, x.approval, x.amount) for x in data["lines"]] == [("QS001", "approved", D("60.00")),
+                                                                      ("ME001", "pending", D("480.00"))]
+    assert data["totals"] == {"approved": D("60.00"), "pending": D("480.00"), "declined": D("0.00")}
+    chinese = render_text(data, words=Words("zh_CN"))
+    assert "估价单" in chinese and "待客户确认" in chinese and "待您确认的项目" in chinese and "480.00" in chinese
+    assert all(cell_len(row) <= 42 for row in chinese.splitlines())
+    english = render_text(data, words=Words("en"))
+    assert "Waiting for your approval" in english and "ME001 Front brake pads" in english
+    settings.DEFAULTS["invoice_dir"] = str(tmp_path)
+    try:
+        written = document_files.write_estimate(order.id)
+    finally:
+        settings.DEFAULTS["invoice_dir"] = ""
+        settings.forget_cache()
+    assert written.ok and sorted(p.name for p in written.paths) == [f"estimate-RO{order.number}.html",
+                                                                    f"estimate-RO{order.number}.txt"]
