@@ -13,7 +13,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from models.appointments import Appointment, AppointmentCall, AppointmentPart, AppointmentSlot
+from models.appointments import Appointment, AppointmentCall, AppointmentLine, AppointmentPart, AppointmentSlot
 from models.events import Event
 from models.orders import JobLine, RepairOrder
 from models.parts import OperationPart, Part, PartLine
@@ -358,3 +358,15 @@ def test_figures_give_appointment_no_show_and_on_time_rates_per_advisor_and_shop
     # appointment rate by who checked the car in; no-shows and on-time by who booked it
     assert (li.check_ins, li.from_appointments, li.arrived, li.no_shows, li.on_time) == (2, 1, 2, 1, 1)
     assert (wang.check_ins, wang.from_appointments, wang.cancelled, wang.no_show_pct) == (1, 1, 1, None)
+
+
+def test_a_booking_typed_in_a_form_finds_the_car_and_reads_the_time_and_codes(shop):
+    appointment = ap.book_typed(" 粤b12345 ", "2026-11-21 10:00", "qs001, ME001", by=shop.advisor)
+    assert [line.code for line in appointment.lines.order_by(AppointmentLine.position)] == ["QS001", "ME001"]
+    with pytest.raises(InvalidInput, match="No car with plate") as refused:
+        ap.book_typed("粤B99999", "2026-11-21 10:00", "QS001", by=shop.advisor)
+    assert refused.value.field == "vehicle"
+    with pytest.raises(InvalidInput, match="such as 2026-11-21 09:30") as refused:
+        ap.book_typed("粤A88888", "tomorrow at ten", "QS001", by=shop.advisor)
+    assert refused.value.field == "starts_at"
+    assert ap.default_start() == at(8)

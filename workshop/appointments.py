@@ -358,10 +358,10 @@ def _move(appointment: Appointment, starts_at: dt.datetime, *, by: Staff, overbo
     return _save(appointment, changes, by=by, kind="appointment_moved", summary=summary)
 
 
-def move(appointment_id: int, starts_at: dt.datetime, *, by: Staff, seen_version: int | None = None,
+def move(appointment_id: int, starts_at: dt.datetime | str, *, by: Staff, seen_version: int | None = None,
          overbook_reason: str = "") -> Appointment:
-    """Move an appointment to another time (checked against capacity like a booking)."""
-    starts_at = _starts_at(starts_at)
+    """Move an appointment to another time (checked against capacity like a booking); the time may be typed."""
+    starts_at = _starts_at(parse_time(starts_at))
     reason = validation.text(overbook_reason, "overbook_reason", _("Reason"), max_len=200, required=False)
 
     def work():
@@ -401,7 +401,7 @@ def cancel(appointment_id: int, reason: str, *, by: Staff, seen_version: int | N
 # --- the day-before reminder --------------------------------------------------------------------------
 
 def record_call(appointment_id: int, outcome: str, *, channel: str = "phone", note: str = "",
-                moved_to: dt.datetime | None = None, by: Staff, seen_version: int | None = None) -> Appointment:
+                moved_to: dt.datetime | str | None = None, by: Staff, seen_version: int | None = None) -> Appointment:
     """The day-before call or message and what it came to: confirmed, moved (to ``moved_to``), cancelled,
     or no answer."""
     if outcome not in CALL_OUTCOMES:
@@ -410,7 +410,9 @@ def record_call(appointment_id: int, outcome: str, *, channel: str = "phone", no
         raise InvalidInput(_("Called, or messaged by SMS or WeChat?"), "channel")
     note = validation.text(note, "note", _("Note"), max_len=200, required=outcome == "cancelled")
     if outcome == "moved":
-        moved_to = _starts_at(moved_to)
+        moved_to = _starts_at(parse_time(moved_to, "moved_to") if moved_to not in (None, "") else None)
+    else:
+        moved_to = None
 
     def work():
         nonlocal by
@@ -506,6 +508,56 @@ def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised
 def on_time(starts_at: dt.datetime, arrived_at: dt.datetime | None) -> bool:
     return arrived_at is not None and arrived_at <= starts_at + dt.timedelta(
         minutes=int(settings.get("appointment_on_time_minutes")))
+
+
+# --- from what a form holds -------------------------------------------------------------------------
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def parse_time(text, field: str = "starts_at") -> dt.datetime:
+    """A day and time as typed (2026-12-01 09:30; also 2026-12-01T09:30)."""
+    if isinstance(text, dt.datetime):
+        return text
+    value = str(text or "").strip().replace("T", " ")
+    if not value:
+        raise InvalidInput(_("Pick the day and time the car is due."), field)
+    try:
+        return dt.datetime.strptime(value, TIME_FORMAT)
+    except ValueError:
+        raise InvalidInput(_("A day and time such as {example}.").format(
+            example=(clock.today() + dt.timedelta(days=1)).strftime("%Y-%m-%d") + " 09:30"), field) from None
+
+
+def codes_of(text) -> list[str]:
+    """Operation codes as typed: separated by spaces or commas."""
+    if isinstance(text, (list, tuple)):
+        return [str(c) for c in text]
+    return [c for c in str(text or "").replace(",", " ").replace("，", " ").split() if c]
+
+
+def book_typed(plate: str, starts_at, codes, *, contact_name: str = "", contact_phone: str = "",
+               source: str = "phone", business_type: str = "maintenance", notes: str = "",
+               overbook_reason: str = "", by: Staff) -> Appointment:
+    """book() from a form: the car by plate or VIN, the time and the operation codes as typed."""
+    from workshop.reception import find_vehicle
+    if not (plate or "").strip():
+        raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
+    car = find_vehicle(plate)
+    if car is None:
+        raise InvalidInput(_("No car with plate or VIN {plate} on file: check it in at reception first.").format(
+            plate=plate.strip()), "vehicle")
+    return book(AppointmentForm(vehicle_id=car.id, starts_at=parse_time(starts_at), operation_codes=codes_of(codes),
+                                contact_name=contact_name or "", contact_phone=contact_phone or "", source=source,
+                                business_type=business_type, notes=notes or "", overbook_reason=overbook_reason or ""),
+                by=by)
+
+
+def default_start(day: dt.date | None = None) -> dt.datetime | None:
+    """The first bookable half-hour of ``day`` still ahead (tomorrow's by default), else the next one."""
+    hours = capacity.opening()
+    day = day or clock.today() + dt.timedelta(days=1)
+    return hours.next_slot(max(clock.now(), dt.datetime.combine(day, dt.time())))
 
 
 # --- what screens show -------------------------------------------------------------------------------
