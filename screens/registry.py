@@ -35,6 +35,8 @@ ENTRIES = [
                 "Add staff, set roles, reset PINs"),
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
                 "QC and comeback figures", ahead=False),
+    ScreenEntry("appointments", "f12", "Appointments", "screens.appointments:AppointmentsScreen",
+                "remind_appointments", "Appointments: the day by half-hour, reminder calls, cars due for service"),
 ]
 
 

@@ -461,10 +461,14 @@ def mark_no_shows(*, by=None) -> int:
 
 # --- arrival --------------------------------------------------------------------------------------
 
-def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised_at: dt.datetime | None = None,
+def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised_at: dt.datetime | str | None = None,
            statement: str = "", by: Staff, seen_version: int | None = None) -> RepairOrder:
     """The car is here: the appointment becomes a checked-in repair order with its work, parts and estimate."""
     from workshop.reception import OrderForm, create_order
+    if promised_at not in (None, ""):
+        promised_at = parse_time(promised_at, "promised_at")
+    else:
+        promised_at = None
 
     def work():
         nonlocal by
@@ -707,6 +711,18 @@ def get(appointment_id: int) -> AppointmentRow:
     if not rows:
         raise NotFound(_("That appointment does not exist."))
     return rows[0]
+
+
+def open_for_vehicles(vehicle_ids: list[int]) -> dict[int, dt.datetime]:
+    """The time of each of these cars' next open appointment (one query, for a page of a reminder list)."""
+    if not vehicle_ids:
+        return {}
+    result: dict[int, dt.datetime] = {}
+    for vehicle_id, starts_at in (Appointment.select(Appointment.vehicle, Appointment.starts_at)
+                                  .where(Appointment.vehicle.in_(vehicle_ids) & Appointment.state.in_(OPEN))
+                                  .order_by(Appointment.starts_at).tuples()):
+        result.setdefault(vehicle_id, _as_dt(starts_at))
+    return result
 
 
 def count_open(day: dt.date) -> int:
