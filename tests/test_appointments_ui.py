@@ -37,7 +37,7 @@ async def test_an_advisor_books_tomorrow_from_the_maintenance_reminder_list(shop
         assert _screen(app, "AppointmentsScreen")()
         assert any("AP 1 booked" in m for m in notifications(app))
         due = app.screen.query_one("#due-table")
-        assert "11-21 08:00" in str(due.get_row_at(0)[-1])   # the list says the car is booked now
+        assert "11-21 08:00" in str(due.get_row_at(0)[2])   # the list says the car is booked now
 
 
 async def test_a_full_half_hour_is_said_beside_the_time_with_the_free_ones_and_every_value_kept(shop):
@@ -89,3 +89,20 @@ async def test_the_car_arrives_and_becomes_an_order_with_one_key_and_the_mileage
         assert await wait_until(pilot, _screen(app, "OrderDetailScreen"))
         assert (order.mileage_in, order.state) == (21000, "checked_in")
         assert Appointment.get_by_id(appointment.id).order_id == order.id
+
+
+async def test_the_board_shows_todays_expected_arrivals_and_a_takes_one_in(shop):
+    appointments.book_typed(shop.car2.plate, "2026-11-20 10:00", "QS001", by=shop.advisor)
+    appointments.book_typed(shop.car.plate, "2026-11-20 11:00", "ME001", by=shop.advisor)
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lane = app.screen.query_one("#expected-lane")
+        assert await wait_until(pilot, lambda: "粤A88888" in str(lane.render()))
+        text = str(lane.render())
+        assert "Expected today (2)" in text and text.index("10:00") < text.index("11:00")
+        await pilot.press("A")
+        assert await wait_until(pilot, _screen(app, "FormDialog"))
+        await pilot.press(*"9000", "enter")
+        assert await wait_until(pilot, lambda: RepairOrder.select().count() == 1)
+        assert RepairOrder.get().vehicle_id == shop.car2.id   # the soonest was chosen already
+        assert await wait_until(pilot, lambda: "Expected today (1)" in str(lane.render()))
