@@ -106,3 +106,20 @@ async def test_the_board_shows_todays_expected_arrivals_and_a_takes_one_in(shop)
         assert await wait_until(pilot, lambda: RepairOrder.select().count() == 1)
         assert RepairOrder.get().vehicle_id == shop.car2.id   # the soonest was chosen already
         assert await wait_until(pilot, lambda: "Expected today (1)" in str(lane.render()))
+
+
+async def test_the_parts_clerk_sees_tomorrows_pre_picks_with_bins_and_shortages(shop):
+    from tests.test_appointments import oil_filter
+    oil_filter(shop, qty="1")
+    appointments.book_typed(shop.car.plate, "2026-11-21 09:00", "QS001", by=shop.advisor)
+    appointments.book_typed(shop.car2.plate, "2026-11-21 10:00", "QS001", by=shop.advisor)
+    app = app_as(shop.clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        assert await wait_until(pilot, _screen(app, "PartsScreen"))
+        await pilot.press("5")
+        table = app.screen.query_one("#prepick-table")
+        assert await wait_until(pilot, lambda: table.row_count == 2 and app.screen.focused is table)
+        first, second = [[str(c) for c in table.get_row_at(i)] for i in (0, 1)]
+        assert first[1:7] == ["AP 1", "粤B12345", "A-01-1", "OF-001", "Oil filter", "1"] and first[8] == ""
+        assert second[1] == "AP 2" and second[8] == "1"   # one short, flagged the day before
