@@ -70,7 +70,7 @@ def _pct(value) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def _figures_row(f: appointment_figures.AppointmentFigures):
+def figures_row(f: appointment_figures.AppointmentFigures):
     return (f.name, f.check_ins, f.from_appointments, _pct(f.appointment_pct), f.arrived + f.no_shows, f.no_shows,
             _pct(f.no_show_pct), _pct(f.on_time_pct), f.cancelled)
 
@@ -285,7 +285,7 @@ class AppointmentsScreen(Acting, KeptScreen):
         table = self.query_one("#figures-table", DataTable)
         table.clear()
         for figures in [report.shop] + report.advisors:
-            table.add_row(*cells(*_figures_row(figures)))
+            table.add_row(*cells(*figures_row(figures)))
 
     @staticmethod
     def _period() -> tuple[dt.datetime, dt.datetime]:

@@ -153,3 +153,20 @@ async def test_extra_work_found_in_the_bay_waits_and_the_advisor_records_the_cus
     finally:
         settings.DEFAULTS["invoice_dir"] = ""
         settings.forget_cache()
+
+
+async def test_the_figures_show_appointment_and_no_show_rates_beside_the_quality_figures(shop):
+    kept = appointments.book_typed(shop.car.plate, "2026-11-20 10:00", "QS001", by=shop.advisor)
+    appointments.book_typed(shop.car2.plate, "2026-11-20 11:00", "QS001", by=shop.advisor)
+    clock.freeze(dt.datetime(2026, 11, 20, 10, 5))
+    appointments.arrive(kept.id, mileage_in="21000", by=shop.advisor)
+    shop.order(shop.car3)     # a walk-in
+    clock.freeze(dt.datetime(2026, 11, 20, 12, 30))
+    appointments.mark_no_shows()
+    app = app_as(shop.manager)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f11")
+        assert await wait_until(pilot, lambda: _screen(app, "QualityScreen")() and app.screen.query("#appointments")
+                                and app.screen.query_one("#appointments").row_count >= 2)
+        shop_row = [str(c) for c in app.screen.query_one("#appointments").get_row_at(0)]
+        assert shop_row == ["Whole shop", "2", "1", "50.0%", "2", "1", "50.0%", "100.0%", "0"]
