@@ -36,6 +36,11 @@ TABS = ("day", "calls", "due", "short", "figures")
 FIGURE_DAYS = 30
 
 
+def _weekday(day: dt.date) -> str:
+    from screens.card import WEEKDAYS  # the board's short weekday names (周一 ...)
+    return _(WEEKDAYS[day.weekday()])
+
+
 def _hours(value) -> str:
     return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.1f}"
 
@@ -213,7 +218,7 @@ class AppointmentsScreen(Acting, KeptScreen):
             for t in grid.trades)
         expected = sum(1 for r in self.rows if r.state in appointments.OPEN)
         self.query_one("#day-title", Label).update(lines([
-            line((f"{fmt_date(self.day)} {self.day:%a}", "bold"), " · ",
+            line((f"{fmt_date(self.day)} {_weekday(self.day)}", "bold"), " · ",
                  _("{count} booked, {expected} still expected · [ ] other days · cells: free / capacity hours").format(
                      count=len(self.rows), expected=expected)),
             line(_("Booked of the day's hours: "), booked)]))
@@ -253,7 +258,7 @@ class AppointmentsScreen(Acting, KeptScreen):
         self.call_rows = appointments.reminder_list(tomorrow)
         confirmed = sum(1 for r in self.call_rows if r.state == "confirmed")
         self.query_one("#calls-title", Label).update(line(
-            (_("Tomorrow, {day}").format(day=f"{fmt_date(tomorrow)} {tomorrow:%a}"), "bold"), " · ",
+            (_("Tomorrow, {day}").format(day=f"{fmt_date(tomorrow)} {_weekday(tomorrow)}"), "bold"), " · ",
             _("{todo} to call or message, {confirmed} confirmed · c or Enter records the call").format(
                 todo=len(self.call_rows) - confirmed, confirmed=confirmed)))
         table = self.query_one("#calls-table", DataTable)

@@ -38,7 +38,8 @@ from models.people import Customer, Staff, Vehicle
 from models.shop import Operation
 from workshop import audit, capacity, clock, prepick, quotes, settings, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, date as fmt_date
+from workshop.i18n import _, local
+from workshop.i18n import date as fmt_date
 from workshop.permissions import require
 
 settings.DEFAULTS.setdefault("appointment_max_days_ahead", 90)
@@ -639,11 +640,12 @@ def _rows(key: str, where, *args, order_by=None, limit: int | None = None) -> li
     names: dict[int, list[str]] = {}
     calls: dict[int, tuple[int, str]] = {}
     lines = _prepared((key, "lines"), lambda *a: (
-        AppointmentLine.select(AppointmentLine.appointment, AppointmentLine.name)
-        .join(Appointment, on=(AppointmentLine.appointment == Appointment.id)).where(where(*a))
-        .order_by(AppointmentLine.appointment, AppointmentLine.position)), *args)
-    for appointment_id, name in lines:
-        names.setdefault(appointment_id, []).append(name)
+        AppointmentLine.select(AppointmentLine.appointment, AppointmentLine.name, Operation.name_zh)
+        .join(Appointment, on=(AppointmentLine.appointment == Appointment.id))
+        .switch(AppointmentLine).join(Operation, on=(AppointmentLine.operation == Operation.id))
+        .where(where(*a)).order_by(AppointmentLine.appointment, AppointmentLine.position)), *args)
+    for appointment_id, name, name_zh in lines:
+        names.setdefault(appointment_id, []).append(local(name, name_zh))  # in the reader's language
     for appointment_id, outcome in _prepared((key, "calls"), lambda *a: (
             AppointmentCall.select(AppointmentCall.appointment, AppointmentCall.outcome)
             .join(Appointment, on=(AppointmentCall.appointment == Appointment.id)).where(where(*a))
