@@ -75,9 +75,14 @@ def _pct(value) -> str:
     return "—" if value is None else f"{value}%"
 
 
+# The rates first: at 80 columns they are what shows.
+FIGURE_COLUMNS = (N_("Who"), N_("Appointment rate"), N_("No-show rate"), N_("On time"), N_("Check-ins"),
+                  N_("By appointment"), N_("Due"), N_("No-shows"), N_("Cancelled"))
+
+
 def figures_row(f: appointment_figures.AppointmentFigures):
-    return (f.name, f.check_ins, f.from_appointments, _pct(f.appointment_pct), f.arrived + f.no_shows, f.no_shows,
-            _pct(f.no_show_pct), _pct(f.on_time_pct), f.cancelled)
+    return (f.name, _pct(f.appointment_pct), _pct(f.no_show_pct), _pct(f.on_time_pct), f.check_ins,
+            f.from_appointments, f.arrived + f.no_shows, f.no_shows, f.cancelled)
 
 
 def booking_form(*, plate: str = "", when: dt.datetime | None = None, source: str = "phone", codes: str = "",
@@ -186,9 +191,7 @@ class AppointmentsScreen(Acting, KeptScreen):
                                                        _("Customer"), _("Work"), _("How"), _("Booked by"), _("Order"))
         self.query_one("#calls-table", DataTable).add_columns(_("Time"), _("No."), _("Plate"), _("State"), _("Calls"),
                                                               _("Contact"), _("Phone"), _("Parts"), _("Work"))
-        self.query_one("#figures-table", DataTable).add_columns(
-            _("Who"), _("Check-ins"), _("By appointment"), _("Appointment rate"), _("Due"), _("No-shows"),
-            _("No-show rate"), _("On time"), _("Cancelled"))
+        self.query_one("#figures-table", DataTable).add_columns(*[_(c) for c in FIGURE_COLUMNS])
         self._fit(self.app.size.width)
         self.reload()
         self.query_one("#list").focus()

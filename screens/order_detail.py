@@ -87,9 +87,8 @@ class OrderDetailScreen(Acting, KeptScreen):
 
     def on_mount(self) -> None:
         self.title = "Repair order"
-        self.query_one("#lines", DataTable).add_columns("Code", "Operation", "Trade", "Std h", "Billed h",
-                                                        "Actual h", "Status", "Technicians", _("Customer"),
-                                                        _("Amount"))
+        self.query_one("#lines", DataTable).add_columns("Code", "Operation", _("Customer"), "Trade", "Std h",
+                                                        "Billed h", "Actual h", "Status", "Technicians", _("Amount"))
         self.query_one("#parts", DataTable).add_columns("Code", "Part", "Qty", "Picked", "Returned", "Status", "Bin")
         self.query_one("#history", DataTable).add_columns("When", "Who", "What")
         if self.order_id is None:
@@ -139,10 +138,10 @@ class OrderDetailScreen(Acting, KeptScreen):
         for job in job_lines:
             quote = self.quotes.get(job.id)
             word = approval_cell(quote)
-            table.add_row(*cells(job.code, job.name, job.trade.replace("_", " "), job.standard_hours,
+            table.add_row(*cells(job.code, job.name, word, job.trade.replace("_", " "), job.standard_hours,
                                  job.billed_hours, job.actual_hours, job.status.replace("_", " "),
-                                 ", ".join(job.technicians) or "—", word,
-                                 f"{quote.amount:,.2f}" if quote else ""), key=str(job.id))
+                                 ", ".join(job.technicians) or "—", f"{quote.amount:,.2f}" if quote else ""),
+                          key=str(job.id))
         if job_lines:
             table.move_cursor(row=min(row, len(job_lines) - 1))
         self._load_parts()

@@ -41,8 +41,10 @@ def _stock_row(row: parts.StockRow):
 
 
 def _prepick_row(row: prepick.PrepickRow):
-    return (row.starts_at.strftime("%a %H:%M"), f"AP {row.appointment_number}", row.plate, row.bin or "—", row.code,
-            row.name, fmt(row.qty), fmt(row.held), literal(fmt(row.short), "bold red") if row.short else "", row.unit)
+    from screens.card import WEEKDAYS
+    return (f"{_(WEEKDAYS[row.starts_at.weekday()])} {row.starts_at:%H:%M}", f"AP {row.appointment_number}",
+            row.plate, row.bin or "—", row.code, fmt(row.qty), fmt(row.held),
+            literal(fmt(row.short), "bold red") if row.short else "", row.unit, row.name)
 
 
 def _low_row(row: parts.StockRow):
@@ -92,8 +94,8 @@ class PartsScreen(Acting, KeptScreen):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
             with TabPane(_("Pre-picks [5]"), id="prepick"):
-                yield PagedTable((_("Time"), _("No."), _("Plate"), _("Bin"), _("Code"), _("Part"), _("Qty"),
-                                  _("Held"), _("Short"), _("Unit")), _prepick_row, id="prepick-table")
+                yield PagedTable((_("Time"), _("No."), _("Plate"), _("Bin"), _("Code"), _("Qty"), _("Held"),
+                                  _("Short"), _("Unit"), _("Part")), _prepick_row, id="prepick-table")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -20,12 +20,11 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells
 from workshop import appointment_figures, clock, qc, quality
-from workshop.i18n import N_, _
+from workshop.i18n import _
 
 PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
 COLUMNS = ("Who", "Inspected", "1st-time pass", "Rework", "On time", "Avg delay h", "Comebacks", "Penalties")
-APPOINTMENT_COLUMNS = (N_("Who"), N_("Check-ins"), N_("By appointment"), N_("Appointment rate"), N_("Due"),
-                       N_("No-shows"), N_("No-show rate"), N_("On time"), N_("Cancelled"))
+
 
 
 def _pct(value) -> str:
@@ -75,7 +74,8 @@ class QualityScreen(Acting, KeptScreen):
         self.title = "Quality"
         for table in self.query(DataTable):
             if table.id == "appointments":
-                table.add_columns(*[_(c) for c in APPOINTMENT_COLUMNS])
+                from screens.appointments import FIGURE_COLUMNS
+                table.add_columns(*[_(c) for c in FIGURE_COLUMNS])
             else:
                 table.add_columns(*COLUMNS)
         self.action_period("m")
