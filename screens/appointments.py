@@ -206,7 +206,7 @@ class AppointmentsScreen(Acting, KeptScreen):
     def reload(self) -> None:
         self._load_day()
         self._load_calls()
-        self.query_one("#due-table", PagedTable).load(self._due_page)
+        self.query_one("#due-table", PagedTable).load(self._due_page, keyset=True)
         self.query_one("#short-title", Label).update(_("Parts not held for appointments in the next {days} days").format(
             days=prepick.settings.get("appointment_parts_lookahead_days")))
         self.query_one("#short-table", PagedTable).load(lambda n, o: prepick.shortages(limit=n, offset=o))
@@ -272,9 +272,10 @@ class AppointmentsScreen(Acting, KeptScreen):
         if self.call_rows:
             table.move_cursor(row=min(row, len(self.call_rows) - 1))
 
-    def _due_page(self, limit: int, offset: int) -> list[reminders.Reminder]:
-        """A page of the maintenance reminder list, and which of its cars are booked already (one query)."""
-        page = reminders.maintenance(limit=limit, offset=offset)
+    def _due_page(self, limit: int, after) -> list[reminders.Reminder]:
+        """A page of the maintenance reminder list (after the last row shown), and which of its cars are booked
+        already (one query)."""
+        page = reminders.maintenance(limit=limit, after=after)
         self._booked = appointments.open_for_vehicles([r.vehicle_id for r in page if r.vehicle_id])
         return page
 

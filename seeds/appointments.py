@@ -4,6 +4,7 @@ shop's capacity and hold their parts), tomorrow's mostly still to be confirmed b
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from models.db import db
@@ -13,6 +14,12 @@ HISTORY_DAYS = 60
 FROM_APPOINTMENT = 0.4   # of the cars checked in: how many had booked
 NO_SHOW = 0.08           # of appointments due: no-shows
 CANCELLED = 0.05
+
+
+def _own(rng) -> random.Random:
+    """A generator of this module's own, derived from the shop's without drawing from it: the other
+    capabilities' demo data stays what it was without appointments."""
+    return random.Random(hash(rng.getstate()))
 
 
 def _advisors() -> list[int]:
@@ -27,6 +34,7 @@ def history(rng, closed, progress=None) -> None:
     """Appointments behind the last ``HISTORY_DAYS`` days of closed orders, and the no-shows and cancellations
     beside them (bulk rows: the past is not booked through today's capacity)."""
     from workshop import clock
+    rng = _own(rng)
     advisors = _advisors()
     since = clock.now() - dt.timedelta(days=HISTORY_DAYS)
     recent = [c for c in closed if c.time_in >= since]
@@ -135,7 +143,7 @@ def upcoming(rng, active=None, *, days: int = 14, per_day: int = 24, by_login: s
 
 
 def _active(rng, active) -> None:
-    upcoming(rng, active, days=14, per_day=10)
+    upcoming(_own(rng), active, days=14, per_day=10)
 
 
 demo.HISTORY_EXTENSIONS.append(history)
