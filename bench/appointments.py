@@ -130,6 +130,7 @@ def main() -> None:
     codes = by_trade.get("quick_service", [])[:10]
     booked, refused = [], []
     later = [today + dt.timedelta(days=i) for i in range(15, 45)]  # beyond what was booked ahead: room left
+    rng = random.Random()  # not the seeded one: a second run would ask for the same cars at the same times
     for i in range(args.n // 2):
         day = rng.choice(later if i % 2 else days[1:])
         form = appointments.AppointmentForm(vehicle_id=rng.randint(1, top), starts_at=rng.choice(hours.day_slots(day)),
