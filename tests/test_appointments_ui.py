@@ -125,35 +125,31 @@ async def test_the_parts_clerk_sees_tomorrows_pre_picks_with_bins_and_shortages(
         assert second[1] == "AP 2" and second[7] == "1"   # one short, flagged the day before
 
 
-async def test_extra_work_found_in_the_bay_waits_and_the_advisor_records_the_customers_answer(shop, tmp_path):
+async def test_extra_work_found_in_the_bay_waits_and_the_advisor_records_the_customers_answer(shop):
     from models.orders import JobLine
-    from workshop import settings
+    from workshop import document_files
     from workshop.reception import add_job_line
     order = shop.in_progress()
     add_job_line(order.id, "ME001", by=shop.dispatcher)   # found in the bay: waits for the customer
-    settings.DEFAULTS["invoice_dir"] = str(tmp_path)
+    estimate = document_files.folder() / f"estimate-RO{order.number}.txt"   # beside the shop's invoices
     app = app_as(shop.advisor)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            app.open_order(order.id)
-            assert await wait_until(pilot, lambda: _screen(app, "OrderDetailScreen")() and app.screen.query("#lines")
-                                    and app.screen.query_one("#lines").row_count == 2)
-            table = app.screen.query_one("#lines")
-            row = [str(c) for c in table.get_row_at(1)]
-            assert (row[2], row[-1]) == ("waiting for approval", "180.00")
-            await pilot.press("e")
-            assert await wait_until(pilot, lambda: (tmp_path / f"estimate-RO{order.number}.txt").exists())
-            await pilot.press("down", "y")
-            assert await wait_until(pilot, _screen(app, "FormDialog"))
-            app.screen.widget("decision").value = "approved"
-            app.screen.widget("reference").value = "signed at the desk"
-            await pilot.press("ctrl+s")
-            line = JobLine.get((JobLine.order == order.id) & (JobLine.code == "ME001"))
-            assert await wait_until(pilot, lambda: JobLine.get_by_id(line.id).approval == "approved")
-            assert await wait_until(pilot, lambda: [str(c) for c in table.get_row_at(1)][2] == "approved")
-    finally:
-        settings.DEFAULTS["invoice_dir"] = ""
-        settings.forget_cache()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_order(order.id)
+        assert await wait_until(pilot, lambda: _screen(app, "OrderDetailScreen")() and app.screen.query("#lines")
+                                and app.screen.query_one("#lines").row_count == 2)
+        table = app.screen.query_one("#lines")
+        row = [str(c) for c in table.get_row_at(1)]
+        assert (row[2], row[-1]) == ("waiting for approval", "180.00")
+        await pilot.press("e")
+        assert await wait_until(pilot, estimate.exists)
+        await pilot.press("down", "y")
+        assert await wait_until(pilot, _screen(app, "FormDialog"))
+        app.screen.widget("decision").value = "approved"
+        app.screen.widget("reference").value = "signed at the desk"
+        await pilot.press("ctrl+s")
+        line = JobLine.get((JobLine.order == order.id) & (JobLine.code == "ME001"))
+        assert await wait_until(pilot, lambda: JobLine.get_by_id(line.id).approval == "approved")
+        assert await wait_until(pilot, lambda: [str(c) for c in table.get_row_at(1)][2] == "approved")
 
 
 async def test_the_figures_show_appointment_and_no_show_rates_beside_the_quality_figures(shop):

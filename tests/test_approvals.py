@@ -124,10 +124,10 @@ def test_an_answer_for_a_line_of_another_order_or_an_unknown_channel_changes_not
     assert JobLine.get_by_id(line.id).approval == "pending" and LineApproval.select().count() == 1
 
 
-def test_the_estimate_lists_each_line_with_its_amount_and_where_it_stands_in_the_shops_language(shop, tmp_path):
+def test_the_estimate_lists_each_line_with_its_amount_and_where_it_stands_in_the_shops_language(shop):
     from rich.cells import cell_len
 
-    from workshop import document_files, settings
+    from workshop import document_files
     from workshop.estimate_document import estimate_data, render_text
     from workshop.i18n import Words
     brake_kit(shop)
@@ -141,11 +141,6 @@ def test_the_estimate_lists_each_line_with_its_amount_and_where_it_stands_in_the
     assert all(cell_len(row) <= 42 for row in chinese.splitlines())
     english = render_text(data, words=Words("en"))
     assert "Waiting for your approval" in english and "ME001 Front brake pads" in english
-    settings.DEFAULTS["invoice_dir"] = str(tmp_path)
-    try:
-        written = document_files.write_estimate(order.id)
-    finally:
-        settings.DEFAULTS["invoice_dir"] = ""
-        settings.forget_cache()
+    written = document_files.write_estimate(order.id)   # beside the shop's invoices
     assert written.ok and sorted(p.name for p in written.paths) == [f"estimate-RO{order.number}.html",
                                                                     f"estimate-RO{order.number}.txt"]
