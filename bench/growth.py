@@ -117,8 +117,8 @@ def inputs(rng: random.Random, n: int) -> dict:
 
 
 def cases() -> list[Case]:
-    from workshop import (accounts, audit, board, callbacks, dispatch, followup_figures, lifecycle, parts, qc,
-                          reception, reminders, search, settlement)
+    from workshop import (accounts, appointment_figures, appointments, audit, board, callbacks, capacity, dispatch,
+                          followup_figures, lifecycle, parts, prepick, qc, reception, reminders, search, settlement)
     from workshop.clock import today
 
     def order_detail(order_id):  # what the order screen reads (screens/order_detail.py)
@@ -179,6 +179,14 @@ def cases() -> list[Case]:
         Case("reminders: maintenance, page 21 (>)", "maintenance, deep page",
              lambda after: reminders.due("maintenance", limit=101, after=after)),
         Case("staff: list", None, accounts.all_staff),
+        Case("appointments: the day (grid and list)", None,
+             lambda: (capacity.day_grid(today() + dt.timedelta(days=1)), appointments.day_list(today()))),
+        Case("appointments: reminder calls, expected arrivals", None,
+             lambda: (appointments.reminder_list(), appointments.expected_arrivals())),
+        Case("appointments: pre-picks, shortages", None, lambda: (prepick.prepicks(), prepick.shortages())),
+        Case("appointments: figures, 30 days", None, lambda: appointment_figures.report(
+            dt.datetime.combine(today() - dt.timedelta(days=30), dt.time()),
+            dt.datetime.combine(today() + dt.timedelta(days=1), dt.time())), period=True),
         # --- searches, as typed ---
         Case("palette: active plate, key by key", "active plates typed", palette),
         Case("palette: active customer, key by key", "active names typed", palette),

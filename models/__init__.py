@@ -15,6 +15,9 @@ from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, W
 from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement,  # noqa: F401
                               InsurerBalance, InsurerPayment)
 from models.events import Event  # noqa: F401
+from models.appointments import (Appointment, AppointmentCall, AppointmentDay, AppointmentLine,  # noqa: F401
+                                 AppointmentPart, AppointmentSlot)
+from models.approvals import LineApproval  # noqa: F401
 
 ALL_MODELS = [
     CustomerClass, Customer, Vehicle, Staff, SignInAttempt,
@@ -28,4 +31,6 @@ ALL_MODELS = [
     WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
     InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
     Event,
+    Appointment, AppointmentLine, AppointmentSlot, AppointmentPart, AppointmentCall, AppointmentDay,
+    LineApproval,
 ]

@@ -1,5 +1,5 @@
 """Repair orders (派工單), their job lines, the technicians on them and their clock records."""
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+from peewee import (SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
 from models.base import BaseModel, HoursField, MoneyField, PercentField
@@ -103,6 +103,9 @@ class JobLine(BaseModel):
     finished_at = DateTimeField(null=True)
     # the package whose price covers it (no index: read only through the order)
     package = ForeignKeyField(OrderPackage, null=True, backref="job_lines", index=False)
+    # The customer's word on the line (models/approvals.py): lines written at check-in are approved with the
+    # order; work found later waits as "pending" until approved, or stays "declined".
+    approval = CharField(max_length=10, default="approved", constraints=[SQL("DEFAULT 'approved'")])
 
 
 class JobLineTechnician(BaseModel):

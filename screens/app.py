@@ -109,15 +109,20 @@ class ScreenCommands(Provider):
                 if self.app.staff is not None and (e.action is None or can(self.app.staff, e.action))
                 and registry.load(e) is not None]
 
+    def _text(self, entry) -> str:
+        """"Open Audit (F9)": the key only where it opens this screen for this person (F12 is shared)."""
+        keyed = entry.key and self.app.entry_for_key(entry.key) is entry
+        return f"Open {entry.title} ({entry.key.upper()})" if keyed else f"Open {entry.title}"
+
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(Content(f"Open {entry.title} ({entry.key.upper()})"),
+            yield DiscoveryHit(Content(self._text(entry)),
                                partial(self.app.open_screen, entry.name), help=content(entry.help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for entry in self._entries():
-            text = f"Open {entry.title} ({entry.key.upper()})"
+            text = self._text(entry)
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
@@ -139,7 +144,8 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("ctrl+u", "switch_user", "Switch user"),
-    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=e.footer) for e in registry.ENTRIES]
+    ] + [Binding(key, f"open_key('{key}')", next(e.title for e in registry.ENTRIES if e.key == key),
+                 show=any(e.footer for e in registry.ENTRIES if e.key == key)) for key in registry.keys()]
 
     class DatabaseChanged(Message):
         """Some connection committed (posted by the change watcher's thread)."""
@@ -372,15 +378,29 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
                 name=name, minutes=minutes))
 
     # --- navigation ----------------------------------------------------------------------------------
+    def entry_for_key(self, key: str):
+        """The screen a function key opens for the signed-in person: the first entry of that key they may
+        open (F12 is a manager's set-up, an advisor's appointments), else the first (which says who may)."""
+        entries = [e for e in registry.ENTRIES if e.key == key]
+        if not entries:
+            return None
+        return next((e for e in entries if self.staff is not None and (e.action is None or can(self.staff, e.action))),
+                    entries[0])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A screen's key shown in every key bar (``footer``) shows only to those who may open it."""
-        if action == "open_screen" and parameters:
-            entry = next((e for e in registry.ENTRIES if e.name == parameters[0]), None)
+        if action == "open_key" and parameters:
+            entry = self.entry_for_key(str(parameters[0]))
             if entry is not None and entry.footer and (
                     self.staff is None or (entry.action is not None and not can(self.staff, entry.action))
                     or type(self.screen).__name__ == entry.target.split(":")[1]):  # (not on its own screen)
                 return False
         return True
+
+    def action_open_key(self, key: str) -> None:
+        entry = self.entry_for_key(key)
+        if entry is not None:
+            self.open_screen(entry.name)
 
     def action_open_screen(self, name: str) -> None:
         self.open_screen(name)

@@ -19,8 +19,8 @@ from screens.text import line
 from workshop import board, clock, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
-from workshop.i18n import _, label
-from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
+from workshop.i18n import N_, _, label
+from workshop.lifecycle import BOARD_STATES, CHECKED_IN, COLUMN_TITLES
 
 
 # A move key pressed this soon after another terminal changed the card under the cursor asks first: two
@@ -55,9 +55,15 @@ class BoardColumn(Vertical, can_focus=False):
         self.state = state
         self.title = Static(label(COLUMN_TITLES, state), classes="column-title")
         self.list = CardList(state)
+        self.lane = None
+        if state == CHECKED_IN:  # today's expected arrivals (appointments) at the head of the column
+            from screens.expected import ExpectedLane
+            self.lane = ExpectedLane()
 
     def compose(self) -> ComposeResult:
         yield self.title
+        if self.lane is not None:
+            yield self.lane
         yield self.list
 
     @property
@@ -95,6 +101,7 @@ class BoardScreen(Acting, Screen):
         Binding("d", "dispatch", "Dispatch"),
         Binding("p", "parts_wait", "Wait parts"),
         Binding("n", "new_order", "New RO"),
+        Binding("A", "arrival", N_("Arrival")),
         Binding("x", "cancel_order", "Cancel RO", show=False),
         Binding("f", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -103,7 +110,8 @@ class BoardScreen(Acting, Screen):
     ]
     # Which permission each board action needs; the footer shows only what the role may do.
     PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch",
-                          "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order"}
+                          "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order",
+                   "arrival": "create_order"}
 
     def __init__(self):
         super().__init__()
@@ -152,6 +160,12 @@ class BoardScreen(Acting, Screen):
         """Read every card (on open, after a filter change, or after a burst too big to patch)."""
         self.cards = {card.id: card for card in board.active_cards() if self.board_filter.keeps(card)}
         self._rebuild(BOARD_STATES)
+        self._reload_lane()
+
+    def _reload_lane(self) -> None:
+        lane = self.columns[CHECKED_IN].lane
+        if lane is not None and getattr(self.app, "staff", None) is not None:
+            lane.reload()
 
     def _rebuild(self, states, follow: int | None = None) -> None:
         """Re-sort the named columns from ``self.cards``; the cursor stays on ``follow`` if it is shown."""
@@ -176,6 +190,8 @@ class BoardScreen(Acting, Screen):
         if changes.overflow:
             self.load_all()
             return
+        if any(kind.startswith("appointment") for kind in changes.kinds):
+            self._reload_lane()
         if changes.order_ids:
             self.patch(board.cards_for(list(changes.order_ids)))
 
@@ -214,6 +230,8 @@ class BoardScreen(Acting, Screen):
         self._arm_tick()
         for column in self.columns.values():
             column.list.forget_drawn()
+        if clock.now().minute % 5 == 0:  # late arrivals turn red, no-shows leave the lane
+            self._reload_lane()
 
     def card_text(self, order_id: int) -> str:
         from screens.card import card_text
@@ -327,6 +345,10 @@ class BoardScreen(Acting, Screen):
 
     def action_new_order(self) -> None:
         self.app.open_screen("reception")
+
+    def action_arrival(self) -> None:
+        from screens.expected import ask_arrival
+        ask_arrival(self)
 
     def action_cancel_order(self) -> None:
         card = self.selected_card()

@@ -55,7 +55,13 @@ class KeyBar(Widget):
         shown: dict[str, tuple[str, str, str, bool]] = {}
         palette = None
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
-            item = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+            description = binding.description
+            if binding.action.startswith("open_key("):  # a key several screens share: the one it opens here
+                entry = self.app.entry_for_key(binding.key)
+                if entry is None or not entry.footer:
+                    continue
+                description = entry.title
+            item = (binding.key, self.app.get_key_display(binding), description, enabled)
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = item
             elif binding.show and binding.action not in shown:

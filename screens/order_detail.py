@@ -15,10 +15,11 @@ from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
-from screens.text import cells, line, lines
-from workshop import audit, lifecycle
+from screens.text import cells, line, lines, literal
+from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVAL_LABELS
+from workshop import approvals, audit, lifecycle
 from workshop import dispatch as dispatching
-from workshop.i18n import N_, _
+from workshop.i18n import N_, _, label
 
 HISTORY_LIMIT = 200
 
@@ -30,6 +31,14 @@ def part_rows(order_id: int) -> list | None:
     except ImportError:
         return None
     return order_part_lines(order_id)
+
+
+def approval_cell(quote):
+    """Where the customer stands on a line: approved, waiting (bold), declined (dim)."""
+    if quote is None:
+        return ""
+    style = {"pending": "bold yellow", "declined": "dim"}.get(quote.approval, "")
+    return literal(label(APPROVAL_LABELS, quote.approval), style)
 
 
 class OrderDetailScreen(Acting, KeptScreen):
@@ -47,12 +56,15 @@ class OrderDetailScreen(Acting, KeptScreen):
         Binding("x", "exchange_part", N_("Exchange part")),
         Binding("O", "old_part", N_("Old part")),
         Binding("v", "vehicle_file", N_("Car's file")),
+        Binding("y", "answer", N_("Customer's answer")),
+        Binding("e", "estimate", N_("Estimate")),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
     PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                    "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
                    "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts",
-                   "vehicle_file": "view_customer_file"}
+                   "vehicle_file": "view_customer_file",
+                   "answer": "record_approval", "estimate": "record_approval"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -61,6 +73,7 @@ class OrderDetailScreen(Acting, KeptScreen):
         self.order = None
         self.line_ids: list[int] = []
         self.part_lines: list = []  # the parts table's rows (workshop.parts.LineRow)
+        self.quotes: dict = {}  # job line id -> approvals.LineQuote
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,8 +89,8 @@ class OrderDetailScreen(Acting, KeptScreen):
 
     def on_mount(self) -> None:
         self.title = "Repair order"
-        self.query_one("#lines", DataTable).add_columns("Code", "Operation", "Trade", "Std h", "Billed h",
-                                                        "Actual h", "Status", "Technicians")
+        self.query_one("#lines", DataTable).add_columns("Code", "Operation", _("Customer"), "Trade", "Std h",
+                                                        "Billed h", "Actual h", "Status", "Technicians", _("Amount"))
         self.query_one("#parts", DataTable).add_columns("Code", "Part", "Qty", "Picked", "Returned", "Status", "Bin")
         self.query_one("#history", DataTable).add_columns("When", "Who", "What")
         if self.order_id is None:
@@ -120,13 +133,17 @@ class OrderDetailScreen(Acting, KeptScreen):
         self.query_one("#order-head", Static).update(lines(head))
         job_lines = dispatching.order_lines(order.id)
         self.line_ids = [job.id for job in job_lines]
+        self.quotes = {q.id: q for q in approvals.order_quotes(order.id)}  # the customer's word and the amount
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
         for job in job_lines:
-            table.add_row(*cells(job.code, job.name, job.trade.replace("_", " "), job.standard_hours,
+            quote = self.quotes.get(job.id)
+            word = approval_cell(quote)
+            table.add_row(*cells(job.code, job.name, word, job.trade.replace("_", " "), job.standard_hours,
                                  job.billed_hours, job.actual_hours, job.status.replace("_", " "),
-                                 ", ".join(job.technicians) or "—"), key=str(job.id))
+                                 ", ".join(job.technicians) or "—", f"{quote.amount:,.2f}" if quote else ""),
+                          key=str(job.id))
         if job_lines:
             table.move_cursor(row=min(row, len(job_lines) - 1))
         self._load_parts()
@@ -239,6 +256,42 @@ class OrderDetailScreen(Acting, KeptScreen):
         vehicle_id = self.fetch(vehicle_of_order, self.order_id) if self.order_id else None
         if vehicle_id is not None:
             open_vehicle_file(self.app, vehicle_id)
+
+    def action_answer(self) -> None:
+        """The customer's answer on the selected line: approved or declined, how, by whom."""
+        line_id = self._selected_line()
+        quote = self.quotes.get(line_id) if line_id else None
+        if quote is None:
+            return
+        if quote.approval == "approved":
+            self.notify(_("'{line}' is approved already.").format(line=quote.name), severity="warning")
+            return
+        order = self.order
+        decisions = [(_("approved"), "approved")] + ([(_("declined"), "declined")] if quote.approval == "pending" else [])
+        form = FormDialog(_("The customer's answer: {line}").format(line=quote.name), [
+            forms.choice("decision", _("Answer"), decisions),
+            forms.choice("channel", _("How"), [(label(APPROVAL_CHANNEL_LABELS, c), c) for c in APPROVAL_CHANNELS],
+                         value="phone"),
+            forms.text("reference", _("Reference"), required=False, max_length=60,
+                       hint=_("the WeChat / SMS message, the signed sheet")),
+            forms.text("customer_name", _("Answered by"), required=False, max_length=60, hint=_("blank: the owner")),
+        ], intro=line(quote.code, " ", (quote.name, "bold"), f" · {quote.hours} h · ",
+                      (f"{quote.amount:,.2f}", "bold")), submit_label=_("Save"))
+
+        def call(values: dict) -> partial:
+            service = approvals.approve if values["decision"] == "approved" else approvals.decline
+            return partial(service, order.id, [line_id], channel=values["channel"],
+                           reference=values["reference"] or "", customer_name=values["customer_name"] or "",
+                           seen_version=order.version)
+
+        self.ask(form, call, success=_("The customer's answer is recorded."))
+
+    def action_estimate(self) -> None:
+        """Write the estimate for the customer (text and A4 page) beside the invoices."""
+        from workshop.document_files import write_estimate
+        self.act(write_estimate, self.order_id, as_staff=False,
+                 success=lambda written: _("Estimate written: {path}").format(path=written.paths[0])
+                 if written.ok else written.error)
 
     def action_bill(self) -> None:
         from screens.cashier import BillScreen

@@ -15,8 +15,9 @@ from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
-from workshop import lifecycle, parts
-from workshop.i18n import _
+from screens.text import literal
+from workshop import lifecycle, parts, prepick
+from workshop.i18n import N_, _
 
 QTY_MAX = part_actions.QTY_MAX
 COUNT_MAX = 999_999
@@ -37,6 +38,13 @@ def _out_row(row: parts.LineRow):
 def _stock_row(row: parts.StockRow):
     return (row.code, row.name, row.bin or "—", fmt(row.on_hand), fmt(row.reserved), fmt(row.available),
             row.unit, f"{row.price:.2f}", row.fits)
+
+
+def _prepick_row(row: prepick.PrepickRow):
+    from screens.card import WEEKDAYS
+    return (f"{_(WEEKDAYS[row.starts_at.weekday()])} {row.starts_at:%H:%M}", f"AP {row.appointment_number}",
+            row.plate, row.bin or "—", row.code, fmt(row.qty), fmt(row.held),
+            literal(fmt(row.short), "bold red") if row.short else "", row.unit, row.name)
 
 
 def _low_row(row: parts.StockRow):
@@ -60,6 +68,7 @@ class PartsScreen(Acting, KeptScreen):
         Binding("2", "tab('catalog')", "Catalog", show=False),
         Binding("3", "tab('low')", "Low stock", show=False),
         Binding("4", "tab('out')", "Parts out", show=False),
+        Binding("5", "tab('prepick')", N_("Pre-picks"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
                    **dict.fromkeys(("receive", "count", "move_bin"), "manage_stock")}
@@ -84,6 +93,9 @@ class PartsScreen(Acting, KeptScreen):
             with TabPane(_("Parts out [4]"), id="out"):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
+            with TabPane(_("Pre-picks [5]"), id="prepick"):
+                yield PagedTable((_("Time"), _("No."), _("Plate"), _("Bin"), _("Code"), _("Qty"), _("Held"),
+                                  _("Short"), _("Unit"), _("Part")), _prepick_row, id="prepick-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -102,6 +114,8 @@ class PartsScreen(Acting, KeptScreen):
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
+        # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
+        self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(limit=n, offset=o))
 
     def refresh_from_changes(self, changes) -> None:
         for table in self.query(PagedTable):
@@ -124,7 +138,7 @@ class PartsScreen(Acting, KeptScreen):
     def tab_changed(self) -> None:
         self.refresh_bindings()
         table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#low-table",
-                 "out": "#out-table"}[self.tab]
+                 "out": "#out-table", "prepick": "#prepick-table"}[self.tab]
         self.query_one(table).focus()
 
     def action_tab(self, tab: str) -> None:

@@ -19,11 +19,12 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells
-from workshop import clock, qc, quality
+from workshop import appointment_figures, clock, qc, quality
 from workshop.i18n import _
 
 PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
 COLUMNS = ("Who", "Inspected", "1st-time pass", "Rework", "On time", "Avg delay h", "Comebacks", "Penalties")
+
 
 
 def _pct(value) -> str:
@@ -64,12 +65,19 @@ class QualityScreen(Acting, KeptScreen):
             yield Table(id="techs", cursor_type="row", zebra_stripes=True)
             yield Label("Advisors", classes="title")
             yield Table(id="advisors", cursor_type="row", zebra_stripes=True)
+            yield Label(_("Appointments: appointment rate, no-shows and on-time arrival (shop, then advisors)"),
+                        classes="title")
+            yield Table(id="appointments", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Quality"
         for table in self.query(DataTable):
-            table.add_columns(*COLUMNS)
+            if table.id == "appointments":
+                from screens.appointments import FIGURE_COLUMNS
+                table.add_columns(*[_(c) for c in FIGURE_COLUMNS])
+            else:
+                table.add_columns(*COLUMNS)
         self.action_period("m")
         self.query_one("#shop").focus()
 
@@ -97,8 +105,9 @@ class QualityScreen(Acting, KeptScreen):
 
         with own_connection():
             report = quality.report(start, end, progress)
+            booked = appointment_figures.report(start, end)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, report)
+            self.app.call_from_thread(self._show, report, booked)
 
     def _progress(self, done: int) -> None:
         if self.is_attached:
@@ -111,7 +120,7 @@ class QualityScreen(Acting, KeptScreen):
                 f"{self.heading} · the figures could not be worked out ({event.worker.error}); "
                 "press the period's key to try again")
 
-    def _show(self, report: quality.QualityReport) -> None:
+    def _show(self, report: quality.QualityReport, booked=None) -> None:
         if not self.is_attached:  # left while the figures were worked out
             return
         self.query_one("#working", ProgressBar).display = False
@@ -123,6 +132,12 @@ class QualityScreen(Acting, KeptScreen):
             table.clear()
             for figures in rows:
                 table.add_row(*cells(*_row(figures)))
+        if booked is not None:
+            from screens.appointments import figures_row
+            table = self.query_one("#appointments", DataTable)
+            table.clear()
+            for figures in [booked.shop] + booked.advisors:
+                table.add_row(*cells(*figures_row(figures)))
 
 
 class ChecklistScreen(Acting, Screen):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
-    key: str          # function key that opens it from anywhere
+    key: str          # function key that opens it from anywhere; several may share one (the first the
+                      # signed-in person may open is the one it opens)
     title: str
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
@@ -36,9 +37,17 @@ ENTRIES = [
                 "Add staff, set roles, reset PINs"),
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
                 "QC and comeback figures", ahead=False),
+    # F12 is each role's own screen: the first of these the signed-in person may open (app.entry_for_key).
     ScreenEntry("setup", "f12", "Shop set-up", "screens.setup:ShopSetupScreen", "shop_setup",
                 "Bays, operations and kits, rates, classes, packages, the shop's identity, settings", footer=True),
+    ScreenEntry("appointments", "f12", "Appointments", "screens.appointments:AppointmentsScreen",
+                "remind_appointments", "Appointments: the day by half-hour, reminder calls, cars due for service"),
 ]
+
+
+def keys() -> list[str]:
+    """Every function key of a screen, each once, in the entries' order."""
+    return list(dict.fromkeys(e.key for e in ENTRIES if e.key))
 
 
 def load(entry: ScreenEntry):

@@ -118,7 +118,7 @@ async def test_enter_opens_order_with_lines_and_history(shop):
         assert any("dispatched" in h for h in history)
         await pilot.press("f")    # finish the job line
         await settled(pilot)
-        assert str(screen.query_one("#lines").get_row_at(0)[6]) == "finished"
+        assert str(screen.query_one("#lines").get_row_at(0)[7]) == "finished"  # (after the customer's word)
 
 
 async def test_filter_by_bay_hides_other_cards(shop):

@@ -16,10 +16,10 @@ def _escalations() -> int:
 
 def test_the_daily_rules_escalate_once_however_often_they_run(shop):
     complaint = _complaint(shop)
-    assert daily.run() == {"complaints escalated": 0}
+    assert daily.run()["complaints escalated"] == 0
     clock.advance(days=2, minutes=1)
-    assert daily.run() == {"complaints escalated": 1}
-    assert daily.run() == {"complaints escalated": 0}
+    assert daily.run()["complaints escalated"] == 1
+    assert daily.run()["complaints escalated"] == 0
     assert Complaint.get_by_id(complaint.id).escalated_at is not None and _escalations() == 1
 
 
@@ -56,3 +56,14 @@ async def test_a_terminal_with_no_follow_up_screen_open_escalates_and_keeps_doin
         assert await wait_until(pilot, lambda: Complaint.get_by_id(second.id).escalated_at is not None)
         assert app.screen.__class__.__name__ == "BoardScreen"
     assert _escalations() == 2
+
+
+def test_appointments_whose_car_never_came_are_marked_no_shows_by_the_daily_rules(shop):
+    import datetime as dt
+
+    from workshop import appointments
+    appointment = appointments.book_typed(shop.car.plate, "2026-11-20 10:00", "QS001", by=shop.advisor)
+    clock.freeze(dt.datetime(2026, 11, 20, 11, 1))
+    assert daily.run()["appointment no-shows marked"] == 1
+    assert daily.run()["appointment no-shows marked"] == 0
+    assert appointments.get(appointment.id).state == "no_show"

@@ -1,5 +1,6 @@
 """Rules that run by the clock rather than by someone's action: complaints unresolved too long are
-escalated to a supervisor (callbacks.escalate_overdue), and whatever else a day brings.
+escalated to a supervisor (callbacks.escalate_overdue), appointments whose car never came are marked
+no-shows (appointments.mark_no_shows), and whatever else a day brings.
 
 Every job is idempotent (it changes only what is due and not yet done, in one transaction with its
 audit row), so it may run as often as anyone likes and from many places at once: every signed-in
@@ -11,13 +12,14 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from workshop import callbacks
+from workshop import appointments, callbacks
 
 log = logging.getLogger("workshop.daily")
 
 # (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed.
 JOBS: list[tuple[str, Callable[..., int]]] = [
     ("complaints escalated", callbacks.escalate_overdue),
+    ("appointment no-shows marked", appointments.mark_no_shows),
 ]
 
 

@@ -12,6 +12,7 @@ from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock
+from workshop.approvals import ensure_workable
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _
 from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS,
@@ -185,6 +186,7 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
             raise IllegalTransition(f"{order.label} is not in the workshop's hands ({order.state}).")
         if line.status == "finished":
             raise IllegalTransition(f"'{line.name}' is already finished.")
+        ensure_workable(line)
         tech = Staff.by_id(technician_id, lock=True)  # clocked on one job at a time, on either engine
         if tech is None or not tech.has_role("technician"):
             raise InvalidInput("Only a technician can clock on.", "technician")
@@ -240,6 +242,7 @@ def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
             raise IllegalTransition(f"{order.label} is not being worked on.")
         if line.status == "finished":
             raise IllegalTransition(f"'{line.name}' is already finished.")
+        ensure_workable(line)
         now = clock.now()
         TimeLog.update(ended_at=now).where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).execute()
         JobLine.update(status="finished", finished_at=now, started_at=line.started_at or now).where(

@@ -116,7 +116,7 @@ def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> No
 
 # Capability modules that register guards and hooks; imported once, before the first transition.
 CAPABILITY_MODULES = ("workshop.parts", "workshop.qc", "workshop.settlement", "workshop.callbacks",
-                      "workshop.warranty", "workshop.insurance")
+                      "workshop.warranty", "workshop.insurance", "workshop.prepick", "workshop.approvals")
 _capabilities_loaded = False
 
 
@@ -272,7 +272,10 @@ def _check(order: RepairOrder, transition: Transition) -> None:
 
 
 def unfinished_lines(order: RepairOrder) -> list[JobLine]:
-    return list(JobLine.select().where((JobLine.order == order.id) & (JobLine.status != "finished")))
+    """Approved lines not finished (work waiting for the customer's word is guarded by workshop/approvals.py;
+    declined work is not done)."""
+    return list(JobLine.select().where((JobLine.order == order.id) & (JobLine.status != "finished")
+                                       & (JobLine.approval == "approved")))
 
 
 _HAS_TECHNICIAN = Prepared("order has a technician", lambda order_id: (

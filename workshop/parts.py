@@ -84,6 +84,17 @@ def _post(part: Part, kind: str, qty: Decimal, *, by: Staff | None, order_id=Non
                                 part_line=line_id, by=by, at=clock.now(), reason=reason, reference=reference)
 
 
+# Stock held for other needs than orders' part lines (appointments' pre-picked parts: workshop/prepick.py),
+# served with them in the order of the date each is needed (an order's promised time, an appointment's start):
+# - HELD: () -> {part id: quantity held}, for reservation_problems;
+# - YIELD: (part id, quantity, needed at) -> what holds for later dates gave up to this need (it stays in
+#   Part.reserved: the reservation changes hands);
+# - FILL: (part id, needed by or None, by) -> from free stock, fills holds needed by that time (all: None).
+HELD: list = []
+YIELD: list = []
+FILL: list = []
+
+
 def _reserve(part_id: int, wanted: Decimal) -> Decimal:
     """Reserve up to ``wanted`` of a part's free stock; returns what was reserved."""
     part = Part.by_id(part_id, lock=True)
@@ -123,6 +134,10 @@ def _editable(order: RepairOrder) -> None:
 
 def _new_line(order: RepairOrder, part: Part, qty: Decimal, by: Staff, job_line_id=None) -> PartLine:
     reserved = _reserve(part.id, qty)
+    lifecycle.load_capabilities()  # the modules that fill YIELD, FILL and HELD
+    for give_up in YIELD:  # what is held for a later appointment goes to the car needed sooner
+        if reserved < qty:
+            reserved += give_up(part.id, qty - reserved, order.promised_at)
     position = PartLine.select(fn.COUNT(PartLine.id)).where(PartLine.order == order.id).scalar() or 0
     line = PartLine.create(order=order.id, job_line=job_line_id, part=part.id, qty=qty, reserved=reserved,
                            unit_price=part.sale_price, payer=_payer(order), requested_by=by,
@@ -385,7 +400,10 @@ def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
     else:
         waiting = waiting.order_by(RepairOrder.promised_at, PartLine.id)
     complete = []
+    lifecycle.load_capabilities()
     for line in waiting:
+        for fill in FILL if line.id not in first else ():  # holds needed before this order's promised
+            fill(part_id, line.order.promised_at, by)             # time come first (not before a PO's lines)
         got = _reserve(part_id, line.qty - line.used - line.reserved)
         if not got:
             break
@@ -395,6 +413,8 @@ def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
                                 summary=f"{order.label}: {fmt(got)} of part #{part_id} reserved from goods received")
         if order.parts_status in ("available", "none"):
             complete.append(order.label)
+    for fill in FILL:
+        fill(part_id, None, by)
     return complete
 
 
@@ -516,6 +536,10 @@ def reservation_problems() -> list[ReservationProblem]:
                               .where(PartLine.status.in_(OPEN_LINE) & (PartLine.reserved > 0)
                                      & RepairOrder.state.in_(list(EDITABLE_STATES))).tuples()):
         held[part_id] = held.get(part_id, ZERO) + Decimal(str(reserved))
+    lifecycle.load_capabilities()
+    for holder in HELD:
+        for part_id, reserved in holder().items():
+            held[part_id] = held.get(part_id, ZERO) + reserved
     for part_id, code, reserved in (Part.select(Part.id, Part.code, Part.reserved)
                                     .where((Part.reserved > 0) | Part.id.in_(list(held) or [0])).tuples()):
         mine = held.get(part_id, ZERO).quantize(Decimal("0.001"))

@@ -55,6 +55,11 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "merge_customers": (N_("merge customer files"), frozenset({"manager"})),
     "import_data": (N_("import customers, vehicles and the operations catalog"), frozenset({"manager"})),
     "view_audit": (N_("view the audit trail"), frozenset({"manager", "supervisor", "advisor", "dispatcher", "cashier"})),
+    "book_appointments": (N_("book, move and cancel appointments"), frozenset({"advisor", "manager"})),
+    "overbook": (N_("book appointments beyond capacity"), frozenset({"manager"})),
+    "remind_appointments": (N_("call customers about tomorrow's appointments"),
+                            frozenset({"advisor", "follow_up_agent", "manager"})),
+    "record_approval": (N_("record the customer's approval of work"), frozenset({"advisor", "manager"})),
     "view_reports": (N_("view figures"), frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent"})),
 }
 

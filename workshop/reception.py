@@ -400,7 +400,8 @@ def audit_event_entity(op_id: str) -> int:
 
 
 def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
-    """Add a catalog operation to an open order (extra work found), with its kit for the car's series."""
+    """Add a catalog operation to an open order (extra work found): it waits for the customer's approval, and its
+    kit for the car's series comes with the approval."""
     from workshop.lifecycle import SETTLED, load_for_change, save
     code = (operation_code or "").strip().upper()
     validation.refuse_control_characters(code, "operation", "Operation code")  # before it is echoed
@@ -421,11 +422,14 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
         rate = rate_for(op.trade, op.price_class)
         if rate is None:
             raise InvalidInput(missing_rate_message(op.trade, op.price_class), "operation")
+        # Work found after check-in waits for the customer's approval; its parts come with the approval
+        # (workshop/approvals.py).
         line = JobLine.create(order=order.id, operation=op, code=op.code, name=op.name, trade=op.trade,
                               standard_hours=op.standard_hours, billed_hours=op.standard_hours,
-                              rate=rate, payer=payer_for(order.business_type))
-        status = _standard_parts(order, [(op.id, line.id)], by)
-        changes = {"parts_status": status} if status != order.parts_status else {}
-        return save(order, changes, by=by, kind="line_added", summary=f"Job line added: {op.code} {op.name}")
+                              rate=rate, payer=payer_for(order.business_type), approval="pending")
+        from workshop.approvals import proposed
+        proposed(order, line, by)
+        return save(order, {}, by=by, kind="line_added",
+                    summary=f"Job line added: {op.code} {op.name} (waits for the customer's approval)")
 
     return run_write(work)

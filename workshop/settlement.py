@@ -108,7 +108,8 @@ def items_for(order: RepairOrder, *, include_requested: bool = False
     from models.orders import OrderPackage
     labor = [LaborItem(j.code, j.name, Decimal(j.billed_hours), Decimal(j.rate), _payer(order, j.payer),
                        IN_PACKAGE if j.package_id else Decimal(j.discount_pct or 0))
-             for j in JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id)]
+             for j in JobLine.select().where((JobLine.order == order.id) & (JobLine.approval == "approved"))
+             .order_by(JobLine.id)]  # work waiting for the customer's approval, or declined, is not billed
     labor += [LaborItem(p.code, p.name, Decimal("1"), Decimal(p.price), _payer(order, p.payer), unit="pkg",
                         class_discount=False)
               for p in OrderPackage.select().where(OrderPackage.order == order.id).order_by(OrderPackage.id)]
