@@ -106,7 +106,7 @@ NUMBER_FIELDS = {
                        promised_at=clock.now() + dt.timedelta(hours=2)), by=shop.advisor), "mileage_in"),
     "model year": (lambda shop: None,
                    lambda shop, _, v: register_vehicle(CustomerForm(), VehicleForm(
-                       plate="粤B99999", vin="LVGBM53K5RG000099", brand="BYD", model="Han", model_year=v),
+                       plate="粤B99999", vin="LVGBM53K9RG000099", brand="BYD", model="Han", model_year=v),
                        customer_id=shop.customer.id, by=shop.advisor), "model_year"),
 }
 
@@ -213,7 +213,7 @@ def _customer(**changes):
 
 
 def _vehicle(**changes):
-    base = dict(plate="粤B99999", vin="LVGBM53K5RG000099", brand="BYD", model="Han", engine_no="", colour="")
+    base = dict(plate="粤B99999", vin="LVGBM53K9RG000099", brand="BYD", model="Han", engine_no="", colour="")
     return VehicleForm(**{**base, **changes})
 
 

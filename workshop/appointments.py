@@ -117,7 +117,8 @@ def _starts_at(value: dt.datetime | None) -> dt.datetime:
 def _hours(code: str, value, standard: Decimal) -> Decimal:
     if value in (None, ""):
         return Decimal(standard)
-    hours = validation.decimal(value, "hours", _("Hours for {code}").format(code=code), places=2, allow_zero=False)
+    hours = validation.decimal(value, "hours", _("Hours for {code}").format(code=code), places=2, allow_zero=False,
+                               maximum=Decimal("999999"))  # the plausible bound is stated below
     if hours > MAX_LINE_HOURS:
         raise InvalidInput(_("{hours} h for {code} is not plausible: at most {most} h.").format(
             hours=hours, code=code, most=MAX_LINE_HOURS), "hours")
