@@ -127,7 +127,7 @@ async def test_filter_by_bay_hides_other_cards(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("f")
         await pilot.pause()
-        await pilot.press("enter", "down", "down", "down", "enter")  # bays by code: B1, M1, Q1
+        await pilot.press("enter", "down", "down", "down", "down", "down", "enter")  # by code: B1, M1, M2, P1, Q1
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert a.id in pilot.app.screen.cards and b.id not in pilot.app.screen.cards

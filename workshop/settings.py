@@ -43,6 +43,15 @@ DEFAULTS: dict[str, object] = {
     "insurance_notice_days": 45,
     "discount_limit_advisor_pct": "5",
     "discount_limit_manager_pct": "100",
+    # Shared shop-floor terminals (badge and PIN): signed out this many seconds after the last key, and
+    # at once after a clock action when the next setting is on.
+    "shopfloor_idle_seconds": 45,
+    "shopfloor_signout_after_action": True,
+    # The workshop's hours: planned bay times (from standard hours) run only while it is open.
+    "shop_opens": "08:00",
+    "shop_closes": "18:00",
+    # Commission (提成): percent of the labour sold per trade ("*": every other trade).
+    "labour_commission_pct": {"*": "5"},
 }
 
 _cache: dict[str, object] = {}

@@ -1,0 +1,452 @@
+"""Labour figures (工时统计) per technician, trade, advisor and the whole shop for a period.
+
+Definitions (the shop's, stated once):
+- **hours sold**: billed hours of the labour lines on orders invoiced in the period (a void counts
+  negative on its own day); a line worked by several technicians is shared equally among them;
+- **labour revenue**: what those lines were charged (after their discounts, before the bill's extra
+  discount and tax), as the invoice's snapshot of the bill says; for history settled without one, the
+  invoice's labour charged shared over its lines by billed amount;
+- **hours clocked**: technicians' clock records on job lines, the part of each inside the period;
+- **hours present**: technicians' shifts (clocked in and out at the terminal), the part inside the period;
+- **efficiency** = sold / clocked; **productivity** = clocked / present; **effective labour rate** =
+  revenue / hours clocked; **commission** (提成) = revenue x the trade's percentage (setting
+  ``labour_commission_pct``: {"*": "5", "paint": "6"});
+- per trade: sold, clocked and revenue by the line's trade, present hours by the technician's trade;
+  per advisor: the advisor's orders (no hours present);
+- rework and comebacks are the quality figures (workshop/quality.py) of the same period.
+
+Closed days are computed once from the invoices, clock records and shifts and kept (LabourDay, one row
+per day, technician, trade and advisor); today is always computed live. A change to a closed day's facts
+(a supervisor recording a forgotten shift) forgets that day, which is computed again when next asked for.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from peewee import IntegrityError
+
+from models.db import run_write
+from models.labour import LabourDay, LabourDayDone
+from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
+from models.people import TRADE_LABELS, Staff
+from models.settlement import Settlement
+from models.shopfloor import Shift
+from workshop import clock, settings
+from workshop.errors import InvalidInput
+from workshop.i18n import _
+from workshop.permissions import require
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+HOUR = Decimal(3600)
+DAY = dt.timedelta(days=1)
+Key = tuple  # (day, technician_id | None, trade, advisor_id | None)
+
+
+def _as_dt(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class Fact:
+    sold_hours: Decimal = ZERO
+    revenue: Decimal = ZERO
+    clocked_seconds: int = 0
+    present_seconds: int = 0
+
+    def add(self, other: "Fact") -> None:
+        self.sold_hours += other.sold_hours
+        self.revenue += other.revenue
+        self.clocked_seconds += other.clocked_seconds
+        self.present_seconds += other.present_seconds
+
+
+def _shares(total: Decimal, count: int, quantum: Decimal) -> list[Decimal]:
+    """``total`` in ``count`` equal shares to ``quantum``; what rounding leaves goes to the first (the lead)."""
+    share = (total / count).quantize(quantum, rounding=ROUND_HALF_UP)
+    return [total - share * (count - 1)] + [share] * (count - 1)
+
+
+def _line_revenues(lines: list[tuple[int, Decimal, Decimal]], labor_charged: Decimal, snapshot: str | None
+                   ) -> dict[int, Decimal]:
+    """What each labour line (id, billed hours, rate) was charged on one invoice."""
+    if snapshot:
+        try:
+            charged = [Decimal(x["charged"]) for x in json.loads(snapshot).get("lines", []) if x.get("section") == "labor"]
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            charged = []
+        if len(charged) == len(lines):
+            return {line_id: amount for (line_id, _, _), amount in zip(lines, charged)}
+    billed = [(line_id, (hours * rate).quantize(CENT, rounding=ROUND_HALF_UP)) for line_id, hours, rate in lines]
+    whole = sum((b for _, b in billed), ZERO)
+    if not billed:
+        return {}
+    if whole == 0:
+        return dict(zip([i for i, _ in billed], _shares(labor_charged, len(billed), CENT)))
+    result, given = {}, ZERO
+    for line_id, amount in billed[:-1]:
+        result[line_id] = (labor_charged * amount / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+        given += result[line_id]
+    result[billed[-1][0]] = labor_charged - given
+    return result
+
+
+def _sold(start: dt.datetime, end: dt.datetime, facts: dict[Key, Fact]) -> None:
+    invoices = list(Settlement.select(Settlement.id, Settlement.order, Settlement.kind, Settlement.at,
+                                      Settlement.labor_charged, Settlement.lines_json, Settlement.reverses,
+                                      RepairOrder.advisor)
+                    .join(RepairOrder, on=(Settlement.order == RepairOrder.id))
+                    .where((Settlement.at >= start) & (Settlement.at < end)).tuples())
+    if not invoices:
+        return
+    in_period = Settlement.select(Settlement.order).where((Settlement.at >= start) & (Settlement.at < end))
+    reversed_ids = [r[6] for r in invoices if r[2] == "void" and r[6]]
+    originals = {i: (Decimal(str(lc)), snap) for i, lc, snap in (
+        Settlement.select(Settlement.id, Settlement.labor_charged, Settlement.lines_json)
+        .where(Settlement.id.in_(reversed_ids)).tuples())} if reversed_ids else {}
+    lines: dict[int, list] = {}
+    for line_id, order_id, trade, hours, rate in (JobLine.select(JobLine.id, JobLine.order, JobLine.trade,
+                                                                 JobLine.billed_hours, JobLine.rate)
+                                                  .where(JobLine.order.in_(in_period)).order_by(JobLine.id).tuples()):
+        lines.setdefault(order_id, []).append((line_id, trade, Decimal(str(hours)), Decimal(str(rate))))
+    teams: dict[int, list[int]] = {}
+    for line_id, tech in (JobLineTechnician.select(JobLineTechnician.line, JobLineTechnician.technician)
+                          .join(JobLine, on=(JobLineTechnician.line == JobLine.id))
+                          .where(JobLine.order.in_(in_period))
+                          .order_by(JobLineTechnician.line, JobLineTechnician.lead.desc(), JobLineTechnician.id)
+                          .tuples()):
+        teams.setdefault(line_id, []).append(tech)
+    for _id, order_id, kind, at, labor_charged, snapshot, reverses, advisor in invoices:
+        sign = -1 if kind == "void" else 1
+        charged = Decimal(str(labor_charged))
+        if kind == "void":  # the lines as the voided invoice charged them, counted negative
+            charged, snapshot = originals.get(reverses, (-charged, None))
+        own = lines.get(order_id, [])
+        revenues = _line_revenues([(i, h, r) for i, _, h, r in own], charged, snapshot)
+        day = _as_dt(at).date()
+        for line_id, trade, hours, _rate in own:
+            team = teams.get(line_id) or [None]
+            for tech, h, money in zip(team, _shares(hours, len(team), CENT),
+                                      _shares(revenues.get(line_id, ZERO), len(team), CENT)):
+                fact = facts.setdefault((day, tech, trade, advisor), Fact())
+                fact.sold_hours += h * sign
+                fact.revenue += money * sign
+
+
+def _spread(begin: dt.datetime, finish: dt.datetime, start: dt.datetime, end: dt.datetime):
+    """(day, seconds) of the part of [begin, finish) inside [start, end), day by day."""
+    begin, finish = max(begin, start), min(finish, end)
+    while begin < finish:
+        midnight = dt.datetime.combine(begin.date() + DAY, dt.time())
+        stop = min(finish, midnight)
+        yield begin.date(), int((stop - begin).total_seconds())
+        begin = stop
+
+
+def _clocked(start: dt.datetime, end: dt.datetime, now: dt.datetime, facts: dict[Key, Fact]) -> None:
+    for tech, began, ended, trade, advisor in (
+            TimeLog.select(TimeLog.technician, TimeLog.started_at, TimeLog.ended_at, JobLine.trade, RepairOrder.advisor)
+            .join(JobLine, on=(TimeLog.line == JobLine.id)).join(RepairOrder, on=(JobLine.order == RepairOrder.id))
+            .where((TimeLog.ended_at.is_null() | (TimeLog.ended_at > start)) & (TimeLog.started_at < end)).tuples()):
+        for day, seconds in _spread(_as_dt(began), _as_dt(ended) or now, start, end):
+            facts.setdefault((day, tech, trade, advisor), Fact()).clocked_seconds += seconds
+
+
+def _present(start: dt.datetime, end: dt.datetime, now: dt.datetime, facts: dict[Key, Fact]) -> None:
+    for tech, began, ended, trade in (
+            Shift.select(Shift.technician, Shift.started_at, Shift.ended_at, Staff.trade)
+            .join(Staff, on=(Shift.technician == Staff.id))
+            .where((Shift.ended_at.is_null() | (Shift.ended_at > start)) & (Shift.started_at < end)).tuples()):
+        for day, seconds in _spread(_as_dt(began), _as_dt(ended) or now, start, end):
+            facts.setdefault((day, tech, trade or "", None), Fact()).present_seconds += seconds
+
+
+def facts(start: dt.datetime, end: dt.datetime) -> dict[Key, Fact]:
+    """The labour facts of [start, end) from the invoices, clock records and shifts, per day, technician,
+    trade and advisor (five queries)."""
+    now = clock.now()
+    found: dict[Key, Fact] = {}
+    _sold(start, end, found)
+    _clocked(start, min(end, max(now, start)), now, found)
+    _present(start, min(end, max(now, start)), now, found)
+    return found
+
+
+# --- closed days kept ------------------------------------------------------------------------------------
+
+def forget_days(days) -> None:
+    """Inside a transaction that changed these days' facts: they are computed again when next asked for."""
+    days = [d for d in days if d is not None]
+    if days:
+        LabourDay.delete().where(LabourDay.day.in_(days)).execute()
+        LabourDayDone.delete().where(LabourDayDone.day.in_(days)).execute()
+
+
+def _missing_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    done = {_as_date(d) for (d,) in LabourDayDone.select(LabourDayDone.day)
+            .where((LabourDayDone.day >= first) & (LabourDayDone.day <= last)).tuples()}
+    days, day = [], first
+    while day <= last:
+        if day not in done:
+            days.append(day)
+        day += DAY
+    return days
+
+
+def keep_closed_days(first: dt.date, last: dt.date) -> int:
+    """Compute and keep the closed days in [first, last] not kept yet (before today only); returns how many."""
+    last = min(last, clock.today() - DAY)
+    if last < first or not _missing_days(first, last):
+        return 0
+
+    def work():
+        missing = _missing_days(first, last)  # again, under the write lock: another terminal may have done it
+        if not missing:
+            return 0
+        found = facts(dt.datetime.combine(missing[0], dt.time()), dt.datetime.combine(missing[-1] + DAY, dt.time()))
+        wanted = set(missing)
+        rows = [{"day": day, "technician": tech, "trade": trade, "advisor": advisor, "sold_hours": f.sold_hours,
+                 "revenue": f.revenue, "clocked_seconds": f.clocked_seconds, "present_seconds": f.present_seconds}
+                for (day, tech, trade, advisor), f in found.items() if day in wanted]
+        for i in range(0, len(rows), 500):
+            LabourDay.insert_many(rows[i:i + 500]).execute()
+        now = clock.now()
+        LabourDayDone.insert_many([{"day": day, "computed_at": now} for day in missing]).execute()
+        return len(missing)
+
+    try:
+        return run_write(work)
+    except IntegrityError:  # another terminal kept the same days at the same moment (PostgreSQL)
+        return 0
+
+
+def _kept(first: dt.date, last: dt.date) -> dict[Key, Fact]:
+    found: dict[Key, Fact] = {}
+    for day, tech, trade, advisor, sold, revenue, clocked, present in (
+            LabourDay.select(LabourDay.day, LabourDay.technician, LabourDay.trade, LabourDay.advisor,
+                             LabourDay.sold_hours, LabourDay.revenue, LabourDay.clocked_seconds,
+                             LabourDay.present_seconds)
+            .where((LabourDay.day >= first) & (LabourDay.day <= last)).tuples()):
+        found[(_as_date(day), tech, trade, advisor)] = Fact(Decimal(str(sold)), Decimal(str(revenue)), clocked or 0,
+                                                             present or 0)
+    return found
+
+
+def period_facts(first: dt.date, last: dt.date) -> dict[Key, Fact]:
+    """Every day of [first, last]: closed days as kept (computed once), today live."""
+    today = clock.today()
+    keep_closed_days(first, last)
+    found = _kept(first, min(last, today - DAY))
+    if first <= today <= last:
+        for key, fact in facts(dt.datetime.combine(today, dt.time()), dt.datetime.combine(today + DAY, dt.time())).items():
+            found.setdefault(key, Fact()).add(fact)
+    return found
+
+
+# --- the figures ------------------------------------------------------------------------------------------
+
+def commission_pct(trade: str) -> Decimal:
+    rule = settings.get("labour_commission_pct") or {}
+    value = rule.get(trade, rule.get("*", "0")) if isinstance(rule, dict) else rule
+    return Decimal(str(value))
+
+
+@dataclass
+class Figures:
+    key: object          # technician or advisor id, trade code, or None for the shop
+    name: str
+    sold_hours: Decimal = ZERO
+    revenue: Decimal = ZERO
+    clocked_seconds: int = 0
+    present_seconds: int | None = 0
+    commission: Decimal = ZERO
+    reworked: int = 0
+    comebacks: int = 0
+    inspected: int = 0
+
+    @property
+    def clocked_hours(self) -> Decimal:
+        return (Decimal(self.clocked_seconds) / HOUR).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def present_hours(self) -> Decimal | None:
+        if self.present_seconds is None:
+            return None
+        return (Decimal(self.present_seconds) / HOUR).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def efficiency_pct(self) -> Decimal | None:
+        """Hours sold per hour clocked, in percent."""
+        if not self.clocked_seconds:
+            return None
+        return (self.sold_hours * HOUR * 100 / self.clocked_seconds).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def productivity_pct(self) -> Decimal | None:
+        """Hours clocked on jobs per hour present, in percent."""
+        if not self.present_seconds:
+            return None
+        return (Decimal(self.clocked_seconds) * 100 / self.present_seconds).quantize(Decimal("0.1"),
+                                                                                     rounding=ROUND_HALF_UP)
+
+    @property
+    def effective_rate(self) -> Decimal | None:
+        """Labour revenue per hour clocked."""
+        if not self.clocked_seconds:
+            return None
+        return (self.revenue * HOUR / self.clocked_seconds).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def rework_pct(self) -> Decimal | None:
+        if not self.inspected:
+            return None
+        return (Decimal(self.reworked) * 100 / self.inspected).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class LabourReport:
+    first: dt.date
+    last: dt.date
+    shop: Figures
+    technicians: list[Figures] = field(default_factory=list)
+    trades: list[Figures] = field(default_factory=list)
+    advisors: list[Figures] = field(default_factory=list)
+
+
+STEPS = 3  # the steps a report takes (for a progress bar)
+
+
+def _period(first, last) -> tuple[dt.date, dt.date]:
+    first, last = _as_date(first), _as_date(last)
+    if first is None or last is None:
+        raise InvalidInput(_("Give the first and the last day of the period."), "first")
+    if last < first:
+        raise InvalidInput(_("The period cannot end before it starts."), "last")
+    if (last - first).days > 400:
+        raise InvalidInput(_("A period is at most 400 days."), "last")
+    return first, last
+
+
+def report(first, last, *, viewer=None, progress: Callable[[int, int], None] | None = None) -> LabourReport:
+    """The labour figures of the days [first, last] per technician, trade, advisor and shop."""
+    from workshop import quality
+    first, last = _period(first, last)
+    if viewer is not None:
+        require(viewer, "view_labour")
+    found = period_facts(first, last)
+    if progress:
+        progress(1, STEPS)
+    staff = {i: (name, trade) for i, name, trade in Staff.select(Staff.id, Staff.name, Staff.trade).tuples()}
+    shop = Figures(None, _("Whole shop"))
+    techs: dict[int | None, Figures] = {}
+    trades: dict[str, Figures] = {}
+    advisors: dict[int, Figures] = {}
+    for (_day, tech, trade, advisor), fact in found.items():
+        tech_fig = techs.setdefault(tech, Figures(tech, staff.get(tech, (_("nobody"), None))[0]))
+        targets = [shop, tech_fig, trades.setdefault(trade, Figures(trade, trade))]
+        if advisor is not None:
+            targets.append(advisors.setdefault(advisor, Figures(advisor, staff.get(advisor, ("?", None))[0],
+                                                                present_seconds=None)))
+        for fig in targets:
+            fig.sold_hours += fact.sold_hours
+            fig.revenue += fact.revenue
+            fig.clocked_seconds += fact.clocked_seconds
+            if fig.present_seconds is not None:
+                fig.present_seconds += fact.present_seconds
+        if tech is not None:
+            tech_fig.commission += fact.revenue * commission_pct(trade) / 100
+    for fig in techs.values():
+        fig.commission = fig.commission.quantize(CENT, rounding=ROUND_HALF_UP)
+    shop.commission = sum((f.commission for f in techs.values()), ZERO)
+    quality_report = quality.report(dt.datetime.combine(first, dt.time()), dt.datetime.combine(last + DAY, dt.time()))
+    if progress:
+        progress(2, STEPS)
+    by_name = {f.name: f for f in quality_report.technicians}
+    for tech_id, fig in techs.items():
+        q = by_name.get(fig.name)
+        if q is not None and tech_id is not None:
+            fig.reworked, fig.comebacks, fig.inspected = q.reworked, q.comebacks, q.inspected
+            trade = staff.get(tech_id, (None, None))[1]
+            if trade in trades:
+                trades[trade].reworked += q.reworked
+                trades[trade].comebacks += q.comebacks
+                trades[trade].inspected += q.inspected
+    by_advisor = {f.name: f for f in quality_report.advisors}
+    for fig in advisors.values():
+        q = by_advisor.get(fig.name)
+        if q is not None:
+            fig.reworked, fig.comebacks, fig.inspected = q.reworked, q.comebacks, q.inspected
+    shop.reworked, shop.comebacks, shop.inspected = (quality_report.shop.reworked, quality_report.shop.comebacks,
+                                                     quality_report.shop.inspected)
+    for fig in trades.values():
+        fig.name = trade_label(fig.key)
+    if progress:
+        progress(3, STEPS)
+    return LabourReport(first, last, shop,
+                        sorted(techs.values(), key=lambda f: (f.key is None, f.name)),
+                        sorted(trades.values(), key=lambda f: f.name),
+                        sorted(advisors.values(), key=lambda f: f.name))
+
+
+def trade_label(code: str) -> str:
+    from workshop.i18n import label
+    return label(TRADE_LABELS, code) if code else _("no trade")
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    start: dt.date
+    sold_hours: Decimal
+    clocked_hours: Decimal
+    present_hours: Decimal
+    revenue: Decimal
+
+    @property
+    def efficiency_pct(self) -> Decimal | None:
+        return (self.sold_hours * 100 / self.clocked_hours).quantize(Decimal("0.1")) if self.clocked_hours else None
+
+    @property
+    def productivity_pct(self) -> Decimal | None:
+        return (self.clocked_hours * 100 / self.present_hours).quantize(Decimal("0.1")) if self.present_hours else None
+
+
+def weekly_trend(weeks: int = 12, *, until: dt.date | None = None, technician_id: int | None = None,
+                 viewer=None) -> list[WeekPoint]:
+    """The shop's (or one technician's) labour week by week, Monday to Sunday, the last ``weeks`` weeks
+    up to the week of ``until`` (today)."""
+    if not 1 <= weeks <= 104:
+        raise InvalidInput(_("Between 1 and 104 weeks."), "weeks")
+    if viewer is not None:
+        require(viewer, "view_labour")
+    until = until or clock.today()
+    monday = until - dt.timedelta(days=until.weekday())
+    first = monday - dt.timedelta(weeks=weeks - 1)
+    totals: dict[dt.date, Fact] = {}
+    for (day, tech, _trade, _advisor), fact in period_facts(first, monday + dt.timedelta(days=6)).items():
+        if technician_id is not None and tech != technician_id:
+            continue
+        week = day - dt.timedelta(days=day.weekday())
+        totals.setdefault(week, Fact()).add(fact)
+    points = []
+    for i in range(weeks):
+        week = first + dt.timedelta(weeks=i)
+        f = totals.get(week, Fact())
+        points.append(WeekPoint(week, f.sold_hours, (Decimal(f.clocked_seconds) / HOUR).quantize(CENT),
+                                (Decimal(f.present_seconds) / HOUR).quantize(CENT), f.revenue))
+    return points
+
+
+__all__ = ["facts", "period_facts", "keep_closed_days", "forget_days", "report", "weekly_trend", "LabourReport",
+           "Figures", "WeekPoint", "commission_pct", "STEPS"]
