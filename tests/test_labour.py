@@ -112,7 +112,7 @@ def test_the_labour_figures_of_a_day_match_the_hand_computed_case(thursday):
     assert advisor.name == "Li Wei" and advisor.present_hours is None and advisor.productivity_pct is None
     assert figures(advisor)[:5] == D("5.00", "5.50", None, "766.50", "90.9")
     # Rework and comebacks from the quality figures of the same day.
-    assert (techs["Xu Gang"].reworked, techs["Xu Gang"].inspected, techs["Cao Yu"].reworked) == (1, 2, 0)
+    assert (techs["Xu Gang"].reworked, techs["Cao Yu"].reworked, advisor.reworked, advisor.inspected) == (1, 0, 1, 2)
     assert (report.shop.reworked, report.shop.inspected, report.shop.rework_pct) == (1, 2, Decimal("50.0"))
 
     # The closed day was kept; read again, it gives the same from the kept rows.

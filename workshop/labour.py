@@ -13,7 +13,10 @@ Definitions (the shop's, stated once):
   ``labour_commission_pct``: {"*": "5", "paint": "6"});
 - per trade: sold, clocked and revenue by the line's trade, present hours by the technician's trade;
   per advisor: the advisor's orders (no hours present);
-- rework and comebacks are the quality figures (workshop/quality.py) of the same period.
+- rework and comebacks come from the QC and comeback records of the period, counted as the quality
+  figures count them (workshop/quality.py): a reworked order against the technician QC named responsible
+  and the order's advisor; a comeback (arrived in the period) against the technician of the failed line and
+  the advisor of the first visit.
 
 Closed days are computed once from the invoices, clock records and shifts and kept (LabourDay, one row
 per day, technician, trade and advisor); today is always computed live. A change to a closed day's facts
@@ -27,9 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
-from models.db import run_write
+from models.db import db, run_write
 from models.labour import LabourDay, LabourDayDone
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import TRADE_LABELS, Staff
@@ -103,73 +106,121 @@ def _line_revenues(lines: list[tuple[int, Decimal, Decimal]], labor_charged: Dec
     return result
 
 
+def _raw(query) -> list[tuple]:
+    """The query's rows as the driver gives them: a month of invoices and their lines is 100,000 rows, and
+    turning each value into a Python type through Peewee cost four times the query (values are converted
+    here only where they are used)."""
+    return db.execute_sql(*query.sql()).fetchall()
+
+
+def _moment(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+_DECIMALS: dict = {}
+
+
+def _dec(value) -> Decimal:
+    """A stored hours or money value as a Decimal (SQLite hands back floats and ints, PostgreSQL Decimals)."""
+    if isinstance(value, Decimal):
+        return value
+    found = _DECIMALS.get(value)
+    if found is None:
+        found = Decimal(str(value or 0)).quantize(CENT)
+        if len(_DECIMALS) < 10_000:
+            _DECIMALS[value] = found
+    return found
+
+
 def _sold(start: dt.datetime, end: dt.datetime, facts: dict[Key, Fact]) -> None:
-    invoices = list(Settlement.select(Settlement.id, Settlement.order, Settlement.kind, Settlement.at,
-                                      Settlement.labor_charged, Settlement.lines_json, Settlement.reverses,
-                                      RepairOrder.advisor)
-                    .join(RepairOrder, on=(Settlement.order == RepairOrder.id))
-                    .where((Settlement.at >= start) & (Settlement.at < end)).tuples())
+    in_period = (Settlement.at >= start) & (Settlement.at < end)
+    invoices = _raw(Settlement.select(Settlement.order, Settlement.kind, Settlement.at, Settlement.labor_charged,
+                                      Settlement.lines_json, Settlement.reverses, RepairOrder.advisor)
+                    .join(RepairOrder, on=(Settlement.order == RepairOrder.id)).where(in_period))
     if not invoices:
         return
-    in_period = Settlement.select(Settlement.order).where((Settlement.at >= start) & (Settlement.at < end))
-    reversed_ids = [r[6] for r in invoices if r[2] == "void" and r[6]]
-    originals = {i: (Decimal(str(lc)), snap) for i, lc, snap in (
+    reversed_ids = [r[5] for r in invoices if r[1] == "void" and r[5]]
+    originals = {i: (_dec(lc), snap) for i, lc, snap in _raw(
         Settlement.select(Settlement.id, Settlement.labor_charged, Settlement.lines_json)
-        .where(Settlement.id.in_(reversed_ids)).tuples())} if reversed_ids else {}
+        .where(Settlement.id.in_(reversed_ids)))} if reversed_ids else {}
     lines: dict[int, list] = {}
-    for line_id, order_id, trade, hours, rate in (JobLine.select(JobLine.id, JobLine.order, JobLine.trade,
-                                                                 JobLine.billed_hours, JobLine.rate)
-                                                  .where(JobLine.order.in_(in_period)).order_by(JobLine.id).tuples()):
-        lines.setdefault(order_id, []).append((line_id, trade, Decimal(str(hours)), Decimal(str(rate))))
-    teams: dict[int, list[int]] = {}
-    for line_id, tech in (JobLineTechnician.select(JobLineTechnician.line, JobLineTechnician.technician)
-                          .join(JobLine, on=(JobLineTechnician.line == JobLine.id))
-                          .where(JobLine.order.in_(in_period))
-                          .order_by(JobLineTechnician.line, JobLineTechnician.lead.desc(), JobLineTechnician.id)
-                          .tuples()):
-        teams.setdefault(line_id, []).append(tech)
-    for _id, order_id, kind, at, labor_charged, snapshot, reverses, advisor in invoices:
+    teams: dict[int, list] = {}
+    for line_id, order_id, trade, hours, rate, tech in _raw(
+            JobLine.select(JobLine.id, JobLine.order, JobLine.trade, JobLine.billed_hours, JobLine.rate,
+                           JobLineTechnician.technician)
+            .join(JobLineTechnician, JOIN.LEFT_OUTER, on=(JobLineTechnician.line == JobLine.id))
+            .where(JobLine.order.in_(Settlement.select(Settlement.order).where(in_period)))
+            .order_by(JobLine.id, JobLineTechnician.lead.desc(), JobLineTechnician.id)):
+        team = teams.get(line_id)
+        if team is None:
+            teams[line_id] = [tech]
+            lines.setdefault(order_id, []).append((line_id, trade, _dec(hours), _dec(rate)))
+        else:
+            team.append(tech)
+    for order_id, kind, at, labor_charged, snapshot, reverses, advisor in invoices:
         sign = -1 if kind == "void" else 1
-        charged = Decimal(str(labor_charged))
+        charged = _dec(labor_charged)
         if kind == "void":  # the lines as the voided invoice charged them, counted negative
             charged, snapshot = originals.get(reverses, (-charged, None))
         own = lines.get(order_id, [])
-        revenues = _line_revenues([(i, h, r) for i, _, h, r in own], charged, snapshot)
-        day = _as_dt(at).date()
+        if not own:
+            continue
+        if len(own) == 1 and not snapshot:
+            revenues = {own[0][0]: charged}
+        else:
+            revenues = _line_revenues([(i, h, r) for i, _, h, r in own], charged, snapshot)
+        day = _moment(at).date()
         for line_id, trade, hours, _rate in own:
-            team = teams.get(line_id) or [None]
-            for tech, h, money in zip(team, _shares(hours, len(team), CENT),
-                                      _shares(revenues.get(line_id, ZERO), len(team), CENT)):
-                fact = facts.setdefault((day, tech, trade, advisor), Fact())
+            team = teams[line_id]
+            money = revenues.get(line_id, ZERO)
+            if len(team) == 1:
+                shares = ((team[0], hours, money),)
+            else:
+                shares = zip(team, _shares(hours, len(team), CENT), _shares(money, len(team), CENT))
+            for tech, h, m in shares:
+                fact = facts.get((day, tech, trade, advisor))
+                if fact is None:
+                    fact = facts[(day, tech, trade, advisor)] = Fact()
                 fact.sold_hours += h * sign
-                fact.revenue += money * sign
+                fact.revenue += m * sign
 
 
 def _spread(begin: dt.datetime, finish: dt.datetime, start: dt.datetime, end: dt.datetime):
     """(day, seconds) of the part of [begin, finish) inside [start, end), day by day."""
     begin, finish = max(begin, start), min(finish, end)
+    if begin >= finish:
+        return ()
+    if begin.date() == finish.date():
+        return ((begin.date(), int((finish - begin).total_seconds())),)
+    parts = []
     while begin < finish:
-        midnight = dt.datetime.combine(begin.date() + DAY, dt.time())
-        stop = min(finish, midnight)
-        yield begin.date(), int((stop - begin).total_seconds())
+        stop = min(finish, dt.datetime.combine(begin.date() + DAY, dt.time()))
+        parts.append((begin.date(), int((stop - begin).total_seconds())))
         begin = stop
+    return parts
 
 
 def _clocked(start: dt.datetime, end: dt.datetime, now: dt.datetime, facts: dict[Key, Fact]) -> None:
-    for tech, began, ended, trade, advisor in (
+    for tech, began, ended, trade, advisor in _raw(
             TimeLog.select(TimeLog.technician, TimeLog.started_at, TimeLog.ended_at, JobLine.trade, RepairOrder.advisor)
             .join(JobLine, on=(TimeLog.line == JobLine.id)).join(RepairOrder, on=(JobLine.order == RepairOrder.id))
-            .where((TimeLog.ended_at.is_null() | (TimeLog.ended_at > start)) & (TimeLog.started_at < end)).tuples()):
-        for day, seconds in _spread(_as_dt(began), _as_dt(ended) or now, start, end):
-            facts.setdefault((day, tech, trade, advisor), Fact()).clocked_seconds += seconds
+            .where((TimeLog.ended_at.is_null() | (TimeLog.ended_at > start)) & (TimeLog.started_at < end))):
+        for day, seconds in _spread(_moment(began), _moment(ended) or now, start, end):
+            key = (day, tech, trade, advisor)
+            fact = facts.get(key)
+            if fact is None:
+                fact = facts[key] = Fact()
+            fact.clocked_seconds += seconds
 
 
 def _present(start: dt.datetime, end: dt.datetime, now: dt.datetime, facts: dict[Key, Fact]) -> None:
-    for tech, began, ended, trade in (
+    for tech, began, ended, trade in _raw(
             Shift.select(Shift.technician, Shift.started_at, Shift.ended_at, Staff.trade)
             .join(Staff, on=(Shift.technician == Staff.id))
-            .where((Shift.ended_at.is_null() | (Shift.ended_at > start)) & (Shift.started_at < end)).tuples()):
-        for day, seconds in _spread(_as_dt(began), _as_dt(ended) or now, start, end):
+            .where((Shift.ended_at.is_null() | (Shift.ended_at > start)) & (Shift.started_at < end))):
+        for day, seconds in _spread(_moment(began), _moment(ended) or now, start, end):
             facts.setdefault((day, tech, trade or "", None), Fact()).present_seconds += seconds
 
 
@@ -205,26 +256,38 @@ def _missing_days(first: dt.date, last: dt.date) -> list[dt.date]:
     return days
 
 
+def _last_correction() -> int:
+    """The newest event that forgets kept days (a shift recorded by hand): kept days computed before it may
+    be stale."""
+    from models.events import Event
+    return Event.select(fn.MAX(Event.id)).where(Event.kind == "shift_recorded").scalar() or 0
+
+
 def keep_closed_days(first: dt.date, last: dt.date) -> int:
-    """Compute and keep the closed days in [first, last] not kept yet (before today only); returns how many."""
+    """Compute and keep the closed days in [first, last] not kept yet (before today only); returns how many.
+    The days are computed with no lock held (a month of the large shop takes about a second) and written
+    in one short transaction, unless a correction came in meanwhile (then they are computed next time)."""
     last = min(last, clock.today() - DAY)
-    if last < first or not _missing_days(first, last):
+    if last < first:
         return 0
+    missing = _missing_days(first, last)
+    if not missing:
+        return 0
+    seen = _last_correction()
+    found = facts(dt.datetime.combine(missing[0], dt.time()), dt.datetime.combine(missing[-1] + DAY, dt.time()))
 
     def work():
-        missing = _missing_days(first, last)  # again, under the write lock: another terminal may have done it
-        if not missing:
+        still = set(_missing_days(missing[0], missing[-1])) & set(missing)  # another terminal may have kept some
+        if not still or _last_correction() != seen:
             return 0
-        found = facts(dt.datetime.combine(missing[0], dt.time()), dt.datetime.combine(missing[-1] + DAY, dt.time()))
-        wanted = set(missing)
         rows = [{"day": day, "technician": tech, "trade": trade, "advisor": advisor, "sold_hours": f.sold_hours,
                  "revenue": f.revenue, "clocked_seconds": f.clocked_seconds, "present_seconds": f.present_seconds}
-                for (day, tech, trade, advisor), f in found.items() if day in wanted]
+                for (day, tech, trade, advisor), f in found.items() if day in still]
         for i in range(0, len(rows), 500):
             LabourDay.insert_many(rows[i:i + 500]).execute()
         now = clock.now()
-        LabourDayDone.insert_many([{"day": day, "computed_at": now} for day in missing]).execute()
-        return len(missing)
+        LabourDayDone.insert_many([{"day": day, "computed_at": now} for day in sorted(still)]).execute()
+        return len(still)
 
     try:
         return run_write(work)
@@ -232,26 +295,42 @@ def keep_closed_days(first: dt.date, last: dt.date) -> int:
         return 0
 
 
-def _kept(first: dt.date, last: dt.date) -> dict[Key, Fact]:
+def _kept(first: dt.date, last: dt.date, *, by_day: bool, technician_id: int | None = None) -> dict[Key, Fact]:
+    """The kept days' facts summed per technician, trade and advisor (and per day when ``by_day``): a few
+    hundred rows for a month."""
+    group = [LabourDay.technician, LabourDay.trade, LabourDay.advisor]
+    if by_day:
+        group = [LabourDay.day] + group
+    query = (LabourDay.select(*group, fn.SUM(LabourDay.sold_hours), fn.SUM(LabourDay.revenue),
+                              fn.SUM(LabourDay.clocked_seconds), fn.SUM(LabourDay.present_seconds))
+             .where((LabourDay.day >= first) & (LabourDay.day <= last)).group_by(*group))
+    if technician_id is not None:
+        query = query.where(LabourDay.technician == technician_id)
     found: dict[Key, Fact] = {}
-    for day, tech, trade, advisor, sold, revenue, clocked, present in (
-            LabourDay.select(LabourDay.day, LabourDay.technician, LabourDay.trade, LabourDay.advisor,
-                             LabourDay.sold_hours, LabourDay.revenue, LabourDay.clocked_seconds,
-                             LabourDay.present_seconds)
-            .where((LabourDay.day >= first) & (LabourDay.day <= last)).tuples()):
-        found[(_as_date(day), tech, trade, advisor)] = Fact(Decimal(str(sold)), Decimal(str(revenue)), clocked or 0,
-                                                             present or 0)
+    for row in _raw(query):
+        if by_day:
+            day, tech, trade, advisor, sold, revenue, clocked, present = row
+            day = _as_date(day)
+        else:
+            day = None
+            tech, trade, advisor, sold, revenue, clocked, present = row
+        found[(day, tech, trade, advisor)] = Fact(_dec(sold), _dec(revenue), int(clocked or 0), int(present or 0))
     return found
 
 
-def period_facts(first: dt.date, last: dt.date) -> dict[Key, Fact]:
-    """Every day of [first, last]: closed days as kept (computed once), today live."""
+def period_facts(first: dt.date, last: dt.date, *, by_day: bool = True,
+                 technician_id: int | None = None) -> dict[Key, Fact]:
+    """The facts of the days [first, last]: closed days as kept (computed once), today live; per day, or
+    (``by_day`` False) summed over the period with None for the day."""
     today = clock.today()
     keep_closed_days(first, last)
-    found = _kept(first, min(last, today - DAY))
+    found = _kept(first, min(last, today - DAY), by_day=by_day, technician_id=technician_id)
     if first <= today <= last:
-        for key, fact in facts(dt.datetime.combine(today, dt.time()), dt.datetime.combine(today + DAY, dt.time())).items():
-            found.setdefault(key, Fact()).add(fact)
+        live = facts(dt.datetime.combine(today, dt.time()), dt.datetime.combine(today + DAY, dt.time()))
+        for (day, tech, trade, advisor), fact in live.items():
+            if technician_id is not None and tech != technician_id:
+                continue
+            found.setdefault((day if by_day else None, tech, trade, advisor), Fact()).add(fact)
     return found
 
 
@@ -339,22 +418,52 @@ def _period(first, last) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def _rework_and_comebacks(start: dt.datetime, end: dt.datetime):
+    """From the QC and comeback records of [start, end): reworked orders per responsible technician and per
+    advisor, comebacks per technician of the failed line and per advisor of the first visit, and the
+    shop's inspected, reworked and comeback counts (as workshop/quality.py counts them)."""
+    from models.qc import Inspection
+    failed = (Inspection.result == "fail") & (Inspection.signed_at >= start) & (Inspection.signed_at < end)
+    per_tech = dict(_raw(Inspection.select(Inspection.responsible, fn.COUNT(fn.DISTINCT(Inspection.order)))
+                         .where(failed & Inspection.responsible.is_null(False)).group_by(Inspection.responsible)))
+    per_advisor = dict(_raw(Inspection.select(RepairOrder.advisor, fn.COUNT(fn.DISTINCT(Inspection.order)))
+                            .join(RepairOrder, on=(Inspection.order == RepairOrder.id)).where(failed)
+                            .group_by(RepairOrder.advisor)))
+    passed = (Inspection.result == "pass") & (Inspection.signed_at >= start) & (Inspection.signed_at < end)
+    inspected = dict(_raw(Inspection.select(RepairOrder.advisor, fn.COUNT(Inspection.id))
+                          .join(RepairOrder, on=(Inspection.order == RepairOrder.id)).where(passed)
+                          .group_by(RepairOrder.advisor)))
+    shop_reworked = Inspection.select(fn.COUNT(fn.DISTINCT(Inspection.order))).where(failed).scalar() or 0
+    arrived = (RepairOrder.time_in >= start) & (RepairOrder.time_in < end) & RepairOrder.comeback_of.is_null(False)
+    came_back_tech = dict(_raw(JobLineTechnician.select(JobLineTechnician.technician, fn.COUNT(RepairOrder.id))
+                               .join(RepairOrder, on=(RepairOrder.comeback_line_id == JobLineTechnician.line))
+                               .where(arrived).group_by(JobLineTechnician.technician)))
+    First = RepairOrder.alias("first_visit")
+    came_back_advisor = dict(_raw(RepairOrder.select(First.advisor, fn.COUNT(RepairOrder.id))
+                                  .join(First, on=(RepairOrder.comeback_of == First.id)).where(arrived)
+                                  .group_by(First.advisor)))
+    return per_tech, per_advisor, inspected, shop_reworked, came_back_tech, came_back_advisor
+
+
 def report(first, last, *, viewer=None, progress: Callable[[int, int], None] | None = None) -> LabourReport:
     """The labour figures of the days [first, last] per technician, trade, advisor and shop."""
-    from workshop import quality
     first, last = _period(first, last)
     if viewer is not None:
         require(viewer, "view_labour")
-    found = period_facts(first, last)
+    if progress:
+        progress(0, STEPS)
+    found = period_facts(first, last, by_day=False)
     if progress:
         progress(1, STEPS)
-    staff = {i: (name, trade) for i, name, trade in Staff.select(Staff.id, Staff.name, Staff.trade).tuples()}
+    staff = {i: (name, trade) for i, name, trade in _raw(Staff.select(Staff.id, Staff.name, Staff.trade))}
     shop = Figures(None, _("Whole shop"))
     techs: dict[int | None, Figures] = {}
     trades: dict[str, Figures] = {}
     advisors: dict[int, Figures] = {}
     for (_day, tech, trade, advisor), fact in found.items():
-        tech_fig = techs.setdefault(tech, Figures(tech, staff.get(tech, (_("nobody"), None))[0]))
+        tech_fig = techs.get(tech)
+        if tech_fig is None:
+            tech_fig = techs[tech] = Figures(tech, staff.get(tech, (_("nobody"), None))[0])
         targets = [shop, tech_fig, trades.setdefault(trade, Figures(trade, trade))]
         if advisor is not None:
             targets.append(advisors.setdefault(advisor, Figures(advisor, staff.get(advisor, ("?", None))[0],
@@ -370,26 +479,22 @@ def report(first, last, *, viewer=None, progress: Callable[[int, int], None] | N
     for fig in techs.values():
         fig.commission = fig.commission.quantize(CENT, rounding=ROUND_HALF_UP)
     shop.commission = sum((f.commission for f in techs.values()), ZERO)
-    quality_report = quality.report(dt.datetime.combine(first, dt.time()), dt.datetime.combine(last + DAY, dt.time()))
+    (per_tech, per_advisor, inspected, shop_reworked, came_back_tech,
+     came_back_advisor) = _rework_and_comebacks(dt.datetime.combine(first, dt.time()),
+                                                dt.datetime.combine(last + DAY, dt.time()))
     if progress:
         progress(2, STEPS)
-    by_name = {f.name: f for f in quality_report.technicians}
     for tech_id, fig in techs.items():
-        q = by_name.get(fig.name)
-        if q is not None and tech_id is not None:
-            fig.reworked, fig.comebacks, fig.inspected = q.reworked, q.comebacks, q.inspected
-            trade = staff.get(tech_id, (None, None))[1]
-            if trade in trades:
-                trades[trade].reworked += q.reworked
-                trades[trade].comebacks += q.comebacks
-                trades[trade].inspected += q.inspected
-    by_advisor = {f.name: f for f in quality_report.advisors}
-    for fig in advisors.values():
-        q = by_advisor.get(fig.name)
-        if q is not None:
-            fig.reworked, fig.comebacks, fig.inspected = q.reworked, q.comebacks, q.inspected
-    shop.reworked, shop.comebacks, shop.inspected = (quality_report.shop.reworked, quality_report.shop.comebacks,
-                                                     quality_report.shop.inspected)
+        fig.reworked, fig.comebacks = per_tech.get(tech_id, 0), came_back_tech.get(tech_id, 0)
+        trade = staff.get(tech_id, (None, None))[1]
+        if tech_id is not None and trade in trades:
+            trades[trade].reworked += fig.reworked
+            trades[trade].comebacks += fig.comebacks
+    for advisor_id, fig in advisors.items():
+        fig.reworked, fig.inspected = per_advisor.get(advisor_id, 0), inspected.get(advisor_id, 0)
+        fig.comebacks = came_back_advisor.get(advisor_id, 0)
+    shop.reworked, shop.inspected = shop_reworked, sum(inspected.values())
+    shop.comebacks = sum(came_back_advisor.values())
     for fig in trades.values():
         fig.name = trade_label(fig.key)
     if progress:
@@ -434,9 +539,8 @@ def weekly_trend(weeks: int = 12, *, until: dt.date | None = None, technician_id
     monday = until - dt.timedelta(days=until.weekday())
     first = monday - dt.timedelta(weeks=weeks - 1)
     totals: dict[dt.date, Fact] = {}
-    for (day, tech, _trade, _advisor), fact in period_facts(first, monday + dt.timedelta(days=6)).items():
-        if technician_id is not None and tech != technician_id:
-            continue
+    for (day, tech, _trade, _advisor), fact in period_facts(first, monday + dt.timedelta(days=6),
+                                                            technician_id=technician_id).items():
         week = day - dt.timedelta(days=day.weekday())
         totals.setdefault(week, Fact()).add(fact)
     points = []
