@@ -12,7 +12,7 @@ from models.db import run_write
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
-from workshop import audit, clock, validation
+from workshop import clock, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _
 from workshop.lifecycle import ACTIVE_STATES, BAY_STATES, DISPATCHED, IN_PROGRESS, WAITING_PARTS, apply_transition

@@ -539,7 +539,7 @@ def weekly_trend(weeks: int = 12, *, until: dt.date | None = None, technician_id
     monday = until - dt.timedelta(days=until.weekday())
     first = monday - dt.timedelta(weeks=weeks - 1)
     totals: dict[dt.date, Fact] = {}
-    for (day, tech, _trade, _advisor), fact in period_facts(first, monday + dt.timedelta(days=6),
+    for (day, _tech, _trade, _advisor), fact in period_facts(first, monday + dt.timedelta(days=6),
                                                             technician_id=technician_id).items():
         week = day - dt.timedelta(days=day.weekday())
         totals.setdefault(week, Fact()).add(fact)

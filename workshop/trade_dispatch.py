@@ -270,9 +270,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
 
     open_lines = [line for line in lines if line.status != "finished"]
     before = {}
-    for line_id, tech_id, lead in (JobLineTechnician.select(JobLineTechnician.line, JobLineTechnician.technician,
-                                                            JobLineTechnician.lead)
-                                   .where(JobLineTechnician.line.in_([line.id for line in open_lines])).tuples()):
+    for line_id, tech_id in (JobLineTechnician.select(JobLineTechnician.line, JobLineTechnician.technician)
+                             .where(JobLineTechnician.line.in_([line.id for line in open_lines]))
+                             .order_by(JobLineTechnician.lead.desc(), JobLineTechnician.id).tuples()):
         before.setdefault(line_id, []).append(tech_id)
     JobLineTechnician.delete().where(JobLineTechnician.line.in_([line.id for line in open_lines])).execute()
     by_trade = {p.trade: p for p in plans}
