@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import Case, fn
+from peewee import Case, IntegrityError, fn
 
 from models.db import run_write
 from models.orders import JobLine, JobLineTechnician, RepairOrder
@@ -193,7 +193,11 @@ def request(line_id: int, *, by, part_code: str | None = None, qty=None, note: s
                                  order=order.label, name=by.name, line=line.name, parts=wanted))
         return line_parts([line.id])[line.id]
 
-    return run_write(work)
+    try:
+        return run_write(work)
+    except IntegrityError:  # PostgreSQL: the same line asked for at another terminal at the same moment
+        raise IllegalTransition(_("The parts for that job line were asked for at another terminal just now: "
+                                  "look again.")) from None
 
 
 def cancel(line_id: int, *, by) -> None:

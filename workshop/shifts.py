@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import IntegrityError
+
 from models.db import run_write
 from models.orders import JobLine, TimeLog
 from models.people import Staff
@@ -76,7 +78,11 @@ def clock_in(technician_id: int, *, by) -> dt.datetime:
         present(tech, by=by, at=now)
         return now
 
-    return run_write(work)
+    try:
+        return run_write(work)
+    except IntegrityError:  # PostgreSQL: another terminal clocked them in at the same moment (one open shift)
+        raise IllegalTransition(_("{name} was clocked in at another terminal just now.").format(
+            name=_technician(technician_id).name)) from None
 
 
 def clock_out(technician_id: int, *, by) -> dt.datetime:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from peewee import JOIN
+from peewee import JOIN, IntegrityError
 
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
@@ -226,7 +226,11 @@ def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) 
                      after={"technician": tech.id, "line": line_id})
         return checkout
 
-    return run_write(work)
+    try:
+        return run_write(work)
+    except IntegrityError:  # the partial unique index: another terminal checked it out at the same moment
+        raise IllegalTransition(_("{code} was checked out at another terminal just now.").format(
+            code=(code or "").strip().upper())) from None
 
 
 def check_in(code: str, *, by, damaged: bool = False, note: str = "") -> Tool:
