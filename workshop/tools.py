@@ -68,6 +68,9 @@ def _change(tool: Tool, changes: dict) -> None:
     updated = (Tool.update({**{getattr(Tool, k): v for k, v in changes.items()}, Tool.version: Tool.version + 1})
                .where((Tool.id == tool.id) & (Tool.version == tool.version)).execute())
     if updated != 1:
+        fresh = Tool.get_by_id(tool.id)  # what the other terminal made of it (PostgreSQL reads its commit)
+        if fresh.state == "out" and tool.state != "out":
+            raise IllegalTransition(_holder_text(fresh) + " " + _("It must be checked in first."))
         raise IllegalTransition(_("{code} was changed at another terminal just now: look again.").format(
             code=tool.code))
     for key, value in changes.items():
