@@ -9,7 +9,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
-    key: str          # function key that opens it from anywhere
+    key: str | None   # function key that opens it from anywhere (None: from the palette and other screens)
     title: str
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
@@ -35,6 +35,12 @@ ENTRIES = [
                 "Add staff, set roles, reset PINs"),
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
                 "QC and comeback figures", ahead=False),
+    ScreenEntry("myjobs", "f12", "My jobs", "screens.my_jobs:MyJobsScreen", "my_jobs",
+                "A technician's own jobs: clock on, pause, finish, ask for parts"),
+    ScreenEntry("tools", None, "Tools", "screens.tools:ToolsScreen", "use_tools",
+                "Tools and equipment: out, in, damage, maintenance, calibration"),
+    ScreenEntry("labour", None, "Labour figures", "screens.labour:LabourScreen", "view_labour",
+                "Hours sold, clocked and present; efficiency, productivity, labour rate, commission", ahead=False),
 ]
 
 
@@ -51,7 +57,8 @@ def load(entry: ScreenEntry):
 
 
 # Opened from the board or other screens rather than by a key of their own.
-OTHER_MODULES = ["screens.order_detail", "screens.dispatch", "screens.board_filter", "screens.dialogs"]
+OTHER_MODULES = ["screens.order_detail", "screens.dispatch", "screens.board_filter", "screens.dialogs",
+                 "screens.trade_dispatch"]
 
 
 def preload() -> None:

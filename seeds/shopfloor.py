@@ -148,6 +148,7 @@ def _active(rng, active) -> None:
     leads = {lid: tech for lid, tech in db.execute_sql(
         f"SELECT line_id, technician_id FROM job_line_technician WHERE line_id IN "
         f"({', '.join(str(l[0]) for ls in lines.values() for l in ls) or '0'})").fetchall()}
+    _xu_gang_has_work(in_bays, lines, leads)
     rows, next_bays = [], []
     for oid in in_bays:
         here, _state = orders[oid]
@@ -173,6 +174,27 @@ def _active(rng, active) -> None:
     for oid in sorted(in_bays, key=lambda o: orders[o][1] != "in_progress"):
         trade_dispatch._replan(oid, now, keep_started=False)
     _clocks(rng, in_bays, orders, lines, leads, now)
+
+
+def _xu_gang_has_work(in_bays, lines, leads) -> None:
+    """The demo's first mechanic (the README's example of a technician at the shop-floor terminal) leads the
+    mechanical and quick-service lines of the first two cars in the workshop that have them."""
+    found = db.execute_sql("SELECT id FROM staff WHERE login = 'xu.gang'").fetchone()
+    if found is None:
+        return
+    xu, given = found[0], 0
+    for oid in in_bays:
+        mine = [lid for lid, trade, status in lines.get(oid, []) if trade in ("mechanical", "quick_service")
+                and status != "finished"]
+        if not mine:
+            continue
+        marks = ", ".join(str(lid) for lid in mine)
+        db.execute_sql(f"DELETE FROM job_line_technician WHERE line_id IN ({marks})")
+        demo.bulk("job_line_technician", ["line_id", "technician_id", "lead"], [(lid, xu, True) for lid in mine])
+        leads.update({lid: xu for lid in mine})
+        given += 1
+        if given == 2:
+            return
 
 
 def _true() -> str:

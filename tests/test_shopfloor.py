@@ -101,7 +101,7 @@ def test_body_work_in_a_quick_service_bay_is_refused_unless_a_supervisor_gives_a
     plan = [TradePlan("body", shop.q1.id, (shop.techs[2].id,))]
     with pytest.raises(InvalidInput, match="Bay Q1 is a quick service bay: it does not take body work") as refused:
         trade_dispatch.dispatch_trades(order.id, plan, by=shop.dispatcher)
-    assert refused.value.field == "bay"
+    assert refused.value.field == "bay-body"
     with pytest.raises(InvalidInput, match="does not take body work"):  # the whole-order dispatch says the same
         dispatching.dispatch(order.id, shop.q1.id, [shop.techs[2].id], by=shop.dispatcher)
     with pytest.raises(NotAllowed, match="Zhang Lei may not put a trade in a bay of another kind"):
@@ -127,7 +127,7 @@ def test_every_open_trade_needs_a_bay_and_bad_hours_are_refused(floor):
             trade_dispatch.dispatch_trades(order.id, [
                 TradePlan("mechanical", shop.m1.id, (shop.techs[0].id,), hours=hours),
                 TradePlan("paint", shop.p1.id, (shop.painter.id,))], by=shop.dispatcher)
-        assert refused.value.field == "hours"
+        assert refused.value.field == "hours-mechanical"
     assert RepairOrder.get_by_id(order.id).version == order.version and not TradeDispatch.select().exists()
 
 

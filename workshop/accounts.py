@@ -215,8 +215,18 @@ def sign_in_badge(badge: str, pin: str, *, source: str | None = None) -> Actor:
     number = _badge(badge)
     staff_id = Staff.select(Staff.id).where((Staff.badge == number) & Staff.active).scalar()
     if staff_id is None:
-        raise SignInFailed(_("Badge {badge} is not known here: ask a manager.").format(badge=number))
+        raise SignInFailed(_("Badge {badge} is not known here: ask a manager.").format(badge=number), "badge")
     return sign_in(staff_id, pin, source=source)
+
+
+def demo_badges(limit: int = 4) -> list[tuple[str, str]]:
+    """(name, badge) of a few technicians, on a demo shop only (the badge sign-in screen tells them, as the
+    name list tells the demo PIN); nothing on a real shop."""
+    if not is_demo_shop():
+        return []
+    return list(Staff.select(Staff.name, Staff.badge)
+                .where(Staff.active & Staff.badge.is_null(False) & Staff.roles.contains("technician"))
+                .order_by(Staff.id).limit(limit).tuples())
 
 
 def set_badge(staff_id: int, badge: str | None, *, by) -> Staff:

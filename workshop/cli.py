@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "user data directory)")
     parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
                         "the demo (creates a first manager and prints its PIN)")
+    parser.add_argument("--shop-floor", action="store_true",
+                        help="a shared shop-floor terminal: sign in with badge number and PIN, signed out after a "
+                             "clock action or a short idle time (also WORKSHOP_SHOP_FLOOR=1)")
     parser.add_argument("--ssh-map", help="file mapping Unix logins to staff logins (one 'unix = staff' a line); "
                         "default $WORKSHOP_SSH_MAP")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -221,7 +224,8 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
     from workshop.sshmap import signed_in_staff
     staff = signed_in_staff(args.ssh_map)
     from screens.app import WorkshopApp
-    app = WorkshopApp(first_run_message=message, auto_staff=staff)
+    floor = args.shop_floor or os.environ.get("WORKSHOP_SHOP_FLOOR", "") not in ("", "0")
+    app = WorkshopApp(first_run_message=message, auto_staff=None if floor else staff, shop_floor=floor)
     app.run()
     return app.return_code or 0
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from workshop import callbacks
+from workshop import callbacks, labour
 
 log = logging.getLogger("workshop.daily")
 
 # (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed.
 JOBS: list[tuple[str, Callable[..., int]]] = [
     ("complaints escalated", callbacks.escalate_overdue),
+    ("labour days kept", labour.keep_recent_days),
 ]
 
 

@@ -295,6 +295,13 @@ def keep_closed_days(first: dt.date, last: dt.date) -> int:
         return 0
 
 
+def keep_recent_days(*, by=None) -> int:
+    """A time-driven rule (workshop/daily.py): the last 35 closed days are kept, so whoever looks at the
+    figures first in the morning does not wait for yesterday to be computed."""
+    today = clock.today()
+    return keep_closed_days(today - dt.timedelta(days=35), today - DAY)
+
+
 def _kept(first: dt.date, last: dt.date, *, by_day: bool, technician_id: int | None = None) -> dict[Key, Fact]:
     """The kept days' facts summed per technician, trade and advisor (and per day when ``by_day``): a few
     hundred rows for a month."""

@@ -22,6 +22,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     # Each technician clocks themself; these roles may clock a technician on or off for them.
     "clock_for_others": (N_("clock technicians on and off for them"),
                          frozenset({"dispatcher", "supervisor", "manager"})),
+    # A technician's own queue of jobs (My jobs), where one key clocks on.
+    "my_jobs": (N_("work from their own list of jobs"), frozenset({"technician"})),
     # A trade in a bay of another kind (body work in a quick-service bay): allowed with a reason, on record.
     "dispatch_mismatch": (N_("put a trade in a bay of another kind"), frozenset({"supervisor", "manager"})),
     # Hours present: a supervisor corrects a shift someone forgot to clock out of.

@@ -107,7 +107,7 @@ def _values(form: ToolForm) -> dict:
     }
 
 
-def register(form: ToolForm, *, by) -> Tool:
+def register(form: ToolForm, *, by) -> str:
     """Add a tool or piece of equipment to the register."""
     values = _values(form)
 
@@ -119,12 +119,12 @@ def register(form: ToolForm, *, by) -> Tool:
         tool = Tool.create(**values)
         audit.record(by, "tool_registered", "tool", tool.id, _("Tool {code} {name} registered").format(
             code=tool.code, name=tool.name), after=values)
-        return tool
+        return tool.code
 
     return run_write(work)
 
 
-def edit(code: str, form: ToolForm, *, by) -> Tool:
+def edit(code: str, form: ToolForm, *, by) -> str:
     """Change a tool's name, kind, place or due dates (its code stays)."""
     values = _values(form)
     values.pop("code")
@@ -137,7 +137,7 @@ def edit(code: str, form: ToolForm, *, by) -> Tool:
         _change(tool, values)
         audit.record(by, "tool_edited", "tool", tool.id, _("Tool {code} changed").format(code=tool.code),
                      before=before, after=values)
-        return tool
+        return tool.code
 
     return run_write(work)
 
@@ -198,8 +198,8 @@ def _refuse_unavailable(tool: Tool) -> None:
             code=tool.code, date=i18n.date(due)))
 
 
-def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) -> ToolCheckout:
-    """A tool goes out to a technician, for a job line when it is for one."""
+def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) -> str:
+    """A tool goes out to a technician, for a job line when it is for one; returns its code."""
 
     def work():
         nonlocal by
@@ -219,15 +219,14 @@ def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) 
             order_id = line.order_id
         now = clock.now()
         _change(tool, {"state": "out"})
-        checkout = ToolCheckout.create(tool=tool.id, technician=tech.id, line=line_id, order=order_id, out_at=now,
-                                       out_by=by.id)
+        ToolCheckout.create(tool=tool.id, technician=tech.id, line=line_id, order=order_id, out_at=now, out_by=by.id)
         number = RepairOrder.select(RepairOrder.number).where(RepairOrder.id == order_id).scalar() if order_id else None
         summary = (_("{code} checked out to {name} for RO {number} '{line}'").format(
             code=tool.code, name=tech.name, number=number, line=line.name) if line is not None
             else _("{code} checked out to {name}").format(code=tool.code, name=tech.name))
         audit.record(by, "tool_out", "tool", tool.id, summary, order_id=order_id,
                      after={"technician": tech.id, "line": line_id})
-        return checkout
+        return tool.code
 
     try:
         return run_write(work)
@@ -236,7 +235,7 @@ def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) 
             code=(code or "").strip().upper())) from None
 
 
-def check_in(code: str, *, by, damaged: bool = False, note: str = "") -> Tool:
+def check_in(code: str, *, by, damaged: bool = False, note: str = "") -> str:
     """A tool comes back to its place; damaged, it is put aside as broken with a damage report."""
     note = validation.text(note, "note", _("Note"), max_len=200, required=damaged)
 
@@ -260,12 +259,12 @@ def check_in(code: str, *, by, damaged: bool = False, note: str = "") -> Tool:
                      (_("{code} checked in damaged: {note}").format(code=tool.code, note=note) if damaged
                       else _("{code} checked in").format(code=tool.code)),
                      order_id=out.order_id, before={"state": "out"}, after={"state": tool.state})
-        return tool
+        return tool.code
 
     return run_write(work)
 
 
-def report(code: str, kind: str, note: str, *, by) -> Tool:
+def report(code: str, kind: str, note: str, *, by) -> str:
     """A damage or loss report (工具报损): the tool is put aside as broken, or lost (closing its check-out);
     ``found`` brings a lost tool back."""
     if kind not in ("damage", "loss", "found"):
@@ -297,12 +296,12 @@ def report(code: str, kind: str, note: str, *, by) -> Tool:
         audit.record(by, "tool_" + kind, "tool", tool.id, _("{code}: {what}: {note}").format(
             code=tool.code, what=label(TOOL_RECORD_LABELS, kind), note=note),
             order_id=out.order_id if out is not None else None, before={"state": before}, after={"state": new_state})
-        return tool
+        return tool.code
 
     return run_write(work)
 
 
-def send_away(code: str, note: str, *, by) -> Tool:
+def send_away(code: str, note: str, *, by) -> str:
     """A tool goes away for maintenance or calibration (it cannot be checked out meanwhile)."""
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
 
@@ -317,13 +316,13 @@ def send_away(code: str, note: str, *, by) -> Tool:
         _change(tool, {"state": "maintenance"})
         audit.record(by, "tool_away", "tool", tool.id, _("{code} sent to maintenance").format(code=tool.code)
                      + (f": {note}" if note else ""), before={"state": before}, after={"state": "maintenance"})
-        return tool
+        return tool.code
 
     return run_write(work)
 
 
 def record_maintenance(code: str, kind: str, *, by, done_on=None, next_due=None, note: str = "",
-                       cost=None) -> Tool:
+                       cost=None) -> str:
     """Maintenance, calibration or a repair was done (设备维护): the tool is available again and, with
     ``next_due``, due again then."""
     if kind not in MAINTENANCE_KINDS:
@@ -351,12 +350,12 @@ def record_maintenance(code: str, kind: str, *, by, done_on=None, next_due=None,
                           note=note, cost=amount, next_due=due)
         audit.record(by, "tool_" + kind, "tool", tool.id, _("{code}: {what} done on {date}").format(
             code=tool.code, what=label(TOOL_RECORD_LABELS, kind), date=i18n.date(done)), before=before, after=changes)
-        return tool
+        return tool.code
 
     return run_write(work)
 
 
-def retire(code: str, note: str, *, by) -> Tool:
+def retire(code: str, note: str, *, by) -> str:
     note = validation.text(note, "note", _("Reason"), max_len=200)
 
     def work():
@@ -370,7 +369,7 @@ def retire(code: str, note: str, *, by) -> Tool:
         ToolRecord.create(tool=tool.id, kind="retired", at=clock.now(), by=by.id, note=note)
         audit.record(by, "tool_retired", "tool", tool.id, _("{code} retired: {note}").format(code=tool.code, note=note),
                      before={"state": before}, after={"state": "retired"})
-        return tool
+        return tool.code
 
     return run_write(work)
 

@@ -122,11 +122,11 @@ def _bay_taken(bay: Bay, order_id: int) -> int:
                                        & (RepairOrder.id != order_id)).count())
 
 
-def _check_room(bay: Bay, order_id: int) -> None:
+def _check_room(bay: Bay, order_id: int, where: str | None = None) -> None:
     taken = _bay_taken(bay, order_id)
     if taken >= bay.capacity:
         raise IllegalTransition(_("Bay {bay} is full ({taken} of {capacity} places taken).").format(
-            bay=bay.code, taken=taken, capacity=bay.capacity))
+            bay=bay.code, taken=taken, capacity=bay.capacity), where)
 
 
 def _mismatch_message(bay: Bay, trade: str) -> str:
@@ -200,22 +200,28 @@ def _team_names(ids) -> dict[int, str]:
     return dict(Staff.select(Staff.id, Staff.name).where(Staff.id.in_(list(ids) or [0])).tuples())
 
 
-def _hours(value) -> Decimal | None:
+def field(name: str, trade: str) -> str:
+    """The name of one trade's field in the dispatch form, as a refusal names it: ``bay-paint``."""
+    return f"{name}-{trade}"
+
+
+def _hours(value, trade: str) -> Decimal | None:
     """The dispatcher's estimate of a trade's bay time: blank for the standard hours, never negative."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    where = field("hours", trade)
     try:
         hours = Decimal(str(value).strip().replace(",", ""))
     except ArithmeticError:
-        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), "hours") from None
+        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), where) from None
     if not hours.is_finite():
-        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), "hours")
+        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), where)
     if hours < 0:
-        raise InvalidInput(_("Estimated hours cannot be negative."), "hours")
+        raise InvalidInput(_("Estimated hours cannot be negative."), where)
     if hours != hours.quantize(Decimal("0.01")):
-        raise InvalidInput(_("Estimated hours have at most two decimals."), "hours")
+        raise InvalidInput(_("Estimated hours have at most two decimals."), where)
     if hours > MAX_HOURS:
-        raise InvalidInput(_("Estimated hours cannot be above {most}.").format(most=MAX_HOURS), "hours")
+        raise InvalidInput(_("Estimated hours cannot be above {most}.").format(most=MAX_HOURS), where)
     return hours
 
 
@@ -232,7 +238,7 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
     if not open_trades:
         raise IllegalTransition(_("Every job line of {order} is finished: there is nothing to dispatch.").format(
             order=order.label))
-    plans = [replace(p, hours=_hours(p.hours)) for p in plans]
+    plans = [replace(p, hours=_hours(p.hours, p.trade)) for p in plans]
     asked = [p.trade for p in plans]
     if len(set(asked)) != len(asked):
         raise InvalidInput(_("Each trade goes to one bay."), "trades")
@@ -250,22 +256,22 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
     mismatched = []
     for plan in plans:
         if plan.bay_id not in bays:
-            raise NotFound(_("That bay does not exist or is out of service."))
+            raise NotFound(_("That bay does not exist or is out of service."), field("bay", plan.trade))
         if not plan.team:
             raise InvalidInput(_("Pick at least one technician for the {trade} work.").format(
-                trade=label(TRADE_LABELS, plan.trade)), "technicians")
+                trade=label(TRADE_LABELS, plan.trade)), field("technicians", plan.trade))
         if any(i not in staff or not staff[i].has_role("technician") for i in plan.team):
-            raise InvalidInput(_("Only active technicians can be dispatched."), "technicians")
+            raise InvalidInput(_("Only active technicians can be dispatched."), field("technicians", plan.trade))
         if not fits(bays[plan.bay_id].kind, plan.trade):
             mismatched.append(plan)
     if mismatched:
         if not reason:
             bay = bays[mismatched[0].bay_id]
-            raise InvalidInput(_mismatch_message(bay, mismatched[0].trade), "bay")
+            raise InvalidInput(_mismatch_message(bay, mismatched[0].trade), field("bay", mismatched[0].trade))
         by = require(by, "dispatch_mismatch")
     here = bays[plans[0].bay_id]
     if order.bay_id != here.id:
-        _check_room(here, order.id)
+        _check_room(here, order.id, field("bay", plans[0].trade))
     now = clock.now()
 
     open_lines = [line for line in lines if line.status != "finished"]
@@ -544,7 +550,7 @@ def plan_view(order_id: int) -> DispatchPlan:
             planned_end=_as_dt(stage.planned_end) if stage else None,
             mismatch_reason=stage.mismatch_reason if stage else None))
     rows.sort(key=lambda r: (stages[r.trade].position if r.trade in stages else 10_000))
-    techs = tuple(TechnicianChoice(t.technician.id, t.technician.name, t.technician.trade, t.open_lines)
+    techs = tuple(TechnicianChoice(t.id, t.name, t.trade, t.open_lines)
                   for t in technician_loads())
     warnings = tuple(tools.warnings_for_lines([r[0] for r in lines if r[4] != "finished"]))
     return DispatchPlan(row[0], row[1], row[2], row[3], row[4], _as_dt(row[5]), row[6], row[7], tuple(rows), bays,
@@ -590,6 +596,6 @@ def stages(order_id: int) -> list[Stage]:
     return result
 
 
-__all__ = ["BAY_TAKES", "fits", "add_working_hours", "TradePlan", "apply_plans", "dispatch_trades",
+__all__ = ["BAY_TAKES", "fits", "field", "add_working_hours", "TradePlan", "apply_plans", "dispatch_trades",
            "redispatch_line", "move_to_next_bay", "plan_view", "DispatchPlan", "TradeRow", "BayChoice",
            "TechnicianChoice", "PlanLine", "stages", "Stage"]
