@@ -108,6 +108,8 @@ def _history(rng, closed, progress) -> None:
                 began = dt.datetime.combine(began.date() + dt.timedelta(days=1), dt.time(8, 30))
             length = float(hours.get(line_id, Decimal("1"))) * pace * rng.uniform(0.8, 1.2)
             ended = began + dt.timedelta(hours=max(length, 0.1))
+            if ended >= now:  # today's last orders: their work ended by now
+                began, ended = min(began, now - dt.timedelta(hours=length + 0.1)), now - dt.timedelta(minutes=5)
             free_at[tech] = ended + dt.timedelta(minutes=rng.randint(5, 20))
             logs.append((line_id, tech, demo._ts(began), demo._ts(ended)))
     demo.bulk("time_log", ["line_id", "technician_id", "started_at", "ended_at"], logs)

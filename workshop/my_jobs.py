@@ -125,4 +125,23 @@ def my_jobs(technician_id: int) -> MyJobs:
     return MyJobs(tech.id, tech.name, shifts.on_shift_since(tech.id), clocked, tuple(jobs))
 
 
-__all__ = ["my_jobs", "MyJobs", "MyJob"]
+@dataclass(frozen=True)
+class WorkshopJob:
+    line_id: int
+    order_number: int
+    plate: str
+    name: str
+
+
+def workshop_jobs(limit: int = 500) -> list[WorkshopJob]:
+    """Unfinished job lines of the cars in the workshop, most urgent promise first (the tool keeper lends a
+    tool for one of them)."""
+    rows = (JobLine.select(JobLine.id, RepairOrder.number, Vehicle.plate, JobLine.name)
+            .join(RepairOrder, on=(JobLine.order == RepairOrder.id)).join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+            .where(JobLine.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(WORKING_STATES)))
+                   & (JobLine.status != "finished"))
+            .order_by(RepairOrder.promised_at, JobLine.id).limit(limit).tuples())
+    return [WorkshopJob(*row) for row in rows]
+
+
+__all__ = ["my_jobs", "MyJobs", "MyJob", "workshop_jobs", "WorkshopJob"]
