@@ -46,6 +46,11 @@ def finish_and_pass(shop, order, hour, minute=0):
 
 @pytest.fixture
 def thursday(shop):
+    return build_thursday(shop)
+
+
+def build_thursday(shop):
+    """The day of the module's docstring, worked through the services; the clock stops the next morning."""
     settings.put("labour_commission_pct", {"*": "5", "paint": "6"}, by=shop.manager)
     xu = shop.techs[0]
     cao = make_staff("cao.yu", "Cao Yu", "technician", "paint")

@@ -466,6 +466,7 @@ class StaffRow:
     wrong_pins: int  # wrong PINs still counting
     held: bool  # so many that they wait at the terminals where they failed
     language: str | None  # the language they read (None: the terminal's)
+    badge: str | None = None  # the number on their badge (shop-floor sign-in)
 
 
 def staff_rows(*, search: str = "") -> list[StaffRow]:
@@ -474,5 +475,5 @@ def staff_rows(*, search: str = "") -> list[StaffRow]:
     wrong = wrong_pins()
     held_from = int(settings.get("pin_free_failures"))
     return [StaffRow(s.id, s.name, s.login, tuple(r for r in s.roles.split(",") if r), s.trade, bool(s.active),
-                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language)
+                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language, s.badge)
             for s in all_staff(search=search)]
