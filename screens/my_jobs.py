@@ -73,8 +73,8 @@ class MyJobsScreen(Acting, KeptScreen):
     def on_mount(self) -> None:
         self.title = _("My jobs")
         table = self.query_one("#jobs", DataTable)
-        job_width = max(16, self.app.size.width - 56)  # the job's name takes what the other columns leave
-        for title, width in ((_("RO"), 5), (_("Plate"), 8), (_("Job"), job_width), (_("Bay"), 4),
+        job_width = max(14, self.app.size.width - 59)  # the job's name takes what the other columns leave
+        for title, width in ((_("RO"), 8), (_("Plate"), 8), (_("Job"), job_width), (_("Bay"), 4),
                              (_("Promised"), 11), (_("Now"), 16)):
             table.add_column(title, width=width, key=title)
         self.reload()

@@ -64,8 +64,8 @@ class ToolsScreen(Acting, KeptScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("slash", "search", N_("Search")),
-        Binding("o", "check_out", N_("Out")),
-        Binding("i", "check_in", N_("In")),
+        Binding("o", "check_out", N_("Check out")),
+        Binding("i", "check_in", N_("Check in")),
         Binding("d", "report", N_("Damage/loss")),
         Binding("m", "maintained", N_("Maintenance done")),
         Binding("s", "send_away", N_("To maintenance"), show=False),
@@ -158,7 +158,7 @@ class ToolsScreen(Acting, KeptScreen):
         fields.append(forms.choice("line", _("For the job"), jobs, required=False,
                                    hint=_("blank: not for one job")))
         form = FormDialog(_("{code} {name} out").format(code=tool.code, name=tool.name), fields,
-                          submit_label=_("Out"))
+                          submit_label=_("Check out"))
         self.ask(form, lambda v: partial(tools.check_out, tool.code, v.get("technician") or me.id,
                                          line_id=v["line"]),
                  success=lambda code: _("{code} is out.").format(code=code))
@@ -169,7 +169,7 @@ class ToolsScreen(Acting, KeptScreen):
         form = FormDialog(_("{code} {name} back").format(code=tool.code, name=tool.name), [
             forms.check("damaged", _("Damaged")),
             forms.text("note", _("What is wrong with it"), required=False, max_length=200),
-        ], submit_label=_("In"))
+        ], submit_label=_("Check in"))
         self.ask(form, lambda v: partial(tools.check_in, tool.code, damaged=v["damaged"], note=v["note"] or ""),
                  success=lambda code: _("{code} is back.").format(code=code))
 

@@ -38,7 +38,8 @@ def dispatch_form(plan: DispatchPlan) -> FormDialog:
         name = label(TRADE_LABELS, trade.trade)
         bays = sorted(plan.bays, key=lambda b: (trade.trade not in b.takes, b.code))
         techs = sorted(plan.technicians, key=lambda t: (t.trade != trade.trade, t.name))
-        jobs = ", ".join(f"{pl.name} ({pl.standard_hours} h)" for pl in trade.lines if pl.status != "finished")
+        jobs = ", ".join(_("{job} ({hours} h)").format(job=pl.name, hours=pl.standard_hours)
+                         for pl in trade.lines if pl.status != "finished")
         intro.append(line((f"{name}: ", "bold"), jobs))
         fields.append(forms.choice(field("bay", trade.trade), _("{trade} bay").format(trade=name),
                                    [(_bay_option(b, trade.trade), b.id) for b in bays],
@@ -53,8 +54,10 @@ def dispatch_form(plan: DispatchPlan) -> FormDialog:
                              hint=_("supervisors only; kept on the audit trail")))
     for warning in plan.tool_warnings:
         intro.append(line(("⚠ " + warning.text(), "yellow")))
+    # An order dispatched already: the cursor waits on the first trade's team (the bays are as they were).
+    focus = field("technicians", open_trades[0].trade) if open_trades and open_trades[0].bay_id else None
     return FormDialog(_("Dispatch RO {number} · {plate}").format(number=plan.number, plate=plan.plate), fields,
-                      intro=lines(intro), submit_label=_("Dispatch"))
+                      intro=lines(intro), submit_label=_("Dispatch"), focus=focus)
 
 
 def plans_from(plan: DispatchPlan, values: dict) -> list[TradePlan]:
@@ -63,7 +66,9 @@ def plans_from(plan: DispatchPlan, values: dict) -> list[TradePlan]:
     for trade in plan.trades:
         if trade.done:
             continue
-        team = tuple(values.get(field("technicians", trade.trade)) or ())
+        picked = list(values.get(field("technicians", trade.trade)) or ())
+        # Those already on the trade keep their order (the lead stays lead); newcomers follow as picked.
+        team = tuple([t for t in trade.technicians if t in picked] + [t for t in picked if t not in trade.technicians])
         result.append(TradePlan(trade.trade, values.get(field("bay", trade.trade)) or 0, team,
                                 hours=values.get(field("hours", trade.trade))))
     return result

@@ -140,7 +140,6 @@ def _card_lines(card):
 
 async def test_a_special_tool_taken_out_for_a_job_is_what_dispatch_warns_about(floor):
     shop = floor
-    xu = shop.techs[0]
     tools.register(ToolForm(code="SST-0901", name="Brake piston rewind tool", kind="special_tool"), by=shop.manager)
     tools.set_operation_tools("ME001", ["SST-0901"], by=shop.manager)
     brakes = shop.dispatched(codes=("ME001",))
