@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
     if args.command == "daily":
         from workshop import daily
         open_database(path)
-        done = daily.run()
+        done = daily.run(cron=True)
         print("; ".join(f"{name}: {count if count >= 0 else 'failed (see the log)'}" for name, count in done.items()))
         return 1 if any(count < 0 for count in done.values()) else 0
     if args.command == "seed":

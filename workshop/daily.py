@@ -18,14 +18,19 @@ log = logging.getLogger("workshop.daily")
 # (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed.
 JOBS: list[tuple[str, Callable[..., int]]] = [
     ("complaints escalated", callbacks.escalate_overdue),
+]
+# Work that only saves someone a wait later, run by `workshop daily` (cron) and not by every terminal: the
+# labour figures' closed days (computed anyway, once, by whoever first looks at them).
+CRON_JOBS: list[tuple[str, Callable[..., int]]] = [
     ("labour days kept", labour.keep_recent_days),
 ]
 
 
-def run(*, by=None) -> dict[str, int]:
-    """Run every time-driven rule once; a job that fails is logged and the others still run."""
+def run(*, by=None, cron: bool = False) -> dict[str, int]:
+    """Run every time-driven rule once (``cron``: the cron-only jobs too); a job that fails is logged and the
+    others still run."""
     done: dict[str, int] = {}
-    for name, job in JOBS:
+    for name, job in JOBS + (CRON_JOBS if cron else []):
         try:
             done[name] = job(by=by)
         except Exception:  # one broken rule must not stop the others (nor a terminal's timer)
