@@ -271,6 +271,7 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
         by = require(by, "dispatch_mismatch")
     here = bays[plans[0].bay_id]
     if order.bay_id != here.id:
+        Bay.by_id(here.id, lock=True)  # two dispatchers filling the last place: one at a time (PostgreSQL)
         _check_room(here, order.id, field("bay", plans[0].trade))
     now = clock.now()
 
@@ -402,7 +403,7 @@ def move_to_next_bay(order_id: int, *, by, seen_version: int | None = None) -> R
                                       "to QC.").format(order=order.label))
         if here:
             raise IllegalTransition(_unfinished_here(order.label, here))
-        bay = Bay.get_by_id(target)
+        bay = Bay.by_id(target, lock=True)  # (as in a dispatch: the last place is taken once)
         if not bay.active:
             raise IllegalTransition(_("Bay {bay} is out of service: dispatch the work to another bay.").format(
                 bay=bay.code))
