@@ -14,6 +14,9 @@ from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLin
 from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection  # noqa: F401
 from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement,  # noqa: F401
                               InsurerBalance, InsurerPayment)
+from models.shopfloor import PickRequest, Shift, TradeDispatch  # noqa: F401
+from models.tools import OperationTool, Tool, ToolCheckout, ToolRecord  # noqa: F401
+from models.labour import LabourDay, LabourDayDone  # noqa: F401
 from models.events import Event  # noqa: F401
 from models.appointments import (Appointment, AppointmentCall, AppointmentDay, AppointmentLine,  # noqa: F401
                                  AppointmentPart, AppointmentSlot)
@@ -30,6 +33,7 @@ ALL_MODELS = [
     Supplier, PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink,
     WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
     InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
+    TradeDispatch, Shift, PickRequest, Tool, ToolCheckout, ToolRecord, OperationTool, LabourDay, LabourDayDone,
     Event,
     Appointment, AppointmentLine, AppointmentSlot, AppointmentPart, AppointmentCall, AppointmentDay,
     LineApproval,

@@ -56,7 +56,10 @@ class RepairOrder(BaseModel):
     assessed_amount = MoneyField(null=True)
     deductible = MoneyField(null=True)
     towing = BooleanField(default=False)
-    bay = ForeignKeyField(Bay, null=True, backref="orders")
+    bay = ForeignKeyField(Bay, null=True, backref="orders")  # the bay the car stands in now
+    # The bay of the car's next trade (mechanical, then paint): kept with the order by the dispatch
+    # transactions (workshop/trade_dispatch.py), so the board shows "M1 → P1" with the card.
+    next_bay = ForeignKeyField(Bay, null=True, backref="+", index=False)
     dispatcher = ForeignKeyField(Staff, null=True, backref="dispatched_orders")
     dispatched_at = DateTimeField(null=True)
     qc_inspector = ForeignKeyField(Staff, null=True, backref="inspected_orders")
@@ -125,7 +128,8 @@ class TimeLog(BaseModel):
     ended_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("technician", "ended_at"), False),)
+        # ended_at alone: the clock records of a period (labour figures) are a range of it, open ones included.
+        indexes = ((("technician", "ended_at"), False), (("ended_at",), False))
 
 
 class OrderCounter(BaseModel):

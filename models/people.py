@@ -120,6 +120,8 @@ class Staff(BaseModel):
     follow_up_agent = ForeignKeyField("self", null=True, backref="advisors")
     # The language this person reads (en, zh_CN); None: the terminal's (its environment's) language.
     language = CharField(max_length=8, null=True)
+    # The number on the staff badge, typed with a PIN at a shared shop-floor terminal (workshop/accounts.py).
+    badge = CharField(max_length=16, null=True, unique=True)
 
     @property
     def role_set(self) -> frozenset[str]:

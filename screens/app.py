@@ -155,8 +155,11 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
 
     def __init__(self, *, first_run_message: str | None = None, auto_staff=None,
                  poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS,
-                 build_ahead: bool = True, time_rules: bool = True):
+                 build_ahead: bool = True, time_rules: bool = True, shop_floor: bool = False):
         super().__init__()
+        # A shared shop-floor terminal (workshop --shop-floor): sign-in by badge number and PIN, a technician
+        # lands on their own jobs, and is signed out after a clock action or a short idle time.
+        self.shop_floor = shop_floor
         # No animations unless asked for (TEXTUAL_ANIMATIONS=full): over SSH every frame of a sliding
         # tab underline or a smooth scroll is sent, and the underline's twenty frames made switching
         # to the reminders tab take 50-100 ms instead of 20 (large shop, 120x40).
@@ -227,6 +230,10 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.walk_through_set_up()  # signed in already (SSH): a shop not ready opens its set-up
 
     def show_sign_in(self) -> None:
+        if self.shop_floor:
+            from screens.badge_signin import BadgeSignInScreen
+            self.push_screen(BadgeSignInScreen(message=self.first_run_message), callback=self._after_sign_in)
+            return
         from screens.signin import SignInScreen
         self.push_screen(SignInScreen(message=self.first_run_message), callback=self._after_sign_in)
 
@@ -248,6 +255,8 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
     def signed_in(self, staff: Actor) -> None:
         self._set_staff(staff)
         self.show_board()
+        if self.shop_floor and can(self.staff, "my_jobs"):
+            self.open_screen("myjobs")  # a technician at the shop-floor terminal: straight to their jobs
         self.build_screens_ahead()
         self.call_after_refresh(self.run_time_rules)
         self.call_after_refresh(self.walk_through_set_up)
@@ -261,6 +270,15 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         if not status().ready:
             self.open_screen("setup")
             self.notify(_("This shop is not ready for its first check-in yet: the set-up says what is missing."))
+
+    def after_floor_action(self, done: str) -> None:
+        """A technician's clock action at a shop-floor terminal is done: they are signed out at once (setting
+        ``shopfloor_signout_after_action``), and the terminal says what was done for whom."""
+        if not self.shop_floor or self.staff is None or not settings.get("shopfloor_signout_after_action"):
+            return
+        name = self.staff.name
+        self.action_switch_user("signed out after a clock action")
+        self.notify(_("{done} · {name} is signed out.").format(done=done, name=name), timeout=8)
 
     def run_time_rules(self) -> None:
         """Escalations and other time-driven rules (workshop/daily.py), in a worker: any signed-in
@@ -360,19 +378,32 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.last_input = time.monotonic()
         self._arm_idle_collection()
 
+    def idle_limit(self) -> int:
+        """Seconds without a key before the terminal signs out (0: never): a shop-floor terminal's own
+        short setting, else the minutes every terminal has."""
+        if self.shop_floor:
+            return int(settings.get("shopfloor_idle_seconds"))
+        return int(settings.get("idle_signout_minutes")) * 60
+
     def _arm_signout(self) -> None:
         """Wake when the idle sign-out would be due (keys pressed meanwhile put it off again)."""
-        minutes = int(settings.get("idle_signout_minutes"))
-        due = self.last_input + minutes * 60 - time.monotonic() if minutes > 0 else SIGNOUT_RECHECK_S
+        limit = self.idle_limit()
+        due = self.last_input + limit - time.monotonic() if limit > 0 else SIGNOUT_RECHECK_S
         self.set_timer(max(1.0, min(due + 0.5, SIGNOUT_RECHECK_S)), self.idle_signout)
 
     def idle_signout(self) -> None:
         self._arm_signout()
-        minutes = int(settings.get("idle_signout_minutes"))
-        if self.staff is None or self.mapped_session or minutes <= 0:
+        limit = self.idle_limit()
+        if self.staff is None or self.mapped_session or limit <= 0:
             return
-        if time.monotonic() - self.last_input > minutes * 60:
+        if time.monotonic() - self.last_input > limit:
             name = self.staff.name
+            if limit < 120:
+                self.action_switch_user(f"signed out after {limit} s idle")
+                self.notify(_("{name} was signed out after {seconds} seconds without input.").format(
+                    name=name, seconds=limit))
+                return
+            minutes = limit // 60
             self.action_switch_user(f"signed out after {minutes} min idle")
             self.notify(_("{name} was signed out after {minutes} minutes without input.").format(
                 name=name, minutes=minutes))

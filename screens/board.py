@@ -99,6 +99,7 @@ class BoardScreen(Acting, Screen):
         Binding("right_square_bracket,shift+right", "forward", "Forward"),
         Binding("left_square_bracket,shift+left", "backward", "Back"),
         Binding("d", "dispatch", "Dispatch"),
+        Binding("m", "next_bay", N_("Next bay")),
         Binding("p", "parts_wait", "Wait parts"),
         Binding("n", "new_order", "New RO"),
         Binding("A", "arrival", N_("Arrival")),
@@ -109,8 +110,8 @@ class BoardScreen(Acting, Screen):
         Binding("ctrl+p", "app.command_palette", "Search"),
     ]
     # Which permission each board action needs; the footer shows only what the role may do.
-    PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch",
-                          "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order",
+    PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch", "next_bay": "dispatch",
+                   "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order",
                    "arrival": "create_order"}
 
     def __init__(self):
@@ -335,13 +336,29 @@ class BoardScreen(Acting, Screen):
             self.app.open_order(card.id)
 
     def action_dispatch(self) -> None:
+        """Each trade of the order to its bay and team (screens/trade_dispatch.py)."""
         card = self.selected_card()
         if card is None:
             return
-        from screens.dispatch import dispatch_form
-        from workshop.dispatch import dispatch
-        self.ask(dispatch_form(card), lambda values: partial(
-            dispatch, card.id, values["bay"], values["technicians"], seen_version=card.version), about=card.id)
+        from screens.trade_dispatch import dispatch_form, plans_from
+        from workshop import trade_dispatch
+        plan = self.fetch(trade_dispatch.plan_view, card.id)
+        if plan is None:
+            return
+        self.ask(dispatch_form(plan), lambda values: partial(
+            trade_dispatch.dispatch_trades, card.id, plans_from(plan, values), seen_version=card.version,
+            reason=values["reason"]), about=card.id)
+
+    @in_turn
+    def action_next_bay(self) -> None:
+        """The car goes on to the bay of its next trade (mechanical done: on to the paint booth)."""
+        card = self.selected_card()
+        if card is None:
+            return
+        from workshop import trade_dispatch
+        self.act(trade_dispatch.move_to_next_bay, card.id, seen_version=card.version, about=card.id,
+                 success=_("RO {number} moved on to bay {bay}.").format(number=card.number, bay=card.next_bay)
+                 if card.next_bay else None)
 
     def action_new_order(self) -> None:
         self.app.open_screen("reception")

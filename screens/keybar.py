@@ -61,7 +61,8 @@ class KeyBar(Widget):
                 if entry is None or not entry.footer:
                     continue
                 description = entry.title
-            item = (binding.key, self.app.get_key_display(binding), description, enabled)
+            # (descriptions written with N_() are in the catalog: shown in the reader's language)
+            item = (binding.key, self.app.get_key_display(binding), _(description) if description else "", enabled)
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = item
             elif binding.show and binding.action not in shown:

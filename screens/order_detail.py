@@ -17,7 +17,8 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, line, lines, literal
 from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVAL_LABELS
-from workshop import approvals, audit, lifecycle
+from models.people import TRADE_LABELS
+from workshop import approvals, audit, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
 from workshop.i18n import N_, _, label
 
@@ -58,13 +59,14 @@ class OrderDetailScreen(Acting, KeptScreen):
         Binding("v", "vehicle_file", N_("Car's file")),
         Binding("y", "answer", N_("Customer's answer")),
         Binding("e", "estimate", N_("Estimate")),
+        Binding("t", "line_team", N_("Line's team"), show=False),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
     PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                    "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
                    "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts",
                    "vehicle_file": "view_customer_file",
-                   "answer": "record_approval", "estimate": "record_approval"}
+                   "answer": "record_approval", "estimate": "record_approval", "line_team": "dispatch"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -128,6 +130,16 @@ class OrderDetailScreen(Acting, KeptScreen):
                     promised=f"{order.promised_at:%Y-%m-%d %H:%M}", mileage=f"{order.mileage_in:,}",
                     fuel=order.fuel_level or "—")),
                 line(_("Customer says: {statement}").format(statement=order.statement), multiline=True)]
+        route = trade_dispatch.stages(order.id)
+        if route:  # where the car is now and where it goes next (dispatch per trade)
+            marks = {"done": ("✓", "dim"), "here": ("▶", "bold green"), "waiting": ("·", "")}
+            parts = [(_("Bays: "), "bold")]
+            for i, stage in enumerate(route):
+                mark, style = marks[stage.state]
+                parts += [(" → " if i else "", "dim"),
+                          (f"{mark} {stage.bay} {label(TRADE_LABELS, stage.trade)}"
+                           f" ({stage.lead or '—'}, {stage.planned_start:%H:%M}–{stage.planned_end:%H:%M})", style)]
+            head.append(line(*parts))
         if order.rework:
             head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))
         self.query_one("#order-head", Static).update(lines(head))
@@ -230,6 +242,26 @@ class OrderDetailScreen(Acting, KeptScreen):
         tech = self._technician_for(line_id) if line_id else None
         if tech is not None:
             self.act(dispatching.clock_off, line_id, tech, finished=False, seen_version=self.order.version)
+
+    def action_line_team(self) -> None:
+        """Give the selected job line another team, the rest of the order as it is."""
+        line_id = self._selected_line()
+        if line_id is None:
+            return
+        from workshop import trade_dispatch as dispatch_per_trade
+        from workshop.dispatch import technician_loads
+        techs = technician_loads()
+        job = next(j for j in dispatching.order_lines(self.order_id) if j.id == line_id)
+        form = FormDialog(_("Team of '{job}' on RO {number}").format(job=job.name, number=self.order.number), [
+            forms.choices("technicians", _("Technicians"),
+                          [(f"{t.name} · {label(TRADE_LABELS, t.trade)} · " + _("{count} open").format(
+                              count=t.open_lines), t.id) for t in techs],
+                          value=[t.id for t in techs if t.name in job.technicians],
+                          hint=_("space picks; the first picked leads"))], submit_label=_("Re-dispatch"))
+        order = self.order
+        self.ask(form, lambda values: partial(dispatch_per_trade.redispatch_line, line_id, values["technicians"],
+                                              seen_version=order.version),
+                 success=_("'{job}' re-dispatched.").format(job=job.name), about=order.id)
 
     def action_add_line(self) -> None:
         from workshop.reception import add_job_line

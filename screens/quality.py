@@ -20,7 +20,7 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells
 from workshop import appointment_figures, clock, qc, quality
-from workshop.i18n import _
+from workshop.i18n import N_, _
 
 PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
 COLUMNS = ("Who", "Inspected", "1st-time pass", "Rework", "On time", "Avg delay h", "Comebacks", "Penalties")
@@ -48,9 +48,12 @@ class QualityScreen(Acting, KeptScreen):
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Board")] + [
         Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()] + [
-        Binding("c", "checklists", "QC checklists")]
-    PERMISSIONS = {"checklists": "edit_checklists"}
+        Binding("c", "checklists", "QC checklists"), Binding("l", "labour", N_("Labour figures"))]
+    PERMISSIONS = {"checklists": "edit_checklists", "labour": "view_labour"}
     heading = "Quality"  # the period shown, with its dates
+
+    def action_labour(self) -> None:
+        self.app.open_screen("labour")
 
     def action_checklists(self) -> None:
         self.app.push_screen(ChecklistScreen())

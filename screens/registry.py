@@ -9,8 +9,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
-    key: str          # function key that opens it from anywhere; several may share one (the first the
-                      # signed-in person may open is the one it opens)
+    key: str | None   # function key that opens it from anywhere (None: from the palette and other screens);
+                      # several may share one (the first the signed-in person may open is the one it opens)
     title: str
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
@@ -38,10 +38,16 @@ ENTRIES = [
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
                 "QC and comeback figures", ahead=False),
     # F12 is each role's own screen: the first of these the signed-in person may open (app.entry_for_key).
+    ScreenEntry("myjobs", "f12", "My jobs", "screens.my_jobs:MyJobsScreen", "my_jobs",
+                "A technician's own jobs: clock on, pause, finish, ask for parts"),
     ScreenEntry("setup", "f12", "Shop set-up", "screens.setup:ShopSetupScreen", "shop_setup",
                 "Bays, operations and kits, rates, classes, packages, the shop's identity, settings", footer=True),
     ScreenEntry("appointments", "f12", "Appointments", "screens.appointments:AppointmentsScreen",
                 "remind_appointments", "Appointments: the day by half-hour, reminder calls, cars due for service"),
+    ScreenEntry("tools", None, "Tools", "screens.tools:ToolsScreen", "use_tools",
+                "Tools and equipment: out, in, damage, maintenance, calibration"),
+    ScreenEntry("labour", None, "Labour figures", "screens.labour:LabourScreen", "view_labour",
+                "Hours sold, clocked and present; efficiency, productivity, labour rate, commission", ahead=False),
 ]
 
 
@@ -64,7 +70,7 @@ def load(entry: ScreenEntry):
 
 # Opened from the board or other screens rather than by a key of their own.
 OTHER_MODULES = ["screens.order_detail", "screens.dispatch", "screens.board_filter", "screens.dialogs",
-                 "screens.customer_file"]
+                 "screens.customer_file", "screens.trade_dispatch"]
 
 
 def preload() -> None:

@@ -77,6 +77,8 @@ def _shown(value) -> str:
     if isinstance(value, dict):
         import json
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):  # weekdays, stored 0 = Monday, typed and shown 1 = Monday
+        return ",".join(str(day + 1) for day in value)
     return "" if value is None else str(value)
 
 
@@ -201,7 +203,8 @@ def setting_form(row: settings.SettingRow) -> FormDialog:
                              hint=_("{minimum} to {maximum}; default {default}").format(
                                  minimum=row.minimum, maximum=row.maximum, default=row.default))
     else:
-        field = forms.text(name, row.label, value=_shown(row.value), max_length=400, required=row.kind != "text",
+        field = forms.text(name, row.label, value=_shown(row.value), max_length=400,
+                           required=row.kind not in ("text", "weekdays"),
                            hint=_("default: {default}").format(default=_shown(row.default) or "—"))
     return FormDialog(row.label, [field], intro=row.meaning, submit_label=_("Save"))
 

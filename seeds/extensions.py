@@ -2,7 +2,7 @@
 import importlib
 
 EXTENSION_MODULES = ["seeds.parts", "seeds.qc", "seeds.settlement", "seeds.followup", "seeds.claims",
-                     "seeds.appointments"]
+                     "seeds.appointments", "seeds.shopfloor"]
 
 
 def load_all() -> None:

@@ -69,9 +69,21 @@ class SmallShop:
                          insurer="PICC" if business_type == "insurance" else "")
         return create_order(form, by=self.advisor)
 
-    def dispatched(self, vehicle: Vehicle | None = None, bay: int = 0, tech: int = 0, **kw) -> RepairOrder:
+    def dispatched(self, vehicle: Vehicle | None = None, bay: int | None = None, tech: int = 0, **kw) -> RepairOrder:
+        """Dispatched to ``self.bays[bay]``, or (bay not given) to the first bay that takes all its trades, else
+        trade by trade to the first bay that takes each (body in B1, then paint in P1)."""
+        from models.orders import JobLine
         from workshop.dispatch import dispatch
+        from workshop.trade_dispatch import TradePlan, dispatch_trades, fits
         order = self.order(vehicle, **kw)
+        if bay is None:
+            trades = list(dict.fromkeys(t for (t,) in JobLine.select(JobLine.trade).where(JobLine.order == order.id)
+                                        .order_by(JobLine.id).tuples()))
+            bay = next((i for i, b in enumerate(self.bays) if all(fits(b.kind, t) for t in trades)), None)
+            if bay is None:
+                plans = [TradePlan(t, next(b.id for b in self.bays if fits(b.kind, t)), (self.techs[tech].id,))
+                         for t in trades]
+                return dispatch_trades(order.id, plans, by=self.dispatcher)
         return dispatch(order.id, self.bays[bay].id, [self.techs[tech].id], by=self.dispatcher)
 
     def in_progress(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
@@ -121,7 +133,9 @@ def build_small_shop() -> SmallShop:
         Operation.create(code=code, name=name, trade=trade, standard_hours=Decimal(hours))
     bays = [Bay.create(code="Q1", name="Quick 1", kind="quick_service", capacity=1),
             Bay.create(code="M1", name="Mechanical 1", kind="mechanical", capacity=1),
-            Bay.create(code="B1", name="Body 1", kind="body", capacity=2)]
+            Bay.create(code="B1", name="Body 1", kind="body", capacity=2),
+            Bay.create(code="P1", name="Paint booth", kind="paint", capacity=1),
+            Bay.create(code="M2", name="Mechanical 2", kind="mechanical", capacity=1)]
     now = clock.now()
     customer = make_customer("C100001", "Wang Wei", "13812345678", customer_class=general, created_at=now)
     vip_customer = make_customer("C100002", "Pearl River Logistics", "13900001111", kind="company",

@@ -17,7 +17,7 @@ from models.appointments import Appointment, AppointmentCall, AppointmentLine, A
 from models.events import Event
 from models.orders import JobLine, RepairOrder
 from models.parts import OperationPart, Part, PartLine
-from models.shop import Operation
+from models.shop import Bay, Operation
 from workshop import appointments as ap, capacity, clock, parts, prepick
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
 
@@ -90,6 +90,7 @@ def test_a_full_half_hour_is_refused_with_the_next_free_times_and_nothing_writte
 def test_a_bay_holds_as_many_cars_as_its_places(shop):
     """Electrical work has no bay of its own here: it takes the mechanical bay, which one car fills."""
     from models.people import Staff
+    Bay.update(active=False).where(Bay.code == "M2").execute()  # one mechanical bay of one place
     Staff.create(login="e.tech", name="Liang Hao", roles="technician", trade="electrical")
     Operation.create(code="EL001", name="A/C recharge", trade="electrical", standard_hours=D("0.5"))
     book(shop, at(10), ("ME001",))

@@ -70,6 +70,9 @@ def test_approval_records_who_when_and_how_and_reserves_the_parts(shop):
     assert (quote.answered_by, quote.channel, quote.reference, quote.recorded_by, quote.amount) == (
         "Mrs Wang", "message", "WX 20261120-0931", "Li Wei", D("480.00"))
     assert quote.answered_at is not None
+    from workshop.trade_dispatch import redispatch_line
+    redispatch_line(line.id, [shop.techs[0].id], by=shop.dispatcher)  # the work found gets its technician
+    parts.pick(PartLine.get(PartLine.job_line == line.id).id, by=shop.clerk)  # and its parts
     clock_on(line.id, shop.techs[0].id, by=shop.techs[0])   # now it may be worked on
     assert [li.code for li in settlement.bill_for(order.id).labor_lines] == ["QS001", "ME001"]
 

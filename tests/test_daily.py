@@ -20,6 +20,9 @@ def test_the_daily_rules_escalate_once_however_often_they_run(shop):
     clock.advance(days=2, minutes=1)
     assert daily.run()["complaints escalated"] == 1
     assert daily.run()["complaints escalated"] == 0
+    assert daily.run(cron=True)["labour days kept"] == 35  # cron keeps labour days
+    clock.advance(days=2)
+    assert daily.run(cron=True)["labour days kept"] == 2  # the two days that closed
     assert Complaint.get_by_id(complaint.id).escalated_at is not None and _escalations() == 1
 
 

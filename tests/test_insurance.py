@@ -20,7 +20,7 @@ CLAIM = InsuranceForm(insurer="PICC", claim_no="RDAA202644010000123", assessor="
 def accident(shop, form=CLAIM):
     """Body 2 h x 160 = 320.00 and paint 3 h x 170 = 510.00, towing 150.00: 980.00 of insurer work."""
     stock(shop)
-    order = shop.in_progress(codes=("BD001", "PT001"), business_type="insurance", bay=2)
+    order = shop.in_progress(codes=("BD001", "PT001"), business_type="insurance")
     insurance.save_claim(order.id, form, by=shop.advisor)
     return order
 

@@ -57,9 +57,9 @@ def test_bad_bay_input_is_refused_naming_the_field_and_nothing_is_written(shop, 
 
 
 def test_a_bay_with_a_car_in_it_is_neither_retired_nor_shrunk_and_a_used_bay_is_not_deleted(shop):
-    order = shop.dispatched(bay=2)        # Body 1, two places
+    order = shop.dispatched(bay=2, codes=("BD001",))        # Body 1, two places
     body = shop.bays[2]
-    shop.dispatched(shop.car2, bay=2)
+    shop.dispatched(shop.car2, bay=2, codes=("BD001",))
     with pytest.raises(InvalidInput, match="2 cars stand in B1"):
         bay_setup.set_active(body.id, False, by=shop.manager)
     with pytest.raises(InvalidInput, match="at least that many places"):

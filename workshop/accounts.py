@@ -192,6 +192,59 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
     return Actor.of(staff)
 
 
+# --- badges: sign-in at a shared shop-floor terminal ----------------------------------------------------
+
+def _badge(value) -> str:
+    badge = (value or "").strip().upper()
+    if not badge or len(badge) > 16 or not badge.isalnum():
+        raise InvalidInput(_("A badge number is 1 to 16 letters and digits."), "badge")
+    return badge
+
+
+def sign_in_badge(badge: str, pin: str, *, source: str | None = None) -> Actor:
+    """Sign in with the number on a staff badge and a PIN (a shop-floor terminal, where nobody picks their
+    name from a list); the same back-offs as any sign-in."""
+    number = _badge(badge)
+    staff_id = Staff.select(Staff.id).where((Staff.badge == number) & Staff.active).scalar()
+    if staff_id is None:
+        raise SignInFailed(_("Badge {badge} is not known here: ask a manager.").format(badge=number), "badge")
+    return sign_in(staff_id, pin, source=source)
+
+
+def demo_badges(limit: int = 4) -> list[tuple[str, str]]:
+    """(name, badge) of a few technicians, on a demo shop only (the badge sign-in screen tells them, as the
+    name list tells the demo PIN); nothing on a real shop."""
+    if not is_demo_shop():
+        return []
+    return list(Staff.select(Staff.name, Staff.badge)
+                .where(Staff.active & Staff.badge.is_null(False) & Staff.roles.contains("technician"))
+                .order_by(Staff.id).limit(limit).tuples())
+
+
+def set_badge(staff_id: int, badge: str | None, *, by) -> Staff:
+    """Give a staff member a badge number (managers); blank takes it away."""
+    number = _badge(badge) if (badge or "").strip() else None
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_staff")
+        staff = Staff.get_or_none(Staff.id == staff_id)
+        if staff is None:
+            raise NotFound(_("No such staff member."))
+        if number is not None:
+            holder = Staff.get_or_none((Staff.badge == number) & (Staff.id != staff.id))
+            if holder is not None:
+                raise InvalidInput(_("Badge {badge} is {name}'s already.").format(badge=number, name=holder.name),
+                                   "badge")
+        Staff.update(badge=number).where(Staff.id == staff.id).execute()
+        audit.record(by, "staff_badge_set", "staff", staff.id,
+                     _("{name}: badge {badge}").format(name=staff.name, badge=number or "-"),
+                     before={"badge": staff.badge}, after={"badge": number})
+        return Staff.get_by_id(staff.id)
+
+    return run_write(work)
+
+
 def wrong_pins() -> dict[int, int]:
     """Wrong PINs per staff member still counting (within ``pin_window_hours``), for the staff screen:
     from ``pin_free_failures`` on, the person waits at the terminals where they failed (one query)."""
@@ -405,6 +458,7 @@ class StaffRow:
     wrong_pins: int  # wrong PINs still counting
     held: bool  # so many that they wait at the terminals where they failed
     language: str | None  # the language they read (None: the terminal's)
+    badge: str | None = None  # the number on their badge (shop-floor sign-in)
 
 
 def staff_rows(*, search: str = "") -> list[StaffRow]:
@@ -413,5 +467,5 @@ def staff_rows(*, search: str = "") -> list[StaffRow]:
     wrong = wrong_pins()
     held_from = int(settings.get("pin_free_failures"))
     return [StaffRow(s.id, s.name, s.login, tuple(r for r in s.roles.split(",") if r), s.trade, bool(s.active),
-                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language)
+                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language, s.badge)
             for s in all_staff(search=search)]

@@ -42,9 +42,6 @@ from workshop.i18n import _, local
 from workshop.i18n import date as fmt_date
 from workshop.permissions import require
 
-settings.DEFAULTS.setdefault("appointment_max_days_ahead", 90)
-settings.DEFAULTS.setdefault("appointment_no_show_minutes", 60)
-settings.DEFAULTS.setdefault("appointment_on_time_minutes", 15)
 
 OPEN = ("booked", "confirmed")
 MAX_LINE_HOURS = Decimal("24")    # one operation booked for more than a day of one technician is a typo

@@ -2,8 +2,8 @@
 
 The rule, stated once:
 
-- **Opening hours**: appointments start on the hour or half-hour between ``appointment_day_start`` and
-  ``appointment_day_end`` (every day; ``appointment_closed_weekdays`` lists days the shop is shut).
+- **Opening hours**: appointments start on the hour or half-hour between ``shop_opens`` and
+  ``shop_closes`` (every day; ``appointment_closed_weekdays`` lists days the shop is shut).
 - **Capacity of a half-hour**, per trade: 0.5 technician hours for each active technician of that trade,
   and one place per car a bay of the kind that trade works in holds (electrical and alignment work in
   mechanical bays, washing in quick-service bays, where the shop has no bay of their own).
@@ -35,10 +35,6 @@ from workshop import settings
 from workshop.errors import InvalidInput
 from workshop.i18n import _
 
-settings.DEFAULTS.setdefault("appointment_day_start", "08:00")
-settings.DEFAULTS.setdefault("appointment_day_end", "18:00")
-settings.DEFAULTS.setdefault("appointment_closed_weekdays", [])  # 0 = Monday ... 6 = Sunday
-settings.DEFAULTS.setdefault("appointment_capacity_pct", 80)
 
 SLOT = dt.timedelta(minutes=30)
 HALF = Decimal("0.5")
@@ -101,7 +97,7 @@ class Opening:
 
 def opening() -> Opening:
     closed = frozenset(int(d) for d in settings.get("appointment_closed_weekdays") or ())
-    return Opening(_time(settings.get("appointment_day_start")), _time(settings.get("appointment_day_end")), closed)
+    return Opening(_time(settings.get("shop_opens")), _time(settings.get("shop_closes")), closed)
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help=db_help)
     parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
                         "the demo (creates a first manager and prints its PIN)")
+    parser.add_argument("--shop-floor", action="store_true",
+                        help="a shared shop-floor terminal: sign in with badge number and PIN, signed out after a "
+                             "clock action or a short idle time (also WORKSHOP_SHOP_FLOOR=1)")
     parser.add_argument("--ssh-map", help="file mapping Unix logins to staff logins (one 'unix = staff' a line); "
                         "default $WORKSHOP_SSH_MAP")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -327,7 +330,7 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     if args.command == "daily":
         from workshop import daily
         open_checked(path)
-        done = daily.run()
+        done = daily.run(cron=True)
         print("; ".join(f"{name}: {count if count >= 0 else 'failed (see the log)'}" for name, count in done.items()))
         return 1 if any(count < 0 for count in done.values()) else 0
     if args.command in ("import", "admin", "backup"):
@@ -348,7 +351,8 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     from workshop.sshmap import signed_in_staff
     staff = signed_in_staff(args.ssh_map)
     from screens.app import WorkshopApp
-    app = WorkshopApp(first_run_message=message, auto_staff=staff)
+    floor = args.shop_floor or os.environ.get("WORKSHOP_SHOP_FLOOR", "") not in ("", "0")
+    app = WorkshopApp(first_run_message=message, auto_staff=None if floor else staff, shop_floor=floor)
     app.run()
     if app.fault_message:  # the app stopped on a fault: now that the terminal is restored, say why
         sys.stderr.write(app.fault_message + "\n")

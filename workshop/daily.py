@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from workshop import appointments, callbacks
+from workshop import appointments, callbacks, labour
 
 log = logging.getLogger("workshop.daily")
 
@@ -21,12 +21,18 @@ JOBS: list[tuple[str, Callable[..., int]]] = [
     ("complaints escalated", callbacks.escalate_overdue),
     ("appointment no-shows marked", appointments.mark_no_shows),
 ]
+# Work that only saves someone a wait later, run by `workshop daily` (cron) and not by every terminal: the
+# labour figures' closed days (computed anyway, once, by whoever first looks at them).
+CRON_JOBS: list[tuple[str, Callable[..., int]]] = [
+    ("labour days kept", labour.keep_recent_days),
+]
 
 
-def run(*, by=None) -> dict[str, int]:
-    """Run every time-driven rule once; a job that fails is logged and the others still run."""
+def run(*, by=None, cron: bool = False) -> dict[str, int]:
+    """Run every time-driven rule once (``cron``: the cron-only jobs too); a job that fails is logged and the
+    others still run."""
     done: dict[str, int] = {}
-    for name, job in JOBS:
+    for name, job in JOBS + (CRON_JOBS if cron else []):
         try:
             done[name] = job(by=by)
         except Exception:  # one broken rule must not stop the others (nor a terminal's timer)

@@ -116,7 +116,8 @@ def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> No
 
 # Capability modules that register guards and hooks; imported once, before the first transition.
 CAPABILITY_MODULES = ("workshop.parts", "workshop.qc", "workshop.settlement", "workshop.callbacks",
-                      "workshop.warranty", "workshop.insurance", "workshop.prepick", "workshop.approvals")
+                      "workshop.warranty", "workshop.insurance", "workshop.prepick", "workshop.approvals",
+                      "workshop.trade_dispatch")
 _capabilities_loaded = False
 
 
@@ -318,7 +319,7 @@ def _effects(transition: str, order: RepairOrder, now) -> dict:
     if transition == "finish":
         changes["completed_at"] = now
     if transition == "undispatch":
-        changes.update(bay=None, dispatcher=None, dispatched_at=None)
+        changes.update(bay=None, next_bay=None, dispatcher=None, dispatched_at=None)
     if transition == "deliver":
         changes["released_at"] = now
     if transition == "resume":

@@ -153,6 +153,18 @@ def _payer(order: RepairOrder) -> str:
     return payer_for(order.business_type)
 
 
+def add_line_in(order: RepairOrder, part: Part, qty: Decimal, *, by: Staff, job_line_id: int | None = None) -> PartLine:
+    """Inside the caller's transaction: a part line of the order (and of one of its job lines), reserved at
+    once; the caller refreshes the order's parts status (``refresh_status``) with its own event."""
+    _editable(order)
+    return _new_line(order, part, qty, by, job_line_id)
+
+
+def refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary: str) -> RepairOrder:
+    """Inside a transaction: store the order's parts status as its lines stand, with the change's event."""
+    return _refresh_status(order, by=by, kind=kind, summary=summary)
+
+
 def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version: int | None = None) -> PartLine:
     """Add a part to an order and reserve what is in stock at once."""
     part = find_part(part_code)
@@ -228,6 +240,9 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
         line.reserved -= from_reserved
         line.status = "picked"
         line.save()
+        if line.job_line_id is not None:  # a technician's pick request for the job line may be ready now
+            from workshop.pick_requests import after_pick
+            after_pick(line.job_line_id)
         _refresh_status(order, by=by, kind="part_picked",
                         summary=f"{order.label}: picked {fmt(amount)} {part.unit} {part.code} {part.name}"
                                 f" from bin {part.bin or '-'}")
@@ -617,6 +632,7 @@ def parts_out(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Li
 
 def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[LineRow]:
     """Lines with parts still to hand out, most urgent promised time first."""
+    from workshop.pick_requests import asked_first
     query = _lines_query().where(PartLine.status.in_(OPEN_LINE) & (PartLine.qty > PartLine.picked - PartLine.returned)
                                  & RepairOrder.state.in_(list(EDITABLE_STATES)))
     text = (search or "").strip().upper()
@@ -624,7 +640,8 @@ def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[L
         number = lookup.order_number(text) or -1
         query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
                             | (RepairOrder.number == number))
-    return _line_rows(query.order_by(RepairOrder.promised_at, PartLine.id).limit(limit).offset(offset))
+    # A technician waiting at the counter for a job line's parts (a pick request) comes first.
+    return _line_rows(query.order_by(asked_first(), RepairOrder.promised_at, PartLine.id).limit(limit).offset(offset))
 
 
 @dataclass(frozen=True)
@@ -680,6 +697,6 @@ def low_stock(*, limit: int = 100, offset: int = 0) -> list[StockRow]:
     return _stock_rows(query.order_by(Part.code).limit(limit).offset(offset))
 
 
-__all__ = ["add_part_line", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
+__all__ = ["add_part_line", "add_line_in", "refresh_status", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
            "count_stock", "transfer", "pick_queue", "parts_out", "reservation_problems", "catalog", "low_stock", "order_part_lines", "ledger_balance",
            "JOIN"]

@@ -22,6 +22,17 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     # Each technician clocks themself; these roles may clock a technician on or off for them.
     "clock_for_others": (N_("clock technicians on and off for them"),
                          frozenset({"dispatcher", "supervisor", "manager"})),
+    # A technician's own queue of jobs (My jobs), where one key clocks on.
+    "my_jobs": (N_("work from their own list of jobs"), frozenset({"technician"})),
+    # A trade in a bay of another kind (body work in a quick-service bay): allowed with a reason, on record.
+    "dispatch_mismatch": (N_("put a trade in a bay of another kind"), frozenset({"supervisor", "manager"})),
+    # Hours present: a supervisor corrects a shift someone forgot to clock out of.
+    "manage_shifts": (N_("correct technicians' shifts"), frozenset({"supervisor", "manager"})),
+    "use_tools": (N_("check tools out and in"),
+                  frozenset({"technician", "dispatcher", "supervisor", "parts_clerk", "manager"})),
+    # The tool keeper's work: the register, damage and loss, maintenance and calibration, lending to others.
+    "manage_tools": (N_("keep the tools and equipment register"), frozenset({"supervisor", "parts_clerk", "manager"})),
+    "view_labour": (N_("view labour figures and commission"), frozenset({"supervisor", "manager"})),
     "cancel_order": (N_("cancel repair orders"), frozenset({"advisor", "manager"})),
     "request_parts": (N_("request parts"), frozenset({"advisor", "technician", "dispatcher", "parts_clerk", "manager"})),
     "pick_parts": (N_("pick, return and exchange parts"), frozenset({"parts_clerk", "manager"})),

@@ -27,7 +27,6 @@ from models.people import Vehicle
 from workshop import audit, clock, parts, settings
 from workshop.i18n import _, local
 
-settings.DEFAULTS.setdefault("appointment_parts_lookahead_days", 7)
 
 HOLDING = ("booked", "confirmed")
 ZERO = Decimal("0")

@@ -30,6 +30,8 @@ GROUPS = {
     "qc": N_("Quality control"),
     "callbacks": N_("Callbacks and complaints"),
     "reminders": N_("Reminders"),
+    "hours": N_("Opening hours and appointments"),
+    "shop_floor": N_("Shop floor"),
 }
 UNIT_LABELS = {"days": N_("days"), "hours": N_("hours"), "minutes": N_("minutes"), "seconds": N_("seconds"),
                "months": N_("months"),
@@ -43,7 +45,7 @@ class Spec:
     group: str
     label: str      # N_: translated where shown
     meaning: str    # N_
-    kind: str
+    kind: str       # ... time ("08:00"), weekdays (0 = Monday ... 6 = Sunday), table
     default: object
     unit: str = ""
     minimum: Decimal | int | None = None
@@ -161,6 +163,35 @@ SPECS: tuple[Spec, ...] = (
          check="warranty_terms"),
     Spec("reminder_lookahead_days", "reminders", N_("Maintenance look-ahead"),
          N_("The maintenance list shows services due within this many days."), "int", 14, "days", 1, 90),
+    # opening hours and appointments
+    Spec("shop_opens", "hours", N_("Opens at"),
+         N_("The workshop opens (first appointment; planned bay time runs only while open)."), "time", "08:00"),
+    Spec("shop_closes", "hours", N_("Closes at"), N_("The workshop closes (last appointment ends by then)."), "time",
+         "18:00"),
+    Spec("appointment_closed_weekdays", "hours", N_("Closed on"),
+         N_("Days of the week without appointments: numbers, 1 = Monday ... 7 = Sunday, e.g. 7 or 6,7."),
+         "weekdays", []),
+    Spec("appointment_capacity_pct", "hours", N_("Bookable share of hours"),
+         N_("Share of each trade's technician hours that appointments may take (the rest is for walk-ins)."),
+         "int", 80, "percent", 1, 150),
+    Spec("appointment_max_days_ahead", "hours", N_("Book at most"),
+         N_("How far ahead an appointment may be made."), "int", 90, "days", 1, 365),
+    Spec("appointment_no_show_minutes", "hours", N_("No-show after"),
+         N_("An appointment whose car has not come this long after its time is a no-show."), "int", 60, "minutes",
+         5, 480),
+    Spec("appointment_on_time_minutes", "hours", N_("On time within"),
+         N_("A car arriving within this many minutes of its appointment is on time."), "int", 15, "minutes", 0, 120),
+    Spec("appointment_parts_lookahead_days", "hours", N_("Parts checked ahead"),
+         N_("Appointments' parts are checked against stock this many days ahead."), "int", 7, "days", 1, 60),
+    # shop floor
+    Spec("shopfloor_idle_seconds", "shop_floor", N_("Shop-floor sign-out"),
+         N_("A shared shop-floor terminal (badge and PIN) signs out this long after the last key."), "int", 45,
+         "seconds", 1, 3600),
+    Spec("shopfloor_signout_after_action", "shop_floor", N_("Sign out after clocking"),
+         N_("A shop-floor terminal signs out at once after a clock action."), "bool", True),
+    Spec("labour_commission_pct", "shop_floor", N_("Commission (提成)"),
+         N_("Percent of the labour sold paid as commission, per trade (\"*\" for every other trade)."), "table",
+         {"*": "5"}, check="commission"),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 DEFAULTS: dict[str, object] = {spec.key: spec.default for spec in SPECS}
@@ -211,6 +242,22 @@ def parse(key: str, value) -> object:
         return str(number.normalize() if number == number.to_integral() else number)
     if s.kind == "table":
         return _table(s, value, label)
+    if s.kind == "time":
+        text = str(value or "").strip().replace("：", ":")
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text)
+        if not match:
+            raise InvalidInput(_("{label} is a time of day, e.g. 08:00.").format(label=label), key)
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+    if s.kind == "weekdays":
+        items = value if isinstance(value, list) else [p for p in re.split(r"[\s,，]+", str(value or "").strip()) if p]
+        days = []
+        for item in items:
+            day = str(item).strip()
+            if not (day.isascii() and day.isdigit() and 1 <= int(day) <= 7):
+                raise InvalidInput(_("{label}: days are 1 (Monday) to 7 (Sunday), e.g. 6,7.").format(label=label),
+                                   key)
+            days.append(int(day) - 1)
+        return sorted(set(days))
     text = "" if value is None else str(value).strip()
     from workshop.validation import text as checked_text
     if s.kind == "choice":
@@ -238,6 +285,10 @@ def _table(s: Spec, value, label: str) -> dict:
                                s.key) from None
     if not isinstance(value, dict):
         raise InvalidInput(_("{label} must be written as JSON, like its default.").format(label=label), s.key)
+    if s.check == "commission":
+        from workshop.amounts import decimal
+        for trade, pct in value.items():
+            decimal(pct, s.key, f"{label} ({trade})", maximum=Decimal("100"))
     if s.check == "warranty_terms":
         from workshop.amounts import decimal, integer
         for maker, terms in value.items():
