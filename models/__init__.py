@@ -12,6 +12,8 @@ from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLin
 from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection  # noqa: F401
 from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement,  # noqa: F401
                               InsurerBalance, InsurerPayment)
+from models.service_plan import PlannedService  # noqa: F401
+from models.campaigns import Campaign, Invitation  # noqa: F401
 from models.events import Event  # noqa: F401
 
 ALL_MODELS = [
@@ -25,5 +27,6 @@ ALL_MODELS = [
     Supplier, PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink,
     WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
     InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
+    PlannedService, Campaign, Invitation,
     Event,
 ]
