@@ -1,5 +1,7 @@
 """Rules that run by the clock rather than by someone's action: complaints unresolved too long are
-escalated to a supervisor (callbacks.escalate_overdue), and whatever else a day brings.
+escalated to someone who may act on them, and escalations whose holder left move on
+(callbacks.escalate_overdue); cars never serviced here get their maintenance plan (service_plan.plan_new_cars)
+and a planned service not done is missed once the next falls due (service_plan.advance).
 
 Every job is idempotent (it changes only what is due and not yet done, in one transaction with its
 audit row), so it may run as often as anyone likes and from many places at once: every signed-in
@@ -11,13 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from workshop import callbacks
+from workshop import callbacks, service_plan
 
 log = logging.getLogger("workshop.daily")
 
 # (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed.
 JOBS: list[tuple[str, Callable[..., int]]] = [
     ("complaints escalated", callbacks.escalate_overdue),
+    ("maintenance plans made", service_plan.plan_new_cars),
+    ("planned services moved on", service_plan.advance),
 ]
 
 

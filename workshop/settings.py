@@ -37,6 +37,25 @@ DEFAULTS: dict[str, object] = {
     "callback_other_share_pct": 100,
     "callback_assignment": "advisor_agent",  # or round_robin
     "complaint_escalate_days": 2,
+    # Who gets an escalated complaint: a customer-care supervisor, or the service manager (a role that may
+    # handle complaints and opens the follow-up screen); a manager when nobody active has that role.
+    "complaint_escalation_role": "care_supervisor",
+    # Maintenance by mileage pace, lost customers, the look-ahead of the reminder lists (workshop/reminders.py).
+    "maintenance_km": 5000,
+    "maintenance_months": 6,
+    "lost_after_months": 6,
+    "reminder_lookahead_days": 14,
+    # First service (首保) of a car never serviced here: at first_service_km after its purchase mileage or
+    # first_service_months after its purchase date, whichever comes first; the km are reached at the car's
+    # own pace once it has been here, before that at typical_daily_km (0: by months only).
+    "first_service_km": 5000,
+    "first_service_months": 6,
+    "typical_daily_km": 40,
+    # The maintenance plan of a new car: the first service and the regular ones after it.
+    "service_plan_services": 4,
+    # Campaign invitations are due this many days before the event; a rule may invite at most so many.
+    "campaign_invite_days": 14,
+    "campaign_max_invitations": 5000,
     "lost_customer_months": 6,
     "maintenance_interval_km": 5000,
     "maintenance_interval_months": 6,
