@@ -116,7 +116,7 @@ def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> No
 
 # Capability modules that register guards and hooks; imported once, before the first transition.
 CAPABILITY_MODULES = ("workshop.parts", "workshop.qc", "workshop.settlement", "workshop.callbacks",
-                      "workshop.warranty", "workshop.insurance")
+                      "workshop.warranty", "workshop.insurance", "workshop.service_plan")
 _capabilities_loaded = False
 
 
