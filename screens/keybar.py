@@ -12,6 +12,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from workshop.i18n import _
+
 
 class KeyBar(Widget):
     COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--disabled"}
@@ -53,7 +55,7 @@ class KeyBar(Widget):
         shown: dict[str, tuple[str, str, str, bool]] = {}
         palette = None
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
-            item = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+            item = (binding.key, self.app.get_key_display(binding), _(binding.description), enabled)
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = item
             elif binding.show and binding.action not in shown:
