@@ -238,7 +238,7 @@ def test_a_never_serviced_car_bought_seven_months_ago_is_on_the_maintenance_list
     assert "first service" in due[0].detail and "5,010 km" in due[0].detail
 
 
-def test_first_service_is_at_the_km_or_the_months_whichever_comes_first():
+def test_first_service_is_at_the_km_or_the_months_whichever_comes_first(db_path):
     bought = dt.date(2026, 1, 10)
     plan = service_plan.plan_dates(bought, 10)
     assert (plan[0].seq, plan[0].due_km, plan[0].planned_date) == (1, 5010, dt.date(2026, 7, 10))
