@@ -100,8 +100,8 @@ def campaign_form() -> FormDialog:
             date=start.isoformat())),
         forms.text("ends_on", _("Last day"), required=False, max_length=10, hint=_("empty: one day")),
         forms.choice("rule", _("Invite"), _options(CAMPAIGN_RULE_LABELS, CAMPAIGN_RULES), value="service_due"),
-        forms.text("rule_value", _("Brand or model"), required=False, max_length=60,
-                   hint=_("for cars of a brand or model")),
+        forms.text("rule_value", _("Narrow to"), required=False, max_length=60,
+                   hint=_("cars: a brand or model · lost: at most so many months")),
         forms.text("notes", _("Notes"), required=False, max_length=500),
     ], submit_label=_("Plan it"))
 

@@ -297,7 +297,7 @@ def _campaign(shop, days_ahead=30, **kw) -> Campaign:
 @pytest.mark.parametrize("kwargs, field", [
     (dict(days_ahead=-1), "starts_on"),
     (dict(rule_value="Ferrari"), "rule"),
-    (dict(rule="lost"), "rule"),  # nobody is lost
+    (dict(rule="lost", rule_value=""), "rule"),  # nobody is lost
     (dict(rule="model", rule_value=""), "rule_value"),
     (dict(ends_on="2020-01-01"), "ends_on"),
 ])
@@ -372,3 +372,27 @@ def test_the_maintenance_list_pages_through_plans_and_pace_without_repeats(shop)
         seen += [r.plate for r in page]
         after = page[-1]
     assert seen == [cars[2].plate, cars[1].plate, cars[0].plate, shop.car2.plate, shop.car.plate]
+
+
+def test_a_customer_with_many_cars_counts_once_and_the_cap_is_exact(shop):
+    from tests.factories import make_vehicle
+    fleet = _customer("Bayview Couriers", "13700000077")
+    for i in range(6):
+        make_vehicle(f"粤B8F00{i}", f"LVGBM53K5RG80000{i}", fleet)
+    make_vehicle("粤B9Z001", "LVGBM53K5RG900001", _customer("Zhao Min", "13700000088"))
+    settings.put("campaign_max_invitations", 3, by=shop.manager)  # four customers drive a Camry
+    with pytest.raises(InvalidInput, match="more than 3"):
+        _campaign(shop)
+    settings.put("campaign_max_invitations", 4, by=shop.manager)
+    campaign = _campaign(shop)
+    assert campaign.invited == 4 and Invitation.select().count() == 4
+
+
+def test_lost_customers_are_invited_however_long_ago_or_lost_at_most_so_many_months(shop):
+    _last_visit(shop.customer, 240)  # 8 months
+    _last_visit(shop.vip_customer, 900)  # 30 months
+    assert _campaign(shop, rule="lost", rule_value="").invited == 2
+    assert _campaign(shop, rule="lost", rule_value="12").invited == 1
+    with pytest.raises(InvalidInput) as refused:
+        _campaign(shop, rule="lost", rule_value="5")  # not lost yet at 5 months
+    assert refused.value.field == "rule_value"

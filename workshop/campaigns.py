@@ -3,8 +3,9 @@ the invitations due campaign_invite_days (14) before it, what each call or messa
 
 - A campaign is made for a day ahead (today at the earliest), running one or more days; its rule picks
   who is invited, evaluated when it is made: cars due for a service by its last day (by their plan or their
-  pace), customers lost by its first day (of any age: workshop/winback.py), or cars of a brand or model
-  (a brand, or the start of a series or model). A rule that matches nobody, or more than
+  pace; of a brand or model if one is given), customers lost by its first day (of any age:
+  workshop/winback.py; or lost at most so many months), or cars of a brand or model (a brand, or the start
+  of a series or model). A rule that matches nobody, or more than
   campaign_max_invitations customers, is refused with nothing written. One invitation per customer.
 - Invitations are due from campaign_invite_days before the first day (today if that is later) and are
   listed from then on, soonest first, until answered: a call or message records its outcome through the
@@ -20,7 +21,7 @@ from dataclasses import dataclass, replace
 from peewee import JOIN, fn
 
 from models.campaigns import CAMPAIGN_RULE_LABELS, CAMPAIGN_RULES, Campaign, Invitation
-from models.db import run_write
+from models.db import db, run_write
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
 from models.service_plan import PlannedService
@@ -73,40 +74,51 @@ def check_form(form: CampaignForm) -> Checked:
     value = None
     if form.rule == "model":
         value = validation.text(form.rule_value, "rule_value", _("Brand or model"), max_len=60)
+    elif form.rule == "service_due":  # narrowed to a brand or model, if given
+        value = validation.text(form.rule_value, "rule_value", _("Brand or model"), max_len=60, required=False)
+    elif str(form.rule_value or "").strip():  # lost customers, narrowed to those lost at most so many months
+        least = int(settings.get("lost_after_months")) + 1
+        value = str(validation.integer(form.rule_value, "rule_value", _("Lost at most (months)"), minimum=least,
+                                       maximum=600))
     notes = validation.text(form.notes, "notes", _("Notes"), max_len=500, required=False)
     return Checked(name, starts_on, ends_on, form.rule, value, notes)
 
 
+def _of_model(value: str):
+    """Cars of a brand (as typed, any case) or whose series or model starts with ``value``."""
+    return (fn.LOWER(Vehicle.brand) == value.casefold()) | Vehicle.model.startswith(value) | \
+        Vehicle.series.startswith(value)
+
+
 def _matches(checked: Checked, limit: int) -> list[tuple[int, int | None]]:
-    """(customer, car) pairs the rule invites, one per customer, at most ``limit``."""
+    """(customer, car) pairs the rule invites, one per customer (their first car the rule names), at most
+    ``limit``: grouped by customer in SQL, so that ``limit + 1`` says exactly whether there are more."""
+    value = checked.rule_value
     if checked.rule == "lost":
-        from workshop.winback import lost_before
-        rows = (Customer.select(Customer.id, fn.MIN(Vehicle.id))
-                .join(Vehicle, JOIN.LEFT_OUTER, on=(Vehicle.customer == Customer.id))
-                .where(Customer.last_visit_at < lost_before(checked.starts_on))
-                .group_by(Customer.id).limit(limit).tuples())
-        return list(rows)
-    if checked.rule == "service_due":
-        from workshop.service_plan import running_plan
-        today = clock.today()
-        paced = (Vehicle.select(Vehicle.customer, Vehicle.id)
-                 .where(Vehicle.next_service_due.between(today - dt.timedelta(days=30), checked.ends_on)
-                        & ~running_plan()).limit(limit).tuples())
-        planned = (PlannedService.select(Vehicle.customer, Vehicle.id)
-                   .join(Vehicle, on=(PlannedService.vehicle == Vehicle.id))
-                   .where((PlannedService.status == "open") & (PlannedService.due_date <= checked.ends_on))
-                   .limit(limit).tuples())
-        rows = list(paced) + list(planned)
-    else:
-        value = checked.rule_value
-        folded = value.casefold()
-        rows = (Vehicle.select(Vehicle.customer, Vehicle.id)
-                .where((fn.LOWER(Vehicle.brand) == folded) | Vehicle.model.startswith(value)
-                       | Vehicle.series.startswith(value))
-                .limit(limit * 2).tuples())
+        from workshop.winback import add_months, lost_before
+        query = (Customer.select(Customer.id, fn.MIN(Vehicle.id))
+                 .join(Vehicle, JOIN.LEFT_OUTER, on=(Vehicle.customer == Customer.id))
+                 .where(Customer.last_visit_at < lost_before(checked.starts_on)))
+        if value:
+            query = query.where(Customer.last_visit_at >= dt.datetime.combine(
+                add_months(checked.starts_on, -int(value)), dt.time()))
+        return list(query.group_by(Customer.id).limit(limit).tuples())
+    if checked.rule == "model":
+        return list(Vehicle.select(Vehicle.customer, fn.MIN(Vehicle.id)).where(_of_model(value))
+                    .group_by(Vehicle.customer).limit(limit).tuples())
+    from workshop.service_plan import running_plan
+    today = clock.today()
+    paced = (Vehicle.select(Vehicle.customer, fn.MIN(Vehicle.id))
+             .where(Vehicle.next_service_due.between(today - dt.timedelta(days=30), checked.ends_on) & ~running_plan()))
+    planned = (PlannedService.select(Vehicle.customer, fn.MIN(Vehicle.id))
+               .join(Vehicle, on=(PlannedService.vehicle == Vehicle.id))
+               .where((PlannedService.status == "open") & (PlannedService.due_date <= checked.ends_on)))
+    if value:
+        paced, planned = paced.where(_of_model(value)), planned.where(_of_model(value))
     first: dict[int, int | None] = {}
-    for customer_id, vehicle_id in rows:
-        first.setdefault(customer_id, vehicle_id)
+    for query in (planned, paced):  # a car whose plan runs is due by its plan
+        for customer_id, vehicle_id in query.group_by(Vehicle.customer).limit(limit).tuples():
+            first.setdefault(customer_id, vehicle_id)
     return list(first.items())[:limit]
 
 
@@ -130,16 +142,20 @@ def create_campaign(form: CampaignForm, *, by: Staff) -> Campaign:
                 rule=_rule_text(checked.rule, checked.rule_value)), "rule")
         if len(matches) > most:
             raise InvalidInput(_("This rule matches more than {most} customers: a campaign invites {most} at most; "
-                                 "narrow the rule.").format(most=most), "rule")
+                                 "narrow it (lost customers: lost at most so many months; cars: a brand or model)."
+                                 ).format(most=most), "rule_value" if checked.rule != "model" else "rule")
         now = clock.now()
         due = invite_from(checked.starts_on)
         campaign = Campaign.create(name=checked.name, starts_on=checked.starts_on, ends_on=checked.ends_on,
                                    rule=checked.rule, rule_value=checked.rule_value, invite_from=due,
                                    invited=len(matches), notes=checked.notes, created_by=by.id, created_at=now)
-        rows = [dict(campaign=campaign.id, customer=customer_id, vehicle=vehicle_id, due=due)
-                for customer_id, vehicle_id in matches]
-        for start in range(0, len(rows), 500):
-            Invitation.insert_many(rows[start:start + 500]).execute()
+        # One prepared statement for every row: building INSERTs of 500 rows with Peewee took ten times as
+        # long (15,000 invitations: 414 against 44 ms of processor time, under the write lock).
+        mark, day = db.param, Invitation.due.db_value(due)
+        db.cursor().executemany(
+            f"INSERT INTO invitation (campaign_id, customer_id, vehicle_id, due, status, attempts) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})",
+            [(campaign.id, customer_id, vehicle_id, day, "due", 0) for customer_id, vehicle_id in matches])
         audit.record(by, "campaign_created", "campaign", campaign.id,
                      _("Campaign {name} on {date}: {count} customers invited ({rule}), invitations due from {due}")
                      .format(name=checked.name, date=i18n.date(checked.starts_on), count=len(matches),
@@ -153,6 +169,8 @@ def create_campaign(form: CampaignForm, *, by: Staff) -> Campaign:
 
 def _rule_text(rule: str, value: str | None) -> str:
     text = i18n.label(CAMPAIGN_RULE_LABELS, rule)
+    if value and rule == "lost":
+        return _("{rule}, lost at most {months} months").format(rule=text, months=value)
     return f"{text}: {value}" if value else text
 
 
