@@ -69,7 +69,7 @@ def incoming_form(*, customer: str = "", walk_in: bool = False) -> FormDialog:
                          hint=_("mobile, plate or name"))]
     fields += _outcome_fields("incoming", channel="walk_in" if walk_in else "phone",
                               result="complaint" if walk_in else None)
-    return FormDialog(title, fields, submit_label=_("Save"), focus="customer" if not customer else "result")
+    return FormDialog(title, fields, submit_label=_("Save"), focus="customer")
 
 
 def winback_form(name: str, mobile: str, last_visit: dt.date, months: int, plates: tuple[str, ...]) -> FormDialog:
