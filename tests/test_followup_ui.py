@@ -164,3 +164,22 @@ async def test_each_role_sees_the_tabs_it_may_use(shop, roles, tabs):
         await pilot.press("f8")
         assert await wait_until(pilot, _on_screen(app))
         assert _visible_tabs(app.screen) == tabs
+
+
+async def test_an_escalated_complaint_is_handed_on_from_the_holders_screen(shop):
+    care = make_staff("lin.na", "Lin Na", "follow_up_agent,care_supervisor")
+    complaint = callbacks.raise_complaint(shop.customer.id, "Noise still there", by=shop.agent)
+    clock.advance(days=3)
+    callbacks.escalate_overdue()
+    app = app_as(care)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("h")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        names = [label for label, _value in app.screen.fields["handler"].options]
+        assert "Zhang Lei" not in names and "Lin Na" not in names  # a dispatcher may not; she holds it
+        await _choose(pilot, names.index("Li Wei") + 1)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: Complaint.get_by_id(complaint.id).supervisor_id == shop.advisor.id)
+        assert await wait_until(pilot, lambda: app.screen.query_one("#complaints-table").items == [])
