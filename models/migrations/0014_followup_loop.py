@@ -1,4 +1,4 @@
-# Written by hand on 2026-11-30 (issue 24; numbered after main's 0012): the follow-up loop without gaps. The call register says how a
+# Written by hand on 2026-11-30 (issue 24; numbered after main's 0013): the follow-up loop without gaps. The call register says how a
 # call came (phone, walk-in, SMS, WeChat), what it was about and what it came to; a complaint knows the call
 # it was raised on and is found by whom it was escalated to; cars get maintenance plans (首保/定保) found by
 # status and date, and never-serviced cars by purchase date; campaigns with their invitations.
