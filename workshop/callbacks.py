@@ -385,8 +385,8 @@ def escalate_overdue(*, by: Staff | None = None) -> int:
                                                                   & Complaint.escalated_at.is_null()
                                                                   & (Complaint.created_at <= cutoff))]
     stranded = _stranded()
-    if not pending and not stranded:
-        return 0
+    if not pending and (not stranded or escalation_target() is None):
+        return 0  # (nobody to move them to: no write every run until someone is)
 
     def work():
         count = 0
