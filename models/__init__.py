@@ -17,6 +17,8 @@ from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupple
 from models.shopfloor import PickRequest, Shift, TradeDispatch  # noqa: F401
 from models.tools import OperationTool, Tool, ToolCheckout, ToolRecord  # noqa: F401
 from models.labour import LabourDay, LabourDayDone  # noqa: F401
+from models.service_plan import PlannedService  # noqa: F401
+from models.campaigns import Campaign, Invitation  # noqa: F401
 from models.events import Event  # noqa: F401
 from models.appointments import (Appointment, AppointmentCall, AppointmentDay, AppointmentLine,  # noqa: F401
                                  AppointmentPart, AppointmentSlot)
@@ -34,6 +36,7 @@ ALL_MODELS = [
     WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
     InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
     TradeDispatch, Shift, PickRequest, Tool, ToolCheckout, ToolRecord, OperationTool, LabourDay, LabourDayDone,
+    PlannedService, Campaign, Invitation,
     Event,
     Appointment, AppointmentLine, AppointmentSlot, AppointmentPart, AppointmentCall, AppointmentDay,
     LineApproval,

@@ -6,12 +6,13 @@ from workshop.i18n import N_
 from models.base import BaseModel, MoneyField, PercentField
 
 ROLES = ("advisor", "dispatcher", "supervisor", "technician", "parts_clerk", "qc_inspector",
-         "cashier", "follow_up_agent", "manager")
+         "cashier", "follow_up_agent", "care_supervisor", "manager")
 # On-screen names, translated where shown: workshop.i18n.label(ROLE_LABELS, code).
 ROLE_LABELS = {
     "advisor": N_("service advisor"), "dispatcher": N_("dispatcher"), "supervisor": N_("workshop supervisor"),
     "technician": N_("technician"), "parts_clerk": N_("parts clerk"), "qc_inspector": N_("QC inspector"),
-    "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"), "manager": N_("manager"),
+    "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"),
+    "care_supervisor": N_("customer-care supervisor"), "manager": N_("manager"),
 }
 TRADES = ("mechanical", "body", "paint", "quick_service", "wash", "electrical", "alignment")
 TRADE_LABELS = {
@@ -105,6 +106,10 @@ class Vehicle(BaseModel):
     last_mileage = IntegerField(null=True)
     next_service_due = DateField(null=True, index=True)
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by each edit of the file
+
+    class Meta:
+        # Cars never serviced here, by purchase date: the ones a maintenance plan is made for (service_plan.py).
+        indexes = ((("last_visit_at", "purchase_date"), False),)
 
 
 class Staff(BaseModel):

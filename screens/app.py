@@ -166,6 +166,7 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none")  # type: ignore[assignment]
         self.build_ahead = build_ahead
         self.time_rules = time_rules
+        self.escalations_told: dict[int, int] = {}  # staff id -> escalated complaints they were told of
         self.staff: Actor | None = None  # who this terminal acts for: plain data, never a database row
         # Signed in by the SSH map (the Unix login is the person): no idle sign-out until someone
         # switches user on this terminal; from then on it is a shared terminal like any other.
@@ -245,6 +246,7 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
 
     def _set_staff(self, staff) -> None:
         self.staff = Actor.of(staff)
+        self.escalations_told = {}  # told again at each sign-in
         # Their language from now on: every screen is built for them after this (the previous person's
         # were dropped at sign-out).
         i18n.set_language(self.staff.language or self.terminal_language)
@@ -286,14 +288,30 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         if self.staff is None or not self.time_rules:
             return
 
+        staff = self.staff
+
         def work() -> None:
             from models.db import own_connection
-            from workshop import daily
+            from workshop import callbacks, daily
             with own_connection():
                 if any(daily.run().values()):
                     self.post_message(self.DatabaseChanged())  # (thread-safe) show what changed
+                escalated = callbacks.escalated_to(staff.id)
+                notice = callbacks.escalation_notice(staff.id)
+            try:
+                self.call_from_thread(self._tell_escalations, staff.id, escalated, notice)
+            except RuntimeError:  # the app closed meanwhile
+                pass
 
         self.run_worker(work, thread=True, group="time-rules", exclusive=True, exit_on_error=False)
+
+    def _tell_escalations(self, staff_id: int, count: int, notice: str | None) -> None:
+        """"2 complaints escalated to you": at sign-in, and again when one more is escalated to them."""
+        told = self.escalations_told.get(staff_id, 0)
+        if self.staff is not None and self.staff.id == staff_id and notice and count > told:
+            self.notify(notice + " · " + _("F8: the follow-up screen shows them first."), severity="warning",
+                        timeout=30)
+        self.escalations_told[staff_id] = count
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:

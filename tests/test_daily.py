@@ -70,3 +70,15 @@ def test_appointments_whose_car_never_came_are_marked_no_shows_by_the_daily_rule
     assert daily.run()["appointment no-shows marked"] == 1
     assert daily.run()["appointment no-shows marked"] == 0
     assert appointments.get(appointment.id).state == "no_show"
+def test_the_daily_rules_put_a_never_serviced_car_bought_seven_months_ago_on_the_maintenance_list(shop, db_path,
+                                                                                                capsys):
+    import datetime as dt
+
+    from models.people import Vehicle
+    from workshop import reminders
+    Vehicle.update(purchase_date=clock.today() - dt.timedelta(days=213), purchase_mileage=15) \
+        .where(Vehicle.id == shop.car.id).execute()
+    assert reminders.due("maintenance") == []
+    assert cli.main(["--db", str(db_path), "daily"], warm=False) == 0
+    assert "maintenance plans made: 1" in capsys.readouterr().out
+    assert [r.plate for r in reminders.due("maintenance")] == [shop.car.plate]

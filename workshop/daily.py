@@ -1,6 +1,8 @@
 """Rules that run by the clock rather than by someone's action: complaints unresolved too long are
-escalated to a supervisor (callbacks.escalate_overdue), appointments whose car never came are marked
-no-shows (appointments.mark_no_shows), and whatever else a day brings.
+escalated to someone who may act on them, and escalations whose holder left move on
+(callbacks.escalate_overdue); appointments whose car never came are marked no-shows
+(appointments.mark_no_shows); cars never serviced here get their maintenance plan (service_plan.plan_new_cars)
+and a planned service not done is missed once the next falls due (service_plan.advance).
 
 Every job is idempotent (it changes only what is due and not yet done, in one transaction with its
 audit row), so it may run as often as anyone likes and from many places at once: every signed-in
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from workshop import appointments, callbacks, labour
+from workshop import appointments, callbacks, labour, service_plan
 
 log = logging.getLogger("workshop.daily")
 
@@ -20,6 +22,8 @@ log = logging.getLogger("workshop.daily")
 JOBS: list[tuple[str, Callable[..., int]]] = [
     ("complaints escalated", callbacks.escalate_overdue),
     ("appointment no-shows marked", appointments.mark_no_shows),
+    ("maintenance plans made", service_plan.plan_new_cars),
+    ("planned services moved on", service_plan.advance),
 ]
 # Work that only saves someone a wait later, run by `workshop daily` (cron) and not by every terminal: the
 # labour figures' closed days (computed anyway, once, by whoever first looks at them).

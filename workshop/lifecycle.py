@@ -117,7 +117,7 @@ def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> No
 # Capability modules that register guards and hooks; imported once, before the first transition.
 CAPABILITY_MODULES = ("workshop.parts", "workshop.qc", "workshop.settlement", "workshop.callbacks",
                       "workshop.warranty", "workshop.insurance", "workshop.prepick", "workshop.approvals",
-                      "workshop.trade_dispatch")
+                      "workshop.trade_dispatch", "workshop.service_plan")
 _capabilities_loaded = False
 
 

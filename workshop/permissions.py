@@ -53,10 +53,19 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "release_car": (N_("release cars to customers"), frozenset({"advisor", "cashier", "manager"})),
     "approve_on_account": (N_("release cars on account"), frozenset({"manager"})),
     "mark_comeback": (N_("mark comebacks"), frozenset({"advisor", "manager"})),
-    "create_callback": (N_("create callbacks"), frozenset({"follow_up_agent", "advisor", "manager"})),
-    "close_callback": (N_("record callback outcomes"), frozenset({"follow_up_agent", "manager"})),
-    "handle_complaint": (N_("handle complaints"), frozenset({"follow_up_agent", "advisor", "supervisor", "manager"})),
-    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "supervisor"})),
+    "create_callback": (N_("create callbacks"), frozenset({"follow_up_agent", "care_supervisor", "advisor", "manager"})),
+    "close_callback": (N_("record callback outcomes"), frozenset({"follow_up_agent", "care_supervisor", "manager"})),
+    # Everyone who may handle a complaint opens the follow-up screen (its complaints at least), and an
+    # escalation goes only to one of them (workshop/callbacks.escalation_target).
+    "handle_complaint": (N_("handle complaints"),
+                         frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
+    "log_call": (N_("record incoming calls and walk-in visits"),
+                 frozenset({"follow_up_agent", "care_supervisor", "advisor", "manager"})),
+    "plan_campaigns": (N_("plan campaigns"), frozenset({"care_supervisor", "manager"})),
+    # The follow-up screen: whoever takes calls, handles complaints or plans campaigns (each tab its own).
+    "view_follow_up": (N_("open the follow-up screen"),
+                       frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
+    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor", "supervisor"})),
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
@@ -71,7 +80,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "remind_appointments": (N_("call customers about tomorrow's appointments"),
                             frozenset({"advisor", "follow_up_agent", "manager"})),
     "record_approval": (N_("record the customer's approval of work"), frozenset({"advisor", "manager"})),
-    "view_reports": (N_("view figures"), frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent"})),
+    "view_reports": (N_("view figures"),
+                     frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent", "care_supervisor"})),
 }
 
 

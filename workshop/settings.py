@@ -35,7 +35,8 @@ GROUPS = {
 }
 UNIT_LABELS = {"days": N_("days"), "hours": N_("hours"), "minutes": N_("minutes"), "seconds": N_("seconds"),
                "months": N_("months"),
-               "km": N_("km"), "percent": N_("%"), "yuan": N_("yuan"), "tries": N_("tries")}
+               "km": N_("km"), "percent": N_("%"), "yuan": N_("yuan"), "tries": N_("tries"),
+               "services": N_("services"), "customers": N_("customers")}
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,23 @@ SPECS: tuple[Spec, ...] = (
          check="warranty_terms"),
     Spec("reminder_lookahead_days", "reminders", N_("Maintenance look-ahead"),
          N_("The maintenance list shows services due within this many days."), "int", 14, "days", 1, 90),
+    Spec("complaint_escalation_role", "callbacks", N_("Escalated complaints go to"),
+         N_("Who receives a complaint left open too long: the customer-care supervisor or the service manager (a "
+            "manager when nobody active has that role)."), "choice", "care_supervisor",
+         choices=(("care_supervisor", N_("the customer-care supervisor")), ("manager", N_("the service manager")))),
+    Spec("first_service_km", "reminders", N_("First service after"),
+         N_("A car never serviced here is due its first service (首保) this many km after its purchase mileage..."),
+         "int", 5000, "km", 500, 50000),
+    Spec("first_service_months", "reminders", N_("First service in months"),
+         N_("...or this many months after its purchase date, whichever comes first."), "int", 6, "months", 1, 36),
+    Spec("typical_daily_km", "reminders", N_("Typical daily km"),
+         N_("The pace assumed for a car not yet seen here (0: by months only)."), "int", 40, "km", 0, 1000),
+    Spec("service_plan_services", "reminders", N_("Services planned ahead"),
+         N_("A new car's maintenance plan: the first service and the regular ones after it."), "int", 4, "services", 1, 20),
+    Spec("campaign_invite_days", "reminders", N_("Invite to campaigns"),
+         N_("Campaign invitations are due this many days before the event."), "int", 14, "days", 1, 90),
+    Spec("campaign_max_invitations", "reminders", N_("Invitations per campaign at most"),
+         N_("A campaign's rule may invite at most this many customers."), "int", 5000, "customers", 1, 100000),
     # opening hours and appointments
     Spec("shop_opens", "hours", N_("Opens at"),
          N_("The workshop opens (first appointment; planned bay time runs only while open)."), "time", "08:00"),
