@@ -107,19 +107,24 @@ class ScreenCommands(Provider):
                 if self.app.staff is not None and (e.action is None or can(self.app.staff, e.action))
                 and registry.load(e) is not None]
 
+    @staticmethod
+    def _text(entry) -> str:
+        title = i18n._("Open {title}").format(title=i18n._(entry.title))
+        return f"{title} ({entry.key.upper()})" if entry.key else title
+
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(Content(f"Open {entry.title} ({entry.key.upper()})"),
-                               partial(self.app.open_screen, entry.name), help=content(entry.help))
+            yield DiscoveryHit(Content(self._text(entry)), partial(self.app.open_screen, entry.name),
+                               help=content(i18n._(entry.help)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for entry in self._entries():
-            text = f"Open {entry.title} ({entry.key.upper()})"
+            text = self._text(entry)
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
-                          text=text, help=content(entry.help))
+                          text=text, help=content(i18n._(entry.help)))
 
 
 class WorkshopApp(OpaqueScreens):
@@ -131,7 +136,7 @@ class WorkshopApp(OpaqueScreens):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("ctrl+u", "switch_user", "Switch user"),
-    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES]
+    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES if e.key]
 
     class DatabaseChanged(Message):
         """Some connection committed (posted by the change watcher's thread)."""
@@ -285,7 +290,10 @@ class WorkshopApp(OpaqueScreens):
         export_list = getattr(self.screen, "export_list", None)
         if export_list is None:
             return
-        name, rows = export_list()
+        listed = export_list()
+        if listed is None:  # (the screen said why there is nothing to write)
+            return
+        name, rows = listed
         words = i18n.Words(i18n.language())
 
         def write() -> None:
@@ -378,6 +386,12 @@ class WorkshopApp(OpaqueScreens):
 
     def open_order(self, order_id: int) -> None:
         self.kept.open_order(order_id)
+
+    def open_warranty_claim(self, claim_id: int) -> None:
+        """The warranty claims screen with one claim open on it (from a warranty order's screen)."""
+        self.open_screen("warranty")
+        if hasattr(self.screen, "open_claim"):
+            self.screen.open_claim(claim_id)
 
     def get_system_commands(self, screen):
         for command in super().get_system_commands(screen):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from workshop.i18n import N_
+
 
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
-    key: str          # function key that opens it from anywhere
-    title: str
+    key: str          # function key that opens it from anywhere ("": from the command palette only)
+    title: str        # (English; translated where shown)
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
     help: str
@@ -35,6 +37,9 @@ ENTRIES = [
                 "Add staff, set roles, reset PINs"),
     ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
                 "QC and comeback figures", ahead=False),
+    # Every function key is taken: the palette opens it ("warranty"), and a warranty order's screen (w).
+    ScreenEntry("warranty", "", N_("Warranty claims"), "screens.warranty:WarrantyScreen", "view_warranty_claims",
+                N_("Claims to submit, answers, rejections (不受理), payments, old parts, recovery")),
 ]
 
 
