@@ -342,12 +342,15 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         return self.query_one("#tabs", TabbedContent).active
 
     def offers(self, action: str, parameters) -> bool | None:
-        """m takes the customer's payment, on the insurers' tab the insurer's."""
+        """m takes the customer's payment, on the insurers' tab the insurer's (the queue's keys rest there)."""
         if action == "insurer_pay":
             return self.tab == "insurers"
-        if action == "pay":
+        if action in self.QUEUE_ACTIONS:  # (they act on the queue's order, out of sight there)
             return self.tab != "insurers"
         return True
+
+    QUEUE_ACTIONS = frozenset({"pay", "settle", "print", "release", "fee", "adjust", "preview", "on_account", "void",
+                               "refund"})
 
     # --- actions ---------------------------------------------------------------------------------
     def bill_order(self) -> int | None:

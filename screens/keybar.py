@@ -12,6 +12,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from workshop.i18n import _
+
 
 class KeyBar(Widget):
     COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--disabled"}
@@ -89,8 +91,8 @@ class KeyBar(Widget):
         for key, display, description, enabled in items:
             start = line.cell_len
             line.append(f" {display} ", key_style if enabled else disabled_style)
-            if description:
-                line.append(f"{description} ", description_style if enabled else disabled_style)
+            if description:  # (descriptions are marked N_ where bound: translated here, where shown)
+                line.append(f"{_(description)} ", description_style if enabled else disabled_style)
             spans.append((start, line.cell_len, key))
         return line, spans
 

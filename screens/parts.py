@@ -101,7 +101,7 @@ class PartsScreen(Acting, KeptScreen):
                 yield PagedTable((_("Code"), _("Part"), _("Order"), _("Short"), _("Avail"), _("Supplier"), _("Unit"),
                                   _("Threshold"), _("On order")), buying.suggestion_row, id="order-table")
             with TabPane(_("POs [6]"), id="pos"):
-                yield PagedTable((_("PO"), _("Expected"), _("Due"), _("Supplier"), _("Lines"), _("Qty"),
+                yield PagedTable((_("PO"), _("Expected"), _("Arrives"), _("Supplier"), _("Lines"), _("Qty"),
                                   _("Received"), _("Ordered")), buying.po_row, id="pos-table")
                 yield Static("", id="po-title")
                 yield Table(id="po-lines", cursor_type="row", zebra_stripes=True)
@@ -112,7 +112,7 @@ class PartsScreen(Acting, KeptScreen):
     def on_mount(self) -> None:
         self.title = "Parts"
         self.query_one("#po-lines", DataTable).add_columns(_("Code"), _("Part"), _("Ordered"), _("Received"),
-                                                           _("Due"), _("Unit"), _("For orders"))
+                                                           _("Still due"), _("Unit"), _("For orders"))
         self.reload_all()
         self.query_one("#queue-table").focus()
 

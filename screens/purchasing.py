@@ -116,14 +116,17 @@ def ordered_message(po) -> str:
 
 
 def receive_form(po: service.PORow, lines: list[service.POLineRow]) -> FormDialog:
-    """到货: what came of each line still due (all of it unless changed; 0: none of that line)."""
+    """到货: what came of each line still due. One line: what is due, to change if less came; several:
+    blank, the clerk types what came, or ticks that everything due arrived."""
+    due = [row for row in lines if row.due > 0]
     fields = []
-    for row in lines:
-        if row.due <= 0:
-            continue
+    if len(due) > 1:
+        fields.append(forms.check("all", _("Everything due arrived"),
+                                  hint=_("or type below what came of each line")))
+    for row in due:
         fields.append(forms.number(f"line_{row.id}", f"{row.part_code} ({row.unit})",
-                                   value=fmt(row.due), minimum=0, maximum=QTY_MAX, places=3,
-                                   also=("qty",) if not fields else (),
+                                   value=fmt(row.due) if len(due) == 1 else None, required=False, minimum=0,
+                                   maximum=QTY_MAX, places=3, also=("qty",) if row is due[0] else (),
                                    hint=row.part_name + " · " + _("{due} due of {ordered}").format(
                                        due=fmt(row.due), ordered=fmt(row.qty))
                                    + (" · " + ", ".join(row.orders) if row.orders else "")))
@@ -134,8 +137,11 @@ def receive_form(po: service.PORow, lines: list[service.POLineRow]) -> FormDialo
 
 
 def receive_call(po: service.PORow, lines: list[service.POLineRow], values: dict) -> partial:
-    receipts = {row.id: str(values[f"line_{row.id}"]) for row in lines
-                if values.get(f"line_{row.id}") not in (None, 0) and Decimal(str(values[f"line_{row.id}"])) > 0}
+    if values.get("all"):
+        receipts = {row.id: str(row.due) for row in lines if row.due > 0}
+    else:
+        receipts = {row.id: str(values[f"line_{row.id}"]) for row in lines
+                    if values.get(f"line_{row.id}") and Decimal(str(values[f"line_{row.id}"])) > 0}
     return partial(service.receive, po.id, receipts, reference=values["reference"] or "")
 
 

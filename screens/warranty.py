@@ -28,7 +28,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
-from screens.text import cells, line, lines, literal
+from screens.text import cells, line, lines, literal, pad
 from workshop import claim_export, claim_figures, clock, i18n
 from workshop import warranty as service
 from workshop.i18n import N_, _, label
@@ -108,17 +108,20 @@ def claim_text(detail: service.ClaimDetail, today: dt.date) -> Text:
     for item in detail.lines:
         kind = _("labour") if item.kind == "labor" else _("part")
         quantity = service_quantity(item.quantity)
-        out.append(line(f"  {kind:<6} ", (item.code, "bold"), " ", item.name, "  ",
+        out.append(line("  " + pad(kind, 6) + " ", (item.code, "bold"), " ", item.name, "  ",
                         f"{quantity} {item.unit} × {money(item.rate)} = ", (money(item.amount), "bold")))
     if not detail.lines:
         out.append(line(("  " + _("no lines: nothing to claim"), "red")))
     out.append(line(_("Labour {labour} · parts {parts} · claimed {claimed}").format(
         labour=money(detail.labor), parts=money(detail.parts), claimed=money(row.claimed))))
     answer = []
-    if row.accepted is not None:
+    if row.accepted is not None and row.state != service.REJECTED:
         answer.append(_("accepted {amount}").format(amount=money(row.accepted)))
     if detail.paid:
         answer.append(_("paid {amount}").format(amount=money(detail.paid)))
+    if row.state == service.SUBMITTED and row.submitted_at:
+        answer.append(_("submitted {date}, {days} d without an answer").format(
+            date=i18n.date(row.submitted_at), days=row.age_days(today)))
     if row.state == service.DRAFT:
         days = row.days_left(today)
         answer.append(_("submit by {date}").format(date=i18n.date(row.deadline))
@@ -160,10 +163,11 @@ def claim_form(detail: service.ClaimDetail, *, submit: bool) -> FormDialog:
         fields.append(forms.choice("causal_part", _("Causal part"), parts_, value=detail.causal_part_line_id,
                                    required=False))
     for index, item in enumerate(detail.lines):
-        fields.append(forms.number(f"line_{item.id}", f"{item.code} {item.name} ({item.unit})",
+        fields.append(forms.number(f"line_{item.id}", f"{item.code} ({item.unit})",
                                    value=service_quantity(item.quantity), maximum=QTY_MAX, places=3,
                                    also=("quantity",) if index == 0 else (),
-                                   hint=_("× {rate}; 0 takes it off the claim").format(rate=money(item.rate))))
+                                   hint=item.name + " " + _("× {rate}; 0 takes it off the claim").format(
+                                       rate=money(item.rate))))
     title = (_("Submit {claim} to {maker}") if submit else _("Edit {claim}")).format(
         claim=service.claim_label(row.number), maker=row.manufacturer)
     return FormDialog(title, fields, submit_label=_("Submit") if submit else _("Save"),
