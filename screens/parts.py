@@ -140,8 +140,14 @@ class PartsScreen(Acting, KeptScreen):
 
     def refresh_from_changes(self, changes) -> None:
         for table in self.query(PagedTable):
-            table.load()
+            if table.id in self.PURCHASING_TABLES and self.tab not in ("order", "pos"):
+                self.purchasing_stale = True  # (read again when tab 5 or 6 is shown)
+            else:
+                table.load()
         self.show_po_lines()
+
+    PURCHASING_TABLES = ("order-table", "pos-table")
+    purchasing_stale = False
 
     @property
     def tab(self) -> str:
@@ -159,6 +165,11 @@ class PartsScreen(Acting, KeptScreen):
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
         self.refresh_bindings()
+        if self.tab in ("order", "pos") and self.purchasing_stale:
+            self.purchasing_stale = False
+            for table_id in self.PURCHASING_TABLES:
+                self.query_one(f"#{table_id}", PagedTable).load()
+            self.show_po_lines()
         table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#low-table",
                  "out": "#out-table", "order": "#order-table", "pos": "#pos-table"}[self.tab]
         self.query_one(table).focus()

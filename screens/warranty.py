@@ -406,6 +406,7 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
         self.maker: str | None = None
         self.months = PERIODS[1]
         self.shown_claim: int | None = None
+        self.stale: set[str] = set()  # lists changed since they were last read (read when shown)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -462,20 +463,30 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
         return self.query_one(f"#{tab}-table", PagedTable) if tab in LIST_TABS else None
 
     def reload_all(self) -> None:
+        """A new search or manufacturer: every list from its first page."""
         text = self.query_one("#search", Input).value
         maker = self.maker
         for tab in LIST_TABS:
             loader = LOADERS[tab]
-            self.table(tab).load(lambda n, o, loader=loader: loader(text, manufacturer=maker, limit=n, offset=o))
-        if self.tab == "figures":
-            self.load_figures()
-        self.show_selected()
+            table = self.table(tab)
+            table.loader = lambda n, o, loader=loader: loader(text, manufacturer=maker, limit=n, offset=o)
+            table.page = 0
+        self.reload()
 
     def reload(self) -> None:
-        for tab in LIST_TABS:
-            self.table(tab).load()
-        if self.tab == "figures":
-            self.load_figures()
+        """The list shown is read again now; the others when they are shown (each is a page, ~10 ms on the
+        large shop: reading all five on every change would be wasted on lists nobody looks at)."""
+        self.stale = set(LIST_TABS) | {"figures"}
+        self._load_shown()
+
+    def _load_shown(self) -> None:
+        tab = self.tab
+        if tab in self.stale:
+            self.stale.discard(tab)
+            if tab == "figures":
+                self.load_figures()
+            else:
+                self.table(tab).load()
         self.show_selected()
 
     def load_figures(self) -> None:
@@ -556,6 +567,7 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
         self.query_one("#tabs", TabbedContent).active = "submit"
         table = self.table("submit")
         table.load()
+        self.stale.discard("submit")
         for index, item in enumerate(table.items):
             if item.id == claim_id:
                 table.move_cursor(row=index)
@@ -567,12 +579,11 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
     # --- keys ------------------------------------------------------------------------------------------
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        self._load_shown()
         if self.tab == "figures":
-            self.load_figures()
             self.query_one("#recovery").focus()
         else:
             self.table().focus()
-        self.show_selected()
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
@@ -604,6 +615,7 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
     def action_period(self) -> None:
         self.months = PERIODS[(PERIODS.index(self.months) + 1) % len(PERIODS)]
         self.load_figures()
+        self.stale.discard("figures")
 
     def _listed_ids(self) -> list[int]:
         """Every claim of the list shown (as searched and filtered), not only this page."""

@@ -507,27 +507,30 @@ class ClaimRow:
 
 
 def _rows(query) -> list[ClaimRow]:
+    """The rows of the claims ``query`` selects (two queries: the claims, then what was paid on them)."""
     causal = PartLine.alias("causal")
     causal_part = Part.alias("causal_part")
-    paid = (WarrantyPayment.select(WarrantyPayment.claim, fn.SUM(WarrantyPayment.amount).alias("paid"))
-            .group_by(WarrantyPayment.claim).alias("paid_per_claim"))
-    rows = (query.select(WarrantyClaim.id, WarrantyClaim.number, WarrantyClaim.version, WarrantyClaim.state,
-                         WarrantyClaim.order, RepairOrder.number, Vehicle.plate, Customer.name,
-                         WarrantyClaim.manufacturer, WarrantyClaim.claimed_amount, WarrantyClaim.accepted_amount,
-                         WarrantyClaim.deadline, WarrantyClaim.submitted_at, WarrantyClaim.answered_at,
-                         WarrantyClaim.rejection_reason, WarrantyClaim.return_by, causal_part.code, causal_part.name,
-                         causal_part.name_zh, paid.c.paid)
-            .join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
-            .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(RepairOrder)
-            .join(Customer, on=(RepairOrder.customer == Customer.id)).switch(WarrantyClaim)
-            .join(causal, JOIN.LEFT_OUTER, on=(WarrantyClaim.causal_part_line == causal.id))
-            .join(causal_part, JOIN.LEFT_OUTER, on=(causal.part == causal_part.id)).switch(WarrantyClaim)
-            .join(paid, JOIN.LEFT_OUTER, on=(paid.c.claim_id == WarrantyClaim.id)).tuples())
+    rows = list(query.select(WarrantyClaim.id, WarrantyClaim.number, WarrantyClaim.version, WarrantyClaim.state,
+                             WarrantyClaim.order, RepairOrder.number, Vehicle.plate, Customer.name,
+                             WarrantyClaim.manufacturer, WarrantyClaim.claimed_amount, WarrantyClaim.accepted_amount,
+                             WarrantyClaim.deadline, WarrantyClaim.submitted_at, WarrantyClaim.answered_at,
+                             WarrantyClaim.rejection_reason, WarrantyClaim.return_by, causal_part.code,
+                             causal_part.name, causal_part.name_zh)
+                .join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
+                .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(RepairOrder)
+                .join(Customer, on=(RepairOrder.customer == Customer.id)).switch(WarrantyClaim)
+                .join(causal, JOIN.LEFT_OUTER, on=(WarrantyClaim.causal_part_line == causal.id))
+                .join(causal_part, JOIN.LEFT_OUTER, on=(causal.part == causal_part.id)).tuples())
+    # Paid so far, for these claims only (a sum over every payment ever made grows with the years).
+    paid = dict(WarrantyPayment.select(WarrantyPayment.claim, fn.SUM(WarrantyPayment.amount))
+                .where(WarrantyPayment.claim.in_([r[0] for r in rows] or [0]))
+                .group_by(WarrantyPayment.claim).tuples())
     out = []
     for r in rows:
         out.append(ClaimRow(*r[:9], cents(Decimal(str(r[9]))), None if r[10] is None else cents(Decimal(str(r[10]))),
                             _as_date(r[11]), _as_datetime(r[12]), _as_datetime(r[13]), r[14], _as_date(r[15]),
-                            f"{r[16]} {i18n.local(r[17], r[18])}" if r[16] else None, cents(Decimal(str(r[19] or 0)))))
+                            f"{r[16]} {i18n.local(r[17], r[18])}" if r[16] else None,
+                            cents(Decimal(str(paid.get(r[0]) or 0)))))
     return out
 
 
@@ -557,9 +560,10 @@ def _search(query, search: str, manufacturer: str | None):
 
 
 def _listing(states, order_by, search, manufacturer, limit, offset, extra=None):
-    query = (WarrantyClaim.select().join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
-             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(WarrantyClaim)
-             .where(WarrantyClaim.state.in_(list(states))))
+    query = WarrantyClaim.select().where(WarrantyClaim.state.in_(list(states)))
+    if (search or "").strip():  # (the order and its car only to search them: a page needs no join)
+        query = (query.join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
+                 .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(WarrantyClaim))
     if extra is not None:
         query = query.where(extra)
     query = _search(query, search, manufacturer)
