@@ -111,13 +111,14 @@ class ScreenCommands(Provider):
 
     def _text(self, entry) -> str:
         """"Open Audit (F9)": the key only where it opens this screen for this person (F12 is shared)."""
+        title = i18n._("Open {title}").format(title=i18n._(entry.title))
         keyed = entry.key and self.app.entry_for_key(entry.key) is entry
-        return f"Open {entry.title} ({entry.key.upper()})" if keyed else f"Open {entry.title}"
+        return f"{title} ({entry.key.upper()})" if keyed else title
 
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(Content(self._text(entry)),
-                               partial(self.app.open_screen, entry.name), help=content(entry.help))
+            yield DiscoveryHit(Content(self._text(entry)), partial(self.app.open_screen, entry.name),
+                               help=content(i18n._(entry.help)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -126,7 +127,7 @@ class ScreenCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
-                          text=text, help=content(entry.help))
+                          text=text, help=content(i18n._(entry.help)))
 
 
 def _file_search():
@@ -351,7 +352,10 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         export_list = getattr(self.screen, "export_list", None)
         if export_list is None:
             return
-        name, rows = export_list()
+        listed = export_list()
+        if listed is None:  # (the screen said why there is nothing to write)
+            return
+        name, rows = listed
         words = i18n.Words(i18n.language())
 
         def write() -> None:
@@ -481,6 +485,12 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
 
     def open_order(self, order_id: int) -> None:
         self.kept.open_order(order_id)
+
+    def open_warranty_claim(self, claim_id: int) -> None:
+        """The warranty claims screen with one claim open on it (from a warranty order's screen)."""
+        self.open_screen("warranty")
+        if hasattr(self.screen, "open_claim"):
+            self.screen.open_claim(claim_id)
 
     def get_system_commands(self, screen):
         for command in super().get_system_commands(screen):

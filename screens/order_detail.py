@@ -60,13 +60,18 @@ class OrderDetailScreen(Acting, KeptScreen):
         Binding("y", "answer", N_("Customer's answer")),
         Binding("e", "estimate", N_("Estimate")),
         Binding("t", "line_team", N_("Line's team"), show=False),
+        Binding("w", "warranty_claim", N_("Warranty claim")),
+        Binding("i", "insurance_claim", N_("Insurance claim")),
         Binding("tab", "focus_next", "Next table", show=False),
     ]
     PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                    "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
                    "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts",
                    "vehicle_file": "view_customer_file",
-                   "answer": "record_approval", "estimate": "record_approval", "line_team": "dispatch"}
+                   "answer": "record_approval", "estimate": "record_approval", "line_team": "dispatch",
+                   "warranty_claim": "view_warranty_claims", "insurance_claim": "insurance_claims"}
+    # Keys for one kind of order only (a warranty job's claim, an accident repair's insurer).
+    FOR_BUSINESS = {"warranty_claim": "warranty", "insurance_claim": "insurance"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -104,6 +109,10 @@ class OrderDetailScreen(Acting, KeptScreen):
         if self.order_id is not None:
             self.reload()
         self.query_one("#lines", DataTable).focus()
+
+    def offers(self, action: str, parameters) -> bool | None:
+        business = self.FOR_BUSINESS.get(action)
+        return business is None or (self.order is not None and self.order.business_type == business)
 
     def show_order(self, order_id: int) -> None:
         """Show another order on this (kept) screen, from the top."""
@@ -143,6 +152,7 @@ class OrderDetailScreen(Acting, KeptScreen):
         if order.rework:
             head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))
         self.query_one("#order-head", Static).update(lines(head))
+        self.refresh_bindings()  # (w and i are for warranty and insurance orders)
         job_lines = dispatching.order_lines(order.id)
         self.line_ids = [job.id for job in job_lines]
         self.quotes = {q.id: q for q in approvals.order_quotes(order.id)}  # the customer's word and the amount
@@ -324,6 +334,26 @@ class OrderDetailScreen(Acting, KeptScreen):
         self.act(write_estimate, self.order_id, as_staff=False,
                  success=lambda written: _("Estimate written: {path}").format(path=written.paths[0])
                  if written.ok else written.error)
+    def action_warranty_claim(self) -> None:
+        """The order's warranty claim on the claims screen; drafted first if there is none yet."""
+        from workshop import warranty
+        order = self.order
+        claim = warranty.claim_of_order(order.id)
+        if claim is not None:
+            self.app.open_warranty_claim(claim.id)
+            return
+        from workshop.permissions import can
+        if not can(self.app.staff, "warranty_claims"):
+            self.notify(_("RO {number} has no warranty claim yet.").format(number=order.number), severity="warning")
+            return
+        self.act(warranty.draft_claim, order.id, about=order.id,
+                 success=lambda claim: _("{claim} drafted from RO {number}.").format(
+                     claim=warranty.claim_label(claim.number), number=order.number),
+                 then=lambda claim: self.app.open_warranty_claim(claim.id))
+
+    def action_insurance_claim(self) -> None:
+        from screens.insurance import InsuranceClaimScreen
+        self.app.push_screen(InsuranceClaimScreen(self.order.id, self.order.label))
 
     def action_bill(self) -> None:
         from screens.cashier import BillScreen

@@ -5,13 +5,15 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from workshop.i18n import N_
+
 
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
     key: str | None   # function key that opens it from anywhere (None: from the palette and other screens);
                       # several may share one (the first the signed-in person may open is the one it opens)
-    title: str
+    title: str        # (English; translated where shown)
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
     help: str
@@ -44,10 +46,13 @@ ENTRIES = [
                 "Bays, operations and kits, rates, classes, packages, the shop's identity, settings", footer=True),
     ScreenEntry("appointments", "f12", "Appointments", "screens.appointments:AppointmentsScreen",
                 "remind_appointments", "Appointments: the day by half-hour, reminder calls, cars due for service"),
+    # From the palette and other screens only (every function key is taken).
     ScreenEntry("tools", None, "Tools", "screens.tools:ToolsScreen", "use_tools",
                 "Tools and equipment: out, in, damage, maintenance, calibration"),
     ScreenEntry("labour", None, "Labour figures", "screens.labour:LabourScreen", "view_labour",
                 "Hours sold, clocked and present; efficiency, productivity, labour rate, commission", ahead=False),
+    ScreenEntry("warranty", None, N_("Warranty claims"), "screens.warranty:WarrantyScreen", "view_warranty_claims",
+                N_("Claims to submit, answers, rejections (不受理), payments, old parts, recovery")),
 ]
 
 

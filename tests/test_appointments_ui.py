@@ -117,7 +117,7 @@ async def test_the_parts_clerk_sees_tomorrows_pre_picks_with_bins_and_shortages(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
         assert await wait_until(pilot, _screen(app, "PartsScreen"))
-        await pilot.press("5")
+        await pilot.press("7")
         table = app.screen.query_one("#prepick-table")
         assert await wait_until(pilot, lambda: table.row_count == 2 and app.screen.focused is table)
         first, second = [[str(c) for c in table.get_row_at(i)] for i in (0, 1)]

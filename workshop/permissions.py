@@ -39,6 +39,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "manage_stock": (N_("receive goods and count stock"), frozenset({"parts_clerk", "manager"})),
     "purchase_parts": (N_("order parts from suppliers"), frozenset({"parts_clerk", "manager"})),
     "manage_suppliers": (N_("keep the supplier list"), frozenset({"parts_clerk", "manager"})),
+    # The claims screen: those who prepare claims and those who book the manufacturer's money.
+    "view_warranty_claims": (N_("see warranty claims"), frozenset({"advisor", "cashier", "manager"})),
     "warranty_claims": (N_("prepare, submit and answer warranty claims"), frozenset({"advisor", "manager"})),
     "warranty_payments": (N_("record manufacturers' payments"), frozenset({"cashier", "manager"})),
     "charge_claim_internal": (N_("charge rejected warranty claims to the shop"), frozenset({"manager"})),
