@@ -282,13 +282,17 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         return 1
 
 
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 _target: str | None = None  # the database this command works on, for the fault handler's message
 
 
 def _main(argv: list[str] | None, warm: bool) -> int:
     global _target
     args = build_parser().parse_args(argv)
-    if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if args.command is None and not _has_terminal():
         # ssh -T, an sftp client, a pipe: no terminal to draw on. Textual would spin on a closed input.
         from workshop.i18n import _
         sys.stderr.write(_("workshop needs a terminal: connect with ssh -t (an sftp or scp client cannot open "
