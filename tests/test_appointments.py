@@ -431,3 +431,21 @@ def test_work_reception_would_refuse_when_the_car_comes_is_refused_when_it_is_bo
     with pytest.raises(InvalidInput, match="No labour rate is set for body"):
         book(shop, at(10), ("BD001",))
     assert Appointment.select().count() == 0
+
+
+def test_a_half_hour_holds_as_many_technician_hours_as_the_trade_has_technicians(shop):
+    """One mechanical technician and two mechanical bays: a second car for brake pads at 10:00 has a bay but
+    nobody to work on it."""
+    book(shop, at(10), ("ME001",))
+    with pytest.raises(ap.CapacityFull, match="mechanical is fully booked from 10:00 to 11:00") as refused:
+        book(shop, at(10), ("ME001",), car=shop.car2)
+    assert refused.value.free[0] == at(11)
+
+
+def test_a_manager_told_a_time_is_full_is_told_how_to_book_it_anyway(shop):
+    book(shop, at(10))
+    with pytest.raises(ap.CapacityFull) as advisor:
+        book(shop, at(10), car=shop.car2)
+    with pytest.raises(ap.CapacityFull) as manager:
+        book(shop, at(10), car=shop.car2, by=shop.manager)
+    assert "anyway" not in str(advisor.value) and "To book it anyway, say why" in str(manager.value)
