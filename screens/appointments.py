@@ -16,6 +16,7 @@ from models.appointments import (APPOINTMENT_STATE_LABELS, CALL_CHANNEL_LABELS, 
                                  CALL_OUTCOME_LABELS, CALL_OUTCOMES, SOURCE_LABELS, SOURCES)
 from models.orders import BUSINESS_TYPE_LABELS, BUSINESS_TYPES
 from models.people import TRADE_LABELS
+from models.shop import BAY_KIND_LABELS
 from screens import forms
 from screens.acting import Acting
 from screens.dialogs import reason_form
@@ -236,11 +237,13 @@ class AppointmentsScreen(Acting, KeptScreen):
             trade=label(TRADE_LABELS, t), booked=_hours(grid.booked_hours[t]), capacity=_hours(grid.capacity_hours[t]))
             for t in grid.trades)
         expected = sum(1 for r in self.rows if r.state in appointments.OPEN)
+        bays = " · ".join(f"{label(BAY_KIND_LABELS, kind)} {places}" for kind, places in grid.bay_places.items())
         self.query_one("#day-title", Label).update(lines([
             line((f"{fmt_date(self.day)} {_weekday(self.day)}", "bold"), " · ",
                  _("{count} booked, {expected} still expected · [ ] other days · cells: free / capacity hours").format(
                      count=len(self.rows), expected=expected)),
-            line(_("Booked of the day's hours: "), booked)]))
+            line(_("Booked of the day's hours: "), booked),
+            line(_("Bay places: "), bays)]))
         table = self.query_one("#grid", DataTable)
         row = table.cursor_row
         table.clear(columns=True)

@@ -186,6 +186,7 @@ def test_the_day_grid_shows_capacity_booked_and_free_per_trade(shop):
     assert ten.cells["quick_service"].full and not ten.cells["mechanical"].full
     assert grid.capacity_hours["quick_service"] == D("8.00") and grid.booked_hours["mechanical"] == D("1.0")
     assert grid.free_hours("mechanical") == D("7.0")
+    assert list(grid.bay_places.items()) == [("quick_service", 1), ("mechanical", 2), ("body", 2), ("paint", 1)]
     eleven = next(row for row in grid.slots if row.starts_at == at(11))
     assert eleven.cells["mechanical"].free == 0 and eleven.cells["body"].free == D("0.5")
 

@@ -600,8 +600,8 @@ def book_typed(plate: str, starts_at, codes, *, packages="", contact_name: str =
         raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
     car = find_vehicle(plate)
     if car is None:
-        raise InvalidInput(_("No car with plate or VIN {plate} on file: check it in at reception first.").format(
-            plate=plate.strip()), "vehicle")
+        raise InvalidInput(_("No car with plate or VIN {plate} on file: register the car and its owner first "
+                             "(reception, F4, then Ctrl+R).").format(plate=plate.strip()), "vehicle")
     return book(AppointmentForm(vehicle_id=car.id, starts_at=parse_time(starts_at), operation_codes=codes_of(codes),
                                 package_codes=codes_of(packages),
                                 contact_name=contact_name or "", contact_phone=contact_phone or "", source=source,
