@@ -58,13 +58,15 @@ def _hit_text(matcher, value: str):
     return shown
 
 
-def _find_orders(query: str) -> tuple[list, list]:
+def _find_orders(query: str, shop: int | None = None) -> tuple[list, list]:
     """The palette's orders for ``query``: active ones, then the history's (in a worker thread, on a
     connection of its own)."""
     from workshop.board import search_active
     from workshop.search import search as search_history
     with own_connection():
-        return search_active(query, limit=20), search_history(query, limit=10)
+        # The active orders are the terminal's shop's (its board); the history is the group's (a car's visits
+        # at every shop).
+        return search_active(query, limit=20, shop=shop), search_history(query, limit=10)
 
 
 class OrderSearch(Provider):
@@ -79,7 +81,8 @@ class OrderSearch(Provider):
             return
         await asyncio.sleep(DEBOUNCE_S)
         try:
-            cards, history = await asyncio.to_thread(_find_orders, query)
+            from workshop import shops
+            cards, history = await asyncio.to_thread(_find_orders, query, shops.scope(app.staff))
         except DomainError:
             return
         matcher = self.matcher(query)

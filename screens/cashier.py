@@ -25,7 +25,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, literal
-from workshop import claim_figures, document_files, insurance, lifecycle
+from workshop import claim_figures, document_files, insurance, lifecycle, shops
 from workshop import settlement as service
 from workshop.i18n import N_, _, label
 from workshop.invoice import bill_text
@@ -170,7 +170,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         self.last_files: tuple | None = None
         # Searches run in a worker (screens/live_search.py): typing a plate never waits for a query.
         self.queue_search = LiveSearch(self, lambda text, page, keep_id: (
-            service.cashier_queue(text, limit=PAGE, offset=page * PAGE), keep_id), self._show_queue)
+            service.cashier_queue(text, limit=PAGE, offset=page * PAGE,
+                                  shop=shops.scope(self.app.staff)), keep_id), self._show_queue)
         self.owed_search = LiveSearch(self, lambda text: service.receivables(text, limit=PAGE), self._show_owed)
 
     def compose(self) -> ComposeResult:
@@ -217,7 +218,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             self.queue_search.now(search, self.page, keep_id)
         else:
             self.queue_search.cancel()
-            self._show_queue((service.cashier_queue(limit=PAGE, offset=self.page * PAGE), keep_id))
+            self._show_queue((service.cashier_queue(limit=PAGE, offset=self.page * PAGE,
+                                                         shop=shops.scope(self.app.staff)), keep_id))
 
     def _show_queue(self, answer: tuple[list[service.QueueRow], int | None]) -> None:
         self.rows, keep_id = answer
@@ -283,7 +285,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
                                                                limit=EXPORT_LIMIT)
         if active == "receivables":
             return "receivables", service.receivables(limit=EXPORT_LIMIT)
-        return "cashier_queue", service.cashier_queue(limit=EXPORT_LIMIT)
+        return "cashier_queue", service.cashier_queue(limit=EXPORT_LIMIT, shop=shops.scope(self.app.staff))
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self, event: TabbedContent.TabActivated) -> None:

@@ -105,7 +105,8 @@ class OrderDetailScreen(Acting, KeptScreen):
             # order opened finds the file's pages and the tables' drawing warm (the first open on
             # the large shop had paid ~40% more than the next ones for it).
             from workshop.board import newest_active_order
-            self.order_id = newest_active_order()
+            from workshop import shops
+            self.order_id = newest_active_order(shops.scope(getattr(self.app, "staff", None)))
         if self.order_id is not None:
             self.reload()
         self.query_one("#lines", DataTable).focus()

@@ -18,7 +18,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, literal
-from workshop import lifecycle, parts, prepick, purchasing
+from workshop import lifecycle, parts, prepick, purchasing, shops
 from workshop.i18n import N_, _
 
 QTY_MAX = part_actions.QTY_MAX
@@ -134,7 +134,8 @@ class PartsScreen(Acting, KeptScreen):
 
     def reload_all(self) -> None:
         text = self.search_text
-        self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(text, limit=n, offset=o))
+        self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(
+            text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))

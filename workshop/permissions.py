@@ -71,6 +71,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
+    "manage_shops": (N_("add shops and assign staff to shops"), frozenset({"manager"})),
+    "group_figures": (N_("see every shop's figures and the group's"), frozenset({"manager", "group_manager"})),
     "view_customer_file": (N_("open customer and vehicle files"),
                            frozenset({"advisor", "cashier", "follow_up_agent", "manager", "supervisor", "dispatcher"})),
     "edit_customer_file": (N_("edit customer and vehicle files"), frozenset({"advisor", "follow_up_agent", "manager"})),

@@ -49,10 +49,11 @@ AGING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 
 # which only a void of the invoice may make (guarded below).
 
 
-def _next_document_number(series: str) -> int:
-    """The next invoice (or credit note) number, taken inside the settling transaction: gapless.
-    A shop whose history was loaded in bulk starts after the highest number already issued."""
-    return next_number(series)
+def _next_document_number(series: str, shop: int) -> int:
+    """The next invoice (or credit note) number of the order's shop, taken inside the settling transaction:
+    gapless within the shop (each shop has its own tax number and invoice book). A shop whose history was
+    loaded in bulk starts after the highest number already issued."""
+    return next_number(series, shop=shop)
 
 
 def money(value) -> str:
@@ -338,7 +339,7 @@ HISTORY_MATCHES = 20  # delivered orders a search adds below the queue's (by RO 
 
 
 def cashier_queue(search: str = "", *, limit: int = 100, offset: int = 0,
-                  states=QUEUE_STATES) -> list[QueueRow]:
+                  states=QUEUE_STATES, shop: int | None = None) -> list[QueueRow]:
     """Orders waiting at the cash desk (ready for settlement, or settled and not yet released),
     oldest first. ``search`` finds them by RO number or any part of the plate, and also finds
     delivered orders (a later payment, a refund, the invoice again) by RO number or the plate's start.
@@ -349,6 +350,8 @@ def cashier_queue(search: str = "", *, limit: int = 100, offset: int = 0,
                                 RepairOrder.version, Vehicle.plate, Customer.name)
              .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
              .switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id)))
+    if shop is not None:  # a group's cash desk: its own shop's orders (each shop has its own invoice book)
+        query = query.where(RepairOrder.shop == shop)
     search = (search or "").strip()
     if search:
         ids = _desk_matches(search, limit + offset)
@@ -495,8 +498,9 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
                 (Payment.order == order.id) & (Payment.at <= last_void.at)).scalar() or 0)))
         now = clock.now()
         invoice = Settlement.create(
-            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice"),
-            at=now, by=by, prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
+            order=order.id, customer=order.customer_id, kind="invoice",
+            number=_next_document_number("invoice", order.shop_id), shop=order.shop_id, at=now, by=by,
+            prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
             labor_receivable=bill.labor_receivable, labor_charged=bill.labor_charged,
             parts_receivable=bill.parts_receivable, parts_charged=bill.parts_charged,
             management_fee=bill.fees_by_kind["management"], auxiliary_fee=bill.fees_by_kind["auxiliary"],
@@ -590,7 +594,8 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
             "auxiliary_fee", "sublet_fee", "towing_fee", "other_fee", "adjustment", "tax", "total",
             "customer_share", "insurer_share", "manufacturer_share", "internal_share")}
         reversal = Settlement.create(order=order.id, customer=order.customer_id, kind="void",
-                                     number=_next_document_number("credit_note"), reverses=original.id, at=clock.now(),
+                                     number=_next_document_number("credit_note", order.shop_id),
+                                     shop=order.shop_id, reverses=original.id, at=clock.now(),
                                      by=by, reason=reason, prices_include_tax=original.prices_include_tax,
                                      tax_rate=original.tax_rate, **amounts)
         lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
