@@ -197,6 +197,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         """Signed in already (an SSH login): the board is the first screen, drawn in the first frame."""
         if self.auto_staff is not None:
             from screens.board import BoardScreen
+            from workshop import shops
+            try:  # the terminal's shop: the configured one, else their home shop
+                self.auto_staff = shops.at_sign_in(self.auto_staff)
+            except DomainError as error:  # not a shop they work in: they sign in as anyone else would
+                self.first_run_message = str(error)
+                self.auto_staff = None
+                return Screen(id="_default")
             self._set_staff(self.auto_staff)
             self.mapped_session = True
             return BoardScreen()
@@ -255,7 +262,8 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         # were dropped at sign-out).
         i18n.set_language(self.staff.language or self.terminal_language)
         roles = ", ".join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
-        self.sub_title = clean(f"{self.staff.name} · {roles}")  # (the header shows it literally)
+        shop = f" · {self.staff.shop_code}" if self.staff.shop_code else ""  # (a group's terminal: which shop)
+        self.sub_title = clean(f"{self.staff.name} · {roles}{shop}")  # (the header shows it literally)
         self.last_input = time.monotonic()
 
     def signed_in(self, staff: Actor) -> None:

@@ -246,7 +246,8 @@ class CustomerFileScreen(Acting, Screen):
 # --- the vehicle's file --------------------------------------------------------------------------------------
 
 def _visit_row(v: customer_file.VisitRow):
-    return (f"RO {v.number}", i18n.date(v.time_in), f"{v.mileage:,}", v.business_type, v.state,
+    # In a group, the shop visited leads the order's number (a car's history spans the group's shops).
+    return (f"{v.shop} RO {v.number}" if v.shop else f"RO {v.number}", i18n.date(v.time_in), f"{v.mileage:,}", v.business_type, v.state,
             "" if v.total is None else i18n.money(v.total), v.advisor, v.statement)
 
 

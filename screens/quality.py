@@ -19,8 +19,9 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells
-from workshop import appointment_figures, clock, qc, quality
+from workshop import appointment_figures, clock, qc, quality, shops
 from workshop.i18n import N_, _
+from workshop.permissions import can
 
 PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
 COLUMNS = ("Who", "Inspected", "1st-time pass", "Rework", "On time", "Avg delay h", "Comebacks", "Penalties")
@@ -98,6 +99,16 @@ class QualityScreen(Acting, KeptScreen):
             table.clear()
         self._work_out(start, end)
 
+    def _scope(self) -> dict:
+        """Whose figures: a one-shop database's; in a group, the terminal's shop, or for whoever sees the group's
+        figures (managers, group managers) the whole group with a row per shop."""
+        staff = self.app.staff
+        if not shops.is_group():
+            return {}
+        if can(staff, "group_figures"):
+            return {"per_shop": True}
+        return {"shop": shops.of(staff)}
+
     @work(thread=True, exclusive=True, group="quality", exit_on_error=False)
     def _work_out(self, start: dt.datetime, end: dt.datetime) -> None:
         worker = get_current_worker()
@@ -107,7 +118,7 @@ class QualityScreen(Acting, KeptScreen):
                 self.app.call_from_thread(self._progress, done)
 
         with own_connection():
-            report = quality.report(start, end, progress)
+            report = quality.report(start, end, progress, **self._scope())
             booked = appointment_figures.report(start, end)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, report, booked)
@@ -129,7 +140,7 @@ class QualityScreen(Acting, KeptScreen):
         self.query_one("#working", ProgressBar).display = False
         self.query_one("#period", Label).update(
             f"{self.heading} · target: rework under {quality.REWORK_TARGET_PCT}%")
-        for table_id, rows in (("#shop", [report.shop]), ("#techs", report.technicians),
+        for table_id, rows in (("#shop", [report.shop] + report.shops), ("#techs", report.technicians),
                                ("#advisors", report.advisors)):
             table = self.query_one(table_id, DataTable)
             table.clear()

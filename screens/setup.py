@@ -24,7 +24,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import clean
-from workshop import bay_setup, catalog, customer_classes, i18n, packages, rates, settings, setup_status
+from workshop import bay_setup, catalog, customer_classes, i18n, packages, rates, settings, setup_status, shops
 from workshop.amounts import MAX_HOURS, MAX_PRICE
 from workshop.i18n import N_, _
 
@@ -291,7 +291,8 @@ class ShopSetupScreen(Acting, KeptScreen):
     def reload_all(self) -> None:
         self.show_status()
         text = self.query_one("#op-search", Input).value
-        self.query_one("#bays-table", PagedTable).load(_sliced(bay_setup.list_bays()))
+        self.query_one("#bays-table", PagedTable).load(_sliced(bay_setup.list_bays(
+            shop=shops.scope(self.app.staff))))
         self.query_one("#operations-table", PagedTable).load(
             lambda n, o: catalog.list_operations(text, limit=n, offset=o))
         self.query_one("#rates-table", PagedTable).load(_sliced(rates.list_rates()))

@@ -46,6 +46,8 @@ def db_path(tmp_path):
         path = tmp_path / "shop.db"
     open_database(path)
     migrate()
+    from workshop import shops
+    shops.forget_count()  # (read once in a while by a terminal; each test has a database of its own)
     if schema is not None:
         import json
         from models.shop import Setting

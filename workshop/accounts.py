@@ -189,7 +189,8 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
     failed = run_write(record_outcome)
     if failed is not None:
         raise failed
-    return Actor.of(staff)
+    from workshop import shops
+    return shops.at_sign_in(Actor.of(staff))  # the shop this terminal works in (a one-shop database: shop 1)
 
 
 # --- badges: sign-in at a shared shop-floor terminal ----------------------------------------------------

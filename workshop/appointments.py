@@ -36,7 +36,7 @@ from models.orders import BUSINESS_TYPES, RepairOrder
 from models.parts import Part
 from models.people import Customer, Staff, Vehicle
 from models.shop import MaintenancePackage, Operation
-from workshop import audit, capacity, clock, prepick, quotes, settings, validation
+from workshop import audit, capacity, clock, prepick, quotes, settings, shops, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import _, local
 from workshop.i18n import date as fmt_date
@@ -290,6 +290,7 @@ def _refuse_full(full: _Full, start: dt.datetime, work, excluding: int | None = 
 def book(form: AppointmentForm, *, by: Staff) -> Appointment:
     """Book a car for a time: checked against the shop's capacity, its parts held, its estimate written."""
     checked = _check(form)
+    shop = shops.of(by)  # the terminal's shop: the car is booked into it
 
     def work():
         nonlocal by
@@ -308,7 +309,7 @@ def book(form: AppointmentForm, *, by: Staff) -> Appointment:
         estimate = quotes.quote(checked.owner.id, own, checked.extra, packages=checked.packages, payer=payer,
                                 series=checked.car.series, on=checked.starts_at.date()).total
         appointment = Appointment.create(
-            number=next_number("appointment", 1), vehicle=checked.car.id, customer=checked.owner.id,
+            number=next_number("appointment", 1), shop=shop, vehicle=checked.car.id, customer=checked.owner.id,
             contact_name=checked.contact_name, contact_phone=checked.contact_phone, starts_at=checked.starts_at,
             ends_at=end, business_type=checked.business_type, hours=sum((h for _op, h in checked.work), Decimal(0)),
             estimate=estimate, source=checked.source, notes=checked.notes, accepted_by=by.id, accepted_at=now,
@@ -541,7 +542,7 @@ def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised
                          statement=words[:1000], promised_at=promised,
                          operation_codes=[line.code for line in lines if not line.package_code],
                          package_codes=list(dict.fromkeys(line.package_code for line in lines if line.package_code)))
-        order = create_order(form, by=by)
+        order = create_order(form, by=by, shop=appointment.shop_id)  # checked in where it was booked
         if extra_ids:  # parts asked for beyond the operations' kits (the kits come with the order's lines)
             from workshop import lifecycle, parts
             for part in Part.select().where(Part.id.in_(list(extra_ids))):
@@ -748,8 +749,12 @@ def reminder_list(day: dt.date | None = None) -> list[AppointmentRow]:
     return sorted(rows, key=lambda r: (r.state == "confirmed", r.starts_at, r.id))
 
 
-def expected_arrivals(day: dt.date | None = None) -> list[AppointmentRow]:
-    """Cars still expected today (booked or confirmed), by time: the board's lane beside 'checked in'."""
+def expected_arrivals(day: dt.date | None = None, shop: int | None = None) -> list[AppointmentRow]:
+    """Cars still expected today (booked or confirmed; at ``shop``, in a group), by time: the board's lane
+    beside 'checked in'."""
+    if shop is not None:
+        return _rows("day open shop", lambda start, end, at: _open_between(start, end) & (Appointment.shop == at),
+                     *_bounds(day or clock.today()), shop)
     return _rows("day open", _open_between, *_bounds(day or clock.today()))
 
 

@@ -47,10 +47,12 @@ class TechnicianLoad:
     idle_since: dt.datetime | None  # last clock-off when idle now
 
 
-def bay_loads() -> list[BayLoad]:
-    """Every active bay with the cars standing in it (two queries)."""
-    bays = list(Bay.select(Bay.id, Bay.code, Bay.name, Bay.kind, Bay.capacity).where(Bay.active)
-                .order_by(Bay.code).tuples())
+def bay_loads(shop: int | None = None) -> list[BayLoad]:
+    """Every active bay (of ``shop``, in a group) with the cars standing in it (two queries)."""
+    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.kind, Bay.capacity).where(Bay.active).order_by(Bay.code)
+    if shop is not None:
+        bays = bays.where(Bay.shop == shop)
+    bays = list(bays.tuples())
     rows = (RepairOrder.select(RepairOrder.bay, RepairOrder.number)
             .where(RepairOrder.state.in_(BAY_STATES) & RepairOrder.bay.is_null(False)).tuples())
     by_bay: dict[int, list[int]] = {}

@@ -85,7 +85,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
                             frozenset({"advisor", "follow_up_agent", "manager"})),
     "record_approval": (N_("record the customer's approval of work"), frozenset({"advisor", "manager"})),
     "view_reports": (N_("view figures"),
-                     frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent", "care_supervisor"})),
+                     frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent", "care_supervisor",
+                                "group_manager"})),
 }
 
 

@@ -323,7 +323,7 @@ def estimate(form: OrderForm) -> Bill:
     return compute_bill(labor, parts, fees, terms)
 
 
-def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> RepairOrder:
+def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None, shop: int | None = None) -> RepairOrder:
     """Check a car in: a new repair order in 'checked in', with job lines from the catalog and its packages,
     their kits reserved, the towing fee, and the estimate (估價) as the bill comes to with every part counted."""
     checked = _validate_order(form)
@@ -340,8 +340,9 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
         if existing is not None:
             raise InvalidInput(f"{car.plate} already has an open order: {existing.label}.", "vehicle")
         now = clock.now()
-        shop = shops.of(acting)  # the terminal's shop: its board shows the car, its series numbers the order
-        order = RepairOrder.create(number=next_number("repair_order", 1001, shop=shop), shop=shop, advisor=by.id,
+        # The terminal's shop (or the appointment's): its board shows the car, its series numbers the order.
+        at = shop or shops.of(acting)
+        order = RepairOrder.create(number=next_number("repair_order", 1001, shop=at), shop=at, advisor=by.id,
                                    state=CHECKED_IN, time_in=now, state_changed_at=now, updated_at=now, **data)
         from workshop.reminders import record_visit
         record_visit(car, now, data["mileage_in"])

@@ -250,7 +250,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
     if missing:
         raise InvalidInput(_("The {trade} work of {order} needs a bay and a team too.").format(
             trade=label(TRADE_LABELS, missing[0]), order=order.label), "trades")
-    bays = {b.id: b for b in Bay.select().where(Bay.id.in_([p.bay_id for p in plans]) & Bay.active)}
+    # A car is dispatched to its own shop's bays only (a bay id of another shop is refused like an unknown one).
+    bays = {b.id: b for b in Bay.select().where(Bay.id.in_([p.bay_id for p in plans]) & Bay.active
+                                                 & (Bay.shop == order.shop_id))}
     team_ids = {i for p in plans for i in p.team}
     staff = {s.id: s for s in Staff.select().where(Staff.id.in_(list(team_ids) or [0]) & Staff.active)}
     mismatched = []
@@ -526,7 +528,8 @@ def plan_view(order_id: int) -> DispatchPlan:
                           .order_by(JobLineTechnician.lead.desc(), JobLineTechnician.id).tuples()):
         teams.setdefault(line_id, []).append(tech)
     stages = {s.trade: s for s in TradeDispatch.select().where(TradeDispatch.order == order_id)}
-    bay_rows = list(Bay.select().where(Bay.active).order_by(Bay.code))
+    shop = RepairOrder.select(RepairOrder.shop).where(RepairOrder.id == order_id).scalar()
+    bay_rows = list(Bay.select().where(Bay.active & (Bay.shop == shop)).order_by(Bay.code))  # the order's shop's
     taken: dict[int, int] = dict(RepairOrder.select(RepairOrder.bay, fn.COUNT(RepairOrder.id))
                                  .where(RepairOrder.state.in_(list(BAY_STATES)) & RepairOrder.bay.is_null(False)
                                         & (RepairOrder.id != order_id))
