@@ -231,10 +231,11 @@ CHECK_IN_AT = """
 
 
 def test_two_shops_checking_in_and_settling_at_once_get_gapless_numbers_each(group, db_path, tmp_path):
-    """Eight terminals, four at each shop, check in five cars each at the same moment, then eight cashiers
-    settle them all: each shop's RO numbers and invoice numbers come out gapless, none twice."""
+    """Six terminals, three at each shop, check in four cars each at the same moment, then six cashiers settle
+    them all: each shop's RO numbers and invoice numbers come out gapless, none twice."""
     from tests.factories import make_staff as staff
-    from tests.test_concurrent_counts import EACH, PROCESSES, SETTLE, run_all
+    from tests.test_concurrent_counts import SETTLE, run_all
+    PROCESSES, EACH = 6, 4  # (three terminals at each shop: twelve check-ins and twelve settlements per shop)
     from workshop import lifecycle
     shop = group
     args = [{"login": "li.wei" if p % 2 == 0 else "east.adv", "shop": "MAIN" if p % 2 == 0 else "EAST",
