@@ -73,7 +73,7 @@ class RepairOrder(BaseModel):
     updated_at = DateTimeField()
 
     class Meta:
-        indexes = ((("state", "promised_at"), False), (("shop", "number"), True))
+        indexes = ((("state", "promised_at"), False), (("number", "shop"), True))
 
     @property
     def label(self) -> str:
@@ -143,4 +143,4 @@ class OrderCounter(BaseModel):
     next_value = IntegerField()
 
     class Meta:
-        indexes = ((("shop", "name"), True),)
+        indexes = ((("name", "shop"), True),)

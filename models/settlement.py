@@ -82,7 +82,7 @@ class Settlement(BaseModel):
 
     class Meta:
         # Each shop has its own invoice and credit-note numbers (its own tax number).
-        indexes = ((("shop", "kind", "number"), True),)
+        indexes = ((("kind", "number", "shop"), True),)
 
 
 class Payment(BaseModel):

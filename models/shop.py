@@ -51,7 +51,7 @@ class Bay(BaseModel):
     active = BooleanField(default=True)
 
     class Meta:
-        indexes = ((("shop", "code"), True),)
+        indexes = ((("code", "shop"), True),)
 
 
 class Operation(BaseModel):

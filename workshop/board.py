@@ -101,16 +101,21 @@ def _to_cards(rows, techs: dict[int, list[str]]) -> list[Card]:
             for r in rows]
 
 
-def _active_ids(shop: int | None = None):
-    """The active orders (of one shop, in a group), found through the (state, promised_at) index. As a
-    subquery on the rowid it makes SQLite start from these few hundred orders instead of scanning vehicles
-    and probing a million orders: the planner's statistics cannot tell that almost every order is delivered.
-    A shop's board reads the group's active orders through the same index and keeps its own (the shop is
-    checked on those rows only): bounded by the group's active orders, never by the history."""
-    query = RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(ACTIVE_STATES))
-    if shop is not None:
-        query = query.where(RepairOrder.shop == shop)
-    return query.order_by(RepairOrder.promised_at).limit(CARD_LIMIT)
+def _active_ids(shops_in_group: int = 1):
+    """The active orders, found through the (state, promised_at) index. As a subquery on the rowid it
+    makes SQLite start from these few hundred orders instead of scanning vehicles and probing a
+    million orders: the planner's statistics cannot tell that almost every order is delivered.
+    A group's board reads the group's active orders (up to CARD_LIMIT a shop) and keeps its shop's."""
+    return (RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(ACTIVE_STATES))
+            .order_by(RepairOrder.promised_at).limit(CARD_LIMIT * shops_in_group))
+
+
+def _of_shop(shop: int | None):
+    """The cards' condition besides being active: the shop's (checked on the active rows the subquery found,
+    never through an index on the shop, which would lead the planner to a shop's whole history)."""
+    from workshop.shops import count
+    ids = RepairOrder.id.in_(_active_ids(count() if shop is not None else 1))
+    return ids if shop is None else ids & (RepairOrder.shop == shop)
 
 
 def active_cards(shop: int | None = None) -> list[Card]:
@@ -118,10 +123,12 @@ def active_cards(shop: int | None = None) -> list[Card]:
     workshop.shops.scope), most urgent first within a column (two queries). Both statements are the same
     every time, so Peewee builds them once per process and shop (see models.base.built_once): building the
     card query's SQL took as long as running it."""
-    cards_sql, cards_params = built_once(("board", "active cards", shop), lambda: _card_query().where(
-        RepairOrder.id.in_(_active_ids(shop))).order_by(RepairOrder.promised_at, RepairOrder.number).sql())
-    techs_sql, techs_params = built_once(("board", "active technicians", shop), lambda: _technicians_query(
-        JobLine.order.in_(_active_ids(shop))).sql())
+    from workshop.shops import count
+    reach = count() if shop is not None else 1
+    cards_sql, cards_params = built_once(("board", "active cards", shop, reach), lambda: _card_query().where(
+        _of_shop(shop)).order_by(RepairOrder.promised_at, RepairOrder.number).sql())
+    techs_sql, techs_params = built_once(("board", "active technicians", reach), lambda: _technicians_query(
+        JobLine.order.in_(_active_ids(reach))).sql())  # (the group's: a few hundred more names at most)
     rows = db.execute_sql(cards_sql, cards_params).fetchall()
     techs: dict[int, list[str]] = {}
     for order_id, name in db.execute_sql(techs_sql, techs_params).fetchall():
@@ -133,7 +140,7 @@ def active_cards(shop: int | None = None) -> list[Card]:
 
 def newest_active_order(shop: int | None = None) -> int | None:
     """The id of the newest order on the board, if any (one index lookup)."""
-    return (RepairOrder.select(RepairOrder.id).where(RepairOrder.id.in_(_active_ids(shop)))
+    return (RepairOrder.select(RepairOrder.id).where(_of_shop(shop))
             .order_by(RepairOrder.id.desc()).limit(1).scalar())
 
 
@@ -162,7 +169,7 @@ def search_active(text: str, limit: int = 20, shop: int | None = None) -> list[C
         matches.append(RepairOrder.number == number)
     if not matches:
         return []
-    return _cards(_card_query().where(RepairOrder.id.in_(_active_ids(shop)) & reduce(operator.or_, matches))
+    return _cards(_card_query().where(_of_shop(shop) & reduce(operator.or_, matches))
                   .order_by(RepairOrder.promised_at, RepairOrder.number).limit(limit))
 
 
