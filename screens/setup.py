@@ -212,15 +212,18 @@ def setting_form(row: settings.SettingRow) -> FormDialog:
 IDENTITY = ("shop_name", "shop_address", "shop_phone", "shop_tax_number", "shop_bank", "document_language")
 
 
-def identity_form() -> FormDialog:
+def identity_form(shop: int | None = None) -> FormDialog:
+    """The identity of the shop on its documents (``shop``: a group's shop, whose own identity it is)."""
     rows = {r.key: r for r in settings.listing()}
+    values = shops.identity_values(shop, IDENTITY)
     fields = []
     for key in IDENTITY:
         row = rows[key]
         if row.kind == "choice":
-            fields.append(forms.choice(key, row.label, [(label, code) for code, label in row.choices], value=row.value))
+            fields.append(forms.choice(key, row.label, [(label, code) for code, label in row.choices],
+                                       value=values[key]))
         else:
-            fields.append(forms.text(key, row.label, value=_shown(row.value), max_length=settings.spec(key).max_len,
+            fields.append(forms.text(key, row.label, value=_shown(values[key]), max_length=settings.spec(key).max_len,
                                      required=key == "shop_name"))
     return FormDialog(_("The shop on its documents"), fields,
                       intro=_("As printed on the 结算单 and receipts."), submit_label=_("Save"))
@@ -447,7 +450,8 @@ class ShopSetupScreen(Acting, KeptScreen):
                                               len(kit)).format(count=len(kit)))
 
     def action_identity(self) -> None:
-        self.ask(identity_form(), lambda v: partial(settings.put_many, {k: v[k] or "" for k in IDENTITY}),
+        shop = shops.scope(self.app.staff)  # a group's terminal: its shop's identity
+        self.ask(identity_form(shop), lambda v: partial(shops.set_identity, shop, {k: v[k] or "" for k in IDENTITY}),
                  success=_("The shop's identity is saved."))
 
 

@@ -115,7 +115,7 @@ def _shop(shop_id: int | None = None) -> dict:
     own = identity(shop_id)
     return {"name": str(own["shop_name"] or ""), "address": str(own["shop_address"] or ""),
             "phone": str(own["shop_phone"] or ""), "tax_number": str(own["shop_tax_number"] or ""),
-            "bank": str(settings.get("shop_bank") or "")}
+            "bank": str(settings.get("shop_bank", shop=shop_id if shop_id != 1 else None) or "")}
 
 
 def _order_fields(order: RepairOrder) -> dict:

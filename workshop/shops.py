@@ -10,6 +10,7 @@ handed to the services that list or create a shop's things (``of(by)``).
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, replace
@@ -181,7 +182,7 @@ def assign(staff_id: int, home_code: str, *, by, also: tuple[str, ...] = ()) -> 
     run_write(work)
 
 
-def identity(shop_id: int | None) -> dict[str, str]:
+def identity(shop_id: int | None, *, localised: bool = True) -> dict[str, str]:
     """What heads a shop's documents. Shop 1's identity is the identity settings (the set-up screen edits them;
     the migration copied them into its Shop row); another shop's is its own row, a blank field taking the
     group's setting."""
@@ -193,9 +194,54 @@ def identity(shop_id: int | None) -> dict[str, str]:
     shop = Shop.get_or_none(Shop.id == shop_id)
     if shop is None:
         return values
-    own = {"shop_name": local(shop.name, shop.name_zh), "shop_address": shop.address, "shop_phone": shop.phone,
+    own = {"shop_name": local(shop.name, shop.name_zh) if localised else shop.name, "shop_address": shop.address, "shop_phone": shop.phone,
            "shop_tax_number": shop.tax_number}
     return {key: own[key] or values[key] for key in values}
+
+
+IDENTITY_FIELDS = {"shop_name": "name", "shop_address": "address", "shop_phone": "phone",
+                   "shop_tax_number": "tax_number"}
+
+
+def identity_values(shop_id: int | None, keys) -> dict[str, object]:
+    """The set-up's identity form for a shop: its identity, and its own value (or the group's) of other keys."""
+    from workshop import settings
+    own = identity(shop_id, localised=False)  # (the name as stored: the form saves it back)
+    return {key: own[key] if key in own else settings.get(key, shop=shop_id if shop_id != FIRST_SHOP else None)
+            for key in keys}
+
+
+def set_identity(shop_id: int | None, values: dict[str, object], *, by) -> None:
+    """Save a shop's identity from the set-up: shop 1's (or a one-shop database's) is the identity settings;
+    another shop's name, address, phone and tax number are its Shop row, its other values (bank, document
+    language) its own settings. One transaction, one event."""
+    from models.shop import ShopSetting
+    from workshop import settings
+    if not shop_id or shop_id == FIRST_SHOP:
+        settings.put_many(values, by=by)
+        return
+    parsed = {key: settings.parse(key, value) for key, value in values.items()}
+
+    def work():
+        manager = require(by, "manage_settings")
+        shop = Shop.get_or_none(Shop.id == shop_id)
+        if shop is None:
+            raise NotFound(_("There is no shop {code}.").format(code=shop_id))
+        before = {key: getattr(shop, field) for key, field in IDENTITY_FIELDS.items()}
+        row = {field: str(parsed[key] or "") for key, field in IDENTITY_FIELDS.items() if key in parsed}
+        if not row.get("name", shop.name):
+            raise InvalidInput(_("The shop's name is needed."), "shop_name")
+        Shop.update(**row).where(Shop.id == shop_id).execute()
+        for key, value in parsed.items():
+            if key not in IDENTITY_FIELDS:
+                text = json.dumps(value, ensure_ascii=False)
+                ShopSetting.insert(shop=shop_id, key=key, value=text).on_conflict(
+                    conflict_target=[ShopSetting.shop, ShopSetting.key], update={ShopSetting.value: text}).execute()
+        audit.record(manager, "shop_identity", "shop", shop_id, f"Identity of shop {shop.code} changed",
+                     before=before, after=parsed)
+
+    run_write(work)
+    settings.forget_cache()
 
 
 def names() -> dict[int, str]:
