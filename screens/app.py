@@ -267,6 +267,22 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.last_input = time.monotonic()
 
     def signed_in(self, staff: Actor) -> None:
+        from workshop import shops
+        options = shops.choices(staff)
+        if options:  # a group's terminal not fixed to a shop, someone who works in several: which one today?
+            from screens import forms
+            from screens.forms import FormDialog
+
+            def chosen(values: dict | None) -> None:  # (Escape: their home shop)
+                self._signed_in(shops.working_in(staff, values["shop"]) if values else staff)
+
+            self.push_screen(FormDialog(_("Which shop do you work in now?"), [
+                forms.choice("shop", _("Shop"), [(f"{row.code} · {row.name}", row.id) for row in options],
+                             value=staff.shop_id)], submit_label=_("Sign in")), callback=chosen)
+            return
+        self._signed_in(staff)
+
+    def _signed_in(self, staff: Actor) -> None:
         self._set_staff(staff)
         self.show_board()
         if self.shop_floor and can(self.staff, "my_jobs"):

@@ -306,3 +306,30 @@ def test_settings_and_identity_per_shop_fall_back_to_the_group(group):
         "East Side Motors", "0755-1234", "91440300EAST", "East Bank 2")
     main_head = invoice.preview_data(main_order.id)["shop"]
     assert (main_head["name"], main_head["bank"]) == (settings.get("shop_name"), "Group Bank 1")
+
+
+async def test_someone_who_works_in_two_shops_picks_one_at_sign_in(group):
+    """A group's terminal not fixed to a shop asks whoever works in several which one (their home shop first)
+    and shows that shop's board; a one-shop database never asks (the other sign-in tests)."""
+    from screens.app import WorkshopApp
+    from screens.board import BoardScreen
+    from screens.forms import FormDialog
+    from screens.signin import SignInScreen
+    from tests.factories import TEST_PIN
+    from tests.ui import wait_until
+    shop = group
+    east_order = create_order(_form(shop.car2), by=shop.east_advisor)
+    main_order = create_order(_form(shop.car), by=shop.main_advisor)
+    shops.assign(shop.dispatcher.id, "MAIN", also=("EAST",), by=shop.manager)
+    async with WorkshopApp(build_ahead=False, time_rules=False).run_test(size=(80, 24)) as pilot:
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, SignInScreen))
+        await pilot.pause()
+        await pilot.press(*"zh", "enter")
+        assert pilot.app.screen.picked.name == "Zhang Lei"
+        await pilot.press(*TEST_PIN, "enter")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        await pilot.press("enter", "down", "enter")  # MAIN (their home shop) first, then EAST
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
+        assert (pilot.app.staff.shop_id, pilot.app.staff.shop_code) == (shop.east.id, "EAST")
+        assert set(pilot.app.screen.cards) == {east_order.id} and main_order.id not in pilot.app.screen.cards

@@ -134,6 +134,29 @@ def at_sign_in(actor: Actor, code: str | None = None) -> Actor:
     return replace(actor, shop_id=shop.id, shop_code=shop.code if is_group() else "")
 
 
+def choices(actor: Actor) -> list[ShopRow]:
+    """The shops someone signing in may pick from (their home shop first), when the terminal is not fixed to
+    one: nothing to pick in a one-shop database, on a fixed terminal, or for someone who works in one shop.
+    Managers and group managers may work in any shop."""
+    if not is_group() or configured_code():
+        return []
+    rows = listing()
+    if not actor.has_role("manager", "group_manager"):
+        also = {s for (s,) in StaffShop.select(StaffShop.shop).where(StaffShop.staff == actor.id).tuples()}
+        rows = [r for r in rows if r.id == actor.shop_id or r.id in also]
+    rows.sort(key=lambda r: (r.id != actor.shop_id, r.code))
+    return rows if len(rows) > 1 else []
+
+
+def working_in(actor: Actor, shop_id: int) -> Actor:
+    """The Actor working in one of the shops ``choices`` offered them."""
+    row = next((r for r in choices(actor) if r.id == shop_id), None)
+    if row is None:
+        raise NotAllowed(_("{name} does not work in {shop}: ask a manager to assign them.").format(
+            name=actor.name, shop=shop_id))
+    return replace(actor, shop_id=row.id, shop_code=row.code)
+
+
 def add_shop(code: str, name: str, *, by, name_zh: str = "", address: str = "", phone: str = "",
              tax_number: str = "") -> ShopRow:
     """A new shop of the group (managers)."""
