@@ -12,6 +12,8 @@ from peewee import JOIN, IntegrityError
 from models.events import Event
 from models.people import Staff
 from workshop import clock
+from workshop.i18n import _
+from workshop.phrase import Phrase, render, said
 
 
 def _plain(value):
@@ -30,14 +32,17 @@ def dump(values: dict | None) -> str | None:
     return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
 
 
-def record(actor, kind: str, entity: str, entity_id: int, summary: str, *,
+def record(actor, kind: str, entity: str, entity_id: int, summary: Phrase | str, *,
            order_id: int | None = None, before: dict | None = None, after: dict | None = None,
            op_id: str | None = None) -> int:
     """Record one change; returns the event's id. Call it inside the transaction that makes the change.
-    ``actor`` is who made it (a Staff row, an Actor, or None for the system)."""
+    ``actor`` is who made it (a Staff row, an Actor, or None for the system). ``summary`` is a Phrase
+    (workshop/phrase.py): stored as its English text and as the phrase, which each reader sees in their
+    own language; a plain string is stored and shown as written."""
+    english, message = said(summary)
     return Event.insert_row(
         at=clock.now(), actor=getattr(actor, "id", actor), kind=kind, entity=entity, entity_id=entity_id,
-        order=order_id, summary=summary, before=dump(before), after=dump(after), op_id=op_id)
+        order=order_id, summary=english, message=message, before=dump(before), after=dump(after), op_id=op_id)
 
 
 def already_done(op_id: str | None) -> bool:
@@ -54,7 +59,7 @@ class EventRow:
     entity: str
     entity_id: int
     order_number: int | None
-    summary: str
+    summary: str  # in the reader's language (workshop/phrase.py)
     before: str | None
     after: str | None
 
@@ -72,7 +77,7 @@ def search(*, order_number: int | None = None, actor_id: int | None = None, kind
     if viewer is not None:
         require(viewer, "view_audit")
     query = (Event.select(Event.id, Event.at, Staff.name, Event.kind, Event.entity, Event.entity_id,
-                          RepairOrder.number, Event.summary, Event.before, Event.after)
+                          RepairOrder.number, Event.summary, Event.message, Event.before, Event.after)
              .join(Staff, JOIN.LEFT_OUTER, on=(Event.actor == Staff.id)).switch(Event)
              .join(RepairOrder, JOIN.LEFT_OUTER, on=(Event.order == RepairOrder.id)))
     if order_number is not None:
@@ -91,8 +96,9 @@ def search(*, order_number: int | None = None, actor_id: int | None = None, kind
         # (at, id) < (at, event_id), written so that "at <= ?" bounds the index range.
         query = query.where((Event.at <= at) & ((Event.at < at) | (Event.id < event_id)))
     rows = query.order_by(Event.at.desc(), Event.id.desc()).limit(limit).tuples()
-    return [EventRow(i, _as_datetime(at), name or "system", k, e, eid, number, summary, b, a)
-            for i, at, name, k, e, eid, number, summary, b, a in rows]
+    system = _("system")
+    return [EventRow(i, _as_datetime(at), name or system, k, e, eid, number, render(message, summary), b, a)
+            for i, at, name, k, e, eid, number, summary, message, b, a in rows]
 
 
 def next_page(rows: list[EventRow]) -> tuple[dt.datetime, int] | None:
@@ -108,15 +114,16 @@ def _as_datetime(value) -> dt.datetime:
 class HistoryRow:
     at: dt.datetime
     actor: str  # the staff member's name, "system" for changes nobody signed in made
-    summary: str
+    summary: str  # in the reader's language (workshop/phrase.py)
 
 
 def order_history(order_id: int, *, limit: int = 200) -> list[HistoryRow]:
     """An order's changes, newest first, at most ``limit`` of them, with who made each (one query)."""
-    rows = (Event.select(Event.at, Staff.name, Event.summary)
+    rows = (Event.select(Event.at, Staff.name, Event.summary, Event.message)
             .join(Staff, JOIN.LEFT_OUTER, on=(Event.actor == Staff.id))
             .where(Event.order == order_id).order_by(Event.id.desc()).limit(limit).tuples())
-    return [HistoryRow(at, name or "system", summary) for at, name, summary in rows]
+    system = _("system")
+    return [HistoryRow(at, name or system, render(message, summary)) for at, name, summary, message in rows]
 
 
 def kinds() -> list[str]:

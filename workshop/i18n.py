@@ -23,6 +23,9 @@ DEFAULT = "en"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT
+# Translations used whatever the language (tests: a pseudo-locale that transforms every message, so
+# that any English left on a screen shows it escaped translation). None in use.
+_forced: gettext.NullTranslations | None = None
 
 
 def _(message: str) -> str:
@@ -41,6 +44,12 @@ def pgettext(context: str, message: str) -> str:
 
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (it is translated where shown)."""
+    return message
+
+
+def NC_(context: str, message: str) -> str:
+    """``N_`` for a message whose English is ambiguous: translated where shown with
+    ``pgettext(context, message)``."""
     return message
 
 
@@ -92,6 +101,9 @@ def set_language(code: str | None) -> str:
     """Switch every later ``_()`` to ``code`` (a supported language); returns the language now in use."""
     global _translations, _language
     code = normalise(code) or DEFAULT
+    if _forced is not None:
+        _translations, _language = _forced, code
+        return code
     if code == _language:
         return code
     if code == DEFAULT:
@@ -100,6 +112,15 @@ def set_language(code: str | None) -> str:
         _translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
     _language = code
     return code
+
+
+def force(translations: gettext.NullTranslations | None, code: str = "zh_CN") -> None:
+    """Use ``translations`` for every message whatever language is chosen later (formats and the names
+    of reference data follow ``code``); None goes back to the catalogs. For tests (a pseudo-locale)."""
+    global _forced, _language
+    _forced = translations
+    _language = ""  # (set_language below switches, even to the language in use)
+    set_language(code)
 
 
 def language() -> str:
@@ -131,6 +152,9 @@ class Words:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self._t.pgettext(context, message)
+
     def label(self, labels: dict[str, str], code: str | None) -> str:
         if code is None:
             return ""
@@ -152,6 +176,49 @@ class Words:
     def number(self, value) -> str:
         from babel.numbers import format_decimal
         return format_decimal(value, locale=self.locale)
+
+
+class _Current:
+    """The current language's words, with the interface of ``Words`` (workshop/phrase.py says a phrase
+    with either)."""
+
+    @property
+    def language(self) -> str:
+        return _language
+
+    def _(self, message: str) -> str:
+        return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return pgettext(context, message)
+
+    def label(self, labels: dict[str, str], code: str | None) -> str:
+        return label(labels, code)
+
+    def local(self, english: str | None, chinese: str | None) -> str:
+        return local(english, chinese)
+
+    def money(self, amount, *, symbol: bool = True) -> str:
+        return money(amount, symbol=symbol)
+
+    def number(self, value) -> str:
+        return number(value)
+
+
+_CURRENT = _Current()
+
+
+def current() -> _Current:
+    """The words of the language in use now (switches with it)."""
+    return _CURRENT
+
+
+def join(items) -> str:
+    """Items one after the other with the reader's list separator: "a, b" / "a、b"."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
 def babel_locale() -> str:
@@ -189,7 +256,8 @@ def ago(seconds: float) -> str:
     """How long ago, in words: "3 min ago" / "3分钟前"."""
     from babel.dates import format_timedelta
     from datetime import timedelta
-    return format_timedelta(timedelta(seconds=-abs(seconds)), add_direction=True, locale=babel_locale(),
+    # (at least a second: "0 seconds" with a direction reads "in 0 seconds")
+    return format_timedelta(timedelta(seconds=-max(abs(seconds), 1)), add_direction=True, locale=babel_locale(),
                             threshold=1.0)
 
 
