@@ -37,11 +37,11 @@ WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone
 install_strip_divide()
 
 
-def _sign_out(staff: Actor, reason: str) -> None:
+def _sign_out(staff: Actor, idle_minutes: int | None) -> None:
     """(In a worker: the sign-out's audit row is a write like any other.)"""
     from models.db import own_connection
     with own_connection():
-        accounts.sign_out(staff, reason)
+        accounts.sign_out(staff, idle_minutes)
 
 
 def _hit_text(matcher, value: str):
@@ -259,9 +259,9 @@ class WorkshopApp(OpaqueScreens):
         from screens.board import BoardScreen
         return isinstance(screen, BoardScreen) and screen.staff_id == getattr(self.staff, "id", None)
 
-    def action_switch_user(self, reason: str = "signed out") -> None:
+    def action_switch_user(self, idle_minutes: int | None = None) -> None:
         if self.staff is not None:
-            self.run_worker(partial(_sign_out, self.staff, reason), thread=True, exit_on_error=False)
+            self.run_worker(partial(_sign_out, self.staff, idle_minutes), thread=True, exit_on_error=False)
         self.staff = None
         self.mapped_session = False
         self.sub_title = ""
@@ -335,7 +335,7 @@ class WorkshopApp(OpaqueScreens):
             return
         if time.monotonic() - self.last_input > minutes * 60:
             name = self.staff.name
-            self.action_switch_user(f"signed out after {minutes} min idle")
+            self.action_switch_user(idle_minutes=minutes)
             self.notify(_("{name} was signed out after {minutes} minutes without input.").format(
                 name=name, minutes=minutes))
 

@@ -28,6 +28,10 @@ _language = DEFAULT
 _forced: gettext.NullTranslations | None = None
 
 
+# The language someone reads, as a label table: each language by its own name; "" is the terminal's.
+LANGUAGE_NAMES = {**LANGUAGES, "": "terminal's language"}  # (the last one marked for extraction below)
+
+
 def _(message: str) -> str:
     """The message in the current language."""
     return _translations.gettext(message)
@@ -45,6 +49,9 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (it is translated where shown)."""
     return message
+
+
+LANGUAGE_NAMES[""] = N_("terminal's language")
 
 
 def NC_(context: str, message: str) -> str:
