@@ -29,7 +29,7 @@ from workshop.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 ROOT = LOCALE_DIR.parents[1]
 SOURCES = ("workshop", "screens", "models", "seeds")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2), "Nn_": (1, 2)}
 
 
 def po_path(language: str) -> Path:

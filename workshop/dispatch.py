@@ -13,9 +13,11 @@ from models.people import Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Items, Phrase, Word
 from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS,
                                 WAITING_PARTS, apply_transition, load_for_change, save)
+from workshop.lifecycle import label as lifecycle_label
 from workshop.permissions import require
 
 
@@ -75,7 +77,7 @@ def technician_loads() -> list[TechnicianLoad]:
                                   .join(JobLine).join(RepairOrder)
                                   .where(TimeLog.technician.in_(tech_ids) & TimeLog.ended_at.is_null())
                                   .tuples()):
-        on_clock[tech_id] = f"RO {number} {name}"
+        on_clock[tech_id] = _("RO {number} {line}").format(number=number, line=name)
     latest = (TimeLog.select(fn.MAX(TimeLog.ended_at)).where(TimeLog.technician == Staff.id))
     last_off = dict(Staff.select(Staff.id, latest).where(Staff.id.in_(tech_ids)).tuples())
     return [TechnicianLoad(tech_id, name, trade, open_counts.get(tech_id, 0), on_clock.get(tech_id),
@@ -96,29 +98,31 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
     it); when the team changes, those who stay keep their order, so the lead stays lead, and newcomers
     follow in the order picked."""
     if not technician_ids:
-        raise InvalidInput("Pick at least one technician.", "technicians")
+        raise InvalidInput(_("Pick at least one technician."), "technicians")
 
     def work():
         nonlocal by
         by = require(by, "dispatch")
         order = load_for_change(order_id, seen_version)
         if order.state not in (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS):
-            raise IllegalTransition(f"{order.label} is past the workshop: it cannot be dispatched now.")
+            raise IllegalTransition(_("{order} is past the workshop: it cannot be dispatched now.").format(
+                order=order.label))
         bay = Bay.get_or_none((Bay.id == bay_id) & Bay.active)
         if bay is None:
-            raise NotFound("That bay does not exist or is out of service.", "bay")
+            raise NotFound(_("That bay does not exist or is out of service."), "bay")
         picked = {t.id: t for t in Staff.select().where(Staff.id.in_(technician_ids) & Staff.active)}
         if len(picked) != len(set(technician_ids)) or not all(t.has_role("technician") for t in picked.values()):
-            raise InvalidInput("Only active technicians can be dispatched.", "technicians")
+            raise InvalidInput(_("Only active technicians can be dispatched."), "technicians")
         if order.bay_id != bay.id:
             in_bay = (RepairOrder.select().where((RepairOrder.bay == bay.id)
                                                  & RepairOrder.state.in_(BAY_STATES)
                                                  & (RepairOrder.id != order.id)).count())
             if in_bay >= bay.capacity:
-                raise IllegalTransition(f"Bay {bay.code} is full ({in_bay} of {bay.capacity} places taken).", "bay")
+                raise IllegalTransition(_("Bay {bay} is full ({taken} of {capacity} places taken).").format(
+                    bay=bay.code, taken=in_bay, capacity=bay.capacity), "bay")
         lines = list(JobLine.select().where(JobLine.order == order.id))
         if not lines:
-            raise IllegalTransition(f"{order.label} has no job lines to dispatch.")
+            raise IllegalTransition(_("{order} has no job lines to dispatch.").format(order=order.label))
         team = list(dict.fromkeys(tech_id for (tech_id,) in (
             JobLineTechnician.select(JobLineTechnician.technician)
             .where(JobLineTechnician.line.in_([line.id for line in lines]))
@@ -133,14 +137,17 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
                 continue
             for i, tech in enumerate(techs):
                 JobLineTechnician.create(line=line, technician=tech, lead=(i == 0))
-        names = ", ".join(t.name for t in techs)
+        names = Items(t.name for t in techs)
         extra = {"bay": bay.id, "dispatcher": by.id, "dispatched_at": clock.now()}
         if order.state == CHECKED_IN:
-            order = apply_transition(order, "dispatch", by=by, extra=extra, note=f"bay {bay.code}, {names}")
+            order = apply_transition(order, "dispatch", by=by, extra=extra,
+                                     note=Phrase(N_("bay {bay}, {names}"), bay=bay.code, names=names))
         else:
             order = save(order, extra, by=by, kind="redispatch",
-                         summary=f"{order.label} was re-dispatched to bay {bay.code}, {names}")
-        audit.record(by, "technicians_set", "repair_order", order.id, f"Technicians: {names}",
+                         summary=Phrase(N_("{order} was re-dispatched to bay {bay}, {names}"), order=order.ref,
+                                        bay=bay.code, names=names))
+        audit.record(by, "technicians_set", "repair_order", order.id,
+                     Phrase(N_("Technicians: {names}"), names=names),
                      order_id=order.id, before={"technicians": before_techs},
                      after={"technicians": [t.id for t in techs]})
         return order
@@ -153,7 +160,7 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
 def _line_for_change(line_id: int, seen_version: int | None):
     line = JobLine.get_or_none(JobLine.id == line_id)
     if line is None:
-        raise NotFound("That job line does not exist.")
+        raise NotFound(_("That job line does not exist."))
     order = load_for_change(line.order_id, seen_version)
     return line, order
 
@@ -167,11 +174,12 @@ def _clocker(by, technician_id: int) -> Staff:
     return staff
 
 
-def _clock_summary(by: Staff, tech: Staff, what: str, line: JobLine) -> str:
+def _clock_summary(by: Staff, tech: Staff, what: str, line: JobLine) -> Phrase:
+    """What a clock record says: ``what`` is one of N_("clocked on"), N_("finished"), N_("paused")."""
     if by.id == tech.id:
-        return _("{name} {what} '{line}'").format(name=tech.name, what=what, line=line.name)
-    return _("{name} {what} '{line}' (clocked by {by})").format(name=tech.name, what=what, line=line.name,
-                                                               by=by.name)
+        return Phrase(N_("{name} {what} '{line}'"), name=tech.name, what=Word(what), line=line.name)
+    return Phrase(N_("{name} {what} '{line}' (clocked by {by})"), name=tech.name, what=Word(what), line=line.name,
+                  by=by.name)
 
 
 def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
@@ -182,14 +190,16 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
         by = _clocker(by, technician_id)
         line, order = _line_for_change(line_id, seen_version)
         if order.state not in (DISPATCHED, IN_PROGRESS):
-            raise IllegalTransition(f"{order.label} is not in the workshop's hands ({order.state}).")
+            raise IllegalTransition(_("{order} is not in the workshop's hands ({state}).").format(
+                order=order.label, state=lifecycle_label(order.state)))
         if line.status == "finished":
-            raise IllegalTransition(f"'{line.name}' is already finished.")
+            raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
         tech = Staff.get_or_none(Staff.id == technician_id)
         if tech is None or not tech.has_role("technician"):
-            raise InvalidInput("Only a technician can clock on.", "technician")
+            raise InvalidInput(_("Only a technician can clock on."), "technician")
         if TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).exists():
-            raise IllegalTransition(f"{tech.name} is already clocked on another job: clock off first.")
+            raise IllegalTransition(_("{name} is already clocked on another job: clock off first.").format(
+                name=tech.name))
         now = clock.now()
         TimeLog.create(line=line, technician=tech, started_at=now)
         JobLineTechnician.insert(line=line, technician=tech, lead=False).on_conflict_ignore().execute()
@@ -197,7 +207,7 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
             JobLine.id == line.id).execute()
         if order.state == DISPATCHED:
             order = apply_transition(order, "start", by=by)
-        return save(order, {}, by=by, kind="clock_on", summary=_clock_summary(by, tech, _("clocked on"), line),
+        return save(order, {}, by=by, kind="clock_on", summary=_clock_summary(by, tech, N_("clocked on"), line),
                     detail={"technician": tech.id, "clocked_by": by.id})
 
     return run_write(work)
@@ -214,14 +224,14 @@ def clock_off(line_id: int, technician_id: int, *, finished: bool, by: Staff,
         log = (TimeLog.select().where((TimeLog.line == line.id) & (TimeLog.technician == technician_id)
                                       & TimeLog.ended_at.is_null()).first())
         if log is None:
-            raise IllegalTransition("That technician is not clocked on this job line.")
+            raise IllegalTransition(_("That technician is not clocked on this job line."))
         now = clock.now()
         TimeLog.update(ended_at=now).where(TimeLog.id == log.id).execute()
         still_on = (TimeLog.select().where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).exists())
         status = "finished" if finished else ("in_progress" if still_on else "paused")
         JobLine.update(status=status, finished_at=now if finished else None).where(
             JobLine.id == line.id).execute()
-        word = _("finished") if finished else _("paused")
+        word = N_("finished") if finished else N_("paused")
         tech = Staff.get_by_id(technician_id)
         return save(order, {}, by=by, kind="clock_off", summary=_clock_summary(by, tech, word, line),
                     detail={"technician": tech.id, "clocked_by": by.id})
@@ -237,14 +247,15 @@ def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
         by = require(by, "move_card")
         line, order = _line_for_change(line_id, seen_version)
         if order.state not in (DISPATCHED, IN_PROGRESS, WAITING_PARTS):
-            raise IllegalTransition(f"{order.label} is not being worked on.")
+            raise IllegalTransition(_("{order} is not being worked on.").format(order=order.label))
         if line.status == "finished":
-            raise IllegalTransition(f"'{line.name}' is already finished.")
+            raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
         now = clock.now()
         TimeLog.update(ended_at=now).where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).execute()
         JobLine.update(status="finished", finished_at=now, started_at=line.started_at or now).where(
             JobLine.id == line.id).execute()
-        return save(order, {}, by=by, kind="line_finished", summary=f"'{line.name}' finished")
+        return save(order, {}, by=by, kind="line_finished",
+                    summary=Phrase(N_("'{line}' finished"), line=line.name))
 
     return run_write(work)
 

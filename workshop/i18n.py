@@ -54,6 +54,11 @@ def N_(message: str) -> str:
 LANGUAGE_NAMES[""] = N_("terminal's language")
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message for extraction (a phrase said later for its count: workshop/phrase.py)."""
+    return singular, plural
+
+
 def NC_(context: str, message: str) -> str:
     """``N_`` for a message whose English is ambiguous: translated where shown with
     ``pgettext(context, message)``."""

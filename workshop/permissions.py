@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from models.people import ROLE_LABELS, Staff
 from workshop.errors import NotAllowed
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, join, label
 
 # action -> (what it is called on screen, roles that may take it)
 MATRIX: dict[str, tuple[str, frozenset[str]]] = {
@@ -74,7 +74,7 @@ def require(actor, action: str) -> Staff:
         raise NotAllowed(_("Nobody is signed in."))
     staff = Staff.by_id(actor.id)
     what, roles = MATRIX[action]
-    who = ", ".join(sorted(label(ROLE_LABELS, r) for r in roles))
+    who = join(sorted(label(ROLE_LABELS, r) for r in roles))
     if staff is None or not staff.active:
         raise NotAllowed(_("{name} is no longer an active member of staff: ask a manager.").format(
             name=getattr(staff, "name", None) or actor.name))

@@ -66,6 +66,20 @@ class Word(Value):
 
 
 @dataclass(frozen=True)
+class Local(Value):
+    """A name of reference data that has an English and a Chinese name (an operation, a part...): each
+    reader gets the one of their language (``i18n.local``)."""
+    english: str | None
+    chinese: str | None
+
+    def say(self, words) -> str:
+        return words.local(self.english, self.chinese)
+
+    def dump(self) -> dict:
+        return {"t": "local", "en": self.english, "zh": self.chinese}
+
+
+@dataclass(frozen=True)
 class Money(Value):
     amount: Decimal
 
@@ -110,12 +124,16 @@ class Items(Value):
 
 
 class Phrase(Value):
-    """``Phrase(N_("{order} was moved by {name}"), order=..., name=...)``; with ``plural`` and ``n``,
-    ngettext picks the form for the count ``n`` (also given to the template as ``{n}``)."""
+    """``Phrase(N_("{order} was moved by {name}"), order=..., name=...)``; a plural
+    ``Phrase(Nn_("{n} line", "{n} lines"), n=count, ...)``: ngettext picks the form for ``n`` (also
+    given to the template as ``{n}``)."""
 
     __slots__ = ("msgid", "values", "plural", "n")
 
-    def __init__(self, msgid: str, /, *, plural: str | None = None, n: int | None = None, **values: Any):
+    def __init__(self, msgid: str | tuple[str, str], /, *, plural: str | None = None, n: int | None = None,
+                 **values: Any):
+        if isinstance(msgid, tuple):
+            msgid, plural = msgid
         self.msgid, self.plural, self.n, self.values = msgid, plural, n, values
 
     def say(self, words=None) -> str:
@@ -201,6 +219,8 @@ def _load(data):
         return Term(data["table"], data.get("code"))
     if kind == "word":
         return Word(data.get("text", ""), data.get("c"))
+    if kind == "local":
+        return Local(data.get("en"), data.get("zh"))
     if kind == "money":
         return Money(Decimal(data["v"]))
     if kind == "when":

@@ -13,7 +13,8 @@ from models.people import CUSTOMER_KINDS, Customer, CustomerClass, Staff, Vehicl
 from models.shop import LaborRate, Operation
 from workshop import audit, clock, validation
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import local
+from workshop.i18n import N_, Nn_, _, join, local
+from workshop.phrase import Local, Phrase
 from workshop.pinyin import looks_like_initials
 from workshop.lifecycle import CHECKED_IN, CLOSED_STATES
 from workshop.permissions import require
@@ -90,7 +91,7 @@ def owner_of(customer_id: int) -> Owner:
     row = (Customer.select(Customer.id, Customer.name, Customer.mobile)
            .where(Customer.id == customer_id).tuples().first())
     if row is None:
-        raise NotFound("That customer does not exist.")
+        raise NotFound(_("That customer does not exist."))
     return Owner(*row)
 
 
@@ -170,33 +171,33 @@ def next_number(series: str, start: int = 1) -> int:
 def _validate_customer(form: CustomerForm) -> dict:
     kind = form.kind if form.kind in CUSTOMER_KINDS else None
     if kind is None:
-        raise InvalidInput("Customer type must be private, company or fleet.", "kind")
-    email = validation.text(form.email, "email", "Email", max_len=120, required=False)
+        raise InvalidInput(_("Customer type must be private, company or fleet."), "kind")
+    email = validation.text(form.email, "email", _("Email"), max_len=120, required=False)
     if email and ("@" not in email or "." not in email.split("@")[-1]):
-        raise InvalidInput(f"'{email}' is not an email address.", "email")
+        raise InvalidInput(_("'{email}' is not an email address.").format(email=email), "email")
     if form.customer_class_id is not None and not CustomerClass.get_or_none(
             CustomerClass.id == form.customer_class_id):
-        raise InvalidInput("That customer class does not exist.", "customer_class")
+        raise InvalidInput(_("That customer class does not exist."), "customer_class")
     return dict(
-        name=validation.text(form.name, "name", "Customer name", max_len=100),
+        name=validation.text(form.name, "name", _("Customer name"), max_len=100),
         mobile=validation.phone(form.mobile),
         kind=kind, email=email,
-        address=validation.text(form.address, "address", "Address", max_len=200, required=False),
+        address=validation.text(form.address, "address", _("Address"), max_len=200, required=False),
         customer_class=form.customer_class_id)
 
 
 def _validate_vehicle(form: VehicleForm) -> dict:
     year = None
     if (form.model_year or "").strip():
-        year = validation.integer(form.model_year, "model_year", "Model year", minimum=1950,
+        year = validation.integer(form.model_year, "model_year", _("Model year"), minimum=1950,
                                   maximum=clock.today().year + 1)
     return dict(
         plate=validation.plate(form.plate), vin=validation.vin(form.vin),
-        brand=validation.text(form.brand, "brand", "Brand", max_len=40),
-        model=validation.text(form.model, "model", "Model", max_len=60),
+        brand=validation.text(form.brand, "brand", _("Brand"), max_len=40),
+        model=validation.text(form.model, "model", _("Model"), max_len=60),
         model_year=year,
-        engine_no=validation.text(form.engine_no, "engine_no", "Engine no.", max_len=30, required=False),
-        colour=validation.text(form.colour, "colour", "Colour", max_len=30, required=False))
+        engine_no=validation.text(form.engine_no, "engine_no", _("Engine no."), max_len=30, required=False),
+        colour=validation.text(form.colour, "colour", _("Colour"), max_len=30, required=False))
 
 
 def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
@@ -209,9 +210,9 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
         nonlocal by
         by = require(by, "create_order")
         if Vehicle.select().where(Vehicle.plate == vdata["plate"]).exists():
-            raise InvalidInput(f"Plate {vdata['plate']} is already registered.", "plate")
+            raise InvalidInput(_("Plate {plate} is already registered.").format(plate=vdata["plate"]), "plate")
         if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
-            raise InvalidInput(f"VIN {vdata['vin']} is already registered.", "vin")
+            raise InvalidInput(_("VIN {vin} is already registered.").format(vin=vdata["vin"]), "vin")
         owner_id = customer_id
         if owner_id is None:  # an owner already on file (same mobile) gets the car added to their file
             known = Customer.get_or_none(Customer.mobile == cdata["mobile"])
@@ -219,13 +220,14 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
         if owner_id:
             owner = Customer.get_or_none(Customer.id == owner_id)
             if owner is None:
-                raise NotFound("That customer does not exist.")
+                raise NotFound(_("That customer does not exist."))
         else:
             owner = Customer.create(code=f"C{next_number('customer', 100001)}", created_at=clock.now(), **cdata)
-            audit.record(by, "customer_created", "customer", owner.id, f"Customer {owner.name} registered",
+            audit.record(by, "customer_created", "customer", owner.id,
+                         Phrase(N_("Customer {name} registered"), name=owner.name),
                          after=cdata)
         car = Vehicle.create(customer=owner, **vdata)
-        audit.record(by, "vehicle_created", "vehicle", car.id, f"Vehicle {car.plate} registered",
+        audit.record(by, "vehicle_created", "vehicle", car.id, Phrase(N_("Vehicle {plate} registered"), plate=car.plate),
                      after=dict(vdata, customer=owner.id))
         return car
 
@@ -234,39 +236,40 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
 
 def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
     if form.vehicle_id is None:
-        raise InvalidInput("Find or register the vehicle first.", "vehicle")
+        raise InvalidInput(_("Find or register the vehicle first."), "vehicle")
     car = Vehicle.get_or_none(Vehicle.id == form.vehicle_id)
     if car is None:
-        raise NotFound("That vehicle does not exist.")
+        raise NotFound(_("That vehicle does not exist."))
     if form.business_type not in BUSINESS_TYPES:
-        raise InvalidInput("Pick a business type.", "business_type")
-    mileage = validation.integer(form.mileage_in, "mileage_in", "Mileage in", minimum=0, maximum=2_000_000)
+        raise InvalidInput(_("Pick a business type."), "business_type")
+    mileage = validation.integer(form.mileage_in, "mileage_in", _("Mileage in"), minimum=0, maximum=2_000_000)
     previous = last_visit(car.id)
     if previous is not None and mileage < previous.mileage_in:
-        raise InvalidInput(f"Mileage {mileage:,} km is below the last visit's {previous.mileage_in:,} km "
-                           f"({previous.time_in:%Y-%m-%d}).", "mileage_in")
+        raise InvalidInput(_("Mileage {mileage} km is below the last visit's {last} km ({date}).").format(
+            mileage=f"{mileage:,}", last=f"{previous.mileage_in:,}", date=f"{previous.time_in:%Y-%m-%d}"),
+            "mileage_in")
     if form.fuel_level not in FUEL_LEVELS:
-        raise InvalidInput("Fuel level must be one of E, 1/4, 1/2, 3/4, F.", "fuel_level")
-    statement = validation.text(form.statement, "statement", "Customer's statement", max_len=1000)
+        raise InvalidInput(_("Fuel level must be one of E, 1/4, 1/2, 3/4, F."), "fuel_level")
+    statement = validation.text(form.statement, "statement", _("Customer's statement"), max_len=1000)
     if form.promised_at is None:
-        raise InvalidInput("Promised completion time is required.", "promised_at")
+        raise InvalidInput(_("Promised completion time is required."), "promised_at")
     if form.promised_at < clock.now():
-        raise InvalidInput("Promised completion time is in the past.", "promised_at")
+        raise InvalidInput(_("Promised completion time is in the past."), "promised_at")
     codes = [c.strip().upper() for c in form.operation_codes if c.strip()]
     if not codes:
-        raise InvalidInput("Add at least one job line from the operations catalog.", "operations")
+        raise InvalidInput(_("Add at least one job line from the operations catalog."), "operations")
     ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))}
     unknown = [c for c in codes if c not in ops]
     if unknown:
-        raise InvalidInput(f"Unknown operation code(s): {', '.join(unknown)}.", "operations")
-    insurer = validation.text(form.insurer, "insurer", "Insurer", max_len=60,
+        raise InvalidInput(_("Unknown operation code(s): {codes}.").format(codes=join(unknown)), "operations")
+    insurer = validation.text(form.insurer, "insurer", _("Insurer"), max_len=60,
                               required=form.business_type == "insurance")
     data = dict(vehicle=car.id, customer=car.customer_id, business_type=form.business_type,
                 mileage_in=mileage, fuel_level=form.fuel_level, statement=statement,
                 promised_at=form.promised_at, insurer=insurer,
-                claim_no=validation.text(form.claim_no, "claim_no", "Claim report no.", max_len=40,
+                claim_no=validation.text(form.claim_no, "claim_no", _("Claim report no."), max_len=40,
                                          required=False),
-                documents_kept=validation.text(form.documents_kept, "documents_kept", "Documents kept",
+                documents_kept=validation.text(form.documents_kept, "documents_kept", _("Documents kept"),
                                                max_len=200, required=False),
                 last_visit_date=previous.time_in.date() if previous else None,
                 last_visit_mileage=previous.mileage_in if previous else None)
@@ -289,7 +292,8 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
             return RepairOrder.get_by_id(audit_event_entity(op_id))
         existing = open_order_for(car.id)
         if existing is not None:
-            raise InvalidInput(f"{car.plate} already has an open order: {existing.label}.", "vehicle")
+            raise InvalidInput(_("{plate} already has an open order: {order}.").format(
+                plate=car.plate, order=existing.label), "vehicle")
         now = clock.now()
         rates = dict(LaborRate.select(LaborRate.trade, LaborRate.rate).tuples())
         order = RepairOrder.create(number=next_number("repair_order", 1001), advisor=by.id, state=CHECKED_IN,
@@ -308,7 +312,9 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
             RepairOrder.update(parts_status=status).where(RepairOrder.id == order.id).execute()
             order.parts_status = status
         audit.record(by, "order_created", "repair_order", order.id,
-                     f"{order.label} checked in: {car.plate}, {len(operations)} job line(s)",
+                     Phrase(Nn_("{order} checked in: {plate}, {n} job line",
+                                "{order} checked in: {plate}, {n} job lines"), n=len(operations), order=order.ref,
+                            plate=car.plate),
                      order_id=order.id, after=data, op_id=op_id)
         return order
 
@@ -335,20 +341,23 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
     code = (operation_code or "").strip().upper()
     op = Operation.get_or_none(Operation.code == code)
     if op is None:
-        raise InvalidInput(f"Unknown operation code '{code}'.", "operation")
+        raise InvalidInput(_("Unknown operation code '{code}'.").format(code=code), "operation")
 
     def work():
         nonlocal by
         by = require(by, "edit_order")
         order = load_for_change(order_id, seen_version)
         if order.state in CLOSED_STATES or order.state in (SETTLED, "ready_settlement", "ready_qc"):
-            raise InvalidInput(f"{order.label} is {order.state.replace('_', ' ')}: its lines can no longer change.")
+            from workshop.lifecycle import label
+            raise InvalidInput(_("{order} is {state}: its lines can no longer change.").format(
+                order=order.label, state=label(order.state)))
         rate = LaborRate.get_or_none(LaborRate.trade == op.trade)
         line = JobLine.create(order=order.id, operation=op, code=op.code, name=op.name, trade=op.trade,
                               standard_hours=op.standard_hours, billed_hours=op.standard_hours,
                               rate=rate.rate if rate else Decimal("0"), payer=payer_for(order.business_type))
         status = _standard_parts(order, [(op.id, line.id)], by)
         changes = {"parts_status": status} if status != order.parts_status else {}
-        return save(order, changes, by=by, kind="line_added", summary=f"Job line added: {op.code} {op.name}")
+        return save(order, changes, by=by, kind="line_added", summary=Phrase(
+            N_("Job line added: {code} {name}"), code=op.code, name=Local(op.name, op.name_zh)))
 
     return run_write(work)
