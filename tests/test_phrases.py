@@ -46,7 +46,8 @@ def test_a_phrase_survives_its_json_with_every_kind_of_value():
                     method=Term("models.settlement:METHOD_LABELS", "cash"), amount=Money(Decimal("1234.50")))
     again = load(phrase.to_json())
     assert again == phrase
-    assert reading("en", again.say) == "RO 1042: Cash payment CN¥1,234.50 taken"
+    assert reading("en", again.say) == "RO 1042: Cash payment 1,234.50 taken"
+    assert reading("zh_CN", Phrase("{a}", a=Money(Decimal("5"), symbol=True)).say) == "¥5.00"
     mixed = Phrase("{a} {b} {c} {d}", a=Word("Cash"), b=When(dt.datetime(2026, 11, 30, 9, 5), "%a %H:%M"),
                    c=Items(["x", Word("Cash")]), d=None)
     assert reading("zh_CN", load(mixed.to_json()).say) == "现金 周一 09:05 x、现金 "

@@ -81,13 +81,15 @@ class Local(Value):
 
 @dataclass(frozen=True)
 class Money(Value):
+    """An amount as the screens show it: thousands separators, two decimals (``symbol``: with ¥)."""
     amount: Decimal
+    symbol: bool = False
 
     def say(self, words) -> str:
-        return words.money(self.amount)
+        return words.money(self.amount, symbol=self.symbol)
 
     def dump(self) -> dict:
-        return {"t": "money", "v": str(self.amount)}
+        return {"t": "money", "v": str(self.amount), **({"s": 1} if self.symbol else {})}
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ def _load(data):
     if kind == "local":
         return Local(data.get("en"), data.get("zh"))
     if kind == "money":
-        return Money(Decimal(data["v"]))
+        return Money(Decimal(data["v"]), bool(data.get("s")))
     if kind == "when":
         value = dt.date.fromisoformat(data["v"]) if data.get("d") else dt.datetime.fromisoformat(data["v"])
         return When(value, data.get("f", "%Y-%m-%d"))
