@@ -13,7 +13,7 @@ from models.people import Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import N_, _
+from workshop.i18n import N_, _, local
 from workshop.phrase import Items, Phrase, Word
 from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS,
                                 WAITING_PARTS, apply_transition, load_for_change, save)
@@ -312,10 +312,14 @@ class LineRow:
 
 def order_lines(order_id: int) -> list[LineRow]:
     """The order's job lines in the order they were added, with actual hours and technicians
-    (three queries, however many lines)."""
-    lines = list(JobLine.select(JobLine.id, JobLine.code, JobLine.name, JobLine.trade, JobLine.standard_hours,
-                                JobLine.billed_hours, JobLine.status)
-                 .where(JobLine.order == order_id).order_by(JobLine.id).tuples())
+    (three queries, however many lines); a line's name in the reader's language where its operation
+    has one."""
+    from models.shop import Operation
+    lines = [(line_id, code, local(name, name_zh), *rest) for line_id, code, name, name_zh, *rest in (
+        JobLine.select(JobLine.id, JobLine.code, JobLine.name, Operation.name_zh, JobLine.trade,
+                       JobLine.standard_hours, JobLine.billed_hours, JobLine.status)
+        .join(Operation, JOIN.LEFT_OUTER, on=(JobLine.operation == Operation.id))
+        .where(JobLine.order == order_id).order_by(JobLine.id).tuples())]
     if not lines:
         return []
     line_ids = [line[0] for line in lines]

@@ -17,8 +17,10 @@ from models.followup import Callback
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
 from workshop import audit, clock, settings
+from workshop.i18n import N_, _
 from workshop.lookup import birthday_key
 from workshop.permissions import require
+from workshop.phrase import Phrase
 
 settings.DEFAULTS.setdefault("maintenance_km", 5000)
 settings.DEFAULTS.setdefault("maintenance_months", 6)
@@ -26,8 +28,9 @@ settings.DEFAULTS.setdefault("insurance_notice_days", 45)
 settings.DEFAULTS.setdefault("lost_after_months", 6)
 settings.DEFAULTS.setdefault("reminder_lookahead_days", 14)
 
-KINDS = {"maintenance": "Maintenance due", "insurance": "Insurance renewal", "warranty": "Warranty expiry",
-         "lost": "Lost customers", "birthday": "Birthdays"}
+# The lists' names (translated where shown); a reminder call's stored reason starts with one of them.
+KINDS = {"maintenance": N_("Maintenance due"), "insurance": N_("Insurance renewal"), "warranty": N_("Warranty expiry"),
+         "lost": N_("Lost customers"), "birthday": N_("Birthdays")}
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Reminder:
     vehicle_id: int | None
     plate: str
     due: dt.date | None
-    detail: str
+    detail: str  # in the reader's language
     key: tuple = ()  # where the list stands at this row (its sort key): ``after=`` starts the next page there
 
 
@@ -81,7 +84,7 @@ def maintenance(*, limit: int = 100, offset: int = 0, after: Reminder | None = N
                    & _after((Vehicle.next_service_due, Vehicle.id), after))
             .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit).offset(offset).tuples())
     return [Reminder("maintenance", cid, name, mobile, vid, plate, due,
-                     f"last visit {last:%Y-%m-%d} at {km or 0:,} km", (due, vid))
+                     _("last visit {date} at {km} km").format(date=f"{last:%Y-%m-%d}", km=f"{km or 0:,}"), (due, vid))
             for vid, plate, due, last, km, cid, name, mobile in rows]
 
 
@@ -122,7 +125,8 @@ def insurance(*, limit: int = 100, offset: int = 0, after: Reminder | None = Non
                                  Customer.mobile))
             .where(Vehicle.insurance_expiry.between(today, end) & _after((Vehicle.insurance_expiry, Vehicle.id), after))
             .order_by(Vehicle.insurance_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("insurance", cid, name, mobile, vid, plate, exp, f"insurance expires {exp:%Y-%m-%d}", (exp, vid))
+    return [Reminder("insurance", cid, name, mobile, vid, plate, exp,
+                     _("insurance expires {date}").format(date=f"{exp:%Y-%m-%d}"), (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -139,8 +143,9 @@ def warranty(*, limit: int = 100, offset: int = 0, after: Reminder | None = None
                                  Customer.mobile))
             .where(Vehicle.warranty_expiry.between(start, end) & _after((Vehicle.warranty_expiry, Vehicle.id), after))
             .order_by(Vehicle.warranty_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("warranty", cid, name, mobile, vid, plate, exp, f"warranty ends {exp:%Y-%m-%d} "
-                     f"(list of the 25th: {start:%m-%d} to {end:%m-%d})", (exp, vid))
+    return [Reminder("warranty", cid, name, mobile, vid, plate, exp, _(
+        "warranty ends {date} (list of the 25th: {start} to {end})").format(
+        date=f"{exp:%Y-%m-%d}", start=f"{start:%m-%d}", end=f"{end:%m-%d}"), (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -155,7 +160,8 @@ def lost(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) ->
             .where((Customer.last_visit_at >= floor) & (Customer.last_visit_at < cutoff)
                    & _after((Customer.last_visit_at, Customer.id), after, descending=True))
             .order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).offset(offset).tuples())
-    return [Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}", (when, cid))
+    return [Reminder("lost", cid, name, mobile, None, "", when.date(),
+                     _("no visit since {date}").format(date=f"{when:%Y-%m-%d}"), (when, cid))
             for cid, name, mobile, when in rows]
 
 
@@ -179,7 +185,8 @@ def birthdays(*, limit: int = 100, offset: int = 0, after: Reminder | None = Non
                     .order_by(Customer.birthday_md, Customer.id).limit(limit + offset - len(rows)).tuples())
         if len(rows) >= limit + offset:
             break
-    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}", (md, cid))
+    return [Reminder("birthday", cid, name, mobile, None, "", b, _("birthday {date}").format(date=f"{b:%m-%d}"),
+                     (md, cid))
             for cid, name, mobile, b, md in rows[offset:offset + limit]]
 
 
@@ -201,7 +208,8 @@ def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
         by = require(by, "create_callback")
         made = 0
         for r in reminders:
-            reason = f"{KINDS[r.kind]}: {r.detail}"[:120]
+            # (stored in no one's language: the list's English name, a code, and the date it is about)
+            reason = f"{KINDS[r.kind]}: {r.due:%Y-%m-%d}" if r.due else KINDS[r.kind]
             exists = Callback.select().where((Callback.customer == r.customer_id) & (Callback.kind == "reminder")
                                              & (Callback.status == "open")
                                              & Callback.reason.startswith(KINDS[r.kind])).exists()
@@ -210,7 +218,8 @@ def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
             cb = Callback.create(customer=r.customer_id, vehicle=r.vehicle_id, kind="reminder", reason=reason,
                                  required=False, due=clock.today(), window_end=clock.today() + dt.timedelta(days=7),
                                  agent=assign_agent(None), created_at=clock.now())
-            audit.record(by, "callback_created", "callback", cb.id, f"reminder call: {reason}")
+            audit.record(by, "callback_created", "callback", cb.id, Phrase(
+                N_("Reminder call: {kind} {due}"), kind=Phrase(KINDS[r.kind]), due=f"{r.due:%Y-%m-%d}" if r.due else ""))
             made += 1
         return made
 
