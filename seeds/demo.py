@@ -16,6 +16,7 @@ from models.db import db
 from models.orders import OrderCounter
 from seeds import chinese, reference
 from workshop import clock
+from workshop.i18n import N_
 from workshop.accounts import hash_pin
 from workshop.pinyin import initials
 
@@ -224,9 +225,9 @@ class Generator:
             if len(rows) >= BATCH:
                 bulk("customer", columns + list(keys), rows)
                 rows = []
-                self.progress("customers", i + 1, total)
+                self.progress(N_("customers"), i + 1, total)
         bulk("customer", columns + list(customer_keys("")), rows)
-        self.progress("customers", total, total)
+        self.progress(N_("customers"), total, total)
         OrderCounter.insert(name="customer", next_value=100001 + total).execute()
 
     def vehicles(self) -> None:
@@ -257,9 +258,9 @@ class Generator:
             if len(rows) >= BATCH:
                 self._insert_vehicles(rows)
                 rows = []
-                self.progress("vehicles", i + 1, total)
+                self.progress(N_("vehicles"), i + 1, total)
         self._insert_vehicles(rows)
-        self.progress("vehicles", total, total)
+        self.progress(N_("vehicles"), total, total)
         self.vehicle_rows = db.execute_sql("SELECT id, customer_id FROM vehicle ORDER BY id").fetchall()
 
     def _insert_vehicles(self, rows):
@@ -302,7 +303,7 @@ class Generator:
             self._write_orders(order_cols, rows, lines, closed=True)
             done += count
             if day_index % 10 == 0 or day_index == size.history_days - 1:
-                self.progress("closed orders", done, size.closed_orders)
+                self.progress(N_("closed orders"), done, size.closed_orders)
         self._active_orders(order_cols)
         OrderCounter.insert(name="repair_order", next_value=self.next_number).execute()
 
@@ -488,7 +489,7 @@ class Generator:
                       "WHERE state NOT IN ('delivered', 'cancelled') ORDER BY id").fetchall()]
         for extension in ACTIVE_EXTENSIONS:
             extension(self.rng, active)
-        self.progress("active orders", total, total)
+        self.progress(N_("active orders"), total, total)
 
     def run(self) -> None:
         with db.atomic():
@@ -497,9 +498,9 @@ class Generator:
             self.vehicles()
             self.orders()
             from workshop.reminders import rebuild_visit_facts
-            self.progress("visit facts", 0, 1)
+            self.progress(N_("visit facts"), 0, 1)
             rebuild_visit_facts()
-            self.progress("visit facts", 1, 1)
+            self.progress(N_("visit facts"), 1, 1)
         if db.obj.__class__.__name__ == "SqliteDatabase":
             db.execute_sql("ANALYZE")
 

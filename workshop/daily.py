@@ -12,12 +12,14 @@ import logging
 from typing import Callable
 
 from workshop import callbacks
+from workshop.i18n import N_
 
 log = logging.getLogger("workshop.daily")
 
-# (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed.
+# (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed; the name
+# is marked for translation (`workshop daily` says it).
 JOBS: list[tuple[str, Callable[..., int]]] = [
-    ("complaints escalated", callbacks.escalate_overdue),
+    (N_("complaints escalated"), callbacks.escalate_overdue),
 ]
 
 

@@ -15,7 +15,9 @@ from models.parts import UNITS, Part
 from models.people import Staff
 from workshop import audit, parts, validation
 from workshop.errors import DomainError
+from workshop.i18n import N_, _, join
 from workshop.permissions import require
+from workshop.phrase import Phrase
 
 COLUMNS = ("code", "name", "brand", "category", "fits_models", "unit", "bin", "unit_cost", "sale_price",
            "reorder_threshold", "supplier", "oem", "opening_qty")
@@ -35,28 +37,29 @@ class ImportReport:
 def _row(raw: dict, seen: set[str]) -> dict:
     missing = [c for c in REQUIRED if not (raw.get(c) or "").strip()]
     if missing:
-        raise DomainError("missing " + ", ".join(missing))
-    code = validation.text(raw["code"], "code", "Code", max_len=30).upper()
+        raise DomainError(_("missing {columns}").format(columns=join(missing)))
+    code = validation.text(raw["code"], "code", _("Code"), max_len=30).upper()
     if code in seen:
-        raise DomainError(f"code {code} appears twice in the file")
+        raise DomainError(_("code {code} appears twice in the file").format(code=code))
     if Part.select().where(Part.code == code).exists():
-        raise DomainError(f"code {code} is already in the catalog")
+        raise DomainError(_("code {code} is already in the catalog").format(code=code))
     unit = raw["unit"].strip()
     if unit not in UNITS:
-        raise DomainError(f"unit '{unit}' is not one of {', '.join(UNITS)}")
-    row = dict(code=code, name=validation.text(raw["name"], "name", "Name", max_len=100), unit=unit,
-               brand=validation.text(raw.get("brand"), "brand", "Brand", max_len=40, required=False),
-               category=validation.text(raw.get("category"), "category", "Category", max_len=40, required=False),
-               fits_models=validation.text(raw.get("fits_models"), "fits", "Fits", max_len=200, required=False),
-               bin=(validation.text(raw.get("bin"), "bin", "Bin", max_len=20, required=False) or "").upper() or None,
-               supplier=validation.text(raw.get("supplier"), "supplier", "Supplier", max_len=60, required=False),
-               unit_cost=validation.decimal(raw.get("unit_cost") or "0", "unit_cost", "Unit cost"),
-               sale_price=validation.decimal(raw["sale_price"], "sale_price", "Sale price"),
-               reorder_threshold=validation.decimal(raw.get("reorder_threshold") or "0", "threshold", "Threshold",
+        raise DomainError(_("unit '{unit}' is not one of {units}").format(unit=unit, units=join(UNITS)))
+    row = dict(code=code, name=validation.text(raw["name"], "name", _("Name"), max_len=100), unit=unit,
+               brand=validation.text(raw.get("brand"), "brand", _("Brand"), max_len=40, required=False),
+               category=validation.text(raw.get("category"), "category", _("Category"), max_len=40, required=False),
+               fits_models=validation.text(raw.get("fits_models"), "fits", _("Fits"), max_len=200, required=False),
+               bin=(validation.text(raw.get("bin"), "bin", _("Bin"), max_len=20, required=False) or "").upper() or None,
+               supplier=validation.text(raw.get("supplier"), "supplier", _("Supplier"), max_len=60, required=False),
+               unit_cost=validation.decimal(raw.get("unit_cost") or "0", "unit_cost", _("Unit cost")),
+               sale_price=validation.decimal(raw["sale_price"], "sale_price", _("Sale price")),
+               reorder_threshold=validation.decimal(raw.get("reorder_threshold") or "0", "threshold", _("Threshold"),
                                                     places=3),
                oem=(raw.get("oem") or "yes").strip().lower() in ("1", "yes", "y", "true", "oem"))
     places = 0 if unit in parts.WHOLE_UNITS else 3
-    row["opening"] = validation.decimal(raw.get("opening_qty") or "0", "opening", "Opening quantity", places=places)
+    row["opening"] = validation.decimal(raw.get("opening_qty") or "0", "opening", _("Opening quantity"),
+                                        places=places)
     seen.add(code)
     return row
 
@@ -67,8 +70,8 @@ def import_csv(path: str | Path, *, by: Staff) -> ImportReport:
         reader = csv.DictReader(fh)
         unknown = set(reader.fieldnames or ()) - set(COLUMNS)
         if unknown or not set(REQUIRED) <= set(reader.fieldnames or ()):
-            report.rejected.append((1, f"header must have {', '.join(REQUIRED)}; unknown columns: "
-                                       f"{', '.join(sorted(unknown)) or 'none'}"))
+            report.rejected.append((1, _("header must have {required}; unknown columns: {unknown}").format(
+                required=join(REQUIRED), unknown=join(sorted(unknown)) or _("none"))))
             return report
         for number, raw in enumerate(reader, start=2):
             try:
@@ -86,7 +89,8 @@ def import_csv(path: str | Path, *, by: Staff) -> ImportReport:
             part = Part.create(**row)
             if opening:
                 parts._post(part, "opening", opening, by=by, reason="opening stock (import)")
-        audit.record(by, "parts_imported", "part", 0, f"Imported {len(rows)} parts from {Path(path).name}",
+        audit.record(by, "parts_imported", "part", 0,
+                     Phrase(N_("Imported {n} parts from {file}"), n=len(rows), file=Path(path).name),
                      after={"rows": len(rows)})
         return len(rows)
 

@@ -22,6 +22,7 @@ from peewee import Case, fn
 from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Staff
 from models.qc import Inspection
+from workshop.i18n import _
 
 REWORK_TARGET_PCT = Decimal("2")
 
@@ -117,7 +118,7 @@ def report(start: dt.datetime, end: dt.datetime, progress: Callable[[int, int], 
             progress(done, STEPS)
 
     names = dict(Staff.select(Staff.id, Staff.name).tuples())
-    shop = Figures("Whole shop")
+    shop = Figures(_("Whole shop"))
     advisors: dict[int, Figures] = {}
     for advisor, count, failed, late, delay in _passes(start, end).group_by(RepairOrder.advisor).tuples():
         for fig in (shop, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))):

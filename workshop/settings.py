@@ -67,7 +67,9 @@ def put(key: str, value, *, by: Staff) -> None:
         old = get(key)
         Setting.insert(key=key, value=json.dumps(value)).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
-        audit.record(by, "setting_changed", "setting", 0, f"Setting {key} changed",
+        from workshop.i18n import N_
+        from workshop.phrase import Phrase
+        audit.record(by, "setting_changed", "setting", 0, Phrase(N_("Setting {key} changed"), key=key),
                      before={key: old}, after={key: value})
     _cache.pop(key, None)
 

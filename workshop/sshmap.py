@@ -7,6 +7,8 @@ from pathlib import Path
 
 from models.people import Staff
 from workshop import audit
+from workshop.i18n import N_
+from workshop.phrase import Phrase
 from models.db import run_write
 
 
@@ -34,5 +36,6 @@ def signed_in_staff(map_path: str | None) -> Staff | None:
     if staff is not None:
         where = os.environ.get("SSH_CONNECTION", "").split(" ")[0] or "local"
         run_write(lambda: audit.record(staff, "signed_in", "staff", staff.id,
-                                       f"{staff.name} signed in as {getpass.getuser()} from {where}"))
+                                       Phrase(N_("{name} signed in as {login} from {source}"), name=staff.name,
+                                              login=getpass.getuser(), source=where)))
     return staff
