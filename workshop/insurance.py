@@ -33,6 +33,7 @@ from workshop import audit, clock, i18n, lifecycle, settlement, typed_dates, val
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _
 from workshop.permissions import require
+from workshop.phrase import Local, Money, Phrase, Term, Word
 from workshop.pricing import ZERO, cents
 
 REGISTERED, ASSESSED, INVOICED, PAID = "registered", "assessed", "invoiced", "paid"
@@ -109,7 +110,7 @@ def _check_deductible(deductible: Decimal, assessed: Decimal | None) -> None:
                            .format(deductible=i18n.money(deductible), assessed=i18n.money(assessed)), "deductible")
 
 
-def _sync_order(order: RepairOrder, claim: InsuranceClaim, *, by: Staff, kind: str, summary: str) -> RepairOrder:
+def _sync_order(order: RepairOrder, claim: InsuranceClaim, *, by: Staff, kind: str, summary: Phrase) -> RepairOrder:
     """The order's insurance fields and its towing fee line follow the claim (inside the transaction)."""
     towing = Decimal(str(claim.towing_fee))
     fee = FeeLine.get_or_none((FeeLine.order == order.id) & (FeeLine.kind == "towing") & (FeeLine.payer == "insurer"))
@@ -143,19 +144,20 @@ def save_claim(order_id: int, form: InsuranceForm, *, by: Staff, seen_version: i
         state = ASSESSED if values["assessed_amount"] is not None else REGISTERED
         if claim is None:
             claim = InsuranceClaim.create(order=order.id, state=state, created_by=by, created_at=clock.now(), **values)
-            kind, text = "insurance_claim_registered", _("{order}: insurance claim registered with {insurer}")
+            kind, text = "insurance_claim_registered", N_("{order}: insurance claim registered with {insurer}")
         else:
             if InsuranceClaim.update(version=InsuranceClaim.version + 1, state=state, **values).where(
                     (InsuranceClaim.id == claim.id) & (InsuranceClaim.version == claim.version)).execute() != 1:
                 raise IllegalTransition(_("The claim of {order} was changed at another terminal: look at it again.")
                                         .format(order=order.label))
-            kind, text = "insurance_claim_changed", _("{order}: insurance claim with {insurer} changed")
+            kind, text = "insurance_claim_changed", N_("{order}: insurance claim with {insurer} changed")
         claim = InsuranceClaim.get_by_id(claim.id)
         _check_deductible(Decimal(str(claim.deductible)), _assessed_total(claim))
         assessed = _assessed_total(claim)
-        _sync_order(order, claim, by=by, kind=kind,
-                    summary=text.format(order=order.label, insurer=claim.insurer)
-                    + (_(", assessed {amount}").format(amount=i18n.money(assessed)) if assessed is not None else ""))
+        said = Phrase(text, order=order.ref, insurer=claim.insurer)
+        if assessed is not None:
+            said = Phrase(N_("{summary}, assessed {amount}"), summary=said, amount=Money(assessed, symbol=True))
+        _sync_order(order, claim, by=by, kind=kind, summary=said)
         return claim
 
     return run_write(work)
@@ -179,9 +181,9 @@ def add_supplement(order_id: int, amount, reason: str, *, by: Staff, seen_versio
                 order=order.label))
         supplement = InsuranceSupplement.create(claim=claim.id, amount=amount, reason=reason, by=by, at=clock.now())
         _sync_order(order, claim, by=by, kind="insurance_supplement",
-                    summary=_("{order}: supplement of {amount} assessed ({reason}); assessed now {total}").format(
-                        order=order.label, amount=i18n.money(amount), reason=reason,
-                        total=i18n.money(_assessed_total(claim))))
+                    summary=Phrase(N_("{order}: supplement of {amount} assessed ({reason}); assessed now {total}"),
+                                   order=order.ref, amount=Money(amount, symbol=True), reason=reason,
+                                   total=Money(_assessed_total(claim), symbol=True)))
         return supplement
 
     return run_write(work)
@@ -206,10 +208,11 @@ def set_covered(order_id: int, *, by: Staff, covered: bool, job_line_id: int | N
             raise NotFound(_("That line is not on {order}.").format(order=order.label))
         payer = "insurer" if covered else "customer"
         model.update(payer=payer).where(model.id == line_id).execute()
-        name = line.name if model is JobLine else line.part.name
-        text = _("{order}: {line} covered by the insurer") if covered else \
-            _("{order}: {line} not covered: the customer pays it")
-        return lifecycle.save(order, {}, by=by, kind="insurance_cover", summary=text.format(order=order.label, line=name))
+        name = line.name if model is JobLine else Local(line.part.name, line.part.name_zh)
+        text = N_("{order}: {line} covered by the insurer") if covered else \
+            N_("{order}: {line} not covered: the customer pays it")
+        return lifecycle.save(order, {}, by=by, kind="insurance_cover",
+                              summary=Phrase(text, order=order.ref, line=name))
 
     return run_write(work)
 
@@ -233,9 +236,10 @@ def document_received(order_id: int, code: str, *, by: Staff, received: bool = T
             InsuranceDocument.delete().where(InsuranceDocument.id == there.id).execute()
         else:
             return
-        text = _("{order}: {document} received") if received else _("{order}: {document} no longer on file")
+        text = N_("{order}: {document} received") if received else N_("{order}: {document} no longer on file")
         audit.record(by, "insurance_document", "insurance_claim", claim.id,
-                     text.format(order=order.label, document=i18n.label(DOCUMENTS, code)), order_id=order.id,
+                     Phrase(text, order=order.ref, document=Term("workshop.insurance:DOCUMENTS", code)),
+                     order_id=order.id,
                      after={"document": code, "received": received})
 
     run_write(work)
@@ -275,10 +279,13 @@ def _sync_receivable(order: RepairOrder) -> Decimal:
 def _after_settle(order: RepairOrder, by: Staff) -> None:
     owed = _sync_receivable(order)
     if owed > 0:
-        audit.record(by, "insurer_receivable", "repair_order", order.id,
-                     _("{order}: {amount} receivable from {insurer}").format(
-                         order=order.label, amount=i18n.money(owed), insurer=order.insurer or _("the insurer")),
+        audit.record(by, "insurer_receivable", "repair_order", order.id, _receivable(order, owed),
                      order_id=order.id, after={"amount": owed})
+
+
+def _receivable(order: RepairOrder, owed: Decimal) -> Phrase:
+    return Phrase(N_("{order}: {amount} receivable from {insurer}"), order=order.ref, amount=Money(owed, symbol=True),
+                  insurer=order.insurer or Word(N_("the insurer")))
 
 
 def _after_void(order: RepairOrder, by: Staff) -> None:
@@ -304,9 +311,7 @@ def open_receivable(order_id: int, *, by: Staff) -> Decimal:
             return cents(Decimal(str(InsurerBalance.get(InsurerBalance.order == order.id).amount)))
         owed = _sync_receivable(order)
         if owed > 0:
-            audit.record(by, "insurer_receivable", "repair_order", order.id,
-                         _("{order}: {amount} receivable from {insurer}").format(
-                             order=order.label, amount=i18n.money(owed), insurer=order.insurer or _("the insurer")),
+            audit.record(by, "insurer_receivable", "repair_order", order.id, _receivable(order, owed),
                          order_id=order.id, after={"amount": owed})
         return owed
 
@@ -345,9 +350,10 @@ def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference:
                                         amount=amount, paid_on=paid_on, reference=reference, by=by, at=clock.now())
         owed = _sync_receivable(order)
         audit.record(by, "insurer_payment", "insurer_payment", payment.id,
-                     _("{order}: {amount} received from {insurer}").format(
-                         order=order.label, amount=i18n.money(amount), insurer=balance.insurer)
-                     + (_(", {owed} still owed").format(owed=i18n.money(owed)) if owed > 0 else _(", paid in full")),
+                     Phrase(N_("{order}: {amount} received from {insurer}, {owed} still owed"), order=order.ref,
+                            amount=Money(amount, symbol=True), insurer=balance.insurer, owed=Money(owed, symbol=True))
+                     if owed > 0 else Phrase(N_("{order}: {amount} received from {insurer}, paid in full"),
+                                             order=order.ref, amount=Money(amount, symbol=True), insurer=balance.insurer),
                      order_id=order.id, after={"amount": amount, "reference": reference, "owed": owed})
         return payment
 

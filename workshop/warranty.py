@@ -34,6 +34,7 @@ from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, W
 from workshop import audit, clock, i18n, lifecycle, settings, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
 from workshop.i18n import N_, _
+from workshop.phrase import Money, Phrase, Term, When, Word
 from workshop.permissions import require
 from workshop.pricing import ZERO, cents
 from workshop.reception import next_number
@@ -45,6 +46,7 @@ STATE_LABELS = {DRAFT: N_("draft"), SUBMITTED: N_("submitted"), ACCEPTED: N_("ac
                 CHARGED_INTERNAL: N_("charged to the shop")}
 CLOSED = frozenset({PAID, CHARGED_INTERNAL})
 PAYABLE = frozenset({ACCEPTED, PARTLY_ACCEPTED})
+REASONS_TABLE = "workshop.warranty:REJECTION_REASONS"
 REJECTION_REASONS = {
     "late": N_("submitted after the deadline"),
     "not_covered": N_("not covered by the warranty"),
@@ -83,7 +85,12 @@ def terms_for(manufacturer: str) -> Terms:
 
 
 def claim_label(number: int) -> str:
-    return _("WC {number}").format(number=number)
+    return str(claim_ref(number))
+
+
+def claim_ref(number: int) -> Phrase:
+    """A claim's name as a phrase ("WC 12" / "索赔单 12"), said in each reader's language."""
+    return Phrase(N_("WC {number}"), number=number)
 
 
 # --- loading and saving ---------------------------------------------------------------------------
@@ -98,7 +105,7 @@ def _load(claim_id: int, seen_version: int | None = None) -> WarrantyClaim:
     return claim
 
 
-def _save(claim: WarrantyClaim, changes: dict, *, by: Staff, kind: str, summary: str,
+def _save(claim: WarrantyClaim, changes: dict, *, by: Staff, kind: str, summary: Phrase | str,
           before: dict | None = None, after: dict | None = None) -> WarrantyClaim:
     """Apply ``changes`` if nobody changed the claim since it was read, and record the event."""
     changes = changes or {"state": claim.state}  # the version moves even when only a payment was added
@@ -172,6 +179,7 @@ def _old_part_of(part_line_id: int | None) -> int | None:
 
 def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None,
            note: str = "") -> WarrantyClaim | None:
+    """(``note``: a fixed remark marked N_, said after the summary)"""
     """Inside a transaction: the order's claim, drafted from its lines; None when the manufacturer pays
     nothing on it."""
     vehicle = Vehicle.get_by_id(order.vehicle_id)
@@ -196,9 +204,9 @@ def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None
     totals = _totals(claim.id)
     WarrantyClaim.update(**totals).where(WarrantyClaim.id == claim.id).execute()
     audit.record(by, "warranty_claim_drafted", "warranty_claim", claim.id,
-                 _("{claim} drafted from {order}: {amount} to claim from {maker}{note}").format(
-                     claim=claim_label(claim.number), order=order.label, amount=i18n.money(totals["claimed_amount"]),
-                     maker=vehicle.brand, note=note), order_id=order.id, after=totals)
+                 Phrase(N_("{claim} drafted from {order}: {amount} to claim from {maker}{note}"),
+                        claim=claim_ref(claim.number), order=order.ref, amount=Money(totals["claimed_amount"], symbol=True),
+                        maker=vehicle.brand, note=Word(note)), order_id=order.id, after=totals)
     return WarrantyClaim.by_id(claim.id)
 
 
@@ -229,7 +237,7 @@ def _draft_on_settle(order: RepairOrder, by: Staff) -> None:
     """A settled warranty order gets its claim drafted at once, so recovery starts from every job."""
     if WarrantyClaim.select().where(WarrantyClaim.order == order.id).exists():
         return
-    _draft(order, by, note=_(" (on settlement)"))
+    _draft(order, by, note=N_(" (on settlement)"))
 
 
 lifecycle.add_after("settle", _draft_on_settle)
@@ -280,8 +288,8 @@ def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int |
         changes = dict(_totals(claim.id), complaint=complaint, cause=cause, correction=correction,
                        causal_part_line=causal, old_part=_old_part_of(causal) or claim.old_part_id)
         return _save(claim, changes, by=by, kind="warranty_claim_edited",
-                     summary=_("{claim} edited: {amount} claimed").format(
-                         claim=claim_label(claim.number), amount=i18n.money(changes["claimed_amount"])))
+                     summary=Phrase(N_("{claim} edited: {amount} claimed"), claim=claim_ref(claim.number),
+                                    amount=Money(changes["claimed_amount"], symbol=True)))
 
     return run_write(work)
 
@@ -302,10 +310,10 @@ def _submit(claim: WarrantyClaim, by: Staff) -> WarrantyClaim:
     return _save(claim, {"state": SUBMITTED, "submitted_at": now, "first_submitted_at": claim.first_submitted_at or now,
                          "submissions": claim.submissions + 1, "accepted_amount": None, "answered_at": None},
                  by=by, kind="warranty_claim_submitted",
-                 summary=_("{claim} submitted to {maker}: {amount}").format(
-                     claim=claim_label(claim.number), maker=claim.manufacturer,
-                     amount=i18n.money(claim.claimed_amount))
-                 + (_(" (after the deadline {date})").format(date=i18n.date(claim.deadline)) if late else ""))
+                 summary=Phrase(N_("{claim} submitted to {maker}: {amount}{late}"), claim=claim_ref(claim.number),
+                                maker=claim.manufacturer, amount=Money(claim.claimed_amount, symbol=True),
+                                late=Phrase(N_(" (after the deadline {date})"), date=When(claim.deadline))
+                                if late else ""))
 
 
 def submit(claim_id: int, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
@@ -355,16 +363,17 @@ def answer(claim_id: int, accepted, *, by: Staff, reason: str | None = None, not
         if accepted < claimed:
             WarrantyRejection.create(claim=claim.id, reason=reason, note=note, claimed=claimed, accepted=accepted,
                                      by=by, at=now)
-        text = {ACCEPTED: _("{claim} accepted by {maker}: {amount}"),
-                PARTLY_ACCEPTED: _("{claim} partly accepted by {maker}: {amount} of {claimed} ({reason})"),
-                REJECTED: _("{claim} rejected by {maker} (不受理): {reason}")}[state]
+        text = {ACCEPTED: N_("{claim} accepted by {maker}: {amount}"),
+                PARTLY_ACCEPTED: N_("{claim} partly accepted by {maker}: {amount} of {claimed} ({reason})"),
+                REJECTED: N_("{claim} rejected by {maker} (不受理): {reason}")}[state]
         return _save(claim, {"state": state, "accepted_amount": accepted, "answered_at": now,
                              "rejection_reason": reason if accepted < claimed else None,
                              "rejection_note": note if accepted < claimed else None},
                      by=by, kind="warranty_claim_" + state,
-                     summary=text.format(claim=claim_label(claim.number), maker=claim.manufacturer,
-                                         amount=i18n.money(accepted), claimed=i18n.money(claimed),
-                                         reason=i18n.label(REJECTION_REASONS, reason) + (f": {note}" if note else "")))
+                     summary=Phrase(text, claim=claim_ref(claim.number), maker=claim.manufacturer,
+                                    amount=Money(accepted, symbol=True), claimed=Money(claimed, symbol=True),
+                                    reason=Phrase(N_("{summary}: {note}"), summary=Term(REASONS_TABLE, reason),
+                                                  note=note) if note else Term(REASONS_TABLE, reason)))
 
     return run_write(work)
 
@@ -384,7 +393,7 @@ def correct(claim_id: int, *, by: Staff, seen_version: int | None = None) -> War
         _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be corrected."))
         return _save(claim, {"state": DRAFT, "accepted_amount": None, "answered_at": None}, by=by,
                      kind="warranty_claim_corrected",
-                     summary=_("{claim} taken back for correction").format(claim=claim_label(claim.number)))
+                     summary=Phrase(N_("{claim} taken back for correction"), claim=claim_ref(claim.number)))
 
     return run_write(work)
 
@@ -400,8 +409,9 @@ def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int |
         _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be charged to the shop."))
         return _save(claim, {"state": CHARGED_INTERNAL, "closed_at": clock.now()}, by=by,
                      kind="warranty_claim_charged_internal",
-                     summary=_("{claim} charged to the shop: {amount} ({reason})").format(
-                         claim=claim_label(claim.number), amount=i18n.money(claim.claimed_amount), reason=reason),
+                     summary=Phrase(N_("{claim} charged to the shop: {amount} ({reason})"),
+                                    claim=claim_ref(claim.number), amount=Money(claim.claimed_amount, symbol=True),
+                                    reason=reason),
                      after={"state": CHARGED_INTERNAL, "reason": reason})
 
     return run_write(work)
@@ -438,9 +448,9 @@ def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference:
                                          by=by, at=clock.now())
         changes = {"state": PAID, "closed_at": clock.now()} if amount == left else {}
         _save(claim, changes, by=by, kind="warranty_payment",
-              summary=_("{claim}: {amount} received from {maker}").format(
-                  claim=claim_label(claim.number), amount=i18n.money(amount), maker=claim.manufacturer)
-              + (_(" (paid in full)") if changes else ""),
+              summary=Phrase(N_("{claim}: {amount} received from {maker}{note}"), claim=claim_ref(claim.number),
+                             amount=Money(amount, symbol=True), maker=claim.manufacturer,
+                             note=Word(N_(" (paid in full)") if changes else "")),
               before={"paid": got}, after={"paid": got + amount, "reference": reference})
         return payment
 
@@ -463,8 +473,8 @@ def old_part_returned(claim_id: int, *, by: Staff, reference: str = "") -> Warra
                 claim=claim_label(claim.number), date=i18n.date(claim.old_part_returned_at)), "reference")
         return _save(claim, {"old_part_returned_at": clock.now(), "old_part_reference": reference}, by=by,
                      kind="warranty_old_part_returned",
-                     summary=_("{claim}: old part returned to {maker}").format(
-                         claim=claim_label(claim.number), maker=claim.manufacturer))
+                     summary=Phrase(N_("{claim}: old part returned to {maker}"), claim=claim_ref(claim.number),
+                                    maker=claim.manufacturer))
 
     return run_write(work)
 
