@@ -19,12 +19,13 @@ from models.people import ROLE_LABELS
 from screens import collector, registry
 from screens.textual_patches import OpaqueScreens, install_strip_divide
 from screens.kept import KeptScreens
+from screens.keybar import KeysScreen
 from screens.live_search import DEBOUNCE_S
 from screens.text import clean, content
 from workshop import accounts, i18n, settings
 from workshop.actor import Actor
 from workshop.errors import DomainError
-from workshop.i18n import _
+from workshop.i18n import N_, _
 from workshop.feed import ChangeFeed, ChangeWatcher
 from workshop.permissions import can
 
@@ -84,7 +85,7 @@ class OrderSearch(Provider):
         seen = set()
         for card in cards:
             seen.add(card.id)
-            text = f"RO {card.number}  {card.plate}  {card.customer}  ({label(card.state)})"
+            text = f"{_('RO {number}').format(number=card.number)}  {card.plate}  {card.customer}  ({label(card.state)})"
             # (help is read as markup unless it is Content already)
             yield Hit(max(matcher.match(text), 0.5), _hit_text(matcher, text), partial(app.open_order, card.id),
                       text=clean(text), help=content(_("{model} · advisor {advisor}").format(
@@ -93,7 +94,7 @@ class OrderSearch(Provider):
         for hit in history:
             if hit.order_id in seen:
                 continue
-            text = f"RO {hit.number}  {hit.plate}  {hit.customer}  ({label(hit.state)})"
+            text = f"{_('RO {number}').format(number=hit.number)}  {hit.plate}  {hit.customer}  ({label(hit.state)})"
             yield Hit(max(matcher.match(text), 0.3), _hit_text(matcher, text), partial(app.open_order, hit.order_id),
                       text=clean(text), help=content(_("{model} · in {day} · {mobile}").format(
                           model=hit.model, day=f"{hit.time_in:%Y-%m-%d}", mobile=hit.mobile)))
@@ -107,30 +108,35 @@ class ScreenCommands(Provider):
                 if self.app.staff is not None and (e.action is None or can(self.app.staff, e.action))
                 and registry.load(e) is not None]
 
+    @staticmethod
+    def _title(entry) -> str:
+        return _("Open {screen} ({key})").format(screen=_(entry.title), key=entry.key.upper())
+
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(Content(f"Open {entry.title} ({entry.key.upper()})"),
-                               partial(self.app.open_screen, entry.name), help=content(entry.help))
+            yield DiscoveryHit(Content(self._title(entry)), partial(self.app.open_screen, entry.name),
+                               help=content(_(entry.help)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for entry in self._entries():
-            text = f"Open {entry.title} ({entry.key.upper()})"
+            text = self._title(entry)
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
-                          text=text, help=content(entry.help))
+                          text=text, help=content(_(entry.help)))
 
 
 class WorkshopApp(OpaqueScreens):
-    TITLE = "Workshop"
+    TITLE = N_("Workshop")  # (translated in the header: _set_staff, show_sign_in)
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+u", "switch_user", "Switch user"),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True),
+        Binding("ctrl+u", "switch_user", N_("Switch user")),
+        Binding("f1,question_mark", "show_keys", N_("All keys"), show=False),
     ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES]
 
     class DatabaseChanged(Message):
@@ -167,6 +173,7 @@ class WorkshopApp(OpaqueScreens):
         # The terminal's own language (LANG and friends); whoever signs in may read another, and the
         # terminal goes back to this one when they sign out.
         self.terminal_language = i18n.set_language(i18n.language_from_environment())
+        self.title = _(self.TITLE)
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -214,7 +221,8 @@ class WorkshopApp(OpaqueScreens):
         # Their language from now on: every screen is built for them after this (the previous person's
         # were dropped at sign-out).
         i18n.set_language(self.staff.language or self.terminal_language)
-        roles = ", ".join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
+        self.title = _(self.TITLE)
+        roles = i18n.join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
         self.sub_title = clean(f"{self.staff.name} · {roles}")  # (the header shows it literally)
         self.last_input = time.monotonic()
 
@@ -266,6 +274,7 @@ class WorkshopApp(OpaqueScreens):
         self.mapped_session = False
         self.sub_title = ""
         i18n.set_language(self.terminal_language)  # the next person signs in on the terminal's language
+        self.title = _(self.TITLE)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.call_after_refresh(self.kept.forget)  # once the pops are done
@@ -351,12 +360,13 @@ class WorkshopApp(OpaqueScreens):
             from workshop.permissions import MATRIX
             from models.people import ROLE_LABELS
             from workshop.i18n import label
-            who = ", ".join(sorted(label(ROLE_LABELS, r) for r in MATRIX[entry.action][1]))
-            self.notify(f"{entry.title} is for {who}.", severity="warning")
+            who = i18n.join(sorted(label(ROLE_LABELS, r) for r in MATRIX[entry.action][1]))
+            self.notify(_("{screen} is for {roles}.").format(screen=_(entry.title), roles=who), severity="warning")
             return
         screen_class = registry.load(entry)
         if screen_class is None:
-            self.notify(f"{entry.title} is not available in this version.", severity="warning")
+            self.notify(_("{screen} is not available in this version.").format(screen=_(entry.title)),
+                        severity="warning")
             return
         if name == "board":
             self.show_board()
@@ -372,16 +382,50 @@ class WorkshopApp(OpaqueScreens):
         self.kept.open_order(order_id)
 
     def get_system_commands(self, screen):
-        for command in super().get_system_commands(screen):
-            if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
-                yield command
+        """The palette's commands, in the reader's language (Textual's own are English: ours replace
+        them, calling the same public actions)."""
+        yield SystemCommand(_("Keys"), _("Every key of this screen (F1)"), self.action_show_keys)
+        yield SystemCommand(_("Theme"), _("Change the colours"), self.action_change_theme)
+        yield SystemCommand(_("Screenshot"), _("Save an SVG picture of the screen"), self.action_save_screenshot)
+        yield SystemCommand(_("Quit"), _("Leave the workshop terminal"), self.action_quit)
         if self.staff is not None:
-            yield SystemCommand("Switch user", "Sign out and let someone else sign in", self.action_switch_user)
+            yield SystemCommand(_("Switch user"), _("Sign out and let someone else sign in"),
+                                self.action_switch_user)
             yield SystemCommand(i18n._("Language / 语言"), i18n._("The language you read, on every terminal"),
                                 self.action_choose_language)
             if hasattr(screen, "export_list"):
                 yield SystemCommand(i18n._("Export this list"), i18n._("Write it as CSV and Excel (.xlsx) files"),
                                     self.action_export_list)
+
+    def action_show_keys(self) -> None:
+        """Every key of the current screen (the key bar shows those that fit); Enter presses one."""
+        if isinstance(self.screen, KeysScreen):
+            return
+        self.push_screen(KeysScreen(self.screen), lambda key: self.call_after_refresh(self.simulate_key, key)
+                         if key else None)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the reader's language."""
+        from textual.command import CommandPalette
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search: plate, RO number, "
+                                                                                  "customer, or a command…")))
+
+    def action_change_theme(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def action_save_screenshot(self) -> None:
+        def save() -> None:
+            try:
+                path = self.save_screenshot()
+            except OSError as error:
+                self.notify(_("The screenshot could not be saved: {error}").format(error=error), severity="error")
+                return
+            self.notify(_("Screenshot saved: {path}").format(path=path))
+
+        self.set_timer(0.1, save)  # (after the palette has closed: the picture is of the screen below)
 
     # --- live changes ----------------------------------------------------------------------------------
     def poll_changes(self) -> None:

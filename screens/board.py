@@ -19,7 +19,7 @@ from screens.text import line
 from workshop import board, clock, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
-from workshop.i18n import _, label
+from workshop.i18n import N_, _, label
 from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
 
 
@@ -81,25 +81,25 @@ class BoardColumn(Vertical, can_focus=False):
 class BoardScreen(Acting, Screen):
     CSS_PATH = "board.tcss"
     BINDINGS = [
-        Binding("left,h", "column(-1)", "◀", show=False),
-        Binding("right,l", "column(1)", "▶", show=False),
-        Binding("up,k", "row(-1)", "▲", show=False),
-        Binding("down,j", "row(1)", "▼", show=False),
-        Binding("pageup", "row(-5)", "Page up", show=False),
-        Binding("pagedown", "row(5)", "Page down", show=False),
-        Binding("home", "row_edge(0)", "First", show=False),
-        Binding("end", "row_edge(1)", "Last", show=False),
-        Binding("enter", "open", "Open"),
-        Binding("right_square_bracket,shift+right", "forward", "Forward"),
-        Binding("left_square_bracket,shift+left", "backward", "Back"),
-        Binding("d", "dispatch", "Dispatch"),
-        Binding("p", "parts_wait", "Wait parts"),
-        Binding("n", "new_order", "New RO"),
-        Binding("x", "cancel_order", "Cancel RO", show=False),
-        Binding("f", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("f3", "app.open_screen('bays')", "Bays"),
-        Binding("ctrl+p", "app.command_palette", "Search"),
+        Binding("left,h", "column(-1)", N_("Column to the left"), show=False),
+        Binding("right,l", "column(1)", N_("Column to the right"), show=False),
+        Binding("up,k", "row(-1)", N_("Card above"), show=False),
+        Binding("down,j", "row(1)", N_("Card below"), show=False),
+        Binding("pageup", "row(-5)", N_("Page up"), show=False),
+        Binding("pagedown", "row(5)", N_("Page down"), show=False),
+        Binding("home", "row_edge(0)", N_("First card"), show=False),
+        Binding("end", "row_edge(1)", N_("Last card"), show=False),
+        Binding("enter", "open", N_("Open")),
+        Binding("right_square_bracket,shift+right", "forward", N_("Forward")),
+        Binding("left_square_bracket,shift+left", "backward", N_("Back")),
+        Binding("d", "dispatch", N_("Dispatch")),
+        Binding("p", "parts_wait", N_("Wait parts")),
+        Binding("n", "new_order", N_("New RO")),
+        Binding("x", "cancel_order", N_("Cancel RO"), show=False),
+        Binding("f", "filter", N_("Filter")),
+        Binding("escape", "clear_filter", N_("Clear filter"), show=False),
+        Binding("f3", "app.open_screen('bays')", N_("Bays")),
+        Binding("ctrl+p", "app.command_palette", N_("Search")),
     ]
     # Which permission each board action needs; the footer shows only what the role may do.
     PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from workshop.i18n import N_
+
 
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
     key: str          # function key that opens it from anywhere
-    title: str
+    title: str        # marked N_: translated where shown (like help)
     target: str       # "module:Class", imported when first opened
     action: str | None  # permission needed to see it (workshop.permissions); None: everyone
     help: str
@@ -19,22 +21,22 @@ class ScreenEntry:
 
 
 ENTRIES = [
-    ScreenEntry("board", "f2", "Board", "screens.board:BoardScreen", None, "The repair board"),
-    ScreenEntry("bays", "f3", "Bays", "screens.bays:BaysScreen", None, "Bays and technicians"),
-    ScreenEntry("reception", "f4", "Reception", "screens.reception:ReceptionScreen", "create_order",
-                "Check a car in: new repair order", keep=False),
-    ScreenEntry("parts", "f5", "Parts", "screens.parts:PartsScreen", "pick_parts",
-                "Pick queue, returns, exchanges and stock"),
-    ScreenEntry("qc", "f6", "QC", "screens.qc:QCScreen", "sign_qc", "Final inspection queue"),
-    ScreenEntry("cashier", "f7", "Cashier", "screens.cashier:CashierScreen", "open_cashier",
-                "Settle orders, take payments, invoices"),
-    ScreenEntry("callbacks", "f8", "Callbacks", "screens.callbacks:CallbacksScreen", "close_callback",
-                "Follow-up calls, complaints and reminders"),
-    ScreenEntry("audit", "f9", "Audit", "screens.audit:AuditScreen", "view_audit", "The audit trail"),
-    ScreenEntry("staff", "f10", "Staff", "screens.staff:StaffScreen", "manage_staff",
-                "Add staff, set roles, reset PINs"),
-    ScreenEntry("quality", "f11", "Quality", "screens.quality:QualityScreen", "view_reports",
-                "QC and comeback figures", ahead=False),
+    ScreenEntry("board", "f2", N_("Board"), "screens.board:BoardScreen", None, N_("The repair board")),
+    ScreenEntry("bays", "f3", N_("Bays"), "screens.bays:BaysScreen", None, N_("Bays and technicians")),
+    ScreenEntry("reception", "f4", N_("Reception"), "screens.reception:ReceptionScreen", "create_order",
+                N_("Check a car in: new repair order"), keep=False),
+    ScreenEntry("parts", "f5", N_("Parts"), "screens.parts:PartsScreen", "pick_parts",
+                N_("Pick queue, returns, exchanges and stock")),
+    ScreenEntry("qc", "f6", N_("QC"), "screens.qc:QCScreen", "sign_qc", N_("Final inspection queue")),
+    ScreenEntry("cashier", "f7", N_("Cashier"), "screens.cashier:CashierScreen", "open_cashier",
+                N_("Settle orders, take payments, invoices")),
+    ScreenEntry("callbacks", "f8", N_("Follow-up"), "screens.callbacks:CallbacksScreen", "close_callback",
+                N_("Follow-up calls, complaints and reminders")),
+    ScreenEntry("audit", "f9", N_("Audit"), "screens.audit:AuditScreen", "view_audit", N_("The audit trail")),
+    ScreenEntry("staff", "f10", N_("Staff"), "screens.staff:StaffScreen", "manage_staff",
+                N_("Add staff, set roles, reset PINs")),
+    ScreenEntry("quality", "f11", N_("Quality"), "screens.quality:QualityScreen", "view_reports",
+                N_("QC and comeback figures"), ahead=False),
 ]
 
 

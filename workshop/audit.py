@@ -123,7 +123,8 @@ def order_history(order_id: int, *, limit: int = 200) -> list[HistoryRow]:
             .join(Staff, JOIN.LEFT_OUTER, on=(Event.actor == Staff.id))
             .where(Event.order == order_id).order_by(Event.id.desc()).limit(limit).tuples())
     system = _("system")
-    return [HistoryRow(at, name or system, render(message, summary)) for at, name, summary, message in rows]
+    return [HistoryRow(_as_datetime(at), name or system, render(message, summary))
+            for at, name, summary, message in rows]
 
 
 def kinds() -> list[str]:

@@ -47,9 +47,10 @@ class TechnicianLoad:
 
 
 def bay_loads() -> list[BayLoad]:
-    """Every active bay with the cars standing in it (two queries)."""
-    bays = list(Bay.select(Bay.id, Bay.code, Bay.name, Bay.kind, Bay.capacity).where(Bay.active)
-                .order_by(Bay.code).tuples())
+    """Every active bay with the cars standing in it (two queries); its name in the reader's language."""
+    bays = [(bay_id, code, local(name, name_zh), kind, capacity) for bay_id, code, name, name_zh, kind, capacity in
+            Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh, Bay.kind, Bay.capacity).where(Bay.active)
+            .order_by(Bay.code).tuples()]
     rows = (RepairOrder.select(RepairOrder.bay, RepairOrder.number)
             .where(RepairOrder.state.in_(BAY_STATES) & RepairOrder.bay.is_null(False)).tuples())
     by_bay: dict[int, list[int]] = {}

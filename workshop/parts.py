@@ -590,12 +590,14 @@ class LineRow:
 
 
 def _line_rows(query) -> list[LineRow]:
+    """(The part's name in the reader's language; its unit stays a code: ``unit()`` says it.)"""
     rows = (query.select(PartLine.id, PartLine.order, RepairOrder.number, RepairOrder.version, Vehicle.plate,
-                         RepairOrder.promised_at, Part.code, Part.name, Part.unit, Part.bin, PartLine.qty,
+                         RepairOrder.promised_at, Part.code, Part.name, Part.name_zh, Part.unit, Part.bin, PartLine.qty,
                          PartLine.reserved, PartLine.picked, PartLine.returned, Part.on_hand, PartLine.status,
                          RepairOrder.state)
             .tuples())
-    return [LineRow(*(Decimal(str(v)) if isinstance(v, float) else v for v in row)) for row in rows]
+    return [LineRow(*(Decimal(str(v)) if isinstance(v, float) else v
+                      for v in (*row[:7], local(row[7], row[8]), *row[9:]))) for row in rows]
 
 
 def _lines_query():
