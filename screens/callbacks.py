@@ -17,24 +17,26 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
-from screens.text import cells, line, lines, literal
+from models.followup import CALLBACK_KIND_LABELS, COMPLAINT_STATUS_LABELS
+from screens.text import cells, cut, line, lines, literal
 from workshop import callbacks, clock, followup_figures, reminders
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, day, join, label, ngettext
 
 COMPLAINT_STATUSES = {"in_progress": N_("in progress"), "resolved": N_("resolved"), "verified": N_("verified")}
 VIEWS = ("due", "upcoming", "all")
 
 
 def _call_row(r: callbacks.QueueRow):
-    when = "OVERDUE" if r.overdue else r.due.strftime("%a %m-%d")
-    return (when, r.kind.replace("_", " "), r.customer, r.mobile, r.plate,
-            f"RO {r.order_number}" if r.order_number else "", str(r.attempts), "100%" if r.required else "",
-            r.agent, (r.reason or "")[:30])
+    when = _("OVERDUE") if r.overdue else day(r.due, "%m-%d")
+    return (when, label(CALLBACK_KIND_LABELS, r.kind), r.customer, r.mobile, r.plate,
+            _("RO {number}").format(number=r.order_number) if r.order_number else "", str(r.attempts),
+            "100%" if r.required else "", r.agent, cut(callbacks.reason_text(r.reason), 30))
 
 
 def _complaint_row(c: callbacks.ComplaintRow):
-    return (f"#{c.id}", f"{c.created_at:%m-%d}", c.customer, c.mobile, c.description[:40], c.department,
-            c.status.replace("_", " "), f"{c.due:%m-%d}", "ESCALATED" if c.escalated else "")
+    return (f"#{c.id}", f"{c.created_at:%m-%d}", c.customer, c.mobile, cut(c.description, 40),
+            label(callbacks.DEPARTMENT_LABELS, c.department), label(COMPLAINT_STATUS_LABELS, c.status),
+            f"{c.due:%m-%d}", _("ESCALATED") if c.escalated else "")
 
 
 def _reminder_row(r: reminders.Reminder):
@@ -44,19 +46,19 @@ def _reminder_row(r: reminders.Reminder):
 class CallbacksScreen(Acting, KeptScreen):
     CSS_PATH = "callbacks.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board"),
-        Binding("enter", "call", "Record call", show=False),
-        Binding("v", "next_view", "Due/upcoming/all"),
-        Binding("m", "mine", "Mine/all"),
-        Binding("s", "complaint_status", "Complaint status"),
-        Binding("k", "next_kind", "Reminder kind"),
-        Binding("c", "create_call", "Call this one"),
-        Binding("C", "create_all", "Call all on page"),
-        Binding("R", "reassign", "Reassign"),
-        Binding("1", "tab('queue')", "Queue", show=False),
-        Binding("2", "tab('complaints')", "Complaints", show=False),
-        Binding("3", "tab('reminders')", "Reminders", show=False),
-        Binding("4", "tab('figures')", "Figures", show=False),
+        Binding("enter", "call", N_("Record call"), show=False),
+        Binding("v", "next_view", N_("Due/upcoming/all")),
+        Binding("m", "mine", N_("Mine/all")),
+        Binding("s", "complaint_status", N_("Complaint status")),
+        Binding("k", "next_kind", N_("Reminder kind")),
+        Binding("c", "create_call", N_("Call this one")),
+        Binding("C", "create_all", N_("Call all on page")),
+        Binding("R", "reassign", N_("Reassign")),
+        Binding("escape", "app.pop_screen", N_("Board")),
+        Binding("1", "tab('queue')", N_("Calls"), show=False),
+        Binding("2", "tab('complaints')", N_("Complaints"), show=False),
+        Binding("3", "tab('reminders')", N_("Reminders"), show=False),
+        Binding("4", "tab('figures')", N_("Figures"), show=False),
     ]
     TAB_ACTIONS = {"call": "queue", "next_view": "queue", "mine": "queue", "complaint_status": "complaints",
                    "next_kind": "reminders", "create_call": "reminders", "create_all": "reminders"}
@@ -72,26 +74,27 @@ class CallbacksScreen(Acting, KeptScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="queue"):
-            with TabPane("Calls [1]", id="queue"):
+            with TabPane(_("Calls [1]"), id="queue"):
                 yield Label("", id="queue-title", classes="title")
-                yield PagedTable(("Due", "Kind", "Customer", "Mobile", "Plate", "Order", "Tries", "", "Agent",
-                                  "Why"), _call_row, id="calls")
-            with TabPane("Complaints [2]", id="complaints"):
-                yield PagedTable(("No.", "Opened", "Customer", "Mobile", "What", "Dept", "Status", "Due", ""),
-                                 _complaint_row, id="complaints-table")
-            with TabPane("Reminders [3]", id="reminders"):
+                yield PagedTable((_("Due"), _("Kind"), _("Customer"), _("Mobile"), _("Plate"), _("Order"), _("Tries"),
+                                  "", _("Agent"), _("Why")), _call_row, id="calls")
+            with TabPane(_("Complaints [2]"), id="complaints"):
+                yield PagedTable((_("No."), _("Opened"), _("Customer"), _("Mobile"), _("What"), _("Dept"), _("Status"),
+                                  _("Due"), ""), _complaint_row, id="complaints-table")
+            with TabPane(_("Reminders [3]"), id="reminders"):
                 yield Label("", id="reminder-title", classes="title")
-                yield PagedTable(("Due", "Customer", "Mobile", "Plate", "Detail"), _reminder_row, id="reminders-table")
-            with TabPane("Figures [4]", id="figures"):
+                yield PagedTable((_("Due"), _("Customer"), _("Mobile"), _("Plate"), _("Detail")), _reminder_row,
+                                 id="reminders-table")
+            with TabPane(_("Figures [4]"), id="figures"):
                 with VerticalScroll():
                     yield Static(id="figures-text")
                     yield Table(id="churn", cursor_type="row")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Follow-up"
+        self.title = _("Follow-up")
         self.mine = self.app.staff.has_role("follow_up_agent") and not self.app.staff.has_role("manager")
-        self.query_one("#churn", DataTable).add_columns("Month", "Lost", "Active base", "Churn")
+        self.query_one("#churn", DataTable).add_columns(_("Month"), _("Lost"), _("Active base"), _("Churn"))
         self.reload()
         self.query_one("#calls").focus()
 
@@ -106,7 +109,7 @@ class CallbacksScreen(Acting, KeptScreen):
             lambda n, after: callbacks.queue(agent_id=agent, view=view, limit=n, after=after), keyset=True)
         self.query_one("#complaints-table", PagedTable).load(lambda n, o: callbacks.complaints(limit=n, offset=o))
         kind = self.kind
-        self.query_one("#reminder-title", Label).update(f"{reminders.KINDS[kind]} (k: next list)")
+        self.query_one("#reminder-title", Label).update(_("{list} (k: next list)").format(list=_(reminders.KINDS[kind])))
         self.query_one("#reminders-table", PagedTable).load(lambda n, after: reminders.due(kind, limit=n, after=after),
                                                             keyset=True)
         if self.query_one(TabbedContent).active == "figures":
@@ -119,16 +122,18 @@ class CallbacksScreen(Acting, KeptScreen):
 
         def pct(value):
             return "—" if value is None else f"{value}%"
-        csi_mark = "" if f.csi_on_target is None else (" ✓" if f.csi_on_target else " ✗ below target")
-        self.query_one("#figures-text", Static).update(literal(
-            f"Last 30 days\n"
-            f"Callbacks due {f.due} · done on time {f.done_on_time} ({pct(f.on_time_pct)}) · overdue {f.overdue} · "
-            f"unreachable {f.unreachable} ({pct(f.unreachable_pct)})\n"
-            f"CSI (answers scored 4-5) {pct(f.csi_pct)} of {f.answers} answers{csi_mark} · target "
-            f"{followup_figures.CSI_TARGET_PCT}%\n"
-            f"Complaints opened {f.complaints_opened} · resolved {f.complaints_closed} · escalated "
-            f"{f.complaints_escalated}\n\nLost customers (no visit for 6 months) and churn per month:",
-            multiline=True))
+        csi_mark = "" if f.csi_on_target is None else (" ✓" if f.csi_on_target else " ✗ " + _("below target"))
+        self.query_one("#figures-text", Static).update(literal("\n".join([
+            _("Last 30 days"),
+            _("Callbacks due {due} · done on time {on_time} ({on_time_pct}) · overdue {overdue} · unreachable "
+              "{unreachable} ({unreachable_pct})").format(
+                due=f.due, on_time=f.done_on_time, on_time_pct=pct(f.on_time_pct), overdue=f.overdue,
+                unreachable=f.unreachable, unreachable_pct=pct(f.unreachable_pct)),
+            _("CSI (answers scored 4-5) {csi} of {answers} answers{mark} · target {target}%").format(
+                csi=pct(f.csi_pct), answers=f.answers, mark=csi_mark, target=followup_figures.CSI_TARGET_PCT),
+            _("Complaints opened {opened} · resolved {resolved} · escalated {escalated}").format(
+                opened=f.complaints_opened, resolved=f.complaints_closed, escalated=f.complaints_escalated),
+            "", _("Lost customers (no visit for 6 months) and churn per month:")]), multiline=True))
         table = self.query_one("#churn", DataTable)
         table.clear()
         for month, lost, base, churn in followup_figures.churn():
@@ -203,7 +208,7 @@ class CallbacksScreen(Acting, KeptScreen):
         row = self.query_one("#complaints-table", PagedTable).selected
         if row is None:
             return
-        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=row.description[:60]), [
+        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=cut(row.description, 60)), [
             forms.choice("status", _("New status"), [(label(COMPLAINT_STATUSES, s), s) for s in COMPLAINT_STATUSES]),
             forms.text("resolution", _("Resolution"), required=False, max_length=500,
                        hint=_("needed to resolve it")),
@@ -219,8 +224,10 @@ class CallbacksScreen(Acting, KeptScreen):
 
     def action_create_all(self) -> None:
         rows = self.query_one("#reminders-table", PagedTable).items
-        self.act(reminders.create_calls, rows, success=lambda made: _(
-            "{made} reminder call(s) created for {count} customer(s) on this page.").format(made=made, count=len(rows)))
+        self.act(reminders.create_calls, rows, success=lambda made: ngettext(
+            "{made} reminder calls created for {count} customer on this page.",
+            "{made} reminder calls created for {count} customers on this page.", len(rows)).format(
+                made=made, count=len(rows)))
 
     def action_reassign(self) -> None:
         agents = [(agent.name, agent.id) for agent in callbacks.follow_up_agents()]
@@ -234,23 +241,24 @@ class CallbacksScreen(Acting, KeptScreen):
             chosen.update(values)
             return partial(callbacks.reassign, values["from_agent"], values["agent"])
 
-        self.ask(form, call, success=lambda moved: _("{count} open call(s) of {source} handed to {target}.").format(
-            count=moved, source=names[chosen["from_agent"]], target=names[chosen["agent"]]))
+        self.ask(form, call, success=lambda moved: ngettext(
+            "{count} open call of {source} handed to {target}.", "{count} open calls of {source} handed to {target}.",
+            moved).format(count=moved, source=names[chosen["from_agent"]], target=names[chosen["agent"]]))
 
 
 def call_form(c: callbacks.CallContext) -> FormDialog:
     """One call: who and why, what was done; reached or not, a score 1-5 per question, notes, a complaint."""
-    intro = [line((c.customer, "bold"), f"  {c.mobile}  · ", _("{kind} call").format(kind=c.kind),
-                  f" · {c.reason}" if c.reason else "")]
+    intro = [line((c.customer, "bold"), f"  {c.mobile}  · ", label(CALLBACK_KIND_LABELS, c.kind),
+                  " · " + callbacks.reason_text(c.reason) if c.reason else "")]
     if c.lines:
-        intro.append(line(_("Done: {lines}").format(lines=", ".join(c.lines))))
+        intro.append(line(_("Done: {lines}").format(lines=join(c.lines))))
     if c.advisor:
         intro.append(line(_("Advisor {advisor} · technicians {technicians}").format(
-            advisor=c.advisor, technicians=", ".join(c.technicians) or "—")))
+            advisor=c.advisor, technicians=join(c.technicians) or "—")))
     fields = [forms.choice("reached", _("Reached"), [(_("Reached"), True), (_("Not reached"), False)], value=True)]
     fields += [forms.number(f"q{index}", question, minimum=1, maximum=5, places=0, required=False,
                             placeholder=_("score 1-5"), also=("scores",) if index == 0 else ())
-               for index, question in enumerate(c.questions)]
+               for index, question in enumerate(c.question_texts or c.questions)]
     fields += [forms.text("notes", _("Notes"), required=False, max_length=500),
                forms.text("complaint", _("Complaint"), required=False, max_length=500,
                           hint=_("leave empty if none"))]

@@ -16,7 +16,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from workshop import lifecycle, parts
-from workshop.i18n import _
+from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
 COUNT_MAX = 999_999
@@ -25,41 +25,42 @@ fmt = parts.fmt
 
 
 def _queue_row(row: parts.LineRow):
-    return (f"RO {row.order_number}", row.promised_at.strftime("%a %H:%M"), row.bin or "—", row.code, row.name,
-            fmt(row.to_pick), row.unit, fmt(row.reserved), fmt(row.on_hand), row.plate)
+    return (row.order_number, day(row.promised_at), row.bin or "—", row.code, row.name,
+            fmt(row.to_pick), parts.unit(row), fmt(row.reserved), fmt(row.on_hand), row.plate)
 
 
 def _out_row(row: parts.LineRow):
     state = _("cancelled: return") if row.order_state == lifecycle.CANCELLED else lifecycle.label(row.order_state)
-    return (f"RO {row.order_number}", state, row.bin or "—", row.code, row.name, fmt(row.out), row.unit, row.plate)
+    return (row.order_number, state, row.bin or "—", row.code, row.name, fmt(row.out), parts.unit(row), row.plate)
 
 
 def _stock_row(row: parts.StockRow):
     return (row.code, row.name, row.bin or "—", fmt(row.on_hand), fmt(row.reserved), fmt(row.available),
-            row.unit, f"{row.price:.2f}", row.fits)
+            parts.unit(row), f"{row.price:.2f}", row.fits)
 
 
 def _low_row(row: parts.StockRow):
-    return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested), row.unit)
+    return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested),
+            parts.unit(row))
 
 
 class PartsScreen(Acting, KeptScreen):
     CSS_PATH = "parts.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board"),
-        Binding("slash", "search", "Search"),
-        Binding("p", "pick_all", "Pick all"),
-        Binding("q", "pick_qty", "Pick qty"),
-        Binding("r", "return_part", "Return"),
-        Binding("x", "exchange", "Exchange"),
-        Binding("o", "old_part", "Old part"),
-        Binding("g", "receive", "Goods in"),
-        Binding("c", "count", "Count"),
-        Binding("m", "move_bin", "Move bin", show=False),
-        Binding("1", "tab('queue')", "Queue", show=False),
-        Binding("2", "tab('catalog')", "Catalog", show=False),
-        Binding("3", "tab('low')", "Low stock", show=False),
-        Binding("4", "tab('out')", "Parts out", show=False),
+        Binding("escape", "app.pop_screen", N_("Board")),
+        Binding("slash", "search", N_("Search")),
+        Binding("p", "pick_all", N_("Pick all")),
+        Binding("q", "pick_qty", N_("Pick qty")),
+        Binding("r", "return_part", N_("Return")),
+        Binding("x", "exchange", N_("Exchange")),
+        Binding("o", "old_part", N_("Old part")),
+        Binding("g", "receive", N_("Goods in")),
+        Binding("c", "count", N_("Count")),
+        Binding("m", "move_bin", N_("Move bin"), show=False),
+        Binding("1", "tab('queue')", N_("Pick queue"), show=False),
+        Binding("2", "tab('catalog')", N_("Catalog"), show=False),
+        Binding("3", "tab('low')", N_("Low stock"), show=False),
+        Binding("4", "tab('out')", N_("Parts out"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
                    **dict.fromkeys(("receive", "count", "move_bin"), "manage_stock")}
@@ -70,24 +71,24 @@ class PartsScreen(Acting, KeptScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="/ search: RO number, plate, part code, name or model", id="search")
+        yield Input(placeholder=_("/ search: RO number, plate, part code, name or model"), id="search")
         with TabbedContent(initial="queue"):
-            with TabPane("Pick queue [1]", id="queue"):
-                yield PagedTable(("RO", "Promised", "Bin", "Code", "Part", "To pick", "Unit", "Resv", "On hand",
-                                  "Plate"), _queue_row, id="queue-table")
-            with TabPane("Catalog [2]", id="catalog"):
-                yield PagedTable(("Code", "Part", "Bin", "On hand", "Resv", "Avail", "Unit", "Price", "Fits"),
-                                 _stock_row, id="catalog-table")
-            with TabPane("Low stock [3]", id="low"):
-                yield PagedTable(("Code", "Part", "Bin", "Avail", "Threshold", "Order", "Unit"), _low_row,
-                                 id="low-table")
+            with TabPane(_("Pick queue [1]"), id="queue"):
+                yield PagedTable((_("RO"), _("Promised"), _("Bin"), _("Code"), _("Part"), _("To pick"), _("Unit"),
+                                  _("Resv"), _("On hand"), _("Plate")), _queue_row, id="queue-table")
+            with TabPane(_("Catalog [2]"), id="catalog"):
+                yield PagedTable((_("Code"), _("Part"), _("Bin"), _("On hand"), _("Resv"), _("Avail"), _("Unit"),
+                                  _("Price"), _("Fits")), _stock_row, id="catalog-table")
+            with TabPane(_("Low stock [3]"), id="low"):
+                yield PagedTable((_("Code"), _("Part"), _("Bin"), _("Avail"), _("Threshold"), _("Order qty"),
+                                  _("Unit")), _low_row, id="low-table")
             with TabPane(_("Parts out [4]"), id="out"):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Parts"
+        self.title = _("Parts")
         self.reload_all()
         self.query_one("#queue-table").focus()
 
@@ -164,7 +165,7 @@ class PartsScreen(Acting, KeptScreen):
         if line := self._line():
             self.act(parts.pick, line.id, seen_version=line.order_version,
                      success=_("Picked {qty} {unit} {code} for RO {number} from bin {bin}.").format(
-                         qty=fmt(line.to_pick), unit=line.unit, code=line.code, number=line.order_number,
+                         qty=fmt(line.to_pick), unit=parts.unit(line), code=line.code, number=line.order_number,
                          bin=line.bin or "—"))
 
     def action_pick_qty(self) -> None:
@@ -172,7 +173,7 @@ class PartsScreen(Acting, KeptScreen):
             return
         form = FormDialog(_("Pick {code} {name} for RO {number}").format(code=line.code, name=line.name,
                                                                         number=line.order_number), [
-            quantity_field("qty", _("Quantity ({unit})").format(unit=line.unit), maximum=QTY_MAX, places=3,
+            quantity_field("qty", _("Quantity ({unit})").format(unit=parts.unit(line)), maximum=QTY_MAX, places=3,
                            hint=_("{qty} to pick").format(qty=fmt(line.to_pick)))], submit_label=_("Pick"))
         self.ask(form, lambda v: partial(parts.pick, line.id, v["qty"], seen_version=line.order_version),
                  success=lambda _r: _("Picked {code} for RO {number}.").format(code=line.code, number=line.order_number))
@@ -193,13 +194,13 @@ class PartsScreen(Acting, KeptScreen):
         if not (part := self._part()):
             return
         form = FormDialog(_("Goods in: {code} {name}").format(code=part.code, name=part.name), [
-            quantity_field("qty", _("Quantity ({unit})").format(unit=part.unit), maximum=QTY_MAX, places=3),
+            quantity_field("qty", _("Quantity ({unit})").format(unit=parts.unit(part)), maximum=QTY_MAX, places=3),
             forms.text("reference", _("Delivery note"), required=False, max_length=60),
         ], submit_label=_("Receive"))
 
         def received(filled: list[str]) -> None:
             if filled:
-                self.notify(_("Parts now complete for {orders}").format(orders=", ".join(filled)), timeout=10)
+                self.notify(_("Parts now complete for {orders}").format(orders=join(filled)), timeout=10)
 
         self.ask(form, lambda v: partial(parts.receive, part.code, v["qty"], reference=v["reference"] or ""),
                  success=_("Received {code}.").format(code=part.code), then=received)
@@ -208,7 +209,7 @@ class PartsScreen(Acting, KeptScreen):
         if not (part := self._part()):
             return
         form = FormDialog(_("Stocktake: {code} in bin {bin}").format(code=part.code, bin=part.bin or "—"), [
-            forms.number("counted", _("Counted ({unit})").format(unit=part.unit), maximum=COUNT_MAX, places=3,
+            forms.number("counted", _("Counted ({unit})").format(unit=parts.unit(part)), maximum=COUNT_MAX, places=3,
                          hint=_("the ledger says {qty}").format(qty=fmt(part.on_hand))),
             forms.text("reason", _("Reason for a difference")),
         ], submit_label=_("Count"))

@@ -11,7 +11,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from models.orders import BUSINESS_TYPES
+from models.orders import BUSINESS_TYPE_LABELS, BUSINESS_TYPES
+from models.people import CUSTOMER_KIND_LABELS, CUSTOMER_KINDS
 from screens.acting import Acting
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
@@ -19,7 +20,7 @@ from screens.live_search import LiveSearch
 from screens.text import line, lines, literal
 from workshop import clock, reception
 from workshop.errors import DomainError, InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _, label
 
 PROMISED_FORMAT = "%Y-%m-%d %H:%M"
 # The form's rows, by the names the services give their fields (InvalidInput.field): a refusal is
@@ -41,9 +42,9 @@ class ReceptionScreen(Acting, KeptScreen):
     shown under the row of the field it names, and everything typed stays."""
     CSS_PATH = "reception.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+s", "save", "Check in", priority=True),
-        Binding("ctrl+r", "register", "Register car", priority=True),
+        Binding("ctrl+s", "save", N_("Check in"), priority=True),
+        Binding("ctrl+r", "register", N_("Register car"), priority=True),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
     PERMISSIONS = {"save": "create_order", "register": "create_order"}
 
@@ -71,25 +72,25 @@ class ReceptionScreen(Acting, KeptScreen):
             with Vertical(id="new-car"):
                 yield Label(_("Not on file: register the car and its owner, then Ctrl+R"), classes="title")
                 yield field("plate", _("Plate"), text("plate", "粤B12345", 12))
-                yield field("vin", "VIN", text("vin", _("17 characters, no I/O/Q"), 17))
+                yield field("vin", _("VIN"), text("vin", _("17 characters, no I/O/Q"), 17))
                 yield field("brand", _("Brand / model"), Horizontal(text("brand", _("Brand"), 40, value="Toyota"),
                                                                     text("model", _("Model"), 60),
                                                                     text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
                                                                     classes="inline"))
                 yield field("owner", _("Owner"), Horizontal(
                     text("name", _("Owner name"), 100), text("mobile", _("Mobile"), 20),
-                    Select([(k, k) for k in ("private", "company", "fleet")], value="private", id="kind",
+                    Select([(label(CUSTOMER_KIND_LABELS, k), k) for k in CUSTOMER_KINDS], value="private", id="kind",
                            allow_blank=False, compact=True), classes="inline"))
             yield Label(_("2. The order"), classes="title")
             yield field("business_type", _("Business"),
-                        Select([(b.replace("_", " "), b) for b in BUSINESS_TYPES], value="maintenance",
+                        Select([(label(BUSINESS_TYPE_LABELS, b), b) for b in BUSINESS_TYPES], value="maintenance",
                                id="business_type", allow_blank=False, compact=True))
             yield field("mileage", _("Mileage / fuel"), Horizontal(
-                text("mileage_in", "km", 9, restrict=r"[0-9]*"),
+                text("mileage_in", _("km"), 9, restrict=r"[0-9]*"),
                 Select([(f, f) for f in reception.FUEL_LEVELS], value="1/2", id="fuel_level", allow_blank=False,
                        compact=True), classes="inline"))
             yield field("statement", _("Statement"), text("statement", _("Customer's statement of the fault"), 1000))
-            yield field("promised_at", _("Promised"), text("promised_at", "YYYY-MM-DD HH:MM", 16))
+            yield field("promised_at", _("Promised"), text("promised_at", _("YYYY-MM-DD HH:MM"), 16))
             yield field("insurer", _("Insurer"), text("insurer", _("insurance jobs only"), 60))
             yield Label(_("3. Job lines: codes, or search the catalog and press Enter on one"), classes="title")
             yield field("operations", _("Operations"), text("operations", _("e.g. QS001 ME016"), 300))
@@ -99,7 +100,7 @@ class ReceptionScreen(Acting, KeptScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Reception"
+        self.title = _("Reception")
         self.query_one("#new-car").display = False
         promised = clock.now() + dt.timedelta(hours=4)
         self.query_one("#promised_at", Input).value = promised.strftime(PROMISED_FORMAT)
@@ -124,8 +125,8 @@ class ReceptionScreen(Acting, KeptScreen):
 
     def _show_vehicle(self, car: reception.CarOnFile) -> None:
         self.vehicle = car
-        shown = [line((car.plate, "bold cyan"), f" {car.brand} {car.model} · VIN {car.vin} · ", _("owner") + " ",
-                      (car.owner, "bold"), f" {car.mobile}")]
+        shown = [line((car.plate, "bold cyan"), f" {car.brand} {car.model} · ", _("VIN {vin}").format(vin=car.vin),
+                      " · ", _("owner") + " ", (car.owner, "bold"), f" {car.mobile}")]
         if car.last_visit is not None:
             shown.append(line(_("Last visit {day} at {km} km").format(day=f"{car.last_visit:%Y-%m-%d}",
                                                                       km=f"{car.last_mileage:,}")))
@@ -165,7 +166,8 @@ class ReceptionScreen(Acting, KeptScreen):
     def _show_operations(self, operations) -> None:
         results = self.query_one("#op-results", OptionList)
         results.clear_options()
-        results.add_options([Option(literal(f"{op.code}  {op.name}  ({op.standard_hours} h)"), id=op.code)
+        results.add_options([Option(literal(_("{code}  {name}  ({hours} h)").format(
+            code=op.code, name=op.name, hours=op.standard_hours)), id=op.code)
                              for op in operations])
 
     @on(Input.Submitted, "#op-search")

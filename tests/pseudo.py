@@ -63,16 +63,60 @@ WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])")
 
 
 def untranslated(text: str, allowed: set[str]) -> list[str]:
-    """The lines of ``text`` holding an English word that is neither data nor a key's name."""
+    """The lines of ``text`` holding an English word that is neither data nor a key's name (a word cut
+    short with … counts as the data it is the start of)."""
     found = []
     for line in text.splitlines():
-        words = [w for w in WORD.findall(line) if w not in allowed and w.lower() not in allowed]
+        words = []
+        for match in WORD.finditer(line):
+            word = match.group()
+            if word in allowed or word.lower() in allowed:
+                continue
+            if line[match.end():match.end() + 1] == "…" and any(a.startswith(word) for a in allowed):
+                continue
+            words.append(word)
         if words:
             found.append(f"{sorted(set(words))}: {line.strip()}")
     return found
 
 
-CODE = re.compile(r"[a-z_,]+")  # a stored code ("in_progress", "advisor,dispatcher"): shown through a label
+# Names of keys and file kinds a Chinese screen writes in Latin letters too.
+KEPT = {"Ctrl", "Esc", "Enter", "Tab", "Excel", "xlsx", "csv", "txt", "html", "pdf", "svg"}
+
+
+def kept_words() -> set[str]:
+    """The abbreviations the Chinese catalog itself keeps as they are (VIN, PIN, VIP, CSV, PDF...) and
+    the names of keys: what a screen in real Chinese (a document, an exported list) may show."""
+    from babel.messages.pofile import read_po
+    from workshop import catalogs
+    words: set[str] = set(KEPT)
+    with catalogs.po_path("zh_CN").open("rb") as file:
+        for message in read_po(file):
+            if not message.id:
+                continue  # (the catalog's header)
+            strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+            for text in strings:
+                words.update(w for w in re.findall(r"[A-Za-z]{2,}", _KEEP.sub("", text or "")) if w.isupper())
+    return words
+
+
+def codes() -> set[str]:
+    """Every code a label table names (states, kinds, roles, units...): stored, but shown through its
+    label, so never allowed on screen as it is."""
+    import importlib
+    import pkgutil
+    import models
+    import workshop
+    found: set[str] = set()
+    for package in (models, workshop):
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name in ("cli", "warm", "catalogs"):
+                continue
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, value in vars(module).items():
+                if name.endswith("LABELS") and isinstance(value, dict):
+                    found.update(k for k in value if isinstance(k, str))
+    return found
 
 
 def stored_words() -> set[str]:
@@ -81,6 +125,7 @@ def stored_words() -> set[str]:
     from peewee import CharField, TextField
     import models
     from models.events import Event
+    known_codes = codes()
     words: set[str] = set()
     for model in models.ALL_MODELS:
         fields = [f for f in model._meta.sorted_fields if isinstance(f, (CharField, TextField))
@@ -88,7 +133,18 @@ def stored_words() -> set[str]:
         if not fields:
             continue
         for row in model.select(*fields).tuples():
-            for value in row:
-                if value and not CODE.fullmatch(str(value)):
+            for field, value in zip(fields, row):
+                if any(field is said for said in (Event.before, Event.after)):
+                    value = _json_values(value)  # (its keys are field names: shown translated)
+                if value and not (set(str(value).split(",")) <= known_codes):
                     words.update(re.findall(r"[A-Za-z]{2,}", str(value)))
     return words
+
+
+def _json_values(raw: str | None) -> str:
+    import json
+    try:
+        values = json.loads(raw or "{}")
+    except ValueError:
+        return raw or ""
+    return " ".join(str(v) for v in values.values()) if isinstance(values, dict) else str(values)

@@ -12,8 +12,121 @@ from peewee import JOIN, IntegrityError
 from models.events import Event
 from models.people import Staff
 from workshop import clock
-from workshop.i18n import _
-from workshop.phrase import Phrase, render, said
+from workshop.i18n import N_, _, current
+from workshop.phrase import Phrase, Term, render, said
+
+# What each kind of change is called on screen (the audit trail's "What" and its filter); a kind not
+# listed shows as its code. Translated where shown: kind_label().
+KIND_LABELS = {
+    # the order's moves (workshop/lifecycle.py TRANSITIONS)
+    "dispatch": N_("dispatched"), "undispatch": N_("dispatch taken back"), "start": N_("work started"),
+    "wait_parts": N_("parts wait"), "resume": N_("work resumed"), "stop": N_("work stopped"),
+    "finish": N_("to QC"), "reopen": N_("back from QC"), "qc_pass": N_("QC passed"), "qc_fail": N_("QC failed"),
+    "settle": N_("settled"), "deliver": N_("car delivered"), "void": N_("settlement voided"),
+    "cancel": N_("order cancelled"),
+    # the order
+    "order_created": N_("order created"), "line_added": N_("job line added"), "redispatch": N_("re-dispatched"),
+    "technicians_set": N_("technicians set"), "clock_on": N_("clocked on"), "clock_off": N_("clocked off"),
+    "line_finished": N_("job line finished"), "comeback_marked": N_("comeback marked"),
+    # parts
+    "part_requested": N_("part requested"), "part_picked": N_("part picked"), "part_returned": N_("part returned"),
+    "part_cancelled": N_("part cancelled"), "part_exchanged": N_("part exchanged"), "old_part": N_("old part"),
+    "parts_arrived": N_("parts arrived"), "parts_released": N_("parts released"), "goods_received": N_("goods in"),
+    "stock_adjusted": N_("stocktake"), "bin_transfer": N_("bin moved"), "parts_imported": N_("parts imported"),
+    "parts_ordered": N_("parts ordered"), "parts_eta": N_("parts date changed"),
+    "parts_order_cancelled": N_("parts order cancelled"),
+    "supplier_added": N_("supplier added"), "supplier_changed": N_("supplier changed"),
+    "po_created": N_("purchase order"), "po_received": N_("purchase order received"),
+    "po_rescheduled": N_("purchase order date changed"), "po_closed": N_("purchase order closed"),
+    "po_cancelled": N_("purchase order cancelled"),
+    # money
+    "fee_added": N_("fee added"), "adjustment": N_("extra discount"), "adjustment_set": N_("extra discount"),
+    "payment": N_("payment"), "payment_taken": N_("payment taken"), "refund": N_("refund"),
+    "payment_refunded": N_("payment refunded"), "invoice_issued": N_("invoice issued"),
+    "invoice_voided": N_("invoice voided"), "on_account": N_("on account"),
+    # claims
+    "warranty_claim_drafted": N_("warranty claim drafted"), "warranty_claim_edited": N_("warranty claim edited"),
+    "warranty_claim_submitted": N_("warranty claim submitted"),
+    "warranty_claim_accepted": N_("warranty claim accepted"),
+    "warranty_claim_partly_accepted": N_("warranty claim partly accepted"),
+    "warranty_claim_rejected": N_("warranty claim rejected"), "warranty_claim_corrected": N_("warranty claim corrected"),
+    "warranty_claim_charged_internal": N_("warranty claim charged to the shop"),
+    "warranty_payment": N_("warranty payment"), "warranty_old_part_returned": N_("old part returned"),
+    "insurance_claim_registered": N_("insurance claim registered"),
+    "insurance_claim_changed": N_("insurance claim changed"), "insurance_supplement": N_("insurance supplement"),
+    "insurance_cover": N_("insurance cover"), "insurance_document": N_("insurance document"),
+    "insurer_receivable": N_("insurer's receivable"), "insurer_payment": N_("insurer's payment"),
+    # QC
+    "checklist_item_added": N_("checklist item added"), "checklist_item_removed": N_("checklist item removed"),
+    # follow-up
+    "callback_created": N_("callback created"), "call": N_("call"), "call_in": N_("incoming call"),
+    "callbacks_reassigned": N_("callbacks reassigned"), "complaint_raised": N_("complaint raised"),
+    "complaint_escalated": N_("complaint escalated"), "complaint_open": N_("complaint reopened"),
+    "complaint_in_progress": N_("complaint being handled"), "complaint_resolved": N_("complaint resolved"),
+    "complaint_verified": N_("complaint verified"),
+    # people
+    "customer_created": N_("customer registered"), "vehicle_created": N_("vehicle registered"),
+    "staff_added": N_("staff added"), "staff_roles_set": N_("roles set"), "staff_language_set": N_("language set"),
+    "pin_reset": N_("PIN reset"), "signed_in": N_("signed in"), "signed_out": N_("signed out"),
+    "sign_in_locked": N_("sign-in held"), "sign_in_lifted": N_("sign-in lockout lifted"),
+    "setting_changed": N_("setting changed"),
+}
+
+
+# The fields an event's before/after names, on screen; and the label tables of the fields holding codes.
+FIELD_LABELS = {
+    "state": N_("state"), "bay": N_("bay"), "technicians": N_("technicians"), "dispatcher": N_("dispatcher"),
+    "dispatched_at": N_("dispatched at"), "started_at": N_("started at"), "completed_at": N_("finished at"),
+    "released_at": N_("released at"), "settled_at": N_("settled at"), "state_changed_at": N_("state changed at"),
+    "cancelled_at": N_("cancelled at"), "cancel_reason": N_("cancel reason"), "parts_ready": N_("parts ready"),
+    "parts_status": N_("parts"), "parts_eta": N_("parts expected"), "rework": N_("rework"),
+    "rework_reason": N_("rework reason"), "qc_inspector": N_("QC inspector"), "qc_passed_at": N_("QC passed at"),
+    "delay_reason": N_("delay reason"), "comeback_of": N_("comeback of"), "comeback_charge": N_("charged to"),
+    "reason": N_("reason"), "note": N_("note"), "notes": N_("notes"), "amount": N_("amount"), "method": N_("method"),
+    "tendered": N_("tendered"), "change": N_("change"), "qty": N_("quantity"), "reference": N_("reference"),
+    "description": N_("description"), "department": N_("department"), "status": N_("status"), "roles": N_("roles"),
+    "trade": N_("trade"), "active": N_("active"), "language": N_("language"), "failures": N_("wrong PINs"),
+    "source": N_("terminal"), "until": N_("until"), "kind": N_("kind"), "due": N_("due"), "agent": N_("agent"),
+    "count": N_("count"), "invoice": N_("invoice"), "total": N_("total"), "customer_share": N_("customer's share"),
+    "received": N_("received"), "number": N_("number"), "credit_note": N_("credit note"), "on_hand": N_("on hand"),
+    "bin": N_("bin"), "reached": N_("reached"), "scores": N_("scores"), "disposition": N_("goes to"),
+    "technician": N_("technician"), "clocked_by": N_("clocked by"), "name": N_("name"), "login": N_("login"),
+}
+FIELD_CODES = {"state": "workshop.lifecycle:STATE_LABELS", "parts_status": "workshop.availability:LABELS",
+               "method": "models.settlement:METHOD_LABELS", "delay_reason": "workshop.qc:DELAY_REASON_LABELS",
+               "trade": "models.people:TRADE_LABELS", "department": "workshop.callbacks:DEPARTMENT_LABELS",
+               "disposition": "models.parts:OLD_PART_DISPOSITION_LABELS", "comeback_charge": "models.orders:PAYER_LABELS",
+               "language": "workshop.i18n:LANGUAGE_NAMES"}
+
+
+def describe(raw: str | None) -> str:
+    """An event's before or after as the reader reads it: "state=In progress, bay=3" with the fields
+    and the codes they hold named in the reader's language (ids and typed values as stored)."""
+    if not raw:
+        return "—"
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(values, dict):
+        return str(values)
+    shown = []
+    for key, value in values.items():
+        name = _(FIELD_LABELS[key]) if key in FIELD_LABELS else key
+        if key in FIELD_CODES and isinstance(value, str):
+            value = Term(FIELD_CODES[key], value).say(current())
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif value is None:
+            value = "—"
+        shown.append(f"{name}={value}")
+    return ", ".join(shown)
+
+
+def kind_label(kind: str) -> str:
+    """A kind of change in the reader's language (its code, spaced, when it has no name yet)."""
+    text = KIND_LABELS.get(kind)
+    return _(text) if text else kind.replace("_", " ")
 
 
 def _plain(value):

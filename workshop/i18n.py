@@ -23,9 +23,9 @@ DEFAULT = "en"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT
-# Translations used whatever the language (tests: a pseudo-locale that transforms every message, so
-# that any English left on a screen shows it escaped translation). None in use.
-_forced: gettext.NullTranslations | None = None
+# Translations and language used whatever language is asked for later (tests: a pseudo-locale that
+# transforms every message, so that any English left on a screen shows it escaped translation).
+_forced: tuple[gettext.NullTranslations, str] | None = None
 
 
 # The language someone reads, as a label table: each language by its own name; "" is the terminal's.
@@ -114,8 +114,8 @@ def set_language(code: str | None) -> str:
     global _translations, _language
     code = normalise(code) or DEFAULT
     if _forced is not None:
-        _translations, _language = _forced, code
-        return code
+        _translations, _language = _forced
+        return _language
     if code == _language:
         return code
     if code == DEFAULT:
@@ -127,10 +127,10 @@ def set_language(code: str | None) -> str:
 
 
 def force(translations: gettext.NullTranslations | None, code: str = "zh_CN") -> None:
-    """Use ``translations`` for every message whatever language is chosen later (formats and the names
-    of reference data follow ``code``); None goes back to the catalogs. For tests (a pseudo-locale)."""
+    """Use ``translations`` for every message and ``code``'s formats and reference names, whatever
+    language is chosen later; None goes back to the catalogs (in ``code``). For tests (a pseudo-locale)."""
     global _forced, _language
-    _forced = translations
+    _forced = (translations, code) if translations is not None else None
     _language = ""  # (set_language below switches, even to the language in use)
     set_language(code)
 
@@ -262,6 +262,19 @@ def date(value) -> str:
 
 def datetime(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def weekday(value) -> str:
+    """A date's short weekday name in the reader's language: "Mon" / "周一"."""
+    return _(WEEKDAYS[value.weekday()])
+
+
+def day(value, rest: str = "%H:%M") -> str:
+    """A time on a list, weekday first: "Mon 09:00" / "周一 09:00" (``rest``: what strftime adds)."""
+    return f"{weekday(value)} {value.strftime(rest)}" if value is not None else ""
 
 
 def ago(seconds: float) -> str:
