@@ -30,11 +30,25 @@ def shop_db(size: str) -> Path:
     return path
 
 
-def open_db(size: str) -> Path:
+def open_db(size: str, db: str | None = None) -> str:
     from models.db import open_database
-    path = shop_db(size)
+    path = db or str(shop_db(size))
     open_database(path)
     return path
+
+
+def add_db_option(parser) -> None:
+    parser.add_argument("--db", help="measure on this database instead of --shop's file: another file, or a "
+                        "postgresql:// URL (e.g. the large shop moved there with `workshop copy`)")
+
+
+def chosen_db(args) -> str:
+    """The database a benchmark runs on: ``--db``, else the ``--shop`` file (generated on first use)."""
+    return args.db or str(shop_db(args.shop))
+
+
+def is_postgres_target(db: str) -> bool:
+    return str(db).startswith(("postgresql://", "postgres://"))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -143,4 +157,4 @@ def stop(pid: int, fd: int) -> None:
         pass
 
 
-__all__ = ["warm_server", "shop_db", "open_db", "pct", "report", "spawn_terminal", "read_until", "stop", "drain", "statistics"]
+__all__ = ["warm_server", "shop_db", "open_db", "add_db_option", "chosen_db", "is_postgres_target", "pct", "report", "spawn_terminal", "read_until", "stop", "drain", "statistics"]

@@ -10,7 +10,7 @@ Measured both ways a terminal can start (workshop/warm.py):
 Unset PYTHONDONTWRITEBYTECODE before measuring (this machine's shells export it: every start would
 compile the project anew, which no user's start does).
 
-    .venv/bin/python -m bench.first_frame --shop demo|large [--runs 10]
+    .venv/bin/python -m bench.first_frame --shop demo|large [--db FILE-or-postgresql://...] [--runs 10]
 """
 import argparse
 import os
@@ -18,7 +18,7 @@ import pty
 import sys
 import time
 
-from bench.common import ROOT, pct, read_until, report, shop_db, spawn_terminal, stop, warm_server
+from bench.common import ROOT, add_db_option, chosen_db, pct, read_until, report, spawn_terminal, stop, warm_server
 
 
 def measure(db, runs: int, env: dict | None = None) -> list[float]:
@@ -53,21 +53,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="demo")
     parser.add_argument("--runs", type=int, default=10)
+    add_db_option(parser)
     args = parser.parse_args()
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("warning: PYTHONDONTWRITEBYTECODE is set: starts compile the code anew", file=sys.stderr)
-    db = shop_db(args.shop)
+    db = chosen_db(args)
+    where = "--db" if args.db else f"{args.shop} shop"
     hello_once(), board_once(db)  # once untimed: compiled code and the page cache, as on a used machine
     hello, cold = [], []
     for _ in range(args.runs):  # side by side, run for run: the machine's load weighs on both alike
         hello.append(hello_once())
         cold.append(board_once(db))
     report("first frame, hello-world Textual app", hello)
-    report(f"first frame, cold start ({args.shop} shop)", cold, target_ms=500, p=95)
+    report(f"first frame, cold start ({where})", cold, target_ms=500, p=95)
     ratio = pct(cold, 50) / pct(hello, 50)
     print(f"cold start / hello world (p50): {ratio:.2f}x {'OK' if ratio <= 1.3 else 'OVER TARGET 1.3x'}")
     with warm_server() as env:
-        report(f"first frame, warm start ({args.shop} shop)", measure(db, args.runs, env), target_ms=500, p=95)
+        report(f"first frame, warm start ({where})", measure(db, args.runs, env), target_ms=500, p=95)
 
 
 if __name__ == "__main__":

@@ -117,8 +117,9 @@ def inputs(rng: random.Random, n: int) -> dict:
 
 
 def cases() -> list[Case]:
-    from workshop import (accounts, audit, board, callbacks, dispatch, followup_figures, lifecycle, parts, qc,
-                          reception, reminders, search, settlement)
+    from workshop import (accounts, appointment_figures, appointments, audit, board, call_register, callbacks,
+                          campaigns, capacity, dispatch, followup_figures, lifecycle, parts, prepick, qc, reception,
+                          reminders, search, service_plan, settlement, winback)
     from workshop.clock import today
 
     def order_detail(order_id):  # what the order screen reads (screens/order_detail.py)
@@ -174,11 +175,28 @@ def cases() -> list[Case]:
              lambda: followup_figures.figures(today() - dt.timedelta(days=30), today() + dt.timedelta(days=1)),
              period=True),
         Case("follow-up: churn, 6 months", None, followup_figures.churn, period=True),
+        Case("follow-up: churn with the lost in total, 6 months", None, followup_figures.churn_months, period=True),
+        Case("follow-up: complaints escalated to one person", "staff",
+             lambda s: (callbacks.escalated_to(s), callbacks.complaints(escalated_to=s, limit=101))),
+        Case("follow-up: lost customers, first page", None, lambda: winback.lost_customers(limit=101)),
+        Case("follow-up: call register, first page", None, lambda: call_register.calls(limit=101)),
+        Case("follow-up: incoming calls, first page", None, lambda: call_register.calls(limit=101, incoming_only=True)),
+        Case("follow-up: planned services due", None, lambda: service_plan.due_services(limit=101)),
+        Case("follow-up: campaign invitations due", None, lambda: campaigns.invitations_due(limit=101)),
+        Case("follow-up: campaigns", None, lambda: campaigns.campaigns(limit=51)),
         *[Case(f"reminders: {kind}", None, lambda kind=kind: reminders.due(kind, limit=101))
           for kind in reminders.KINDS],
         Case("reminders: maintenance, page 21 (>)", "maintenance, deep page",
              lambda after: reminders.due("maintenance", limit=101, after=after)),
         Case("staff: list", None, accounts.all_staff),
+        Case("appointments: the day (grid and list)", None,
+             lambda: (capacity.day_grid(today() + dt.timedelta(days=1)), appointments.day_list(today()))),
+        Case("appointments: reminder calls, expected arrivals", None,
+             lambda: (appointments.reminder_list(), appointments.expected_arrivals())),
+        Case("appointments: pre-picks, shortages", None, lambda: (prepick.prepicks(), prepick.shortages())),
+        Case("appointments: figures, 30 days", None, lambda: appointment_figures.report(
+            dt.datetime.combine(today() - dt.timedelta(days=30), dt.time()),
+            dt.datetime.combine(today() + dt.timedelta(days=1), dt.time())), period=True),
         # --- searches, as typed ---
         Case("palette: active plate, key by key", "active plates typed", palette),
         Case("palette: active customer, key by key", "active names typed", palette),

@@ -16,7 +16,7 @@ import struct
 import termios
 import time
 
-from bench.common import drain, read_until, shop_db, spawn_terminal, stop
+from bench.common import add_db_option, chosen_db, drain, read_until, spawn_terminal, stop
 
 TICKS = os.sysconf("SC_CLK_TCK")
 TARGET_PCT = 0.3
@@ -56,6 +56,7 @@ def drain_all(fds: list[int], seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="large")
+    add_db_option(parser)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--login", default="zhou.min", help="staff member signed in (the manager opens "
                         "every screen, so every screen is built ahead: the most memory)")
@@ -63,7 +64,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=15, help="idle seconds before measuring (the screens "
                         "are built ahead in the first ~12; a full collection runs after 60 without a key)")
     args = parser.parse_args()
-    pid, fd, _ = spawn_terminal(shop_db(args.shop), staff_login=args.login)
+    pid, fd, _ = spawn_terminal(chosen_db(args), staff_login=args.login)
     others = []
     try:
         ok, _ = read_until(fd, b"Checked in", 60)

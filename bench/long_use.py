@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 
-from bench.common import drain, read_until, report, shop_db, spawn_terminal, stop
+from bench.common import add_db_option, chosen_db, drain, read_until, report, spawn_terminal, stop
 
 # (keys that open a screen, text that shows it is drawn with its data); Esc goes back to the board
 OPENS = [(b"\x1b[18~", b"Receivables"), (b"\x1b[20~", b"Summary"), (b"\x1b[15~", b"To pick"),
@@ -25,12 +25,13 @@ PAUSE_EVERY = 10  # rounds of work between two reading pauses
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="large")
+    add_db_option(parser)
     parser.add_argument("--rounds", type=int, default=80, help="rounds of five screen opens")
     parser.add_argument("--pause", type=float, default=7.0, help="seconds of each reading pause")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         log = os.path.join(folder, "gc.log")
-        opens, pauses = work(shop_db(args.shop), args.rounds, args.pause, log)
+        opens, pauses = work(chosen_db(args), args.rounds, args.pause, log)
         collections = read_log(log)
     report("screen opened (Esc between)", opens, target_ms=100, p=95)
     report("screen opened (Esc between)", opens, target_ms=100, p=99)

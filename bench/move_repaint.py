@@ -9,15 +9,16 @@ import argparse
 import os
 import time
 
-from bench.common import drain, read_until, report, shop_db, spawn_terminal, stop
+from bench.common import add_db_option, chosen_db, drain, read_until, report, spawn_terminal, stop
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="demo")
+    add_db_option(parser)
     parser.add_argument("--moves", type=int, default=100)
     args = parser.parse_args()
-    db = shop_db(args.shop)
+    db = chosen_db(args)
     from models.db import open_database
     from models.orders import RepairOrder
     open_database(db)

@@ -11,22 +11,23 @@ import argparse
 import random
 import time
 
-from bench.common import open_db, report
+from bench.common import add_db_option, open_db, report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="large")
+    add_db_option(parser)
     parser.add_argument("--n", type=int, default=200)
     args = parser.parse_args()
-    open_db(args.shop)
+    open_db(args.shop, args.db)
     from models.db import db
     from workshop import parts
     from workshop.customers import find_customers
     from workshop.reception import find_operations
     rng = random.Random(11)
     people = db.execute_sql("SELECT name, initials, mobile FROM customer WHERE kind = 'private' "
-                            "ORDER BY random() LIMIT ?", (args.n,)).fetchall()
+                            f"ORDER BY random() LIMIT {db.param}", (args.n,)).fetchall()
     chinese = [n for n, _, _ in people if not n.isascii()] or ["陈"]
     romanised = [n for n, _, _ in people if n.isascii()] or ["Chen"]
     cases = [

@@ -14,7 +14,7 @@ import time
 
 import os
 
-from bench.common import drain, open_db, read_until, report, shop_db, spawn_terminal, stop
+from bench.common import add_db_option, chosen_db, drain, open_db, read_until, report, spawn_terminal, stop
 
 
 def timed(fn, n: int) -> list[float]:
@@ -29,10 +29,11 @@ def timed(fn, n: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shop", choices=["demo", "large"], default="large")
+    add_db_option(parser)
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--ui-n", type=int, default=20)
     args = parser.parse_args()
-    open_db(args.shop)
+    open_db(args.shop, args.db)
     from models.db import db
     from workshop import audit, board, callbacks, dispatch, lifecycle, parts, qc, reminders, settlement
     rng = random.Random(3)
@@ -65,7 +66,7 @@ def main() -> None:
         fn()  # warm the page cache once, as a terminal open all day would be
         report(label, timed(fn, args.n), target_ms=100)
     db.close()
-    in_terminal(shop_db(args.shop), args.ui_n)
+    in_terminal(chosen_db(args), args.ui_n)
 
 
 SETTLE_S = 15  # idle seconds after the board appears (the manager's nine screens are built, laid out and drawn ahead in ~11)

@@ -1,8 +1,12 @@
-"""Write latency with 1, 8 and 16 writer processes on one SQLite file: each writer moves its own
+"""Write latency with 1, 8 and 16 writer processes on one database: each writer moves its own
 order back and forth (start/stop) as fast as it can. Reports p50/p99 and errors (must be 0).
 Target: p99 <= 50 ms with 16 writers.
 
-    .venv/bin/python -m bench.writers [--writes 100]
+By default each run builds a small shop in a scratch SQLite file. ``--db`` runs on an existing shop
+instead (a file or a postgresql:// URL, e.g. the large shop moved there with `workshop copy`): each
+writer takes one of its dispatched orders, and leaves it dispatched again.
+
+    .venv/bin/python -m bench.writers [--writes 100] [--db FILE-or-postgresql://...] [--writers 1 8 16]
 """
 import argparse
 import json
@@ -23,11 +27,15 @@ WRITER = textwrap.dedent("""
     open_database(path)
     who = Staff.get(Staff.login == "zhang.lei")
     lifecycle.load_capabilities()
-    # Each writer is a terminal: its change watcher runs (and checkpoints), as in the app.
-    from models.db import leave_checkpoints_to_watch
-    from workshop.feed import ChangeWatcher
-    ChangeWatcher(lambda: None).start()
-    leave_checkpoints_to_watch()
+    # Each writer is a terminal: its change watcher runs (and on SQLite checkpoints), as in the app.
+    from models.db import is_sqlite, leave_checkpoints_to_watch
+    if is_sqlite():
+        from workshop.feed import ChangeWatcher
+        ChangeWatcher(lambda: None).start()
+        leave_checkpoints_to_watch()
+    else:
+        from workshop.pg_feed import NotifyWatcher
+        NotifyWatcher(lambda: None).start()
     print("ready", flush=True)
     import os
     while not os.path.exists(start):   # all writers start together, after their imports
@@ -66,10 +74,26 @@ def build(path: Path, orders: int) -> list[int]:
     return ids
 
 
-def run(writers: int, writes: int, think_ms: float) -> None:
+def dispatched_orders(db: str, count: int) -> list[int]:
+    """``count`` dispatched orders of an existing shop, one per writer."""
+    from models.db import db as database, open_database
+    from models.orders import RepairOrder
+    open_database(db)
+    ids = [o.id for o in RepairOrder.select(RepairOrder.id).where(RepairOrder.state == "dispatched")
+           .order_by(RepairOrder.id).limit(count)]
+    database.close()
+    if len(ids) < count:
+        raise SystemExit(f"the shop has only {len(ids)} dispatched orders for {count} writers")
+    return ids
+
+
+def run(writers: int, writes: int, think_ms: float, db: str | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "writers.db"
-        ids = build(path, writers)
+        if db:
+            path, ids = db, dispatched_orders(db, writers)
+        else:
+            path = Path(tmp) / "writers.db"
+            ids = build(path, writers)
         start = Path(tmp) / "go"
         procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(i), str(writes), str(think_ms / 1000),
                                    str(start)], cwd=ROOT, stdout=subprocess.PIPE, text=True) for i in ids]
@@ -95,10 +119,13 @@ def main() -> None:
     parser.add_argument("--think-ms", type=float, nargs="*", default=[0, 50],
                         help="pause between one writer's writes: 0 = flat out (a stress test), 50 = a very busy "
                              "terminal (a person moves a card every few seconds at most)")
+    parser.add_argument("--writers", type=int, nargs="*", default=[1, 8, 16])
+    parser.add_argument("--db", help="an existing shop to write to (a file or a postgresql:// URL) instead of "
+                        "a small scratch shop per run")
     args = parser.parse_args()
     for think in args.think_ms:
-        for writers in (1, 8, 16):
-            run(writers, args.writes, think)
+        for writers in args.writers:
+            run(writers, args.writes, think, args.db)
 
 
 if __name__ == "__main__":

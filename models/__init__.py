@@ -1,8 +1,10 @@
 """Peewee models of the workshop, bound through one database proxy (see models/db.py)."""
 from models.db import db, open_database, transaction  # noqa: F401
 from models.people import Customer, CustomerClass, SignInAttempt, Staff, Vehicle  # noqa: F401
-from models.shop import Bay, LaborRate, Operation, Setting  # noqa: F401
-from models.orders import JobLine, JobLineTechnician, OrderCounter, RepairOrder, TimeLog  # noqa: F401
+from models.shop import (Bay, LaborRate, MaintenancePackage, Operation, OperationSeries,  # noqa: F401
+                         PackageOperation, Setting)
+from models.orders import (JobLine, JobLineTechnician, OrderCounter, OrderPackage, RepairOrder,  # noqa: F401
+                           TimeLog)
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
 from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
@@ -12,12 +14,20 @@ from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLin
 from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection  # noqa: F401
 from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement,  # noqa: F401
                               InsurerBalance, InsurerPayment)
+from models.shopfloor import PickRequest, Shift, TradeDispatch  # noqa: F401
+from models.tools import OperationTool, Tool, ToolCheckout, ToolRecord  # noqa: F401
+from models.labour import LabourDay, LabourDayDone  # noqa: F401
+from models.service_plan import PlannedService  # noqa: F401
+from models.campaigns import Campaign, Invitation  # noqa: F401
 from models.events import Event  # noqa: F401
+from models.appointments import (Appointment, AppointmentCall, AppointmentDay, AppointmentLine,  # noqa: F401
+                                 AppointmentPart, AppointmentSlot)
+from models.approvals import LineApproval  # noqa: F401
 
 ALL_MODELS = [
     CustomerClass, Customer, Vehicle, Staff, SignInAttempt,
-    Bay, Operation, LaborRate, Setting,
-    RepairOrder, JobLine, JobLineTechnician, TimeLog, OrderCounter,
+    Bay, Operation, OperationSeries, LaborRate, MaintenancePackage, PackageOperation, Setting,
+    RepairOrder, OrderPackage, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,
     ChecklistItem, Inspection, InspectionResult,
     FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
@@ -25,5 +35,9 @@ ALL_MODELS = [
     Supplier, PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink,
     WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
     InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
+    TradeDispatch, Shift, PickRequest, Tool, ToolCheckout, ToolRecord, OperationTool, LabourDay, LabourDayDone,
+    PlannedService, Campaign, Invitation,
     Event,
+    Appointment, AppointmentLine, AppointmentSlot, AppointmentPart, AppointmentCall, AppointmentDay,
+    LineApproval,
 ]

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from peewee import DecimalField, Model
 
-from models.db import db, is_sqlite
+from models.db import db, is_postgres, is_sqlite
 
 
 _BUILT: dict[tuple, object] = {}
@@ -52,12 +52,18 @@ class BaseModel(Model):
         legacy_table_names = False
 
     @classmethod
-    def by_id(cls, pk):
+    def by_id(cls, pk, *, lock: bool = False):
         """The row with this primary key, or None. Its SELECT is built once per model (see built_once),
         and the row becomes a model without Peewee's cursor wrapper, which reads the cursor's column
-        names anew for every query (0.1 ms for a 40-column row)."""
+        names anew for every query (0.1 ms for a 40-column row).
+
+        ``lock``: read it to change it, inside a write transaction. PostgreSQL locks the row (FOR
+        UPDATE) until the transaction ends, so another writer of the same row waits and then reads
+        what this one committed; SQLite's write transactions hold the whole database already."""
         fields = cls._meta.sorted_fields
-        sql = built_once((cls, "by_id"), lambda: cls.select(*fields).where(cls._meta.primary_key == 0).sql()[0])
+        lock = lock and db.obj.for_update
+        sql = built_once((cls, "by_id", lock), lambda: (
+            cls.select(*fields).where(cls._meta.primary_key == 0).sql()[0] + (" FOR UPDATE" if lock else "")))
         row = db.execute_sql(sql, (pk,)).fetchone()
         if row is None:
             return None
@@ -66,33 +72,43 @@ class BaseModel(Model):
 
     @classmethod
     def insert_row(cls, **values) -> int:
-        """INSERT one row and return its id. On SQLite, when every column with a default is given, the
-        statement is built once per set of columns; otherwise Peewee builds it (and fills defaults)."""
+        """INSERT one row and return its id. On SQLite and PostgreSQL, when every column with a default is
+        given, the statement is built once per set of columns; otherwise (another engine, or defaults to
+        fill) Peewee builds it."""
         meta = cls._meta
-        if not is_sqlite() or any(field.name not in values for field in meta.defaults):
+        if not _built_here() or any(field.name not in values for field in meta.defaults):
             return cls.insert(**values).execute()
         fields = [meta.fields[name] for name in values]
-        sql = built_once((cls, "insert", tuple(values)), lambda: "INSERT INTO {} ({}) VALUES ({})".format(
+        sql = built_once((cls, "insert", tuple(values)), lambda: "INSERT INTO {} ({}) VALUES ({}){}".format(
             _quote(meta.table_name), ", ".join(_quote(f.column_name) for f in fields),
-            ", ".join("?" * len(fields))))
-        return db.execute_sql(sql, [f.db_value(values[f.name]) for f in fields]).lastrowid
+            ", ".join([db.param] * len(fields)),
+            "" if is_sqlite() else f" RETURNING {_quote(meta.primary_key.column_name)}"))
+        cursor = db.execute_sql(sql, [f.db_value(values[f.name]) for f in fields])
+        return cursor.lastrowid if is_sqlite() else cursor.fetchone()[0]
 
     @classmethod
     def update_versioned(cls, pk, version: int, changes: dict) -> int:
         """UPDATE the row with this key only if its ``version`` is still ``version``, and bump it;
-        returns the rows changed (0: someone else changed it first). Built once per set of columns."""
+        returns the rows changed (0: someone else changed it first). Built once per set of columns
+        (on SQLite and PostgreSQL; Peewee builds it for another engine)."""
         meta = cls._meta
-        if not is_sqlite():
+        if not _built_here():
             return (cls.update({cls.version: cls.version + 1, **changes})
                     .where((meta.primary_key == pk) & (cls.version == version)).execute())
         fields = [meta.fields[name] for name in changes]
+        mark = db.param
         sql = built_once((cls, "update_versioned", tuple(changes)), lambda: (
-            "UPDATE {t} SET {v} = {v} + 1, {sets} WHERE {pk} = ? AND {v} = ?".format(
+            "UPDATE {t} SET {v} = {v} + 1, {sets} WHERE {pk} = {m} AND {v} = {m}".format(
                 t=_quote(meta.table_name), v=_quote(meta.fields["version"].column_name),
-                sets=", ".join(f"{_quote(f.column_name)} = ?" for f in fields),
-                pk=_quote(meta.primary_key.column_name))))
+                sets=", ".join(f"{_quote(f.column_name)} = {mark}" for f in fields),
+                pk=_quote(meta.primary_key.column_name), m=mark)))
         params = [f.db_value(changes[f.name]) for f in fields] + [pk, version]
         return db.execute_sql(sql, params).rowcount
+
+
+def _built_here() -> bool:
+    """The engines whose statements this module writes by hand (their quoting and placeholders)."""
+    return is_sqlite() or is_postgres()
 
 
 def MoneyField(**kwargs):

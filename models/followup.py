@@ -1,5 +1,5 @@
 """After the visit: callbacks created by rule, the call register, satisfaction answers, complaints."""
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.base import BaseModel
 from models.orders import RepairOrder
@@ -13,6 +13,13 @@ CALLBACK_KIND_LABELS = {"first": N_("first callback"), "second": N_("second call
 CALLBACK_STATUSES = ("open", "done", "unreachable", "cancelled")
 CALLBACK_STATUS_LABELS = {"open": N_("open"), "done": N_("done"), "unreachable": N_("unreachable"),
                           "cancelled": N_("cancelled")}
+# The call register: how a call reached us or the customer, and what it was about.
+CALL_CHANNELS = ("phone", "walk_in", "sms", "wechat")
+CALL_CHANNEL_LABELS = {"phone": N_("phone call"), "walk_in": N_("at the desk (walk-in)"), "sms": N_("SMS"),
+                       "wechat": N_("WeChat")}
+CALL_TOPICS = ("callback", "incoming", "winback", "campaign")
+CALL_TOPIC_LABELS = {"callback": N_("follow-up call"), "incoming": N_("incoming"), "winback": N_("win-back call"),
+                     "campaign": N_("campaign invitation")}
 COMPLAINT_STATUSES = ("open", "in_progress", "resolved", "verified")
 # 抱怨: a complaint's course, from logged to verified with the customer.
 COMPLAINT_STATUS_LABELS = {"open": N_("open"), "in_progress": N_("being handled"), "resolved": N_("resolved"),
@@ -50,6 +57,14 @@ class CallRecord(BaseModel):
     at = DateTimeField(index=True)
     reached = BooleanField(default=True)
     notes = CharField(max_length=500, null=True)
+    channel = CharField(max_length=10, default="phone", constraints=[SQL("DEFAULT 'phone'")])
+    topic = CharField(max_length=10, default="callback", constraints=[SQL("DEFAULT 'callback'")])
+    # What the call came to (workshop/call_register.py: a code of the topic's result table).
+    result = CharField(max_length=20, null=True)
+    vehicle = ForeignKeyField(Vehicle, null=True, backref="calls", index=False)
+
+    class Meta:
+        indexes = ((("topic", "at"), False),)  # the register's incoming calls, newest first
 
 
 class Question(BaseModel):
@@ -80,7 +95,12 @@ class Complaint(BaseModel):
     created_by = ForeignKeyField(Staff)
     created_at = DateTimeField(index=True)
     escalated_at = DateTimeField(null=True, index=True)  # the follow-up figures count by period
-    supervisor = ForeignKeyField(Staff, null=True)
+    # Whom it was escalated to: someone whose role may handle complaints (workshop/callbacks.escalation_target).
+    supervisor = ForeignKeyField(Staff, null=True, index=False)
     resolution = CharField(max_length=500, null=True)
     resolved_at = DateTimeField(null=True, index=True)
     verified_at = DateTimeField(null=True)
+    call = ForeignKeyField(CallRecord, null=True, backref="complaints")  # the call or visit it was raised on
+
+    class Meta:
+        indexes = ((("supervisor", "status"), False),)  # "2 complaints escalated to you" at sign-in

@@ -1,10 +1,10 @@
 """Repair orders (派工單), their job lines, the technicians on them and their clock records."""
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+from peewee import (SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
 from models.base import BaseModel, HoursField, MoneyField, PercentField
 from models.people import Customer, Staff, Vehicle
-from models.shop import Bay, Operation
+from models.shop import Bay, MaintenancePackage, Operation
 from workshop.i18n import N_
 
 BUSINESS_TYPES = ("maintenance", "general_repair", "body", "paint", "warranty", "insurance",
@@ -56,7 +56,10 @@ class RepairOrder(BaseModel):
     assessed_amount = MoneyField(null=True)
     deductible = MoneyField(null=True)
     towing = BooleanField(default=False)
-    bay = ForeignKeyField(Bay, null=True, backref="orders")
+    bay = ForeignKeyField(Bay, null=True, backref="orders")  # the bay the car stands in now
+    # The bay of the car's next trade (mechanical, then paint): kept with the order by the dispatch
+    # transactions (workshop/trade_dispatch.py), so the board shows "M1 → P1" with the card.
+    next_bay = ForeignKeyField(Bay, null=True, backref="+", index=False)
     dispatcher = ForeignKeyField(Staff, null=True, backref="dispatched_orders")
     dispatched_at = DateTimeField(null=True)
     qc_inspector = ForeignKeyField(Staff, null=True, backref="inspected_orders")
@@ -83,6 +86,18 @@ class RepairOrder(BaseModel):
         return order_ref(self.number)
 
 
+class OrderPackage(BaseModel):
+    """A maintenance package sold on an order, at the price it had then: its job lines and kit parts are
+    listed on the bill and covered by this one price (workshop/pricing.py)."""
+    order = ForeignKeyField(RepairOrder, backref="packages", index=True, on_delete="CASCADE")
+    package = ForeignKeyField(MaintenancePackage, null=True, backref="+")
+    code = CharField(max_length=20)
+    name = CharField(max_length=100)
+    name_zh = CharField(max_length=100, null=True)
+    price = MoneyField()
+    payer = CharField(max_length=12, default="customer")
+
+
 class JobLine(BaseModel):
     order = ForeignKeyField(RepairOrder, backref="job_lines", index=True, on_delete="CASCADE")
     operation = ForeignKeyField(Operation, null=True)
@@ -97,6 +112,11 @@ class JobLine(BaseModel):
     status = CharField(max_length=12, default="pending")  # pending, in_progress, paused, finished
     started_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)
+    # the package whose price covers it (no index: read only through the order)
+    package = ForeignKeyField(OrderPackage, null=True, backref="job_lines", index=False)
+    # The customer's word on the line (models/approvals.py): lines written at check-in are approved with the
+    # order; work found later waits as "pending" until approved, or stays "declined".
+    approval = CharField(max_length=10, default="approved", constraints=[SQL("DEFAULT 'approved'")])
 
 
 class JobLineTechnician(BaseModel):
@@ -116,7 +136,8 @@ class TimeLog(BaseModel):
     ended_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("technician", "ended_at"), False),)
+        # ended_at alone: the clock records of a period (labour figures) are a range of it, open ones included.
+        indexes = ((("technician", "ended_at"), False), (("ended_at",), False))
 
 
 class OrderCounter(BaseModel):

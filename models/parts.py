@@ -3,10 +3,10 @@
 On-hand and reserved quantities are balances of the stock ledger (the parts capability posts a
 movement row and updates the balance in the same transaction); nothing else writes them.
 """
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.base import BaseModel, MoneyField, PercentField, QtyField
-from models.orders import JobLine, RepairOrder
+from models.orders import JobLine, OrderPackage, RepairOrder
 from models.people import Staff
 from models.shop import Operation
 from workshop.i18n import N_
@@ -49,13 +49,15 @@ class Part(BaseModel):
 
 
 class OperationPart(BaseModel):
-    """The standard parts of a catalog operation, added to an order with the job line."""
+    """The parts kit of a catalog operation, added to an order with the job line. A kit is per vehicle series
+    (a Camry's oil filter is not a RAV4's); ``series`` "" is the kit for every series without its own."""
     operation = ForeignKeyField(Operation, backref="standard_parts", on_delete="CASCADE")
+    series = CharField(max_length=40, default="", constraints=[SQL("DEFAULT ''")])
     part = ForeignKeyField(Part, backref="operations")
     qty = QtyField()
 
     class Meta:
-        indexes = ((("operation", "part"), True),)
+        indexes = ((("operation", "series", "part"), True),)
 
 
 class PartLine(BaseModel):
@@ -75,6 +77,8 @@ class PartLine(BaseModel):
     requested_by = ForeignKeyField(Staff, null=True, backref="requested_part_lines")
     requested_at = DateTimeField()
     position = IntegerField(default=0)
+    # a kit part the package price covers (no index: read only through the order)
+    package = ForeignKeyField(OrderPackage, null=True, backref="part_lines", index=False)
 
     @property
     def used(self):

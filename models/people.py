@@ -1,36 +1,43 @@
 """Customers, their classes and vehicles; the staff who work the shop."""
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+from peewee import (SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
 from workshop.i18n import N_
 from models.base import BaseModel, MoneyField, PercentField
 
 ROLES = ("advisor", "dispatcher", "supervisor", "technician", "parts_clerk", "qc_inspector",
-         "cashier", "follow_up_agent", "manager")
+         "cashier", "follow_up_agent", "care_supervisor", "manager")
 # On-screen names, translated where shown: workshop.i18n.label(ROLE_LABELS, code).
 ROLE_LABELS = {
     "advisor": N_("service advisor"), "dispatcher": N_("dispatcher"), "supervisor": N_("workshop supervisor"),
     "technician": N_("technician"), "parts_clerk": N_("parts clerk"), "qc_inspector": N_("QC inspector"),
-    "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"), "manager": N_("manager"),
+    "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"),
+    "care_supervisor": N_("customer-care supervisor"), "manager": N_("manager"),
 }
 TRADES = ("mechanical", "body", "paint", "quick_service", "wash", "electrical", "alignment")
 TRADE_LABELS = {
     "mechanical": N_("mechanical"), "body": N_("body"), "paint": N_("paint"), "quick_service": N_("quick service"),
     "wash": N_("wash"), "electrical": N_("electrical"), "alignment": N_("alignment"),
 }
+FUEL_TYPES = ("petrol", "diesel", "hybrid", "plug_in_hybrid", "electric", "gas")
+FUEL_TYPE_LABELS = {"petrol": N_("petrol"), "diesel": N_("diesel"), "hybrid": N_("hybrid"),
+                    "plug_in_hybrid": N_("plug-in hybrid"), "electric": N_("electric"), "gas": N_("gas (CNG/LPG)")}
 CUSTOMER_KINDS = ("private", "company", "fleet")
 CUSTOMER_KIND_LABELS = {"private": N_("private"), "company": N_("company"), "fleet": N_("fleet")}
 
 
 class CustomerClass(BaseModel):
-    """General, platinum, diamond, VIP: what a class costs and the discounts it gives."""
+    """General, platinum, diamond, VIP: what a class costs and the discounts it gives. A customer holds a
+    class for ``valid_months`` from when it is given (Customer.class_until); an expired class gives nothing."""
     name = CharField(max_length=40, unique=True)
+    name_zh = CharField(max_length=40, null=True)
     labor_discount = PercentField()      # 工時優惠率, percent
     material_discount = PercentField()   # 材料優惠率, percent
     fee = MoneyField()
     points_needed = IntegerField(default=0)
     valid_months = IntegerField(default=12)
     is_vip = BooleanField(default=False)
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])  # retired: given to nobody new
 
 
 class Customer(BaseModel):
@@ -50,7 +57,9 @@ class Customer(BaseModel):
     birthday = DateField(null=True)
     birthday_md = CharField(max_length=5, null=True, index=True)  # "MM-DD": birthday reminders, an index range
     notes = TextField(null=True)
-    customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers")
+    # (indexed with class_until, Meta: members of a class still holding it counted from the index alone)
+    customer_class = ForeignKeyField(CustomerClass, null=True, backref="customers", index=False)
+    class_until = DateField(null=True)  # the class's discounts apply up to this day (None: no end)
     is_key = BooleanField(default=False)
     has_complained = BooleanField(default=False)
     unreachable = BooleanField(default=False)
@@ -58,6 +67,13 @@ class Customer(BaseModel):
     last_visit_at = DateTimeField(null=True, index=True)  # kept at check-in: lost-customer lists
     # 拼音首字母 of the name (陈小明 -> cxm), kept on every save: a counter finds people by typing them.
     initials = CharField(max_length=40, null=True, index=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by each edit of the file
+    # Merged into another file of the same person (workshop/customer_file.py): kept, because its invoices are
+    # facts that name it, but found by no search and given no new work.
+    merged_into = ForeignKeyField("self", null=True, backref="merged_files", index=False)  # (NULL for almost all)
+
+    class Meta:
+        indexes = ((("customer_class", "class_until"), False),)
 
     def save(self, *args, **kwargs):
         from workshop.lookup import customer_keys
@@ -73,6 +89,7 @@ class Vehicle(BaseModel):
     brand = CharField(max_length=40)
     series = CharField(max_length=40, null=True)
     model = CharField(max_length=60)
+    model_code = CharField(max_length=30, null=True)  # the maker's model code (车型代码)
     model_year = IntegerField(null=True)
     engine_no = CharField(max_length=30, null=True)
     gearbox = CharField(max_length=30, null=True)
@@ -81,12 +98,18 @@ class Vehicle(BaseModel):
     purchase_date = DateField(null=True)
     purchase_mileage = IntegerField(null=True)
     selling_dealer = CharField(max_length=80, null=True)
+    insurer = CharField(max_length=60, null=True)
     insurance_expiry = DateField(null=True, index=True)
     warranty_expiry = DateField(null=True, index=True)
     # Kept at check-in, so reminders are an index range instead of a scan of the whole history.
     last_visit_at = DateTimeField(null=True)
     last_mileage = IntegerField(null=True)
     next_service_due = DateField(null=True, index=True)
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # bumped by each edit of the file
+
+    class Meta:
+        # Cars never serviced here, by purchase date: the ones a maintenance plan is made for (service_plan.py).
+        indexes = ((("last_visit_at", "purchase_date"), False),)
 
 
 class Staff(BaseModel):
@@ -102,6 +125,8 @@ class Staff(BaseModel):
     follow_up_agent = ForeignKeyField("self", null=True, backref="advisors")
     # The language this person reads (en, zh_CN); None: the terminal's (its environment's) language.
     language = CharField(max_length=8, null=True)
+    # The number on the staff badge, typed with a PIN at a shared shop-floor terminal (workshop/accounts.py).
+    badge = CharField(max_length=16, null=True, unique=True)
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -1,8 +1,13 @@
-"""The shop itself: bays, the operations catalog, labor rates and settings."""
-from peewee import BooleanField, CharField, IntegerField, TextField
+"""The shop itself: bays, the operations catalog (with the series it applies to), labor rates per trade and
+price class, maintenance packages and settings."""
+from peewee import SQL, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from models.base import BaseModel, HoursField, MoneyField
 from workshop.i18n import N_
+
+# Labour is priced by trade and price class (工时单价类别): an operation names its class, the rate table has
+# one rate per trade and class. "standard" is the class every shop starts with.
+STANDARD_PRICE_CLASS = "standard"
 
 BAY_KINDS = ("quick_service", "mechanical", "body", "paint", "wash", "alignment", "electrical")
 BAY_KIND_LABELS = {
@@ -29,6 +34,9 @@ class Operation(BaseModel):
     trade = CharField(max_length=20)
     standard_hours = HoursField()
     business_type = CharField(max_length=20, null=True)
+    # SQL defaults: terminals of the previous release insert rows without these columns.
+    price_class = CharField(max_length=20, default=STANDARD_PRICE_CLASS, constraints=[SQL("DEFAULT 'standard'")])
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])  # retired operations stay on old orders
 
     def save(self, *args, **kwargs):
         from workshop.pinyin import initials
@@ -36,9 +44,41 @@ class Operation(BaseModel):
         return super().save(*args, **kwargs)
 
 
+class OperationSeries(BaseModel):
+    """A vehicle series an operation applies to. An operation without any applies to every series."""
+    operation = ForeignKeyField(Operation, backref="series", on_delete="CASCADE")
+    series = CharField(max_length=40)
+
+    class Meta:
+        indexes = ((("operation", "series"), True),)
+
+
 class LaborRate(BaseModel):
-    trade = CharField(max_length=20, unique=True)
+    trade = CharField(max_length=20)
+    price_class = CharField(max_length=20, default=STANDARD_PRICE_CLASS, constraints=[SQL("DEFAULT 'standard'")])
     rate = MoneyField()  # per billed hour
+
+    class Meta:
+        indexes = ((("trade", "price_class"), True),)
+
+
+class MaintenancePackage(BaseModel):
+    """保養套餐: a named set of operations (first service 首保, regular services 定保) sold at one price, which
+    covers the operations' labour and the parts of their kits."""
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=100)
+    name_zh = CharField(max_length=100, null=True)
+    price = MoneyField()
+    active = BooleanField(default=True)
+
+
+class PackageOperation(BaseModel):
+    package = ForeignKeyField(MaintenancePackage, backref="operations", on_delete="CASCADE")
+    operation = ForeignKeyField(Operation, backref="packages")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("package", "operation"), True),)
 
 
 class Setting(BaseModel):

@@ -19,16 +19,13 @@ It holds what a screen would otherwise write again and again:
 from __future__ import annotations
 
 import functools
-import logging
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Protocol
 
 from models.db import own_connection
+from workshop import faults
 from workshop.errors import DomainError, StaleOrder
-from workshop.i18n import _
 from workshop.permissions import can
-
-log = logging.getLogger("workshop.screens")
 
 
 class Answering(Protocol):
@@ -105,7 +102,7 @@ class Acting:
             except DomainError as error:
                 return Outcome(error=error)
             except Exception as fault:  # the database failed under us, or a bug: said, logged, survived
-                log.exception("%s failed", getattr(service, "__qualname__", service))
+                faults.log(fault, f"{getattr(service, '__qualname__', service)} failed")  # the user's log file
                 return Outcome(fault=fault)
 
         def work() -> None:
@@ -135,8 +132,7 @@ class Acting:
                 self.app.notify(str(outcome.error), severity="warning" if warning else "error", timeout=8)
             self.refused(outcome.error)
         elif outcome.fault is not None:
-            text = _("That could not be done: {error}").format(error=type(outcome.fault).__name__
-                                                              + (f": {outcome.fault}" if str(outcome.fault) else ""))
+            text = faults.describe(outcome.fault)  # one plain sentence; the details are in the log
             if form is not None:
                 form.show_refusal(DomainError(text))
             else:

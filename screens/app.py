@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from functools import partial
 
@@ -14,22 +15,23 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 
-from models.db import leave_checkpoints_to_watch, own_connection
+from models.db import (WRITE_DEADLINE_S, WRITE_NOTICE_S, is_postgres, leave_checkpoints_to_watch, own_connection,
+                       set_wait_listener)
 from models.people import ROLE_LABELS
 from screens import collector, registry
-from screens.textual_patches import OpaqueScreens, install_strip_divide
+from screens.textual_patches import OpaqueScreens, UnhandledErrors, install_strip_divide
 from screens.kept import KeptScreens
 from screens.keybar import KeysScreen
 from screens.live_search import DEBOUNCE_S
 from screens.text import clean, content
-from workshop import accounts, i18n, settings
+from workshop import accounts, faults, i18n, settings
 from workshop.actor import Actor
 from workshop.errors import DomainError
-from workshop.i18n import N_, _
 from workshop.feed import ChangeFeed, ChangeWatcher
+from workshop.i18n import N_, _
 from workshop.permissions import can
 
-POLL_SECONDS = 0.2  # PostgreSQL: how often to read the event table
+POLL_SECONDS = 0.2  # a database in memory (no watcher): how often to read the event table
 RULES_EVERY_S = 600  # how often a signed-in terminal runs the time-driven rules (workshop/daily.py)
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
@@ -38,11 +40,12 @@ WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone
 install_strip_divide()
 
 
-def _sign_out(staff: Actor, idle_minutes: int | None) -> None:
-    """(In a worker: the sign-out's audit row is a write like any other.)"""
+def _sign_out(staff: Actor, why: dict) -> None:
+    """(In a worker: the sign-out's audit row is a write like any other.) ``why``: accounts.sign_out's
+    keywords (idle_minutes, idle_seconds, after_action)."""
     from models.db import own_connection
     with own_connection():
-        accounts.sign_out(staff, idle_minutes)
+        accounts.sign_out(staff, **why)
 
 
 def _hit_text(matcher, value: str):
@@ -108,36 +111,45 @@ class ScreenCommands(Provider):
                 if self.app.staff is not None and (e.action is None or can(self.app.staff, e.action))
                 and registry.load(e) is not None]
 
-    @staticmethod
-    def _title(entry) -> str:
-        return _("Open {screen} ({key})").format(screen=_(entry.title), key=entry.key.upper())
+    def _text(self, entry) -> str:
+        """"Open Audit (F9)": the key only where it opens this screen for this person (F12 is shared)."""
+        title = _("Open {screen}").format(screen=_(entry.title))
+        keyed = entry.key and self.app.entry_for_key(entry.key) is entry
+        return f"{title} ({entry.key.upper()})" if keyed else title
 
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(Content(self._title(entry)), partial(self.app.open_screen, entry.name),
+            yield DiscoveryHit(Content(self._text(entry)), partial(self.app.open_screen, entry.name),
                                help=content(_(entry.help)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for entry in self._entries():
-            text = self._title(entry)
+            text = self._text(entry)
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
                           text=text, help=content(_(entry.help)))
 
 
-class WorkshopApp(OpaqueScreens):
+def _file_search():
+    """The palette's customer and vehicle files (imported when the palette first opens, not at start-up)."""
+    from screens.customer_file import FileSearch
+    return FileSearch
+
+
+class WorkshopApp(UnhandledErrors, OpaqueScreens):
     TITLE = N_("Workshop")  # (translated in the header: _set_staff, show_sign_in)
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch}
+    COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch, _file_search}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
         Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True),
         Binding("ctrl+u", "switch_user", N_("Switch user")),
         Binding("f1,question_mark", "show_keys", N_("All keys"), show=False),
-    ] + [Binding(e.key, f"open_screen('{e.name}')", e.title, show=False) for e in registry.ENTRIES]
+    ] + [Binding(key, f"open_key('{key}')", next(e.title for e in registry.ENTRIES if e.key == key),
+                 show=any(e.footer for e in registry.ENTRIES if e.key == key)) for key in registry.keys()]
 
     class DatabaseChanged(Message):
         """Some connection committed (posted by the change watcher's thread)."""
@@ -147,14 +159,18 @@ class WorkshopApp(OpaqueScreens):
 
     def __init__(self, *, first_run_message: str | None = None, auto_staff=None,
                  poll_seconds: float = POLL_SECONDS, watch_seconds: float = WATCH_SECONDS,
-                 build_ahead: bool = True, time_rules: bool = True):
+                 build_ahead: bool = True, time_rules: bool = True, shop_floor: bool = False):
         super().__init__()
+        # A shared shop-floor terminal (workshop --shop-floor): sign-in by badge number and PIN, a technician
+        # lands on their own jobs, and is signed out after a clock action or a short idle time.
+        self.shop_floor = shop_floor
         # No animations unless asked for (TEXTUAL_ANIMATIONS=full): over SSH every frame of a sliding
         # tab underline or a smooth scroll is sent, and the underline's twenty frames made switching
         # to the reminders tab take 50-100 ms instead of 20 (large shop, 120x40).
         self.animation_level = os.environ.get("TEXTUAL_ANIMATIONS", "none")  # type: ignore[assignment]
         self.build_ahead = build_ahead
         self.time_rules = time_rules
+        self.escalations_told: dict[int, int] = {}  # staff id -> escalated complaints they were told of
         self.staff: Actor | None = None  # who this terminal acts for: plain data, never a database row
         # Signed in by the SSH map (the Unix login is the person): no idle sign-out until someone
         # switches user on this terminal; from then on it is a shared terminal like any other.
@@ -174,6 +190,8 @@ class WorkshopApp(OpaqueScreens):
         # terminal goes back to this one when they sign out.
         self.terminal_language = i18n.set_language(i18n.language_from_environment())
         self.title = _(self.TITLE)
+        self.fault_message: str | None = None  # why the app stopped, printed once the terminal is restored
+        self._loop_thread: int | None = None
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -186,16 +204,26 @@ class WorkshopApp(OpaqueScreens):
         return Screen(id="_default")
 
     def on_mount(self) -> None:
-        self.feed = ChangeFeed()
+        self._loop_thread = threading.get_ident()
+        set_wait_listener(self._write_waiting)
+        if is_postgres():  # read in commit order (workshop/pg_feed.py)
+            from workshop.pg_feed import CommitOrderFeed
+            self.feed = CommitOrderFeed()
+        else:
+            self.feed = ChangeFeed()
         if self.staff is None:
             self.show_sign_in()
 
     def _listen(self) -> None:
         """Hear other terminals' changes (started once the first frame is out: a thread and a connection
         less before it), and catch up with any made since the feed was opened."""
-        if self.watcher.start():  # SQLite: a thread tells us of commits and checkpoints the WAL
+        if is_postgres():  # a thread LISTENs: woken by the NOTIFY each commit of an event sends
+            from workshop.pg_feed import NotifyWatcher
+            self.watcher = NotifyWatcher(lambda: self.post_message(self.DatabaseChanged()))
+            self.watcher.start()
+        elif self.watcher.start():  # SQLite: a thread tells us of commits and checkpoints the WAL
             leave_checkpoints_to_watch()
-        else:  # PostgreSQL: ask the event table on a timer
+        else:  # a database in memory: ask the event table on a timer
             self.set_interval(self.poll_seconds, self.poll_changes)
         self.catch_up()
         # No timer wakes an idle terminal for nothing: the sign-out and the collections in pauses are
@@ -205,8 +233,13 @@ class WorkshopApp(OpaqueScreens):
         # minutes; nothing is drawn unless they changed something).
         self.set_interval(RULES_EVERY_S, self.run_time_rules)
         self.run_time_rules()
+        self.walk_through_set_up()  # signed in already (SSH): a shop not ready opens its set-up
 
     def show_sign_in(self) -> None:
+        if self.shop_floor:
+            from screens.badge_signin import BadgeSignInScreen
+            self.push_screen(BadgeSignInScreen(message=self.first_run_message), callback=self._after_sign_in)
+            return
         from screens.signin import SignInScreen
         self.push_screen(SignInScreen(message=self.first_run_message), callback=self._after_sign_in)
 
@@ -218,6 +251,7 @@ class WorkshopApp(OpaqueScreens):
 
     def _set_staff(self, staff) -> None:
         self.staff = Actor.of(staff)
+        self.escalations_told = {}  # told again at each sign-in
         # Their language from now on: every screen is built for them after this (the previous person's
         # were dropped at sign-out).
         i18n.set_language(self.staff.language or self.terminal_language)
@@ -229,8 +263,30 @@ class WorkshopApp(OpaqueScreens):
     def signed_in(self, staff: Actor) -> None:
         self._set_staff(staff)
         self.show_board()
+        if self.shop_floor and can(self.staff, "my_jobs"):
+            self.open_screen("myjobs")  # a technician at the shop-floor terminal: straight to their jobs
         self.build_screens_ahead()
         self.call_after_refresh(self.run_time_rules)
+        self.call_after_refresh(self.walk_through_set_up)
+
+    def walk_through_set_up(self) -> None:
+        """A shop that cannot check a car in yet opens its set-up for whoever may set it up, at the list of
+        what is still missing."""
+        if self.staff is None or not can(self.staff, "shop_setup"):
+            return
+        from workshop.setup_status import status
+        if not status().ready:
+            self.open_screen("setup")
+            self.notify(_("This shop is not ready for its first check-in yet: the set-up says what is missing."))
+
+    def after_floor_action(self, done: str) -> None:
+        """A technician's clock action at a shop-floor terminal is done: they are signed out at once (setting
+        ``shopfloor_signout_after_action``), and the terminal says what was done for whom."""
+        if not self.shop_floor or self.staff is None or not settings.get("shopfloor_signout_after_action"):
+            return
+        name = self.staff.name
+        self.action_switch_user(after_action=True)
+        self.notify(_("{done} · {name} is signed out.").format(done=done, name=name), timeout=8)
 
     def run_time_rules(self) -> None:
         """Escalations and other time-driven rules (workshop/daily.py), in a worker: any signed-in
@@ -238,14 +294,30 @@ class WorkshopApp(OpaqueScreens):
         if self.staff is None or not self.time_rules:
             return
 
+        staff = self.staff
+
         def work() -> None:
             from models.db import own_connection
-            from workshop import daily
+            from workshop import callbacks, daily
             with own_connection():
                 if any(daily.run().values()):
                     self.post_message(self.DatabaseChanged())  # (thread-safe) show what changed
+                escalated = callbacks.escalated_to(staff.id)
+                notice = callbacks.escalation_notice(staff.id)
+            try:
+                self.call_from_thread(self._tell_escalations, staff.id, escalated, notice)
+            except RuntimeError:  # the app closed meanwhile
+                pass
 
         self.run_worker(work, thread=True, group="time-rules", exclusive=True, exit_on_error=False)
+
+    def _tell_escalations(self, staff_id: int, count: int, notice: str | None) -> None:
+        """"2 complaints escalated to you": at sign-in, and again when one more is escalated to them."""
+        told = self.escalations_told.get(staff_id, 0)
+        if self.staff is not None and self.staff.id == staff_id and notice and count > told:
+            self.notify(notice + " · " + _("F8: the follow-up screen shows them first."), severity="warning",
+                        timeout=30)
+        self.escalations_told[staff_id] = count
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -267,9 +339,10 @@ class WorkshopApp(OpaqueScreens):
         from screens.board import BoardScreen
         return isinstance(screen, BoardScreen) and screen.staff_id == getattr(self.staff, "id", None)
 
-    def action_switch_user(self, idle_minutes: int | None = None) -> None:
+    def action_switch_user(self, **why) -> None:
+        """Sign out and show the sign-in; ``why``: accounts.sign_out's keywords (none: signed out by themself)."""
         if self.staff is not None:
-            self.run_worker(partial(_sign_out, self.staff, idle_minutes), thread=True, exit_on_error=False)
+            self.run_worker(partial(_sign_out, self.staff, why), thread=True, exit_on_error=False)
         self.staff = None
         self.mapped_session = False
         self.sub_title = ""
@@ -286,7 +359,10 @@ class WorkshopApp(OpaqueScreens):
         export_list = getattr(self.screen, "export_list", None)
         if export_list is None:
             return
-        name, rows = export_list()
+        listed = export_list()
+        if listed is None:  # (the screen said why there is nothing to write)
+            return
+        name, rows = listed
         words = i18n.Words(i18n.language())
 
         def write() -> None:
@@ -331,24 +407,61 @@ class WorkshopApp(OpaqueScreens):
         self.last_input = time.monotonic()
         self._arm_idle_collection()
 
+    def idle_limit(self) -> int:
+        """Seconds without a key before the terminal signs out (0: never): a shop-floor terminal's own
+        short setting, else the minutes every terminal has."""
+        if self.shop_floor:
+            return int(settings.get("shopfloor_idle_seconds"))
+        return int(settings.get("idle_signout_minutes")) * 60
+
     def _arm_signout(self) -> None:
         """Wake when the idle sign-out would be due (keys pressed meanwhile put it off again)."""
-        minutes = int(settings.get("idle_signout_minutes"))
-        due = self.last_input + minutes * 60 - time.monotonic() if minutes > 0 else SIGNOUT_RECHECK_S
+        limit = self.idle_limit()
+        due = self.last_input + limit - time.monotonic() if limit > 0 else SIGNOUT_RECHECK_S
         self.set_timer(max(1.0, min(due + 0.5, SIGNOUT_RECHECK_S)), self.idle_signout)
 
     def idle_signout(self) -> None:
         self._arm_signout()
-        minutes = int(settings.get("idle_signout_minutes"))
-        if self.staff is None or self.mapped_session or minutes <= 0:
+        limit = self.idle_limit()
+        if self.staff is None or self.mapped_session or limit <= 0:
             return
-        if time.monotonic() - self.last_input > minutes * 60:
+        if time.monotonic() - self.last_input > limit:
             name = self.staff.name
+            if limit < 120:
+                self.action_switch_user(idle_seconds=limit)
+                self.notify(_("{name} was signed out after {seconds} seconds without input.").format(
+                    name=name, seconds=limit))
+                return
+            minutes = limit // 60
             self.action_switch_user(idle_minutes=minutes)
             self.notify(_("{name} was signed out after {minutes} minutes without input.").format(
                 name=name, minutes=minutes))
 
     # --- navigation ----------------------------------------------------------------------------------
+    def entry_for_key(self, key: str):
+        """The screen a function key opens for the signed-in person: the first entry of that key they may
+        open (F12 is a manager's set-up, an advisor's appointments), else the first (which says who may)."""
+        entries = [e for e in registry.ENTRIES if e.key == key]
+        if not entries:
+            return None
+        return next((e for e in entries if self.staff is not None and (e.action is None or can(self.staff, e.action))),
+                    entries[0])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A screen's key shown in every key bar (``footer``) shows only to those who may open it."""
+        if action == "open_key" and parameters:
+            entry = self.entry_for_key(str(parameters[0]))
+            if entry is not None and entry.footer and (
+                    self.staff is None or (entry.action is not None and not can(self.staff, entry.action))
+                    or type(self.screen).__name__ == entry.target.split(":")[1]):  # (not on its own screen)
+                return False
+        return True
+
+    def action_open_key(self, key: str) -> None:
+        entry = self.entry_for_key(key)
+        if entry is not None:
+            self.open_screen(entry.name)
+
     def action_open_screen(self, name: str) -> None:
         self.open_screen(name)
 
@@ -380,6 +493,12 @@ class WorkshopApp(OpaqueScreens):
 
     def open_order(self, order_id: int) -> None:
         self.kept.open_order(order_id)
+
+    def open_warranty_claim(self, claim_id: int) -> None:
+        """The warranty claims screen with one claim open on it (from a warranty order's screen)."""
+        self.open_screen("warranty")
+        if hasattr(self.screen, "open_claim"):
+            self.screen.open_claim(claim_id)
 
     def get_system_commands(self, screen):
         """The palette's commands, in the reader's language (Textual's own are English: ours replace
@@ -494,6 +613,34 @@ class WorkshopApp(OpaqueScreens):
 
     def on_unmount(self) -> None:
         self.watcher.stop()
+        set_wait_listener(None)
+
+    # --- faults ----------------------------------------------------------------------------------------
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action: a refusal or fault that the screen did not show itself (a full disk, a writer
+        that held everyone up) is shown here, and the terminal goes on; the change was rolled back."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except DomainError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+            return True
+
+    def unhandled_error(self, error: Exception) -> None:
+        """An error nothing handled (screens/textual_patches.py): its details go to the log, never to the
+        screen (no traceback, no variables: a PIN could be among them); the app closes and the command prints
+        the plain message once the terminal is restored."""
+        self.fault_message = faults.report(error, context="the terminal stopped")
+
+    def _write_waiting(self, waiting: bool) -> None:
+        """From a thread whose write waits for another terminal's change (models/db.py): say so. (Screens write
+        from workers; a write made on the event loop's own thread could not draw this, and ends with
+        WriteBusy's message.)"""
+        if waiting and threading.get_ident() != self._loop_thread:
+            try:
+                self.call_from_thread(self.notify, _("Waiting for another terminal's change..."),
+                                      severity="warning", timeout=WRITE_DEADLINE_S - WRITE_NOTICE_S)
+            except RuntimeError:  # the app is closing
+                pass
 
     def on_workshop_app_database_changed(self, _message: DatabaseChanged) -> None:
         self.catch_up()

@@ -14,7 +14,7 @@ from screens.live_search import LiveSearch
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, cut, line, literal
-from workshop import accounts, audit
+from workshop import accounts, audit, lookup
 from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import N_, _
 
@@ -68,13 +68,14 @@ class AuditScreen(KeptScreen):
 
     def _filters(self) -> dict:
         ro = self.query_one("#ro", Input).value.strip()
-        if ro and not ro.isdigit():
+        if ro and lookup.order_number(ro) is None:
             raise InvalidInput(_("RO number is digits only, e.g. 1042."), "ro")
         actor = self.query_one("#actor", Select).value
         kind = self.query_one("#kind", Select).value
         since = _parse_day(self.query_one("#since", Input).value, "since")
         until = _parse_day(self.query_one("#until", Input).value, "until")
-        return dict(order_number=int(ro) if ro else None, actor_id=None if actor in (Select.BLANK, Select.NULL) else actor,
+        return dict(order_number=lookup.order_number(ro) if ro else None,
+                    actor_id=None if actor in (Select.BLANK, Select.NULL) else actor,
                     kind=None if kind in (Select.BLANK, Select.NULL) else kind, since=since,
                     until=until + dt.timedelta(days=1) if until else None)
 

@@ -20,7 +20,7 @@ from workshop import board, clock, lifecycle
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
 from workshop.i18n import N_, _, label
-from workshop.lifecycle import BOARD_STATES, COLUMN_TITLES
+from workshop.lifecycle import BOARD_STATES, CHECKED_IN, COLUMN_TITLES
 
 
 # A move key pressed this soon after another terminal changed the card under the cursor asks first: two
@@ -55,9 +55,15 @@ class BoardColumn(Vertical, can_focus=False):
         self.state = state
         self.title = Static(label(COLUMN_TITLES, state), classes="column-title")
         self.list = CardList(state)
+        self.lane = None
+        if state == CHECKED_IN:  # today's expected arrivals (appointments) at the head of the column
+            from screens.expected import ExpectedLane
+            self.lane = ExpectedLane()
 
     def compose(self) -> ComposeResult:
         yield self.title
+        if self.lane is not None:
+            yield self.lane
         yield self.list
 
     @property
@@ -93,8 +99,10 @@ class BoardScreen(Acting, Screen):
         Binding("right_square_bracket,shift+right", "forward", N_("Forward")),
         Binding("left_square_bracket,shift+left", "backward", N_("Back")),
         Binding("d", "dispatch", N_("Dispatch")),
+        Binding("m", "next_bay", N_("Next bay")),
         Binding("p", "parts_wait", N_("Wait parts")),
         Binding("n", "new_order", N_("New RO")),
+        Binding("A", "arrival", N_("Arrival")),
         Binding("x", "cancel_order", N_("Cancel RO"), show=False),
         Binding("f", "filter", N_("Filter")),
         Binding("escape", "clear_filter", N_("Clear filter"), show=False),
@@ -102,8 +110,9 @@ class BoardScreen(Acting, Screen):
         Binding("ctrl+p", "app.command_palette", N_("Search")),
     ]
     # Which permission each board action needs; the footer shows only what the role may do.
-    PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch",
-                          "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order"}
+    PERMISSIONS = {"forward": "move_card", "backward": "move_card", "dispatch": "dispatch", "next_bay": "dispatch",
+                   "parts_wait": "move_card", "new_order": "create_order", "cancel_order": "cancel_order",
+                   "arrival": "create_order"}
 
     def __init__(self):
         super().__init__()
@@ -152,6 +161,12 @@ class BoardScreen(Acting, Screen):
         """Read every card (on open, after a filter change, or after a burst too big to patch)."""
         self.cards = {card.id: card for card in board.active_cards() if self.board_filter.keeps(card)}
         self._rebuild(BOARD_STATES)
+        self._reload_lane()
+
+    def _reload_lane(self) -> None:
+        lane = self.columns[CHECKED_IN].lane
+        if lane is not None and getattr(self.app, "staff", None) is not None:
+            lane.reload()
 
     def _rebuild(self, states, follow: int | None = None) -> None:
         """Re-sort the named columns from ``self.cards``; the cursor stays on ``follow`` if it is shown."""
@@ -176,6 +191,8 @@ class BoardScreen(Acting, Screen):
         if changes.overflow:
             self.load_all()
             return
+        if any(kind.startswith("appointment") for kind in changes.kinds):
+            self._reload_lane()
         if changes.order_ids:
             self.patch(board.cards_for(list(changes.order_ids)))
 
@@ -214,6 +231,8 @@ class BoardScreen(Acting, Screen):
         self._arm_tick()
         for column in self.columns.values():
             column.list.forget_drawn()
+        if clock.now().minute % 5 == 0:  # late arrivals turn red, no-shows leave the lane
+            self._reload_lane()
 
     def card_text(self, order_id: int) -> str:
         from screens.card import card_text
@@ -317,16 +336,36 @@ class BoardScreen(Acting, Screen):
             self.app.open_order(card.id)
 
     def action_dispatch(self) -> None:
+        """Each trade of the order to its bay and team (screens/trade_dispatch.py)."""
         card = self.selected_card()
         if card is None:
             return
-        from screens.dispatch import dispatch_form
-        from workshop.dispatch import dispatch
-        self.ask(dispatch_form(card), lambda values: partial(
-            dispatch, card.id, values["bay"], values["technicians"], seen_version=card.version), about=card.id)
+        from screens.trade_dispatch import dispatch_form, plans_from
+        from workshop import trade_dispatch
+        plan = self.fetch(trade_dispatch.plan_view, card.id)
+        if plan is None:
+            return
+        self.ask(dispatch_form(plan), lambda values: partial(
+            trade_dispatch.dispatch_trades, card.id, plans_from(plan, values), seen_version=card.version,
+            reason=values["reason"]), about=card.id)
+
+    @in_turn
+    def action_next_bay(self) -> None:
+        """The car goes on to the bay of its next trade (mechanical done: on to the paint booth)."""
+        card = self.selected_card()
+        if card is None:
+            return
+        from workshop import trade_dispatch
+        self.act(trade_dispatch.move_to_next_bay, card.id, seen_version=card.version, about=card.id,
+                 success=_("RO {number} moved on to bay {bay}.").format(number=card.number, bay=card.next_bay)
+                 if card.next_bay else None)
 
     def action_new_order(self) -> None:
         self.app.open_screen("reception")
+
+    def action_arrival(self) -> None:
+        from screens.expected import ask_arrival
+        ask_arrival(self)
 
     def action_cancel_order(self) -> None:
         card = self.selected_card()

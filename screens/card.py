@@ -148,7 +148,10 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
         where.append(eta_text, style=eta_style)
         where.append(" ")
     if card.bay:
-        where.append(clean(card.bay) + " ", style="bold")
+        where.append(clean(card.bay), style="bold")
+        if card.next_bay:  # where the car goes after this bay's work (mechanical, then paint)
+            where.append(clean(f"→{card.next_bay}"), style="cyan")
+        where.append(" ")
     elif card.state in BAY_STATES:
         where.append(_("no bay") + " ", style="dim")
     if card.state == CHECKED_IN and not card.technicians:

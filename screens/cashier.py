@@ -18,12 +18,14 @@ from screens import forms
 from screens.acting import Acting
 from screens.dialogs import reason_form
 from screens.forms import FormDialog
+from screens.insurance import insurer_payment_call, insurer_payment_form, paid_message
 from screens.kept_screen import KeptScreen
 from screens.live_search import LiveSearch
 from screens.keybar import KeyBar
+from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, cut, literal
-from workshop import document_files, lifecycle
+from workshop import claim_figures, document_files, insurance, lifecycle
 from workshop import settlement as service
 from workshop.i18n import N_, _, join, label
 from workshop.invoice import bill_text
@@ -74,6 +76,11 @@ def fee_form() -> FormDialog:
 
 
 EXPORT_LIMIT = 10_000  # rows an export writes at most
+
+
+def _insurer_row(row: insurance.InsurerReceivable):
+    return (row.insurer, row.number, row.plate, row.claim_no or "—", row.since.isoformat(), row.bucket,
+            service.money(row.amount), row.customer)
 
 
 def discount_form(limit) -> FormDialog:
@@ -140,6 +147,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         Binding("w", "preview", N_("Preview")),
         Binding("b", "tab('receivables')", N_("Owed")),
         Binding("c", "tab('cashup')", N_("Cash-up")),
+        Binding("n", "tab('insurers')", N_("Insurers")),
+        Binding("m", "insurer_pay", N_("Insurer payment")),
         Binding("escape", "app.pop_screen", N_("Board")),
         Binding("q", "tab('queue')", N_("Queue"), show=False),
         Binding("o", "on_account", N_("On account"), show=False),
@@ -150,7 +159,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
     ]
     PERMISSIONS = {"pay": "settle", "settle": "settle", "print": "settle", "release": "release_car",
                           "fee": "presettle", "adjust": "presettle", "on_account": "approve_on_account",
-                          "void": "void_refund", "refund": "void_refund"}
+                          "void": "void_refund", "refund": "void_refund", "insurer_pay": "insurer_payments"}
     QUEUE_TABS = ("queue",)
 
     def __init__(self):
@@ -180,6 +189,12 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             with TabPane(_("Cash-up"), id="cashup"):
                 yield Static("", id="cash-title")
                 yield Table(id="takings", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Insurers"), id="insurers"):
+                yield Table(id="insurer-aging", cursor_type="row")
+                yield Input(placeholder=_("/ find: insurer, plate, RO or claim report no. (Enter)"),
+                            id="insurer-search")
+                yield PagedTable((_("Insurer"), _("RO"), _("Plate"), _("Claim report no."), _("Invoiced"), _("Days"),
+                                  _("Owed"), _("Customer")), _insurer_row, id="insurer-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -188,6 +203,9 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         self.query_one("#owed", DataTable).add_columns(_("RO"), _("Plate"), _("Customer"), _("Mobile"), _("Since"),
                                                        _("Age"), _("Owing"))
         self.query_one("#takings", DataTable).add_columns(_("Cashier"), _("Method"), _("Count"), _("Amount"))
+        self.query_one("#insurer-aging", DataTable).add_columns(
+            _("Insurer owes"), *[_("{days} days").format(days=name) for name, _low, _high in service.AGING_BUCKETS],
+            _("Total"), _("Orders"))
         self.load_queue()
         self.query_one("#orders", DataTable).focus()
 
@@ -246,9 +264,25 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         for r in rows:
             table.add_row(*cells(r.cashier, label(METHOD_LABELS, r.method), r.count, service.money(r.amount)))
 
+    def load_insurers(self) -> None:
+        """What insurers still owe: by insurer and age, then order by order (oldest first)."""
+        table = self.query_one("#insurer-aging", DataTable)
+        table.clear()
+        for row in claim_figures.insurer_aging():
+            table.add_row(*cells(row.insurer, *[service.money(row.buckets[name]) if row.buckets[name] else "·"
+                                                for name, _low, _high in service.AGING_BUCKETS],
+                                 service.money(row.total), row.orders))
+        text = self.query_one("#insurer-search", Input).value
+        self.query_one("#insurer-table", PagedTable).load(
+            lambda n, o: insurance.receivables(text, limit=n, offset=o))
+
     def export_list(self) -> tuple[str, list]:
         """What "Export this list" writes: the receivables when that tab is shown, else the whole queue."""
-        if self.query_one("#tabs", TabbedContent).active == "receivables":
+        active = self.query_one("#tabs", TabbedContent).active
+        if active == "insurers":
+            return "insurer_receivables", insurance.receivables(self.query_one("#insurer-search", Input).value,
+                                                               limit=EXPORT_LIMIT)
+        if active == "receivables":
             return "receivables", service.receivables(limit=EXPORT_LIMIT)
         return "cashier_queue", service.cashier_queue(limit=EXPORT_LIMIT)
 
@@ -259,6 +293,9 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             self.load_receivables()
         elif pane == "cashup":
             self.load_cashup()
+        elif pane == "insurers":
+            self.load_insurers()
+        self.refresh_bindings()
 
     def selected_id(self) -> int | None:
         table = self.query_one("#orders", DataTable)
@@ -299,6 +336,25 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         shown = {row.order_id for row in self.rows}
         if changes.overflow or changes.kinds & self.DESK_KINDS or changes.order_ids & shown:
             self.load_queue()
+        if self.tab == "insurers" and (changes.overflow or changes.kinds & self.INSURER_KINDS):
+            self.load_insurers()
+
+    INSURER_KINDS = frozenset({"insurer_payment", "insurer_receivable", "settle", "void"})
+
+    @property
+    def tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active
+
+    def offers(self, action: str, parameters) -> bool | None:
+        """m takes the customer's payment, on the insurers' tab the insurer's (the queue's keys rest there)."""
+        if action == "insurer_pay":
+            return self.tab == "insurers"
+        if action in self.QUEUE_ACTIONS:  # (they act on the queue's order, out of sight there)
+            return self.tab != "insurers"
+        return True
+
+    QUEUE_ACTIONS = frozenset({"pay", "settle", "print", "release", "fee", "adjust", "preview", "on_account", "void",
+                               "refund"})
 
     # --- actions ---------------------------------------------------------------------------------
     def bill_order(self) -> int | None:
@@ -308,6 +364,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
     def after_acting(self) -> None:
         if self.is_attached:
             self.load_queue()
+            if self.tab == "insurers":
+                self.load_insurers()
 
     def _need_order(self) -> service.QueueRow | None:
         row = self.selected()
@@ -320,6 +378,9 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         if tabs.active == "receivables":
             self.query_one("#owed-search", Input).focus()
             return
+        if tabs.active == "insurers":
+            self.query_one("#insurer-search", Input).focus()
+            return
         tabs.active = "queue"
         self.query_one("#search", Input).focus()
 
@@ -330,6 +391,11 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             self.queue_search.request(event.value.strip(), 0, None)
         else:
             self.load_queue()
+
+    @on(Input.Submitted, "#insurer-search")
+    def insurer_search_done(self) -> None:
+        self.load_insurers()
+        self.query_one("#insurer-table", PagedTable).focus()
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
@@ -351,7 +417,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
 
     def action_tab(self, pane: str) -> None:
         self.query_one("#tabs", TabbedContent).active = pane
-        table = {"queue": "#orders", "receivables": "#owed", "cashup": "#takings"}[pane]
+        table = {"queue": "#orders", "receivables": "#owed", "cashup": "#takings", "insurers": "#insurer-table"}[pane]
         self.query_one(table, DataTable).focus()
 
     def action_page(self, step: int) -> None:
@@ -456,6 +522,18 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         self.ask(reason_form(_("Refund the last payment ({payment})").format(payment=what)),
                  lambda v: partial(service.refund, last.id, v["reason"]),
                  success=_("Refunded the {payment}.").format(payment=what))
+
+    @on(PagedTable.RowSelected, "#insurer-table")
+    def action_insurer_pay(self) -> None:
+        """The insurer's payment against the selected order (part or all of what it owes)."""
+        row = self.query_one("#insurer-table", PagedTable).selected
+        if row is None:
+            self.notify(_("No insurer owes anything."), severity="warning")
+            return
+        if not self.check_action("insurer_pay", ()):
+            return
+        self.ask(insurer_payment_form(row), lambda v: insurer_payment_call(row, v),
+                 success=lambda payment: paid_message(row, payment))
 
     @on(DataTable.RowSelected, "#owed")
     def pay_old_order(self, event: DataTable.RowSelected) -> None:

@@ -82,7 +82,13 @@ class KeyBar(Widget):
         shown: dict[str, tuple[str, str, str, bool]] = {}
         palette = None
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
-            item = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+            description = binding.description
+            if binding.action.startswith("open_key("):  # a key several screens share: the one it opens here
+                entry = self.app.entry_for_key(binding.key)
+                if entry is None or not entry.footer:
+                    continue
+                description = entry.title
+            item = (binding.key, self.app.get_key_display(binding), description, enabled)  # (a msgid: keys())
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = item
             elif binding.show and binding.action not in shown and binding.action != "show_keys":
@@ -184,7 +190,13 @@ def screen_keys(screen) -> list[tuple[str, str, str, bool]]:
             continue
         if not _ours(node, binding):  # (Textual's own widgets' keys: moving a cursor, editing text)
             continue
-        item = (binding.key, app.get_key_display(binding), said(binding.description), enabled)
+        description = binding.description
+        if binding.action.startswith("open_key("):  # a shared key (F12): the screen it opens for this person
+            entry = app.entry_for_key(binding.key)
+            if entry is None or (binding.action in first or binding.action in rest):
+                continue
+            description = entry.title
+        item = (binding.key, app.get_key_display(binding), said(description), enabled)
         place = first if binding.show and node is not app else rest
         if binding.action not in first and binding.action not in rest:
             place[binding.action] = item

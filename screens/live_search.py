@@ -13,8 +13,8 @@ from textual.dom import DOMNode
 from textual.timer import Timer
 
 from models.db import own_connection
+from workshop import faults
 from workshop.errors import DomainError
-from workshop.i18n import _
 
 DEBOUNCE_S = 0.15  # a typist's gap between keys is shorter: one search per pause, not one per key
 
@@ -76,7 +76,8 @@ class LiveSearch:
         except DomainError as error:
             answer = error
         except Exception as error:  # a fault (the database unreachable...): said in words, not raised
-            answer = DomainError(_("The search failed: {error}").format(error=error))
+            faults.log(error, "a search failed")
+            answer = DomainError(faults.describe(error))  # one plain sentence; the details in the log
         try:
             self.owner.app.call_from_thread(self._deliver, asked, answer)
         except RuntimeError:  # the app is closing

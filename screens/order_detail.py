@@ -15,11 +15,12 @@ from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
-from screens.text import cells, line, lines
+from screens.text import cells, line, lines, literal
+from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVAL_LABELS
 from models.orders import BUSINESS_TYPE_LABELS, JOB_LINE_STATUS_LABELS
 from models.parts import PART_LINE_STATUS_LABELS
 from models.people import TRADE_LABELS
-from workshop import audit, lifecycle
+from workshop import approvals, audit, i18n, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
 from workshop.i18n import N_, _, join, label
 
@@ -35,6 +36,14 @@ def part_rows(order_id: int) -> list | None:
     return order_part_lines(order_id)
 
 
+def approval_cell(quote):
+    """Where the customer stands on a line: approved, waiting (bold), declined (dim)."""
+    if quote is None:
+        return ""
+    style = {"pending": "bold yellow", "declined": "dim"}.get(quote.approval, "")
+    return literal(label(APPROVAL_LABELS, quote.approval), style)
+
+
 class OrderDetailScreen(Acting, KeptScreen):
     CSS_PATH = "order_detail.tcss"
     BINDINGS = [
@@ -48,12 +57,23 @@ class OrderDetailScreen(Acting, KeptScreen):
         Binding("r", "return_part", N_("Return part")),
         Binding("x", "exchange_part", N_("Exchange part")),
         Binding("O", "old_part", N_("Old part")),
+        Binding("v", "vehicle_file", N_("Car's file")),
+        Binding("y", "answer", N_("Customer's answer")),
+        Binding("e", "estimate", N_("Estimate")),
+        Binding("t", "line_team", N_("Line's team"), show=False),
+        Binding("w", "warranty_claim", N_("Warranty claim")),
+        Binding("i", "insurance_claim", N_("Insurance claim")),
         Binding("m", "comeback", N_("Comeback"), show=False),
         Binding("tab", "focus_next", N_("Next table"), show=False),
     ]
     PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                    "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
-                   "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts"}
+                   "return_part": "pick_parts", "exchange_part": "pick_parts", "old_part": "pick_parts",
+                   "vehicle_file": "view_customer_file",
+                   "answer": "record_approval", "estimate": "record_approval", "line_team": "dispatch",
+                   "warranty_claim": "view_warranty_claims", "insurance_claim": "insurance_claims"}
+    # Keys for one kind of order only (a warranty job's claim, an accident repair's insurer).
+    FOR_BUSINESS = {"warranty_claim": "warranty", "insurance_claim": "insurance"}
 
     def __init__(self, order_id: int | None):
         """``order_id`` None: built ahead, empty until ``show_order``."""
@@ -62,6 +82,7 @@ class OrderDetailScreen(Acting, KeptScreen):
         self.order = None
         self.line_ids: list[int] = []
         self.part_lines: list = []  # the parts table's rows (workshop.parts.LineRow)
+        self.quotes: dict = {}  # job line id -> approvals.LineQuote
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,8 +98,9 @@ class OrderDetailScreen(Acting, KeptScreen):
 
     def on_mount(self) -> None:
         self.title = _("Repair order")
-        self.query_one("#lines", DataTable).add_columns(_("Code"), _("Operation"), _("Trade"), _("Std h"),
-                                                        _("Billed h"), _("Actual h"), _("Status"), _("Technicians"))
+        self.query_one("#lines", DataTable).add_columns(_("Code"), _("Operation"), _("Customer"), _("Trade"),
+                                                        _("Std h"), _("Billed h"), _("Actual h"), _("Status"),
+                                                        _("Technicians"), _("Amount"))
         self.query_one("#parts", DataTable).add_columns(_("Code"), _("Part"), _("Qty"), _("Picked"), _("Returned"),
                                                         _("Status"), _("Bin"))
         self.query_one("#history", DataTable).add_columns(_("When"), _("Who"), _("What"))
@@ -91,6 +113,10 @@ class OrderDetailScreen(Acting, KeptScreen):
         if self.order_id is not None:
             self.reload()
         self.query_one("#lines", DataTable).focus()
+
+    def offers(self, action: str, parameters) -> bool | None:
+        business = self.FOR_BUSINESS.get(action)
+        return business is None or (self.order is not None and self.order.business_type == business)
 
     def show_order(self, order_id: int) -> None:
         """Show another order on this (kept) screen, from the top."""
@@ -118,18 +144,33 @@ class OrderDetailScreen(Acting, KeptScreen):
                     promised=f"{order.promised_at:%Y-%m-%d %H:%M}", mileage=f"{order.mileage_in:,}",
                     fuel=order.fuel_level or "—")),
                 line(_("Customer says: {statement}").format(statement=order.statement), multiline=True)]
+        route = trade_dispatch.stages(order.id)
+        if route:  # where the car is now and where it goes next (dispatch per trade)
+            marks = {"done": ("✓", "dim"), "here": ("▶", "bold green"), "waiting": ("·", "")}
+            parts = [(_("Bays: "), "bold")]
+            for i, stage in enumerate(route):
+                mark, style = marks[stage.state]
+                parts += [(" → " if i else "", "dim"),
+                          (f"{mark} {stage.bay} {label(TRADE_LABELS, stage.trade)}"
+                           f" ({stage.lead or '—'}, {stage.planned_start:%H:%M}–{stage.planned_end:%H:%M})", style)]
+            head.append(line(*parts))
         if order.rework:
             head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))
         self.query_one("#order-head", Static).update(lines(head))
+        self.refresh_bindings()  # (w and i are for warranty and insurance orders)
         job_lines = dispatching.order_lines(order.id)
         self.line_ids = [job.id for job in job_lines]
+        self.quotes = {q.id: q for q in approvals.order_quotes(order.id)}  # the customer's word and the amount
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
         for job in job_lines:
-            table.add_row(*cells(job.code, job.name, label(TRADE_LABELS, job.trade), job.standard_hours,
+            quote = self.quotes.get(job.id)
+            word = approval_cell(quote)
+            table.add_row(*cells(job.code, job.name, word, label(TRADE_LABELS, job.trade), job.standard_hours,
                                  job.billed_hours, job.actual_hours, label(JOB_LINE_STATUS_LABELS, job.status),
-                                 join(job.technicians) or "—"), key=str(job.id))
+                                 join(job.technicians) or "—", i18n.money(quote.amount) if quote else ""),
+                          key=str(job.id))
         if job_lines:
             table.move_cursor(row=min(row, len(job_lines) - 1))
         self._load_parts()
@@ -218,6 +259,26 @@ class OrderDetailScreen(Acting, KeptScreen):
         if tech is not None:
             self.act(dispatching.clock_off, line_id, tech, finished=False, seen_version=self.order.version)
 
+    def action_line_team(self) -> None:
+        """Give the selected job line another team, the rest of the order as it is."""
+        line_id = self._selected_line()
+        if line_id is None:
+            return
+        from workshop import trade_dispatch as dispatch_per_trade
+        from workshop.dispatch import technician_loads
+        techs = technician_loads()
+        job = next(j for j in dispatching.order_lines(self.order_id) if j.id == line_id)
+        form = FormDialog(_("Team of '{job}' on RO {number}").format(job=job.name, number=self.order.number), [
+            forms.choices("technicians", _("Technicians"),
+                          [(f"{t.name} · {label(TRADE_LABELS, t.trade)} · " + _("{count} open").format(
+                              count=t.open_lines), t.id) for t in techs],
+                          value=[t.id for t in techs if t.name in job.technicians],
+                          hint=_("space picks; the first picked leads"))], submit_label=_("Re-dispatch"))
+        order = self.order
+        self.ask(form, lambda values: partial(dispatch_per_trade.redispatch_line, line_id, values["technicians"],
+                                              seen_version=order.version),
+                 success=_("'{job}' re-dispatched.").format(job=job.name), about=order.id)
+
     def action_add_line(self) -> None:
         from workshop.reception import add_job_line
         order = self.order
@@ -236,6 +297,69 @@ class OrderDetailScreen(Acting, KeptScreen):
         self.ask(form, lambda values: partial(add_part_line, order.id, values["part"], values["qty"],
                                               seen_version=order.version),
                  success=_("Part added and reserved where in stock."))
+
+    def action_vehicle_file(self) -> None:
+        from screens.customer_file import open_vehicle_file
+        from workshop.customer_file import vehicle_of_order
+        vehicle_id = self.fetch(vehicle_of_order, self.order_id) if self.order_id else None
+        if vehicle_id is not None:
+            open_vehicle_file(self.app, vehicle_id)
+
+    def action_answer(self) -> None:
+        """The customer's answer on the selected line: approved or declined, how, by whom."""
+        line_id = self._selected_line()
+        quote = self.quotes.get(line_id) if line_id else None
+        if quote is None:
+            return
+        if quote.approval == "approved":
+            self.notify(_("'{line}' is approved already.").format(line=quote.name), severity="warning")
+            return
+        order = self.order
+        decisions = [(_("approved"), "approved")] + ([(_("declined"), "declined")] if quote.approval == "pending" else [])
+        form = FormDialog(_("The customer's answer: {line}").format(line=quote.name), [
+            forms.choice("decision", _("Answer"), decisions),
+            forms.choice("channel", _("How"), [(label(APPROVAL_CHANNEL_LABELS, c), c) for c in APPROVAL_CHANNELS],
+                         value="phone"),
+            forms.text("reference", _("Reference"), required=False, max_length=60,
+                       hint=_("the WeChat / SMS message, the signed sheet")),
+            forms.text("customer_name", _("Answered by"), required=False, max_length=60, hint=_("blank: the owner")),
+        ], intro=line(quote.code, " ", (quote.name, "bold"), f" · {quote.hours} h · ",
+                      (f"{quote.amount:,.2f}", "bold")), submit_label=_("Save"))
+
+        def call(values: dict) -> partial:
+            service = approvals.approve if values["decision"] == "approved" else approvals.decline
+            return partial(service, order.id, [line_id], channel=values["channel"],
+                           reference=values["reference"] or "", customer_name=values["customer_name"] or "",
+                           seen_version=order.version)
+
+        self.ask(form, call, success=_("The customer's answer is recorded."))
+
+    def action_estimate(self) -> None:
+        """Write the estimate for the customer (text and A4 page) beside the invoices."""
+        from workshop.document_files import write_estimate
+        self.act(write_estimate, self.order_id, as_staff=False,
+                 success=lambda written: _("Estimate written: {path}").format(path=written.paths[0])
+                 if written.ok else written.error)
+    def action_warranty_claim(self) -> None:
+        """The order's warranty claim on the claims screen; drafted first if there is none yet."""
+        from workshop import warranty
+        order = self.order
+        claim = warranty.claim_of_order(order.id)
+        if claim is not None:
+            self.app.open_warranty_claim(claim.id)
+            return
+        from workshop.permissions import can
+        if not can(self.app.staff, "warranty_claims"):
+            self.notify(_("RO {number} has no warranty claim yet.").format(number=order.number), severity="warning")
+            return
+        self.act(warranty.draft_claim, order.id, about=order.id,
+                 success=lambda claim: _("{claim} drafted from RO {number}.").format(
+                     claim=warranty.claim_label(claim.number), number=order.number),
+                 then=lambda claim: self.app.open_warranty_claim(claim.id))
+
+    def action_insurance_claim(self) -> None:
+        from screens.insurance import InsuranceClaimScreen
+        self.app.push_screen(InsuranceClaimScreen(self.order.id, self.order.label))
 
     def action_bill(self) -> None:
         from screens.cashier import BillScreen

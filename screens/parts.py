@@ -6,16 +6,19 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Input, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from screens import forms, part_actions
+from screens import purchasing as buying
 from screens.acting import Acting
 from screens.dialogs import quantity_field, reason_form
 from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
-from workshop import lifecycle, parts
+from screens.tables import Table
+from screens.text import cells, line, literal
+from workshop import lifecycle, parts, prepick, purchasing
 from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
@@ -39,6 +42,13 @@ def _stock_row(row: parts.StockRow):
             parts.unit(row), f"{row.price:.2f}", row.fits)
 
 
+def _prepick_row(row: prepick.PrepickRow):
+    from screens.card import WEEKDAYS
+    return (f"{_(WEEKDAYS[row.starts_at.weekday()])} {row.starts_at:%H:%M}", f"AP {row.appointment_number}",
+            row.plate, row.bin or "—", row.code, fmt(row.qty), fmt(row.held),
+            literal(fmt(row.short), "bold red") if row.short else "", row.unit, row.name)
+
+
 def _low_row(row: parts.StockRow):
     return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested),
             parts.unit(row))
@@ -47,8 +57,6 @@ def _low_row(row: parts.StockRow):
 class PartsScreen(Acting, KeptScreen):
     CSS_PATH = "parts.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Board")),
-        Binding("slash", "search", N_("Search")),
         Binding("p", "pick_all", N_("Pick all")),
         Binding("q", "pick_qty", N_("Pick qty")),
         Binding("r", "return_part", N_("Return")),
@@ -56,18 +64,31 @@ class PartsScreen(Acting, KeptScreen):
         Binding("o", "old_part", N_("Old part")),
         Binding("g", "receive", N_("Goods in")),
         Binding("c", "count", N_("Count")),
+        Binding("slash", "search", N_("Search")),
+        Binding("escape", "app.pop_screen", N_("Board")),
         Binding("m", "move_bin", N_("Move bin"), show=False),
+        Binding("n", "new_po", N_("Order")),
+        Binding("g", "receive_po", N_("Arrived")),
+        Binding("e", "expected", N_("ETA")),
+        Binding("x", "cancel_po", N_("Cancel")),
+        Binding("v", "late_only", N_("Late")),
+        Binding("u", "suppliers", N_("Suppliers")),
         Binding("1", "tab('queue')", N_("Pick queue"), show=False),
         Binding("2", "tab('catalog')", N_("Catalog"), show=False),
         Binding("3", "tab('low')", N_("Low stock"), show=False),
         Binding("4", "tab('out')", N_("Parts out"), show=False),
+        Binding("5", "tab('order')", N_("To order"), show=False),
+        Binding("6", "tab('pos')", N_("Purchase orders"), show=False),
+        Binding("7", "tab('prepick')", N_("Pre-picks"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
-                   **dict.fromkeys(("receive", "count", "move_bin"), "manage_stock")}
+                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po"), "manage_stock"),
+                   **dict.fromkeys(("new_po", "expected", "cancel_po"), "purchase_parts")}
     # (return, exchange and old part also on parts already picked: tab 4)
     TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
             "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"), "count": ("catalog", "low"),
-            "move_bin": ("catalog", "low")}
+            "move_bin": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
+            "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos")}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,10 +106,25 @@ class PartsScreen(Acting, KeptScreen):
             with TabPane(_("Parts out [4]"), id="out"):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
+            with TabPane(_("Order [5]"), id="order"):
+                yield PagedTable((_("Code"), _("Part"), _("Order"), _("Short"), _("Avail"), _("Supplier"), _("Unit"),
+                                  _("Threshold"), _("On order")), buying.suggestion_row, id="order-table")
+            with TabPane(_("POs [6]"), id="pos"):
+                yield PagedTable((_("PO"), _("Expected"), _("Arrives"), _("Supplier"), _("Lines"), _("Qty"),
+                                  _("Received"), _("Ordered")), buying.po_row, id="pos-table")
+                yield Static("", id="po-title")
+                yield Table(id="po-lines", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Pre-picks [7]"), id="prepick"):
+                yield PagedTable((_("Time"), _("No."), _("Plate"), _("Bin"), _("Code"), _("Qty"), _("Held"),
+                                  _("Short"), _("Unit"), _("Part")), _prepick_row, id="prepick-table")
         yield KeyBar()
+
+    late_only = False  # the POs tab: only those past their expected date (v)
 
     def on_mount(self) -> None:
         self.title = _("Parts")
+        self.query_one("#po-lines", DataTable).add_columns(_("Code"), _("Part"), _("Ordered"), _("Received"),
+                                                           _("Still due"), _("Unit"), _("For orders"))
         self.reload_all()
         self.query_one("#queue-table").focus()
 
@@ -103,10 +139,29 @@ class PartsScreen(Acting, KeptScreen):
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
+        # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
+        self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(limit=n, offset=o))
+        self.load_purchasing()
+
+    def load_purchasing(self) -> None:
+        """The suggestions (computed whole: a few queries, whatever the shop's size) and the POs."""
+        text = self.search_text
+        self.query_one("#order-table", PagedTable).load(lambda n, o: buying.suggestions_sorted()[o:o + n])
+        loader = (lambda n, o: purchasing.late_pos(limit=n, offset=o)) if self.late_only else \
+            (lambda n, o: purchasing.open_pos(text, limit=n, offset=o))
+        self.query_one("#pos-table", PagedTable).load(loader)
+        self.show_po_lines()
 
     def refresh_from_changes(self, changes) -> None:
         for table in self.query(PagedTable):
-            table.load()
+            if table.id in self.PURCHASING_TABLES and self.tab not in ("order", "pos"):
+                self.purchasing_stale = True  # (read again when tab 5 or 6 is shown)
+            else:
+                table.load()
+        self.show_po_lines()
+
+    PURCHASING_TABLES = ("order-table", "pos-table")
+    purchasing_stale = False
 
     @property
     def tab(self) -> str:
@@ -124,8 +179,13 @@ class PartsScreen(Acting, KeptScreen):
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
         self.refresh_bindings()
+        if self.tab in ("order", "pos") and self.purchasing_stale:
+            self.purchasing_stale = False
+            for table_id in self.PURCHASING_TABLES:
+                self.query_one(f"#{table_id}", PagedTable).load()
+            self.show_po_lines()
         table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#low-table",
-                 "out": "#out-table"}[self.tab]
+                 "out": "#out-table", "order": "#order-table", "pos": "#pos-table", "prepick": "#prepick-table"}[self.tab]
         self.query_one(table).focus()
 
     def action_tab(self, tab: str) -> None:
@@ -140,7 +200,7 @@ class PartsScreen(Acting, KeptScreen):
         if self.tab == "low":
             self.action_tab("catalog")
         table = {"queue": "#queue-table", "catalog": "#catalog-table", "low": "#catalog-table",
-                 "out": "#out-table"}[self.tab]
+                 "out": "#out-table", "order": "#order-table", "pos": "#pos-table"}[self.tab]
         self.query_one(table).focus()
 
     # --- actions ---------------------------------------------------------------------------------
@@ -223,3 +283,90 @@ class PartsScreen(Acting, KeptScreen):
                            name="bin", label=_("Bin"), max_length=20)
         self.ask(form, lambda v: partial(parts.transfer, part.code, v["bin"]),
                  success=lambda _r: _("{code} moved.").format(code=part.code))
+
+    # --- purchase orders (采购订单) ----------------------------------------------------------------------
+    def _po(self) -> purchasing.PORow | None:
+        row = self.query_one("#pos-table", PagedTable).selected
+        if row is None:
+            self.notify(_("No purchase order selected."), severity="warning")
+        return row
+
+    @on(PagedTable.RowHighlighted, "#pos-table")
+    def show_po_lines(self) -> None:
+        """The selected PO's lines under the list, with the orders each serves."""
+        row = self.query_one("#pos-table", PagedTable).selected
+        table = self.query_one("#po-lines", DataTable)
+        table.clear()
+        title = self.query_one("#po-title", Static)
+        if row is None:
+            title.update(_("No purchase order awaiting goods.") if not self.late_only else _("No late purchase order."))
+            return
+        title.update(line((purchasing.po_label(row.number), "bold"), " ", row.supplier, " · ",
+                          _("expected {date}").format(date=row.expected_on.isoformat())))
+        for item in purchasing.po_lines(row.id):
+            table.add_row(*cells(*buying.po_line_row(item)))
+
+    @on(PagedTable.RowSelected, "#order-table")
+    def enter_orders(self) -> None:
+        if self.check_action("new_po", ()):
+            self.action_new_po()
+
+    @on(PagedTable.RowSelected, "#pos-table")
+    def enter_receives(self) -> None:
+        if self.check_action("receive_po", ()):
+            self.action_receive_po()
+
+    def action_new_po(self) -> None:
+        """A PO to one supplier: on tab 5 for all its suggested parts, on the catalog for the part selected."""
+        if self.tab == "order":
+            row = self.query_one("#order-table", PagedTable).selected
+            if row is None:
+                self.notify(_("Nothing to order: no part is short or below its threshold."), severity="warning")
+                return
+            rows = [s for s in buying.suggestions_sorted()
+                    if (s.supplier_id, s.supplier) == (row.supplier_id, row.supplier)]
+            title = _("Order from {supplier}").format(supplier=row.supplier or _("a supplier"))
+            supplier_id = row.supplier_id
+        else:
+            if not (part := self._part()):
+                return
+            supplier_id = purchasing.usual_supplier(part.code)
+            rows = [purchasing.Suggestion(part.code, part.name, part.unit, "", supplier_id, part.available,
+                                          part.threshold, buying.ZERO, buying.ZERO,
+                                          part.suggested or buying.ONE, ())]
+            title = _("Order {code} {name}").format(code=part.code, name=part.name)
+        self.ask(buying.po_form(supplier_id, rows, title), lambda v: buying.po_call(rows, v),
+                 success=buying.ordered_message)
+
+    def action_receive_po(self) -> None:
+        if not (po := self._po()):
+            return
+        lines = purchasing.po_lines(po.id)
+        self.ask(buying.receive_form(po, lines), lambda v: buying.receive_call(po, lines, v),
+                 success=lambda complete: buying.received_message(po, complete))
+
+    def action_expected(self) -> None:
+        if not (po := self._po()):
+            return
+        form = FormDialog(_("New expected date for {po} ({supplier})").format(po=purchasing.po_label(po.number),
+                                                                              supplier=po.supplier), [
+            forms.text("expected_on", _("Expected date"), value=po.expected_on.isoformat(), max_length=10,
+                       hint=_("YYYY-MM-DD: every order it serves shows it"))], submit_label=_("Save"))
+        self.ask(form, lambda v: partial(purchasing.set_expected, po.id, v["expected_on"]),
+                 success=lambda _r: _("{po}: new expected date saved.").format(po=purchasing.po_label(po.number)))
+
+    def action_cancel_po(self) -> None:
+        if not (po := self._po()):
+            return
+        form = reason_form(_("Cancel {po} ({supplier}): the rest will not come").format(
+            po=purchasing.po_label(po.number), supplier=po.supplier))
+        self.ask(form, lambda v: partial(purchasing.cancel, po.id, v["reason"]),
+                 success=lambda result: _("{po}: {state}.").format(
+                     po=purchasing.po_label(result.number), state=_(purchasing.PO_STATE_LABELS[result.state])))
+
+    def action_late_only(self) -> None:
+        self.late_only = not self.late_only
+        self.load_purchasing()
+
+    def action_suppliers(self) -> None:
+        self.app.push_screen(buying.SuppliersScreen(), lambda _r: self.load_purchasing())

@@ -20,13 +20,14 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, literal
 from models.orders import BUSINESS_TYPE_LABELS
-from workshop import clock, qc, quality
+from workshop import appointment_figures, clock, qc, quality
 from workshop.i18n import N_, _, label
 
 PERIODS = {"w": (N_("last 7 days"), 7), "m": (N_("last 30 days"), 30), "q": (N_("last 90 days"), 90),
            "y": (N_("last 12 months"), 365)}
 COLUMNS = (N_("Who"), N_("Inspected"), N_("1st-time pass"), N_("Rework"), N_("On time"), N_("Avg delay h"),
            N_("Comebacks"), N_("Penalties"))
+
 
 
 def _pct(value) -> str:
@@ -49,9 +50,13 @@ class QualityScreen(Acting, KeptScreen):
     QualityScreen #working { padding: 0 1; }
     """
     BINDINGS = [Binding(key, f"period('{key}')", name) for key, (name, _days) in PERIODS.items()] + [
-        Binding("c", "checklists", N_("QC checklists")), Binding("escape", "app.pop_screen", N_("Board"))]
-    PERMISSIONS = {"checklists": "edit_checklists"}
+        Binding("c", "checklists", N_("QC checklists")), Binding("l", "labour", N_("Labour figures")),
+        Binding("escape", "app.pop_screen", N_("Board"))]
+    PERMISSIONS = {"checklists": "edit_checklists", "labour": "view_labour"}
     heading = ""  # the period shown, with its dates
+
+    def action_labour(self) -> None:
+        self.app.open_screen("labour")
 
     def action_checklists(self) -> None:
         self.app.push_screen(ChecklistScreen())
@@ -66,12 +71,19 @@ class QualityScreen(Acting, KeptScreen):
             yield Table(id="techs", cursor_type="row", zebra_stripes=True)
             yield Label(_("Advisors"), classes="title")
             yield Table(id="advisors", cursor_type="row", zebra_stripes=True)
+            yield Label(_("Appointments: appointment rate, no-shows and on-time arrival (shop, then advisors)"),
+                        classes="title")
+            yield Table(id="appointments", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = _("Quality")
         for table in self.query(DataTable):
-            table.add_columns(*(_(column) for column in COLUMNS))
+            if table.id == "appointments":
+                from screens.appointments import FIGURE_COLUMNS
+                table.add_columns(*[_(c) for c in FIGURE_COLUMNS])
+            else:
+                table.add_columns(*(_(column) for column in COLUMNS))
         self.action_period("m")
         self.query_one("#shop").focus()
 
@@ -100,8 +112,9 @@ class QualityScreen(Acting, KeptScreen):
 
         with own_connection():
             report = quality.report(start, end, progress)
+            booked = appointment_figures.report(start, end)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, report)
+            self.app.call_from_thread(self._show, report, booked)
 
     def _progress(self, done: int) -> None:
         if self.is_attached:
@@ -114,7 +127,7 @@ class QualityScreen(Acting, KeptScreen):
                 _("{heading} · the figures could not be worked out ({error}); press the period's key to try again")
                 .format(heading=self.heading, error=event.worker.error)))
 
-    def _show(self, report: quality.QualityReport) -> None:
+    def _show(self, report: quality.QualityReport, booked=None) -> None:
         if not self.is_attached:  # left while the figures were worked out
             return
         self.query_one("#working", ProgressBar).display = False
@@ -126,6 +139,12 @@ class QualityScreen(Acting, KeptScreen):
             table.clear()
             for figures in rows:
                 table.add_row(*cells(*_row(figures)))
+        if booked is not None:
+            from screens.appointments import figures_row
+            table = self.query_one("#appointments", DataTable)
+            table.clear()
+            for figures in [booked.shop] + booked.advisors:
+                table.add_row(*cells(*figures_row(figures)))
 
 
 class ChecklistScreen(Acting, Screen):

@@ -18,7 +18,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.live_search import LiveSearch
 from screens.text import line, lines, literal
-from workshop import clock, reception
+from workshop import clock, i18n, reception
 from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import N_, _, label
 
@@ -27,7 +27,14 @@ PROMISED_FORMAT = "%Y-%m-%d %H:%M"
 # shown under the row that holds the field.
 ROW_OF = {"brand": "brand", "model": "brand", "model_year": "brand", "name": "owner", "mobile": "owner",
           "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
-          "operation": "operations"}
+          "operation": "operations", "claim_no": "claim", "assessed_amount": "claim", "deductible": "claim",
+          "packages": "packages"}
+
+
+def _offers(text: str):
+    """What reception offers for the typed text: catalog operations and maintenance packages (in a worker)."""
+    from workshop.packages import find_packages
+    return reception.find_operations(text, limit=50), find_packages(text, limit=10)
 
 
 def parse_promised(text: str) -> dt.datetime:
@@ -44,17 +51,19 @@ class ReceptionScreen(Acting, KeptScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Check in"), priority=True),
         Binding("ctrl+r", "register", N_("Register car"), priority=True),
+        Binding("ctrl+e", "estimate", N_("Estimate"), priority=True),
+        Binding("ctrl+o", "car_file", N_("Car's file"), priority=True),
         Binding("escape", "app.pop_screen", N_("Back")),
     ]
-    PERMISSIONS = {"save": "create_order", "register": "create_order"}
+    PERMISSIONS = {"save": "create_order", "register": "create_order", "estimate": "create_order",
+                   "car_file": "view_customer_file"}
 
     def __init__(self):
         super().__init__()
         self.vehicle: reception.CarOnFile | None = None
         self.busy = False
         # The catalog is searched in a worker once typing pauses (screens/live_search.py).
-        self.operation_search = LiveSearch(self, lambda text: reception.find_operations(text, limit=50),
-                                           self._show_operations)
+        self.operation_search = LiveSearch(self, _offers, self._show_operations)
 
     def compose(self) -> ComposeResult:
         def field(name: str, label: str, widget):
@@ -92,8 +101,17 @@ class ReceptionScreen(Acting, KeptScreen):
             yield field("statement", _("Statement"), text("statement", _("Customer's statement of the fault"), 1000))
             yield field("promised_at", _("Promised"), text("promised_at", _("YYYY-MM-DD HH:MM"), 16))
             yield field("insurer", _("Insurer"), text("insurer", _("insurance jobs only"), 60))
+            yield field("claim", _("Claim"), Horizontal(
+                text("claim_no", _("report no."), 40), text("assessed_amount", _("assessed"), 12, restrict=r"[0-9.]*"),
+                text("deductible", _("deductible"), 12, restrict=r"[0-9.]*"), classes="inline"))
+            yield field("towing_fee", _("Towing fee"), text("towing_fee", _("towing / rescue, if any"), 12,
+                                                           restrict=r"[0-9.]*"))
+            yield field("documents_kept", _("Documents kept"), text("documents_kept",
+                                                                    _("e.g. 行驶证, spare key"), 200))
             yield Label(_("3. Job lines: codes, or search the catalog and press Enter on one"), classes="title")
             yield field("operations", _("Operations"), text("operations", _("e.g. QS001 ME016"), 300))
+            yield field("packages", _("Packages"), text("packages", _("maintenance packages, e.g. FS"), 100))
+            yield Static("", id="estimate")
             yield field("op-search", _("Search"), text("op-search", _("name or code"), 40))
             yield OptionList(id="op-results")
             yield Static("", id="error", classes="error")
@@ -161,11 +179,14 @@ class ReceptionScreen(Acting, KeptScreen):
         self.operation_search.request(event.value)
 
     def _search_operations(self, text: str) -> None:
-        self._show_operations(reception.find_operations(text, limit=50))
+        self._show_operations(_offers(text))
 
-    def _show_operations(self, operations) -> None:
+    def _show_operations(self, found) -> None:
+        operations, packages = found
         results = self.query_one("#op-results", OptionList)
         results.clear_options()
+        results.add_options([Option(literal(_("package {code}  {name}  ({price})").format(
+            code=p.code, name=p.name, price=i18n.money(p.price))), id=f"pkg:{p.code}") for p in packages])
         results.add_options([Option(literal(_("{code}  {name}  ({hours} h)").format(
             code=op.code, name=op.name, hours=op.standard_hours)), id=op.code)
                              for op in operations])
@@ -176,35 +197,73 @@ class ReceptionScreen(Acting, KeptScreen):
 
     @on(OptionList.OptionSelected, "#op-results")
     def _add_operation(self, event: OptionList.OptionSelected) -> None:
-        codes = self.query_one("#operations", Input)
-        present = codes.value.split()
-        if event.option.id not in present:
-            codes.value = " ".join(present + [event.option.id])
-        self.notify(_("Added {code}.").format(code=event.option.id), timeout=2)
+        package = event.option.id.startswith("pkg:")
+        code = event.option.id.removeprefix("pkg:")
+        codes = self.query_one("#packages" if package else "#operations", Input)
+        present = codes.value.replace(",", " ").split()
+        if code not in present:
+            codes.value = " ".join(present + [code])
+        self.notify(_("Added {code}.").format(code=code), timeout=2)
 
     # --- saving ---------------------------------------------------------------------------------------
     def _value(self, wid: str) -> Any:
         widget = self.query_one(f"#{wid}")
         return widget.value
 
-    def action_save(self) -> None:
-        if self.busy:
-            return
+    def _order_form(self) -> reception.OrderForm | None:
         value = self._value
         try:
-            form = reception.OrderForm(
+            return reception.OrderForm(
                 vehicle_id=self.vehicle.id if self.vehicle else None, business_type=value("business_type"),
                 mileage_in=value("mileage_in"), fuel_level=value("fuel_level"), statement=value("statement"),
                 promised_at=parse_promised(value("promised_at")),
-                operation_codes=value("operations").replace(",", " ").split(), insurer=value("insurer"))
+                operation_codes=value("operations").replace(",", " ").split(), insurer=value("insurer"),
+                package_codes=value("packages").replace(",", " ").split(), claim_no=value("claim_no"),
+                assessed_amount=value("assessed_amount"), deductible=value("deductible"),
+                towing_fee=value("towing_fee"), documents_kept=value("documents_kept"))
         except DomainError as error:
             self.show_refusal(error)
+            return None
+
+    def action_estimate(self) -> None:
+        """The estimate (估價) of what is typed, to tell the customer before the car is checked in."""
+        form = self._order_form()
+        if form is not None and not self.busy:
+            self.act(reception.estimate, form, as_staff=False, form=self, then=self._show_estimate)
+
+    def _show_estimate(self, bill) -> None:
+        if not self.is_attached:
+            return
+        text = _("Estimate {total}: labour {labor}, parts {parts}, fees {fees}").format(
+            total=i18n.money(bill.total), labor=i18n.money(bill.labor_charged), parts=i18n.money(bill.parts_charged),
+            fees=i18n.money(bill.fees_total))
+        if bill.customer_share != bill.total:
+            text += " · " + _("the customer pays {amount}").format(amount=i18n.money(bill.customer_share))
+        shown = self.query_one("#estimate", Static)
+        shown.update(literal(text, "bold"))
+        shown.scroll_visible()
+        self.notify(text)
+
+    def action_car_file(self) -> None:
+        if self.vehicle is None:
+            self.notify(_("Look the car up first."), severity="warning")
+            return
+        from screens.customer_file import open_vehicle_file
+        open_vehicle_file(self.app, self.vehicle.id)
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        form = self._order_form()
+        if form is None:
             return
         plate = self.vehicle.plate if self.vehicle else ""
-        self.act(reception.create_order, form, form=self, then=lambda order: self._checked_in(order.number, plate))
+        self.act(reception.create_order, form, form=self,
+                 then=lambda order: self._checked_in(order.number, plate, order.estimate))
 
-    def _checked_in(self, number: int, plate: str) -> None:
-        self.notify(_("RO {number} checked in for {plate}.").format(number=number, plate=plate))
+    def _checked_in(self, number: int, plate: str, estimate=None) -> None:
+        self.notify(_("RO {number} checked in for {plate}.").format(number=number, plate=plate)
+                    + ("" if estimate is None else " " + _("Estimate {total}.").format(total=i18n.money(estimate))))
         if self.is_current:  # (not if the advisor went elsewhere while it was saved)
             self.app.pop_screen()
 

@@ -41,6 +41,9 @@ class SignInScreen(Acting, Screen[Actor | None]):
         self.message = message
         self.people: dict[int, accounts.SignInChoice] = {}
         self.picked: accounts.SignInChoice | None = None
+        self.typed = ""          # the first letters of a name typed on the list (finds it)
+        self.typed_at = 0.0
+        self.keys_of: list[tuple[str, ...]] = []  # per option: what typing may match (name, its words, pinyin)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,9 +70,34 @@ class SignInScreen(Acting, Screen[Actor | None]):
             hint.append(_("Demo shop: every staff member's PIN is {pin}. Try Zhang Lei (dispatcher), Li Wei "
                           "(advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).").format(
                 pin=DEMO_PIN))
+        hint.append(_("Type the first letters of your name to find it; Enter picks it."))
         self.query_one("#hint", Static).update(literal("\n\n".join(hint), multiline=True))
-        self.query_one("#staff-list", OptionList).focus()
+        names = self.query_one("#staff-list", OptionList)
+        from workshop.pinyin import initials
+        self.keys_of = [(s.name.casefold(), *s.name.casefold().split(), initials(s.name)) for s in listed.people]
+        names.focus()
+        if listed.people:
+            names.highlighted = 0  # the first name is lit: Enter picks it, typing finds another
         self.query_one("#pin", Input).disabled = True
+
+    def on_key(self, event) -> None:
+        """On the list of names: letters typed within a second of each other find the first name (or word
+        of a name, or pinyin initials of a Chinese name) starting with them."""
+        import time
+        names = self.query_one("#staff-list", OptionList)
+        if self.focused is not names or not event.character or not event.character.isprintable() \
+                or event.character == " ":
+            return
+        now = time.monotonic()
+        self.typed = (self.typed if now - self.typed_at < 1.0 else "") + event.character.casefold()
+        self.typed_at = now
+        found = next((i for i, keys in enumerate(self.keys_of) if keys[0].startswith(self.typed)), None)
+        if found is None:  # no name starts so: a given name, or the pinyin initials of a Chinese name
+            found = next((i for i, keys in enumerate(self.keys_of) if any(k.startswith(self.typed) for k in keys)),
+                         None)
+        if found is not None:
+            names.highlighted = found
+        event.stop()
 
     @on(OptionList.OptionSelected, "#staff-list")
     def pick(self, event: OptionList.OptionSelected) -> None:

@@ -44,8 +44,9 @@ class StaffScreen(Acting, KeptScreen):
     BINDINGS = [Binding("a", "add", N_("Add staff")), Binding("r", "roles", N_("Set roles")),
                 Binding("p", "reset_pin", N_("Reset PIN")), Binding("u", "lift_lockout", N_("Lift lockout")),
                 Binding("x", "toggle_active", N_("Activate/deactivate")), Binding("l", "language", N_("Language")),
-                Binding("slash", "search", N_("Search")), Binding("escape", "app.pop_screen", N_("Board"))]
-    PERMISSIONS = dict.fromkeys(("add", "roles", "reset_pin", "lift_lockout", "toggle_active", "language"),
+                Binding("g", "badge", N_("Badge")), Binding("slash", "search", N_("Search")),
+                Binding("escape", "app.pop_screen", N_("Board"))]
+    PERMISSIONS = dict.fromkeys(("add", "roles", "reset_pin", "lift_lockout", "toggle_active", "language", "badge"),
                                 "manage_staff")
     DEFAULT_CSS = """
     StaffScreen #staff-search { border: none; height: 1; margin: 0 1; padding: 0 1; background: $boost; }
@@ -65,7 +66,7 @@ class StaffScreen(Acting, KeptScreen):
     def on_mount(self) -> None:
         self.title = _("Staff")
         self.query_one("#staff", DataTable).add_columns(_("Name"), _("Login"), _("Roles"), _("Trade"), _("Status"),
-                                                        _("Language"))
+                                                        _("Language"), _("Badge"))
         self.reload()
         self.query_one("#staff").focus()
 
@@ -79,7 +80,7 @@ class StaffScreen(Acting, KeptScreen):
             if s.held:
                 status += ", " + _("{n} wrong PINs: held").format(n=s.wrong_pins)
             table.add_row(*cells(s.name, s.login, join(label(ROLE_LABELS, r) for r in s.roles),
-                                 label(TRADE_LABELS, s.trade), status, language_name(s.language)))
+                                 label(TRADE_LABELS, s.trade), status, language_name(s.language), s.badge or "—"))
         if self.people:
             table.move_cursor(row=min(row, len(self.people) - 1))
 
@@ -148,6 +149,17 @@ class StaffScreen(Acting, KeptScreen):
 
         self.ask(form, call, success=lambda _r: _("{name} reads {language} from their next sign-in.").format(
             name=person.name, language=language_name(chosen["language"])))
+
+    def action_badge(self) -> None:
+        """The number on the person's badge, typed with their PIN at a shop-floor terminal."""
+        person = self._selected()
+        if person is None:
+            return
+        form = FormDialog(_("Badge of {name}").format(name=person.name), [
+            forms.text("badge", _("Badge number"), value=person.badge or "", required=False, max_length=16,
+                       hint=_("blank: no badge"))], submit_label=_("Save"))
+        self.ask(form, lambda v: partial(accounts.set_badge, person.id, v["badge"] or ""),
+                 success=_("{name}: badge set.").format(name=person.name))
 
     def action_lift_lockout(self) -> None:
         person = self._selected()

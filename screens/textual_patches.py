@@ -20,9 +20,10 @@ TESTED_WITH = "8.2.8"
 def used() -> tuple[dict, dict]:
     """The private names used below: (methods of these classes, attributes of their instances)."""
     from textual.widgets import DataTable  # (imported when asked: the board does not need it to start)
-    methods = {App: ("_load_screen_css", "_get_screen", "_background_screens"), Screen: ("_refresh_layout",),
+    methods = {App: ("_load_screen_css", "_get_screen", "_background_screens", "_handle_exception",
+                     "_exception_event", "_close_messages_no_wait"), Screen: ("_refresh_layout",),
                DataTable: ("_get_styles_to_render_cell",)}
-    instance_attributes = {Screen: ("_compositor",), App: ("_screen_stack",),
+    instance_attributes = {Screen: ("_compositor",), App: ("_screen_stack", "_exception", "_return_code"),
                            DataTable: ("_row_render_cache", "_cell_render_cache", "_row_renderable_cache",
                                        "_line_cache", "_styles_cache")}
     return methods, instance_attributes
@@ -139,3 +140,33 @@ def install_strip_divide() -> None:
 
     divide.workshop_patch = True
     Strip.divide = divide
+
+
+# --- Unhandled errors never show a traceback ------------------------------------------------------------
+# Why: Textual 8.2.8's App._handle_exception ends the app by printing a Rich traceback with
+# ``show_locals=True``: the values of every variable of every frame, on the screen of whoever is at the
+# terminal. On a read-only database that was the PIN just typed at sign-in (issue 15, item 3). There is no
+# public hook for an exception no handler caught. This keeps what Textual does for tests (the first error
+# is kept, and run_test() re-raises it) and for closing the app (the terminal is restored), and hands the
+# error to the app's public ``unhandled_error(error)`` (screens/app.py: the log and a plain sentence)
+# instead of rendering a traceback. Upstream: an issue asking for a public App.on_unhandled_exception
+# hook, or for the traceback's locals to be off by default outside ``textual run --dev``.
+
+class UnhandledErrors(App):
+    """An app that reports an exception nothing handled through ``unhandled_error(error)``."""
+
+    def unhandled_error(self, error: Exception) -> None:  # pragma: no cover - the app defines it
+        raise NotImplementedError
+
+    def _handle_exception(self, error: Exception) -> None:
+        if not active():  # another Textual: its own handling, after ours has logged the error
+            self.unhandled_error(error)
+            return super()._handle_exception(error)
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        try:
+            self.unhandled_error(error)
+        finally:
+            self._close_messages_no_wait()  # as Textual's _fatal_error does: the app closes

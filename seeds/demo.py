@@ -15,10 +15,11 @@ from typing import Callable
 from models.db import db
 from models.orders import OrderCounter
 from seeds import chinese, reference
-from workshop import clock
+from workshop import clock, phones
 from workshop.i18n import N_
 from workshop.accounts import hash_pin
-from workshop.pinyin import initials
+from workshop.reception import payer_for
+from workshop.vins import with_check_digit
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
@@ -121,6 +122,12 @@ def _with_defaults(table: str, columns: list[str], rows: list[tuple]):
     return columns + extra, [tuple(r) + tail for r in rows]
 
 
+def _valid_mobile(number: str) -> str:
+    """The drawn number if it is a real mobile number, else the same subscriber digits on 138 (keeps the
+    random draws, and so the rest of the shop, as they were)."""
+    return number if phones.is_valid(number) else "138" + number[3:]
+
+
 class Generator:
     def __init__(self, size: ShopSize, seed: int, progress: Progress | None = None):
         self.size = size
@@ -131,25 +138,9 @@ class Generator:
 
     # --- reference data -----------------------------------------------------------------------------
     def reference(self) -> None:
-        bulk("customer_class", ["name", "labor_discount", "material_discount", "fee", "points_needed",
-                                "valid_months", "is_vip"],
-             [(n, ld, md, fee, pts, 12, vip) for n, ld, md, fee, pts, vip in reference.CUSTOMER_CLASSES])
-        bulk("labor_rate", ["trade", "rate"], list(reference.LABOR_RATES.items()))
+        # Staff first (in bulk: one PIN hash for all), so that the demo's manager sets the rest of the shop up
+        # through the same set-up services, validation and audit rows as a manager would (seeds/setup.py).
         copies = max(1, math.ceil(self.size.active_orders / 40))
-        bays = []
-        for copy in range(copies):
-            for code, name, kind, cap in reference.BAYS:
-                suffix = "" if copy == 0 else f"-{copy + 1}"
-                bays.append((code + suffix, name + suffix, chinese.chinese_name(chinese.BAYS, name + suffix),
-                             kind, cap, True))
-        bulk("bay", ["code", "name", "name_zh", "kind", "capacity", "active"], bays)
-        operations = []
-        for c, n, t, h, b in reference.operations():
-            zh = chinese.chinese_name(chinese.OPERATIONS, n)
-            operations.append((c, n, zh, initials(zh or n), t, str(h), b))
-        bulk("operation", ["code", "name", "name_zh", "initials", "trade", "standard_hours", "business_type"],
-             operations)
-        self.settings()
         from workshop.accounts import mark_demo_shop
         mark_demo_shop()  # the sign-in screen tells the demo PIN on this shop only
         pin = hash_pin(reference.DEMO_PIN)
@@ -161,6 +152,10 @@ class Generator:
                 suffix = "" if copy == 0 else f".{copy + 1}"
                 staff.append((login + suffix, name + (f" {copy + 1}" if copy else ""), roles, trade, pin, 0, True))
         bulk("staff", ["login", "name", "roles", "trade", "pin_hash", "failed_pins", "active"], staff)
+        from models.people import Staff
+        from seeds import setup
+        self.manager = Staff.get(Staff.login == reference.STAFF[0][0])
+        setup.set_up(self.manager, self.size)
         rows = db.execute_sql("SELECT id, roles, trade FROM staff").fetchall()
         self.advisors = [r[0] for r in rows if "advisor" in r[1]]
         self.agents = [r[0] for r in rows if "follow_up_agent" in r[1]]
@@ -175,17 +170,16 @@ class Generator:
         for bid, kind, cap in db.execute_sql("SELECT id, kind, capacity FROM bay").fetchall():
             self.bays_by_kind.setdefault(kind, []).append((bid, cap))
         self.operations = db.execute_sql("SELECT id, code, name, trade, standard_hours, business_type "
-                                          "FROM operation").fetchall()
+                                          "FROM operation ORDER BY id").fetchall()
+        # Which operations a car of each series may get (the catalog's "applies to"): none for every series.
+        self.op_series: dict[int, set[str]] = {}
+        for op_id, series in db.execute_sql("SELECT operation_id, series FROM operation_series").fetchall():
+            self.op_series.setdefault(op_id, set()).add(series)
         self.rates = {t: Decimal(r) for t, r in reference.LABOR_RATES.items()}
         self.class_ids = [r[0] for r in db.execute_sql("SELECT id FROM customer_class ORDER BY id").fetchall()]
         for extension in REFERENCE_EXTENSIONS:
             extension(self.rng, self.size)
-
-    def settings(self) -> None:
-        """The demo shop's own name, address and tax number: what its documents are headed with."""
-        import json
-        bulk("setting", ["key", "value"], [(key, json.dumps(value, ensure_ascii=False))
-                                           for key, value in DEMO_SETTINGS.items()])
+        setup.set_up_packages(self.manager)
 
     # --- customers and vehicles ---------------------------------------------------------------------
     def _name(self, i: int) -> str:
@@ -206,7 +200,8 @@ class Generator:
     def customers(self) -> None:
         from workshop.lookup import customer_keys
         rng, total = self.rng, self.size.customers
-        columns = ["code", "name", "kind", "mobile", "address", "birthday", "customer_class_id", "is_key", "created_at"]
+        columns = ["code", "name", "kind", "mobile", "address", "birthday", "customer_class_id", "class_until", "is_key",
+                   "created_at"]
         rows = []
         first_private = True
         for i in range(total):
@@ -218,9 +213,12 @@ class Generator:
             birthday = dt.date(rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28)) \
                 if kind == "private" else None
             created = self.now - dt.timedelta(days=rng.randint(30, 6 * 365))
+            # A class is held for a year from when it was given: one in seven has lapsed (no discount).
+            until = self.now.date() + dt.timedelta(days=(i * 7919) % 420 - 60) if cls != self.class_ids[0] else None
             keys = customer_keys(name, kind, birthday)  # as Customer.save keeps them
-            rows.append((f"C{100001 + i}", name, kind, f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
-                         f"District {i % 40 + 1}, Guangzhou", _ts(birthday), cls, rng.random() < 0.05,
+            rows.append((f"C{100001 + i}", name, kind,
+                         _valid_mobile(f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"),
+                         f"District {i % 40 + 1}, Guangzhou", _ts(birthday), cls, _ts(until), rng.random() < 0.05,
                          _ts(created), *keys.values()))
             if len(rows) >= BATCH:
                 bulk("customer", columns + list(keys), rows)
@@ -249,12 +247,12 @@ class Generator:
                     plates.add(plate)
                     break
             year = rng.randint(2014, self.now.year)
-            vin = f"LVG{rng.choice('ABCDEFGH')}{rng.choice('KLMNP')}{year % 10}{i:011d}"[:17]
+            vin = with_check_digit(f"LVG{rng.choice('ABCDEFGH')}{rng.choice('KLMNP')}{year % 10}{i:011d}"[:17])
             purchase = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
             rows.append((plate, vin, owner, brand, series, model, year, f"{engine}-{rng.randint(100000, 999999)}",
                          rng.choice(reference.COLOURS), fuel, _ts(purchase), rng.randint(0, 30),
                          _ts(self.now.date() + dt.timedelta(days=rng.randint(-60, 330))),
-                         _ts(purchase + dt.timedelta(days=3 * 365))))
+                         _ts(purchase + dt.timedelta(days=3 * 365)), reference.INSURERS[i % len(reference.INSURERS)]))
             if len(rows) >= BATCH:
                 self._insert_vehicles(rows)
                 rows = []
@@ -262,16 +260,20 @@ class Generator:
         self._insert_vehicles(rows)
         self.progress(N_("vehicles"), total, total)
         self.vehicle_rows = db.execute_sql("SELECT id, customer_id FROM vehicle ORDER BY id").fetchall()
+        self.vehicle_series = dict(db.execute_sql("SELECT id, series FROM vehicle").fetchall())
 
     def _insert_vehicles(self, rows):
         bulk("vehicle", ["plate", "vin", "customer_id", "brand", "series", "model", "model_year", "engine_no",
                          "colour", "fuel_type", "purchase_date", "purchase_mileage", "insurance_expiry",
-                         "warranty_expiry"], rows)
+                         "warranty_expiry", "insurer"], rows)
 
     # --- orders ---------------------------------------------------------------------------------------
-    def _pick_operations(self, business_type: str) -> list[tuple]:
+    def _pick_operations(self, business_type: str, vehicle_id: int) -> list[tuple]:
+        """Operations of the business type that are for this car's series, as reception would allow."""
         rng = self.rng
-        pool = [op for op in self.operations if op[5] == business_type] or self.operations
+        series = self.vehicle_series.get(vehicle_id)
+        fits = [op for op in self.operations if op[0] not in self.op_series or series in self.op_series[op[0]]]
+        pool = [op for op in fits if op[5] == business_type] or fits
         ops = rng.sample(pool, k=min(len(pool), rng.choice([1, 1, 2, 2, 3])))
         return ops
 
@@ -338,7 +340,7 @@ class Generator:
         qc = completed + dt.timedelta(minutes=rng.randint(5, 60))
         settled = qc + dt.timedelta(minutes=rng.randint(10, 240))
         released = settled + dt.timedelta(minutes=rng.randint(5, 90))
-        ops = self._pick_operations(btype)
+        ops = self._pick_operations(btype, vid)
         number = self.next_number
         self.next_number += 1
         techs = []
@@ -364,8 +366,7 @@ class Generator:
             f"SELECT number, id FROM repair_order WHERE number BETWEEN {db.param} AND {db.param}",
             (min(numbers), max(numbers))).fetchall())
         line_rows = []
-        payer = {r[0]: {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(r[3], "customer")
-                 for r in rows}  # who pays the labour: as reception sets it for the business type
+        payer = {r[0]: payer_for(r[3]) for r in rows}  # who pays: the business type's payer, as at reception
         for number, op, _tech, time_in, completed in lines:
             status = "finished" if closed or completed is not None else "pending"
             line_rows.append((id_of[number], op[0], op[1], op[2], op[3], str(op[4]), str(op[4]),
@@ -434,7 +435,7 @@ class Generator:
             promised = time_in + dt.timedelta(hours=rng.uniform(2, 10) if btype == "maintenance"
                                               else rng.uniform(8, 72))
             vid, cid, mileage, prev_date, prev_mileage = self._vehicle_visit(self.now.date(), exclusive=True)
-            ops = self._pick_operations(btype)
+            ops = self._pick_operations(btype, vid)
             number = self.next_number
             self.next_number += 1
             in_workshop = state not in ("checked_in",)

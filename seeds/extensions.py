@@ -1,7 +1,8 @@
 """Capabilities that add their own demo data register with seeds.demo when imported here."""
 import importlib
 
-EXTENSION_MODULES = ["seeds.parts", "seeds.qc", "seeds.settlement", "seeds.followup", "seeds.claims"]
+EXTENSION_MODULES = ["seeds.parts", "seeds.qc", "seeds.settlement", "seeds.followup", "seeds.claims",
+                     "seeds.appointments", "seeds.shopfloor"]
 
 
 def load_all() -> None:

@@ -65,10 +65,10 @@ def _history(rng, closed, progress) -> None:
             created = dt.datetime.fromisoformat(str(at))
             complaints.append((customer_id, "Noise still there after the repair", "service", "open",
                                demo._ts(created.date() + dt.timedelta(days=2)), rng.choice(_state["agents"]),
-                               demo._ts(created)))
+                               demo._ts(created), call_id))
     demo.bulk("answer", ["call_id", "question", "score"], answers)
     demo.bulk("complaint", ["customer_id", "description", "department", "status", "due", "created_by_id",
-                            "created_at"], complaints)
+                            "created_at", "call_id"], complaints)
 
 
 demo.REFERENCE_EXTENSIONS.append(_reference)

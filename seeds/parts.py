@@ -7,12 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 from models.db import db
+from models.parts import Part
 from seeds import demo
 from seeds.chinese import PARTS as PARTS_ZH
 from seeds.chinese import chinese_name
 from seeds.reference import VEHICLE_MODELS
 from workshop.availability import Need, status_of
 from workshop.pinyin import initials
+from workshop.reception import payer_for
 
 # (code stem, name, category, unit, cost, price, per-engine/per-model/universal, threshold)
 _BASES = [
@@ -82,7 +84,8 @@ _STANDARD = [
     ("respray", [("PNT-BASE", "1.5"), ("PNT-CLR", 1)]),
 ]
 _MODEL_STEM = {model: series.upper()[:4] for _, series, model, _, _ in VEHICLE_MODELS}
-_ENGINES = sorted({engine for *_, engine, _ in VEHICLE_MODELS})
+_ENGINES = sorted({engine for *_, engine, fuel in VEHICLE_MODELS if fuel != "electric"})  # an EV has no oil filter
+_SERIES = [(series, model, engine) for _, series, model, engine, _ in VEHICLE_MODELS]
 
 
 def catalog() -> list[tuple]:
@@ -116,7 +119,9 @@ def catalog() -> list[tuple]:
 
 
 def _reference(rng, size) -> None:
-    _STD_CACHE.clear()
+    _KITS.clear()
+    if hasattr(_history, "prices"):
+        del _history.prices
     rows = catalog()
     scale = max(1, size.active_orders // 40)
     now = demo._ts(dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1))
@@ -136,35 +141,65 @@ def _reference(rng, size) -> None:
     ids = dict(db.execute_sql("SELECT code, id FROM part").fetchall())
     demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "at", "reason"],
               [(ids[p[0]], "opening", p[-1], p[-1], now, "opening stock at go-live") for p in parts])
-    standard = []
-    for op_id, name in db.execute_sql("SELECT id, name FROM operation").fetchall():
-        for words, items in _STANDARD:
-            if words in name:
-                for stem, qty in items:
-                    code = stem if stem in ids else f"{stem}-M20A" if f"{stem}-M20A" in ids else f"{stem}-CAMR"
-                    if code in ids:
-                        standard.append((op_id, ids[code], str(qty)))
+    _kits(ids)
+
+
+def _kit_codes(items, model: str, engine: str, ids) -> list[tuple[str, object]]:
+    """A kit's part codes for one series: engine parts of its engine, body parts of its model."""
+    out = []
+    for stem, qty in items:
+        for code in (stem, f"{stem}-{engine}", f"{stem}-{_MODEL_STEM[model]}"):
+            if code in ids:
+                out.append((code, qty))
                 break
-    demo.bulk("operation_part", ["operation_id", "part_id", "qty"], standard)
+    return out
+
+
+def _kits(ids) -> None:
+    """Each operation's parts kit per series, set through the catalog service as the demo's manager: the
+    series an operation is for each get their own parts (a Highlander's oil filter is an A25A one, a RAV4's
+    bumper is a RAV4 bumper); a kit the same for every series is the operation's general kit."""
+    from decimal import Decimal as D
+
+    from models.people import Staff
+    from models.shop import Operation, OperationSeries
+    from seeds.reference import STAFF
+    from workshop.catalog import replace_kit
+    manager = Staff.get(Staff.login == STAFF[0][0])
+    parts = {p.code: p for p in Part.select()}
+    listed: dict[int, set[str]] = {}
+    for op_id, series in OperationSeries.select(OperationSeries.operation, OperationSeries.series).tuples():
+        listed.setdefault(op_id, set()).add(series)
+    for op in Operation.select().order_by(Operation.id):
+        items = next((items for words, items in _STANDARD if words in op.name), None)
+        if items is None:
+            continue
+        per_series = {series: _kit_codes(items, model, engine, ids) for series, model, engine in _SERIES
+                      if op.id not in listed or series in listed[op.id]}
+        kits = {tuple(kit) for kit in per_series.values()}
+        if len(kits) == 1:
+            per_series = {"": next(iter(kits))}
+        for series, kit in per_series.items():
+            if kit:
+                replace_kit(op, series, [(parts[code], D(str(qty))) for code, qty in kit], by=manager)
 
 
 def _active(rng, active) -> None:
     """Today's orders get the standard parts of their job lines: reserved, some picked, some short."""
     parts = {pid: [Decimal(str(oh)), Decimal("0"), Decimal(price)] for pid, oh, price in
              db.execute_sql("SELECT id, on_hand, sale_price FROM part").fetchall()}
-    std = {}
-    for op_id, part_id, qty in db.execute_sql("SELECT operation_id, part_id, qty FROM operation_part").fetchall():
-        std.setdefault(op_id, []).append((part_id, Decimal(str(qty))))
+    kit = _kit_table()
     states = {oid: (state, btype, time_in) for oid, state, btype, time_in, _ in active}
-    lines = db.execute_sql("SELECT id, order_id, operation_id FROM job_line WHERE order_id IN (%s)"
-                           % ",".join(str(o) for o in states)).fetchall() if states else []
+    lines = db.execute_sql("SELECT j.id, j.order_id, j.operation_id, v.series FROM job_line j "
+                           "JOIN repair_order r ON r.id = j.order_id JOIN vehicle v ON v.id = r.vehicle_id "
+                           "WHERE j.order_id IN (%s)" % ",".join(str(o) for o in states)).fetchall() if states else []
     rows, movements, status_by_order = [], [], {}
     finished_states = {"ready_qc", "ready_settlement", "settled"}
     position: dict[int, int] = {}
-    for line_id, order_id, op_id in lines:
+    for line_id, order_id, op_id, series in lines:
         state, btype, time_in = states[order_id]
-        payer = {"warranty": "manufacturer", "insurance": "insurer"}.get(btype, "customer")
-        for part_id, qty in std.get(op_id, []):
+        payer = payer_for(btype)
+        for part_id, qty in kit(op_id, series):
             stock = parts[part_id]
             free = max(stock[0] - stock[1], Decimal("0"))
             if state in finished_states:
@@ -205,29 +240,44 @@ def _active(rng, active) -> None:
                    "AND id NOT IN (SELECT DISTINCT order_id FROM part_line)")
 
 
-_STD_CACHE: dict[int, list] = {}
+_KITS: dict = {}
+
+
+def _kit_table():
+    """kit(operation id, series) -> [(part id, qty)] from the catalog's kits, read once (the history has a
+    million orders): the series' own kit, else the general one, as workshop/catalog.kit_for decides."""
+    if not _KITS:
+        for op_id, series, part_id, qty in db.execute_sql(
+                "SELECT operation_id, series, part_id, qty FROM operation_part ORDER BY id").fetchall():
+            _KITS.setdefault((op_id, series), []).append((part_id, Decimal(str(qty))))
+
+    def kit(op_id, series):
+        return _KITS.get((op_id, series or "")) or _KITS.get((op_id, ""), [])
+    return kit
 
 
 def _history(rng, closed, progress) -> None:
-    """Closed orders used the standard parts of their job lines (history before go-live: no ledger rows)."""
-    if not _STD_CACHE:
-        for op_id, part_id, qty, price in db.execute_sql(
-                "SELECT operation_id, part_id, qty, sale_price FROM operation_part JOIN part ON part.id = part_id"):
-            _STD_CACHE.setdefault(op_id, []).append((part_id, str(qty), str(price)))
-        _STD_CACHE.setdefault(-1, [])
+    """Closed orders used the kits of their job lines (history before go-live: no ledger rows)."""
     if not closed:
         return
+    kit = _kit_table()
+    prices = getattr(_history, "prices", None)
+    if prices is None:
+        prices = _history.prices = {pid: str(price) for pid, price in db.execute_sql("SELECT id, sale_price FROM part")}
     first, last = closed[0].line_ids[0] if closed[0].line_ids else 0, max(max(c.line_ids, default=0) for c in closed)
     ops = dict(db.execute_sql("SELECT id, operation_id FROM job_line WHERE id BETWEEN ? AND ?",
                               (first, last)).fetchall())
+    ids = [c.vehicle_id for c in closed]
+    series_of = dict(db.execute_sql("SELECT id, series FROM vehicle WHERE id IN (%s)"
+                                    % ",".join(str(i) for i in set(ids))).fetchall())
     rows = []
     for order in closed:
-        payer = {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(
-            order.business_type, "customer")
+        payer = payer_for(order.business_type)
         at = demo._ts(order.time_in)
         for position, line_id in enumerate(order.line_ids, 1):
-            for part_id, qty, price in _STD_CACHE.get(ops.get(line_id), ()):
-                rows.append((order.id, line_id, part_id, qty, qty, price, payer, "used", at, position))
+            for part_id, qty in kit(ops.get(line_id), series_of.get(order.vehicle_id)):
+                rows.append((order.id, line_id, part_id, str(qty), str(qty), prices[part_id], payer, "used", at,
+                             position))
     demo.bulk("part_line", ["order_id", "job_line_id", "part_id", "qty", "picked", "unit_price", "payer", "status",
                             "requested_at", "position"], rows)
 

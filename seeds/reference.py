@@ -45,7 +45,7 @@ STAFF = [
     ("hu.xin", "Hu Xin", "cashier", None),
     ("guo.mei", "Guo Mei", "cashier", None),
     ("he.ping", "He Ping", "follow_up_agent", None),
-    ("lin.na", "Lin Na", "follow_up_agent", None),
+    ("lin.na", "Lin Na", "follow_up_agent,care_supervisor", None),
     ("xu.gang", "Xu Gang", "technician", "mechanical"),
     ("gao.feng", "Gao Feng", "technician", "mechanical"),
     ("luo.qiang", "Luo Qiang", "technician", "mechanical"),

@@ -14,7 +14,7 @@ def stock(shop, code="BP-100", name="Front brake pads", qty="5", cost="260", pri
     parts.receive(code, qty, by=shop.clerk, reference="opening")
 
 
-def worked(shop, vehicle=None, *, business_type="warranty", codes=("ME001",), part="BP-100", bay=0,
+def worked(shop, vehicle=None, *, business_type="warranty", codes=("ME001",), part="BP-100", bay=None,
            old_part=True) -> RepairOrder:
     """An order whose work is done and passed QC: its job lines finished, one part picked (and the old one
     kept for the manufacturer on warranty jobs)."""

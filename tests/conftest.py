@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 
 import pytest
 
 from models.db import db, open_database
 from models.schema import migrate
+from tests import engines
 from workshop import clock, settings
 
 FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
@@ -15,20 +17,45 @@ FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
 # Terminals started by tests (over SSH, in ptys) start cold and leave no warm server behind;
 # tests/test_warm.py turns warm starts on for its own processes.
 os.environ["WORKSHOP_WARM"] = "0"
+# Faults are logged (workshop/faults.py) to a folder of the test run's, not to the user's state directory.
+os.environ.setdefault("WORKSHOP_LOG_DIR", tempfile.mkdtemp(prefix="workshop-test-log-"))
 # Settling writes the invoice's PDF from a thread (1-2 s of CPU each); tests that settle do not need it,
 # and tests of the PDF turn it on (tests/test_document_files.py) or call workshop.invoice directly.
 settings.DEFAULTS["invoice_pdf"] = False
 
 
+def pytest_collection_modifyitems(config, items):
+    """``sqlite_only`` / ``postgres_only`` tests run on their engine's pass of the suite only."""
+    skip = pytest.mark.skip(reason="SQLite only" if engines.on_postgres() else "PostgreSQL only")
+    unwanted = "sqlite_only" if engines.on_postgres() else "postgres_only"
+    for item in items:
+        if unwanted in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    path = tmp_path / "shop.db"
+    """The test's own migrated database: a file, or a fresh schema on PostgreSQL (see tests/engines.py).
+    Tests hand ``str(db_path)`` to the processes they start."""
+    schema = None
+    if engines.on_postgres():
+        schema, url = engines.new_schema()
+        path = engines.SchemaURL(url)
+        path.parent = tmp_path
+    else:
+        path = tmp_path / "shop.db"
     open_database(path)
     migrate()
+    if schema is not None:
+        import json
+        from models.shop import Setting
+        Setting.insert(key="invoice_dir", value=json.dumps(str(tmp_path / "documents"))).execute()
     settings.forget_cache()
     yield path
     db.close()
     settings.forget_cache()
+    if schema is not None:
+        engines.drop_schema(schema)
 
 
 @pytest.fixture

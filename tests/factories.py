@@ -12,6 +12,7 @@ from models.shop import Bay, LaborRate, Operation
 from workshop import clock
 from workshop.accounts import hash_pin
 from workshop.reception import OrderForm, create_order
+from workshop.vins import with_check_digit
 
 TEST_PIN = "2468"
 _PIN_HASH = None
@@ -34,9 +35,11 @@ def make_customer(code: str, name: str, mobile: str, **fields) -> Customer:
     return Customer.create(code=code, name=name, mobile=mobile, **fields)
 
 
-def make_vehicle(plate: str, vin: str, customer: Customer) -> Vehicle:
-    return Vehicle.create(plate=plate, vin=vin, customer=customer, brand="Toyota", model="Camry 2.0",
-                          engine_no="M20A-123456")
+def make_vehicle(plate: str, vin: str, customer: Customer, *, series: str = "Camry",
+                 model: str = "Camry 2.0") -> Vehicle:
+    """A car on file; its VIN gets the right check digit (GB 16735), as every VIN a shop registers has."""
+    return Vehicle.create(plate=plate, vin=with_check_digit(vin), customer=customer, brand="Toyota", series=series,
+                          model=model, engine_no="M20A-123456")
 
 
 @dataclass
@@ -66,9 +69,21 @@ class SmallShop:
                          insurer="PICC" if business_type == "insurance" else "")
         return create_order(form, by=self.advisor)
 
-    def dispatched(self, vehicle: Vehicle | None = None, bay: int = 0, tech: int = 0, **kw) -> RepairOrder:
+    def dispatched(self, vehicle: Vehicle | None = None, bay: int | None = None, tech: int = 0, **kw) -> RepairOrder:
+        """Dispatched to ``self.bays[bay]``, or (bay not given) to the first bay that takes all its trades, else
+        trade by trade to the first bay that takes each (body in B1, then paint in P1)."""
+        from models.orders import JobLine
         from workshop.dispatch import dispatch
+        from workshop.trade_dispatch import TradePlan, dispatch_trades, fits
         order = self.order(vehicle, **kw)
+        if bay is None:
+            trades = list(dict.fromkeys(t for (t,) in JobLine.select(JobLine.trade).where(JobLine.order == order.id)
+                                        .order_by(JobLine.id).tuples()))
+            bay = next((i for i, b in enumerate(self.bays) if all(fits(b.kind, t) for t in trades)), None)
+            if bay is None:
+                plans = [TradePlan(t, next(b.id for b in self.bays if fits(b.kind, t)), (self.techs[tech].id,))
+                         for t in trades]
+                return dispatch_trades(order.id, plans, by=self.dispatcher)
         return dispatch(order.id, self.bays[bay].id, [self.techs[tech].id], by=self.dispatcher)
 
     def in_progress(self, vehicle: Vehicle | None = None, **kw) -> RepairOrder:
@@ -118,7 +133,9 @@ def build_small_shop() -> SmallShop:
         Operation.create(code=code, name=name, trade=trade, standard_hours=Decimal(hours))
     bays = [Bay.create(code="Q1", name="Quick 1", kind="quick_service", capacity=1),
             Bay.create(code="M1", name="Mechanical 1", kind="mechanical", capacity=1),
-            Bay.create(code="B1", name="Body 1", kind="body", capacity=2)]
+            Bay.create(code="B1", name="Body 1", kind="body", capacity=2),
+            Bay.create(code="P1", name="Paint booth", kind="paint", capacity=1),
+            Bay.create(code="M2", name="Mechanical 2", kind="mechanical", capacity=1)]
     now = clock.now()
     customer = make_customer("C100001", "Wang Wei", "13812345678", customer_class=general, created_at=now)
     vip_customer = make_customer("C100002", "Pearl River Logistics", "13900001111", kind="company",
@@ -135,9 +152,9 @@ def build_small_shop() -> SmallShop:
         cashier=make_staff("hu.xin", "Hu Xin", "cashier"),
         agent=make_staff("he.ping", "He Ping", "follow_up_agent"),
         bays=bays, vip=vip, general=general, customer=customer, vip_customer=vip_customer,
-        car=make_vehicle("粤B12345", "LVGBM53K5RG000001", customer),
-        car2=make_vehicle("粤A88888", "LVGBM53K5RG000002", vip_customer),
-        car3=make_vehicle("粤BD12345", "LVGBM53K5RG000003", customer),
+        car=make_vehicle("粤B12345", "LVGBM53KXRG000001", customer),
+        car2=make_vehicle("粤A88888", "LVGBM53K1RG000002", vip_customer),
+        car3=make_vehicle("粤BD12345", "LVGBM53K3RG000003", customer),
     )
     return shop
 

@@ -66,3 +66,18 @@ async def test_audit_trail_filters_by_order_and_pages(shop):
         assert await wait_until(pilot, lambda: all(r.order_number == order.number for r in screen.rows))
         kinds = {r.kind for r in screen.rows}
         assert {"order_created", "dispatch"} <= kinds and "note" not in kinds
+
+
+async def test_an_ro_filter_that_is_not_a_number_is_a_message_not_a_crash(shop):
+    from tests.ui import notifications
+    shop.dispatched()
+    app = app_as(shop.manager)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "AuditScreen")
+        for typed in ("1" * 40, "RO" + "9" * 25):  # SQLite cannot take such a number: it is a message
+            shown = len(notifications(app))
+            app.screen.query_one("#ro").value = typed
+            await pilot.press("slash", "enter")
+            assert await wait_until(pilot, lambda shown=shown: len(notifications(app)) > shown)
+            assert app.is_running and "RO number is digits only" in notifications(app)[-1]

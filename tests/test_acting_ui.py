@@ -112,7 +112,7 @@ async def test_a_fault_in_a_write_is_a_message_and_the_terminal_goes_on(shop, mo
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("right", "right_square_bracket")
         await settled(pilot)
-        assert any("could not be done" in n and "disk I/O error" in n for n in notifications(app))
+        assert any("disk reported an error" in n and "nothing was saved" in n for n in notifications(app))
         await pilot.press("left")
         await pilot.pause()
         assert app.screen.col_index == 0  # still answering keys

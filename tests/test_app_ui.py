@@ -101,6 +101,7 @@ async def test_screens_built_ahead_are_laid_out_out_of_sight_and_again_at_a_new_
         assert await wait_until(pilot, lambda: built.size == (90, 30) and 0 < orders.region.right <= 90)
 
 
+@pytest.mark.sqlite_only  # the inotify watcher; PostgreSQL's: tests/test_pg_feed.py
 async def test_an_idle_terminal_wakes_for_nothing(shop, monkeypatch):
     """Idle costs nothing: no commit, no key, no wake-up of the change watcher, and the collection in
     pauses runs once after the start's activity and is not asked again (it was asked twice a second,

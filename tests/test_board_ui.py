@@ -80,7 +80,7 @@ async def test_dispatch_dialog_puts_car_in_bay_with_technician(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "down", "down", "enter")  # open the bay list, pick M1
+        await pilot.press("enter", "home", "enter")  # open the bay list (those taking quick service first), pick M1
         await pilot.press("space")                             # first technician
         await pilot.press("ctrl+s")
         await settled(pilot)
@@ -98,7 +98,8 @@ async def test_changing_the_team_keeps_the_lead_first(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "d")
         # The car has a bay already: the cursor waits on the technicians (on Song Jie).
-        assert await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "field-technicians")
+        assert await wait_until(pilot, lambda: getattr(pilot.app.focused, "id", None)
+                                == "field-technicians-quick_service")
         await pilot.press("down", "space")  # Tang Kai joins
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
@@ -118,7 +119,7 @@ async def test_enter_opens_order_with_lines_and_history(shop):
         assert any("dispatched" in h for h in history)
         await pilot.press("f")    # finish the job line
         await settled(pilot)
-        assert str(screen.query_one("#lines").get_row_at(0)[6]) == "finished"
+        assert str(screen.query_one("#lines").get_row_at(0)[7]) == "finished"  # (after the customer's word)
 
 
 async def test_filter_by_bay_hides_other_cards(shop):
@@ -127,7 +128,7 @@ async def test_filter_by_bay_hides_other_cards(shop):
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("f")
         await pilot.pause()
-        await pilot.press("enter", "down", "down", "down", "enter")  # bays by code: B1, M1, Q1
+        await pilot.press("enter", "down", "down", "down", "down", "down", "enter")  # by code: B1, M1, M2, P1, Q1
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert a.id in pilot.app.screen.cards and b.id not in pilot.app.screen.cards

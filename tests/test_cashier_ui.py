@@ -49,13 +49,13 @@ async def test_cashier_settles_with_a_split_payment_and_gets_an_invoice_file(sho
         path = tmp_path / "inv" / "invoice-000001.txt"
         assert any(str(path) in n for n in notifications(pilot.app))
         text = path.read_text(encoding="utf-8")
-        for field in ("Pearl River Logistics", "LVGBM53K5RG000002", "粤A88888", "Toyota Camry 2.0", "M20A-123456",
+        for field in ("Pearl River Logistics", "LVGBM53K1RG000002", "粤A88888", "Toyota Camry 2.0", "M20A-123456",
                       "Invoice no.", "Date in", "20,000 km", "QS001 Oil and filter change", "Labor receivable",
                       "60.00", "Labor charged", "51.00", "Material receivable", "Management fee", "Towing / rescue",
                       "Total", "Already received", "This payment", "Outstanding", "Card", "Cash"):
             assert field in text, field
         html = (tmp_path / "inv" / "invoice-000001.html").read_text(encoding="utf-8")
-        assert "INVOICE 000001" in html and "LVGBM53K5RG000002" in html and "Outstanding" in html
+        assert "INVOICE 000001" in html and "LVGBM53K1RG000002" in html and "Outstanding" in html
         assert "INVOICE 000001" in bill_shown(pilot.app)
         await pilot.press("r")                          # paid in full: the car may go
         await settled(pilot)

@@ -52,7 +52,7 @@ WORKER = textwrap.dedent("""
 
 
 def test_sixteen_processes_moving_the_same_orders_never_lose_or_invent_a_change(shop, db_path, tmp_path):
-    orders = [shop.dispatched(car, bay=bay) for car, bay in ((shop.car, 0), (shop.car2, 1), (shop.car3, 2))]
+    orders = [shop.dispatched(car, bay=bay) for car, bay in ((shop.car, 0), (shop.car2, 1), (shop.car3, 4))]
     start_versions = {o.id: RepairOrder.get_by_id(o.id).version for o in orders}
     first_event = Event.select().order_by(Event.id.desc()).first().id
     db.close()

@@ -3,6 +3,8 @@ in one folder beside the database; a failure to write them is a message, and the
 import os
 import stat
 
+import pytest
+
 from models.orders import RepairOrder
 from models.settlement import Settlement
 from screens.cashier import CashierScreen
@@ -51,6 +53,7 @@ def test_settling_writes_the_files_0640_beside_the_database_never_in_home_or_the
     assert all(mode(folder / name) == 0o640 for name in names)
 
 
+@pytest.mark.sqlite_only  # a database file's folder: PostgreSQL has none (the setting must be absolute there)
 def test_a_relative_folder_setting_is_taken_from_the_database_folder(shop, db_path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     settings.put("invoice_dir", "printed", by=shop.manager)
@@ -112,5 +115,6 @@ async def test_the_cashier_is_told_the_files_failed_and_writes_them_again_with_i
 
 def test_on_postgresql_without_a_folder_set_nothing_goes_to_anyones_home(shop, monkeypatch):
     monkeypatch.setattr(document_files, "is_sqlite", lambda: False)
+    settings.put("invoice_dir", "", by=shop.manager)  # (the suite's PostgreSQL pass sets one for every test)
     written = document_files.write_invoice(service.settle(shop.ready_for_settlement().id, by=shop.cashier).id)
     assert not written.ok and "invoice_dir" in written.error

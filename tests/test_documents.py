@@ -54,7 +54,7 @@ def test_settlement_form_pdf_embeds_a_chinese_font_and_pdftotext_shows_the_chine
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     for field in ("结算单", LONG_SHOP, "广州市天河区江畔路88号", "税号", "91440101MA5CXXXX8M", "陈小明", "粤B12345",
-                  "LVGBM53K5RG000001", "发动机号", "M20A-123456", "进厂日期", "进厂里程", "20,000 km", "业务类型",
+                  "LVGBM53KXRG000001", "发动机号", "M20A-123456", "进厂日期", "进厂里程", "20,000 km", "业务类型",
                   "保养", "更换机油机滤", "工时应收", "工时实收", "材料应收", "管理费", "救援/拖车费", "合计", "客户应付",
                   "已收金额", "本次收款", "欠款", "收款明细", "刷卡", "60.00", "客户签字"):
         assert field in text, field

@@ -5,8 +5,12 @@ import threading
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from models.db import db
 from workshop.feed import ChangeFeed, ChangeWatcher
+
+pytestmark = pytest.mark.sqlite_only  # PostgreSQL's watcher and feed: tests/test_pg_feed.py
 
 ROOT = Path(__file__).resolve().parents[1]
 

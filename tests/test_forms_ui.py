@@ -142,16 +142,20 @@ async def test_dispatch_to_a_full_bay_keeps_the_form_with_the_reason_beside_the_
         await pilot.press("d")
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
         form = pilot.app.screen
-        await pilot.press("enter", "down", "down", "enter", "space", "ctrl+s")  # bay M1, the first technician
+        # The bays that take quick service first (M1, M2, Q1), Q1 suggested as the free one of its own kind.
+        assert form.raw("bay-quick_service") == shop.bays[0].id
+        await pilot.press("enter", "home", "enter", "space", "ctrl+s")  # bay M1, the first technician
         await settled(pilot)
         assert pilot.app.screen is form
-        assert "Bay M1 is full" in str(form.query_one("#note-bay").content)
-        assert form.raw("bay") == shop.bays[1].id and form.raw("technicians") == [shop.techs[1].id]
+        assert "Bay M1 is full" in str(form.query_one("#note-bay-quick_service").content)
+        assert form.raw("bay-quick_service") == shop.bays[1].id
+        assert form.raw("technicians-quick_service") == [shop.techs[1].id]  # Song Jie: quick service first
         assert RepairOrder.get_by_id(order.id).state == "checked_in"
-        await pilot.press("enter", "up", "enter", "ctrl+s")  # B1 instead: the technician is still picked
+        form.widget("bay-quick_service").focus()
+        await pilot.press("enter", "end", "up", "up", "enter", "ctrl+s")  # Q1 instead: the technician is kept
         await settled(pilot)
         assert isinstance(pilot.app.screen, BoardScreen)
-        assert RepairOrder.get_by_id(order.id).bay_id == shop.bays[2].id
+        assert RepairOrder.get_by_id(order.id).bay_id == shop.bays[0].id
 
 
 async def test_a_fee_cannot_be_negative_or_nothing_and_the_form_stays(shop):

@@ -134,7 +134,10 @@ async def test_every_screen_of_every_role_shows_stored_text_literally(hostile_sh
         for entry in registry.ENTRIES:
             if entry.name == "board" or (entry.action and not can(staff, entry.action)):
                 continue
-            await pilot.press(entry.key)
+            if entry.key:
+                await pilot.press(entry.key)
+            else:  # (a screen without a key of its own opens from the palette or another screen)
+                app.open_screen(entry.name)
             assert await wait_until(pilot, lambda: app.screen.__class__.__name__ != "BoardScreen"
                                     and app.screen.is_attached), entry.name
             await pilot.pause(0.3)  # (the quality figures come from a worker)
@@ -190,6 +193,66 @@ async def test_the_sign_in_list_shows_names_literally(hostile_shop):
         await pilot.pause()
         text = assert_shown_safely(app.screen, "sign-in")
         assert "Pearl River Tradin" in text and "Xu[/]␛]2;PWNED␇" in text, text
+
+
+async def test_claims_and_purchase_orders_show_stored_text_literally(hostile_shop):
+    """A warranty claim, an insurer and a supplier whose stored text is hostile, on every screen that shows
+    them: the claims lists and the claim, the insurance claim, the insurers' tab, the parts to order and POs."""
+    from models.insurance import InsuranceClaim, InsurerBalance
+    from models.purchasing import Supplier
+    from models.warranty import WarrantyClaim
+    from tests.claims_helpers import stock, worked
+    from workshop import insurance, purchasing, settlement
+    from workshop.lifecycle import transition
+    shop = hostile_shop
+    stock(shop)
+    warranty_job = worked(shop, make_vehicle("粤B77777", "LVGBM53K5RG000007", shop.customer), bay=4)
+    settlement.settle_fully(warranty_job.id, shop.cashier)  # drafts its claim
+    accident = shop.in_progress(make_vehicle("粤B66666", "LVGBM53K5RG000006", shop.customer), codes=("BD001",),
+                                business_type="insurance")
+    insurance.save_claim(accident.id, insurance.InsuranceForm(insurer="PICC", assessed_amount="300"), by=shop.advisor)
+    for job in JobLine.select().where(JobLine.order == accident.id):
+        from workshop.dispatch import finish_line
+        finish_line(job.id, by=shop.dispatcher)
+    transition(accident.id, "finish", by=shop.dispatcher)
+    transition(accident.id, "qc_pass", by=shop.inspector)
+    settlement.settle_fully(accident.id, shop.cashier)  # the insurer owes its share
+    supplier = purchasing.add_supplier(purchasing.SupplierForm(name="Parts Co"), by=shop.clerk)
+    Part.update(supplier="Parts Co").execute()
+    purchasing.create_po(supplier.id, [purchasing.POLine("OF-001", "1")], by=shop.clerk)  # one still short
+    WarrantyClaim.update(cause=STATEMENT, complaint=COMPLAINT, manufacturer="Toy[/]ota").execute()
+    InsuranceClaim.update(insurer=COMPANY, assessor=CUSTOMER).execute()
+    InsurerBalance.update(insurer=COMPANY).execute()
+    Supplier.update(name=COMPANY).execute()
+    Part.update(supplier=COMPANY).execute()
+    app = app_as(shop.manager)
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        async def shown(keys=(), screen="") -> str:
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause(0.2)
+            if screen:
+                assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == screen)
+            await pilot.pause(0.3)
+            return assert_shown_safely(app.screen, f"{screen} after {keys}")
+
+        app.open_screen("warranty")
+        text = await shown(screen="WarrantyScreen")  # the claim beside the list on a wide terminal
+        assert "Toy[/]ota" in text and "Noise [urgent] ␛]52;c;SGVsbG8=␇ [/] Wipe␛[2JOut" in text
+        text = await shown(["enter"], "ClaimScreen")
+        assert "[/] loud ␛]2;PWNED␇ [@click=app.quit]x[/]" in text
+        await shown(["escape", "6"], "WarrantyScreen")
+        await shown(["escape", "f5", "5"], "PartsScreen")
+        assert "Pearl River Tra…" in await shown(["5"], "PartsScreen")  # (cut to its column)
+        assert "Pearl River Tra" in await shown(["6"], "PartsScreen")
+        await shown(["escape", "f7"], "CashierScreen")
+        assert COMPANY in await shown(["n"], "CashierScreen")
+        await pilot.press("escape")
+        app.open_order(accident.id)
+        await shown(screen="OrderDetailScreen")
+        text = await shown(["i"], "InsuranceClaimScreen")
+        assert COMPANY in text and CUSTOMER in text
+        assert app.is_running
 
 
 # --- what really reaches a terminal ------------------------------------------------------------------

@@ -164,7 +164,7 @@ def test_order_header_carries_the_car_owner_advisor_and_bay(shop):
     order = shop.dispatched(bay=1)
     head = lifecycle.order_header(order.id)
     assert (head.id, head.number, head.version, head.state) == (order.id, order.number, order.version, "dispatched")
-    assert (head.plate, head.brand, head.model, head.vin) == ("粤B12345", "Toyota", "Camry 2.0", "LVGBM53K5RG000001")
+    assert (head.plate, head.brand, head.model, head.vin) == ("粤B12345", "Toyota", "Camry 2.0", "LVGBM53KXRG000001")
     assert (head.owner, head.mobile, head.advisor, head.bay) == ("Wang Wei", "13812345678", "Li Wei", "M1")
     assert (head.business_type, head.mileage_in, head.fuel_level, head.statement) == (
         "maintenance", 20000, "1/2", "Service please")
@@ -182,7 +182,7 @@ def test_order_header_of_an_order_in_no_bay_and_of_no_order(shop):
 
 def test_order_lines_show_billed_beside_actual_hours_and_their_technicians(shop):
     order = shop.order(codes=("QS001", "ME001"))
-    dispatch(order.id, shop.bays[2].id, [shop.techs[0].id, shop.techs[2].id], by=shop.dispatcher)
+    dispatch(order.id, shop.bays[1].id, [shop.techs[0].id, shop.techs[2].id], by=shop.dispatcher)
     lines = dispatching.order_lines(order.id)
     assert [(x.code, x.name, x.trade, x.standard_hours, x.status) for x in lines] == [
         ("QS001", "Oil and filter change", "quick_service", Decimal("0.5"), "pending"),
@@ -203,7 +203,7 @@ def test_lead_technician_is_the_lines_lead_else_anyone_on_it_and_none_before_dis
     order = shop.order()
     line = JobLine.get(JobLine.order == order.id)
     assert dispatching.lead_technician(line.id) is None
-    dispatch(order.id, shop.bays[2].id, [shop.techs[2].id, shop.techs[1].id], by=shop.dispatcher)
+    dispatch(order.id, shop.bays[1].id, [shop.techs[2].id, shop.techs[1].id], by=shop.dispatcher)
     lead = JobLineTechnician.get((JobLineTechnician.line == line.id) & JobLineTechnician.lead)
     assert dispatching.lead_technician(line.id) == lead.technician_id
     JobLineTechnician.update(lead=False).where(JobLineTechnician.line == line.id).execute()
@@ -235,7 +235,7 @@ def test_the_first_technician_picked_leads_and_names_come_lead_first(shop):
     order = shop.order()
     line = JobLine.get(JobLine.order == order.id)
     second, first = shop.techs[0], shop.techs[2]  # picked against the order of their ids
-    dispatch(order.id, shop.bays[2].id, [first.id, second.id], by=shop.dispatcher)
+    dispatch(order.id, shop.bays[1].id, [first.id, second.id], by=shop.dispatcher)
     assert dispatching.lead_technician(line.id) == first.id
     assert dispatching.order_lines(order.id)[0].technicians == (first.name, second.name)
 
@@ -244,7 +244,7 @@ def test_a_changed_team_keeps_its_lead_and_newcomers_follow_as_picked(shop):
     order = shop.order()
     line = JobLine.get(JobLine.order == order.id)
     xu, song, tang = shop.techs
-    dispatch(order.id, shop.bays[2].id, [xu.id, song.id], by=shop.dispatcher)
-    dispatch(order.id, shop.bays[2].id, [tang.id, song.id, xu.id], by=shop.dispatcher)  # as listed by name
+    dispatch(order.id, shop.bays[1].id, [xu.id, song.id], by=shop.dispatcher)
+    dispatch(order.id, shop.bays[1].id, [tang.id, song.id, xu.id], by=shop.dispatcher)  # as listed by name
     assert dispatching.lead_technician(line.id) == xu.id
     assert dispatching.order_lines(order.id)[0].technicians == ("Xu Gang", "Song Jie", "Tang Kai")

@@ -52,7 +52,7 @@ def test_a_part_not_in_stock_makes_the_card_short_and_partial_only_when_every_pa
 def test_goods_received_fill_reservations_by_promised_time_and_flag_waiting_orders(shop):
     stocked(shop, qty="0")
     late = shop.in_progress(shop.car, hours_ahead=8)
-    early = shop.in_progress(shop.car2, bay=2, hours_ahead=2)
+    early = shop.in_progress(shop.car2, bay=1, hours_ahead=2)
     parts.add_part_line(late.id, "OF-001", "1", by=shop.dispatcher)
     parts.add_part_line(early.id, "OF-001", "1", by=shop.dispatcher)
     transition(early.id, "wait_parts", by=shop.dispatcher)
@@ -91,14 +91,14 @@ def test_cannot_pick_more_than_is_on_hand_and_nothing_changes(shop):
 def test_stock_reserved_for_another_order_cannot_be_picked(shop):
     stocked(shop, qty="1")
     first = shop.in_progress(shop.car)
-    second = shop.in_progress(shop.car2, bay=2)
+    second = shop.in_progress(shop.car2, bay=1)
     parts.add_part_line(first.id, "OF-001", "1", by=shop.dispatcher)
     other = parts.add_part_line(second.id, "OF-001", "1", by=shop.dispatcher)
     with pytest.raises(InvalidInput, match="reserved for other orders 1"):
         parts.pick(other.id, by=shop.clerk)
 
 
-@pytest.mark.parametrize("qty, message", [("0", "more than zero"), ("-1", "negative"), ("1.5", "decimal places"),
+@pytest.mark.parametrize("qty, message", [("0", "more than zero"), ("-1", "negative"), ("1.5", "whole number"),
                                           ("abc", "must be a number")])
 def test_bad_quantities_are_refused_with_a_message_and_write_nothing(shop, qty, message):
     stocked(shop, qty="5")
@@ -194,7 +194,7 @@ def test_the_ledger_reproduces_every_on_hand_figure_after_a_day_of_movements(sho
     a = stocked(shop, qty="10")
     b = stocked(shop, code="OIL-5W30", name="Engine oil", unit="L", qty="40")
     first = shop.in_progress(shop.car)
-    second = shop.in_progress(shop.car2, bay=2)
+    second = shop.in_progress(shop.car2, bay=1)
     l1 = parts.add_part_line(first.id, "OF-001", "3", by=shop.dispatcher)
     l2 = parts.add_part_line(second.id, "OIL-5W30", "4.2", by=shop.dispatcher)
     parts.pick(l1.id, "2", by=shop.clerk)
@@ -217,7 +217,7 @@ def test_low_stock_suggests_an_order_quantity(shop):
 def test_pick_queue_puts_the_most_urgent_promise_first(shop):
     stocked(shop, qty="5")
     later = shop.in_progress(shop.car, hours_ahead=9)
-    sooner = shop.in_progress(shop.car2, bay=2, hours_ahead=1)
+    sooner = shop.in_progress(shop.car2, bay=1, hours_ahead=1)
     parts.add_part_line(later.id, "OF-001", "1", by=shop.dispatcher)
     parts.add_part_line(sooner.id, "OF-001", "1", by=shop.dispatcher)
     assert [r.order_number for r in parts.pick_queue()] == [sooner.number, later.number]

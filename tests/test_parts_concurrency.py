@@ -33,7 +33,7 @@ CLERK = textwrap.dedent("""
 def test_two_clerks_picking_the_last_unit_one_succeeds_one_is_told(shop, db_path, tmp_path):
     Part.create(code="OF-001", name="Oil filter", unit="pc", sale_price=Decimal("45"))
     first = shop.in_progress(shop.car)
-    second = shop.in_progress(shop.car2, bay=2)
+    second = shop.in_progress(shop.car2, bay=1)
     line_a = parts.add_part_line(first.id, "OF-001", "1", by=shop.dispatcher)
     line_b = parts.add_part_line(second.id, "OF-001", "1", by=shop.dispatcher)
     # One unit found at stocktake: free stock, reserved for neither order, so either clerk may take it.

@@ -15,7 +15,7 @@ async def test_clerk_picks_the_most_urgent_line_with_enter(shop):
     Part.create(code="OF-001", name="Oil filter", unit="pc", bin="A-01-1", sale_price=Decimal("45"))
     parts.receive("OF-001", "3", by=shop.clerk)
     later = shop.in_progress(shop.car, hours_ahead=8)
-    sooner = shop.in_progress(shop.car2, bay=2, hours_ahead=1)
+    sooner = shop.in_progress(shop.car2, bay=1, hours_ahead=1)
     parts.add_part_line(later.id, "OF-001", "1", by=shop.dispatcher)
     urgent = parts.add_part_line(sooner.id, "OF-001", "2", by=shop.dispatcher)
     app = app_as(shop.clerk)

@@ -85,7 +85,7 @@ def test_an_order_is_ordered_only_when_every_missing_part_is_on_order(shop, supp
 def test_goods_received_fill_the_orders_the_po_was_for_before_others(shop, supplier):
     stocked(shop)
     urgent, _line = short_order(shop, hours_ahead=1)
-    po_for, line = short_order(shop, shop.car2, bay=2, hours_ahead=8)
+    po_for, line = short_order(shop, shop.car2, bay=1, hours_ahead=8)
     po = purchasing.create_po(supplier.id, [POLine("BP-100", "1", [line.id])], by=shop.clerk)
     # The PO was made for the second order; the first, more urgent, was tied to nothing.
     assert order_of(po_for).parts_status == "ordered" and order_of(urgent).parts_status == "short"
@@ -97,7 +97,7 @@ def test_goods_received_fill_the_orders_the_po_was_for_before_others(shop, suppl
 def test_part_of_a_po_received_serves_the_first_orders_and_the_rest_stay_ordered(shop, supplier):
     stocked(shop)
     first, line_a = short_order(shop, hours_ahead=2)
-    second, line_b = short_order(shop, shop.car2, bay=2, hours_ahead=6)
+    second, line_b = short_order(shop, shop.car2, bay=1, hours_ahead=6)
     po = purchasing.create_po(supplier.id, [POLine("BP-100", "2")], by=shop.clerk)  # from low stock: ties both
     assert {order_of(first).parts_status, order_of(second).parts_status} == {"ordered"}
     po_line = PurchaseOrderLine.get(PurchaseOrderLine.po == po.id)
@@ -273,12 +273,12 @@ def test_the_board_and_the_clerks_lists_cost_the_same_queries_however_many_order
     def more(start, count):
         for i in range(start, start + count):
             car = make_vehicle(f"粤Q{i:05d}", f"LFV2A21K9N3{i:06d}", shop.customer)
-            order, line = short_order(shop, car, bay=2)
+            order, line = short_order(shop, car, bay=1)
             purchasing.create_po(supplier.id, [POLine("BP-100", "1", [line.id])], by=shop.clerk)
-            short_order(shop, make_vehicle(f"粤R{i:05d}", f"LFV2A21K9N4{i:06d}", shop.customer), bay=2)
+            short_order(shop, make_vehicle(f"粤R{i:05d}", f"LFV2A21K9N4{i:06d}", shop.customer), bay=1)
 
     from models.shop import Bay
-    Bay.update(capacity=1000).where(Bay.id == shop.bays[2].id).execute()
+    Bay.update(capacity=1000).where(Bay.id == shop.bays[1].id).execute()
     more(0, 2)
     few = costs()
     more(100, 10)

@@ -26,7 +26,7 @@ from workshop import clock, settings
 GROWING = {"repair_order", "job_line", "job_line_technician", "time_log", "event", "part_line",
            "stock_movement", "old_part_record", "inspection", "inspection_result", "fee_line", "adjustment",
            "settlement", "payment", "open_balance", "on_account_release", "callback", "call_record", "answer",
-           "complaint", "customer", "vehicle"}
+           "complaint", "customer", "vehicle", "planned_service", "invitation"}
 
 # A scan the large shop's statistics choose because of how its data was generated, not a plan that
 # grows with history: (call label, table) -> why.

@@ -54,8 +54,8 @@ def test_advisor_checks_car_in_with_job_lines_from_catalog(shop):
 
 
 @pytest.mark.parametrize("changes,message", [
-    ({"mileage_in": ""}, "whole number"),
-    ({"mileage_in": "-5"}, "below 0"),
+    ({"mileage_in": ""}, "must be a number"),
+    ({"mileage_in": "-5"}, "cannot be negative"),
     ({"statement": "  "}, "statement is required"),
     ({"statement": "x" * 1001}, "too long"),
     ({"promised_at": dt.datetime(2020, 1, 1)}, "in the past"),
@@ -89,12 +89,12 @@ def test_technician_may_not_create_orders(shop):
 
 def test_register_vehicle_for_new_customer_and_refuse_duplicate_plate(shop):
     car = register_vehicle(CustomerForm(name="Lin Tao", mobile="13700001234"),
-                           VehicleForm(plate="粤C54321", vin="LVGBM53K5RG000009", brand="Toyota", model="RAV4"),
+                           VehicleForm(plate="粤C54321", vin="LVGBM53K4RG000009", brand="Toyota", model="RAV4"),
                            by=shop.advisor)
     assert Customer.get_by_id(car.customer_id).name == "Lin Tao"
     with pytest.raises(InvalidInput, match="already registered"):
         register_vehicle(CustomerForm(name="X", mobile="13700009999"),
-                         VehicleForm(plate="粤C54321", vin="LVGBM53K5RG000010", brand="Toyota", model="RAV4"),
+                         VehicleForm(plate="粤C54321", vin="LVGBM53K0RG000010", brand="Toyota", model="RAV4"),
                          by=shop.advisor)
     assert Customer.select().where(Customer.name == "X").count() == 0
 
@@ -151,3 +151,59 @@ def test_operations_catalog_search_by_name_or_code_sorted_and_limited(shop):
     assert [op.code for op in find_operations("bumper")] == ["BD001", "PT001"]
     assert [op.code for op in find_operations("", limit=2)] == ["BD001", "ME001"]
     assert find_operations("no such job") == []
+
+
+def test_an_accident_car_is_checked_in_with_its_claim_assessment_deductible_and_towing(shop):
+    from models.insurance import InsuranceClaim
+    from models.settlement import FeeLine
+    from workshop.settlement import bill_for
+    order = create_order(form(shop, business_type="insurance", operation_codes=["BD001"], insurer="PICC",
+                              claim_no="RDAA2026110001", assessed_amount="1000", deductible="100", towing_fee="300",
+                              documents_kept="行驶证, 保单"), by=shop.advisor)
+    claim = InsuranceClaim.get(InsuranceClaim.order == order.id)
+    assert (claim.claim_no, claim.assessed_amount, claim.deductible, claim.towing_fee) == \
+        ("RDAA2026110001", Decimal("1000.00"), Decimal("100.00"), Decimal("300.00"))
+    assert (order.claim_no, order.assessed_amount, order.deductible, order.towing, order.documents_kept) == \
+        ("RDAA2026110001", Decimal("1000.00"), Decimal("100.00"), True, "行驶证, 保单")
+    assert [(f.kind, f.amount, f.payer) for f in FeeLine.select().where(FeeLine.order == order.id)] == \
+        [("towing", Decimal("300.00"), "insurer")]
+    bill = bill_for(order.id)
+    assert order.estimate == bill.total == Decimal("620.00")         # 2 h body at 160, towing 300
+    assert (bill.shares["insurer"], bill.customer_share) == (Decimal("520.00"), Decimal("100.00"))  # the deductible
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"business_type": "maintenance", "assessed_amount": "100"}, "assessed_amount"),
+    ({"business_type": "insurance", "insurer": "PICC", "assessed_amount": "100", "deductible": "200"}, "deductible"),
+    ({"towing_fee": "-1"}, "towing_fee"),
+])
+def test_insurance_figures_that_do_not_fit_are_refused_at_reception(shop, changes, field):
+    with pytest.raises(InvalidInput) as refused:
+        create_order(form(shop, **changes), by=shop.advisor)
+    assert refused.value.field == field
+    assert RepairOrder.select().count() == 0
+
+
+def test_the_advisors_bill_counts_requested_parts_until_the_work_is_done(shop):
+    from models.parts import Part
+    from workshop import catalog
+    from workshop.settlement import bill_for
+    Part.create(code="OIL-0W20", name="Engine oil 0W-20", unit="L", sale_price=Decimal("78"), on_hand=Decimal("2"))
+    catalog.set_kit(shop_operation("QS001"), "", "OIL-0W20*4", by=shop.manager)
+    order = create_order(form(shop, operation_codes=["QS001"]), by=shop.advisor)   # 2 L in stock: 2 short
+    bill = bill_for(order.id)
+    assert [(line.code, line.quantity) for line in bill.part_lines] == [("OIL-0W20", Decimal("4"))]
+    assert order.estimate == bill.total == Decimal("60.00") + Decimal("312.00")
+    assert bill_for(order.id, include_requested=False).part_lines == []          # nothing picked yet
+
+
+def shop_operation(code: str) -> int:
+    from models.shop import Operation
+    return Operation.get(Operation.code == code).id
+
+
+def test_the_estimate_shown_before_check_in_is_what_the_order_stores(shop):
+    from workshop.reception import estimate
+    preview = estimate(form(shop))
+    order = create_order(form(shop), by=shop.advisor)
+    assert preview.total == order.estimate == Decimal("240.00")    # 0.5 h at 120 + 1 h at 180

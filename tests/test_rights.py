@@ -80,6 +80,7 @@ def test_an_inspector_who_clocked_on_the_order_cannot_sign_its_qc_after_leaving_
     both = make_staff("dual", "Ma Jun", "qc_inspector,technician", "quick_service")
     order = shop.dispatched(tech=1)
     line = JobLine.get(JobLine.order == order.id)
+    dispatch(order.id, shop.bays[0].id, [shop.techs[1].id, both.id], by=shop.dispatcher)
     clock_on(line.id, both.id, by=both)            # helps out for a while...
     clock_off(line.id, both.id, finished=False, by=both)
     dispatch(order.id, shop.bays[0].id, [shop.techs[1].id], by=shop.dispatcher)   # ...and is off the team

@@ -106,7 +106,7 @@ SETTLE_SCRIPT = textwrap.dedent("""
     from workshop import settlement
     from workshop.errors import DomainError
     open_database(sys.argv[1])
-    go = sys.argv[1] + ".go"
+    go = sys.argv[4]
     while not os.path.exists(go):
         time.sleep(0.01)
     try:
@@ -117,16 +117,17 @@ SETTLE_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_two_cashiers_settling_at_once_one_wins_and_one_invoice_number_is_used(shop, db_path):
+def test_two_cashiers_settling_at_once_one_wins_and_one_invoice_number_is_used(shop, db_path, tmp_path):
     from tests.factories import make_staff
     make_staff("cash2", "Ma Li", "cashier")
     order = shop.ready_for_settlement()
     root = Path(__file__).resolve().parent.parent
-    procs = [subprocess.Popen([sys.executable, "-c", SETTLE_SCRIPT, str(db_path), str(order.id), login],
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", SETTLE_SCRIPT, str(db_path), str(order.id), login, str(go)],
                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for login in ("hu.xin", "cash2")]
     time.sleep(0.5)
-    Path(str(db_path) + ".go").touch()
+    go.touch()
     outputs = [p.communicate(timeout=60) for p in procs]
     results = sorted(out.strip() for out, _ in outputs)
     assert all(p.returncode == 0 for p in procs), outputs

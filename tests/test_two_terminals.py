@@ -87,12 +87,12 @@ async def test_confirming_makes_the_move_on_the_card_as_it_is_now(shop, db_path,
     order = shop.dispatched()
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right")
-        other_terminal(db_path, order.id, "redispatch", login="zhang.lei", bay=shop.bays[2].id)
-        assert await wait_until(pilot, lambda: pilot.app.screen.cards[order.id].bay == "B1")
+        other_terminal(db_path, order.id, "redispatch", login="zhang.lei", bay=shop.bays[1].id)
+        assert await wait_until(pilot, lambda: pilot.app.screen.cards[order.id].bay == "M1")
         assert cursor(pilot.app) == ("dispatched", order.id)         # same column: still on it
         await pilot.press("left_square_bracket")
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, YesNo))
-        assert "was re-dispatched to bay B1, Xu Gang by Zhang Lei" in str(pilot.app.screen.query_one("Static").content)
+        assert "was re-dispatched to bay M1, Xu Gang by Zhang Lei" in str(pilot.app.screen.query_one("Static").content)
         await pilot.press("y")
         await pilot.pause()
         assert RepairOrder.get_by_id(order.id).state == "checked_in"

@@ -192,7 +192,7 @@ def test_claims_are_drafted_only_for_finished_work_the_manufacturer_pays_for(sho
     order = shop.in_progress(business_type="warranty", codes=("ME001",))
     with pytest.raises(IllegalTransition, match="once the work is done"):
         warranty.draft_claim(order.id, by=shop.advisor)
-    paid_by_owner = worked(shop, shop.car2, business_type="general_repair", bay=2)
+    paid_by_owner = worked(shop, shop.car2, business_type="general_repair", bay=4)
     with pytest.raises(InvalidInput, match="no work the manufacturer pays for"):
         warranty.draft_claim(paid_by_owner.id, by=shop.advisor)
     settle_fully(paid_by_owner.id, shop.cashier)
@@ -206,7 +206,7 @@ def test_lists_show_deadlines_ages_and_old_parts_due_back(shop):
     Vehicle.update(brand="Honda").where(Vehicle.id == honda.id).execute()
     settings.DEFAULTS["warranty_terms"]["Honda"] = {"submit_days": 10, "return_days": 20}
     try:
-        second = settled_warranty_job(shop, honda, bay=2)
+        second = settled_warranty_job(shop, honda, bay=4)
     finally:
         settings.DEFAULTS["warranty_terms"].pop("Honda")
     # Honda wants its claims within 10 days: the second job's deadline comes first.
@@ -224,7 +224,7 @@ def test_lists_show_deadlines_ages_and_old_parts_due_back(shop):
 
 def test_a_batch_is_exported_as_csv_and_xlsx_and_submitted_all_or_nothing(shop, tmp_path):
     first = ready(settled_warranty_job(shop), shop.advisor)
-    second = settled_warranty_job(shop, shop.car2, bay=2)  # no cause yet
+    second = settled_warranty_job(shop, shop.car2, bay=4)  # no cause yet
     path = claim_export.export_batch([first.id, second.id], tmp_path / "batch.csv")
     with open(path, encoding="utf-8-sig") as file:
         table = list(csv.reader(file))
@@ -232,7 +232,7 @@ def test_a_batch_is_exported_as_csv_and_xlsx_and_submitted_all_or_nothing(shop, 
     assert [(row[1], row[13], row[18]) for row in table[1:]] == [
         (str(first.number), "ME001", "180.00"), (str(first.number), "BP-100", "299.00"),
         (str(second.number), "ME001", "180.00"), (str(second.number), "BP-100", "299.00")]
-    assert table[1][3] == "LVGBM53K5RG000001" and table[1][9].startswith("Brake caliper")
+    assert table[1][3] == "LVGBM53KXRG000001" and table[1][9].startswith("Brake caliper")
 
     from openpyxl import load_workbook
     warranty.edit_claim(first.id, warranty.ClaimForm(complaint="=1+1 noise", cause="c", correction="c"),

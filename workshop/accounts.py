@@ -56,16 +56,8 @@ def check_pin_format(pin: str) -> str:
 # unfamiliar terminals count. Counters cover the last ``pin_window_hours``; ``guesses_per_day`` says
 # what that allows (README, "Sign-in").
 
-settings.DEFAULTS.update({
-    "pin_free_failures": 5,             # per person: unfamiliar terminals together, and each familiar one
-    "pin_terminal_free_failures": 10,   # per terminal, for anyone
-    "pin_backoff_first_seconds": 60,    # the first wait; each further failure doubles it...
-    "pin_backoff_max_minutes": 60,      # ...up to this
-    "pin_window_hours": 24,             # failures older than this no longer count
-    "pin_familiar_days": 30,            # a successful sign-in makes the terminal familiar for this long
-})
-for _old in ("pin_max_failures", "pin_lockout_minutes"):  # the lock these replaced
-    settings.DEFAULTS.pop(_old, None)
+# The numbers (pin_free_failures, pin_terminal_free_failures, pin_backoff_first_seconds, pin_backoff_max_minutes,
+# pin_window_hours, pin_familiar_days) are declared with their bounds in workshop/settings.py.
 
 
 def terminal_source(environ=None) -> str:
@@ -201,6 +193,59 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
     return Actor.of(staff)
 
 
+# --- badges: sign-in at a shared shop-floor terminal ----------------------------------------------------
+
+def _badge(value) -> str:
+    badge = (value or "").strip().upper()
+    if not badge or len(badge) > 16 or not badge.isalnum():
+        raise InvalidInput(_("A badge number is 1 to 16 letters and digits."), "badge")
+    return badge
+
+
+def sign_in_badge(badge: str, pin: str, *, source: str | None = None) -> Actor:
+    """Sign in with the number on a staff badge and a PIN (a shop-floor terminal, where nobody picks their
+    name from a list); the same back-offs as any sign-in."""
+    number = _badge(badge)
+    staff_id = Staff.select(Staff.id).where((Staff.badge == number) & Staff.active).scalar()
+    if staff_id is None:
+        raise SignInFailed(_("Badge {badge} is not known here: ask a manager.").format(badge=number), "badge")
+    return sign_in(staff_id, pin, source=source)
+
+
+def demo_badges(limit: int = 4) -> list[tuple[str, str]]:
+    """(name, badge) of a few technicians, on a demo shop only (the badge sign-in screen tells them, as the
+    name list tells the demo PIN); nothing on a real shop."""
+    if not is_demo_shop():
+        return []
+    return list(Staff.select(Staff.name, Staff.badge)
+                .where(Staff.active & Staff.badge.is_null(False) & Staff.roles.contains("technician"))
+                .order_by(Staff.id).limit(limit).tuples())
+
+
+def set_badge(staff_id: int, badge: str | None, *, by) -> Staff:
+    """Give a staff member a badge number (managers); blank takes it away."""
+    number = _badge(badge) if (badge or "").strip() else None
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_staff")
+        staff = Staff.get_or_none(Staff.id == staff_id)
+        if staff is None:
+            raise NotFound(_("No such staff member."))
+        if number is not None:
+            holder = Staff.get_or_none((Staff.badge == number) & (Staff.id != staff.id))
+            if holder is not None:
+                raise InvalidInput(_("Badge {badge} is {name}'s already.").format(badge=number, name=holder.name),
+                                   "badge")
+        Staff.update(badge=number).where(Staff.id == staff.id).execute()
+        audit.record(by, "staff_badge_set", "staff", staff.id,
+                     _("{name}: badge {badge}").format(name=staff.name, badge=number or "-"),
+                     before={"badge": staff.badge}, after={"badge": number})
+        return Staff.get_by_id(staff.id)
+
+    return run_write(work)
+
+
 def wrong_pins() -> dict[int, int]:
     """Wrong PINs per staff member still counting (within ``pin_window_hours``), for the staff screen:
     from ``pin_free_failures`` on, the person waits at the terminals where they failed (one query)."""
@@ -230,10 +275,20 @@ def lift_lockout(staff_id: int, *, by) -> int:
     return run_write(work)
 
 
-def sign_out(staff, idle_minutes: int | None = None) -> None:
-    """Sign a staff member out (by themself, or after ``idle_minutes`` without input)."""
-    summary = (Phrase(N_("{name} signed out"), name=staff.name) if idle_minutes is None else
-               Phrase(N_("{name} was signed out after {minutes} minutes idle"), name=staff.name, minutes=idle_minutes))
+def sign_out(staff, idle_minutes: int | None = None, *, idle_seconds: int | None = None,
+             after_action: bool = False) -> None:
+    """Sign a staff member out: by themself, after ``idle_minutes`` (or, at a shop-floor terminal,
+    ``idle_seconds``) without input, or ``after_action`` (a shop-floor terminal after a clock action)."""
+    if idle_minutes is not None:
+        summary = Phrase(N_("{name} was signed out after {minutes} minutes idle"), name=staff.name,
+                         minutes=idle_minutes)
+    elif idle_seconds is not None:
+        summary = Phrase(N_("{name} was signed out after {seconds} seconds idle"), name=staff.name,
+                         seconds=idle_seconds)
+    elif after_action:
+        summary = Phrase(N_("{name} was signed out after a clock action"), name=staff.name)
+    else:
+        summary = Phrase(N_("{name} signed out"), name=staff.name)
     run_write(lambda: audit.record(staff, "signed_out", "staff", staff.id, summary))
 
 
@@ -428,6 +483,7 @@ class StaffRow:
     wrong_pins: int  # wrong PINs still counting
     held: bool  # so many that they wait at the terminals where they failed
     language: str | None  # the language they read (None: the terminal's)
+    badge: str | None = None  # the number on their badge (shop-floor sign-in)
 
 
 def staff_rows(*, search: str = "") -> list[StaffRow]:
@@ -436,5 +492,5 @@ def staff_rows(*, search: str = "") -> list[StaffRow]:
     wrong = wrong_pins()
     held_from = int(settings.get("pin_free_failures"))
     return [StaffRow(s.id, s.name, s.login, tuple(r for r in s.roles.split(",") if r), s.trade, bool(s.active),
-                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language)
+                     wrong.get(s.id, 0), wrong.get(s.id, 0) >= held_from, s.language, s.badge)
             for s in all_staff(search=search)]

@@ -46,6 +46,7 @@ class Card:
     vip: bool
     customer_class: str | None
     parts_eta: dt.date | None = None  # while parts_status is "ordered": when the goods are due
+    next_bay: str | None = None  # the bay of the car's next trade (mechanical now, paint next: "P1")
 
     def parts_state(self, today: dt.date) -> str:
         """available / partial / short / ordered / late / none (workshop/availability.py)."""
@@ -67,18 +68,20 @@ class Card:
 
 def _card_query():
     advisor = Staff.alias("advisor")
+    next_bay = Bay.alias("next_bay")
     return (RepairOrder
             .select(RepairOrder.id, RepairOrder.number, RepairOrder.version, RepairOrder.state,
                     RepairOrder.promised_at, RepairOrder.business_type, RepairOrder.rework,
                     RepairOrder.rework_reason, RepairOrder.parts_status, RepairOrder.parts_ready,
                     RepairOrder.advisor, RepairOrder.bay,
                     Vehicle.plate, Vehicle.model, Customer.name, advisor.name, Bay.code,
-                    CustomerClass.is_vip, CustomerClass.name, RepairOrder.parts_eta)
+                    CustomerClass.is_vip, CustomerClass.name, RepairOrder.parts_eta, next_bay.code)
             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
             .switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id))
             .join(CustomerClass, JOIN.LEFT_OUTER, on=(Customer.customer_class == CustomerClass.id))
             .switch(RepairOrder).join(advisor, on=(RepairOrder.advisor == advisor.id))
-            .switch(RepairOrder).join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id)))
+            .switch(RepairOrder).join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id))
+            .switch(RepairOrder).join(next_bay, JOIN.LEFT_OUTER, on=(RepairOrder.next_bay == next_bay.id)))
 
 
 def _to_dt(value) -> dt.datetime:
@@ -95,7 +98,7 @@ def _to_cards(rows, techs: dict[int, list[str]]) -> list[Card]:
                  business_type=r[5], rework=bool(r[6]), rework_reason=r[7], parts_status=r[8],
                  parts_ready=bool(r[9]), advisor_id=r[10], bay_id=r[11], plate=r[12], model=r[13],
                  customer=r[14], advisor=r[15], bay=r[16], vip=bool(r[17]), customer_class=r[18],
-                 parts_eta=as_date(r[19]), technicians=tuple(techs.get(r[0], ())))
+                 parts_eta=as_date(r[19]), next_bay=r[20], technicians=tuple(techs.get(r[0], ())))
             for r in rows]
 
 

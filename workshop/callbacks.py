@@ -7,8 +7,12 @@ The rules, with their numbers as settings (workshop/settings.py):
   insurance/accident repairs and customers who complained; others are called at callback_other_share_pct %;
 - not reached: a retry after callback_retry_hours; after callback_max_tries the customer is unreachable
   and a letter or card is due instead;
-- a complaint unresolved after complaint_escalate_days is escalated to a supervisor and shows to managers;
-  resolving it creates a verification call; a complaining customer gets a call after their next visit too;
+- a complaint unresolved after complaint_escalate_days is escalated to someone who may act on it: an active
+  member of the role complaint_escalation_role (a customer-care supervisor, or the service manager), the one
+  holding the fewest unresolved escalations, else a manager; it shows on their screen at sign-in, they can
+  hand it to another who may handle complaints, and an escalation whose holder left or lost the role goes to
+  someone else; resolving it creates a verification call; a complaining customer gets a call after their
+  next visit too;
 - agent assignment: the advisor's follow-up agent, or round-robin over active agents (callback_assignment).
 """
 from __future__ import annotations
@@ -26,16 +30,11 @@ from models.followup import Answer, Callback, CallRecord, Complaint, Question
 from models.orders import JobLine, RepairOrder
 from models.people import Customer, Staff, Vehicle
 from workshop import audit, clock, lifecycle, lookup, settings, validation
+from workshop.call_register import DEPARTMENT_LABELS, DEPARTMENTS, check_department
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import N_, Nn_, _, join, label, local
-from workshop.permissions import require
+from workshop.i18n import N_, Nn_, _, join, label, local, ngettext
+from workshop.permissions import require, roles_for
 from workshop.phrase import Phrase, Term, When
-
-DEPARTMENTS = ("service", "parts", "body shop", "cashier", "sales", "management")
-# 责任部门: the stored code is the English name; on screen: label(DEPARTMENT_LABELS, code).
-DEPARTMENT_LABELS = {"service": N_("service department"), "parts": N_("parts department"),
-                     "body shop": N_("body shop"), "cashier": N_("cash desk"), "sales": N_("sales department"),
-                     "management": N_("management")}
 OPEN = "open"
 DEPARTMENTS_TABLE = "workshop.callbacks:DEPARTMENT_LABELS"
 KINDS_TABLE = "models.followup:CALLBACK_KIND_LABELS"
@@ -278,17 +277,18 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
                 notes: str = "", complaint: str = "", department: str = "service") -> CallRecord:
     """The outcome of one call. Reached: scores 1-5 per question and the call is done (the first
     creates the second). Not reached: a retry, and after the last try the customer is unreachable."""
-    notes = validation.text(notes, "notes", _("Notes"), max_len=500, required=False)
+    notes = validation.text(notes, "notes", N_("Notes"), max_len=500, required=False, multiline=True)
     scores = scores or {}
     for question, score in scores.items():
         if not isinstance(score, int) or not 1 <= score <= 5:
             raise InvalidInput(_("Satisfaction for '{question}' must be 1 to 5.").format(question=question), "scores")
-    complaint = validation.text(complaint, "complaint", _("Complaint"), max_len=500, required=False)
+    complaint = validation.text(complaint, "complaint", N_("Complaint"), max_len=500, required=False,
+                                multiline=True)
 
     def work():
         nonlocal by
         by = require(by, "close_callback")
-        cb = Callback.get_or_none(Callback.id == callback_id)
+        cb = Callback.by_id(callback_id, lock=True)  # two agents on one callback: the second sees the first's
         if cb is None:
             raise NotFound(_("That callback no longer exists."))
         if cb.status != OPEN:
@@ -325,25 +325,16 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
         audit.record(by, "call", "callback", cb.id, summary, order_id=cb.order_id,
                      after={"reached": reached, "scores": scores, "notes": notes})
         if complaint:
-            _raise_complaint(cb.customer_id, cb.order_id, complaint, department, by)
+            _raise_complaint(cb.customer_id, cb.order_id, complaint, department, by, call_id=call.id)
         return call
 
     return run_write(work)
 
 
-def log_incoming(customer_id: int, notes: str, *, by: Staff) -> CallRecord:
-    """An incoming call goes into the register too."""
-    notes = validation.text(notes, "notes", _("Notes"), max_len=500)
-
-    def work():
-        nonlocal by
-        by = require(by, "create_callback")
-        call = CallRecord.create(customer=customer_id, direction="in", by=by, at=clock.now(), reached=True,
-                                 notes=notes)
-        audit.record(by, "call_in", "customer", customer_id, Phrase(N_("Incoming call: {notes}"), notes=notes[:60]))
-        return call
-
-    return run_write(work)
+def log_incoming(customer_id: int, notes: str, *, by: Staff, result: str = "other", **outcome) -> CallRecord:
+    """An incoming call goes into the register too (workshop/call_register.record_incoming)."""
+    from workshop.call_register import record_incoming
+    return record_incoming(customer_id, result=result, notes=notes, by=by, **outcome)
 
 
 @dataclass(frozen=True)
@@ -385,14 +376,12 @@ def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
 # --- complaints ------------------------------------------------------------------------------------
 
 def _raise_complaint(customer_id: int, order_id: int | None, description: str, department: str,
-                     by: Staff) -> Complaint:
-    if department not in DEPARTMENTS:
-        raise InvalidInput(_("Department must be one of: {departments}.").format(
-            departments=join(label(DEPARTMENT_LABELS, d) for d in DEPARTMENTS)), "department")
+                     by: Staff, *, call_id: int | None = None) -> Complaint:
+    check_department(department)
     now = clock.now()
     complaint = Complaint.create(customer=customer_id, order=order_id, description=description, department=department,
                                  due=(now + dt.timedelta(days=_setting_int("complaint_escalate_days"))).date(),
-                                 created_by=by, created_at=now)
+                                 created_by=by, created_at=now, call=call_id)
     Customer.update(has_complained=True).where(Customer.id == customer_id).execute()
     audit.record(by, "complaint_raised", "complaint", complaint.id,
                  Phrase(N_("Complaint ({department}): {description}"), department=Term(DEPARTMENTS_TABLE, department),
@@ -401,41 +390,157 @@ def _raise_complaint(customer_id: int, order_id: int | None, description: str, d
     return complaint
 
 
+raise_complaint_in = _raise_complaint  # inside a transaction that already checked the caller's rights
+
+
 def raise_complaint(customer_id: int, description: str, *, by: Staff, order_id: int | None = None,
                     department: str = "service") -> Complaint:
-    description = validation.text(description, "description", _("What the customer says"), max_len=500)
+    description = validation.text(description, "description", N_("What the customer says"), max_len=500,
+                                  multiline=True)
     return run_write(lambda: _raise_complaint(customer_id, order_id, description, department,
                                               require(by, "handle_complaint")))
 
 
-def _supervisor() -> int | None:
-    row = (Staff.select(Staff.id).where((Staff.active == True) & (Staff.roles.contains("supervisor")  # noqa: E712
-                                                                  | Staff.roles.contains("manager")))
-           .order_by(Staff.roles.contains("supervisor").desc(), Staff.id).first())
-    return row.id if row else None
+UNRESOLVED = ("open", "in_progress")
+ESCALATION_ROLES = ("care_supervisor", "manager")  # the setting's choices: both may handle complaints
+
+
+def may_handle_complaints(staff: Staff) -> bool:
+    return bool(staff.active) and bool(staff.role_set & roles_for("handle_complaint"))
+
+
+def _holders(role: str) -> list[Staff]:
+    return [s for s in Staff.select().where(Staff.active & Staff.roles.contains(role)).order_by(Staff.id)
+            if role in s.role_set and may_handle_complaints(s)]
+
+
+def escalation_target(*, exclude: int | None = None) -> Staff | None:
+    """Whom the next escalated complaint goes to: of the active staff in the role the setting
+    complaint_escalation_role names (else the managers), the one holding the fewest unresolved
+    escalations (then the longest on the staff). None when nobody may act on it."""
+    role = settings.get("complaint_escalation_role")
+    candidates = [s for s in _holders(role if role in ESCALATION_ROLES else "care_supervisor") if s.id != exclude]
+    if not candidates:
+        candidates = [s for s in _holders("manager") if s.id != exclude]
+    if not candidates:
+        return None
+    loads = dict(Complaint.select(Complaint.supervisor, fn.COUNT(Complaint.id))
+                 .where(Complaint.supervisor.in_([s.id for s in candidates]) & Complaint.status.in_(UNRESOLVED))
+                 .group_by(Complaint.supervisor).tuples())
+    return min(candidates, key=lambda s: (loads.get(s.id, 0), s.id))
 
 
 def escalate_overdue(*, by: Staff | None = None) -> int:
-    """Escalate complaints still unresolved after the set days to a supervisor (idempotent)."""
+    """Escalate complaints still unresolved after the set days to someone who may act on them, and move
+    escalations whose holder may no longer handle complaints (left, or another role) to someone who may
+    (idempotent: a time-driven rule)."""
     cutoff = clock.now() - dt.timedelta(days=_setting_int("complaint_escalate_days"))
-    pending = list(Complaint.select(Complaint.id).where(Complaint.status.in_(["open", "in_progress"])
-                                                        & Complaint.escalated_at.is_null()
-                                                        & (Complaint.created_at <= cutoff)))
-    if not pending:
-        return 0
+    pending = [c.id for c in Complaint.select(Complaint.id).where(Complaint.status.in_(UNRESOLVED)
+                                                                  & Complaint.escalated_at.is_null()
+                                                                  & (Complaint.created_at <= cutoff))]
+    stranded = _stranded()
+    if not pending and (not stranded or escalation_target() is None):
+        return 0  # (nobody to move them to: no write every run until someone is)
 
     def work():
-        supervisor = _supervisor()
         count = 0
-        for (complaint_id,) in [(c.id,) for c in pending]:
-            changed = (Complaint.update(escalated_at=clock.now(), supervisor=supervisor)
+        for complaint_id in pending:
+            target = escalation_target()
+            changed = (Complaint.update(escalated_at=clock.now(), supervisor=target.id if target else None)
                        .where((Complaint.id == complaint_id) & Complaint.escalated_at.is_null()).execute())
             if changed:
                 count += 1
-                audit.record(by, "complaint_escalated", "complaint", complaint_id, Phrase(
-                    N_("Complaint #{number} unresolved after {days} days: escalated to the supervisor"),
-                    number=complaint_id, days=settings.get("complaint_escalate_days")))
+                days = settings.get("complaint_escalate_days")
+                audit.record(by, "complaint_escalated", "complaint", complaint_id,
+                             Phrase(N_("Complaint #{number} unresolved after {days} days: escalated to {name}"),
+                                    number=complaint_id, days=days, name=target.name) if target else
+                             Phrase(N_("Complaint #{number} unresolved after {days} days: nobody active may take "
+                                       "the escalation (set up a customer-care supervisor or a manager)"),
+                                    number=complaint_id, days=days),
+                             after={"supervisor": target.id if target else None})
+        for complaint_id, holder in _stranded():  # again, under the write lock
+            target = escalation_target(exclude=holder.id if holder else None)
+            if target is None:
+                continue
+            Complaint.update(supervisor=target.id).where(Complaint.id == complaint_id).execute()
+            count += 1
+            audit.record(by, "complaint_escalated", "complaint", complaint_id,
+                         Phrase(N_("Complaint #{number} moved to {name}: {holder} may no longer handle complaints"),
+                                number=complaint_id, name=target.name, holder=holder.name if holder else "—"),
+                         before={"supervisor": holder.id if holder else None}, after={"supervisor": target.id})
         return count
+
+    return run_write(work)
+
+
+def _stranded() -> list[tuple[int, Staff | None]]:
+    """Unresolved escalations held by nobody, or by someone who may no longer handle complaints (few:
+    escalations are; their holders are read in one query)."""
+    rows = list(Complaint.select(Complaint.id, Complaint.supervisor).where(Complaint.status.in_(UNRESOLVED)
+                                                                           & Complaint.escalated_at.is_null(False))
+                .tuples())
+    holders = {s.id: s for s in Staff.select().where(Staff.id.in_({h for _c, h in rows if h}))}
+    stranded = []
+    for complaint_id, holder_id in rows:
+        holder = holders.get(holder_id)
+        if holder is None or not may_handle_complaints(holder):
+            stranded.append((complaint_id, holder))
+    return stranded
+
+
+def escalated_to(staff_id: int) -> int:
+    """How many unresolved complaints are escalated to this person (an index range): said at sign-in."""
+    return (Complaint.select().where((Complaint.supervisor == staff_id) & Complaint.status.in_(UNRESOLVED)
+                                     & Complaint.escalated_at.is_null(False)).count())
+
+
+def escalation_notice(staff_id: int) -> str | None:
+    """"2 complaints escalated to you", or None."""
+    count = escalated_to(staff_id)
+    if not count:
+        return None
+    return ngettext("{count} complaint escalated to you", "{count} complaints escalated to you", count).format(
+        count=count)
+
+
+@dataclass(frozen=True)
+class Handler:
+    id: int
+    name: str
+
+
+def complaint_handlers() -> list[Handler]:
+    """Active staff who may handle complaints, by name: whom an escalated complaint can be handed to."""
+    return [Handler(s.id, s.name) for s in Staff.select().where(Staff.active).order_by(Staff.name)
+            if may_handle_complaints(s)]
+
+
+def hand_complaint(complaint_id: int, to_staff_id: int, *, by: Staff) -> Complaint:
+    """Give an escalated complaint (or one not yet escalated) to another person who may handle complaints."""
+
+    def work():
+        nonlocal by
+        by = require(by, "handle_complaint")
+        target = Staff.get_or_none(Staff.id == to_staff_id)
+        if target is None or not may_handle_complaints(target):
+            raise InvalidInput(_("Hand the complaint to an active member of staff who may handle complaints."),
+                               "handler")
+        c = Complaint.get_or_none(Complaint.id == complaint_id)
+        if c is None:
+            raise NotFound(_("That complaint no longer exists."))
+        if c.status not in UNRESOLVED:
+            raise IllegalTransition(_("Complaint #{number} is already resolved.").format(number=c.id))
+        if c.supervisor_id == target.id:
+            raise InvalidInput(_("Complaint #{number} is already with {name}.").format(number=c.id, name=target.name),
+                               "handler")
+        changes = {"supervisor": target.id}
+        if c.escalated_at is None:
+            changes["escalated_at"] = clock.now()
+        Complaint.update(**changes).where(Complaint.id == c.id).execute()
+        audit.record(by, "complaint_handed", "complaint", c.id,
+                     _("Complaint #{number} handed to {name}").format(number=c.id, name=target.name),
+                     order_id=c.order_id, before={"supervisor": c.supervisor_id}, after=changes)
+        return Complaint.get_by_id(c.id)
 
     return run_write(work)
 
@@ -448,13 +553,13 @@ def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: s
         from models.followup import COMPLAINT_STATUS_LABELS
         raise InvalidInput(_("Status must be one of: {statuses}.").format(
             statuses=join(label(COMPLAINT_STATUS_LABELS, s) for s in order)), "status")
-    resolution = validation.text(resolution, "resolution", _("Resolution"), max_len=500,
-                                 required=(status == "resolved"))
+    resolution = validation.text(resolution, "resolution", N_("Resolution"), max_len=500,
+                                 required=(status == "resolved"), multiline=True)
 
     def work():
         nonlocal by
         by = require(by, "handle_complaint")
-        c = Complaint.get_or_none(Complaint.id == complaint_id)
+        c = Complaint.by_id(complaint_id, lock=True)
         if c is None:
             raise NotFound(_("That complaint no longer exists."))
         if order.index(status) < order.index(c.status):
@@ -494,19 +599,31 @@ class ComplaintRow:
     status: str
     due: dt.date
     escalated: bool
+    handler: str = ""  # whom it is escalated to
+    handler_id: int | None = None
 
 
-def complaints(*, open_only: bool = True, limit: int = 100, offset: int = 0) -> list[ComplaintRow]:
+def complaints(*, open_only: bool = True, limit: int = 100, offset: int = 0,
+               escalated_to: int | None = None) -> list[ComplaintRow]:
+    """Complaints, escalated ones first, then by due date; ``escalated_to``: only the unresolved ones
+    escalated to that person (an index range on (supervisor, status))."""
+    handler = Staff.alias()
     query = (Complaint.select(Complaint.id, Complaint.created_at, Customer.name, Customer.mobile,
                               Complaint.description, Complaint.department, Complaint.status, Complaint.due,
-                              Complaint.escalated_at.is_null(False))
-             .join(Customer, on=(Complaint.customer == Customer.id)))
-    if open_only:
+                              Complaint.escalated_at.is_null(False), handler.name, Complaint.supervisor)
+             .join(Customer, on=(Complaint.customer == Customer.id)).switch(Complaint)
+             .join(handler, JOIN.LEFT_OUTER, on=(Complaint.supervisor == handler.id)))
+    if escalated_to is not None:
+        query = query.where((Complaint.supervisor == escalated_to) & Complaint.status.in_(UNRESOLVED)
+                            & Complaint.escalated_at.is_null(False))
+    elif open_only:
         query = query.where(Complaint.status.in_(["open", "in_progress", "resolved"]))
     rows = query.order_by(Complaint.escalated_at.is_null(), Complaint.due, Complaint.id).limit(limit).offset(offset)
-    return [ComplaintRow(*row) for row in rows.tuples()]
+    return [ComplaintRow(*row[:9], row[9] or "", row[10]) for row in rows.tuples()]
 
 
 __all__ = ["queue", "record_call", "reassign", "raise_complaint", "update_complaint", "escalate_overdue",
-           "complaints", "call_context", "CallContext", "log_incoming", "required_reason", "follow_up_agents", "Agent",
-           "DEPARTMENTS", "DEPARTMENT_LABELS", "reason_text"]
+           "complaints", "call_context", "CallContext", "log_incoming", "required_reason", "follow_up_agents",
+           "Agent", "DEPARTMENTS", "DEPARTMENT_LABELS", "reason_text", "escalation_target", "escalated_to",
+           "escalation_notice", "complaint_handlers", "hand_complaint", "Handler", "may_handle_complaints",
+           "raise_complaint_in"]

@@ -6,7 +6,9 @@
                                            or an entry has no translation
     python -m workshop.catalogs add FILE.json
                                            put translations into the zh_CN catalog: a JSON object
-                                           {"English msgid": "中文", ...} (then run the first command)
+                                           {"English msgid": "中文", ...}; for an ngettext entry the key is
+                                           the singular and the value a list of the forms (then run the
+                                           first command)
     python -m workshop.catalogs merge BASE OURS THEIRS
                                            git merge driver for .po files: the union of both sides'
                                            entries (.gitattributes; `git config merge.pocatalog.driver

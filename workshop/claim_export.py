@@ -118,4 +118,19 @@ def export_batch(claim_ids: list[int], path: str | Path) -> Path:
     return path
 
 
-__all__ = ["export_batch", "rows", "COLUMNS", "BatchRow"]
+def export_batch_files(claim_ids: list[int], *, directory: str | Path | None = None) -> tuple[Path, Path]:
+    """The batch as both a .csv and an .xlsx, named after the time, in the exports folder (beside the
+    invoices) unless ``directory`` says otherwise; returns both paths."""
+    from workshop import clock
+    from workshop.export import export_dir
+    folder = Path(directory) if directory else export_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInput(_("Could not write {path}: {reason}").format(
+            path=str(folder), reason=error.strerror or str(error)), "path") from None
+    stem = folder / f"warranty-claims-{clock.now():%Y%m%d-%H%M%S}"
+    return export_batch(claim_ids, stem.with_suffix(".csv")), export_batch(claim_ids, stem.with_suffix(".xlsx"))
+
+
+__all__ = ["export_batch", "export_batch_files", "rows", "COLUMNS", "BatchRow"]

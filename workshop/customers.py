@@ -46,7 +46,8 @@ def find_customers(text: str, *, limit: int = LIMIT) -> list[CustomerHit]:
     if compact[:1] in "Cc" and compact[1:].isdigit():
         cond |= Customer.code == compact.upper()
     rows = (Customer.select(Customer.id, Customer.code, Customer.name, Customer.kind, Customer.mobile)
-            .where(cond).limit(limit * 5).tuples())
+            .where(cond & Customer.merged_into.is_null())  # a merged file is found as the one it went into
+            .limit(limit * 5).tuples())
     hits = sorted((CustomerHit(*row) for row in rows), key=lambda h: (h.name, h.id))
     return hits[:limit]
 

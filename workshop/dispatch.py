@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from peewee import JOIN, fn
 
@@ -11,13 +12,14 @@ from models.db import run_write
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
-from workshop import audit, clock
+from workshop import clock, validation
+from workshop.approvals import ensure_workable
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
-from workshop.phrase import Items, Phrase, Word
-from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS,
-                                WAITING_PARTS, apply_transition, load_for_change, save)
+from workshop.phrase import Phrase, Word
+from workshop.lifecycle import ACTIVE_STATES, BAY_STATES, DISPATCHED, IN_PROGRESS, WAITING_PARTS, apply_transition
 from workshop.lifecycle import label as lifecycle_label
+from workshop.lifecycle import load_for_change, save
 from workshop.permissions import require
 
 
@@ -93,65 +95,33 @@ def _as_dt(value):
 
 
 def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff,
-             seen_version: int | None = None) -> RepairOrder:
-    """Put a car in a bay with its technicians (or change them on an order already in the workshop).
+             seen_version: int | None = None, reason: str | None = None) -> RepairOrder:
+    """Put a car in a bay with its technicians (or change them on an order already in the workshop): every
+    trade with open work goes to this bay with this team (workshop/trade_dispatch.py dispatches trade by
+    trade; the bay must take each trade, or a supervisor gives a ``reason``).
     The first technician picked leads each line (the one a clock record is for when someone else clocks
     it); when the team changes, those who stay keep their order, so the lead stays lead, and newcomers
     follow in the order picked."""
+    from workshop import trade_dispatch
     if not technician_ids:
         raise InvalidInput(_("Pick at least one technician."), "technicians")
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200, required=False)
 
     def work():
         nonlocal by
         by = require(by, "dispatch")
         order = load_for_change(order_id, seen_version)
-        if order.state not in (CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS):
-            raise IllegalTransition(_("{order} is past the workshop: it cannot be dispatched now.").format(
-                order=order.label))
-        bay = Bay.get_or_none((Bay.id == bay_id) & Bay.active)
-        if bay is None:
-            raise NotFound(_("That bay does not exist or is out of service."), "bay")
-        picked = {t.id: t for t in Staff.select().where(Staff.id.in_(technician_ids) & Staff.active)}
-        if len(picked) != len(set(technician_ids)) or not all(t.has_role("technician") for t in picked.values()):
-            raise InvalidInput(_("Only active technicians can be dispatched."), "technicians")
-        if order.bay_id != bay.id:
-            in_bay = (RepairOrder.select().where((RepairOrder.bay == bay.id)
-                                                 & RepairOrder.state.in_(BAY_STATES)
-                                                 & (RepairOrder.id != order.id)).count())
-            if in_bay >= bay.capacity:
-                raise IllegalTransition(_("Bay {bay} is full ({taken} of {capacity} places taken).").format(
-                    bay=bay.code, taken=in_bay, capacity=bay.capacity), "bay")
-        lines = list(JobLine.select().where(JobLine.order == order.id))
-        if not lines:
-            raise IllegalTransition(_("{order} has no job lines to dispatch.").format(order=order.label))
+        lines = list(JobLine.select(JobLine.id, JobLine.trade, JobLine.status).where(JobLine.order == order.id)
+                     .order_by(JobLine.id))
         team = list(dict.fromkeys(tech_id for (tech_id,) in (
             JobLineTechnician.select(JobLineTechnician.technician)
-            .where(JobLineTechnician.line.in_([line.id for line in lines]))
+            .where(JobLineTechnician.line.in_([line.id for line in lines] or [0]))
             .order_by(JobLineTechnician.lead.desc(), JobLineTechnician.id).tuples())))  # lead first
-        order_of = [i for i in team if i in picked] + [i for i in dict.fromkeys(technician_ids) if i not in team]
-        techs = [picked[i] for i in order_of]
-        before_techs = sorted(team)
-        JobLineTechnician.delete().where(JobLineTechnician.line.in_(
-            [line.id for line in lines if line.status != "finished"])).execute()
-        for line in lines:
-            if line.status == "finished":
-                continue
-            for i, tech in enumerate(techs):
-                JobLineTechnician.create(line=line, technician=tech, lead=(i == 0))
-        names = Items(t.name for t in techs)
-        extra = {"bay": bay.id, "dispatcher": by.id, "dispatched_at": clock.now()}
-        if order.state == CHECKED_IN:
-            order = apply_transition(order, "dispatch", by=by, extra=extra,
-                                     note=Phrase(N_("bay {bay}, {names}"), bay=bay.code, names=names))
-        else:
-            order = save(order, extra, by=by, kind="redispatch",
-                         summary=Phrase(N_("{order} was re-dispatched to bay {bay}, {names}"), order=order.ref,
-                                        bay=bay.code, names=names))
-        audit.record(by, "technicians_set", "repair_order", order.id,
-                     Phrase(N_("Technicians: {names}"), names=names),
-                     order_id=order.id, before={"technicians": before_techs},
-                     after={"technicians": [t.id for t in techs]})
-        return order
+        picked = list(dict.fromkeys(technician_ids))
+        order_of = tuple([i for i in team if i in picked] + [i for i in picked if i not in team])
+        trades = list(dict.fromkeys(line.trade for line in lines if line.status != "finished"))
+        plans = [trade_dispatch.TradePlan(trade, bay_id, order_of) for trade in trades]
+        return trade_dispatch.apply_plans(order, plans, by=by, reason=reason)
 
     return run_write(work)
 
@@ -183,8 +153,36 @@ def _clock_summary(by: Staff, tech: Staff, what: str, line: JobLine) -> Phrase:
                   by=by.name)
 
 
+# Other capabilities that refuse a clock-on add a guard here: fn(line, order) raising a DomainError (a line
+# the customer has not approved yet, for instance).
+CLOCK_ON_GUARDS: list[Callable[[JobLine, RepairOrder], None]] = []
+
+
+def check_can_clock_on(line: JobLine, order: RepairOrder, tech: Staff) -> None:
+    """Why this technician may not start this line now, as a DomainError (inside the transaction): only
+    the line's own team works on it, in the bay the car stands in, once its parts are issued."""
+    from models.shopfloor import TradeDispatch
+    from workshop import pick_requests
+    if not JobLineTechnician.select().where((JobLineTechnician.line == line.id)
+                                            & (JobLineTechnician.technician == tech.id)).exists():
+        raise IllegalTransition(_("{name} is not dispatched to '{line}' on {order}: the dispatcher puts them on "
+                                  "it first.").format(name=tech.name, line=line.name, order=order.label))
+    planned = (TradeDispatch.select(TradeDispatch.bay).where((TradeDispatch.order == order.id)
+                                                             & (TradeDispatch.trade == line.trade)).scalar())
+    if planned is not None and planned != order.bay_id:
+        here = Bay.get_or_none(Bay.id == order.bay_id)
+        there = Bay.get_by_id(planned)
+        raise IllegalTransition(_("{order} stands in bay {here}: '{line}' is done in bay {bay}, once the car has "
+                                  "moved there.").format(order=order.label, here=here.code if here else "-",
+                                                         line=line.name, bay=there.code))
+    pick_requests.check_issued(line)
+    for guard in CLOCK_ON_GUARDS:
+        guard(line, order)
+
+
 def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
-    """A technician starts (or resumes) work on a job line; the order starts if it was only dispatched."""
+    """A technician starts (or resumes) work on a job line; the order starts if it was only dispatched.
+    A technician not yet clocked in for the day is clocked in by it (workshop/shifts.py)."""
 
     def work():
         nonlocal by
@@ -195,15 +193,18 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
                 order=order.label, state=lifecycle_label(order.state)))
         if line.status == "finished":
             raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
-        tech = Staff.get_or_none(Staff.id == technician_id)
+        ensure_workable(line)
+        tech = Staff.by_id(technician_id, lock=True)  # clocked on one job at a time, on either engine
         if tech is None or not tech.has_role("technician"):
             raise InvalidInput(_("Only a technician can clock on."), "technician")
         if TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).exists():
             raise IllegalTransition(_("{name} is already clocked on another job: clock off first.").format(
                 name=tech.name))
+        check_can_clock_on(line, order, tech)
         now = clock.now()
+        from workshop import shifts
+        shifts.present(tech, by=by, at=now)
         TimeLog.create(line=line, technician=tech, started_at=now)
-        JobLineTechnician.insert(line=line, technician=tech, lead=False).on_conflict_ignore().execute()
         JobLine.update(status="in_progress", started_at=line.started_at or now).where(
             JobLine.id == line.id).execute()
         if order.state == DISPATCHED:
@@ -222,22 +223,26 @@ def clock_off(line_id: int, technician_id: int, *, finished: bool, by: Staff,
         nonlocal by
         by = _clocker(by, technician_id)
         line, order = _line_for_change(line_id, seen_version)
-        log = (TimeLog.select().where((TimeLog.line == line.id) & (TimeLog.technician == technician_id)
-                                      & TimeLog.ended_at.is_null()).first())
-        if log is None:
-            raise IllegalTransition(_("That technician is not clocked on this job line."))
-        now = clock.now()
-        TimeLog.update(ended_at=now).where(TimeLog.id == log.id).execute()
-        still_on = (TimeLog.select().where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).exists())
-        status = "finished" if finished else ("in_progress" if still_on else "paused")
-        JobLine.update(status=status, finished_at=now if finished else None).where(
-            JobLine.id == line.id).execute()
-        word = N_("finished") if finished else N_("paused")
-        tech = Staff.get_by_id(technician_id)
-        return save(order, {}, by=by, kind="clock_off", summary=_clock_summary(by, tech, word, line),
-                    detail={"technician": tech.id, "clocked_by": by.id})
+        return stop_clock(line, order, Staff.get_by_id(technician_id), by=by, finished=finished)
 
     return run_write(work)
+
+
+def stop_clock(line: JobLine, order: RepairOrder, tech: Staff, *, by: Staff, finished: bool) -> RepairOrder:
+    """Inside a transaction: the technician's clock on this line stops (paused, or the line finished)."""
+    log = (TimeLog.select().where((TimeLog.line == line.id) & (TimeLog.technician == tech.id)
+                                  & TimeLog.ended_at.is_null()).first())
+    if log is None:
+        raise IllegalTransition(_("That technician is not clocked on this job line."))
+    now = clock.now()
+    TimeLog.update(ended_at=now).where(TimeLog.id == log.id).execute()
+    still_on = (TimeLog.select().where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).exists())
+    status = "finished" if finished else ("in_progress" if still_on else "paused")
+    JobLine.update(status=status, finished_at=now if finished else None).where(
+        JobLine.id == line.id).execute()
+    word = _("finished") if finished else _("paused")
+    return save(order, {}, by=by, kind="clock_off", summary=_clock_summary(by, tech, word, line),
+                detail={"technician": tech.id, "clocked_by": by.id})
 
 
 def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
@@ -251,6 +256,7 @@ def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
             raise IllegalTransition(_("{order} is not being worked on.").format(order=order.label))
         if line.status == "finished":
             raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
+        ensure_workable(line)
         now = clock.now()
         TimeLog.update(ended_at=now).where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).execute()
         JobLine.update(status="finished", finished_at=now, started_at=line.started_at or now).where(
@@ -273,14 +279,15 @@ def actual_hours(line_ids: list[int]) -> dict[int, Decimal]:
 
 
 def technicians_query(where):
-    """(order id, technician's name) of the job lines ``where`` picks, leads first, then by name."""
+    """(order id, technician's name) of the job lines ``where`` picks, leads first, then by name; a name may
+    come more than once (no DISTINCT: with an ORDER BY on a column it does not return, PostgreSQL refuses it)."""
     return (JobLineTechnician.select(JobLine.order, Staff.name)
             .join(JobLine).switch(JobLineTechnician).join(Staff, on=(JobLineTechnician.technician == Staff.id))
-            .where(where).order_by(JobLineTechnician.lead.desc(), Staff.name).distinct().tuples())
+            .where(where).order_by(JobLineTechnician.lead.desc(), Staff.name).tuples())
 
 
 def order_technicians(order_ids: list[int]) -> dict[int, list[str]]:
-    """Names of the technicians on each order (one query)."""
+    """Names of the technicians on each order (one query), the leads first, each once."""
     result: dict[int, list[str]] = {}
     for order_id, name in technicians_query(JobLine.order.in_(order_ids)):
         names = result.setdefault(order_id, [])

@@ -27,7 +27,6 @@ from workshop.i18n import _
 
 FILE_MODE = 0o640
 FOLDER_NAME = "documents"
-settings.DEFAULTS.setdefault("invoice_pdf", True)  # the A4 form as PDF beside each invoice (needs a CJK font)
 
 
 @dataclass(frozen=True)
@@ -149,3 +148,20 @@ def write_preview(order_id: int) -> Written:
     except OSError as error:
         return Written(error=_("The preview could not be written ({reason}).").format(reason=_reason(error)))
     return Written((path,))
+
+
+def write_estimate(order_id: int) -> Written:
+    """Write the estimate (估价单) handed to the customer, as estimate-RO<number>.txt and .html."""
+    from workshop.estimate_document import estimate_data, render_html, render_text
+    data = estimate_data(order_id)
+    try:
+        where = folder()
+        _ensure_folder(where)
+        paths = []
+        for suffix, content in ((".txt", render_text(data)), (".html", render_html(data))):
+            path = where / f"estimate-RO{data['ro']}{suffix}"
+            _write(path, content)
+            paths.append(path)
+    except OSError as error:
+        return Written(error=_("The estimate could not be written ({reason}).").format(reason=_reason(error)))
+    return Written(tuple(paths))

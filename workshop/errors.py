@@ -36,3 +36,28 @@ class StaleOrder(DomainError):
 
 class SignInFailed(DomainError):
     pass
+
+
+class Busy(DomainError):
+    """Other terminals' changes kept winning the race for the same records: nothing was saved."""
+
+    def __init__(self, message: str | None = None):
+        if message is None:
+            from workshop.i18n import _
+            message = _("The database is busy with other terminals' changes: nothing was saved. Try again.")
+        super().__init__(message)
+
+
+class DatabaseFault(DomainError):
+    """The database could not do what was asked (disk full, read-only, damaged, unreachable): the change was
+    rolled back and nothing was saved. The message says what happened and what to do (workshop/faults.py)."""
+
+
+class WriteBusy(DatabaseFault):
+    """Another terminal's change held the write lock past the deadline (it is stopped, hung or very slow):
+    this change gave up, having changed nothing."""
+
+
+class StaleRecord(DomainError):
+    """A record (a customer's or vehicle's file, a catalog entry) changed at another terminal since this one
+    read it: the change is refused so nobody's edit is silently overwritten."""

@@ -74,6 +74,22 @@ def columns_for(list_name: str) -> list[Column]:
                 Column(N_("Average delay (h)"), "avg_delay_hours", NUMBER, 12),
                 Column(N_("Delivered"), "delivered", NUMBER, 10), Column(N_("Comebacks"), "comebacks", NUMBER, 10),
                 Column(N_("Comeback %"), "comeback_pct", PERCENT, 10), Column(N_("Penalties"), "penalties", MONEY, 12)]
+    if list_name == "warranty_claims":
+        from workshop.warranty import REJECTION_REASONS, STATE_LABELS as CLAIM_STATES
+        return [Column(N_("Claim no."), "number", NUMBER, 9), Column(N_("RO"), "order_number", NUMBER, 8),
+                Column(N_("Plate"), "plate", TEXT, 12), Column(N_("Customer"), "customer", TEXT, 24),
+                Column(N_("Manufacturer"), "manufacturer", TEXT, 14),
+                Column(N_("State"), "state", TEXT, 16, CLAIM_STATES), Column(N_("Claimed"), "claimed", MONEY, 12),
+                Column(N_("Accepted"), "accepted", MONEY, 12), Column(N_("Paid"), "paid", MONEY, 12),
+                Column(N_("Submit by"), "deadline", DATE, 12), Column(N_("Submitted"), "submitted_at", DATETIME, 17),
+                Column(N_("Answered"), "answered_at", DATETIME, 17),
+                Column(N_("Rejection reason"), "rejection_reason", TEXT, 22, REJECTION_REASONS),
+                Column(N_("Causal part"), "part", TEXT, 24), Column(N_("Old part back by"), "return_by", DATE, 12)]
+    if list_name == "insurer_receivables":
+        return [Column(N_("Insurer"), "insurer", TEXT, 18), Column(N_("RO"), "number", NUMBER, 8),
+                Column(N_("Plate"), "plate", TEXT, 12), Column(N_("Customer"), "customer", TEXT, 24),
+                Column(N_("Claim report no."), "claim_no", TEXT, 22), Column(N_("Invoice date"), "since", DATE, 12),
+                Column(N_("Days"), "bucket", TEXT, 8), Column(N_("Outstanding"), "amount", MONEY, 14)]
     raise KeyError(list_name)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from peewee import Case, fn
 
+from models.expressions import day_of
 from models.followup import Answer, Callback, CallRecord, Complaint
 from workshop import clock, settings
 
@@ -47,7 +48,7 @@ class FollowUpFigures:
 def figures(start: dt.date, end: dt.date) -> FollowUpFigures:
     today = clock.today()
     in_period = (Callback.due >= start) & (Callback.due < end)
-    on_time = Case(None, [((Callback.status == "done") & (fn.date(Callback.done_at) <= Callback.window_end), 1)], 0)
+    on_time = Case(None, [((Callback.status == "done") & (day_of(Callback.done_at) <= Callback.window_end), 1)], 0)
     overdue = Case(None, [((Callback.status == "open") & (Callback.window_end < today), 1)], 0)
     unreachable = Case(None, [(Callback.status == "unreachable", 1)], 0)
     due, done, late, unreach = (Callback.select(fn.COUNT(Callback.id), fn.SUM(on_time), fn.SUM(overdue),
@@ -62,32 +63,60 @@ def figures(start: dt.date, end: dt.date) -> FollowUpFigures:
                            escalated)
 
 
-def churn(months_back: int = 6) -> list[tuple[str, int, int, Decimal | None]]:
-    """Per month: (month, customers lost that month, active base, churn %). A customer is lost in the
-    month their last visit turns lost_after_months old; the base is everyone who visited in the
-    lost_after_months before it. Index-range counts on customer.last_visit_at: the first month's base
-    once, then one month's range per month (the next month's base is this one's less those lost)."""
+@dataclass(frozen=True)
+class ChurnMonth:
+    month: str                 # "2026-11"
+    lost: int                  # customers whose last visit turned lost_after_months old in the month
+    base: int                  # customers who visited in the lost_after_months before the month
+    churn_pct: Decimal | None  # lost / base
+    lost_total: int            # lost at the month's end, however long ago their last visit was
+    winback_calls: int         # win-back calls made in the month
+    won_back: int              # customers called in the month who have visited since the call
+
+
+def churn_months(months_back: int = 6) -> list[ChurnMonth]:
+    """Per month, oldest first. A customer is lost in the month their last visit turns lost_after_months
+    old; the base is everyone who visited in the lost_after_months before the month; the lost in total
+    are all whose last visit is older than that at the month's end, of any age (workshop/winback.py lists
+    them). Counts are index ranges on customer.last_visit_at, so a customer who came back since counts
+    as active in the months before, as the list shows them. Win-back calls and who came back after one:
+    the month's win-back calls (an index range on call_record (topic, at))."""
     from models.people import Customer
     lost_after = int(settings.get("lost_after_months"))
     today = clock.today().replace(day=1)
 
-    def count(start: dt.date, end: dt.date | None = None) -> int:
-        query = Customer.select().where(Customer.last_visit_at >= dt.datetime.combine(start, dt.time()))
-        if end is not None:
-            query = query.where(Customer.last_visit_at < dt.datetime.combine(end, dt.time()))
-        return query.count()
+    def at(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time())
 
-    result = []
-    base = None
+    first = _add_months(today, -months_back + 1)
+    # Two counts of long ranges, then a month's range a month: each month's base is the one before less
+    # those it lost, and its lost in total the ones before plus those it lost.
+    lost_total = Customer.select().where(Customer.last_visit_at < at(_add_months(first, -lost_after))).count()
+    base = Customer.select().where(Customer.last_visit_at >= at(_add_months(first, -lost_after))).count()
+    result, lost = [], 0
     for i in range(months_back, 0, -1):
         month = _add_months(today, -i + 1)
         lost_from, lost_to = _add_months(month, -lost_after), _add_months(month, -lost_after + 1)
-        if base is None:
-            base = count(lost_from)
-        lost = count(lost_from, lost_to)
-        result.append((month.strftime("%Y-%m"), lost, base, _pct(lost, base)))
-        base -= lost
+        base -= lost  # those the month before lost
+        lost = Customer.select().where((Customer.last_visit_at >= at(lost_from))
+                                       & (Customer.last_visit_at < at(lost_to))).count()
+        lost_total += lost
+        calls = (CallRecord.select(CallRecord.customer, CallRecord.at)
+                 .where((CallRecord.topic == "winback") & (CallRecord.at >= at(month))
+                        & (CallRecord.at < at(_add_months(month, 1)))))
+        winback_calls = calls.count()
+        called = calls.alias("called")
+        won_back = (Customer.select(fn.COUNT(fn.DISTINCT(Customer.id)))
+                    .join(called, on=(called.c.customer_id == Customer.id))
+                    .where(Customer.last_visit_at > called.c.at).scalar() or 0)
+        result.append(ChurnMonth(month.strftime("%Y-%m"), lost, base, _pct(lost, base), lost_total, winback_calls,
+                                 won_back))
     return result
+
+
+def churn(months_back: int = 6) -> list[tuple[str, int, int, Decimal | None]]:
+    """Per month: (month, customers lost that month, active base, churn %): see churn_months."""
+    return [(m.month, m.lost, m.base, m.churn_pct) for m in churn_months(months_back)]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -95,4 +124,4 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-__all__ = ["figures", "churn", "CSI_TARGET_PCT"]
+__all__ = ["figures", "churn", "churn_months", "ChurnMonth", "CSI_TARGET_PCT"]

@@ -71,11 +71,7 @@ class InsuranceForm:
 def _amount(value, field_name: str, label: str, *, required: bool = True) -> Decimal | None:
     if value in (None, "") and not required:
         return None
-    amount = validation.decimal(value if value not in (None, "") else "0", field_name, label)
-    if amount > MAX_AMOUNT:
-        raise InvalidInput(_("{label} is too large ({max} at most).").format(label=label, max=i18n.money(MAX_AMOUNT)),
-                           field_name)
-    return amount
+    return validation.decimal(value if value not in (None, "") else "0", field_name, label, maximum=MAX_AMOUNT)
 
 
 def _validated(form: InsuranceForm) -> dict:
@@ -245,6 +241,49 @@ def document_received(order_id: int, code: str, *, by: Staff, received: bool = T
     run_write(work)
 
 
+def set_documents(order_id: int, codes, *, by: Staff) -> tuple[list[str], list[str]]:
+    """The claim's checklist as it stands now: exactly the documents ``codes`` are on file (one change,
+    one line of history); returns (received, no longer on file)."""
+    codes = list(codes or [])
+    unknown = [code for code in codes if code not in DOCUMENTS]
+    if unknown:
+        raise InvalidInput(_("Choose a document from the checklist."), "documents")
+
+    def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
+        claim = _claim_of(order_id)
+        if claim is None:
+            raise NotFound(_("Register the insurance claim first."))
+        order = lifecycle.get_order(order_id)
+        have = {code for (code,) in InsuranceDocument.select(InsuranceDocument.code)
+                .where(InsuranceDocument.claim == claim.id).tuples()}
+        added = [code for code in DOCUMENTS if code in codes and code not in have]
+        removed = [code for code in DOCUMENTS if code in have and code not in codes]
+        if not added and not removed:
+            return [], []
+        now = clock.now()
+        for code in added:
+            InsuranceDocument.create(claim=claim.id, code=code, by=by, at=now)
+        if removed:
+            InsuranceDocument.delete().where((InsuranceDocument.claim == claim.id)
+                                             & InsuranceDocument.code.in_(removed)).execute()
+        parts_ = []
+        if added:
+            parts_.append(_("received: {documents}").format(
+                documents=", ".join(i18n.label(DOCUMENTS, code) for code in added)))
+        if removed:
+            parts_.append(_("no longer on file: {documents}").format(
+                documents=", ".join(i18n.label(DOCUMENTS, code) for code in removed)))
+        audit.record(by, "insurance_document", "insurance_claim", claim.id,
+                     _("{order}: claim documents {what}").format(order=order.label, what="; ".join(parts_)),
+                     order_id=order.id, before={"documents": sorted(have)},
+                     after={"documents": [code for code in DOCUMENTS if code in codes]})
+        return added, removed
+
+    return run_write(work)
+
+
 # --- the insurer's receivable -----------------------------------------------------------------------------
 
 def paid_by_insurer(order_id: int) -> Decimal:
@@ -320,7 +359,7 @@ def open_receivable(order_id: int, *, by: Staff) -> Decimal:
 
 def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> InsurerPayment:
     """Money from the insurer against its share of a settled order: part or all of what it still owes."""
-    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
+    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False, maximum=MAX_AMOUNT)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
     paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
                                 latest=clock.today()) or clock.today()
@@ -455,6 +494,6 @@ def insurers() -> list[str]:
             .order_by(InsurerBalance.insurer).tuples()]
 
 
-__all__ = ["InsuranceForm", "save_claim", "add_supplement", "set_covered", "document_received", "record_payment",
+__all__ = ["InsuranceForm", "save_claim", "add_supplement", "set_covered", "document_received", "set_documents", "record_payment",
            "claim_view", "receivables", "insurers", "paid_by_insurer", "DOCUMENTS", "STATE_LABELS", "ClaimView",
            "InsurerReceivable"]

@@ -110,7 +110,9 @@ def _payments(order_id: int, up_to_id: int | None = None) -> list[dict]:
 
 
 def _shop() -> dict:
-    return {key: str(settings.get(f"shop_{key}") or "") for key in ("name", "address", "phone", "tax_number")}
+    return {"name": str(settings.get("shop_name") or ""), "address": str(settings.get("shop_address") or ""),
+            "phone": str(settings.get("shop_phone") or ""), "tax_number": str(settings.get("shop_tax_number") or ""),
+            "bank": str(settings.get("shop_bank") or "")}
 
 
 def _order_fields(order: RepairOrder) -> dict:
@@ -266,12 +268,14 @@ def _fields(d: dict, w: Words) -> list[tuple[str, str]]:
 
 
 def _shop_line(shop: dict, w: Words) -> list[str]:
-    """Address, phone and tax number: the line under the shop's name."""
+    """Address, phone, tax number and bank: the line under the shop's name."""
     out = [shop["address"]] if shop["address"] else []
     if shop["phone"]:
         out.append(w._("Phone") + " " + shop["phone"])
     if shop["tax_number"]:
         out.append(w._("Tax no.") + " " + shop["tax_number"])
+    if shop.get("bank"):
+        out.append(w._("Bank") + " " + shop["bank"])
     return out
 
 

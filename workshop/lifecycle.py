@@ -13,13 +13,13 @@ from typing import Callable
 from peewee import JOIN, SQL
 
 from models.base import Prepared
-from models.db import run_write
+from models.db import db, run_write
 from models.events import Event
 from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Customer, Staff, Vehicle
 from models.shop import Bay
-from workshop import audit, clock
-from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
+from workshop import audit, clock, validation
+from workshop.errors import IllegalTransition, NotFound, StaleOrder
 from workshop import i18n
 from workshop.i18n import N_, NC_, _, pgettext
 from workshop.i18n import label as i18n_label
@@ -121,7 +121,8 @@ def add_after(transition: str, hook: Callable[[RepairOrder, Staff], None]) -> No
 
 # Capability modules that register guards and hooks; imported once, before the first transition.
 CAPABILITY_MODULES = ("workshop.parts", "workshop.qc", "workshop.settlement", "workshop.callbacks",
-                      "workshop.warranty", "workshop.insurance")
+                      "workshop.warranty", "workshop.insurance", "workshop.prepick", "workshop.approvals",
+                      "workshop.trade_dispatch", "workshop.service_plan")
 _capabilities_loaded = False
 
 
@@ -163,7 +164,10 @@ def overdue(promised_at: dt.datetime, now: dt.datetime | None = None) -> bool:
 # --- loading and saving with optimistic concurrency ---------------------------------------------
 
 def get_order(order_id: int) -> RepairOrder:
-    order = RepairOrder.by_id(order_id)
+    """The order; inside a write transaction also locked (PostgreSQL: FOR UPDATE) until it ends, so
+    that what the change decides from it (state, version, balances) cannot be changed underneath
+    by another terminal, and the versioned UPDATE is checked the same way on both engines."""
+    order = RepairOrder.by_id(order_id, lock=db.in_transaction())
     if order is None:
         raise NotFound(_("Repair order #{id} does not exist.").format(id=order_id))
     return order
@@ -273,7 +277,10 @@ def _check(order: RepairOrder, transition: Transition) -> None:
 
 
 def unfinished_lines(order: RepairOrder) -> list[JobLine]:
-    return list(JobLine.select().where((JobLine.order == order.id) & (JobLine.status != "finished")))
+    """Approved lines not finished (work waiting for the customer's word is guarded by workshop/approvals.py;
+    declined work is not done)."""
+    return list(JobLine.select().where((JobLine.order == order.id) & (JobLine.status != "finished")
+                                       & (JobLine.approval == "approved")))
 
 
 _HAS_TECHNICIAN = Prepared("order has a technician", lambda order_id: (
@@ -319,7 +326,7 @@ def _effects(transition: str, order: RepairOrder, now) -> dict:
     if transition == "finish":
         changes["completed_at"] = now
     if transition == "undispatch":
-        changes.update(bay=None, dispatcher=None, dispatched_at=None)
+        changes.update(bay=None, next_bay=None, dispatcher=None, dispatched_at=None)
     if transition == "deliver":
         changes["released_at"] = now
     if transition == "resume":
@@ -355,6 +362,7 @@ def transition(order_id: int, name: str, *, by: Staff, seen_version: int | None 
     """Move an order by one named transition; returns the changed order."""
     if name not in TRANSITIONS:
         raise IllegalTransition(_("Unknown move: {name}.").format(name=name))
+    note = validation.text(note, "note", N_("Note"), max_len=200, required=False) or ""
 
     def work():
         if audit.already_done(op_id):
@@ -389,11 +397,7 @@ def move_backward(order_id: int, *, by: Staff, seen_version: int | None = None) 
 
 def cancel(order_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
     """Cancel an order that is not yet settled; a reason is required."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("A reason is required to cancel an order."), "reason")
-    if len(reason) > 200:
-        raise InvalidInput(_("The reason is too long (200 characters at most)."), "reason")
+    reason = validation.text(reason, "reason", N_("Reason for cancelling"), max_len=200)
 
     def work():
         order = load_for_change(order_id, seen_version)

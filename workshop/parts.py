@@ -24,12 +24,12 @@ from decimal import Decimal
 
 from peewee import JOIN, Case, fn
 
-from models.db import run_write
+from models.db import locked, run_write
 from models.orders import RepairOrder
-from models.parts import (OLD_PART_DISPOSITIONS, UNIT_LABELS, OldPartRecord, OperationPart, Part, PartLine,
+from models.parts import (OLD_PART_DISPOSITIONS, UNIT_LABELS, OldPartRecord, Part, PartLine,
                           StockMovement)
 from models.people import Staff, Vehicle
-from workshop import audit, availability, clock, lifecycle, validation
+from workshop import audit, availability, clock, lifecycle, lookup, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, join, label, local
 from workshop.phrase import Items, Local, Phrase, Term
@@ -62,10 +62,7 @@ def quantity(value, part: Part, name: str | None = None) -> Decimal:
     field is called on screen (translated), "Quantity" by default."""
     name = name or _("Quantity")
     places = 0 if part.unit in WHOLE_UNITS else 3
-    qty = validation.decimal(value, "qty", name, places=places, allow_zero=False)
-    if qty > Decimal("9999"):
-        raise InvalidInput(_("{label} {qty} is not plausible for {code}.").format(label=name, qty=qty, code=part.code),
-                           "qty")
+    qty = validation.decimal(value, "qty", name, places=places, allow_zero=False, maximum=validation.MAX_QUANTITY)
     if part.unit in WHOLE_UNITS and qty != qty.to_integral_value():
         raise InvalidInput(_("{code} is counted in whole {unit}: {qty} is not whole.").format(
             code=part.code, unit=unit(part), qty=qty), "qty")
@@ -79,6 +76,7 @@ def fmt(qty: Decimal) -> str:
 
 
 def find_part(code: str) -> Part:
+    validation.refuse_control_characters(code or "", "part", "Part code")  # before it is echoed in a message
     part = Part.get_or_none(Part.code == (code or "").strip().upper())
     if part is None:
         raise NotFound(_("No part with code '{code}'.").format(code=(code or "").strip()), "part")
@@ -87,24 +85,38 @@ def find_part(code: str) -> Part:
 
 def _post(part: Part, kind: str, qty: Decimal, *, by: Staff | None, order_id=None, line_id=None,
           reason=None, reference=None, reserved_delta: Decimal = ZERO) -> StockMovement:
-    """Write one ledger row and move the part's balances with it (inside a transaction)."""
-    part = Part.get_by_id(part.id)  # re-read inside the write transaction: the balance is current
+    """Write one ledger row and move the part's balances with it (inside a transaction). The part is
+    re-read locked (see BaseModel.by_id) and its balances moved in place (``on_hand = on_hand + x``),
+    so two clerks booking the same part at once both count, on either engine."""
+    part = Part.by_id(part.id, lock=True)
     on_hand = part.on_hand + qty
-    reserved = part.reserved + reserved_delta
     if on_hand < 0:
         raise InvalidInput(_("Only {qty} {unit} of {code} {name} on hand: cannot take out {out}.").format(
             qty=fmt(part.on_hand), unit=unit(part), code=part.code, name=local(part.name, part.name_zh),
             out=fmt(-qty)), "qty")
+    reserved = part.reserved + reserved_delta
     if reserved < 0 or reserved > on_hand:
-        reserved = max(ZERO, min(reserved, on_hand))
-    Part.update(on_hand=on_hand, reserved=reserved).where(Part.id == part.id).execute()
+        reserved_delta = max(ZERO, min(reserved, on_hand)) - part.reserved
+    (Part.update(on_hand=Part.on_hand + qty, reserved=Part.reserved + reserved_delta)
+     .where(Part.id == part.id).execute())
     return StockMovement.create(part=part.id, kind=kind, qty=qty, on_hand_after=on_hand, order=order_id,
                                 part_line=line_id, by=by, at=clock.now(), reason=reason, reference=reference)
 
 
+# Stock held for other needs than orders' part lines (appointments' pre-picked parts: workshop/prepick.py),
+# served with them in the order of the date each is needed (an order's promised time, an appointment's start):
+# - HELD: () -> {part id: quantity held}, for reservation_problems;
+# - YIELD: (part id, quantity, needed at) -> what holds for later dates gave up to this need (it stays in
+#   Part.reserved: the reservation changes hands);
+# - FILL: (part id, needed by or None, by) -> from free stock, fills holds needed by that time (all: None).
+HELD: list = []
+YIELD: list = []
+FILL: list = []
+
+
 def _reserve(part_id: int, wanted: Decimal) -> Decimal:
     """Reserve up to ``wanted`` of a part's free stock; returns what was reserved."""
-    part = Part.get_by_id(part_id)
+    part = Part.by_id(part_id, lock=True)
     take = max(ZERO, min(wanted, part.on_hand - part.reserved))
     if take:
         Part.update(reserved=Part.reserved + take).where(Part.id == part_id).execute()
@@ -142,6 +154,10 @@ def _editable(order: RepairOrder) -> None:
 
 def _new_line(order: RepairOrder, part: Part, qty: Decimal, by: Staff, job_line_id=None) -> PartLine:
     reserved = _reserve(part.id, qty)
+    lifecycle.load_capabilities()  # the modules that fill YIELD, FILL and HELD
+    for give_up in YIELD:  # what is held for a later appointment goes to the car needed sooner
+        if reserved < qty:
+            reserved += give_up(part.id, qty - reserved, order.promised_at)
     position = PartLine.select(fn.COUNT(PartLine.id)).where(PartLine.order == order.id).scalar() or 0
     line = PartLine.create(order=order.id, job_line=job_line_id, part=part.id, qty=qty, reserved=reserved,
                            unit_price=part.sale_price, payer=_payer(order), requested_by=by,
@@ -155,6 +171,18 @@ def _new_line(order: RepairOrder, part: Part, qty: Decimal, by: Staff, job_line_
 def _payer(order: RepairOrder) -> str:
     from workshop.reception import payer_for
     return payer_for(order.business_type)
+
+
+def add_line_in(order: RepairOrder, part: Part, qty: Decimal, *, by: Staff, job_line_id: int | None = None) -> PartLine:
+    """Inside the caller's transaction: a part line of the order (and of one of its job lines), reserved at
+    once; the caller refreshes the order's parts status (``refresh_status``) with its own event."""
+    _editable(order)
+    return _new_line(order, part, qty, by, job_line_id)
+
+
+def refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary: str) -> RepairOrder:
+    """Inside a transaction: store the order's parts status as its lines stand, with the change's event."""
+    return _refresh_status(order, by=by, kind=kind, summary=summary)
 
 
 def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version: int | None = None) -> PartLine:
@@ -181,12 +209,14 @@ def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version
 
 
 def add_standard_parts(order: RepairOrder, lines: list[tuple[int, int]], by: Staff) -> str:
-    """Inside a transaction: the standard parts of each (operation id, job line id) become part lines
-    of the order, reserved at once. Returns the order's parts status to store."""
+    """Inside a transaction: the kit of each (operation id, job line id) for this car's series
+    (workshop/catalog.kit_for) becomes part lines of the order, reserved at once. Returns the order's
+    parts status to store."""
+    from workshop.catalog import kit_for
+    series = Vehicle.select(Vehicle.series).where(Vehicle.id == order.vehicle_id).scalar()
     for operation_id, job_line_id in lines:
-        for std in (OperationPart.select(OperationPart, Part).join(Part)
-                    .where((OperationPart.operation == operation_id) & (Part.active == True))):  # noqa: E712
-            _new_line(order, std.part, std.qty, by, job_line_id)
+        for part_id, qty in kit_for(operation_id, series):
+            _new_line(order, Part.get_by_id(part_id), Decimal(qty), by, job_line_id)
     status, eta = availability.order_status(order.id)
     if eta != order.parts_eta:  # the caller stores the status; the expected date goes with it
         RepairOrder.update(parts_eta=eta).where(RepairOrder.id == order.id).execute()
@@ -198,8 +228,8 @@ def _line_for_change(line_id: int, seen_version: int | None):
     line = PartLine.get_or_none(PartLine.id == line_id)
     if line is None:
         raise NotFound(_("Part line #{id} does not exist.").format(id=line_id))
-    order = lifecycle.load_for_change(line.order_id, seen_version)
-    return line, order, Part.get_by_id(line.part_id)
+    order = lifecycle.load_for_change(line.order_id, seen_version)  # locks the order, then the part
+    return line, order, Part.by_id(line.part_id, lock=True)
 
 
 def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) -> PartLine:
@@ -235,6 +265,9 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
         line.reserved -= from_reserved
         line.status = "picked"
         line.save()
+        if line.job_line_id is not None:  # a technician's pick request for the job line may be ready now
+            from workshop.pick_requests import after_pick
+            after_pick(line.job_line_id)
         _refresh_status(order, by=by, kind="part_picked", summary=Phrase(
             N_("{order}: picked {qty} {unit} {code} {name} from bin {bin}"), order=order.ref, qty=fmt(amount),
             unit=_unit(part), code=part.code, name=_name(part), bin=part.bin or "-"))
@@ -344,7 +377,7 @@ def record_old_part(line_id: int, disposition: str, note: str = "", *, by: Staff
         line = PartLine.get_or_none(PartLine.id == line_id)
         if line is None:
             raise NotFound(_("Part line #{id} does not exist.").format(id=line_id))
-        part = Part.get_by_id(line.part_id)
+        part = Part.by_id(line.part_id, lock=True)  # its on-hand goes on the ledger row
         order = RepairOrder.get_by_id(line.order_id)
         record = OldPartRecord.create(part_line=line.id, disposition=disposition, note=note, by=by, at=clock.now())
         StockMovement.create(part=part.id, kind="old_part", qty=ZERO, on_hand_after=part.on_hand, order=order.id,
@@ -379,6 +412,7 @@ def receive(part_code: str, qty, *, by: Staff, reference: str = "") -> list[str]
 def goods_in(part: Part, qty: Decimal, *, by: Staff, reference: str | None, first=()) -> list[str]:
     """Inside a transaction: ``qty`` of a part into stock, then outstanding reservations filled, the part
     lines in ``first`` (those a purchase order was for) before the others; returns the orders now complete."""
+    _lock_waiting_orders(part.id)
     _post(part, "receipt", qty, by=by, reason="goods received", reference=reference)
     audit.record(by, "goods_received", "part", part.id, Phrase(
         N_("Received {qty} {unit} {code} {name}"), qty=fmt(qty), unit=_unit(part), code=part.code, name=_name(part)),
@@ -393,6 +427,15 @@ def open_orders():
     return RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(list(EDITABLE_STATES)))
 
 
+def _lock_waiting_orders(part_id: int) -> None:
+    """Lock the orders that wait for this part before the part itself: picking locks an order, then its
+    part, and taking the two in the other order could deadlock (PostgreSQL would break it, and the
+    loser would run again, but only after a second)."""
+    waiting = (PartLine.select(PartLine.order)
+               .where(PartLine.order.in_(open_orders()) & (PartLine.part == part_id) & PartLine.status.in_(OPEN_LINE)))
+    list(locked(RepairOrder.select(RepairOrder.id).where(RepairOrder.id.in_(waiting)).order_by(RepairOrder.id)))
+
+
 def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
     waiting = (PartLine.select(PartLine, RepairOrder).join(RepairOrder)
                .where(PartLine.order.in_(open_orders()) & (PartLine.part == part_id) & PartLine.status.in_(OPEN_LINE)
@@ -405,7 +448,10 @@ def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
         waiting = waiting.order_by(RepairOrder.promised_at, PartLine.id)
     complete = []
     part = Part.get_by_id(part_id)
+    lifecycle.load_capabilities()
     for line in waiting:
+        for fill in FILL if line.id not in first else ():  # holds needed before this order's promised
+            fill(part_id, line.order.promised_at, by)             # time come first (not before a PO's lines)
         got = _reserve(part_id, line.qty - line.used - line.reserved)
         if not got:
             break
@@ -416,6 +462,8 @@ def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
             unit=_unit(part), code=part.code))
         if order.parts_status in ("available", "none"):
             complete.append(order.label)
+    for fill in FILL:
+        fill(part_id, None, by)
     return complete
 
 
@@ -423,13 +471,14 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
     """Stocktaking: post the difference between the count and the ledger as an adjustment."""
     part = find_part(part_code)
     places = 0 if part.unit in WHOLE_UNITS else 3
-    counted = validation.decimal(counted, "counted", _("Counted quantity"), places=places)
-    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
+    counted = validation.decimal(counted, "counted", N_("Counted quantity"), places=places,
+                                 maximum=validation.MAX_STOCK)
+    reason = validation.text(reason, "reason", N_("Reason"), max_len=200)
 
     def work():
         nonlocal by
         by = require(by, "manage_stock")
-        current = Part.get_by_id(part.id).on_hand
+        current = Part.by_id(part.id, lock=True).on_hand
         diff = counted - current
         if diff:
             _post(part, "adjustment", diff, by=by, reason=reason)
@@ -450,9 +499,10 @@ def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
     def work():
         nonlocal by
         by = require(by, "manage_stock")
-        old = part.bin
+        current = Part.by_id(part.id, lock=True)
+        old = current.bin
         Part.update(bin=new_bin).where(Part.id == part.id).execute()
-        StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=part.on_hand, by=by,
+        StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=current.on_hand, by=by,
                              at=clock.now(), reason=f"bin {old or '-'} → {new_bin}")
         audit.record(by, "bin_transfer", "part", part.id,
                      Phrase(N_("{code} moved from bin {old} to {new}"), code=part.code, old=old or "-", new=new_bin),
@@ -548,6 +598,10 @@ def reservation_problems() -> list[ReservationProblem]:
                               .where(PartLine.status.in_(OPEN_LINE) & (PartLine.reserved > 0)
                                      & RepairOrder.state.in_(list(EDITABLE_STATES))).tuples()):
         held[part_id] = held.get(part_id, ZERO) + Decimal(str(reserved))
+    lifecycle.load_capabilities()
+    for holder in HELD:
+        for part_id, reserved in holder().items():
+            held[part_id] = held.get(part_id, ZERO) + reserved
     for part_id, code, reserved in (Part.select(Part.id, Part.code, Part.reserved)
                                     .where((Part.reserved > 0) | Part.id.in_(list(held) or [0])).tuples()):
         mine = held.get(part_id, ZERO).quantize(Decimal("0.001"))
@@ -617,7 +671,7 @@ def parts_out(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Li
                                  & RepairOrder.state.in_(list(EDITABLE_STATES | {lifecycle.CANCELLED})))
     text = (search or "").strip().upper()
     if text:
-        number = int(text) if text.isdigit() else -1
+        number = lookup.order_number(text) or -1  # never "²" or 40 digits as a number
         query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
                             | (RepairOrder.number == number))
     cancelled_first = Case(None, ((RepairOrder.state == lifecycle.CANCELLED, 0),), 1)
@@ -627,14 +681,16 @@ def parts_out(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Li
 
 def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[LineRow]:
     """Lines with parts still to hand out, most urgent promised time first."""
+    from workshop.pick_requests import asked_first
     query = _lines_query().where(PartLine.status.in_(OPEN_LINE) & (PartLine.qty > PartLine.picked - PartLine.returned)
                                  & RepairOrder.state.in_(list(EDITABLE_STATES)))
     text = (search or "").strip().upper()
     if text:
-        number = int(text) if text.isdigit() else -1
+        number = lookup.order_number(text) or -1
         query = query.where((Part.code.startswith(text)) | (Vehicle.plate.contains(text))
                             | (RepairOrder.number == number))
-    return _line_rows(query.order_by(RepairOrder.promised_at, PartLine.id).limit(limit).offset(offset))
+    # A technician waiting at the counter for a job line's parts (a pick request) comes first.
+    return _line_rows(query.order_by(asked_first(), RepairOrder.promised_at, PartLine.id).limit(limit).offset(offset))
 
 
 @dataclass(frozen=True)
@@ -690,6 +746,6 @@ def low_stock(*, limit: int = 100, offset: int = 0) -> list[StockRow]:
     return _stock_rows(query.order_by(Part.code).limit(limit).offset(offset))
 
 
-__all__ = ["add_part_line", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
+__all__ = ["add_part_line", "add_line_in", "refresh_status", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
            "count_stock", "transfer", "pick_queue", "parts_out", "reservation_problems", "catalog", "low_stock", "order_part_lines", "ledger_balance",
            "JOIN"]

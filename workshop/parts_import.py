@@ -1,37 +1,39 @@
-"""Import a parts catalog with opening stock from CSV, as a shop moving from another system does.
+"""Import a parts catalog with opening stock from CSV (UTF-8 or GBK) or .xlsx, as a shop moving from another
+system does.
 
-Every row is checked first; if any row is rejected nothing is imported and the report says which
-rows and why. Opening stock enters the ledger as 'opening' movements.
+Every row is checked first; if any row is rejected nothing is imported and the report says which rows and
+why; a dry run stops after the check. Opening stock enters the ledger as 'opening' movements.
 """
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass, field
+import time
 from decimal import Decimal
 from pathlib import Path
 
 from models.db import run_write
 from models.parts import UNITS, Part
 from models.people import Staff
-from workshop import audit, parts, validation
-from workshop.errors import DomainError
+from workshop import amounts, audit, parts, validation
+from workshop.data_import import ImportReport, Progress, _chunks, _quiet
+from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import N_, _, join
 from workshop.permissions import require
 from workshop.phrase import Phrase
+from workshop.pinyin import initials
+from workshop.table_files import map_headers, read_table, row_values
 
-COLUMNS = ("code", "name", "brand", "category", "fits_models", "unit", "bin", "unit_cost", "sale_price",
+COLUMNS = ("code", "name", "name_zh", "brand", "category", "fits_models", "unit", "bin", "unit_cost", "sale_price",
            "reorder_threshold", "supplier", "oem", "opening_qty")
 REQUIRED = ("code", "name", "unit", "sale_price")
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
+ALIASES = {"配件代码": "code", "配件编号": "code", "零件号": "code", "英文名称": "name", "名称": "name",
+           "配件名称": "name_zh", "中文名称": "name_zh", "品牌": "brand", "类别": "category", "配件类别": "category",
+           "适用车型": "fits_models", "单位": "unit", "货位": "bin", "库位": "bin", "成本价": "unit_cost",
+           "进价": "unit_cost", "销售价": "sale_price", "售价": "sale_price", "临界值": "reorder_threshold",
+           "安全库存": "reorder_threshold", "供应商": "supplier", "原厂": "oem", "期初数量": "opening_qty",
+           "库存数量": "opening_qty"}
+UNIT_ALIASES = {"个": "pc", "件": "pc", "只": "pc", "升": "L", "公斤": "kg", "千克": "kg", "米": "m", "套": "set"}
+MAX_PRICE = Decimal("9999999.99")
+MAX_STOCK = Decimal("999999")
 
 
 def _row(raw: dict, seen: set[str]) -> dict:
@@ -41,61 +43,82 @@ def _row(raw: dict, seen: set[str]) -> dict:
     code = validation.text(raw["code"], "code", _("Code"), max_len=30).upper()
     if code in seen:
         raise DomainError(_("code {code} appears twice in the file").format(code=code))
-    if Part.select().where(Part.code == code).exists():
-        raise DomainError(_("code {code} is already in the catalog").format(code=code))
-    unit = raw["unit"].strip()
+    unit = validation.text(raw["unit"], "unit", "Unit", max_len=10)
+    unit = UNIT_ALIASES.get(unit, unit)
     if unit not in UNITS:
         raise DomainError(_("unit '{unit}' is not one of {units}").format(unit=unit, units=join(UNITS)))
-    row = dict(code=code, name=validation.text(raw["name"], "name", _("Name"), max_len=100), unit=unit,
-               brand=validation.text(raw.get("brand"), "brand", _("Brand"), max_len=40, required=False),
-               category=validation.text(raw.get("category"), "category", _("Category"), max_len=40, required=False),
-               fits_models=validation.text(raw.get("fits_models"), "fits", _("Fits"), max_len=200, required=False),
-               bin=(validation.text(raw.get("bin"), "bin", _("Bin"), max_len=20, required=False) or "").upper() or None,
-               supplier=validation.text(raw.get("supplier"), "supplier", _("Supplier"), max_len=60, required=False),
-               unit_cost=validation.decimal(raw.get("unit_cost") or "0", "unit_cost", _("Unit cost")),
-               sale_price=validation.decimal(raw["sale_price"], "sale_price", _("Sale price")),
-               reorder_threshold=validation.decimal(raw.get("reorder_threshold") or "0", "threshold", _("Threshold"),
-                                                    places=3),
-               oem=(raw.get("oem") or "yes").strip().lower() in ("1", "yes", "y", "true", "oem"))
+
+    def amount(name, label, places=2, maximum=MAX_PRICE):
+        return amounts.decimal(raw.get(name) or "0", name, label, places=places, maximum=maximum)
+    name_zh = validation.text(raw.get("name_zh"), "name_zh", "Chinese name", max_len=100, required=False)
+    name = validation.text(raw["name"], "name", "Name", max_len=100)
+    row = dict(code=code, name=name, name_zh=name_zh, initials=initials(name_zh or name), unit=unit,
+               brand=validation.text(raw.get("brand"), "brand", "Brand", max_len=40, required=False),
+               category=validation.text(raw.get("category"), "category", "Category", max_len=40, required=False),
+               fits_models=validation.text(raw.get("fits_models"), "fits", "Fits", max_len=200, required=False),
+               bin=(validation.text(raw.get("bin"), "bin", "Bin", max_len=20, required=False) or "").upper() or None,
+               supplier=validation.text(raw.get("supplier"), "supplier", "Supplier", max_len=60, required=False),
+               unit_cost=amount("unit_cost", "Unit cost"),
+               sale_price=amount("sale_price", "Sale price"),
+               reorder_threshold=amount("reorder_threshold", "Threshold", 3, MAX_STOCK),
+               oem=(raw.get("oem") or "yes").strip().lower() in ("1", "yes", "y", "true", "oem", "是", "原厂"))
     places = 0 if unit in parts.WHOLE_UNITS else 3
-    row["opening"] = validation.decimal(raw.get("opening_qty") or "0", "opening", _("Opening quantity"),
-                                        places=places)
+    row["opening"] = amount("opening_qty", "Opening quantity", places, MAX_STOCK)
     seen.add(code)
     return row
 
 
-def import_csv(path: str | Path, *, by: Staff) -> ImportReport:
-    report, rows, seen = ImportReport(), [], set()
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        unknown = set(reader.fieldnames or ()) - set(COLUMNS)
-        if unknown or not set(REQUIRED) <= set(reader.fieldnames or ()):
-            report.rejected.append((1, _("header must have {required}; unknown columns: {unknown}").format(
-                required=join(REQUIRED), unknown=join(sorted(unknown)) or _("none"))))
-            return report
-        for number, raw in enumerate(reader, start=2):
-            try:
-                rows.append(_row(raw, seen))
-            except DomainError as error:
-                report.rejected.append((number, str(error)))
-    if report.rejected:
+def import_parts(path: str | Path, *, by: Staff, dry_run: bool = False,
+                 progress: Progress | None = None) -> ImportReport:
+    """The parts catalog with opening stock, all or nothing (see the module docstring)."""
+    require(by, "manage_stock")
+    started = time.perf_counter()
+    progress = progress or _quiet
+    table = read_table(path)
+    report = ImportReport("parts", table.name, table.encoding, len(table.rows), dry_run)
+    try:
+        index = map_headers(table.headers, ALIASES, COLUMNS, REQUIRED)
+    except InvalidInput as error:
+        report.rejected.append((1, str(error)))
         return report
-
-    def work():
-        nonlocal by
-        by = require(by, "manage_stock")
-        for row in rows:
-            opening = row.pop("opening")
-            part = Part.create(**row)
-            if opening:
-                parts._post(part, "opening", opening, by=by, reason="opening stock (import)")
-        audit.record(by, "parts_imported", "part", 0,
-                     Phrase(N_("Imported {n} parts from {file}"), n=len(rows), file=Path(path).name),
-                     after={"rows": len(rows)})
-        return len(rows)
-
-    report.imported = run_write(work)
+    rows, seen, lines = [], set(), {}
+    total = len(table.rows)
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        try:
+            row = _row(row_values(cells, index), seen)
+            rows.append(row)
+            lines[row["code"]] = number
+        except DomainError as error:
+            report.rejected.append((number, str(error)))
+        if done % 500 == 0 or done == total:
+            progress(_("checking"), done, total)
+    for chunk in _chunks(list(lines)):
+        for (code,) in Part.select(Part.code).where(Part.code.in_(chunk)).tuples():
+            report.rejected.append((lines[code], _("code {code} is already in the catalog").format(code=code)))
+    report.rejected.sort()
+    report.created = {"parts": len(rows)}
+    if report.ok and not dry_run:
+        def work():
+            nonlocal by
+            by = require(by, "manage_stock")  # and again at the moment of writing
+            for n, row in enumerate(rows, start=1):
+                opening = row.pop("opening")
+                part_id = Part.insert(**row).execute()
+                if opening:
+                    parts._post(Part.get_by_id(part_id), "opening", opening, by=by, reason="opening stock (import)")
+                if n % 500 == 0 or n == len(rows):
+                    progress(_("writing"), n, len(rows))
+            audit.record(by, "parts_imported", "part", 0,
+                         Phrase(N_("Imported {n} parts from {file}"), n=len(rows), file=Path(path).name),
+                         after={"rows": len(rows), "file": table.name, "encoding": table.encoding})
+        run_write(work)
+    report.seconds = time.perf_counter() - started
     return report
 
 
-__all__ = ["import_csv", "ImportReport", "COLUMNS", "Decimal"]
+def import_csv(path: str | Path, *, by: Staff) -> ImportReport:
+    """The parts file at ``path`` (CSV or .xlsx), all or nothing."""
+    return import_parts(path, by=by)
+
+
+__all__ = ["import_csv", "import_parts", "ImportReport", "COLUMNS", "Decimal"]

@@ -22,12 +22,25 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     # Each technician clocks themself; these roles may clock a technician on or off for them.
     "clock_for_others": (N_("clock technicians on and off for them"),
                          frozenset({"dispatcher", "supervisor", "manager"})),
+    # A technician's own queue of jobs (My jobs), where one key clocks on.
+    "my_jobs": (N_("work from their own list of jobs"), frozenset({"technician"})),
+    # A trade in a bay of another kind (body work in a quick-service bay): allowed with a reason, on record.
+    "dispatch_mismatch": (N_("put a trade in a bay of another kind"), frozenset({"supervisor", "manager"})),
+    # Hours present: a supervisor corrects a shift someone forgot to clock out of.
+    "manage_shifts": (N_("correct technicians' shifts"), frozenset({"supervisor", "manager"})),
+    "use_tools": (N_("check tools out and in"),
+                  frozenset({"technician", "dispatcher", "supervisor", "parts_clerk", "manager"})),
+    # The tool keeper's work: the register, damage and loss, maintenance and calibration, lending to others.
+    "manage_tools": (N_("keep the tools and equipment register"), frozenset({"supervisor", "parts_clerk", "manager"})),
+    "view_labour": (N_("view labour figures and commission"), frozenset({"supervisor", "manager"})),
     "cancel_order": (N_("cancel repair orders"), frozenset({"advisor", "manager"})),
     "request_parts": (N_("request parts"), frozenset({"advisor", "technician", "dispatcher", "parts_clerk", "manager"})),
     "pick_parts": (N_("pick, return and exchange parts"), frozenset({"parts_clerk", "manager"})),
     "manage_stock": (N_("receive goods and count stock"), frozenset({"parts_clerk", "manager"})),
     "purchase_parts": (N_("order parts from suppliers"), frozenset({"parts_clerk", "manager"})),
     "manage_suppliers": (N_("keep the supplier list"), frozenset({"parts_clerk", "manager"})),
+    # The claims screen: those who prepare claims and those who book the manufacturer's money.
+    "view_warranty_claims": (N_("see warranty claims"), frozenset({"advisor", "cashier", "manager"})),
     "warranty_claims": (N_("prepare, submit and answer warranty claims"), frozenset({"advisor", "manager"})),
     "warranty_payments": (N_("record manufacturers' payments"), frozenset({"cashier", "manager"})),
     "charge_claim_internal": (N_("charge rejected warranty claims to the shop"), frozenset({"manager"})),
@@ -42,14 +55,35 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "release_car": (N_("release cars to customers"), frozenset({"advisor", "cashier", "manager"})),
     "approve_on_account": (N_("release cars on account"), frozenset({"manager"})),
     "mark_comeback": (N_("mark comebacks"), frozenset({"advisor", "manager"})),
-    "create_callback": (N_("create callbacks"), frozenset({"follow_up_agent", "advisor", "manager"})),
-    "close_callback": (N_("record callback outcomes"), frozenset({"follow_up_agent", "manager"})),
-    "handle_complaint": (N_("handle complaints"), frozenset({"follow_up_agent", "advisor", "supervisor", "manager"})),
-    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "supervisor"})),
+    "create_callback": (N_("create callbacks"), frozenset({"follow_up_agent", "care_supervisor", "advisor", "manager"})),
+    "close_callback": (N_("record callback outcomes"), frozenset({"follow_up_agent", "care_supervisor", "manager"})),
+    # Everyone who may handle a complaint opens the follow-up screen (its complaints at least), and an
+    # escalation goes only to one of them (workshop/callbacks.escalation_target).
+    "handle_complaint": (N_("handle complaints"),
+                         frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
+    "log_call": (N_("record incoming calls and walk-in visits"),
+                 frozenset({"follow_up_agent", "care_supervisor", "advisor", "manager"})),
+    "plan_campaigns": (N_("plan campaigns"), frozenset({"care_supervisor", "manager"})),
+    # The follow-up screen: whoever takes calls, handles complaints or plans campaigns (each tab its own).
+    "view_follow_up": (N_("open the follow-up screen"),
+                       frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
+    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor", "supervisor"})),
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
+    "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
+    "view_customer_file": (N_("open customer and vehicle files"),
+                           frozenset({"advisor", "cashier", "follow_up_agent", "manager", "supervisor", "dispatcher"})),
+    "edit_customer_file": (N_("edit customer and vehicle files"), frozenset({"advisor", "follow_up_agent", "manager"})),
+    "merge_customers": (N_("merge customer files"), frozenset({"manager"})),
+    "import_data": (N_("import customers, vehicles and the operations catalog"), frozenset({"manager"})),
     "view_audit": (N_("view the audit trail"), frozenset({"manager", "supervisor", "advisor", "dispatcher", "cashier"})),
-    "view_reports": (N_("view figures"), frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent"})),
+    "book_appointments": (N_("book, move and cancel appointments"), frozenset({"advisor", "manager"})),
+    "overbook": (N_("book appointments beyond capacity"), frozenset({"manager"})),
+    "remind_appointments": (N_("call customers about tomorrow's appointments"),
+                            frozenset({"advisor", "follow_up_agent", "manager"})),
+    "record_approval": (N_("record the customer's approval of work"), frozenset({"advisor", "manager"})),
+    "view_reports": (N_("view figures"),
+                     frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent", "care_supervisor"})),
 }
 
 

@@ -8,6 +8,9 @@ The rule, in the order it is applied (every amount is a ``Decimal``; never a flo
    class's labor (labor lines) or material (part lines) discount percent; class discounts apply
    only to lines the customer pays. discount = receivable x percent / 100, rounded to the cent;
    charged = receivable - discount.
+   2a. **Maintenance packages**: the job lines and kit parts a package covers are listed at their own
+   price with a 100% discount, and the package is one labour line at its price (unit "pkg"), which
+   class discounts do not reduce: the package price is already the deal.
 3. **Fees** (management, auxiliary materials, sublet, towing/rescue, other) are lines of their own,
    charged as entered (already in cents).
 4. **Extra discount (adjustment)** on the customer's share, one line: a percent of the customer's
@@ -47,6 +50,8 @@ class LaborItem:
     rate: Decimal
     payer: str = "customer"
     discount_pct: Decimal = Decimal("0")  # the line's own discount; 0 = use the class discount
+    unit: str = "h"
+    class_discount: bool = True           # False: a package's price, which the class does not reduce
 
 
 @dataclass(frozen=True)
@@ -125,10 +130,10 @@ class Bill:
         return [line for line in self.lines if line.section == "parts"]
 
 
-def _line(section, code, name, quantity, unit, price, payer, own_pct, class_pct) -> BillLine:
+def _line(section, code, name, quantity, unit, price, payer, own_pct, class_pct, class_applies=True) -> BillLine:
     receivable = cents(Decimal(quantity) * Decimal(price))
     pct = Decimal(own_pct or 0)
-    if pct == 0 and payer == "customer":
+    if pct == 0 and payer == "customer" and class_applies:
         pct = Decimal(class_pct or 0)
     discount = cents(receivable * pct / HUNDRED)
     return BillLine(section, code, name, Decimal(quantity), unit, Decimal(price), receivable, pct, discount,
@@ -136,8 +141,8 @@ def _line(section, code, name, quantity, unit, price, payer, own_pct, class_pct)
 
 
 def labor_line(item: LaborItem, terms: PricingTerms) -> BillLine:
-    return _line("labor", item.code, item.name, item.hours, "h", item.rate, item.payer, item.discount_pct,
-                 terms.labor_discount_pct)
+    return _line("labor", item.code, item.name, item.hours, item.unit, item.rate, item.payer, item.discount_pct,
+                 terms.labor_discount_pct, item.class_discount)
 
 
 def part_line(item: PartItem, terms: PricingTerms) -> BillLine:

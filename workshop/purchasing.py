@@ -116,18 +116,19 @@ class SupplierRow:
     phone: str
     lead_days: int
     active: bool
+    email: str = ""
 
 
 def suppliers(search: str = "", *, include_inactive: bool = False, limit: int = 100,
               offset: int = 0) -> list[SupplierRow]:
     query = Supplier.select(Supplier.id, Supplier.name, Supplier.contact, Supplier.phone, Supplier.lead_days,
-                            Supplier.active)
+                            Supplier.active, Supplier.email)
     if not include_inactive:
         query = query.where(Supplier.active == True)  # noqa: E712
     if (search or "").strip():
         query = query.where(Supplier.name.contains(search.strip()))
-    return [SupplierRow(i, n, c or "", p or "", lead, bool(a))
-            for i, n, c, p, lead, a in query.order_by(Supplier.name).limit(limit).offset(offset).tuples()]
+    return [SupplierRow(i, n, c or "", p or "", lead, bool(a), e or "")
+            for i, n, c, p, lead, a, e in query.order_by(Supplier.name).limit(limit).offset(offset).tuples()]
 
 
 # --- what is on order for a part line -----------------------------------------------------------------
@@ -521,7 +522,7 @@ def suggestions(*, supplier_id: int | None = None) -> list[Suggestion]:
         sid = records.get(part.supplier or "")
         if supplier_id is not None and sid != supplier_id:
             continue
-        out.append(Suggestion(part.code, part.name, part.unit, part.supplier or "", sid, available, threshold,
+        out.append(Suggestion(part.code, i18n.local(part.name, part.name_zh), part.unit, part.supplier or "", sid, available, threshold,
                               short_qty, on_order, qty, tuple(line_ids)))
     return out
 
@@ -602,8 +603,8 @@ class POLineRow:
 
 def po_lines(po_id: int) -> list[POLineRow]:
     """A PO's lines with the orders each still serves (two queries)."""
-    rows = list(PurchaseOrderLine.select(PurchaseOrderLine.id, Part.code, Part.name, Part.unit, PurchaseOrderLine.qty,
-                                         PurchaseOrderLine.received, PurchaseOrderLine.unit_cost)
+    rows = list(PurchaseOrderLine.select(PurchaseOrderLine.id, Part.code, Part.name, Part.name_zh, Part.unit,
+                                         PurchaseOrderLine.qty, PurchaseOrderLine.received, PurchaseOrderLine.unit_cost)
                 .join(Part).where(PurchaseOrderLine.po == po_id).order_by(PurchaseOrderLine.id).tuples())
     serves: dict[int, list[str]] = {}
     for po_line, number, plate in (PurchaseOrderLink.select(PurchaseOrderLink.po_line, RepairOrder.number,
@@ -614,10 +615,17 @@ def po_lines(po_id: int) -> list[POLineRow]:
                                           & (PurchaseOrderLink.qty > 0))
                                    .order_by(RepairOrder.number).tuples()):
         serves.setdefault(po_line, []).append(_("RO {number} {line}").format(number=number, line=plate))
-    return [POLineRow(i, code, name, unit, Decimal(str(q)), Decimal(str(r)), Decimal(str(c)),
-                      tuple(serves.get(i, ()))) for i, code, name, unit, q, r, c in rows]
+    return [POLineRow(i, code, i18n.local(name, name_zh), unit, Decimal(str(q)), Decimal(str(r)), Decimal(str(c)),
+                      tuple(serves.get(i, ()))) for i, code, name, name_zh, unit, q, r, c in rows]
+
+
+def usual_supplier(part_code: str) -> int | None:
+    """The supplier record a part is usually bought from (``Part.supplier`` names it), if there is one."""
+    part = parts.find_part(part_code)
+    found = Supplier.get_or_none((Supplier.name == (part.supplier or "")) & (Supplier.active == True))  # noqa: E712
+    return found.id if found else None
 
 
 __all__ = ["SupplierForm", "add_supplier", "update_supplier", "suppliers", "POLine", "create_po", "receive",
            "set_expected", "cancel", "suggestions", "order_suggested", "open_pos", "late_pos", "po_lines",
-           "tie_to_open_orders", "Suggestion", "PORow", "POLineRow"]
+           "tie_to_open_orders", "usual_supplier", "Suggestion", "PORow", "POLineRow"]

@@ -183,7 +183,7 @@ def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: b
          seen_version: int | None = None, rework_reason: str = "", responsible_id: int | None = None,
          penalty="0", delay_reason: str = "") -> Inspection:
     """Sign the final inspection: pass sends the car to settlement, fail back to the workshop."""
-    penalty = validation.decimal(penalty or "0", "penalty", _("Penalty"))
+    penalty = validation.decimal(penalty or "0", "penalty", _("Penalty"), maximum=validation.MAX_PENALTY)
 
     def work():
         nonlocal by

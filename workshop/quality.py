@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from peewee import Case, fn
 
+from models.expressions import hours_between
 from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import Staff
 from models.qc import Inspection
@@ -84,7 +85,7 @@ class QualityReport:
 
 
 def _hours(later, earlier):
-    return (fn.julianday(later) - fn.julianday(earlier)) * 24
+    return hours_between(later, earlier)
 
 
 def _passes(start, end):

@@ -5,42 +5,30 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from models.db import run_write
-from models.orders import BUSINESS_TYPES, JobLine, OrderCounter, RepairOrder
-from models.people import CUSTOMER_KINDS, Customer, CustomerClass, Staff, Vehicle
-from models.shop import LaborRate, Operation
-from workshop import audit, clock, validation
+from models.orders import BUSINESS_TYPES, JobLine, OrderCounter, OrderPackage, RepairOrder
+from models.parts import PartLine
+from models.people import Customer, Staff, Vehicle
+from models.settlement import FeeLine
+from models.shop import MaintenancePackage, Operation
+from workshop import audit, clock, settings, validation
+from workshop.amounts import MAX_PRICE, optional_decimal
+from workshop.catalog import check_applies, kit_for
+from workshop.customer_file import (CustomerForm, VehicleForm, class_discounts, insert_customer,  # noqa: F401
+                                    insert_vehicle, validate_customer, validate_vehicle)
 from workshop.errors import InvalidInput, NotFound
 from workshop.i18n import N_, Nn_, _, join, local
-from workshop.phrase import Local, Phrase
+from workshop.packages import package_by_code
+from workshop.phrase import Local, Money, Phrase
+from workshop.pricing import Bill, FeeItem, LaborItem, PartItem, PricingTerms, compute_bill
+from workshop.rates import missing_rate_message, rate_for, rates_by_key
 from workshop.pinyin import looks_like_initials
 from workshop.lifecycle import CHECKED_IN, CLOSED_STATES
 from workshop.permissions import require
 
 FUEL_LEVELS = ("E", "1/4", "1/2", "3/4", "F")
-
-
-@dataclass
-class CustomerForm:
-    name: str = ""
-    mobile: str = ""
-    kind: str = "private"
-    email: str = ""
-    address: str = ""
-    customer_class_id: int | None = None
-
-
-@dataclass
-class VehicleForm:
-    plate: str = ""
-    vin: str = ""
-    brand: str = ""
-    model: str = ""
-    model_year: str = ""
-    engine_no: str = ""
-    colour: str = ""
 
 
 @dataclass
@@ -52,9 +40,13 @@ class OrderForm:
     statement: str = ""
     promised_at: dt.datetime | None = None
     operation_codes: list[str] = field(default_factory=list)
-    documents_kept: str = ""
+    package_codes: list[str] = field(default_factory=list)   # maintenance packages (保養套餐)
+    documents_kept: str = ""     # papers left in the car or with the advisor (行驶证, 保单...)
     insurer: str = ""
-    claim_no: str = ""
+    claim_no: str = ""           # the insurer's report number
+    assessed_amount: str = ""    # 定损金额, once the insurer's assessor has been
+    deductible: str = ""         # 免赔额
+    towing_fee: str = ""         # towing / rescue: a fee line, paid by whoever pays the order
 
 
 def find_vehicle(query: str) -> Vehicle | None:
@@ -145,96 +137,77 @@ def find_operations(text: str = "", *, limit: int = 50) -> list[OperationChoice]
     return [OperationChoice(code, local(name, name_zh), hours) for code, name, name_zh, hours in query.tuples()]
 
 
-def _next_number(series: str, start: int) -> int:
-    counter = OrderCounter.get_or_none(OrderCounter.name == series)
-    if counter is None:
-        highest = None
-        if series == "repair_order":
-            highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
-        elif series == "invoice":
-            from models.settlement import Settlement
-            highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == "invoice").scalar()
-        elif series == "customer":  # codes are C + number
-            highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
-        value = max(start, (highest or 0) + 1)
-        OrderCounter.create(name=series, next_value=value + 1)
-        return value
-    OrderCounter.update(next_value=OrderCounter.next_value + 1).where(OrderCounter.id == counter.id).execute()
-    return counter.next_value
+def _first_number(series: str, start: int) -> int:
+    """Where a series starts: after the highest number a shop loaded in bulk already holds."""
+    highest = None
+    if series == "repair_order":
+        highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
+    elif series in ("invoice", "credit_note"):
+        from models.settlement import Settlement
+        kind = "invoice" if series == "invoice" else "void"
+        highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == kind).scalar()
+    elif series == "customer":  # codes are C + number
+        highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
+    return max(start, (highest or 0) + 1)
 
 
 def next_number(series: str, start: int = 1) -> int:
-    """Take the next number of a series inside the caller's transaction: gapless, never reused."""
-    return _next_number(series, start)
+    """Take the next number of a series inside the caller's transaction: gapless, never reused.
 
-
-def _validate_customer(form: CustomerForm) -> dict:
-    kind = form.kind if form.kind in CUSTOMER_KINDS else None
-    if kind is None:
-        raise InvalidInput(_("Customer type must be private, company or fleet."), "kind")
-    email = validation.text(form.email, "email", _("Email"), max_len=120, required=False)
-    if email and ("@" not in email or "." not in email.split("@")[-1]):
-        raise InvalidInput(_("'{email}' is not an email address.").format(email=email), "email")
-    if form.customer_class_id is not None and not CustomerClass.get_or_none(
-            CustomerClass.id == form.customer_class_id):
-        raise InvalidInput(_("That customer class does not exist."), "customer_class")
-    return dict(
-        name=validation.text(form.name, "name", _("Customer name"), max_len=100),
-        mobile=validation.phone(form.mobile),
-        kind=kind, email=email,
-        address=validation.text(form.address, "address", _("Address"), max_len=200, required=False),
-        customer_class=form.customer_class_id)
-
-
-def _validate_vehicle(form: VehicleForm) -> dict:
-    year = None
-    if (form.model_year or "").strip():
-        year = validation.integer(form.model_year, "model_year", _("Model year"), minimum=1950,
-                                  maximum=clock.today().year + 1)
-    return dict(
-        plate=validation.plate(form.plate), vin=validation.vin(form.vin),
-        brand=validation.text(form.brand, "brand", _("Brand"), max_len=40),
-        model=validation.text(form.model, "model", _("Model"), max_len=60),
-        model_year=year,
-        engine_no=validation.text(form.engine_no, "engine_no", _("Engine no."), max_len=30, required=False),
-        colour=validation.text(form.colour, "colour", _("Colour"), max_len=30, required=False))
+    The counter row is bumped in place (``next_value = next_value + 1``) before it is read, which
+    locks it until the transaction ends: a second terminal taking a number of the same series
+    waits, then reads the value the first one committed, and a transaction that fails gives its
+    number back with everything else it did. A series used for the first time gets its row with
+    INSERT ... ON CONFLICT DO NOTHING, so two first uses at once agree on one row."""
+    while True:
+        bumped = (OrderCounter.update(next_value=OrderCounter.next_value + 1)
+                  .where(OrderCounter.name == series).execute())
+        if bumped:
+            return OrderCounter.select(OrderCounter.next_value).where(OrderCounter.name == series).scalar() - 1
+        (OrderCounter.insert(name=series, next_value=_first_number(series, start))
+         .on_conflict_ignore().execute())
 
 
 def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
                      customer_id: int | None = None) -> Vehicle:
-    """Register a vehicle, for an existing customer or a new one."""
-    vdata = _validate_vehicle(vehicle)
-    cdata = None if customer_id else _validate_customer(customer)
+    """Register a vehicle, for an existing customer or a new one (a customer already on file with the same
+    mobile number, however it was written, gets the car added to their file)."""
+    vdata = validate_vehicle(vehicle)
+    cdata = None if customer_id else validate_customer(customer)
 
     def work():
         nonlocal by
         by = require(by, "create_order")
-        if Vehicle.select().where(Vehicle.plate == vdata["plate"]).exists():
-            raise InvalidInput(_("Plate {plate} is already registered.").format(plate=vdata["plate"]), "plate")
-        if Vehicle.select().where(Vehicle.vin == vdata["vin"]).exists():
-            raise InvalidInput(_("VIN {vin} is already registered.").format(vin=vdata["vin"]), "vin")
         owner_id = customer_id
-        if owner_id is None:  # an owner already on file (same mobile) gets the car added to their file
-            known = Customer.get_or_none(Customer.mobile == cdata["mobile"])
+        if owner_id is None:
+            known = Customer.get_or_none((Customer.mobile == cdata["mobile"]) & Customer.merged_into.is_null())
             owner_id = known.id if known else None
         if owner_id:
             owner = Customer.get_or_none(Customer.id == owner_id)
             if owner is None:
                 raise NotFound(_("That customer does not exist."))
         else:
-            owner = Customer.create(code=f"C{next_number('customer', 100001)}", created_at=clock.now(), **cdata)
-            audit.record(by, "customer_created", "customer", owner.id,
-                         Phrase(N_("Customer {name} registered"), name=owner.name),
-                         after=cdata)
-        car = Vehicle.create(customer=owner, **vdata)
-        audit.record(by, "vehicle_created", "vehicle", car.id, Phrase(N_("Vehicle {plate} registered"), plate=car.plate),
-                     after=dict(vdata, customer=owner.id))
-        return car
+            owner = insert_customer(cdata, by=by)
+        return insert_vehicle(owner.id, vdata, by=by)
 
-    return run_write(work)
+    try:
+        return run_write(work)
+    except IntegrityError:  # the same plate or VIN registered at this moment elsewhere: say which
+        return run_write(work)
 
 
-def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
+@dataclass
+class CheckIn:
+    """An order form checked against the catalog, the car and the rates: what check-in will write."""
+    car: Vehicle
+    data: dict
+    operations: list[Operation]                           # job lines of their own
+    packages: list[tuple[MaintenancePackage, list[Operation]]]
+    rates: dict                                           # (trade, price class) -> rate
+    towing_fee: Decimal | None
+
+
+def _validate_order(form: OrderForm) -> CheckIn:
     if form.vehicle_id is None:
         raise InvalidInput(_("Find or register the vehicle first."), "vehicle")
     car = Vehicle.get_or_none(Vehicle.id == form.vehicle_id)
@@ -242,7 +215,8 @@ def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
         raise NotFound(_("That vehicle does not exist."))
     if form.business_type not in BUSINESS_TYPES:
         raise InvalidInput(_("Pick a business type."), "business_type")
-    mileage = validation.integer(form.mileage_in, "mileage_in", _("Mileage in"), minimum=0, maximum=2_000_000)
+    mileage = validation.integer(form.mileage_in, "mileage_in", _("Mileage in"), minimum=0,
+                                 maximum=validation.MAX_MILEAGE)
     previous = last_visit(car.id)
     if previous is not None and mileage < previous.mileage_in:
         raise InvalidInput(_("Mileage {mileage} km is below the last visit's {last} km ({date}).").format(
@@ -250,72 +224,167 @@ def _validate_order(form: OrderForm) -> tuple[Vehicle, dict, list[Operation]]:
             "mileage_in")
     if form.fuel_level not in FUEL_LEVELS:
         raise InvalidInput(_("Fuel level must be one of E, 1/4, 1/2, 3/4, F."), "fuel_level")
-    statement = validation.text(form.statement, "statement", _("Customer's statement"), max_len=1000)
+    statement = validation.text(form.statement, "statement", N_("Customer's statement"), max_len=1000,
+                                multiline=True)
     if form.promised_at is None:
         raise InvalidInput(_("Promised completion time is required."), "promised_at")
     if form.promised_at < clock.now():
         raise InvalidInput(_("Promised completion time is in the past."), "promised_at")
-    codes = [c.strip().upper() for c in form.operation_codes if c.strip()]
-    if not codes:
+    for code in [*form.package_codes, *form.operation_codes]:
+        validation.refuse_control_characters(code, "operations", _("Operation code"))
+    packages = []
+    for code in dict.fromkeys(c.strip().upper() for c in form.package_codes if c.strip()):
+        packages.append(package_by_code(code))
+    in_packages = {op.code for _package, ops in packages for op in ops}
+    codes = [c for c in dict.fromkeys(c.strip().upper() for c in form.operation_codes if c.strip())
+             if c not in in_packages]
+    if not codes and not packages:
         raise InvalidInput(_("Add at least one job line from the operations catalog."), "operations")
-    ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))}
+    ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))} if codes else {}
     unknown = [c for c in codes if c not in ops]
     if unknown:
         raise InvalidInput(_("Unknown operation code(s): {codes}.").format(codes=join(unknown)), "operations")
-    insurer = validation.text(form.insurer, "insurer", _("Insurer"), max_len=60,
-                              required=form.business_type == "insurance")
+    retired = [c for c in codes if not ops[c].active]
+    if retired:
+        raise InvalidInput(_("No longer offered: {codes}.").format(codes=join(retired)), "operations")
+    operations = [ops[c] for c in codes]
+    everything = operations + [op for _package, pops in packages for op in pops]
+    check_applies(everything, car.series)
+    rates = rates_by_key()
+    for op in everything:
+        if (op.trade, op.price_class) not in rates:
+            raise InvalidInput(missing_rate_message(op.trade, op.price_class), "operations")
+    insurance = form.business_type == "insurance"
+    insurer = validation.text(form.insurer, "insurer", N_("Insurer"), max_len=60, required=insurance)
+    assessed = optional_decimal(form.assessed_amount, "assessed_amount", _("Assessed amount"), maximum=MAX_PRICE)
+    deductible = optional_decimal(form.deductible, "deductible", _("Deductible"), maximum=MAX_PRICE)
+    if not insurance and (assessed is not None or deductible is not None):
+        raise InvalidInput(_("An assessed amount and a deductible belong to insurance claims."),
+                           "assessed_amount" if assessed is not None else "deductible")
+    if assessed is not None and deductible is not None and deductible > assessed:
+        raise InvalidInput(_("The deductible cannot be more than the assessed amount."), "deductible")
+    towing = optional_decimal(form.towing_fee, "towing_fee", _("Towing / rescue fee"), maximum=MAX_PRICE)
     data = dict(vehicle=car.id, customer=car.customer_id, business_type=form.business_type,
                 mileage_in=mileage, fuel_level=form.fuel_level, statement=statement,
                 promised_at=form.promised_at, insurer=insurer,
                 claim_no=validation.text(form.claim_no, "claim_no", _("Claim report no."), max_len=40,
                                          required=False),
-                documents_kept=validation.text(form.documents_kept, "documents_kept", _("Documents kept"),
+                assessed_amount=assessed, deductible=deductible, towing=bool(towing),
+                documents_kept=validation.text(form.documents_kept, "documents_kept", N_("Documents kept"),
                                                max_len=200, required=False),
                 last_visit_date=previous.time_in.date() if previous else None,
                 last_visit_mileage=previous.mileage_in if previous else None)
-    return car, data, [ops[c] for c in codes]
+    return CheckIn(car, data, operations, packages, rates, towing or None)
 
 
 def payer_for(business_type: str) -> str:
+    """Who pays an order's lines, from its business type: the manufacturer a warranty claim, the insurer an
+    insurance claim, the workshop an internal job, the customer everything else (the demo shop too)."""
     return {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(business_type,
                                                                                              "customer")
 
 
+def estimate(form: OrderForm) -> Bill:
+    """The estimate (估價) of an order form before check-in: its operations and packages at the shop's rates,
+    their kits at today's prices for this car's series, the towing fee, the customer's class discounts and the
+    insurance split (nothing is written)."""
+    from models.parts import Part
+    from workshop.settlement import IN_PACKAGE
+    checked = _validate_order(form)
+    car, payer = checked.car, payer_for(form.business_type)
+    labor, parts = [], []
+
+    def add(op: Operation, in_package: bool) -> None:
+        labor.append(LaborItem(op.code, op.name, Decimal(op.standard_hours), checked.rates[(op.trade, op.price_class)],
+                               payer, IN_PACKAGE if in_package else Decimal("0")))
+        for part_id, qty in kit_for(op.id, car.series):
+            part = Part.get_by_id(part_id)
+            parts.append(PartItem(part.code, part.name, Decimal(qty), part.unit, Decimal(part.sale_price), payer,
+                                  IN_PACKAGE if in_package else Decimal("0")))
+    for op in checked.operations:
+        add(op, False)
+    for package, ops in checked.packages:
+        for op in ops:
+            add(op, True)
+        labor.append(LaborItem(package.code, package.name, Decimal("1"), Decimal(package.price), payer, unit="pkg",
+                               class_discount=False))
+    fees = [FeeItem("towing", _("Towing / rescue"), checked.towing_fee, payer)] if checked.towing_fee else []
+    klass = class_discounts(car.customer_id, clock.today())
+    if klass is not None and not klass.valid:
+        klass = None
+    d = checked.data
+    terms = PricingTerms(
+        labor_discount_pct=Decimal(klass.labor_discount) if klass else Decimal("0"),
+        material_discount_pct=Decimal(klass.material_discount) if klass else Decimal("0"),
+        tax_rate=Decimal(str(settings.get("vat_rate"))), prices_include_tax=bool(settings.get("prices_include_tax")),
+        assessed_amount=d["assessed_amount"] if d["business_type"] == "insurance" and d["assessed_amount"] else None,
+        deductible=d["deductible"])
+    return compute_bill(labor, parts, fees, terms)
+
+
 def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> RepairOrder:
-    """Check a car in: a new repair order in 'checked in', with job lines from the catalog."""
-    car, data, operations = _validate_order(form)
+    """Check a car in: a new repair order in 'checked in', with job lines from the catalog and its packages,
+    their kits reserved, the towing fee, and the estimate (估價) as the bill comes to with every part counted."""
+    checked = _validate_order(form)
+    car, data = checked.car, checked.data
 
     def work():
         nonlocal by
         by = require(by, "create_order")
         if op_id and audit.already_done(op_id):
             return RepairOrder.get_by_id(audit_event_entity(op_id))
+        Vehicle.by_id(car.id, lock=True)  # one open order per car, also when two advisors check it in at once
         existing = open_order_for(car.id)
         if existing is not None:
             raise InvalidInput(_("{plate} already has an open order: {order}.").format(
                 plate=car.plate, order=existing.label), "vehicle")
         now = clock.now()
-        rates = dict(LaborRate.select(LaborRate.trade, LaborRate.rate).tuples())
         order = RepairOrder.create(number=next_number("repair_order", 1001), advisor=by.id, state=CHECKED_IN,
                                    time_in=now, state_changed_at=now, updated_at=now, **data)
         from workshop.reminders import record_visit
         record_visit(car, now, data["mileage_in"])
         payer = payer_for(form.business_type)
-        created = []
-        for op in operations:
-            line = JobLine.create(order=order, operation=op, code=op.code, name=op.name, trade=op.trade,
-                                  standard_hours=op.standard_hours, billed_hours=op.standard_hours,
-                                  rate=rates.get(op.trade, Decimal("0")), payer=payer)
-            created.append((op.id, line.id))
+
+        def line(op: Operation, package_id: int | None) -> tuple[int, int]:
+            job = JobLine.create(order=order, operation=op, code=op.code, name=op.name, trade=op.trade,
+                                 standard_hours=op.standard_hours, billed_hours=op.standard_hours,
+                                 rate=checked.rates[(op.trade, op.price_class)], payer=payer, package=package_id)
+            return op.id, job.id
+        created = [line(op, None) for op in checked.operations]
+        sold = []
+        for package, ops in checked.packages:
+            sold_package = OrderPackage.create(order=order, package=package.id, code=package.code, name=package.name,
+                                               name_zh=package.name_zh, price=package.price, payer=payer)
+            sold.append((sold_package.id, [line(op, sold_package.id) for op in ops]))
+            created += sold[-1][1]
         status = _standard_parts(order, created, by)
+        for package_id, lines in sold:
+            PartLine.update(package=package_id).where(PartLine.job_line.in_([j for _o, j in lines])).execute()
+        if data["business_type"] == "insurance":
+            # The insurer's claim (workshop/insurance.py) holds the report number, assessment, deductible and
+            # towing fee; it keeps the order's copies and the insurer's towing fee line in step.
+            from workshop.insurance import InsuranceForm, save_claim
+            save_claim(order.id, InsuranceForm(
+                insurer=data["insurer"] or "", claim_no=data["claim_no"] or "",
+                assessed_amount="" if data["assessed_amount"] is None else str(data["assessed_amount"]),
+                deductible=str(data["deductible"] or 0), towing_fee=str(checked.towing_fee or 0)), by=by)
+        elif checked.towing_fee:
+            FeeLine.create(order=order, kind="towing", description="Towing / rescue", amount=checked.towing_fee,
+                           payer=payer, created_by=by.id, created_at=now)
         if status != "none":
-            RepairOrder.update(parts_status=status).where(RepairOrder.id == order.id).execute()
             order.parts_status = status
+        from workshop.settlement import bill_for
+        estimate = bill_for(order.id, include_requested=True).total
+        RepairOrder.update(parts_status=order.parts_status, estimate=estimate).where(
+            RepairOrder.id == order.id).execute()
+        order = RepairOrder.get_by_id(order.id)  # as the claim left it (its version too)
+        lines_count = len(created)
         audit.record(by, "order_created", "repair_order", order.id,
-                     Phrase(Nn_("{order} checked in: {plate}, {n} job line",
-                                "{order} checked in: {plate}, {n} job lines"), n=len(operations), order=order.ref,
-                            plate=car.plate),
-                     order_id=order.id, after=data, op_id=op_id)
+                     Phrase(Nn_("{order} checked in: {plate}, {n} job line, estimate {estimate}",
+                                "{order} checked in: {plate}, {n} job lines, estimate {estimate}"),
+                            n=lines_count, order=order.ref, plate=car.plate, estimate=Money(order.estimate)),
+                     order_id=order.id, after=dict(data, estimate=order.estimate,
+                                                   packages=[p.code for p, _ops in checked.packages]), op_id=op_id)
         return order
 
     return run_write(work)
@@ -336,28 +405,39 @@ def audit_event_entity(op_id: str) -> int:
 
 
 def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
-    """Add a catalog operation to an open order (extra work found)."""
+    """Add a catalog operation to an open order (extra work found): it waits for the customer's approval, and its
+    kit for the car's series comes with the approval."""
     from workshop.lifecycle import SETTLED, load_for_change, save
+    from workshop.lifecycle import label as lifecycle_label
     code = (operation_code or "").strip().upper()
+    validation.refuse_control_characters(code, "operation", "Operation code")  # before it is echoed
     op = Operation.get_or_none(Operation.code == code)
     if op is None:
         raise InvalidInput(_("Unknown operation code '{code}'.").format(code=code), "operation")
+    if not op.active:
+        raise InvalidInput(_("No longer offered: {codes}.").format(codes=op.code), "operation")
 
     def work():
         nonlocal by
         by = require(by, "edit_order")
         order = load_for_change(order_id, seen_version)
         if order.state in CLOSED_STATES or order.state in (SETTLED, "ready_settlement", "ready_qc"):
-            from workshop.lifecycle import label
             raise InvalidInput(_("{order} is {state}: its lines can no longer change.").format(
-                order=order.label, state=label(order.state)))
-        rate = LaborRate.get_or_none(LaborRate.trade == op.trade)
+                order=order.label, state=lifecycle_label(order.state)))
+        series = Vehicle.select(Vehicle.series).where(Vehicle.id == order.vehicle_id).scalar()
+        check_applies([op], series)
+        rate = rate_for(op.trade, op.price_class)
+        if rate is None:
+            raise InvalidInput(missing_rate_message(op.trade, op.price_class), "operation")
+        # Work found after check-in waits for the customer's approval; its parts come with the approval
+        # (workshop/approvals.py).
         line = JobLine.create(order=order.id, operation=op, code=op.code, name=op.name, trade=op.trade,
                               standard_hours=op.standard_hours, billed_hours=op.standard_hours,
-                              rate=rate.rate if rate else Decimal("0"), payer=payer_for(order.business_type))
-        status = _standard_parts(order, [(op.id, line.id)], by)
-        changes = {"parts_status": status} if status != order.parts_status else {}
-        return save(order, changes, by=by, kind="line_added", summary=Phrase(
-            N_("Job line added: {code} {name}"), code=op.code, name=Local(op.name, op.name_zh)))
+                              rate=rate, payer=payer_for(order.business_type), approval="pending")
+        from workshop.approvals import proposed
+        proposed(order, line, by)
+        return save(order, {}, by=by, kind="line_added", summary=Phrase(
+            N_("Job line added: {code} {name} (waits for the customer's approval)"), code=op.code,
+            name=Local(op.name, op.name_zh)))
 
     return run_write(work)

@@ -2,8 +2,8 @@
 lost customers and birthdays. Each list is one bounded, indexed query, paged.
 
 Maintenance pace: daily mileage = (mileage at the last visit - at the visit before) / days between
-them; the next service is due after 5,000 km at that pace, or after maintenance_months, whichever
-comes first. A vehicle with one visit only is due after maintenance_months.
+them; the next service is due after ``maintenance_km`` (5,000) at that pace, or after ``maintenance_months``,
+whichever comes first. A vehicle with one visit only is due after maintenance_months.
 """
 from __future__ import annotations
 
@@ -22,15 +22,8 @@ from workshop.lookup import birthday_key
 from workshop.permissions import require
 from workshop.phrase import Phrase
 
-settings.DEFAULTS.setdefault("maintenance_km", 5000)
-settings.DEFAULTS.setdefault("maintenance_months", 6)
-settings.DEFAULTS.setdefault("insurance_notice_days", 45)
-settings.DEFAULTS.setdefault("lost_after_months", 6)
-settings.DEFAULTS.setdefault("reminder_lookahead_days", 14)
-
-# The lists' names (translated where shown); a reminder call's stored reason starts with one of them.
-KINDS = {"maintenance": N_("Maintenance due"), "insurance": N_("Insurance renewal"), "warranty": N_("Warranty expiry"),
-         "lost": N_("Lost customers"), "birthday": N_("Birthdays")}
+KINDS = {"maintenance": N_("Maintenance due"), "insurance": N_("Insurance renewal"),
+         "warranty": N_("Warranty expiry"), "lost": N_("Lost customers"), "birthday": N_("Birthdays")}
 
 
 @dataclass(frozen=True)
@@ -74,18 +67,25 @@ def _base(query):
 
 
 def maintenance(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
-    """Vehicles whose next service (kept at each check-in, see next_service) falls from 30 days ago to
-    the look-ahead: one range on the next_service_due index."""
+    """Cars due for a service, soonest first: the open services of maintenance plans due by the look-ahead,
+    however long ago (workshop/service_plan.py: first services of cars never serviced here, planned services
+    due but not done), and cars without a running plan whose next service by their pace (kept at each
+    check-in, see next_service) falls from 30 days ago to the look-ahead. Two index ranges merged by (due
+    date, car): a car is in one of them at most; ``after`` the last row shown (keyset) or ``offset`` rows in."""
+    from workshop.service_plan import due_services, running_plan
     today = clock.today()
     ahead = int(settings.get("reminder_lookahead_days"))
     rows = (_base(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.next_service_due, Vehicle.last_visit_at,
                                  Vehicle.last_mileage, Customer.id, Customer.name, Customer.mobile))
             .where(Vehicle.next_service_due.between(today - dt.timedelta(days=30), today + dt.timedelta(days=ahead))
-                   & _after((Vehicle.next_service_due, Vehicle.id), after))
-            .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("maintenance", cid, name, mobile, vid, plate, due,
-                     _("last visit {date} at {km} km").format(date=f"{last:%Y-%m-%d}", km=f"{km or 0:,}"), (due, vid))
-            for vid, plate, due, last, km, cid, name, mobile in rows]
+                   & _after((Vehicle.next_service_due, Vehicle.id), after) & ~running_plan())
+            .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit + offset).tuples())
+    paced = [Reminder("maintenance", cid, name, mobile, vid, plate, due,
+                      _("last visit {date} at {km} km").format(date=f"{last:%Y-%m-%d}", km=f"{km or 0:,}"), (due, vid))
+             for vid, plate, due, last, km, cid, name, mobile in rows]
+    planned = [Reminder("maintenance", s.customer_id, s.customer, s.mobile, s.vehicle_id, s.plate, s.due_date, s.detail,
+                        s.key) for s in due_services(limit=limit + offset, after=after.key if after else None)]
+    return sorted(paced + planned, key=lambda r: r.key)[offset:offset + limit]
 
 
 def record_visit(vehicle: Vehicle, at: dt.datetime, mileage: int) -> None:
@@ -112,7 +112,8 @@ def rebuild_visit_facts() -> None:
         prev_date = dt.date.fromisoformat(str(prev_date)[:10]) if prev_date else None
         due = next_service(time_in.date(), mileage, prev_date, prev_km, interval_km=km, months=months)
         updates[vid] = (mileage, due.isoformat(), vid)
-    db.obj.cursor().executemany("UPDATE vehicle SET last_mileage = ?, next_service_due = ? WHERE id = ?",
+    mark = db.param
+    db.obj.cursor().executemany(f"UPDATE vehicle SET last_mileage = {mark}, next_service_due = {mark} WHERE id = {mark}",
                                 list(updates.values()))
     db.execute_sql("UPDATE customer SET last_visit_at = (SELECT MAX(v.last_visit_at) FROM vehicle v "
                    "WHERE v.customer_id = customer.id)")
@@ -150,14 +151,11 @@ def warranty(*, limit: int = 100, offset: int = 0, after: Reminder | None = None
 
 
 def lost(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) -> list[Reminder]:
-    """Customers whose last visit was more than lost_after_months ago (and within the year before),
-    the most recently seen first."""
-    today = clock.today()
-    months = int(settings.get("lost_after_months"))
-    cutoff = dt.datetime.combine(today - dt.timedelta(days=months * 30), dt.time())
-    floor = cutoff - dt.timedelta(days=365)
+    """Customers whose last visit was more than lost_after_months ago, however long ago, the most recently
+    seen first (workshop/winback.py lists them with their win-back calls)."""
+    from workshop.winback import lost_before
     rows = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.last_visit_at)
-            .where((Customer.last_visit_at >= floor) & (Customer.last_visit_at < cutoff)
+            .where((Customer.last_visit_at < lost_before())
                    & _after((Customer.last_visit_at, Customer.id), after, descending=True))
             .order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).offset(offset).tuples())
     return [Reminder("lost", cid, name, mobile, None, "", when.date(),

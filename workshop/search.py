@@ -47,7 +47,7 @@ def _latest_orders_of(vehicle_ids: list[int], limit: int) -> list[Hit]:
 
 def kind_of(text: str) -> str:
     text = text.strip().upper().replace(" ", "")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return "phone" if len(text) >= 8 else "order"
     if len(text) >= 11 and _VIN.match(text):
         return "vin"

@@ -27,7 +27,7 @@ from models.base import Prepared
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
-from models.people import Customer, CustomerClass, Staff, Vehicle
+from models.people import Customer, Staff, Vehicle
 from models.settlement import (FEE_KINDS, FEE_LABELS, PAYMENT_METHODS, Adjustment,
                                FeeLine, OnAccountRelease, OpenBalance, Payment, Settlement)
 from workshop import audit, clock, document_files, lifecycle, settings, validation
@@ -37,13 +37,10 @@ from workshop.phrase import Money, Phrase, Term
 from workshop.lookup import (NAME_KEYS, after_prefix, balance_keys, contains, order_number, plate_key,
                              vehicles_by_plate)
 from workshop.permissions import can, require
-from workshop.pricing import (ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
+from workshop.pricing import (PAYERS, ZERO, Bill, FeeItem, LaborItem, PartItem, PricingTerms, cents,
                               compute_bill)
 from workshop.reception import next_number, payer_for
 
-settings.DEFAULTS.setdefault("invoice_dir", "")  # empty: a 'documents' folder beside the database file
-settings.DEFAULTS.setdefault("discount_limit_advisor_pct", "5")
-settings.DEFAULTS.setdefault("discount_limit_manager_pct", "100")
 
 BILLABLE_STATES = (lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED)
 EDITABLE_STATES = frozenset(lifecycle.ACTIVE_STATES - {lifecycle.SETTLED})
@@ -53,13 +50,9 @@ AGING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 
 # which only a void of the invoice may make (guarded below).
 
 
-def _next_document_number(series: str, kind: str) -> int:
+def _next_document_number(series: str) -> int:
     """The next invoice (or credit note) number, taken inside the settling transaction: gapless.
     A shop whose history was loaded in bulk starts after the highest number already issued."""
-    from models.orders import OrderCounter
-    if OrderCounter.get_or_none(OrderCounter.name == series) is None:
-        highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == kind).scalar() or 0
-        OrderCounter.create(name=series, next_value=highest + 1)
     return next_number(series)
 
 
@@ -79,9 +72,12 @@ def current_adjustment(order_id: int) -> Adjustment | None:
 
 
 def terms_for(order: RepairOrder, *, with_adjustment: bool = True) -> PricingTerms:
-    customer = Customer.get_by_id(order.customer_id)
-    klass = CustomerClass.get_or_none(CustomerClass.id == customer.customer_class_id) \
-        if customer.customer_class_id else None
+    """The order's pricing terms. The customer's class discounts apply while the class is valid on the day the
+    car was checked in (the terms agreed at reception); an expired class gives none."""
+    from workshop.customer_file import class_discounts
+    klass = class_discounts(order.customer_id, order.time_in.date())
+    if klass is not None and not klass.valid:
+        klass = None
     adj = current_adjustment(order.id) if with_adjustment else None
     return PricingTerms(
         labor_discount_pct=Decimal(klass.labor_discount) if klass else Decimal("0"),
@@ -103,28 +99,45 @@ def _payer(order: RepairOrder, line_payer: str) -> str:
     return line_payer or payer_for(order.business_type)
 
 
-def items_for(order: RepairOrder) -> tuple[list[LaborItem], list[PartItem], list[FeeItem]]:
+IN_PACKAGE = Decimal("100")  # a line a package's price covers: listed, and discounted in full
+
+
+def items_for(order: RepairOrder, *, include_requested: bool = False
+              ) -> tuple[list[LaborItem], list[PartItem], list[FeeItem]]:
+    """The order's bill items. Parts count as used (picked less returned); with ``include_requested``, parts
+    still to pick count as the job needs them (the estimate and the advisor's bill before the work is done)."""
+    from models.orders import OrderPackage
     labor = [LaborItem(j.code, j.name, Decimal(j.billed_hours), Decimal(j.rate), _payer(order, j.payer),
-                       Decimal(j.discount_pct or 0))
-             for j in JobLine.select().where(JobLine.order == order.id).order_by(JobLine.id)]
+                       IN_PACKAGE if j.package_id else Decimal(j.discount_pct or 0))
+             for j in JobLine.select().where((JobLine.order == order.id) & (JobLine.approval == "approved"))
+             .order_by(JobLine.id)]  # work waiting for the customer's approval, or declined, is not billed
+    labor += [LaborItem(p.code, p.name, Decimal("1"), Decimal(p.price), _payer(order, p.payer), unit="pkg",
+                        class_discount=False)
+              for p in OrderPackage.select().where(OrderPackage.order == order.id).order_by(OrderPackage.id)]
     parts = []
     query = (PartLine.select(PartLine, Part).join(Part)
              .where((PartLine.order == order.id) & (PartLine.status != "cancelled"))
              .order_by(PartLine.position, PartLine.id))
     for p in query:
         used = Decimal(p.picked) - Decimal(p.returned)
+        if include_requested and p.status in ("requested", "picked"):
+            used = max(used, Decimal(p.qty) - Decimal(p.returned))
         if used > 0:
             parts.append(PartItem(p.part.code, p.part.name, used, p.part.unit, Decimal(p.unit_price),
-                                  _payer(order, p.payer), Decimal(p.discount_pct or 0)))
+                                  _payer(order, p.payer), IN_PACKAGE if p.package_id else Decimal(p.discount_pct or 0)))
     fees = [FeeItem(f.kind, f.description, Decimal(f.amount), f.payer)
             for f in FeeLine.select().where(FeeLine.order == order.id).order_by(FeeLine.id)]
     return labor, parts, fees
 
 
-def bill_for(order_id: int) -> Bill:
-    """The order's bill as it stands now (the pre-settlement preview)."""
+def bill_for(order_id: int, *, include_requested: bool | None = None) -> Bill:
+    """The order's bill as it stands now (the pre-settlement preview). Until the work is finished (before
+    'ready for settlement') parts still to pick are counted as the job needs them, so the advisor's bill
+    is the whole estimate, not only what the clerk has handed out so far."""
     order = _order(order_id)
-    labor, parts, fees = items_for(order)
+    if include_requested is None:
+        include_requested = order.state in lifecycle.ACTIVE_STATES and order.state not in BILLABLE_STATES
+    labor, parts, fees = items_for(order, include_requested=include_requested)
     return compute_bill(labor, parts, fees, terms_for(order))
 
 
@@ -235,10 +248,10 @@ def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "
     if kind not in FEE_KINDS:
         raise InvalidInput(_("Unknown fee '{kind}': use one of {kinds}.").format(
             kind=kind, kinds=join(label(FEE_LABELS, k) for k in FEE_KINDS)), "kind")
-    amount = validation.decimal(amount, "amount", _("Fee amount"), allow_zero=False)
-    if amount > Decimal("1000000"):
-        raise InvalidInput(_("Fee amount is too large (1,000,000 at most)."), "amount")
-    typed = validation.text(description, "description", _("Description"), max_len=100, required=False)
+    amount = validation.decimal(amount, "amount", N_("Fee amount"), allow_zero=False, maximum=validation.MAX_FEE)
+    if payer is not None and payer not in PAYERS:
+        raise InvalidInput(_("Unknown payer '{payer}'.").format(payer=payer), "payer")
+    typed = validation.text(description, "description", N_("Description"), max_len=100, required=False)
     description = typed or FEE_LABELS[kind]
 
     def work():
@@ -268,7 +281,7 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
     """Give (or, with 0, clear) an extra discount on the customer's share: percent or amount, with a reason."""
     if kind not in ("percent", "amount"):
         raise InvalidInput(_("An adjustment is a percent or an amount."), "kind")
-    value = validation.decimal(value, "value", _("Discount"))
+    value = validation.decimal(value, "value", N_("Discount"), maximum=validation.MAX_MONEY)
     if kind == "percent" and value > 100:
         raise InvalidInput(_("A discount cannot be more than 100%."), "value")
     reason = validation.text(reason, "reason", _("Reason"), max_len=200, required=value > 0)
@@ -405,9 +418,10 @@ def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None
     if method not in PAYMENT_METHODS or method == "account":
         raise InvalidInput(_("Choose how the customer pays: cash, card, mobile or transfer (on account is a "
                              "manager's approval)."), "method")
-    amount = validation.decimal(amount, "amount", _("Amount"), allow_zero=False)
+    amount = validation.decimal(amount, "amount", N_("Amount"), allow_zero=False, maximum=validation.MAX_MONEY)
     if method == "cash":
-        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", _("Cash tendered"))
+        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", N_("Cash tendered"),
+                                                                            maximum=validation.MAX_MONEY)
     else:
         tendered = None
     reference = validation.text(reference, "reference", _("Reference"), max_len=40, required=False)
@@ -497,7 +511,7 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
                 (Payment.order == order.id) & (Payment.at <= last_void.at)).scalar() or 0)))
         now = clock.now()
         invoice = Settlement.create(
-            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice", "invoice"),
+            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice"),
             at=now, by=by, prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
             labor_receivable=bill.labor_receivable, labor_charged=bill.labor_charged,
             parts_receivable=bill.parts_receivable, parts_charged=bill.parts_charged,
@@ -594,7 +608,7 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
             "auxiliary_fee", "sublet_fee", "towing_fee", "other_fee", "adjustment", "tax", "total",
             "customer_share", "insurer_share", "manufacturer_share", "internal_share")}
         reversal = Settlement.create(order=order.id, customer=order.customer_id, kind="void",
-                                     number=_next_document_number("credit_note", "void"), reverses=original.id, at=clock.now(),
+                                     number=_next_document_number("credit_note"), reverses=original.id, at=clock.now(),
                                      by=by, reason=reason, prices_include_tax=original.prices_include_tax,
                                      tax_rate=original.tax_rate, **amounts)
         lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
@@ -615,7 +629,7 @@ def refund(payment_id: int, reason: str, *, by: Staff, amount=None) -> Payment:
     """Give back (part of) a payment: a new negative payment row reversing it."""
     reason = validation.text(reason, "reason", _("Reason"), max_len=200)
     if amount not in (None, ""):
-        amount = validation.decimal(amount, "amount", _("Refund amount"), allow_zero=False)
+        amount = validation.decimal(amount, "amount", N_("Refund amount"), allow_zero=False, maximum=validation.MAX_MONEY)
 
     def work():
         nonlocal by

@@ -59,10 +59,8 @@ REJECTION_REASONS = {
 # The work must be done before it is claimed.
 CLAIMABLE_STATES = frozenset({lifecycle.READY_QC, lifecycle.READY_SETTLEMENT, lifecycle.SETTLED, lifecycle.DELIVERED})
 
-settings.DEFAULTS.setdefault("warranty_terms", {
-    # per manufacturer (the vehicle's brand); "*" for any other. labor_rate None: the shop's own rate.
-    "*": {"submit_days": 30, "return_days": 60, "labor_rate": None, "parts_handling_pct": "15"},
-})
+# The terms per manufacturer (setting warranty_terms, declared in workshop/settings.py): labor_rate None is the
+# shop's own rate.
 
 
 @dataclass(frozen=True)
@@ -254,13 +252,16 @@ class ClaimForm:
     quantities: dict[int, str] = field(default_factory=dict)  # claim line id -> hours or quantity (0: drop)
 
 
-def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
-    """Change a draft claim: the complaint, cause, correction, causal part, hours and quantities."""
+def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int | None = None,
+               submit: bool = False) -> WarrantyClaim:
+    """Change a draft claim: the complaint, cause, correction, causal part, hours and quantities; with
+    ``submit``, send it to the manufacturer in the same transaction (nothing is saved if it cannot go)."""
     complaint = validation.text(form.complaint, "complaint", _("Complaint"), max_len=1000)
     cause = validation.text(form.cause, "cause", _("Cause"), max_len=1000, required=False)
     correction = validation.text(form.correction, "correction", _("Correction"), max_len=1000, required=False)
     try:
-        quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3)
+        quantities = {int(k): validation.decimal(v, "quantity", _("Hours or quantity"), places=3,
+                                                        maximum=validation.MAX_QUANTITY)
                       for k, v in form.quantities.items()}
     except (TypeError, ValueError):
         raise InvalidInput(_("Choose the lines of the claim to change."), "quantity") from None
@@ -287,9 +288,10 @@ def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int |
             raise InvalidInput(_("The causal part must be one of the parts on the claim."), "causal_part")
         changes = dict(_totals(claim.id), complaint=complaint, cause=cause, correction=correction,
                        causal_part_line=causal, old_part=_old_part_of(causal) or claim.old_part_id)
-        return _save(claim, changes, by=by, kind="warranty_claim_edited",
-                     summary=Phrase(N_("{claim} edited: {amount} claimed"), claim=claim_ref(claim.number),
-                                    amount=Money(changes["claimed_amount"], symbol=True)))
+        claim = _save(claim, changes, by=by, kind="warranty_claim_edited",
+                      summary=Phrase(N_("{claim} edited: {amount} claimed"), claim=claim_ref(claim.number),
+                                     amount=Money(changes["claimed_amount"], symbol=True)))
+        return _submit(claim, by) if submit else claim
 
     return run_write(work)
 
@@ -341,7 +343,7 @@ def submit_batch(claim_ids: list[int], *, by: Staff) -> list[WarrantyClaim]:
 def answer(claim_id: int, accepted, *, by: Staff, reason: str | None = None, note: str = "",
            seen_version: int | None = None) -> WarrantyClaim:
     """The manufacturer's answer: the amount it accepts; below the claim, with the reason for the rest."""
-    accepted = validation.decimal(accepted, "accepted", _("Amount accepted"))
+    accepted = validation.decimal(accepted, "accepted", _("Amount accepted"), maximum=validation.MAX_MONEY)
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
     if reason is not None and reason not in REJECTION_REASONS:
         raise InvalidInput(_("Choose the manufacturer's reason from the list."), "reason")
@@ -419,7 +421,7 @@ def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int |
 
 def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference: str = "") -> WarrantyPayment:
     """Money from the manufacturer against an accepted claim; the claim is paid when all of it came."""
-    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False)
+    amount = validation.decimal(amount, "amount", _("Amount paid"), allow_zero=False, maximum=validation.MAX_MONEY)
     reference = validation.text(reference, "reference", _("Reference"), max_len=60, required=False)
     paid_on = typed_dates.parse(paid_on, "paid_on", _("Paid on"), required=False,
                                 latest=clock.today()) or clock.today()
@@ -500,6 +502,11 @@ class ClaimRow:
     rejection_reason: str | None
     return_by: dt.date | None
     part: str | None  # the causal part's code and name
+    paid: Decimal = ZERO  # received from the manufacturer so far
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        return max((self.accepted or ZERO) - self.paid, ZERO)
 
     def days_left(self, today: dt.date) -> int:
         return (self.deadline - today).days
@@ -509,23 +516,30 @@ class ClaimRow:
 
 
 def _rows(query) -> list[ClaimRow]:
+    """The rows of the claims ``query`` selects (two queries: the claims, then what was paid on them)."""
     causal = PartLine.alias("causal")
     causal_part = Part.alias("causal_part")
-    rows = (query.select(WarrantyClaim.id, WarrantyClaim.number, WarrantyClaim.version, WarrantyClaim.state,
-                         WarrantyClaim.order, RepairOrder.number, Vehicle.plate, Customer.name,
-                         WarrantyClaim.manufacturer, WarrantyClaim.claimed_amount, WarrantyClaim.accepted_amount,
-                         WarrantyClaim.deadline, WarrantyClaim.submitted_at, WarrantyClaim.answered_at,
-                         WarrantyClaim.rejection_reason, WarrantyClaim.return_by, causal_part.code, causal_part.name)
-            .join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
-            .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(RepairOrder)
-            .join(Customer, on=(RepairOrder.customer == Customer.id)).switch(WarrantyClaim)
-            .join(causal, JOIN.LEFT_OUTER, on=(WarrantyClaim.causal_part_line == causal.id))
-            .join(causal_part, JOIN.LEFT_OUTER, on=(causal.part == causal_part.id)).tuples())
+    rows = list(query.select(WarrantyClaim.id, WarrantyClaim.number, WarrantyClaim.version, WarrantyClaim.state,
+                             WarrantyClaim.order, RepairOrder.number, Vehicle.plate, Customer.name,
+                             WarrantyClaim.manufacturer, WarrantyClaim.claimed_amount, WarrantyClaim.accepted_amount,
+                             WarrantyClaim.deadline, WarrantyClaim.submitted_at, WarrantyClaim.answered_at,
+                             WarrantyClaim.rejection_reason, WarrantyClaim.return_by, causal_part.code,
+                             causal_part.name, causal_part.name_zh)
+                .join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
+                .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(RepairOrder)
+                .join(Customer, on=(RepairOrder.customer == Customer.id)).switch(WarrantyClaim)
+                .join(causal, JOIN.LEFT_OUTER, on=(WarrantyClaim.causal_part_line == causal.id))
+                .join(causal_part, JOIN.LEFT_OUTER, on=(causal.part == causal_part.id)).tuples())
+    # Paid so far, for these claims only (a sum over every payment ever made grows with the years).
+    paid = dict(WarrantyPayment.select(WarrantyPayment.claim, fn.SUM(WarrantyPayment.amount))
+                .where(WarrantyPayment.claim.in_([r[0] for r in rows] or [0]))
+                .group_by(WarrantyPayment.claim).tuples())
     out = []
     for r in rows:
         out.append(ClaimRow(*r[:9], cents(Decimal(str(r[9]))), None if r[10] is None else cents(Decimal(str(r[10]))),
                             _as_date(r[11]), _as_datetime(r[12]), _as_datetime(r[13]), r[14], _as_date(r[15]),
-                            f"{r[16]} {r[17]}" if r[16] else None))
+                            f"{r[16]} {i18n.local(r[17], r[18])}" if r[16] else None,
+                            cents(Decimal(str(paid.get(r[0]) or 0)))))
     return out
 
 
@@ -555,9 +569,10 @@ def _search(query, search: str, manufacturer: str | None):
 
 
 def _listing(states, order_by, search, manufacturer, limit, offset, extra=None):
-    query = (WarrantyClaim.select().join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
-             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(WarrantyClaim)
-             .where(WarrantyClaim.state.in_(list(states))))
+    query = WarrantyClaim.select().where(WarrantyClaim.state.in_(list(states)))
+    if (search or "").strip():  # (the order and its car only to search them: a page needs no join)
+        query = (query.join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
+                 .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(WarrantyClaim))
     if extra is not None:
         query = query.where(extra)
     query = _search(query, search, manufacturer)
@@ -600,6 +615,12 @@ def old_parts_due(search: str = "", *, manufacturer: str | None = None, limit: i
                     extra=WarrantyClaim.return_by.is_null(False) & WarrantyClaim.old_part_returned_at.is_null())
 
 
+def manufacturers() -> list[str]:
+    """The manufacturers claims were made to, for the lists' filter."""
+    return [name for (name,) in WarrantyClaim.select(WarrantyClaim.manufacturer).distinct()
+            .order_by(WarrantyClaim.manufacturer).tuples()]
+
+
 def claim_of_order(order_id: int) -> ClaimRow | None:
     rows = _rows(WarrantyClaim.select().where(WarrantyClaim.order == order_id))
     return rows[0] if rows else None
@@ -615,6 +636,7 @@ class ClaimLineRow:
     unit: str
     rate: Decimal
     amount: Decimal
+    part_line_id: int | None = None  # a part's line on the order (the causal part is one of them)
 
 
 @dataclass(frozen=True)
@@ -629,28 +651,37 @@ class ClaimDetail:
     lines: tuple[ClaimLineRow, ...]
     rejections: tuple[tuple[dt.datetime, str, str, Decimal], ...]  # (when, reason code, note, accepted)
     old_part_returned_at: dt.datetime | None
+    causal_part_line_id: int | None = None
+    submissions: int = 0
+    payments: tuple[tuple[dt.date, Decimal, str], ...] = ()  # (paid on, amount, reference)
+    old_part_reference: str = ""
 
 
 def claim_detail(claim_id: int) -> ClaimDetail:
     """One claim with its lines, payments and the manufacturer's rejections (five queries)."""
     claim = _load(claim_id)
     row = _rows(WarrantyClaim.select().where(WarrantyClaim.id == claim_id))[0]
-    lines = tuple(ClaimLineRow(i, k, c, n, Decimal(str(q)), u, Decimal(str(r)), Decimal(str(a)))
-                  for i, k, c, n, q, u, r, a in WarrantyClaimLine.select(
+    lines = tuple(ClaimLineRow(i, k, c, n, Decimal(str(q)), u, Decimal(str(r)), Decimal(str(a)), pl)
+                  for i, k, c, n, q, u, r, a, pl in WarrantyClaimLine.select(
                       WarrantyClaimLine.id, WarrantyClaimLine.kind, WarrantyClaimLine.code, WarrantyClaimLine.name,
                       WarrantyClaimLine.quantity, WarrantyClaimLine.unit, WarrantyClaimLine.rate,
-                      WarrantyClaimLine.amount).where(WarrantyClaimLine.claim == claim_id)
+                      WarrantyClaimLine.amount, WarrantyClaimLine.part_line).where(WarrantyClaimLine.claim == claim_id)
                   .order_by(WarrantyClaimLine.position, WarrantyClaimLine.id).tuples())
     rejections = tuple((_as_datetime(at), reason, note or "", Decimal(str(acc))) for at, reason, note, acc in
                        WarrantyRejection.select(WarrantyRejection.at, WarrantyRejection.reason, WarrantyRejection.note,
                                                 WarrantyRejection.accepted)
                        .where(WarrantyRejection.claim == claim_id).order_by(WarrantyRejection.id).tuples())
+    payments = tuple((_as_date(on), cents(Decimal(str(amount))), reference or "") for on, amount, reference in
+                     WarrantyPayment.select(WarrantyPayment.paid_on, WarrantyPayment.amount, WarrantyPayment.reference)
+                     .where(WarrantyPayment.claim == claim_id).order_by(WarrantyPayment.id).tuples())
     return ClaimDetail(row, claim.complaint, claim.cause or "", claim.correction or "",
                        cents(Decimal(str(claim.labor_amount))), cents(Decimal(str(claim.parts_amount))),
-                       paid_on_claim(claim_id), lines, rejections, claim.old_part_returned_at)
+                       sum((amount for _on, amount, _ref in payments), ZERO), lines, rejections,
+                       _as_datetime(claim.old_part_returned_at), claim.causal_part_line_id, claim.submissions,
+                       payments, claim.old_part_reference or "")
 
 
 __all__ = ["draft_claim", "edit_claim", "ClaimForm", "submit", "submit_batch", "answer", "reject", "correct",
            "charge_to_shop", "record_payment", "old_part_returned", "to_submit", "awaiting_answer", "rejected",
-           "to_be_paid", "old_parts_due", "claim_detail", "claim_of_order", "terms_for", "STATE_LABELS",
+           "to_be_paid", "old_parts_due", "claim_detail", "claim_of_order", "manufacturers", "terms_for", "STATE_LABELS",
            "REJECTION_REASONS", "ClaimRow", "ClaimDetail"]

@@ -1,0 +1,185 @@
+"""The follow-up screen from the keyboard (issue 24): whoever may handle a complaint opens it, an escalated
+complaint is said at sign-in and resolved from its holder's screen, incoming calls and walk-ins, win-back
+calls from the lost list, campaigns and their invitations."""
+import datetime as dt
+
+import pytest
+
+from models.campaigns import Campaign
+from models.followup import CallRecord, Complaint
+from models.people import Customer
+from tests.factories import make_staff
+from tests.ui import app_as, notifications, row_text, settled, wait_until
+from workshop import callbacks, campaigns, clock
+
+
+def _on_screen(app, name="CallbacksScreen"):
+    return lambda: app.screen.__class__.__name__ == name
+
+
+async def _choose(pilot, downs: int) -> None:
+    """Open the focused list, go down ``downs`` options from the first, pick it."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*["down"] * downs, "enter")
+    await pilot.pause()
+
+
+def _visible_tabs(screen) -> set[str]:
+    from textual.widgets import TabbedContent
+    tabbed = screen.query_one(TabbedContent)
+    return {pane.id for pane in tabbed.query("TabPane") if tabbed.get_tab(pane.id).display}
+
+
+async def test_the_workshop_supervisor_opens_the_complaints_and_not_the_calls(shop):
+    supervisor = make_staff("liu.yang", "Liu Yang", "supervisor,dispatcher")
+    app = app_as(supervisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        assert _visible_tabs(app.screen) == {"complaints", "figures"}  # (figures: a supervisor's view_reports)
+        assert app.screen.active == "complaints"
+        await pilot.press("1")  # the calls are not theirs
+        await pilot.pause()
+        assert app.screen.active == "complaints"
+
+
+async def test_an_escalated_complaint_is_said_at_sign_in_and_resolved_from_the_holders_screen(shop):
+    care = make_staff("lin.na", "Lin Na", "follow_up_agent,care_supervisor")
+    complaint = callbacks.raise_complaint(shop.customer.id, "Noise still there", by=shop.agent)
+    clock.advance(days=3)
+    app = app_as(care, time_rules=True)  # the sign-in's rules escalate it, then say so
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_until(pilot, lambda: any("1 complaint escalated to you" in m for m in notifications(app)))
+        assert Complaint.get_by_id(complaint.id).supervisor_id == care.id
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        assert app.screen.active == "complaints" and app.screen.complaints_mine
+        table = app.screen.query_one("#complaints-table")
+        assert [r.id for r in table.items] == [complaint.id]
+        await pilot.press("s")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        await _choose(pilot, 2)  # resolved
+        await pilot.press(*"bearing replaced", "ctrl+s")
+        assert await wait_until(pilot, lambda: Complaint.get_by_id(complaint.id).status == "resolved")
+        assert await wait_until(pilot, lambda: app.screen.query_one("#complaints-table").items == [])
+
+
+async def test_an_incoming_call_is_recorded_from_the_follow_up_screen_and_is_in_the_register(shop):
+    app = app_as(shop.agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("i")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        await pilot.press(*"13812345678", "tab", "tab")  # the customer, then past how (phone) to the result
+        await _choose(pilot, 2)  # wants an appointment
+        await pilot.press(*"Saturday morning", "ctrl+s")
+        assert await wait_until(pilot, lambda: CallRecord.select().count() == 1)
+        call = CallRecord.get()
+        assert (call.customer_id, call.direction, call.topic, call.result) == (shop.customer.id, "in", "incoming",
+                                                                             "booking")
+        await pilot.press("6")
+        assert await wait_until(pilot, lambda: app.screen.active == "register")
+        assert "Wang Wei" in row_text(app.screen.query_one("#register-table"), 0)
+
+
+async def test_a_walk_in_complaint_names_an_unknown_customer_and_keeps_what_was_typed(shop):
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("w")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        form = app.screen
+        assert form.raw("channel") == "walk_in" and form.raw("result") == "complaint"
+        await pilot.press(*"13999999999")
+        form.query_one("#field-complaint").value = "Oil stain on the seat"
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert app.screen is form and "No customer on file" in str(form.query_one("#note-customer").render())
+        assert form.raw("complaint") == "Oil stain on the seat" and Complaint.select().count() == 0
+        form.query_one("#field-customer").value = "粤B12345"  # the plate finds Wang Wei
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: Complaint.select().count() == 1)
+        assert Complaint.get().call.channel == "walk_in"
+
+
+async def test_a_win_back_call_from_the_lost_list_needs_a_result(shop):
+    Customer.update(last_visit_at=clock.now() - dt.timedelta(days=610)).where(Customer.id == shop.customer.id).execute()
+    app = app_as(shop.agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("4")
+        assert await wait_until(pilot, lambda: app.screen.active == "lost")
+        lost = app.screen.query_one("#lost-table")
+        assert row_text(lost, 0)[1:3] == ["20", "Wang Wei"]
+        await pilot.press("enter")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        await pilot.press("ctrl+s")  # no result
+        await settled(pilot)
+        assert app.screen.__class__.__name__ == "FormDialog" and CallRecord.select().count() == 0
+        await _choose(pilot, 1)  # will come back
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: CallRecord.select().count() == 1)
+        assert CallRecord.get().result == "will_come"
+        assert await wait_until(pilot, lambda: row_text(app.screen.query_one("#lost-table"), 0)[5] == "1")
+
+
+async def test_a_campaign_is_planned_on_the_screen_and_its_invitations_come_two_weeks_before(shop):
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("5")
+        assert await wait_until(pilot, lambda: app.screen.active == "campaigns")
+        await pilot.press("n")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        form = app.screen
+        await pilot.press(*"Camry day")
+        form.query_one("#field-starts_on").value = (clock.today() - dt.timedelta(days=1)).isoformat()
+        form.query_one("#field-rule").value = "model"
+        form.query_one("#field-rule_value").value = "Camry"
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert "has passed" in str(form.query_one("#note-starts_on").render()) and Campaign.select().count() == 0
+        form.query_one("#field-starts_on").value = (clock.today() + dt.timedelta(days=20)).isoformat()
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: Campaign.select().count() == 1)
+        assert await wait_until(pilot, lambda: app.screen.query_one("#campaigns-table").items != [])
+        assert app.screen.query_one("#invitations-table").items == []  # not yet: from 14 days before
+    clock.advance(days=6)
+    assert {r.customer for r in campaigns.invitations_due()} == {"Wang Wei", "Pearl River Logistics"}
+
+
+@pytest.mark.parametrize("roles, tabs", [
+    ("advisor", {"complaints", "reminders", "register"}),
+    ("follow_up_agent", {"queue", "complaints", "reminders", "lost", "campaigns", "register", "figures"}),
+])
+async def test_each_role_sees_the_tabs_it_may_use(shop, roles, tabs):
+    member = make_staff("some.one", "Some One", roles)
+    app = app_as(member)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        assert _visible_tabs(app.screen) == tabs
+
+
+async def test_an_escalated_complaint_is_handed_on_from_the_holders_screen(shop):
+    care = make_staff("lin.na", "Lin Na", "follow_up_agent,care_supervisor")
+    complaint = callbacks.raise_complaint(shop.customer.id, "Noise still there", by=shop.agent)
+    clock.advance(days=3)
+    callbacks.escalate_overdue()
+    app = app_as(care)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("h")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        names = [label for label, _value in app.screen.fields["handler"].options]
+        assert "Zhang Lei" not in names and "Lin Na" not in names  # a dispatcher may not; she holds it
+        await _choose(pilot, names.index("Li Wei") + 1)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: Complaint.get_by_id(complaint.id).supervisor_id == shop.advisor.id)
+        assert await wait_until(pilot, lambda: app.screen.query_one("#complaints-table").items == [])

@@ -1,0 +1,736 @@
+"""Appointments (預約服務): booking a car for a half-hour within the shop's capacity, the day-before reminder,
+no-shows, and the car's arrival as a checked-in repair order.
+
+Rules, decided here:
+- an appointment is for a car on file (its owner is the customer; the contact may be someone else), for
+  catalog operations (at their standard hours, or the hours the advisor books for them), starting on a
+  bookable half-hour (workshop/capacity.py) from now to ``appointment_max_days_ahead`` days ahead;
+- a car has one appointment at a time: a second one overlapping it is refused;
+- booking beyond capacity is refused with the next start times where the work fits; a manager may book it
+  anyway with a reason (the appointment and the audit trail say so);
+- the appointment holds its parts for its date (workshop/prepick.py) and carries an estimate (估價) of its
+  work at today's rates and prices for this customer;
+- the day before, someone calls or messages: confirmed, moved (a new time, checked like a booking),
+  cancelled, or no answer (it stays on the list);
+- an appointment whose car has not come ``appointment_no_show_minutes`` after its time is a no-show (a
+  time-driven rule: ``mark_no_shows``); it releases its capacity and parts. A late car on the same day can
+  still arrive;
+- arrival is one step: the appointment becomes a checked-in repair order with its work, its parts (the
+  order's own part lines take over what was held, in the same transaction) and its estimate, the advisor
+  adding only what can be read off the car (mileage, fuel);
+- an arrival within ``appointment_on_time_minutes`` after the time (or before it) is on time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from models.appointments import (CALL_CHANNELS, CALL_OUTCOMES, SOURCES, Appointment, AppointmentCall,
+                                 AppointmentLine, AppointmentSlot)
+from models.base import built_once
+from models.db import db, run_write
+from models.orders import BUSINESS_TYPES, RepairOrder
+from models.parts import Part
+from models.people import Customer, Staff, Vehicle
+from models.shop import Operation
+from workshop import audit, capacity, clock, prepick, quotes, settings, validation
+from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
+from workshop.i18n import _, local
+from workshop.i18n import date as fmt_date
+from workshop.permissions import require
+
+
+OPEN = ("booked", "confirmed")
+MAX_LINE_HOURS = Decimal("24")    # one operation booked for more than a day of one technician is a typo
+MAX_TOTAL_HOURS = Decimal("80")
+MAX_LINES = 30
+
+
+class CapacityFull(InvalidInput):
+    """The work does not fit at that time; ``free`` are the next start times where it does."""
+
+    def __init__(self, message: str, free: list[dt.datetime]):
+        super().__init__(message, "starts_at")
+        self.free = free
+
+
+@dataclass
+class AppointmentForm:
+    vehicle_id: int | None = None
+    starts_at: dt.datetime | None = None
+    operation_codes: list[str] = field(default_factory=list)
+    hours: dict[str, str] = field(default_factory=dict)     # code -> hours booked, when not the standard
+    extra_parts: list[tuple[str, str]] = field(default_factory=list)  # (part code, quantity) beyond the kits
+    contact_name: str = ""      # blank: the owner
+    contact_phone: str = ""     # blank: the owner's mobile
+    business_type: str = "maintenance"
+    source: str = "phone"
+    notes: str = ""
+    overbook_reason: str = ""   # a manager booking beyond capacity says why
+
+
+@dataclass(frozen=True)
+class _Checked:
+    car: Vehicle
+    owner: Customer
+    starts_at: dt.datetime
+    work: list[tuple[Operation, Decimal]]
+    extra: list[tuple[Part, Decimal]]
+    contact_name: str
+    contact_phone: str
+    business_type: str
+    source: str
+    notes: str | None
+    overbook_reason: str | None
+
+    @property
+    def trades(self) -> list[tuple[str, Decimal]]:
+        return [(op.trade, hours) for op, hours in self.work]
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{fmt_date(at.date())} {at:%H:%M}"
+
+
+def _starts_at(value: dt.datetime | None) -> dt.datetime:
+    if value is None:
+        raise InvalidInput(_("Pick the day and time the car is due."), "starts_at")
+    if value < clock.now():
+        raise InvalidInput(_("{when} is in the past: pick a time from now on.").format(when=_when(value)), "starts_at")
+    ahead = int(settings.get("appointment_max_days_ahead"))
+    if value.date() > clock.today() + dt.timedelta(days=ahead):
+        raise InvalidInput(_("Appointments are booked at most {days} days ahead.").format(days=ahead), "starts_at")
+    hours = capacity.opening()
+    if not hours.is_slot(value):
+        raise InvalidInput(_("Appointments start on the hour or half-hour between {start} and {end} on days the "
+                             "shop is open.").format(start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
+                           "starts_at")
+    return value
+
+
+def _hours(code: str, value, standard: Decimal) -> Decimal:
+    if value in (None, ""):
+        return Decimal(standard)
+    hours = validation.decimal(value, "hours", _("Hours for {code}").format(code=code), places=2, allow_zero=False,
+                               maximum=Decimal("999999"))  # the plausible bound is stated below
+    if hours > MAX_LINE_HOURS:
+        raise InvalidInput(_("{hours} h for {code} is not plausible: at most {most} h.").format(
+            hours=hours, code=code, most=MAX_LINE_HOURS), "hours")
+    return hours
+
+
+def _work(codes: list[str], hours: dict[str, str]) -> list[tuple[Operation, Decimal]]:
+    codes = [c.strip().upper() for c in codes if c and c.strip()]
+    if not codes:
+        raise InvalidInput(_("Add at least one operation from the catalog."), "work")
+    if len(codes) > MAX_LINES:
+        raise InvalidInput(_("At most {count} operations per appointment.").format(count=MAX_LINES), "work")
+    doubled = sorted({c for c in codes if codes.count(c) > 1})
+    if doubled:
+        raise InvalidInput(_("Asked for twice: {codes}.").format(codes=", ".join(doubled)), "work")
+    ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))}
+    unknown = [c for c in codes if c not in ops]
+    if unknown:
+        raise InvalidInput(_("Unknown operation code(s): {codes}.").format(codes=", ".join(unknown)), "work")
+    typed = {k.strip().upper(): v for k, v in (hours or {}).items()}
+    strange = [k for k in typed if k not in ops]
+    if strange:
+        raise InvalidInput(_("Hours given for work not asked for: {codes}.").format(codes=", ".join(strange)), "hours")
+    work = [(ops[c], _hours(c, typed.get(c), ops[c].standard_hours)) for c in codes]
+    if sum((h for _op, h in work), Decimal(0)) > MAX_TOTAL_HOURS:
+        raise InvalidInput(_("{hours} h in all is not plausible for one appointment: at most {most} h.").format(
+            hours=sum((h for _op, h in work), Decimal(0)), most=MAX_TOTAL_HOURS), "hours")
+    return work
+
+
+def _extra_parts(items: list[tuple[str, str]]) -> list[tuple[Part, Decimal]]:
+    from workshop import parts
+    result = []
+    for code, qty in items or ():
+        part = parts.find_part(code)
+        if not part.active:
+            raise InvalidInput(_("{code} is no longer stocked.").format(code=part.code), "parts")
+        result.append((part, parts.quantity(qty, part)))
+    return result
+
+
+def _check(form: AppointmentForm) -> _Checked:
+    if form.vehicle_id is None:
+        raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
+    car = Vehicle.get_or_none(Vehicle.id == form.vehicle_id)
+    if car is None:
+        raise NotFound(_("That car is not on file."))
+    owner = Customer.get_by_id(car.customer_id)
+    if form.business_type not in BUSINESS_TYPES:
+        raise InvalidInput(_("Pick a business type."), "business_type")
+    if form.source not in SOURCES:
+        raise InvalidInput(_("How did the booking come: phone, walk-in or a reminder call?"), "source")
+    starts_at = _starts_at(form.starts_at)
+    work = _work(form.operation_codes, form.hours)
+    contact_name = validation.text(form.contact_name, "contact_name", _("Contact"), max_len=60,
+                                   required=False) or owner.name[:60]
+    contact_phone = validation.phone(form.contact_phone, "contact_phone", _("Contact phone"),
+                                     required=False) or owner.mobile
+    return _Checked(car, owner, starts_at, work, _extra_parts(form.extra_parts), contact_name, contact_phone,
+                    form.business_type, form.source,
+                    validation.text(form.notes, "notes", _("Notes"), max_len=500, required=False),
+                    validation.text(form.overbook_reason, "overbook_reason", _("Reason"), max_len=200, required=False))
+
+
+def _overlapping(vehicle_id: int, start: dt.datetime, end: dt.datetime, excluding: int | None = None):
+    query = (Appointment.select().where((Appointment.vehicle == vehicle_id) & Appointment.state.in_(OPEN)
+                                        & (Appointment.starts_at < end) & (Appointment.ends_at > start)))
+    if excluding is not None:
+        query = query.where(Appointment.id != excluding)
+    return query.first()
+
+
+class _Full(Exception):
+    """Raised inside the booking transaction (rolled back); the next free times are found outside it."""
+
+    def __init__(self, over: list[capacity.Over]):
+        self.over = over
+
+
+def _over_text(over: list[capacity.Over]) -> str:
+    from models.people import TRADE_LABELS
+    from workshop.i18n import label
+    parts = []
+    for item in over:
+        trade = label(TRADE_LABELS, item.trade)
+        if item.first is None:
+            parts.append(_("{trade} has no appointment hours left on {day}").format(
+                trade=trade, day=fmt_date(item.day)))
+        else:
+            parts.append(_("{trade} is fully booked from {first} to {last}").format(
+                trade=trade, first=f"{item.first:%H:%M}", last=f"{item.last:%H:%M}"))
+    return "; ".join(parts)
+
+
+def _full_message(start: dt.datetime, over: list[capacity.Over], free: list[dt.datetime]) -> str:
+    text = _("No room at {when}: {why}.").format(when=_when(start), why=_over_text(over))
+    if free:
+        text += " " + _("Free: {times}.").format(times=", ".join(_when(at) for at in free))
+    else:
+        text += " " + _("Nothing free in the next {days} days.").format(days=capacity.SEARCH_DAYS)
+    return text
+
+
+def _take_capacity(start: dt.datetime, work: list[tuple[str, Decimal]], *, by: Staff, overbook_reason: str | None,
+                   excluding: int | None = None) -> tuple[list[capacity.Use], list[capacity.Over]]:
+    """Inside the write transaction: the half-hours the work takes from ``start``, after locking their days
+    and reading their load. Beyond capacity: _Full, unless a manager overbooks with a reason (then the
+    reasons it is over capacity are returned second)."""
+    uses, over = capacity.check(start, work, excluding=excluding, lock=True)
+    if over:
+        if not overbook_reason:
+            raise _Full(over)
+        require(by, "overbook")
+    return uses, over
+
+
+def _write_slots(appointment_id: int, uses: list[capacity.Use]) -> None:
+    AppointmentSlot.insert_many([dict(appointment=appointment_id, starts_at=u.starts_at, trade=u.trade,
+                                      bay_kind=u.bay_kind, hours=u.hours) for u in uses]).execute()
+
+
+def _refuse_full(full: _Full, start: dt.datetime, work, excluding: int | None = None) -> CapacityFull:
+    free = capacity.next_free(start, work, excluding=excluding)
+    return CapacityFull(_full_message(start, full.over, free), free)
+
+
+def book(form: AppointmentForm, *, by: Staff) -> Appointment:
+    """Book a car for a time: checked against the shop's capacity, its parts held, its estimate written."""
+    checked = _check(form)
+
+    def work():
+        nonlocal by
+        by = require(by, "book_appointments")
+        uses, over = _take_capacity(checked.starts_at, checked.trades, by=by, overbook_reason=checked.overbook_reason)
+        end = capacity.end_of(uses, checked.starts_at)
+        clash = _overlapping(checked.car.id, checked.starts_at, end)
+        if clash is not None:
+            raise InvalidInput(_("{plate} already has an appointment then: {label} at {when}.").format(
+                plate=checked.car.plate, label=clash.label, when=_when(clash.starts_at)), "starts_at")
+        from workshop.reception import next_number
+        now = clock.now()
+        payer = {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(
+            checked.business_type, "customer")
+        estimate = quotes.quote(checked.owner.id, checked.work, checked.extra, payer=payer,
+                                series=checked.car.series, on=checked.starts_at.date()).total
+        appointment = Appointment.create(
+            number=next_number("appointment", 1), vehicle=checked.car.id, customer=checked.owner.id,
+            contact_name=checked.contact_name, contact_phone=checked.contact_phone, starts_at=checked.starts_at,
+            ends_at=end, business_type=checked.business_type, hours=sum((h for _op, h in checked.work), Decimal(0)),
+            estimate=estimate, source=checked.source, notes=checked.notes, accepted_by=by.id, accepted_at=now,
+            overbooked_by=by.id if over else None, overbooked_reason=checked.overbook_reason if over else None,
+            updated_at=now)
+        for position, (op, hours) in enumerate(checked.work, 1):
+            AppointmentLine.create(appointment=appointment.id, operation=op.id, code=op.code, name=op.name,
+                                   trade=op.trade, hours=hours, position=position)
+        _write_slots(appointment.id, uses)
+        wanted = [(part, qty, op.id) for op, _hours in checked.work
+                  for part, qty in quotes.kit(op.id, checked.car.series)]
+        wanted += [(part, qty, None) for part, qty in checked.extra]
+        appointment.parts_short = prepick.hold(appointment, wanted)
+        summary = _("{label} booked: {plate} at {when}, {codes}").format(
+            label=appointment.label, plate=checked.car.plate, when=_when(checked.starts_at),
+            codes=", ".join(op.code for op, _h in checked.work))
+        if over:
+            summary += " " + _("(beyond capacity: {reason})").format(reason=checked.overbook_reason)
+        audit.record(by, "appointment_overbooked" if over else "appointment_booked", "appointment", appointment.id,
+                     summary, after=dict(vehicle=checked.car.id, starts_at=checked.starts_at, ends_at=end,
+                                         work=[op.code for op, _h in checked.work], estimate=estimate,
+                                         source=checked.source, over=_over_text(over)))
+        return appointment
+
+    try:
+        return run_write(work)
+    except _Full as full:
+        raise _refuse_full(full, checked.starts_at, checked.trades) from None
+
+
+# --- changing an appointment ------------------------------------------------------------------------
+
+def _load(appointment_id: int, seen_version: int | None) -> Appointment:
+    appointment = Appointment.by_id(appointment_id)
+    if appointment is None:
+        raise NotFound(_("That appointment does not exist."))
+    if seen_version is not None and appointment.version != seen_version:
+        raise StaleAppointment(_("{label} was changed in another terminal meanwhile: look again.").format(
+            label=appointment.label))
+    return appointment
+
+
+class StaleAppointment(DomainError):
+    """The appointment changed in another terminal since this one last saw it."""
+
+
+def _save(appointment: Appointment, changes: dict, *, by, kind: str, summary: str, detail: dict | None = None):
+    before = {k: getattr(appointment, k) for k in changes}
+    changes = dict(changes, updated_at=clock.now())
+    if Appointment.update_versioned(appointment.id, appointment.version, changes) != 1:
+        raise StaleAppointment(_("{label} was changed in another terminal meanwhile: look again.").format(
+            label=appointment.label))
+    for key, value in changes.items():
+        setattr(appointment, key, value)
+    appointment.version += 1
+    audit.record(by, kind, "appointment", appointment.id, summary, before=before,
+                 after={**{k: changes[k] for k in before}, **(detail or {})})
+    return appointment
+
+
+def _work_of(appointment_id: int) -> list[tuple[str, Decimal]]:
+    return [(trade, Decimal(hours)) for trade, hours in
+            AppointmentLine.select(AppointmentLine.trade, AppointmentLine.hours)
+            .where(AppointmentLine.appointment == appointment_id).order_by(AppointmentLine.position).tuples()]
+
+
+def _open(appointment: Appointment) -> None:
+    if appointment.state not in OPEN:
+        from models.appointments import APPOINTMENT_STATE_LABELS
+        from workshop.i18n import label
+        raise IllegalTransition(_("{label} is {state}: it can no longer change.").format(
+            label=appointment.label, state=label(APPOINTMENT_STATE_LABELS, appointment.state)))
+
+
+def _move(appointment: Appointment, starts_at: dt.datetime, *, by: Staff, overbook_reason: str | None,
+          note: str = "") -> Appointment:
+    work = _work_of(appointment.id)
+    uses, over = _take_capacity(starts_at, work, by=by, overbook_reason=overbook_reason, excluding=appointment.id)
+    end = capacity.end_of(uses, starts_at)
+    clash = _overlapping(appointment.vehicle_id, starts_at, end, excluding=appointment.id)
+    if clash is not None:
+        raise InvalidInput(_("The car already has an appointment then: {label} at {when}.").format(
+            label=clash.label, when=_when(clash.starts_at)), "starts_at")
+    capacity.lock_days([appointment.starts_at.date()])
+    AppointmentSlot.delete().where(AppointmentSlot.appointment == appointment.id).execute()
+    _write_slots(appointment.id, uses)
+    changes = {"starts_at": starts_at, "ends_at": end, "state": "booked"}
+    if over:
+        changes.update(overbooked_by=by.id, overbooked_reason=overbook_reason)
+    summary = _("{label} moved from {old} to {new}").format(label=appointment.label, old=_when(appointment.starts_at),
+                                                           new=_when(starts_at))
+    if note:
+        summary += f": {note}"
+    return _save(appointment, changes, by=by, kind="appointment_moved", summary=summary)
+
+
+def move(appointment_id: int, starts_at: dt.datetime | str, *, by: Staff, seen_version: int | None = None,
+         overbook_reason: str = "") -> Appointment:
+    """Move an appointment to another time (checked against capacity like a booking); the time may be typed."""
+    starts_at = _starts_at(parse_time(starts_at))
+    reason = validation.text(overbook_reason, "overbook_reason", _("Reason"), max_len=200, required=False)
+
+    def work():
+        nonlocal by
+        by = require(by, "book_appointments")
+        appointment = _load(appointment_id, seen_version)
+        _open(appointment)
+        return _move(appointment, starts_at, by=by, overbook_reason=reason)
+
+    try:
+        return run_write(work)
+    except _Full as full:
+        raise _refuse_full(full, starts_at, _work_of(appointment_id), appointment_id) from None
+
+
+def _close(appointment: Appointment, state: str, reason: str | None, *, by, kind: str, summary: str) -> Appointment:
+    released = prepick.release(appointment.id)
+    return _save(appointment, {"state": state, "closed_at": clock.now(), "close_reason": reason}, by=by, kind=kind,
+                 summary=summary, detail={"released": [(p, str(q)) for p, q in released]})
+
+
+def cancel(appointment_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> Appointment:
+    """Cancel an appointment (a reason is required): its capacity and parts are free again."""
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
+
+    def work():
+        nonlocal by
+        by = require(by, "book_appointments")
+        appointment = _load(appointment_id, seen_version)
+        _open(appointment)
+        return _close(appointment, "cancelled", reason, by=by, kind="appointment_cancelled",
+                      summary=_("{label} cancelled: {reason}").format(label=appointment.label, reason=reason))
+
+    return run_write(work)
+
+
+# --- the day-before reminder --------------------------------------------------------------------------
+
+def record_call(appointment_id: int, outcome: str, *, channel: str = "phone", note: str = "",
+                moved_to: dt.datetime | str | None = None, by: Staff, seen_version: int | None = None) -> Appointment:
+    """The day-before call or message and what it came to: confirmed, moved (to ``moved_to``), cancelled,
+    or no answer."""
+    if outcome not in CALL_OUTCOMES:
+        raise InvalidInput(_("What did the call come to: confirmed, moved, cancelled or no answer?"), "outcome")
+    if channel not in CALL_CHANNELS:
+        raise InvalidInput(_("Called, or messaged by SMS or WeChat?"), "channel")
+    note = validation.text(note, "note", _("Note"), max_len=200, required=outcome == "cancelled")
+    if outcome == "moved":
+        moved_to = _starts_at(parse_time(moved_to, "moved_to") if moved_to not in (None, "") else None)
+    else:
+        moved_to = None
+
+    def work():
+        nonlocal by
+        by = require(by, "remind_appointments")
+        appointment = _load(appointment_id, seen_version)
+        _open(appointment)
+        AppointmentCall.create(appointment=appointment.id, at=clock.now(), by=by.id, channel=channel, outcome=outcome,
+                               note=note, moved_to=moved_to)
+        if outcome == "confirmed":
+            return _save(appointment, {"state": "confirmed"}, by=by, kind="appointment_confirmed",
+                         summary=_("{label} confirmed by the customer").format(label=appointment.label))
+        if outcome == "moved":
+            require(by, "book_appointments")
+            return _move(appointment, moved_to, by=by, overbook_reason=None, note=_("asked for on the reminder call"))
+        if outcome == "cancelled":
+            require(by, "book_appointments")
+            return _close(appointment, "cancelled", note, by=by, kind="appointment_cancelled",
+                          summary=_("{label} cancelled on the reminder call: {reason}").format(
+                              label=appointment.label, reason=note))
+        return _save(appointment, {}, by=by, kind="appointment_called",
+                     summary=_("{label}: reminder call not answered").format(label=appointment.label))
+
+    try:
+        return run_write(work)
+    except _Full as full:
+        raise _refuse_full(full, moved_to, _work_of(appointment_id), appointment_id) from None
+
+
+def mark_no_shows(*, by=None) -> int:
+    """Appointments whose car has not come ``appointment_no_show_minutes`` after its time become no-shows
+    (their capacity and parts are released). Idempotent: a time-driven rule any terminal or cron may run."""
+    cutoff = clock.now() - dt.timedelta(minutes=int(settings.get("appointment_no_show_minutes")))
+
+    def work():
+        count = 0
+        for appointment in (Appointment.select().where(Appointment.state.in_(OPEN) & (Appointment.starts_at < cutoff))
+                            .order_by(Appointment.starts_at)):
+            _close(appointment, "no_show", None, by=by, kind="appointment_no_show",
+                   summary=_("{label}: no-show (due {when})").format(label=appointment.label,
+                                                                     when=_when(appointment.starts_at)))
+            count += 1
+        return count
+
+    return run_write(work)
+
+
+# --- arrival --------------------------------------------------------------------------------------
+
+def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised_at: dt.datetime | str | None = None,
+           statement: str = "", by: Staff, seen_version: int | None = None) -> RepairOrder:
+    """The car is here: the appointment becomes a checked-in repair order with its work, parts and estimate."""
+    from workshop.reception import OrderForm, create_order
+    if promised_at not in (None, ""):
+        promised_at = parse_time(promised_at, "promised_at")
+    else:
+        promised_at = None
+
+    def work():
+        nonlocal by
+        by = require(by, "create_order")
+        appointment = _load(appointment_id, seen_version)
+        now = clock.now()
+        late_no_show = appointment.state == "no_show" and appointment.starts_at.date() == now.date()
+        if appointment.state not in OPEN and not late_no_show:
+            _open(appointment)
+        lines = list(AppointmentLine.select().where(AppointmentLine.appointment == appointment.id)
+                     .order_by(AppointmentLine.position))
+        hours = sum((Decimal(line.hours) for line in lines), Decimal(0))
+        promised = promised_at or max(appointment.ends_at, now + dt.timedelta(hours=float(hours)) + capacity.SLOT)
+        words = statement or appointment.notes or ", ".join(line.name for line in lines)
+        from models.appointments import AppointmentPart
+        extra_ids = {ap.part_id: Decimal(ap.qty) for ap in AppointmentPart.select().where(
+            (AppointmentPart.appointment == appointment.id) & AppointmentPart.operation.is_null())}
+        prepick.release(appointment.id)   # the order's own part lines take them over just below
+        form = OrderForm(vehicle_id=appointment.vehicle_id, business_type=appointment.business_type,
+                         mileage_in=str(mileage_in if mileage_in is not None else ""), fuel_level=fuel_level,
+                         statement=words[:1000], promised_at=promised, operation_codes=[line.code for line in lines])
+        order = create_order(form, by=by)
+        if extra_ids:  # parts asked for beyond the operations' kits (the kits come with the order's lines)
+            from workshop import lifecycle, parts
+            for part in Part.select().where(Part.id.in_(list(extra_ids))):
+                parts._new_line(order, part, extra_ids[part.id], by)
+            order = lifecycle.get_order(order.id)
+            status = parts.status_of(list(order.part_lines))
+            RepairOrder.update(parts_status=status).where(RepairOrder.id == order.id).execute()
+        if not Decimal(order.estimate or 0):
+            RepairOrder.update(estimate=appointment.estimate).where(RepairOrder.id == order.id).execute()
+        _save(appointment, {"state": "arrived", "arrived_at": now, "order": order.id}, by=by,
+              kind="appointment_arrived",
+              summary=_("{label} arrived ({when_due} due): {order}").format(
+                  label=appointment.label, when_due=_when(appointment.starts_at), order=order.label))
+        return RepairOrder.get_by_id(order.id)
+
+    return run_write(work)
+
+
+def on_time(starts_at: dt.datetime, arrived_at: dt.datetime | None) -> bool:
+    return arrived_at is not None and arrived_at <= starts_at + dt.timedelta(
+        minutes=int(settings.get("appointment_on_time_minutes")))
+
+
+# --- from what a form holds -------------------------------------------------------------------------
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def parse_time(text, field: str = "starts_at") -> dt.datetime:
+    """A day and time as typed (2026-12-01 09:30; also 2026-12-01T09:30)."""
+    if isinstance(text, dt.datetime):
+        return text
+    value = str(text or "").strip().replace("T", " ")
+    if not value:
+        raise InvalidInput(_("Pick the day and time the car is due."), field)
+    try:
+        return dt.datetime.strptime(value, TIME_FORMAT)
+    except ValueError:
+        raise InvalidInput(_("A day and time such as {example}.").format(
+            example=(clock.today() + dt.timedelta(days=1)).strftime("%Y-%m-%d") + " 09:30"), field) from None
+
+
+def codes_of(text) -> list[str]:
+    """Operation codes as typed: separated by spaces or commas."""
+    if isinstance(text, (list, tuple)):
+        return [str(c) for c in text]
+    return [c for c in str(text or "").replace(",", " ").replace("，", " ").split() if c]
+
+
+def book_typed(plate: str, starts_at, codes, *, contact_name: str = "", contact_phone: str = "",
+               source: str = "phone", business_type: str = "maintenance", notes: str = "",
+               overbook_reason: str = "", by: Staff) -> Appointment:
+    """book() from a form: the car by plate or VIN, the time and the operation codes as typed."""
+    from workshop.reception import find_vehicle
+    if not (plate or "").strip():
+        raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
+    car = find_vehicle(plate)
+    if car is None:
+        raise InvalidInput(_("No car with plate or VIN {plate} on file: check it in at reception first.").format(
+            plate=plate.strip()), "vehicle")
+    return book(AppointmentForm(vehicle_id=car.id, starts_at=parse_time(starts_at), operation_codes=codes_of(codes),
+                                contact_name=contact_name or "", contact_phone=contact_phone or "", source=source,
+                                business_type=business_type, notes=notes or "", overbook_reason=overbook_reason or ""),
+                by=by)
+
+
+def default_start(day: dt.date | None = None) -> dt.datetime | None:
+    """The first bookable half-hour of ``day`` still ahead (tomorrow's by default), else the next one."""
+    hours = capacity.opening()
+    day = day or clock.today() + dt.timedelta(days=1)
+    return hours.next_slot(max(clock.now(), dt.datetime.combine(day, dt.time())))
+
+
+# --- what screens show -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    id: int
+    number: int
+    version: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    state: str
+    source: str
+    plate: str
+    vehicle_id: int
+    customer: str
+    contact_name: str
+    contact_phone: str
+    work: str            # the operations' names, in order
+    hours: Decimal
+    estimate: Decimal
+    parts_short: bool
+    advisor: str
+    overbooked: bool
+    order_number: int | None
+    calls: int = 0
+    last_outcome: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"AP {self.number}"
+
+
+def _as_dt(value):
+    return value if value is None or isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def _prepared(key: tuple, build, *args):
+    """Run the query ``build(*args)`` with its SQL built once per key: Peewee takes milliseconds to build a
+    query of four joins, more than SQLite takes to answer it. ``build`` gets one stand-in per argument (a
+    datetime or an id) and must use them as given."""
+    standins = [dt.datetime(1111, 1, 1, 0, 0, i) if isinstance(a, dt.datetime) else -(2**62) - i
+                for i, a in enumerate(args)]
+
+    def compile_():
+        sql, params = build(*standins).sql()
+        slots = [next((i for i, x in enumerate(standins) if type(p) is type(x) and p == x), None) for p in params]
+        return sql, params, slots
+
+    sql, params, slots = built_once(("appointments",) + key, compile_)
+    return db.execute_sql(sql, [p if s is None else args[s] for p, s in zip(params, slots)]).fetchall()
+
+
+def _main_query(where, order_by, limit):
+    query = (Appointment.select(Appointment.id, Appointment.number, Appointment.version, Appointment.starts_at,
+                                Appointment.ends_at, Appointment.state, Appointment.source, Vehicle.plate,
+                                Appointment.vehicle, Customer.name, Appointment.contact_name, Appointment.contact_phone,
+                                Appointment.hours, Appointment.estimate, Appointment.parts_short, Staff.name,
+                                Appointment.overbooked_by, RepairOrder.number)
+             .join(Vehicle, on=(Appointment.vehicle == Vehicle.id)).switch(Appointment)
+             .join(Customer, on=(Appointment.customer == Customer.id)).switch(Appointment)
+             .join(Staff, on=(Appointment.accepted_by == Staff.id)).switch(Appointment)
+             .join(RepairOrder, JOIN.LEFT_OUTER, on=(Appointment.order == RepairOrder.id))
+             .where(where).order_by(*order_by))
+    return query.limit(limit) if limit is not None else query
+
+
+def _rows(key: str, where, *args, order_by=None, limit: int | None = None) -> list[AppointmentRow]:
+    """The appointments matching ``where(*args)`` (a condition on Appointment) with their car, customer, advisor,
+    order, work and calls: three queries over the same index range (no list of ids to send), each built once."""
+    order_by = order_by or (Appointment.starts_at, Appointment.id)
+    rows = _prepared((key, "main"), lambda *a: _main_query(where(*a), order_by, limit), *args)
+    if not rows:
+        return []
+    names: dict[int, list[str]] = {}
+    calls: dict[int, tuple[int, str]] = {}
+    lines = _prepared((key, "lines"), lambda *a: (
+        AppointmentLine.select(AppointmentLine.appointment, AppointmentLine.name, Operation.name_zh)
+        .join(Appointment, on=(AppointmentLine.appointment == Appointment.id))
+        .switch(AppointmentLine).join(Operation, on=(AppointmentLine.operation == Operation.id))
+        .where(where(*a)).order_by(AppointmentLine.appointment, AppointmentLine.position)), *args)
+    for appointment_id, name, name_zh in lines:
+        names.setdefault(appointment_id, []).append(local(name, name_zh))  # in the reader's language
+    for appointment_id, outcome in _prepared((key, "calls"), lambda *a: (
+            AppointmentCall.select(AppointmentCall.appointment, AppointmentCall.outcome)
+            .join(Appointment, on=(AppointmentCall.appointment == Appointment.id)).where(where(*a))
+            .order_by(AppointmentCall.id)), *args):
+        count, _last = calls.get(appointment_id, (0, None))
+        calls[appointment_id] = (count + 1, outcome)
+    return [AppointmentRow(aid, number, version, _as_dt(starts), _as_dt(ends), state, source, plate, vid, customer,
+                           cname, cphone, ", ".join(names.get(aid, ())), _hours_of(hours), _money_of(estimate),
+                           bool(short), advisor, over is not None, order_number, *calls.get(aid, (0, None)))
+            for (aid, number, version, starts, ends, state, source, plate, vid, customer, cname, cphone, hours,
+                 estimate, short, advisor, over, order_number) in rows]
+
+
+def _hours_of(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+_money_of = _hours_of  # two places too; SQLite hands both back as floats
+
+
+def _day(day: dt.date):
+    start = dt.datetime.combine(day, dt.time())
+    return (Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1))
+
+
+def _between(start, end):
+    return (Appointment.starts_at >= start) & (Appointment.starts_at < end)
+
+
+def _open_between(start, end):
+    return _between(start, end) & Appointment.state.in_(OPEN)
+
+
+def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time())
+    return start, start + dt.timedelta(days=1)
+
+
+def day_list(day: dt.date, *, include_closed: bool = True) -> list[AppointmentRow]:
+    """A day's appointments by time (a day holds a few hundred at most: no paging needed)."""
+    if include_closed:
+        return _rows("day", _between, *_bounds(day))
+    return _rows("day open", _open_between, *_bounds(day))
+
+
+def reminder_list(day: dt.date | None = None) -> list[AppointmentRow]:
+    """Tomorrow's (or ``day``'s) appointments to call or message: not yet confirmed first, then by time."""
+    rows = _rows("day open", _open_between, *_bounds(day or clock.today() + dt.timedelta(days=1)))
+    return sorted(rows, key=lambda r: (r.state == "confirmed", r.starts_at, r.id))
+
+
+def expected_arrivals(day: dt.date | None = None) -> list[AppointmentRow]:
+    """Cars still expected today (booked or confirmed), by time: the board's lane beside 'checked in'."""
+    return _rows("day open", _open_between, *_bounds(day or clock.today()))
+
+
+def of_vehicle(vehicle_id: int, *, limit: int = 20) -> list[AppointmentRow]:
+    """A car's appointments, newest first (the customer's file)."""
+    return _rows(f"vehicle {limit}", lambda vid: Appointment.vehicle == vid, vehicle_id,
+                 order_by=(Appointment.starts_at.desc(), Appointment.id.desc()), limit=limit)
+
+
+def get(appointment_id: int) -> AppointmentRow:
+    rows = _rows("one", lambda aid: Appointment.id == aid, appointment_id)
+    if not rows:
+        raise NotFound(_("That appointment does not exist."))
+    return rows[0]
+
+
+def open_for_vehicles(vehicle_ids: list[int]) -> dict[int, dt.datetime]:
+    """The time of each of these cars' next open appointment (one query, for a page of a reminder list)."""
+    if not vehicle_ids:
+        return {}
+    result: dict[int, dt.datetime] = {}
+    for vehicle_id, starts_at in (Appointment.select(Appointment.vehicle, Appointment.starts_at)
+                                  .where(Appointment.vehicle.in_(vehicle_ids) & Appointment.state.in_(OPEN))
+                                  .order_by(Appointment.starts_at).tuples()):
+        result.setdefault(vehicle_id, _as_dt(starts_at))
+    return result
+
+
+def count_open(day: dt.date) -> int:
+    return Appointment.select(fn.COUNT(Appointment.id)).where(_day(day) & Appointment.state.in_(OPEN)).scalar()
+
+
+__all__ = ["AppointmentForm", "CapacityFull", "StaleAppointment", "book", "move", "cancel", "record_call",
+           "mark_no_shows", "arrive", "day_list", "reminder_list", "expected_arrivals", "of_vehicle", "get",
+           "on_time", "AppointmentRow"]
