@@ -76,7 +76,7 @@ def fmt(qty: Decimal) -> str:
 
 
 def find_part(code: str) -> Part:
-    validation.refuse_control_characters(code or "", "part", "Part code")  # before it is echoed in a message
+    validation.refuse_control_characters(code or "", "part", _("Part code"))  # before it is echoed in a message
     part = Part.get_or_none(Part.code == (code or "").strip().upper())
     if part is None:
         raise NotFound(_("No part with code '{code}'.").format(code=(code or "").strip()), "part")

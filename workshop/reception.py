@@ -410,7 +410,7 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
     from workshop.lifecycle import SETTLED, load_for_change, save
     from workshop.lifecycle import label as lifecycle_label
     code = (operation_code or "").strip().upper()
-    validation.refuse_control_characters(code, "operation", "Operation code")  # before it is echoed
+    validation.refuse_control_characters(code, "operation", _("Operation code"))  # before it is echoed
     op = Operation.get_or_none(Operation.code == code)
     if op is None:
         raise InvalidInput(_("Unknown operation code '{code}'.").format(code=code), "operation")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from workshop import settings
 from workshop.errors import InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _
 
 VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 # Plates written with traditional characters are stored in the simplified form the plate carries.
@@ -97,7 +97,7 @@ def vin(value: str | None) -> str:
     value = (value or "").strip().upper().replace(" ", "")
     if not value:
         raise InvalidInput(_("VIN is required."), "vin")
-    refuse_control_characters(value, "vin", "VIN")
+    refuse_control_characters(value, "vin", _("VIN"))
     if len(value) != 17:
         raise InvalidInput(_("A VIN has 17 characters; this one has {length}.").format(length=len(value)), "vin")
     if any(c in "IOQ" for c in value):
@@ -107,7 +107,7 @@ def vin(value: str | None) -> str:
     return value
 
 
-def phone(value: str | None, field: str = "mobile", label: str = "Mobile", *, required: bool = True) -> str | None:
+def phone(value: str | None, field: str = "mobile", label: str = N_("Mobile"), *, required: bool = True) -> str | None:
     """A phone number in its stored form (workshop/phones.py: +86 138 1234 5678 is 13812345678)."""
     from workshop.phones import normalise
     refuse_control_characters(value or "", field, _(label))
