@@ -239,7 +239,7 @@ def set_badge(staff_id: int, badge: str | None, *, by) -> Staff:
                                    "badge")
         Staff.update(badge=number).where(Staff.id == staff.id).execute()
         audit.record(by, "staff_badge_set", "staff", staff.id,
-                     _("{name}: badge {badge}").format(name=staff.name, badge=number or "-"),
+                     Phrase(N_("{name}: badge {badge}"), name=staff.name, badge=number or "-"),
                      before={"badge": staff.badge}, after={"badge": number})
         return Staff.get_by_id(staff.id)
 

@@ -38,7 +38,8 @@ from models.people import Customer, Staff, Vehicle
 from models.shop import Operation
 from workshop import audit, capacity, clock, prepick, quotes, settings, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, local
+from workshop.i18n import N_, _, local
+from workshop.phrase import Phrase
 from workshop.i18n import date as fmt_date
 from workshop.permissions import require
 
@@ -394,7 +395,7 @@ def cancel(appointment_id: int, reason: str, *, by: Staff, seen_version: int | N
         appointment = _load(appointment_id, seen_version)
         _open(appointment)
         return _close(appointment, "cancelled", reason, by=by, kind="appointment_cancelled",
-                      summary=_("{label} cancelled: {reason}").format(label=appointment.label, reason=reason))
+                      summary=Phrase(N_("{label} cancelled: {reason}"), label=appointment.label, reason=reason))
 
     return run_write(work)
 
@@ -424,17 +425,17 @@ def record_call(appointment_id: int, outcome: str, *, channel: str = "phone", no
                                note=note, moved_to=moved_to)
         if outcome == "confirmed":
             return _save(appointment, {"state": "confirmed"}, by=by, kind="appointment_confirmed",
-                         summary=_("{label} confirmed by the customer").format(label=appointment.label))
+                         summary=Phrase(N_("{label} confirmed by the customer"), label=appointment.label))
         if outcome == "moved":
             require(by, "book_appointments")
             return _move(appointment, moved_to, by=by, overbook_reason=None, note=_("asked for on the reminder call"))
         if outcome == "cancelled":
             require(by, "book_appointments")
             return _close(appointment, "cancelled", note, by=by, kind="appointment_cancelled",
-                          summary=_("{label} cancelled on the reminder call: {reason}").format(
-                              label=appointment.label, reason=note))
+                          summary=Phrase(N_("{label} cancelled on the reminder call: {reason}"),
+                                         label=appointment.label, reason=note))
         return _save(appointment, {}, by=by, kind="appointment_called",
-                     summary=_("{label}: reminder call not answered").format(label=appointment.label))
+                     summary=Phrase(N_("{label}: reminder call not answered"), label=appointment.label))
 
     try:
         return run_write(work)
@@ -452,8 +453,8 @@ def mark_no_shows(*, by=None) -> int:
         for appointment in (Appointment.select().where(Appointment.state.in_(OPEN) & (Appointment.starts_at < cutoff))
                             .order_by(Appointment.starts_at)):
             _close(appointment, "no_show", None, by=by, kind="appointment_no_show",
-                   summary=_("{label}: no-show (due {when})").format(label=appointment.label,
-                                                                     when=_when(appointment.starts_at)))
+                   summary=Phrase(N_("{label}: no-show (due {when})"),
+                                  label=appointment.label, when=_when(appointment.starts_at)))
             count += 1
         return count
 
@@ -503,8 +504,8 @@ def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised
             RepairOrder.update(estimate=appointment.estimate).where(RepairOrder.id == order.id).execute()
         _save(appointment, {"state": "arrived", "arrived_at": now, "order": order.id}, by=by,
               kind="appointment_arrived",
-              summary=_("{label} arrived ({when_due} due): {order}").format(
-                  label=appointment.label, when_due=_when(appointment.starts_at), order=order.label))
+              summary=Phrase(N_("{label} arrived ({when_due} due): {order}"),
+                             label=appointment.label, when_due=_when(appointment.starts_at), order=order.label))
         return RepairOrder.get_by_id(order.id)
 
     return run_write(work)

@@ -13,7 +13,7 @@ from models.events import Event
 from models.people import Staff
 from workshop import clock
 from workshop.i18n import N_, _, current
-from workshop.phrase import Phrase, Term, render, said
+from workshop.phrase import Items, Phrase, Term, render, said
 
 # What each kind of change is called on screen (the audit trail's "What" and its filter); a kind not
 # listed shows as its code. Translated where shown: kind_label().
@@ -91,6 +91,16 @@ FIELD_LABELS = {
     "received": N_("received"), "number": N_("number"), "credit_note": N_("credit note"), "on_hand": N_("on hand"),
     "bin": N_("bin"), "reached": N_("reached"), "scores": N_("scores"), "disposition": N_("goes to"),
     "technician": N_("technician"), "clocked_by": N_("clocked by"), "name": N_("name"), "login": N_("login"),
+    # the files and the set-up (customers, cars, bays, operations, packages, classes)
+    "code": N_("code"), "name_zh": N_("Chinese name"), "capacity": N_("places"), "mobile": N_("mobile"),
+    "email": N_("email"), "address": N_("address"), "customer_class": N_("customer class"),
+    "birthday": N_("birthday"), "class_until": N_("class until"), "plate": N_("plate"), "vin": N_("VIN"),
+    "brand": N_("brand"), "model": N_("model"), "model_year": N_("model year"), "engine_no": N_("engine no."),
+    "colour": N_("colour"), "series": N_("series"), "purchase_date": N_("purchase date"),
+    "insurance_expiry": N_("insurance expiry"), "warranty_expiry": N_("warranty expiry"),
+    "standard_hours": N_("standard hours"), "price_class": N_("price class"), "applies_to": N_("applies to"),
+    "price": N_("price"), "discount": N_("discount"), "rate": N_("rate"), "customer": N_("customer"),
+    "vehicle": N_("vehicle"), "badge": N_("badge"),
 }
 FIELD_CODES = {"state": "workshop.lifecycle:STATE_LABELS", "parts_status": "workshop.availability:LABELS",
                "method": "models.settlement:METHOD_LABELS", "delay_reason": "workshop.qc:DELAY_REASON_LABELS",
@@ -121,6 +131,12 @@ def describe(raw: str | None) -> str:
             value = "—"
         shown.append(f"{name}={value}")
     return ", ".join(shown)
+
+
+def changed_fields(keys) -> Items:
+    """The fields a change touched, for its phrase ("name, capacity changed"): each said in the reader's
+    language (FIELD_LABELS; a field not listed shows as its name)."""
+    return Items(Term("workshop.audit:FIELD_LABELS", key) for key in sorted(keys))
 
 
 def kind_label(kind: str) -> str:

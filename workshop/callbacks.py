@@ -538,7 +538,7 @@ def hand_complaint(complaint_id: int, to_staff_id: int, *, by: Staff) -> Complai
             changes["escalated_at"] = clock.now()
         Complaint.update(**changes).where(Complaint.id == c.id).execute()
         audit.record(by, "complaint_handed", "complaint", c.id,
-                     _("Complaint #{number} handed to {name}").format(number=c.id, name=target.name),
+                     Phrase(N_("Complaint #{number} handed to {name}"), number=c.id, name=target.name),
                      order_id=c.order_id, before={"supervisor": c.supervisor_id}, after=changes)
         return Complaint.get_by_id(c.id)
 

@@ -276,7 +276,7 @@ def set_documents(order_id: int, codes, *, by: Staff) -> tuple[list[str], list[s
             parts_.append(_("no longer on file: {documents}").format(
                 documents=", ".join(i18n.label(DOCUMENTS, code) for code in removed)))
         audit.record(by, "insurance_document", "insurance_claim", claim.id,
-                     _("{order}: claim documents {what}").format(order=order.label, what="; ".join(parts_)),
+                     Phrase(N_("{order}: claim documents {what}"), order=order.label, what="; ".join(parts_)),
                      order_id=order.id, before={"documents": sorted(have)},
                      after={"documents": [code for code in DOCUMENTS if code in codes]})
         return added, removed

@@ -27,7 +27,8 @@ from models.people import Customer, Staff, Vehicle
 from models.service_plan import PlannedService
 from workshop import audit, clock, lifecycle, settings
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _, ngettext
+from workshop.i18n import N_, Nn_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 from workshop.winback import add_months
 
@@ -101,8 +102,8 @@ def make_plan(vehicle_id: int, *, by: Staff) -> int:
             raise InvalidInput(_("{plate} already has a maintenance plan.").format(plate=vehicle.plate), "vehicle")
         made = _insert_plan(vehicle)
         audit.record(by, "service_plan_made", "vehicle", vehicle.id,
-                     _("Maintenance plan for {plate}: {count} services from {date}").format(
-                         plate=vehicle.plate, count=made, date=vehicle.purchase_date))
+                     Phrase(N_("Maintenance plan for {plate}: {count} services from {date}"),
+                            plate=vehicle.plate, count=made, date=vehicle.purchase_date))
         return made
 
     return run_write(work)
@@ -137,9 +138,9 @@ def plan_new_cars(*, by: Staff | None = None) -> int:
             _insert_plan(vehicle)
             made += 1
         if made:
-            audit.record(by, "service_plans_made", "vehicle", 0, ngettext(
-                "Maintenance plan made for {count} car never serviced here",
-                "Maintenance plans made for {count} cars never serviced here", made).format(count=made),
+            audit.record(by, "service_plans_made", "vehicle", 0, Phrase(Nn_(
+                "Maintenance plan made for {n} car never serviced here",
+                "Maintenance plans made for {n} cars never serviced here"), n=made),
                 after={"cars": made})
         return made
 
@@ -173,7 +174,7 @@ def advance(*, by: Staff | None = None) -> int:
             moved += missed + 1
         if moved:
             audit.record(by, "service_plans_advanced", "vehicle", 0,
-                         _("Planned services fallen due: {count} moved on").format(count=moved))
+                         Phrase(N_("Planned services fallen due: {count} moved on"), count=moved))
         return moved
 
     # Several services of one car may fall due at once (a long pause): run until nothing moves.
@@ -215,7 +216,7 @@ def _on_delivered(order: RepairOrder, by: Staff) -> None:
         if items:
             PlannedService.update(status="open").where(PlannedService.id == items[0].id).execute()
         audit.record(by, "planned_service_done", "vehicle", order.vehicle_id,
-                     _("Planned service {number} done by {order}").format(number=done.seq, order=order.label),
+                     Phrase(N_("Planned service {number} done by {order}"), number=done.seq, order=order.label),
                      order_id=order.id, after={"seq": done.seq})
     vehicle = Vehicle.get_by_id(order.vehicle_id)
     daily = _pace(order, vehicle)

@@ -31,6 +31,7 @@ from models.tools import (TOOL_KIND_LABELS, TOOL_KINDS, TOOL_RECORD_LABELS, TOOL
 from workshop import audit, clock, i18n, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, label, local
+from workshop.phrase import Phrase
 from workshop.permissions import can, require
 
 MAINTENANCE_KINDS = ("maintenance", "calibration", "repair")
@@ -117,8 +118,8 @@ def register(form: ToolForm, *, by) -> str:
         if Tool.select().where(Tool.code == values["code"]).exists():
             raise InvalidInput(_("Tool code {code} is taken.").format(code=values["code"]), "code")
         tool = Tool.create(**values)
-        audit.record(by, "tool_registered", "tool", tool.id, _("Tool {code} {name} registered").format(
-            code=tool.code, name=tool.name), after=values)
+        audit.record(by, "tool_registered", "tool", tool.id, Phrase(N_("Tool {code} {name} registered"),
+                                                                    code=tool.code, name=tool.name), after=values)
         return tool.code
 
     return run_write(work)
@@ -135,7 +136,7 @@ def edit(code: str, form: ToolForm, *, by) -> str:
         tool = find(code)
         before = {k: getattr(tool, k) for k in values}
         _change(tool, values)
-        audit.record(by, "tool_edited", "tool", tool.id, _("Tool {code} changed").format(code=tool.code),
+        audit.record(by, "tool_edited", "tool", tool.id, Phrase(N_("Tool {code} changed"), code=tool.code),
                      before=before, after=values)
         return tool.code
 
@@ -159,7 +160,7 @@ def set_operation_tools(operation_code: str, tool_codes: list[str], *, by) -> li
             OperationTool.create(operation=operation.id, tool=tool.id)
         codes = [t.code for t in tools]
         audit.record(by, "operation_tools_set", "operation", operation.id,
-                     _("Operation {code} needs: {tools}").format(code=operation.code, tools=", ".join(codes) or "-"),
+                     Phrase(N_("Operation {code} needs: {tools}"), code=operation.code, tools=", ".join(codes) or "-"),
                      before={"tools": before}, after={"tools": codes})
         return codes
 
@@ -256,8 +257,8 @@ def check_in(code: str, *, by, damaged: bool = False, note: str = "") -> str:
         if damaged:
             ToolRecord.create(tool=tool.id, kind="damage", at=now, by=by.id, note=note)
         audit.record(by, "tool_in", "tool", tool.id,
-                     (_("{code} checked in damaged: {note}").format(code=tool.code, note=note) if damaged
-                      else _("{code} checked in").format(code=tool.code)),
+                     (Phrase(N_("{code} checked in damaged: {note}"), code=tool.code, note=note) if damaged
+                      else Phrase(N_("{code} checked in"), code=tool.code)),
                      order_id=out.order_id, before={"state": "out"}, after={"state": tool.state})
         return tool.code
 
@@ -293,8 +294,9 @@ def report(code: str, kind: str, note: str, *, by) -> str:
         before = tool.state
         _change(tool, {"state": new_state})
         ToolRecord.create(tool=tool.id, kind=kind, at=now, by=by.id, note=note)
-        audit.record(by, "tool_" + kind, "tool", tool.id, _("{code}: {what}: {note}").format(
-            code=tool.code, what=label(TOOL_RECORD_LABELS, kind), note=note),
+        audit.record(by, "tool_" + kind, "tool", tool.id, Phrase(N_("{code}: {what}: {note}"),
+                                                                 code=tool.code, what=label(TOOL_RECORD_LABELS, kind),
+                                                                 note=note),
             order_id=out.order_id if out is not None else None, before={"state": before}, after={"state": new_state})
         return tool.code
 
@@ -314,8 +316,8 @@ def send_away(code: str, note: str, *, by) -> str:
                 code=tool.code, state=label(TOOL_STATE_LABELS, tool.state)))
         before = tool.state
         _change(tool, {"state": "maintenance"})
-        audit.record(by, "tool_away", "tool", tool.id, _("{code} sent to maintenance").format(code=tool.code)
-                     + (f": {note}" if note else ""), before={"state": before}, after={"state": "maintenance"})
+        audit.record(by, "tool_away", "tool", tool.id, (Phrase(N_("{code} sent to maintenance: {note}"), code=tool.code, note=note) if note
+                      else Phrase(N_("{code} sent to maintenance"), code=tool.code)), before={"state": before}, after={"state": "maintenance"})
         return tool.code
 
     return run_write(work)
@@ -348,8 +350,9 @@ def record_maintenance(code: str, kind: str, *, by, done_on=None, next_due=None,
         _change(tool, changes)
         ToolRecord.create(tool=tool.id, kind=kind, at=dt.datetime.combine(done, clock.now().time()), by=by.id,
                           note=note, cost=amount, next_due=due)
-        audit.record(by, "tool_" + kind, "tool", tool.id, _("{code}: {what} done on {date}").format(
-            code=tool.code, what=label(TOOL_RECORD_LABELS, kind), date=i18n.date(done)), before=before, after=changes)
+        audit.record(by, "tool_" + kind, "tool", tool.id, Phrase(N_("{code}: {what} done on {date}"),
+                                                                 code=tool.code, what=label(TOOL_RECORD_LABELS, kind),
+                                                                 date=i18n.date(done)), before=before, after=changes)
         return tool.code
 
     return run_write(work)
@@ -367,7 +370,8 @@ def retire(code: str, note: str, *, by) -> str:
         before = tool.state
         _change(tool, {"state": "retired"})
         ToolRecord.create(tool=tool.id, kind="retired", at=clock.now(), by=by.id, note=note)
-        audit.record(by, "tool_retired", "tool", tool.id, _("{code} retired: {note}").format(code=tool.code, note=note),
+        audit.record(by, "tool_retired", "tool", tool.id, Phrase(N_("{code} retired: {note}"),
+                                                                 code=tool.code, note=note),
                      before={"state": before}, after={"state": "retired"})
         return tool.code
 

@@ -33,7 +33,8 @@ from models.shop import BAY_KIND_LABELS, Bay
 from models.shopfloor import TradeDispatch
 from workshop import audit, clock, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, label, local
+from workshop.i18n import N_, _, label, local
+from workshop.phrase import Phrase
 from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS,
                                 add_after, apply_transition, load_for_change, save)
 from workshop.permissions import require
@@ -302,9 +303,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
                              dispatched_by=by.id, dispatched_at=now)
         if not fit:
             audit.record(by, "bay_mismatch_allowed", "repair_order", order.id,
-                         _("{order}: {trade} work put in {kind} bay {bay} by {name}: {reason}").format(
-                             order=order.label, trade=label(TRADE_LABELS, plan.trade),
-                             kind=label(BAY_KIND_LABELS, bay.kind), bay=bay.code, name=by.name, reason=reason),
+                         Phrase(N_("{order}: {trade} work put in {kind} bay {bay} by {name}: {reason}"),
+                                order=order.label, trade=label(TRADE_LABELS, plan.trade),
+                                kind=label(BAY_KIND_LABELS, bay.kind), bay=bay.code, name=by.name, reason=reason),
                          order_id=order.id, after={"trade": plan.trade, "bay": bay.id, "reason": reason})
     _replan(order.id, now)
     later = _next_after(order.id, here.id)
@@ -314,9 +315,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
         order = apply_transition(order, "dispatch", by=by, extra=extra, note=route)
     else:
         order = save(order, extra, by=by, kind="redispatch",
-                     summary=_("{order} was re-dispatched to {route}").format(order=order.label, route=route))
+                     summary=Phrase(N_("{order} was re-dispatched to {route}"), order=order.label, route=route))
     audit.record(by, "technicians_set", "repair_order", order.id,
-                 _("Technicians: {route}").format(route=route), order_id=order.id,
+                 Phrase(N_("Technicians: {route}"), route=route), order_id=order.id,
                  before={"lines": {str(k): v for k, v in before.items()}},
                  after={"trades": {p.trade: {"bay": p.bay_id, "team": list(p.team)} for p in plans}})
     return order
@@ -376,8 +377,8 @@ def redispatch_line(line_id: int, technician_ids: list[int], *, by, lead_id: int
                                        for i, t in enumerate(plan.team)]).execute()
         names = ", ".join(staff[i].name for i in plan.team)
         return save(order, {}, by=by, kind="line_redispatched",
-                    summary=_("{order}: '{line}' re-dispatched to {names}").format(
-                        order=order.label, line=line.name, names=names),
+                    summary=Phrase(N_("{order}: '{line}' re-dispatched to {names}"),
+                                   order=order.label, line=line.name, names=names),
                     detail={"line": line.id, "before": before, "technicians": list(plan.team)})
 
     return run_write(work)
@@ -413,8 +414,8 @@ def move_to_next_bay(order_id: int, *, by, seen_version: int | None = None) -> R
         later = _next_after(order.id, bay.id)
         _replan(order.id, now, keep_started=True)
         return save(order, {"bay": bay.id, "next_bay": later}, by=by, kind="bay_moved",
-                    summary=_("{order} moved from bay {old} to bay {new}").format(
-                        order=order.label, old=old.code if old else "-", new=bay.code))
+                    summary=Phrase(N_("{order} moved from bay {old} to bay {new}"),
+                                   order=order.label, old=old.code if old else "-", new=bay.code))
 
     return run_write(work)
 

@@ -18,7 +18,8 @@ from models.people import Customer, Staff
 from workshop import audit, clock, settings
 from workshop.call_register import check_outcome, result_label, write_call
 from workshop.errors import NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 
@@ -101,8 +102,8 @@ def record_winback(customer_id: int, *, result: str | None, by: Staff, channel: 
             raise NotFound(_("That customer no longer exists."))
         call = write_call(outcome, customer_id=customer.id, by=by, vehicle_id=vehicle_id)
         audit.record(by, "winback_call", "customer", customer.id,
-                     _("Win-back call to {customer}: {result}").format(
-                         customer=customer.name, result=result_label("winback", outcome.result)),
+                     Phrase(N_("Win-back call to {customer}: {result}"),
+                            customer=customer.name, result=result_label("winback", outcome.result)),
                      after={"channel": outcome.channel, "result": outcome.result, "notes": outcome.notes,
                             "last_visit_at": customer.last_visit_at})
         return call
