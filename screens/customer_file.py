@@ -235,13 +235,13 @@ class CustomerFileScreen(Acting, Screen):
 # --- the vehicle's file --------------------------------------------------------------------------------------
 
 def _visit_row(v: customer_file.VisitRow):
-    return (f"RO {v.number}", i18n.date(v.time_in), f"{v.mileage:,}", v.business_type, v.state,
+    return (_("RO {number}").format(number=v.number), i18n.date(v.time_in), f"{v.mileage:,}", v.business_type, v.state,
             "" if v.total is None else i18n.money(v.total), v.advisor, v.statement)
 
 
 def _part_row(p: customer_file.PartUsed):
     from models.parts import UNIT_LABELS
-    return (f"RO {p.order_number}", i18n.date(p.at), p.code, p.name, f"{p.qty.normalize()}",
+    return (_("RO {number}").format(number=p.order_number), i18n.date(p.at), p.code, p.name, f"{p.qty.normalize()}",
             i18n.label(UNIT_LABELS, p.unit))
 
 
@@ -309,13 +309,13 @@ class VehicleFileScreen(Acting, Screen):
                                                                        file.gearbox) if x)),
             (_("Colour / fuel"), " / ".join(x for x in (file.colour, file.fuel_label) if x)),
             (_("Bought"), " ".join(x for x in (_d(file.purchase_date),
-                                               f"{file.purchase_mileage:,} km" if file.purchase_mileage else "",
+                                               _("{km} km").format(km=f"{file.purchase_mileage:,}") if file.purchase_mileage else "",
                                                file.selling_dealer) if x)),
             (_("Insurance"), " ".join(x for x in (file.insurer, _("until {day}").format(day=_d(file.insurance_expiry))
                                                   if file.insurance_expiry else "") if x)),
             (_("Warranty until"), _d(file.warranty_expiry)),
             (_("Last visit"), " ".join(x for x in (i18n.datetime(file.last_visit_at),
-                                                   f"{file.last_mileage:,} km" if file.last_mileage else "") if x)),
+                                                   _("{km} km").format(km=f"{file.last_mileage:,}") if file.last_mileage else "") if x)),
             (_("Next service due"), _d(file.next_service_due)),
         ])
         self.query_one("#vehicle-head", Static).update(head)

@@ -9,7 +9,7 @@ from screens import forms
 from screens.forms import FormDialog
 from screens.text import line, lines
 from workshop import call_register, callbacks, clock, i18n
-from workshop.i18n import _, label
+from workshop.i18n import _, join, label
 from models.campaigns import CAMPAIGN_RULE_LABELS, CAMPAIGN_RULES
 from models.followup import CALL_CHANNEL_LABELS, CALLBACK_KIND_LABELS
 
@@ -44,16 +44,16 @@ def call_form(c: callbacks.CallContext) -> FormDialog:
     complaint."""
     intro = [line((c.customer, "bold"), f"  {c.mobile}  · ",
                   _("{kind} call").format(kind=label(CALLBACK_KIND_LABELS, c.kind)),
-                  f" · {c.reason}" if c.reason else "")]
+                  " · " + callbacks.reason_text(c.reason) if c.reason else "")]
     if c.lines:
-        intro.append(line(_("Done: {lines}").format(lines=", ".join(c.lines))))
+        intro.append(line(_("Done: {lines}").format(lines=join(c.lines))))
     if c.advisor:
         intro.append(line(_("Advisor {advisor} · technicians {technicians}").format(
-            advisor=c.advisor, technicians=", ".join(c.technicians) or "—")))
+            advisor=c.advisor, technicians=join(c.technicians) or "—")))
     fields = [forms.choice("reached", _("Reached"), [(_("Reached"), True), (_("Not reached"), False)], value=True)]
     fields += [forms.number(f"q{index}", question, minimum=1, maximum=5, places=0, required=False,
                             placeholder=_("score 1-5"), also=("scores",) if index == 0 else ())
-               for index, question in enumerate(c.questions)]
+               for index, question in enumerate(c.question_texts or c.questions)]
     fields += [forms.text("notes", _("Notes"), required=False, max_length=500),
                forms.text("complaint", _("Complaint"), required=False, max_length=500,
                           hint=_("leave empty if none")),

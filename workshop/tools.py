@@ -222,9 +222,9 @@ def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) 
         _change(tool, {"state": "out"})
         ToolCheckout.create(tool=tool.id, technician=tech.id, line=line_id, order=order_id, out_at=now, out_by=by.id)
         number = RepairOrder.select(RepairOrder.number).where(RepairOrder.id == order_id).scalar() if order_id else None
-        summary = (_("{code} checked out to {name} for RO {number} '{line}'").format(
-            code=tool.code, name=tech.name, number=number, line=line.name) if line is not None
-            else _("{code} checked out to {name}").format(code=tool.code, name=tech.name))
+        summary = (Phrase(N_("{code} checked out to {name} for RO {number} '{line}'"),
+                          code=tool.code, name=tech.name, number=number, line=line.name) if line is not None
+                   else Phrase(N_("{code} checked out to {name}"), code=tool.code, name=tech.name))
         audit.record(by, "tool_out", "tool", tool.id, summary, order_id=order_id,
                      after={"technician": tech.id, "line": line_id})
         return tool.code
