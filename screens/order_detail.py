@@ -22,7 +22,7 @@ from models.parts import PART_LINE_STATUS_LABELS
 from models.people import TRADE_LABELS
 from workshop import approvals, audit, i18n, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
-from workshop.i18n import N_, _, join, label
+from workshop.i18n import N_, _, join, label, pgettext
 
 HISTORY_LIMIT = 200
 
@@ -97,7 +97,7 @@ class OrderDetailScreen(Acting, KeptScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = _("Repair order")
+        self.title = pgettext("screen title", "Repair order")
         self.query_one("#lines", DataTable).add_columns(_("Code"), _("Operation"), _("Customer"), _("Trade"),
                                                         _("Std h"), _("Billed h"), _("Actual h"), _("Status"),
                                                         _("Technicians"), _("Amount"))
