@@ -48,20 +48,21 @@ def _touches(changes) -> bool:
 
 def _call_row(r: callbacks.QueueRow):
     when = _("OVERDUE") if r.overdue else day(r.due, "%m-%d")
-    return (when, label(CALLBACK_KIND_LABELS, r.kind), r.customer, r.mobile, r.plate,
-            _("RO {number}").format(number=r.order_number) if r.order_number else "", str(r.attempts),
+    # (names cut by cells and the order by its number under its column's title: the list fits 80 columns)
+    return (when, label(CALLBACK_KIND_LABELS, r.kind), cut(r.customer, 16), r.mobile, r.plate,
+            str(r.order_number or ""), str(r.attempts),
             "100%" if r.required else "", r.agent, cut(callbacks.reason_text(r.reason), 30))
 
 
 def _complaint_row(c: callbacks.ComplaintRow):
-    return (f"#{c.id}", f"{c.created_at:%m-%d}", c.customer, c.mobile, cut(c.description, 40),
+    return (f"#{c.id}", f"{c.created_at:%m-%d}", cut(c.customer, 16), c.mobile, cut(c.description, 40),
             label(call_register.DEPARTMENT_LABELS, c.department), label(COMPLAINT_STATUS_LABELS, c.status),
             f"{c.due:%m-%d}", (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED"))
             if c.escalated else "")
 
 
 def _reminder_row(r: reminders.Reminder):
-    return (i18n.date(r.due) if r.due else "", r.customer, r.mobile, r.plate, r.detail)
+    return (i18n.date(r.due) if r.due else "", cut(r.customer, 16), r.mobile, r.plate, r.detail)
 
 
 def _lost_row(r: winback.LostRow):
@@ -86,7 +87,7 @@ def _register_row(r: call_register.CallRow):
     what = call_register.result_label(r.topic, r.result) if r.result else (
         _("reached") if r.reached else _("not reached"))
     return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_CHANNEL_LABELS, r.channel), label(CALL_TOPIC_LABELS, r.topic),
-            r.customer, r.mobile, what, f"#{r.complaint_id}" if r.complaint_id else "", r.by, r.notes[:40])
+            cut(r.customer, 16), r.mobile, what, f"#{r.complaint_id}" if r.complaint_id else "", r.by, cut(r.notes, 40))
 
 
 class CallbacksScreen(Acting, KeptScreen):

@@ -131,7 +131,8 @@ class MyJobsScreen(Acting, KeptScreen):
         if job is None:
             box.update(literal(_("No jobs dispatched to you now.")))
             return
-        rows = [line((f"RO {job.order_number} ", "bold"), f"{job.plate} {job.model} · ", (job.name, "bold"))]
+        rows = [line((_("RO {number}").format(number=job.order_number) + " ", "bold"), f"{job.plate} {job.model} · ",
+                     (job.name, "bold"))]
         where = _("{hours} h · bay {bay}").format(hours=job.standard_hours, bay=job.bay or "—")
         if job.car_bay and job.car_bay != job.bay:
             where += " · " + _("the car is in {bay}").format(bay=job.car_bay)

@@ -46,7 +46,7 @@ def _prepick_row(row: prepick.PrepickRow):
     from screens.card import WEEKDAYS
     return (f"{_(WEEKDAYS[row.starts_at.weekday()])} {row.starts_at:%H:%M}", f"AP {row.appointment_number}",
             row.plate, row.bin or "—", row.code, fmt(row.qty), fmt(row.held),
-            literal(fmt(row.short), "bold red") if row.short else "", row.unit, row.name)
+            literal(fmt(row.short), "bold red") if row.short else "", parts.unit(row), row.name)
 
 
 def _low_row(row: parts.StockRow):

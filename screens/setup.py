@@ -167,7 +167,7 @@ def rate_form(row: rates.RateRow | None = None) -> FormDialog:
 def class_form(row: customer_classes.ClassRow | None = None) -> FormDialog:
     f = row.form() if row else customer_classes.ClassForm()
     return FormDialog(_("Class {name}").format(name=row.name) if row else _("New customer class"), [
-        forms.text("name", _("Name"), value=f.name, max_length=40, placeholder="Platinum"),
+        forms.text("name", _("Name"), value=f.name, max_length=40, placeholder=_("Platinum")),
         forms.text("name_zh", _("Chinese name"), value=f.name_zh, max_length=40, required=False, placeholder="白金"),
         forms.number("labor_discount", _("Labour discount %"), value=f.labor_discount, maximum=100, places=2),
         forms.number("material_discount", _("Material discount %"), value=f.material_discount, maximum=100, places=2),
