@@ -54,11 +54,11 @@ def _bay_row(b: bay_setup.BayRow):
 
 def _operation_row(o: catalog.OperationRow):
     rate = "—" if o.rate is None else f"{o.rate:.2f}"
-    return (o.code, o.name, o.trade_label, f"{o.standard_hours}", o.price_class, rate, _status(o.active))
+    return (o.code, o.name, o.trade_label, f"{o.standard_hours}", catalog.price_class_label(o.price_class), rate, _status(o.active))
 
 
 def _rate_row(r: rates.RateRow):
-    return (r.trade_label, r.price_class, f"{r.rate:.2f}" if r.rate else _("not set"), str(r.operations))
+    return (r.trade_label, catalog.price_class_label(r.price_class), f"{r.rate:.2f}" if r.rate else _("not set"), str(r.operations))
 
 
 def _class_row(c: customer_classes.ClassRow):

@@ -61,6 +61,11 @@ def price_class_of(value) -> str:
     return text
 
 
+def price_class_label(code: str) -> str:
+    """A price class as shown: the standard one in the reader's language, the shop's own as it typed them."""
+    return _("standard") if code == STANDARD_PRICE_CLASS else code
+
+
 def series_list(value) -> list[str]:
     """Series named in ``value`` ("Camry, RAV4" or a list), trimmed, without repeats (case ignored)."""
     items = value if isinstance(value, (list, tuple)) else str(value or "").replace("，", ",").replace(";", ",").split(",")
