@@ -389,7 +389,7 @@ class CallbacksScreen(Acting, KeptScreen):
         row = self.query_one("#complaints-table", PagedTable).selected
         if row is None:
             return
-        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=row.description[:60]), [
+        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=cut(row.description, 60)), [
             forms.choice("status", _("New status"), [(label(COMPLAINT_STATUS_LABELS, s), s) for s in NEXT_STATUSES]),
             forms.text("resolution", _("Resolution"), required=False, max_length=500,
                        hint=_("needed to resolve it")),

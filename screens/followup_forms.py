@@ -7,7 +7,7 @@ import datetime as dt
 
 from screens import forms
 from screens.forms import FormDialog
-from screens.text import line, lines
+from screens.text import cut, line, lines
 from workshop import call_register, callbacks, clock, i18n
 from workshop.i18n import _, join, label
 from models.campaigns import CAMPAIGN_RULE_LABELS, CAMPAIGN_RULES
@@ -87,7 +87,7 @@ def invitation_form(campaign: str, starts_on: dt.date, name: str, mobile: str, p
 
 
 def hand_form(number: int, description: str, handlers: list[callbacks.Handler]) -> FormDialog:
-    return FormDialog(_("Complaint #{number}: {what}").format(number=number, what=description[:60]), [
+    return FormDialog(_("Complaint #{number}: {what}").format(number=number, what=cut(description, 60)), [
         forms.choice("handler", _("Hand to"), [(h.name, h.id) for h in handlers])], submit_label=_("Hand on"))
 
 
