@@ -60,6 +60,7 @@ def pseudo_locale():
 
 # A word of ASCII letters standing alone (not part of a code such as ME001, 粤B12345 or OF-M20A's M20A).
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])")
+PATH = re.compile(r"(?<![\w])/[\w.\-]+(?:/[\w.\-…]*)+")
 
 
 def untranslated(text: str, allowed: set[str]) -> list[str]:
@@ -67,6 +68,7 @@ def untranslated(text: str, allowed: set[str]) -> list[str]:
     short with … counts as the data it is the start of)."""
     found = []
     for line in text.splitlines():
+        line = PATH.sub(" ", line)  # a file's path (where a document was written) is data
         words = []
         for match in WORD.finditer(line):
             word = match.group()
