@@ -190,3 +190,22 @@ async def test_the_sign_in_screen_is_translated(walk_shop):
             await pilot.pause(0.5)
             found += untranslated(screen_text(app.screen), allowed)
     assert not found, "untranslated text:\n" + "\n".join(found)
+
+
+async def test_the_shop_floor_sign_in_is_translated(walk_shop):
+    """The shop-floor terminal's sign-in (badge number and PIN), and its refusal of a wrong badge."""
+    from screens.app import WorkshopApp
+    from workshop import accounts
+    accounts.mark_demo_shop()
+    with pseudo_locale():
+        app = WorkshopApp(poll_seconds=0.05, build_ahead=False, time_rules=False, shop_floor=True)
+        async with app.run_test(size=(100, 40)) as pilot:
+            assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BadgeSignInScreen")
+            await pilot.pause()
+            allowed = allowed_words(app)
+            found = untranslated(screen_text(app.screen), allowed)
+            await pilot.press(*"999", "enter", *"0000", "enter")  # a badge nobody has: the refusal
+            assert await wait_until(pilot, lambda: str(app.screen.query_one("#sign-error").content).strip())
+            await pilot.pause(0.3)
+            found += untranslated(screen_text(app.screen), allowed)
+    assert not found, "untranslated text:\n" + "\n".join(found)
