@@ -4,6 +4,7 @@ a plain English word left on screen escaped translation. Data (names, plates, co
 key names are allowed."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -67,6 +68,13 @@ def walk_shop(shop):
     callbacks.raise_complaint(shop.customer.id, "Noise after the service", by=shop.agent, order_id=gone.id)
     clock.advance(days=3)  # the first follow-up call is due
     shop.technician = shop.techs[0]
+    # A car booked for this afternoon: the board's lane of expected arrivals and the appointments' day.
+    from workshop import appointments
+    booked = make_vehicle("粤B55555", "LVGBM53K5RG000055", shop.customer)
+    today = clock.now().date()
+    appointments.book(appointments.AppointmentForm(
+        vehicle_id=booked.id, starts_at=dt.datetime.combine(today, dt.time(14, 0)), operation_codes=["QS001"]),
+        by=shop.advisor)
     return shop
 
 
