@@ -42,7 +42,10 @@ class ExpectedLane(Static):
                  for r in self.rows[:LANE_ROWS]]
         more = len(self.rows) - LANE_ROWS
         head = literal(_("Expected today ({count})").format(count=len(self.rows)), "bold")
-        self.update(lines([head, *shown] + ([literal(_("+{count} more · F12").format(count=more))] if more > 0 else [])))
+        entry = self.app.entry_for_key("f12")  # F12 is the appointments only for those it opens them for
+        where = "F12" if entry is not None and entry.name == "appointments" else _("Ctrl+P appointments")
+        tail = [literal(_("+{count} more · {where}").format(count=more, where=where))] if more > 0 else []
+        self.update(lines([head, *shown] + tail))
 
 
 def arrival_form(rows: list[appointments.AppointmentRow]) -> FormDialog:

@@ -80,6 +80,7 @@ def test_an_empty_shop_prints_the_first_managers_login_and_pin(tmp_path, capsys,
 
     class NoScreen:  # the terminal itself is not what this test is about
         return_code = 0
+        fault_message = None
 
         def __init__(self, **kwargs):
             self.message = kwargs.get("first_run_message")
@@ -88,6 +89,7 @@ def test_an_empty_shop_prints_the_first_managers_login_and_pin(tmp_path, capsys,
             pass
 
     monkeypatch.setattr(screens.app, "WorkshopApp", NoScreen)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)  # (pytest's stdin and stdout are not one)
     code, out, _ = run(capsys, "--empty", "--db", str(tmp_path / "new.db"))
     assert code == 0 and "login manager" in out
     pin = out.split("PIN ", 1)[1].split(",")[0].strip()

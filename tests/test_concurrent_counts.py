@@ -79,12 +79,14 @@ CHECK_IN = """
     import datetime as dt
     from workshop import clock
     from workshop.reception import CustomerForm, OrderForm, VehicleForm, create_order, register_vehicle
+    from workshop.vins import check_digit
     advisor = Staff.get(Staff.login == "li.wei")
     for n in range(arg["times"]):
         try:
+            raw = f"LVGBM53K0RC{worker:03d}{n:03d}"
             car = register_vehicle(
                 CustomerForm(name=f"Driver {worker}-{n}", mobile=f"139{worker:04d}{n:04d}"),
-                VehicleForm(plate=f"粤C{worker}{n}{worker}{n}A", vin=f"LVGBM53K5RC{worker:03d}{n:03d}",
+                VehicleForm(plate=f"粤C{worker}{n}{worker}{n}A", vin=raw[:8] + check_digit(raw) + raw[9:],
                             brand="Toyota", model="Corolla"), by=advisor)
             order = create_order(OrderForm(vehicle_id=car.id, mileage_in="1000", statement="Service",
                                            promised_at=clock.now() + dt.timedelta(hours=4),

@@ -91,7 +91,7 @@ def check_outcome(topic: str, *, result: str | None, channel: str = "phone", not
     if result == "message_sent" and channel not in MESSAGES:
         raise InvalidInput(_("A message is sent by SMS or WeChat: choose one of them, or say what the call came "
                              "to."), "channel")
-    notes = validation.text(notes, "notes", _("Notes"), max_len=500, required=False)
+    notes = validation.text(notes, "notes", _("Notes"), max_len=500, required=False, multiline=True)
     complaint = validation.text(complaint, "complaint", _("Complaint"), max_len=500,
                                 required=(result == "complaint"))
     if complaint:

@@ -81,7 +81,7 @@ def check_form(form: CampaignForm) -> Checked:
         least = int(settings.get("lost_after_months")) + 1
         value = str(validation.integer(form.rule_value, "rule_value", _("Lost at most (months)"), minimum=least,
                                        maximum=600))
-    notes = validation.text(form.notes, "notes", _("Notes"), max_len=500, required=False)
+    notes = validation.text(form.notes, "notes", _("Notes"), max_len=500, required=False, multiline=True)
     return Checked(name, starts_on, ends_on, form.rule, value, notes)
 
 

@@ -289,13 +289,17 @@ def main(argv: list[str] | None = None, warm: bool = True) -> int:
         return 1
 
 
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 _target: str | None = None  # the database this command works on, for the fault handler's message
 
 
 def _main(argv: list[str] | None, warm: bool) -> int:
     global _target
     args = build_parser().parse_args(argv)
-    if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if args.command is None and not _has_terminal():
         # ssh -T, an sftp client, a pipe: no terminal to draw on. Textual would spin on a closed input.
         from workshop.i18n import _
         sys.stderr.write(_("workshop needs a terminal: connect with ssh -t (an sftp or scp client cannot open "
@@ -306,6 +310,12 @@ def _main(argv: list[str] | None, warm: bool) -> int:
         # back on, tuned, once it has settled in). Importing the code makes few cycles but hundreds of
         # thousands of objects, and the collector's passes over them were a quarter of a cold start.
         gc.disable()
+        if "://" not in (args.db or "") and "psycopg" not in sys.modules:
+            # A terminal on a SQLite file never talks to PostgreSQL, but Peewee imports the PostgreSQL
+            # driver when it is installed (the [postgres] extra): a quarter of a cold start (psycopg,
+            # its binary part, ssl, importlib.metadata). None in sys.modules makes that import fail
+            # at once, as if the driver were not installed, for this process only.
+            sys.modules["psycopg"] = None  # type: ignore[assignment]
     if warm and args.command is None:
         from workshop.warm import run_warm
         code = run_warm(sys.argv[1:] if argv is None else list(argv))

@@ -9,9 +9,6 @@ from decimal import Decimal
 from models.parts import Part
 from models.shop import STANDARD_PRICE_CLASS, Operation
 from workshop import settings
-from workshop.catalog import kit_for
-from workshop.customer_file import class_discounts
-from workshop.rates import rates_by_key
 from workshop.pricing import Bill, LaborItem, PartItem, PricingTerms, compute_bill, labor_line, part_line
 
 ZERO = Decimal("0")
@@ -20,6 +17,7 @@ ZERO = Decimal("0")
 def kit(operation_id: int, series: str | None = None) -> list[tuple[Part, Decimal]]:
     """The parts an operation brings for a car of ``series`` (its kit for that series, else its general kit;
     workshop/catalog.kit_for), parts still stocked."""
+    from workshop.catalog import kit_for  # (not on the board's import path: a terminal's cold start)
     wanted = kit_for(operation_id, series)
     parts = {p.id: p for p in Part.select().where(Part.id.in_([pid for pid, _qty in wanted]))} if wanted else {}
     return [(parts[pid], Decimal(qty)) for pid, qty in wanted if pid in parts]
@@ -28,6 +26,7 @@ def kit(operation_id: int, series: str | None = None) -> list[tuple[Part, Decima
 def terms(customer_id: int, on: dt.date | None = None) -> PricingTerms:
     """The customer's class discounts while the class is valid on ``on`` (today), and the shop's VAT (no extra
     discount: that is agreed at the bill)."""
+    from workshop.customer_file import class_discounts  # (phonenumbers: not on a cold start's path)
     klass = class_discounts(customer_id, on or dt.date.today())
     if klass is not None and not klass.valid:
         klass = None
@@ -42,6 +41,7 @@ def quote(customer_id: int, work: list[tuple[Operation, Decimal]], extra_parts: 
           on: dt.date | None = None) -> Bill:
     """The bill this work would come to: each (operation, billed hours) at its trade's rate with its kit, and
     extra parts, for this customer."""
+    from workshop.rates import rates_by_key
     table = rates_by_key()
     labor = [LaborItem(op.code, op.name, Decimal(hours),
                        table.get((op.trade, op.price_class or STANDARD_PRICE_CLASS), ZERO), payer)

@@ -381,7 +381,8 @@ def listing(group: str | None = None) -> list[SettingRow]:
     """Every setting (or one group's) with its current value, in the reader's language (one query)."""
     stored = {key: json.loads(value) for key, value in Setting.select(Setting.key, Setting.value).tuples()}
     rows = []
-    for s in SPECS:
+    order = list(GROUPS)
+    for s in sorted(SPECS, key=lambda spec: order.index(spec.group)):  # group by group, declared order within
         if group and s.group != group:
             continue
         rows.append(SettingRow(s.key, s.group, _(s.label), _(s.meaning), s.kind, stored.get(s.key, s.default),
