@@ -20,7 +20,7 @@ from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVA
 from models.orders import BUSINESS_TYPE_LABELS, JOB_LINE_STATUS_LABELS
 from models.parts import PART_LINE_STATUS_LABELS
 from models.people import TRADE_LABELS
-from workshop import approvals, audit, i18n, lifecycle, trade_dispatch
+from workshop import approvals, audit, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
 from workshop.i18n import N_, _, join, label, pgettext
 
@@ -169,7 +169,7 @@ class OrderDetailScreen(Acting, KeptScreen):
             word = approval_cell(quote)
             table.add_row(*cells(job.code, job.name, word, label(TRADE_LABELS, job.trade), job.standard_hours,
                                  job.billed_hours, job.actual_hours, label(JOB_LINE_STATUS_LABELS, job.status),
-                                 join(job.technicians) or "—", i18n.money(quote.amount) if quote else ""),
+                                 join(job.technicians) or "—", f"{quote.amount:,.2f}" if quote else ""),
                           key=str(job.id))
         if job_lines:
             table.move_cursor(row=min(row, len(job_lines) - 1))
