@@ -86,7 +86,7 @@ FIELD_LABELS = {
     "tendered": N_("tendered"), "change": N_("change"), "qty": N_("quantity"), "reference": N_("reference"),
     "description": N_("description"), "department": N_("department"), "status": N_("status"), "roles": N_("roles"),
     "trade": N_("trade"), "active": N_("active"), "language": N_("language"), "failures": N_("wrong PINs"),
-    "source": N_("terminal"), "until": N_("until"), "kind": N_("kind"), "due": N_("due"), "agent": N_("agent"),
+    "source": N_("source"), "until": N_("until"), "kind": N_("kind"), "due": N_("due"), "agent": N_("agent"),
     "count": N_("count"), "invoice": N_("invoice"), "total": N_("total"), "customer_share": N_("customer's share"),
     "received": N_("received"), "number": N_("number"), "credit_note": N_("credit note"), "on_hand": N_("on hand"),
     "bin": N_("bin"), "reached": N_("reached"), "scores": N_("scores"), "disposition": N_("goes to"),
@@ -101,6 +101,9 @@ FIELD_LABELS = {
     "standard_hours": N_("standard hours"), "price_class": N_("price class"), "applies_to": N_("applies to"),
     "price": N_("price"), "discount": N_("discount"), "rate": N_("rate"), "customer": N_("customer"),
     "vehicle": N_("vehicle"), "badge": N_("badge"),
+    # appointments
+    "starts_at": N_("starts at"), "ends_at": N_("ends at"), "estimate": N_("estimate"), "over": N_("beyond capacity"),
+    "work": N_("work"), "packages": N_("packages"), "arrived_at": N_("arrived at"), "order": N_("order"),
 }
 FIELD_CODES = {"state": "workshop.lifecycle:STATE_LABELS", "parts_status": "workshop.availability:LABELS",
                "method": "models.settlement:METHOD_LABELS", "delay_reason": "workshop.qc:DELAY_REASON_LABELS",
