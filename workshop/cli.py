@@ -301,7 +301,6 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None and not _has_terminal():
         # ssh -T, an sftp client, a pipe: no terminal to draw on. Textual would spin on a closed input.
-        from workshop.i18n import _
         sys.stderr.write(_("workshop needs a terminal: connect with ssh -t (an sftp or scp client cannot open "
                            "it).") + "\n")
         return 2

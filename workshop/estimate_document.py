@@ -87,7 +87,7 @@ def render_text(d: dict, width: int = WIDTH, words: Words | None = None) -> str:
     out += _centre(w._(TITLE), width) + [rule]
     for label, value in ((w._("Repair order"), str(d["ro"])), (w._("Date in"), _when(d["date_in"])),
                          (w._("Owner"), d["owner"]), (w._("Phone"), d["mobile"]), (w._("Plate"), d["plate"]),
-                         (w._("Model"), d["model"]), (w._("Mileage in"), w._("{km} km").format(km=w.number(d["mileage"]))),
+                         (w._("Model"), d["model"]), (w._("Mileage in"), f"{w.number(d['mileage'])} km"),
                          (w._("Business type"), w.label(BUSINESS_TYPE_LABELS, d["business_type"])),
                          (w._("Service advisor"), d["advisor"]), (w._("Promised"), _when(d["promised_at"]))):
         out.append(_pair(label, value, width))
@@ -123,7 +123,7 @@ def render_html(d: dict, words: Words | None = None) -> str:
     fields = "".join(f"<tr><th>{e(label)}</th><td>{e(value)}</td></tr>" for label, value in (
         (w._("Repair order"), str(d["ro"])), (w._("Date in"), _when(d["date_in"])), (w._("Owner"), d["owner"]),
         (w._("Phone"), d["mobile"]), (w._("Plate"), d["plate"]), (w._("VIN"), d["vin"]), (w._("Model"), d["model"]),
-        (w._("Mileage in"), w._("{km} km").format(km=w.number(d["mileage"]))), (w._("Service advisor"), d["advisor"]),
+        (w._("Mileage in"), f"{w.number(d['mileage'])} km"), (w._("Service advisor"), d["advisor"]),
         (w._("Promised"), _when(d["promised_at"]))))
     pending = (f"<p>{e(w._('Waiting for your approval'))}: <b>{e(w.money(d['totals']['pending']))}</b></p>"
                if d["totals"]["pending"] else "")

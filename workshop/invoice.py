@@ -259,7 +259,7 @@ def _fields(d: dict, w: Words) -> list[tuple[str, str]]:
         (w._("Plate"), d["plate"]), (w._("VIN"), d["vin"]),
         (w._("Model"), d["model"]), (w._("Engine no."), d["engine_no"] or "-"),
         (w._("Repair order"), str(d["ro"])), (w._("Business type"), w.label(BUSINESS_TYPE_LABELS, d["business_type"])),
-        (w._("Date in"), _when(d["date_in"])), (w._("Mileage in"), w._("{km} km").format(km=w.number(d["mileage"]))),
+        (w._("Date in"), _when(d["date_in"])), (w._("Mileage in"), f"{w.number(d['mileage'])} km"),
         (w._("Service advisor"), d["advisor"]), (w._("Cashier"), d["cashier"] or "-"),
     ]
     if d["invoice_no"] is None:  # the pre-settlement has no number yet: its date is when it was printed
