@@ -58,6 +58,7 @@ ENGLISH = [
     ("order", "manager", ()),
     ("cashier", "cashier", ()),
     ("qc", "inspector", ()),
+    ("qc", "inspector", ("enter",)),  # the checklist: "Sign PASS" and "Sign FAIL" whole in the key bar
     ("parts", "clerk", ()),
     ("callbacks", "agent", ()),
     ("audit", "manager", ()),
@@ -78,7 +79,8 @@ CHINESE = [
 ]
 
 
-@pytest.mark.parametrize("screen,role,keys", ENGLISH, ids=[f"{s}-{r}" for s, r, _k in ENGLISH])
+@pytest.mark.parametrize("screen,role,keys", ENGLISH,
+                         ids=[f"{s}-{r}{'-' + '-'.join(k) if k else ''}" for s, r, k in ENGLISH])
 def test_english_screens_at_80x24(snap_compare, walk_shop, screen, role, keys):  # noqa: F811
     assert snap_compare(_app(walk_shop, role, "en"), run_before=_opening(screen, walk_shop, *keys),
                         terminal_size=(80, 24))
