@@ -128,7 +128,7 @@ def main() -> None:
     advisor = Staff.get(Staff.login == "li.wei")
     top = db.execute_sql("SELECT MAX(id) FROM vehicle").fetchone()[0]
     codes = by_trade.get("quick_service", [])[:10]
-    booked, refused = [], []
+    booked, refused, unfit = [], [], []
     later = [today + dt.timedelta(days=i) for i in range(15, 45)]  # beyond what was booked ahead: room left
     rng = random.Random()  # not the seeded one: a second run would ask for the same cars at the same times
     for i in range(args.n // 2):
@@ -139,12 +139,16 @@ def main() -> None:
         try:
             appointments.book(form, by=advisor)
             booked.append(clock_() - t)
-        except DomainError:
+        except appointments.CapacityFull:
             refused.append(clock_() - t)
+        except DomainError:  # the drawn operation is not for that car's series: refused before the transaction
+            unfit.append(clock_() - t)
     if booked:
         report("booking written (check, lock, slots, parts, event)", booked)
     if refused:
         report("booking refused (with the next free times)", refused)
+    if unfit:
+        report("booking refused (work not for the car)", unfit)
 
     for name, call in (("reminder list (tomorrow)", lambda: appointments.reminder_list()),
                        ("expected arrivals (today)", lambda: appointments.expected_arrivals()),

@@ -74,6 +74,7 @@ class AppointmentLine(BaseModel):
     trade = CharField(max_length=20)
     hours = HoursField()
     position = IntegerField(default=0)
+    package_code = CharField(max_length=20, null=True)  # asked for as part of this maintenance package (保養套餐)
 
 
 class AppointmentSlot(BaseModel):

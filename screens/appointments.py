@@ -16,6 +16,7 @@ from models.appointments import (APPOINTMENT_STATE_LABELS, CALL_CHANNEL_LABELS, 
                                  CALL_OUTCOME_LABELS, CALL_OUTCOMES, SOURCE_LABELS, SOURCES)
 from models.orders import BUSINESS_TYPE_LABELS, BUSINESS_TYPES
 from models.people import TRADE_LABELS
+from models.shop import BAY_KIND_LABELS
 from screens import forms
 from screens.acting import Acting
 from screens.dialogs import reason_form
@@ -60,9 +61,10 @@ def _day_row(row: appointments.AppointmentRow):
 
 
 def _call_row(row: appointments.AppointmentRow):
+    """Who to call and on what number first: at 80 columns they are what shows."""
     calls = "" if not row.calls else f"{row.calls} · {label(CALL_OUTCOME_LABELS, row.last_outcome)}"
-    return (f"{row.starts_at:%H:%M}", row.label, row.plate, _state(row), calls, row.contact_name, row.contact_phone,
-            _parts(row), row.work)
+    return (f"{row.starts_at:%H:%M}", row.plate, row.contact_phone, row.contact_name, _state(row), calls,
+            _parts(row), row.work, row.label)
 
 
 def _short_row(row: prepick.PrepickRow):
@@ -87,13 +89,16 @@ def figures_row(f: appointment_figures.AppointmentFigures):
 
 def booking_form(*, plate: str = "", when: dt.datetime | None = None, source: str = "phone", codes: str = "",
                  manager: bool = False, intro=None) -> FormDialog:
-    """The booking: the car, the half-hour, the work (catalog codes), how it came, who to call."""
+    """The booking: the car, the half-hour, the work (catalog codes and maintenance packages), how it came, who
+    to call."""
     fields = [
         forms.text("plate", _("Plate or VIN"), value=plate, max_length=20, also=("vehicle",)),
         forms.text("starts_at", _("Day and time"), value=when.strftime(TIME_FORMAT) if when else "", max_length=16,
                    placeholder="2026-12-01 09:30", hint=_("on the hour or half-hour")),
-        forms.text("work", _("Operations"), value=codes, max_length=200, placeholder="QS002 ME001",
+        forms.text("work", _("Operations"), value=codes, max_length=200, placeholder="QS002 ME001", required=False,
                    hint=_("catalog codes, separated by spaces"), also=("hours", "parts")),
+        forms.text("packages", _("Packages"), max_length=100, placeholder="FS", required=False,
+                   hint=_("maintenance packages, sold at their price")),
         forms.choice("business_type", _("Business type"),
                      [(label(BUSINESS_TYPE_LABELS, b), b) for b in BUSINESS_TYPES], value="maintenance"),
         forms.choice("source", _("How it came"), [(label(SOURCE_LABELS, s), s) for s in SOURCES], value=source),
@@ -110,10 +115,22 @@ def booking_form(*, plate: str = "", when: dt.datetime | None = None, source: st
 
 
 def book_call(values: dict) -> partial:
-    return partial(appointments.book_typed, values["plate"], values["starts_at"], values["work"],
-                   contact_name=values["contact_name"] or "", contact_phone=values["contact_phone"] or "",
+    return partial(appointments.book_typed, values["plate"], values["starts_at"], values["work"] or "",
+                   packages=values.get("packages") or "", contact_name=values["contact_name"] or "", contact_phone=values["contact_phone"] or "",
                    source=values["source"], business_type=values["business_type"], notes=values["notes"] or "",
                    overbook_reason=values.get("overbook_reason") or "")
+
+
+def booked_message(appointment) -> str:
+    return _("{label} booked for {when}.").format(label=appointment.label, when=f"{appointment.starts_at:%m-%d %H:%M}")
+
+
+def ask_booking(screen, plate: str, intro=None) -> None:
+    """On a screen that acts (screens/acting.py): book this car, from tomorrow's first free half-hour (the
+    customer's and the vehicle's file)."""
+    form = booking_form(plate=plate, when=appointments.default_start(), manager=screen.app.staff.has_role("manager"),
+                        intro=intro)
+    screen.ask(form, book_call, success=booked_message)
 
 
 def arrival_form(row: appointments.AppointmentRow) -> FormDialog:
@@ -189,8 +206,8 @@ class AppointmentsScreen(Acting, KeptScreen):
         self.title = _("Appointments")
         self.query_one("#list", DataTable).add_columns(_("Time"), _("No."), _("Plate"), _("State"), _("Parts"),
                                                        _("Customer"), _("Work"), _("How"), _("Booked by"), _("Order"))
-        self.query_one("#calls-table", DataTable).add_columns(_("Time"), _("No."), _("Plate"), _("State"), _("Calls"),
-                                                              _("Contact"), _("Phone"), _("Parts"), _("Work"))
+        self.query_one("#calls-table", DataTable).add_columns(_("Time"), _("Plate"), _("Phone"), _("Contact"),
+                                                              _("State"), _("Calls"), _("Parts"), _("Work"), _("No."))
         self.query_one("#figures-table", DataTable).add_columns(*[_(c) for c in FIGURE_COLUMNS])
         self._fit(self.app.size.width)
         self.reload()
@@ -220,11 +237,13 @@ class AppointmentsScreen(Acting, KeptScreen):
             trade=label(TRADE_LABELS, t), booked=_hours(grid.booked_hours[t]), capacity=_hours(grid.capacity_hours[t]))
             for t in grid.trades)
         expected = sum(1 for r in self.rows if r.state in appointments.OPEN)
+        bays = " · ".join(f"{label(BAY_KIND_LABELS, kind)} {places}" for kind, places in grid.bay_places.items())
         self.query_one("#day-title", Label).update(lines([
             line((f"{fmt_date(self.day)} {_weekday(self.day)}", "bold"), " · ",
                  _("{count} booked, {expected} still expected · [ ] other days · cells: free / capacity hours").format(
                      count=len(self.rows), expected=expected)),
-            line(_("Booked of the day's hours: "), booked)]))
+            line(_("Booked of the day's hours: "), booked),
+            line(_("Bay places: "), bays)]))
         table = self.query_one("#grid", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
@@ -361,8 +380,7 @@ class AppointmentsScreen(Acting, KeptScreen):
                 when = when.starts_at
             when = when if when and when > clock.now() else appointments.default_start(self.day)
             form = booking_form(when=when, manager=manager)
-        self.ask(form, book_call, success=lambda appointment: _("{label} booked for {when}.").format(
-            label=appointment.label, when=f"{appointment.starts_at:%m-%d %H:%M}"))
+        self.ask(form, book_call, success=booked_message)
 
     def action_arrive(self) -> None:
         row = self._selected()
@@ -382,10 +400,15 @@ class AppointmentsScreen(Acting, KeptScreen):
         row = self._selected()
         if row is None:
             return
-        form = FormDialog(_("Move {label} ({plate})").format(label=row.label, plate=row.plate), [
-            forms.text("starts_at", _("New day and time"), value=row.starts_at.strftime(TIME_FORMAT), max_length=16)],
-            submit_label=_("Move"))
-        self.ask(form, lambda v: partial(appointments.move, row.id, v["starts_at"], seen_version=row.version),
+        fields = [forms.text("starts_at", _("New day and time"), value=row.starts_at.strftime(TIME_FORMAT),
+                             max_length=16)]
+        if self.app.staff.has_role("manager"):
+            fields.append(forms.text("overbook_reason", _("Beyond capacity because"), required=False, max_length=200,
+                                     hint=_("only to book when it is full")))
+        form = FormDialog(_("Move {label} ({plate})").format(label=row.label, plate=row.plate), fields,
+                          submit_label=_("Move"))
+        self.ask(form, lambda v: partial(appointments.move, row.id, v["starts_at"], seen_version=row.version,
+                                         overbook_reason=v.get("overbook_reason") or ""),
                  success=_("Moved."))
 
     def action_cancel(self) -> None:

@@ -119,9 +119,11 @@ class CustomerFileScreen(Acting, Screen):
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("e", "edit", N_("Edit")),
         Binding("n", "add_vehicle", N_("Add car")),
+        Binding("b", "book", N_("Book appointment")),
         Binding("m", "merge", N_("Merge")),
     ]
-    PERMISSIONS = {"edit": "edit_customer_file", "add_vehicle": "edit_customer_file", "merge": "merge_customers"}
+    PERMISSIONS = {"edit": "edit_customer_file", "add_vehicle": "edit_customer_file", "merge": "merge_customers",
+                   "book": "book_appointments"}
     DEFAULT_CSS = """
     CustomerFileScreen #customer-box { height: auto; max-height: 55%; }
     CustomerFileScreen #customer-head { padding: 0 1; height: auto; }
@@ -231,6 +233,15 @@ class CustomerFileScreen(Acting, Screen):
         form.on_submit = submitted
         self.app.push_screen(form)
 
+    def action_book(self) -> None:
+        """An appointment for the car selected in the list (预约)."""
+        car = self.query_one("#cars", PagedTable).selected
+        if self.file is None or car is None:
+            self.notify(_("Pick the car to book first."), severity="warning")
+            return
+        from screens.appointments import ask_booking
+        ask_booking(self, car.plate, intro=f"{self.file.name} · {phones.display(self.file.mobile)}")
+
 
 # --- the vehicle's file --------------------------------------------------------------------------------------
 
@@ -249,17 +260,25 @@ def _contact_row(c: customer_file.ContactRow):
     return (i18n.date(c.at), c.kind, c.status, c.text)
 
 
+def _appointment_row(row):
+    from models.appointments import APPOINTMENT_STATE_LABELS
+    return (f"{i18n.date(row.starts_at)} {row.starts_at:%H:%M}", i18n.label(APPOINTMENT_STATE_LABELS, row.state),
+            row.work, row.label, row.advisor, f"RO {row.order_number}" if row.order_number else "")
+
+
 class VehicleFileScreen(Acting, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("e", "edit", N_("Edit")),
         Binding("c", "owner", N_("Owner's file")),
         Binding("t", "transfer", N_("New owner")),
+        Binding("b", "book", N_("Book appointment")),
         Binding("1", "tab('visits')", N_("Visits"), show=False),
         Binding("2", "tab('parts')", N_("Parts"), show=False),
         Binding("3", "tab('contacts')", N_("Calls"), show=False),
+        Binding("4", "tab('appointments')", N_("Appointments"), show=False),
     ]
-    PERMISSIONS = {"edit": "edit_customer_file", "transfer": "edit_customer_file"}
+    PERMISSIONS = {"edit": "edit_customer_file", "transfer": "edit_customer_file", "book": "book_appointments"}
     DEFAULT_CSS = """
     VehicleFileScreen #vehicle-head { padding: 0 1; height: auto; }
     VehicleFileScreen #vehicle-box { height: auto; max-height: 45%; }
@@ -286,6 +305,9 @@ class VehicleFileScreen(Acting, Screen):
             with TabPane(_("Complaints and calls [3]"), id="contacts"):
                 yield PagedTable((_("Date"), _("What"), _("Status"), _("Content")), _contact_row,
                                  id="contacts-table")
+            with TabPane(_("Appointments [4]"), id="appointments"):
+                yield PagedTable((_("Due"), _("State"), _("Work"), _("No."), _("Booked by"), _("Order")),
+                                 _appointment_row, id="appointments-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -318,11 +340,19 @@ class VehicleFileScreen(Acting, Screen):
                                                    _("{km} km").format(km=f"{file.last_mileage:,}") if file.last_mileage else "") if x)),
             (_("Next service due"), _d(file.next_service_due)),
         ])
+        from workshop import appointments
+        booked = self.fetch(appointments.of_vehicle, self.vehicle_id) or []
+        upcoming = [r for r in booked if r.state in appointments.OPEN]
+        if upcoming:  # the next one (the list is newest first)
+            head.append(f"{_('Appointment')}: ", style="dim")
+            head.append(clean(f"{upcoming[-1].label} {i18n.date(upcoming[-1].starts_at)} "
+                              f"{upcoming[-1].starts_at:%H:%M} · {upcoming[-1].work}"), style="bold")
         self.query_one("#vehicle-head", Static).update(head)
         self.query_one("#visits-table", PagedTable).load(lambda n, o: list(file.visits)[o:o + n])
         self.query_one("#parts-table", PagedTable).load(lambda n, o: list(file.parts)[o:o + n])
         contacts = sorted(file.complaints + file.callbacks, key=lambda c: c.at, reverse=True)
         self.query_one("#contacts-table", PagedTable).load(lambda n, o: contacts[o:o + n])
+        self.query_one("#appointments-table", PagedTable).load(lambda n, o: booked[o:o + n])
 
     def refresh_from_changes(self, changes) -> None:
         self.reload()
@@ -353,6 +383,15 @@ class VehicleFileScreen(Acting, Screen):
     def action_owner(self) -> None:
         if self.file is not None:
             self.app.push_screen(CustomerFileScreen(self.file.owner_id))
+
+    def action_book(self) -> None:
+        """An appointment for this car (预约), the owner and the service due shown above the form."""
+        if self.file is None:
+            return
+        from screens.appointments import ask_booking
+        due = _("next service due {day}").format(day=_d(self.file.next_service_due)) if self.file.next_service_due else ""
+        ask_booking(self, self.file.plate, intro=" · ".join(
+            x for x in (self.file.owner_name, phones.display(self.file.owner_mobile), due) if x))
 
     def action_transfer(self) -> None:
         if self.file is None:

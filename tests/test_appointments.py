@@ -17,7 +17,7 @@ from models.appointments import Appointment, AppointmentCall, AppointmentLine, A
 from models.events import Event
 from models.orders import JobLine, RepairOrder
 from models.parts import OperationPart, Part, PartLine
-from models.shop import Bay, Operation
+from models.shop import Bay, LaborRate, Operation
 from workshop import appointments as ap, capacity, clock, parts, prepick
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
 
@@ -93,6 +93,7 @@ def test_a_bay_holds_as_many_cars_as_its_places(shop):
     Bay.update(active=False).where(Bay.code == "M2").execute()  # one mechanical bay of one place
     Staff.create(login="e.tech", name="Liang Hao", roles="technician", trade="electrical")
     Operation.create(code="EL001", name="A/C recharge", trade="electrical", standard_hours=D("0.5"))
+    LaborRate.create(trade="electrical", rate=D("180"))
     book(shop, at(10), ("ME001",))
     with pytest.raises(ap.CapacityFull, match="electrical is fully booked from 10:00 to 10:30"):
         book(shop, at(10), ("EL001",), car=shop.car2)
@@ -185,6 +186,7 @@ def test_the_day_grid_shows_capacity_booked_and_free_per_trade(shop):
     assert ten.cells["quick_service"].full and not ten.cells["mechanical"].full
     assert grid.capacity_hours["quick_service"] == D("8.00") and grid.booked_hours["mechanical"] == D("1.0")
     assert grid.free_hours("mechanical") == D("7.0")
+    assert list(grid.bay_places.items()) == [("quick_service", 1), ("mechanical", 2), ("body", 2), ("paint", 1)]
     eleven = next(row for row in grid.slots if row.starts_at == at(11))
     assert eleven.cells["mechanical"].free == 0 and eleven.cells["body"].free == D("0.5")
 
@@ -371,3 +373,80 @@ def test_a_booking_typed_in_a_form_finds_the_car_and_reads_the_time_and_codes(sh
         ap.book_typed("粤A88888", "tomorrow at ten", "QS001", by=shop.advisor)
     assert refused.value.field == "starts_at"
     assert ap.default_start() == at(8)
+
+
+# --- maintenance packages and what reception will ask when the car comes ----------------------------------
+
+def _first_service(shop):
+    """FS: an oil change and front brake pads (0.5 h + 1.0 h) sold at 199.00 with the oil filter."""
+    from workshop import packages
+    from workshop.packages import PackageForm
+    oil_filter(shop, qty="2")
+    return packages.add_package(PackageForm(code="FS", name="First service", name_zh="首保", price="199",
+                                            operation_codes="QS001, ME001"), by=shop.manager)
+
+
+def test_a_maintenance_package_is_booked_at_its_price_and_arrives_as_the_package(shop):
+    from models.orders import OrderPackage
+    from workshop import settlement
+    _first_service(shop)
+    appointment = book(shop, at(10), ("QS002",), package_codes=["fs"])
+    lines = list(AppointmentLine.select().order_by(AppointmentLine.position))
+    assert [(line.code, line.package_code) for line in lines] == [("QS002", None), ("QS001", "FS"),
+                                                                  ("ME001", "FS")]
+    # its hours take capacity like any work: QS002 0.8 h and QS001 0.5 h of quick service, then ME001 1.0 h
+    assert AppointmentSlot.select().count() == 5 and Appointment.get_by_id(appointment.id).ends_at == at(12, 30)
+    # QS002 0.8 h x 120 = 96.00, the package 199.00 (its operations and filter covered by the price)
+    assert Appointment.get_by_id(appointment.id).estimate == D("295.00")
+    assert AppointmentPart.get(AppointmentPart.appointment == appointment.id).reserved == 1  # the kit is held
+    assert "FS, QS002" in Event.get(Event.kind == "appointment_booked").summary
+    clock.freeze(at(10))
+    order = ap.arrive(appointment.id, mileage_in="21000", by=shop.advisor)
+    assert [p.code for p in OrderPackage.select().where(OrderPackage.order == order.id)] == ["FS"]
+    assert sorted(line.code for line in JobLine.select().where(JobLine.order == order.id)) == [
+        "ME001", "QS001", "QS002"]
+    assert settlement.bill_for(order.id).total == D("295.00") and order.estimate == D("295.00")
+    assert parts.reservation_problems() == []
+
+
+def test_work_reception_would_refuse_when_the_car_comes_is_refused_when_it_is_booked(shop):
+    from models.shop import OperationSeries
+    _first_service(shop)
+    for change, message in (
+            (dict(package_codes=["XX"]), "No maintenance package XX is on sale"),
+            (dict(codes=["QS002"], hours={"QS001": "1"}), "not asked for"),
+    ):
+        with pytest.raises(InvalidInput, match=message):
+            ap.book(form(shop, at(10), **change), by=shop.advisor)
+    Operation.update(active=False).where(Operation.code == "QS002").execute()
+    with pytest.raises(InvalidInput, match="No longer offered: QS002") as refused:
+        book(shop, at(10), ("QS002",))
+    assert refused.value.field == "work"
+    OperationSeries.create(operation=Operation.get(Operation.code == "ME001"), series="Highlander")
+    with pytest.raises(InvalidInput, match="is not for a Camry") as refused:
+        book(shop, at(10), ("ME001",))
+    assert refused.value.field == "work"
+    with pytest.raises(InvalidInput, match="is not for a Camry"):   # nor inside a package
+        book(shop, at(10), (), package_codes=["FS"])
+    LaborRate.delete().where(LaborRate.trade == "body").execute()
+    with pytest.raises(InvalidInput, match="No labour rate is set for body"):
+        book(shop, at(10), ("BD001",))
+    assert Appointment.select().count() == 0
+
+
+def test_a_half_hour_holds_as_many_technician_hours_as_the_trade_has_technicians(shop):
+    """One mechanical technician and two mechanical bays: a second car for brake pads at 10:00 has a bay but
+    nobody to work on it."""
+    book(shop, at(10), ("ME001",))
+    with pytest.raises(ap.CapacityFull, match="mechanical is fully booked from 10:00 to 11:00") as refused:
+        book(shop, at(10), ("ME001",), car=shop.car2)
+    assert refused.value.free[0] == at(11)
+
+
+def test_a_manager_told_a_time_is_full_is_told_how_to_book_it_anyway(shop):
+    book(shop, at(10))
+    with pytest.raises(ap.CapacityFull) as advisor:
+        book(shop, at(10), car=shop.car2)
+    with pytest.raises(ap.CapacityFull) as manager:
+        book(shop, at(10), car=shop.car2, by=shop.manager)
+    assert "anyway" not in str(advisor.value) and "To book it anyway, say why" in str(manager.value)

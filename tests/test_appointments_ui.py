@@ -1,5 +1,6 @@
-"""Appointments from the keyboard: booking from the maintenance reminder list, a full half-hour said beside the
-time with the free ones, the reminder call, and the car's arrival as an order with one key and the mileage."""
+"""Appointments from the keyboard: booking from the maintenance reminder list and from the car's file, a full
+half-hour said beside the time with the free ones, the reminder call, and the car's arrival as an order with one
+key and the mileage."""
 import datetime as dt
 
 from models.appointments import Appointment
@@ -167,3 +168,26 @@ async def test_the_figures_show_appointment_and_no_show_rates_beside_the_quality
                                 and app.screen.query_one("#appointments").row_count >= 2)
         shop_row = [str(c) for c in app.screen.query_one("#appointments").get_row_at(0)]
         assert shop_row == ["Whole shop", "50.0%", "50.0%", "100.0%", "2", "1", "2", "1", "0"]
+
+
+async def test_an_advisor_books_a_maintenance_package_from_the_cars_file_and_sees_it_there(shop):
+    from models.appointments import AppointmentLine
+    from tests.test_appointments import _first_service
+    _first_service(shop)
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        from screens.customer_file import open_vehicle_file
+        open_vehicle_file(app, shop.car.id)
+        assert await wait_until(pilot, _screen(app, "VehicleFileScreen"))
+        await pilot.press("b")
+        assert await wait_until(pilot, _screen(app, "FormDialog"))
+        assert app.screen.raw("plate") == "粤B12345" and app.screen.raw("starts_at") == "2026-11-21 08:00"
+        await pilot.press("tab", *"fs", "ctrl+s")
+        assert await wait_until(pilot, lambda: Appointment.select().count() == 1)
+        assert [(line.code, line.package_code) for line in AppointmentLine.select().order_by(AppointmentLine.position)
+                ] == [("QS001", "FS"), ("ME001", "FS")]
+        assert await wait_until(pilot, _screen(app, "VehicleFileScreen"))
+        await pilot.press("4")
+        table = app.screen.query_one("#appointments-table")
+        assert await wait_until(pilot, lambda: table.items and "AP 1" in [str(c) for c in table.get_row_at(0)])
+        assert "2026-11-21 08:00" in str(table.get_row_at(0)[0])

@@ -35,7 +35,7 @@ from models.db import db, run_write
 from models.orders import BUSINESS_TYPES, RepairOrder
 from models.parts import Part
 from models.people import Customer, Staff, Vehicle
-from models.shop import Operation
+from models.shop import MaintenancePackage, Operation
 from workshop import audit, capacity, clock, prepick, quotes, settings, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
@@ -63,6 +63,7 @@ class AppointmentForm:
     vehicle_id: int | None = None
     starts_at: dt.datetime | None = None
     operation_codes: list[str] = field(default_factory=list)
+    package_codes: list[str] = field(default_factory=list)  # maintenance packages (保養套餐), sold at their price
     hours: dict[str, str] = field(default_factory=dict)     # code -> hours booked, when not the standard
     extra_parts: list[tuple[str, str]] = field(default_factory=list)  # (part code, quantity) beyond the kits
     contact_name: str = ""      # blank: the owner
@@ -79,6 +80,8 @@ class _Checked:
     owner: Customer
     starts_at: dt.datetime
     work: list[tuple[Operation, Decimal]]
+    package_codes: list[str | None]     # the package each piece of work comes with (None: asked for on its own)
+    packages: list[tuple[MaintenancePackage, list[Operation]]]
     extra: list[tuple[Part, Decimal]]
     contact_name: str
     contact_phone: str
@@ -123,28 +126,63 @@ def _hours(code: str, value, standard: Decimal) -> Decimal:
     return hours
 
 
-def _work(codes: list[str], hours: dict[str, str]) -> list[tuple[Operation, Decimal]]:
+def _packages(codes: list[str]) -> list[tuple[MaintenancePackage, list[Operation]]]:
+    """The maintenance packages asked for, each with its operations in order (refused when not on sale)."""
+    from workshop.packages import package_by_code
+    codes = [c.strip().upper() for c in codes or () if c and c.strip()]
+    for code in codes:
+        validation.refuse_control_characters(code, "packages", _("Package"))
+    return [package_by_code(code) for code in dict.fromkeys(codes)]
+
+
+def _work(codes: list[str], hours: dict[str, str], packages=()) -> tuple[list[tuple[Operation, Decimal]],
+                                                                       list[str | None]]:
+    """The work asked for, each operation with its booked hours (an operation a package holds comes with the
+    package, as at reception), and the package each comes with."""
     codes = [c.strip().upper() for c in codes if c and c.strip()]
-    if not codes:
-        raise InvalidInput(_("Add at least one operation from the catalog."), "work")
-    if len(codes) > MAX_LINES:
+    for code in codes:
+        validation.refuse_control_characters(code, "work", _("Operation code"))
+    in_packages = {op.code: package.code for package, ops in packages for op in ops}
+    if not codes and not packages:
+        raise InvalidInput(_("Add at least one operation or maintenance package from the catalog."), "work")
+    if len(codes) + len(in_packages) > MAX_LINES:
         raise InvalidInput(_("At most {count} operations per appointment.").format(count=MAX_LINES), "work")
     doubled = sorted({c for c in codes if codes.count(c) > 1})
     if doubled:
         raise InvalidInput(_("Asked for twice: {codes}.").format(codes=", ".join(doubled)), "work")
-    ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))}
+    codes = [c for c in codes if c not in in_packages]
+    ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))} if codes else {}
     unknown = [c for c in codes if c not in ops]
     if unknown:
         raise InvalidInput(_("Unknown operation code(s): {codes}.").format(codes=", ".join(unknown)), "work")
+    retired = [c for c in codes if not ops[c].active]
+    if retired:  # reception would refuse them when the car comes
+        raise InvalidInput(_("No longer offered: {codes}.").format(codes=", ".join(retired)), "work")
     typed = {k.strip().upper(): v for k, v in (hours or {}).items()}
-    strange = [k for k in typed if k not in ops]
+    strange = [k for k in typed if k not in ops and k not in in_packages]
     if strange:
         raise InvalidInput(_("Hours given for work not asked for: {codes}.").format(codes=", ".join(strange)), "hours")
-    work = [(ops[c], _hours(c, typed.get(c), ops[c].standard_hours)) for c in codes]
+    asked = [(ops[c], None) for c in codes] + [(op, package.code) for package, pops in packages for op in pops]
+    work = [(op, _hours(op.code, typed.get(op.code), op.standard_hours)) for op, _package in asked]
     if sum((h for _op, h in work), Decimal(0)) > MAX_TOTAL_HOURS:
         raise InvalidInput(_("{hours} h in all is not plausible for one appointment: at most {most} h.").format(
             hours=sum((h for _op, h in work), Decimal(0)), most=MAX_TOTAL_HOURS), "hours")
-    return work
+    return work, [package for _op, package in asked]
+
+
+def _sellable(work: list[tuple[Operation, Decimal]], series: str | None) -> None:
+    """What reception will ask of the work when the car comes, asked now: each operation for the car's series
+    and sold at a labour rate the shop has set."""
+    from workshop.catalog import check_applies
+    from workshop.rates import missing_rate_message, rates_by_key
+    try:
+        check_applies([op for op, _hours in work], series)
+    except InvalidInput as refused:
+        raise InvalidInput(str(refused), "work") from None
+    rates = rates_by_key()
+    for op, _hours in work:
+        if (op.trade, op.price_class) not in rates:
+            raise InvalidInput(missing_rate_message(op.trade, op.price_class), "work")
 
 
 def _extra_parts(items: list[tuple[str, str]]) -> list[tuple[Part, Decimal]]:
@@ -170,12 +208,15 @@ def _check(form: AppointmentForm) -> _Checked:
     if form.source not in SOURCES:
         raise InvalidInput(_("How did the booking come: phone, walk-in or a reminder call?"), "source")
     starts_at = _starts_at(form.starts_at)
-    work = _work(form.operation_codes, form.hours)
+    packages = _packages(form.package_codes)
+    work, package_codes = _work(form.operation_codes, form.hours, packages)
+    _sellable(work, car.series)
     contact_name = validation.text(form.contact_name, "contact_name", _("Contact"), max_len=60,
                                    required=False) or owner.name[:60]
     contact_phone = validation.phone(form.contact_phone, "contact_phone", _("Contact phone"),
                                      required=False) or owner.mobile
-    return _Checked(car, owner, starts_at, work, _extra_parts(form.extra_parts), contact_name, contact_phone,
+    return _Checked(car, owner, starts_at, work, package_codes, packages, _extra_parts(form.extra_parts),
+                    contact_name, contact_phone,
                     form.business_type, form.source,
                     validation.text(form.notes, "notes", _("Notes"), max_len=500, required=False),
                     validation.text(form.overbook_reason, "overbook_reason", _("Reason"), max_len=200, required=False))
@@ -238,9 +279,13 @@ def _write_slots(appointment_id: int, uses: list[capacity.Use]) -> None:
                                       bay_kind=u.bay_kind, hours=u.hours) for u in uses]).execute()
 
 
-def _refuse_full(full: _Full, start: dt.datetime, work, excluding: int | None = None) -> CapacityFull:
+def _refuse_full(full: _Full, start: dt.datetime, work, excluding: int | None = None, *, by=None) -> CapacityFull:
+    from workshop.permissions import can
     free = capacity.next_free(start, work, excluding=excluding)
-    return CapacityFull(_full_message(start, full.over, free), free)
+    message = _full_message(start, full.over, free)
+    if can(by, "overbook"):  # a manager is told how to book it anyway
+        message += " " + _("To book it anyway, say why it goes beyond capacity.")
+    return CapacityFull(message, free)
 
 
 def book(form: AppointmentForm, *, by: Staff) -> Appointment:
@@ -260,7 +305,8 @@ def book(form: AppointmentForm, *, by: Staff) -> Appointment:
         now = clock.now()
         payer = {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(
             checked.business_type, "customer")
-        estimate = quotes.quote(checked.owner.id, checked.work, checked.extra, payer=payer,
+        own = [w for w, package in zip(checked.work, checked.package_codes) if package is None]
+        estimate = quotes.quote(checked.owner.id, own, checked.extra, packages=checked.packages, payer=payer,
                                 series=checked.car.series, on=checked.starts_at.date()).total
         appointment = Appointment.create(
             number=next_number("appointment", 1), vehicle=checked.car.id, customer=checked.owner.id,
@@ -269,29 +315,31 @@ def book(form: AppointmentForm, *, by: Staff) -> Appointment:
             estimate=estimate, source=checked.source, notes=checked.notes, accepted_by=by.id, accepted_at=now,
             overbooked_by=by.id if over else None, overbooked_reason=checked.overbook_reason if over else None,
             updated_at=now)
-        for position, (op, hours) in enumerate(checked.work, 1):
+        for position, ((op, hours), package) in enumerate(zip(checked.work, checked.package_codes), 1):
             AppointmentLine.create(appointment=appointment.id, operation=op.id, code=op.code, name=op.name,
-                                   trade=op.trade, hours=hours, position=position)
+                                   trade=op.trade, hours=hours, position=position, package_code=package)
         _write_slots(appointment.id, uses)
         wanted = [(part, qty, op.id) for op, _hours in checked.work
                   for part, qty in quotes.kit(op.id, checked.car.series)]
         wanted += [(part, qty, None) for part, qty in checked.extra]
         appointment.parts_short = prepick.hold(appointment, wanted)
+        asked = [package.code for package, _ops in checked.packages]
+        asked += [op.code for (op, _h), package in zip(checked.work, checked.package_codes) if package is None]
         summary = Phrase(N_("{label} booked: {plate} at {when}, {codes}"), label=appointment.ref,
-                         plate=checked.car.plate, when=_when(checked.starts_at),
-                         codes=", ".join(op.code for op, _h in checked.work))
+                         plate=checked.car.plate, when=_when(checked.starts_at), codes=", ".join(asked))
         if over:
             summary += Phrase(N_(" (beyond capacity: {reason})"), reason=checked.overbook_reason)
         audit.record(by, "appointment_overbooked" if over else "appointment_booked", "appointment", appointment.id,
                      summary, after=dict(vehicle=checked.car.id, starts_at=checked.starts_at, ends_at=end,
-                                         work=[op.code for op, _h in checked.work], estimate=estimate,
+                                         work=[op.code for op, _h in checked.work], packages=asked[
+                                             :len(checked.packages)], estimate=estimate,
                                          source=checked.source, over=_over_text(over)))
         return appointment
 
     try:
         return run_write(work)
     except _Full as full:
-        raise _refuse_full(full, checked.starts_at, checked.trades) from None
+        raise _refuse_full(full, checked.starts_at, checked.trades, by=by) from None
 
 
 # --- changing an appointment ------------------------------------------------------------------------
@@ -376,7 +424,7 @@ def move(appointment_id: int, starts_at: dt.datetime | str, *, by: Staff, seen_v
     try:
         return run_write(work)
     except _Full as full:
-        raise _refuse_full(full, starts_at, _work_of(appointment_id), appointment_id) from None
+        raise _refuse_full(full, starts_at, _work_of(appointment_id), appointment_id, by=by) from None
 
 
 def _close(appointment: Appointment, state: str, reason: str | None, *, by, kind: str, summary: str) -> Appointment:
@@ -491,7 +539,9 @@ def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised
         prepick.release(appointment.id)   # the order's own part lines take them over just below
         form = OrderForm(vehicle_id=appointment.vehicle_id, business_type=appointment.business_type,
                          mileage_in=str(mileage_in if mileage_in is not None else ""), fuel_level=fuel_level,
-                         statement=words[:1000], promised_at=promised, operation_codes=[line.code for line in lines])
+                         statement=words[:1000], promised_at=promised,
+                         operation_codes=[line.code for line in lines if not line.package_code],
+                         package_codes=list(dict.fromkeys(line.package_code for line in lines if line.package_code)))
         order = create_order(form, by=by)
         if extra_ids:  # parts asked for beyond the operations' kits (the kits come with the order's lines)
             from workshop import lifecycle, parts
@@ -542,7 +592,7 @@ def codes_of(text) -> list[str]:
     return [c for c in str(text or "").replace(",", " ").replace("，", " ").split() if c]
 
 
-def book_typed(plate: str, starts_at, codes, *, contact_name: str = "", contact_phone: str = "",
+def book_typed(plate: str, starts_at, codes, *, packages="", contact_name: str = "", contact_phone: str = "",
                source: str = "phone", business_type: str = "maintenance", notes: str = "",
                overbook_reason: str = "", by: Staff) -> Appointment:
     """book() from a form: the car by plate or VIN, the time and the operation codes as typed."""
@@ -551,9 +601,10 @@ def book_typed(plate: str, starts_at, codes, *, contact_name: str = "", contact_
         raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
     car = find_vehicle(plate)
     if car is None:
-        raise InvalidInput(_("No car with plate or VIN {plate} on file: check it in at reception first.").format(
-            plate=plate.strip()), "vehicle")
+        raise InvalidInput(_("No car with plate or VIN {plate} on file: register the car and its owner first "
+                             "(reception, F4, then Ctrl+R).").format(plate=plate.strip()), "vehicle")
     return book(AppointmentForm(vehicle_id=car.id, starts_at=parse_time(starts_at), operation_codes=codes_of(codes),
+                                package_codes=codes_of(packages),
                                 contact_name=contact_name or "", contact_phone=contact_phone or "", source=source,
                                 business_type=business_type, notes=notes or "", overbook_reason=overbook_reason or ""),
                 by=by)

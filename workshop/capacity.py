@@ -329,9 +329,15 @@ class DayGrid:
     slots: list[SlotRow]
     capacity_hours: dict[str, Decimal]   # per trade, the whole day
     booked_hours: dict[str, Decimal]
+    bay_places: dict[str, int] = field(default_factory=dict)   # cars each kind of bay holds at once
 
     def free_hours(self, trade: str) -> Decimal:
         return max(ZERO, self.capacity_hours.get(trade, ZERO) - self.booked_hours.get(trade, ZERO))
+
+
+def _kind_order(kind: str) -> int:
+    from models.shop import BAY_KINDS
+    return BAY_KINDS.index(kind) if kind in BAY_KINDS else len(BAY_KINDS)
 
 
 def day_grid(day: dt.date, cap: Capacity | None = None) -> DayGrid:
@@ -355,4 +361,6 @@ def day_grid(day: dt.date, cap: Capacity | None = None) -> DayGrid:
                                  capacity_hours[trade] - booked_hours[trade]))
             cells[trade] = Cell(capacity, booked, free)
         rows.append(SlotRow(at, cells))
-    return DayGrid(day, trades, rows, capacity_hours, booked_hours)
+    return DayGrid(day, trades, rows, capacity_hours, booked_hours,
+                   {kind: cap.bay_places[kind] for kind in sorted(cap.bay_places, key=_kind_order)
+                    if cap.bay_places[kind]})

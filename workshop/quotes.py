@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from models.parts import Part
-from models.shop import STANDARD_PRICE_CLASS, Operation
+from models.shop import STANDARD_PRICE_CLASS, MaintenancePackage, Operation
 from workshop import settings
 from workshop.pricing import Bill, LaborItem, PartItem, PricingTerms, compute_bill, labor_line, part_line
 
@@ -37,17 +37,29 @@ def terms(customer_id: int, on: dt.date | None = None) -> PricingTerms:
 
 
 def quote(customer_id: int, work: list[tuple[Operation, Decimal]], extra_parts: list[tuple[Part, Decimal]] = (),
-          *, payer: str = "customer", series: str | None = None,
-          on: dt.date | None = None) -> Bill:
-    """The bill this work would come to: each (operation, billed hours) at its trade's rate with its kit, and
-    extra parts, for this customer."""
+          *, packages: list[tuple[MaintenancePackage, list[Operation]]] = (), payer: str = "customer",
+          series: str | None = None, on: dt.date | None = None) -> Bill:
+    """The bill this work would come to: each (operation, billed hours) at its trade's rate with its kit, each
+    maintenance package at its price (its operations and kits listed, covered by the price, as reception bills
+    them), and extra parts, for this customer."""
     from workshop.rates import rates_by_key
+    from workshop.settlement import IN_PACKAGE
     table = rates_by_key()
-    labor = [LaborItem(op.code, op.name, Decimal(hours),
-                       table.get((op.trade, op.price_class or STANDARD_PRICE_CLASS), ZERO), payer)
-             for op, hours in work]
-    items = [PartItem(part.code, part.name, qty, part.unit, Decimal(part.sale_price), payer)
-             for op, _hours in work for part, qty in kit(op.id, series)]
+    labor, items = [], []
+
+    def add(op: Operation, hours, discount: Decimal) -> None:
+        labor.append(LaborItem(op.code, op.name, Decimal(hours),
+                               table.get((op.trade, op.price_class or STANDARD_PRICE_CLASS), ZERO), payer, discount))
+        items.extend(PartItem(part.code, part.name, qty, part.unit, Decimal(part.sale_price), payer, discount)
+                     for part, qty in kit(op.id, series))
+
+    for op, hours in work:
+        add(op, hours, ZERO)
+    for package, ops in packages:
+        for op in ops:
+            add(op, op.standard_hours, IN_PACKAGE)
+        labor.append(LaborItem(package.code, package.name, Decimal("1"), Decimal(package.price), payer, unit="pkg",
+                               class_discount=False))
     items += [PartItem(part.code, part.name, Decimal(qty), part.unit, Decimal(part.sale_price), payer)
               for part, qty in extra_parts]
     return compute_bill(labor, items, [], terms(customer_id, on))

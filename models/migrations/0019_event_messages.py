@@ -1,4 +1,4 @@
-# Written by hand on 2026-12-01 (issue 17; renumbered 0018 after main's 0017): an event keeps what it says as a phrase
+# Written by hand on 2026-12-01 (issue 17; renumbered 0019 after main's 0018): an event keeps what it says as a phrase
 # (msgid and values, JSON) beside
 # its English summary, so each reader sees it in their own language (workshop/phrase.py). A nullable
 # column: instant on SQLite and PostgreSQL whatever the number of events, and older terminals still
