@@ -201,3 +201,29 @@ async def test_the_labour_figures_screen_shows_the_hand_computed_day(shop):
         assert rows["Cao Yu"][1:9] == ["3.0", "3.0", "8.0", "100.0%", "37.5%", "144.50", "433.50", "26.01"]
         shop_row = row_text(screen.query_one("#labour-shop"), 0)
         assert shop_row[1:9] == ["5.0", "5.5", "17.0", "90.9%", "32.4%", "139.36", "766.50", "42.66"]
+
+
+async def test_the_tool_keeper_says_from_the_tools_screen_which_operations_need_a_tool(floor):
+    shop = floor
+    tools.register(ToolForm(code="SST-0901", name="Brake piston rewind tool", kind="special_tool"), by=shop.manager)
+    tools.check_out("SST-0901", shop.techs[1].id, by=shop.manager)  # out with Gao Feng, for no job
+    later = shop.order(shop.car2, codes=("ME001",))
+    async with app_as(shop.manager).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f3")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "BaysScreen")
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "ToolsScreen")
+        await settled(pilot)
+        await pilot.press("u")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        form = pilot.app.screen
+        await pilot.press(*"me001 nope", "ctrl+s")  # an unknown code: the form stays, nothing written
+        assert await wait_until(pilot, lambda: "No operation with code NOPE" in str(
+            form.query_one("#note-operations").content))
+        assert tools.operations_needing("SST-0901") == []
+        await pilot.press(*["backspace"] * 5, "ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
+        assert await wait_until(pilot, lambda: any("needed by 1 operation" in n for n in notifications(pilot.app)))
+    assert tools.operations_needing("SST-0901") == ["ME001"]
+    assert [w.text() for w in trade_dispatch.plan_view(later.id).tool_warnings] == [
+        f"'Front brake pads' needs SST-0901 Brake piston rewind tool: out with {shop.techs[1].name}."]
