@@ -227,3 +227,31 @@ async def test_the_tool_keeper_says_from_the_tools_screen_which_operations_need_
     assert tools.operations_needing("SST-0901") == ["ME001"]
     assert [w.text() for w in trade_dispatch.plan_view(later.id).tool_warnings] == [
         f"'Front brake pads' needs SST-0901 Brake piston rewind tool: out with {shop.techs[1].name}."]
+
+
+async def test_a_supervisor_records_a_forgotten_shift_from_the_labour_figures_and_a_backward_one_is_refused(shop):
+    from models.shopfloor import Shift
+    from tests.test_labour import build_thursday
+    build_thursday(shop)  # (the clock stops on Friday 2026-11-20 at 09:00)
+    async with app_as(shop.manager).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f11")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "QualityScreen")
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "LabourScreen")
+        await pilot.press("w")
+        techs = pilot.app.screen.query_one("#labour-techs")
+        assert await wait_until(pilot, lambda: techs.row_count == 2)
+        assert row_text(techs, 0)[:4] == ["Cao Yu", "3.0", "3.0", "8.0"]
+        await pilot.press("c")  # on Cao Yu: she was here on Wednesday and never clocked
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        form = pilot.app.screen
+        assert form.raw("technician") == shop.painter.id and form.raw("started_at") == "2026-11-20 08:00"
+        shifts_before = Shift.select().count()
+        await pilot.press("tab", *["backspace"] * 16, *"2026-11-18 08:00", "tab", *"2026-11-18 07:00", "ctrl+s")
+        assert await wait_until(pilot, lambda: "cannot end before it starts" in str(
+            form.query_one("#note-ended_at").content))
+        assert Shift.select().count() == shifts_before
+        await pilot.press(*["backspace"] * 5, *"16:00", "tab", *"forgot her badge", "ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
+        assert await wait_until(pilot, lambda: techs.row_count == 2 and row_text(techs, 0)[3] == "16.0")
+    assert Shift.select().count() == shifts_before + 1
