@@ -226,15 +226,19 @@ class LabourScreen(Acting, KeptScreen):
         self.action_trend()
 
     def _trend(self, technician_id: int | None, name: str) -> None:
-        self.query_one("#labour-trend-title", Label).update(line(_("{name}, week by week ({weeks} weeks)").format(
-            name=name, weeks=WEEKS)))
-        self._work_trend(technician_id)
+        # Whole weeks only, to last Sunday: this week's few days (a Monday's invoices for last week's work
+        # against a morning's clocking) would be an outlier that flattens the other eleven weeks.
+        today = clock.today()
+        sunday = today.fromordinal(today.toordinal() - today.weekday() - 1)
+        self.query_one("#labour-trend-title", Label).update(line(_(
+            "{name}, week by week ({weeks} weeks to {last})").format(name=name, weeks=WEEKS, last=i18n.date(sunday))))
+        self._work_trend(technician_id, sunday)
 
     @work(thread=True, exclusive=True, group="labour-trend", exit_on_error=False)
-    def _work_trend(self, technician_id: int | None) -> None:
+    def _work_trend(self, technician_id: int | None, until) -> None:
         worker = get_current_worker()
         with own_connection():
-            weeks = labour.weekly_trend(WEEKS, technician_id=technician_id, viewer=self.app.staff)
+            weeks = labour.weekly_trend(WEEKS, until=until, technician_id=technician_id, viewer=self.app.staff)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_trend, weeks)
 

@@ -186,7 +186,8 @@ async def test_the_bays_timeline_shows_todays_work_and_who_is_busy_until_when(fl
 
 async def test_the_labour_figures_screen_shows_the_hand_computed_day(shop):
     from tests.test_labour import build_thursday
-    build_thursday(shop)  # (the clock stops on the Friday morning)
+    build_thursday(shop)
+    clock.freeze(dt.datetime(2026, 11, 23, 9, 0))  # read on the Monday after
     async with app_as(shop.manager).run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
         assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "QualityScreen")
@@ -201,6 +202,11 @@ async def test_the_labour_figures_screen_shows_the_hand_computed_day(shop):
         assert rows["Cao Yu"][1:9] == ["3.0", "3.0", "8.0", "100.0%", "37.5%", "144.50", "433.50", "26.01"]
         shop_row = row_text(screen.query_one("#labour-shop"), 0)
         assert shop_row[1:9] == ["5.0", "5.5", "17.0", "90.9%", "32.4%", "139.36", "766.50", "42.66"]
+        # The trend is of whole weeks, to last Sunday: Thursday's week is its last point.
+        assert "12 weeks to 2026-11-22" in str(screen.query_one("#labour-trend-title").content)
+        sold = screen.query_one("#trend-sold Sparkline")
+        assert await wait_until(pilot, lambda: len(sold.data) == 12 and sold.data[-1] == 5.0)
+        assert sold.data[:11] == [0.0] * 11
 
 
 async def test_the_tool_keeper_says_from_the_tools_screen_which_operations_need_a_tool(floor):
