@@ -99,7 +99,7 @@ def test_body_work_in_a_quick_service_bay_is_refused_unless_a_supervisor_gives_a
     shop = floor
     order = shop.order(codes=("BD001",), business_type="body")
     plan = [TradePlan("body", shop.q1.id, (shop.techs[2].id,))]
-    with pytest.raises(InvalidInput, match="Bay Q1 is a quick service bay: it does not take body work") as refused:
+    with pytest.raises(InvalidInput, match="Bay Q1 is for quick service work: it does not take body work") as refused:
         trade_dispatch.dispatch_trades(order.id, plan, by=shop.dispatcher)
     assert refused.value.field == "bay-body"
     with pytest.raises(InvalidInput, match="does not take body work"):  # the whole-order dispatch says the same

@@ -130,7 +130,7 @@ def _check_room(bay: Bay, order_id: int, where: str | None = None) -> None:
 
 
 def _mismatch_message(bay: Bay, trade: str) -> str:
-    return _("Bay {bay} is a {kind} bay: it does not take {trade} work. A supervisor may allow it with a "
+    return _("Bay {bay} is for {kind} work: it does not take {trade} work. A supervisor may allow it with a "
              "reason.").format(bay=bay.code, kind=label(BAY_KIND_LABELS, bay.kind), trade=label(TRADE_LABELS, trade))
 
 
