@@ -344,3 +344,17 @@ def test_a_technician_signs_in_with_badge_and_pin(floor):
         accounts.sign_in_badge("9999", TEST_PIN, source="floor-1")
     with pytest.raises(InvalidInput, match="1 to 16 letters and digits"):
         accounts.sign_in_badge("10 15", TEST_PIN, source="floor-1")
+
+
+def test_the_demo_shop_runs_clocks_only_on_lines_whose_parts_are_issued(db_path):
+    """The shop-floor terminal's first look at the demo must not contradict its own rule (clocking on
+    needs the line's parts issued)."""
+    from models.orders import TimeLog
+    from seeds.demo import generate
+    from workshop import pick_requests, settings
+    settings.forget_cache()
+    clock.freeze(dt.datetime(2026, 11, 20, 11, 0))  # working hours: shifts and clocks are running
+    generate("tiny", seed=5)  # (a seed whose first in-progress line had parts still to pick)
+    running = [line for (line,) in TimeLog.select(TimeLog.line).where(TimeLog.ended_at.is_null()).tuples()]
+    assert running
+    assert [line for line, parts in pick_requests.line_parts(running).items() if not parts.issued] == []
