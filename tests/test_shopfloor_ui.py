@@ -68,12 +68,18 @@ async def test_a_technician_signs_in_with_badge_and_pin_clocks_on_with_one_key_a
         await pilot.press("down", "r")  # the brake job: ask the parts counter for its pads
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
         assert "BP-100" in str(pilot.app.screen.intro)
-        await pilot.press("ctrl+s")
+        await pilot.press("tab", "tab", *"car on the lift", "ctrl+s")  # (the note, for the clerk)
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen))
         request = PickRequest.get()
         assert (request.line_id, request.technician_id, request.ready_at) == (
             JobLine.get(JobLine.order == brakes.id).id, xu.id, None)
         assert parts.pick_queue()[0].order_number == brakes.number  # first in the clerk's queue
+    async with app_as(shop.clerk).run_test(size=(80, 24)) as pilot:  # who asks, for what, why: above the queue
+        await pilot.press("f5")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "PartsScreen")
+        asked = pilot.app.screen.query_one("#asked")
+        assert await wait_until(pilot, lambda: asked.display and "Xu Gang at 09:00" in str(asked.content))
+        assert f"RO {brakes.number} Front brake pads" in str(asked.content) and "car on the lift" in str(asked.content)
 
 
 async def test_a_job_whose_parts_are_not_issued_is_refused_with_the_reason_and_an_idle_terminal_signs_out(floor):
