@@ -18,11 +18,16 @@ from screens.tables import Table
 from screens.text import cells, line, lines, literal
 from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVAL_LABELS
 from models.people import TRADE_LABELS
-from workshop import approvals, audit, lifecycle, trade_dispatch
+from workshop import approvals, audit, clock, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
 from workshop.i18n import N_, _, label
 
 HISTORY_LIMIT = 200
+
+
+def _at(moment) -> str:
+    """A planned time: 16:30 today, 12-01 10:23 another day (a trade planned into tomorrow morning)."""
+    return f"{moment:%H:%M}" if moment.date() == clock.today() else f"{moment:%m-%d %H:%M}"
 
 
 def part_rows(order_id: int) -> list | None:
@@ -147,7 +152,7 @@ class OrderDetailScreen(Acting, KeptScreen):
                 mark, style = marks[stage.state]
                 parts += [(" → " if i else "", "dim"),
                           (f"{mark} {stage.bay} {label(TRADE_LABELS, stage.trade)}"
-                           f" ({stage.lead or '—'}, {stage.planned_start:%H:%M}–{stage.planned_end:%H:%M})", style)]
+                           f" ({stage.lead or '—'}, {_at(stage.planned_start)}–{_at(stage.planned_end)})", style)]
             head.append(line(*parts))
         if order.rework:
             head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))

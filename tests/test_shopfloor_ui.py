@@ -110,8 +110,9 @@ async def test_dispatch_per_trade_sends_the_car_mechanical_then_paint_and_the_ca
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
         form = pilot.app.screen
         assert (form.raw("bay-mechanical"), form.raw("bay-paint")) == (shop.bays[1].id, shop.bays[3].id)  # M1, P1
-        # mechanical: its team (Xu Gang, listed first as a mechanic); hours as standard; paint: Cao Yu
-        await pilot.press("tab", "space", "tab", "tab", "tab", "space", "ctrl+s")
+        # mechanical: its team (Xu Gang, listed first as a mechanic); hours as standard; paint: Cao Yu, and the
+        # dispatcher's own 12 hours for the respray, which go on into tomorrow (08:00-18:00)
+        await pilot.press("tab", "space", "tab", "tab", "tab", "space", "tab", *"12", "ctrl+s")
         await settled(pilot)
         assert isinstance(pilot.app.screen, BoardScreen), getattr(pilot.app.screen, "fields", None)
         fresh = RepairOrder.get_by_id(order.id)
@@ -120,6 +121,14 @@ async def test_dispatch_per_trade_sends_the_car_mechanical_then_paint_and_the_ca
         assert [(s.bay, s.lead) for s in stages] == [("M1", "Xu Gang"), ("P1", "Cao Yu")]
         card = pilot.app.screen.cards[order.id]
         assert "M1→P1" in "".join(text.plain for text in _card_lines(card))
+        await pilot.press("enter")  # the order says the bays it goes through, and when
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "OrderDetailScreen")
+        head = pilot.app.screen.query_one("#order-head")
+        await settled(pilot)
+        assert await wait_until(pilot, lambda: "Bays: ▶ M1 mechanical (Xu Gang, 09:00–10:00) → · P1 paint (Cao Yu, "
+                                "10:00–11-21 12:00)" in " ".join(str(head.content).split()))
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
 
         for line in JobLine.select().where(JobLine.order == order.id):
             if line.trade == "mechanical":
