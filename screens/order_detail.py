@@ -265,8 +265,9 @@ class OrderDetailScreen(Acting, KeptScreen):
             return
         from workshop import trade_dispatch as dispatch_per_trade
         from workshop.dispatch import technician_loads
-        techs = technician_loads()
         job = next(j for j in dispatching.order_lines(self.order_id) if j.id == line_id)
+        # The line's team first, then the technicians of its trade: the one to pick is near the top at 80x24.
+        techs = sorted(technician_loads(), key=lambda t: (t.name not in job.technicians, t.trade != job.trade, t.name))
         form = FormDialog(_("Team of '{job}' on RO {number}").format(job=job.name, number=self.order.number), [
             forms.choices("technicians", _("Technicians"),
                           [(f"{t.name} · {label(TRADE_LABELS, t.trade)} · " + _("{count} open").format(

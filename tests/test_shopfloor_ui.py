@@ -276,3 +276,24 @@ async def test_a_supervisor_records_a_forgotten_shift_from_the_labour_figures_an
         assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
         assert await wait_until(pilot, lambda: techs.row_count == 2 and row_text(techs, 0)[3] == "16.0")
     assert Shift.select().count() == shifts_before + 1
+
+
+async def test_one_job_line_gets_another_team_from_the_order_with_its_team_and_trade_listed_first(floor):
+    shop = floor
+    xu, song = shop.techs[0], shop.techs[1]
+    order = shop.dispatched(codes=("ME001", "QS001"))  # both lines Xu Gang's
+    brakes, oil = (JobLine.get((JobLine.order == order.id) & (JobLine.code == c)) for c in ("ME001", "QS001"))
+    async with app_as(shop.dispatcher).run_test(size=(80, 24)) as pilot:
+        assert pilot.app.screen.select_order(order.id)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "OrderDetailScreen")
+        await settled(pilot)
+        await pilot.press("down", "t")  # the oil change: Song Jie, the quick-service technician, takes it
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        team = pilot.app.screen.widget("technicians")
+        names = [str(team.get_option_at_index(i).prompt).split(" · ")[0] for i in range(team.option_count)]
+        assert names == ["Xu Gang", "Song Jie", "Cao Yu", "Tang Kai"]  # the team, its trade, the others
+        await pilot.press("space", "down", "space", "ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
+    assert [t.technician_id for t in JobLine.get_by_id(oil.id).technicians] == [song.id]
+    assert [t.technician_id for t in JobLine.get_by_id(brakes.id).technicians] == [xu.id]  # the other line as it was
