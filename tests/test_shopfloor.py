@@ -219,6 +219,35 @@ def test_clocking_on_refuses_lines_not_mine_and_parts_not_issued_and_writes_noth
     assert RepairOrder.get_by_id(order.id).state == "in_progress"
 
 
+def test_one_key_moves_a_technician_to_the_next_job_pausing_the_one_he_is_on_or_changes_nothing(floor):
+    shop = floor
+    xu = shop.techs[0]
+    order = shop.dispatched(codes=("QS001", "ME001"))  # the oil change needs no part, the pads are still to pick
+    oil, brakes = lines_of(order)["QS001"], lines_of(order)["ME001"]
+    other = shop.dispatched(shop.car2, bay=4, codes=("QS001",))
+    other_oil = lines_of(other)["QS001"]
+    dispatching.clock_on(oil.id, xu.id, by=xu)
+    with pytest.raises(IllegalTransition, match="already clocked on another job"):  # without asking to pause it
+        dispatching.clock_on(other_oil.id, xu.id, by=xu)
+    version, events = RepairOrder.get_by_id(order.id).version, Event.select().count()
+    with pytest.raises(IllegalTransition, match="not issued yet"):  # refused: he stays on the oil change
+        dispatching.clock_on(brakes.id, xu.id, by=xu, pause_other=True)
+    assert [log.line_id for log in TimeLog.select().where(TimeLog.ended_at.is_null())] == [oil.id]
+    assert (RepairOrder.get_by_id(order.id).version, Event.select().count()) == (version, events)
+    with pytest.raises(IllegalTransition, match="Xu Gang is already clocked on 'Oil"):
+        dispatching.clock_on(oil.id, xu.id, by=xu, pause_other=True)
+    dispatching.clock_on(other_oil.id, xu.id, by=xu, pause_other=True)  # another car: one transaction
+    assert [log.line_id for log in TimeLog.select().where(TimeLog.ended_at.is_null())] == [other_oil.id]
+    assert JobLine.get_by_id(oil.id).status == "paused" and JobLine.get_by_id(other_oil.id).status == "in_progress"
+    pick_all(shop, order)
+    dispatching.clock_on(brakes.id, xu.id, by=xu, pause_other=True)  # back to the first car, its brakes
+    assert [log.line_id for log in TimeLog.select().where(TimeLog.ended_at.is_null())] == [brakes.id]
+    assert JobLine.get_by_id(other_oil.id).status == "paused"
+    dispatching.clock_on(oil.id, xu.id, by=xu, pause_other=True)  # within one order (its version moves twice)
+    assert [log.line_id for log in TimeLog.select().where(TimeLog.ended_at.is_null())] == [oil.id]
+    assert JobLine.get_by_id(brakes.id).status == "paused"
+
+
 def test_a_line_the_customer_has_not_approved_can_be_refused_by_another_capability(floor):
     shop = floor
     order = shop.dispatched()

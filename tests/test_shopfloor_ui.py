@@ -297,3 +297,23 @@ async def test_one_job_line_gets_another_team_from_the_order_with_its_team_and_t
         assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
     assert [t.technician_id for t in JobLine.get_by_id(oil.id).technicians] == [song.id]
     assert [t.technician_id for t in JobLine.get_by_id(brakes.id).technicians] == [xu.id]  # the other line as it was
+
+
+async def test_one_key_on_another_job_pauses_the_one_the_technician_is_on(floor):
+    shop = floor
+    xu = shop.techs[0]
+    first = shop.dispatched(codes=("QS001",), hours_ahead=2)
+    second = shop.dispatched(shop.car2, bay=4, codes=("QS001",), hours_ahead=6)
+    app = floor_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await badge_sign_in(pilot)
+        await pilot.press("enter")  # on the first car's oil change; signed out
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen))
+        await badge_sign_in(pilot)
+        await pilot.press("down", "enter")  # the second car: one key, no clocking off first
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen))
+        assert any(f"Xu Gang paused RO {first.number} 'Oil and filter change' and clocked on RO {second.number}" in n
+                   for n in notifications(pilot.app))
+    running = [log.line_id for log in TimeLog.select().where(TimeLog.ended_at.is_null())]
+    assert running == [JobLine.get(JobLine.order == second.id).id]
+    assert JobLine.get(JobLine.order == first.id).status == "paused"
