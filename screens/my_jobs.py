@@ -271,7 +271,7 @@ class MyJobsScreen(Acting, KeptScreen):
             forms.choice("code", _("Tool"), [(f"{t.code} {t.name}", t.code) for t in mine], value=mine[0].code),
             forms.check("damaged", _("Damaged")),
             forms.text("note", _("What is wrong with it"), required=False, max_length=200),
-        ], submit_label=_("Check in"))
+        ], submit_label=_("Take back"))
         self.ask(form, lambda v: partial(tools.check_in, v["code"], damaged=v["damaged"], note=v["note"] or ""),
                  success=lambda code: _("{code} is back.").format(code=code))
 

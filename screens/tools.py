@@ -65,7 +65,7 @@ class ToolsScreen(Acting, KeptScreen):
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("slash", "search", N_("Search")),
         Binding("o", "check_out", N_("Check out")),
-        Binding("i", "check_in", N_("Check in")),
+        Binding("i", "check_in", N_("Tool in")),
         Binding("d", "report", N_("Damage/loss")),
         Binding("m", "maintained", N_("Maintenance done")),
         Binding("s", "send_away", N_("To maintenance"), show=False),
@@ -170,7 +170,7 @@ class ToolsScreen(Acting, KeptScreen):
         form = FormDialog(_("{code} {name} back").format(code=tool.code, name=tool.name), [
             forms.check("damaged", _("Damaged")),
             forms.text("note", _("What is wrong with it"), required=False, max_length=200),
-        ], submit_label=_("Check in"))
+        ], submit_label=_("Take back"))
         self.ask(form, lambda v: partial(tools.check_in, tool.code, damaged=v["damaged"], note=v["note"] or ""),
                  success=lambda code: _("{code} is back.").format(code=code))
 
