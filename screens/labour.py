@@ -70,8 +70,8 @@ class Trend(Vertical):
         known = [v for v in values if v is not None]
         text = line((self.heading, "bold"))
         if known:
-            text.append_text(line(f"  {known[0]:.0f}{unit} → ", (f"{known[-1]:.0f}{unit}", "bold"),
-                                  f"  ({_('low')} {min(known):.0f}, {_('high')} {max(known):.0f})"))
+            text.append_text(line(f"  {known[0]:.0f}{unit} → ", (f"{known[-1]:.0f}{unit}", "bold"), "  " + _(
+                "(low {low}, high {high})").format(low=f"{min(known):.0f}", high=f"{max(known):.0f}")))
         self.query_one(Label).update(text)
         self.query_one(Sparkline).data = [v or 0 for v in values]
 
