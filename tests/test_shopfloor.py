@@ -169,6 +169,18 @@ def test_planned_times_follow_the_standard_hours_the_opening_hours_and_the_bays_
     assert {b.name: b.late for b in late.technicians}["Xu Gang"]
 
 
+def test_a_short_job_is_planned_in_the_gap_before_work_planned_later_in_the_bay(floor):
+    shop = floor
+    clock.freeze(dt.datetime(2026, 11, 20, 15, 0))
+    first = mech_then_paint(shop)  # mechanical 15:00-16:00 in M1; the booth is the first car's from 16:00
+    touch_up = shop.order(shop.car2, codes=("PT001",), business_type="paint")
+    trade_dispatch.dispatch_trades(touch_up.id, [TradePlan("paint", shop.p1.id, (shop.painter.id,), hours="0.5")],
+                                   by=shop.dispatcher)  # half an hour fits before 16:00: now, not tomorrow
+    s = trade_dispatch.stages(touch_up.id)[0]
+    assert (s.planned_start, s.planned_end) == (dt.datetime(2026, 11, 20, 15), dt.datetime(2026, 11, 20, 15, 30))
+    assert {t.trade: t.planned_start for t in trade_dispatch.stages(first.id)}["paint"] == dt.datetime(2026, 11, 20, 16)
+
+
 # --- a technician's own jobs, and clocking on only what is ready --------------------------------------
 
 def test_my_jobs_lists_the_lines_dispatched_to_me_in_planned_order_with_bay_promise_and_parts(floor):
