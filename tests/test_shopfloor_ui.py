@@ -301,7 +301,6 @@ async def test_one_job_line_gets_another_team_from_the_order_with_its_team_and_t
 
 async def test_one_key_on_another_job_pauses_the_one_the_technician_is_on(floor):
     shop = floor
-    xu = shop.techs[0]
     first = shop.dispatched(codes=("QS001",), hours_ahead=2)
     second = shop.dispatched(shop.car2, bay=4, codes=("QS001",), hours_ahead=6)
     app = floor_app()
