@@ -20,11 +20,16 @@ from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVA
 from models.orders import BUSINESS_TYPE_LABELS, JOB_LINE_STATUS_LABELS
 from models.parts import PART_LINE_STATUS_LABELS
 from models.people import TRADE_LABELS
-from workshop import approvals, audit, lifecycle, trade_dispatch
+from workshop import approvals, audit, clock, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
 from workshop.i18n import N_, _, join, label, pgettext
 
 HISTORY_LIMIT = 200
+
+
+def _at(moment) -> str:
+    """A planned time: 16:30 today, 12-01 10:23 another day (a trade planned into tomorrow morning)."""
+    return f"{moment:%H:%M}" if moment.date() == clock.today() else f"{moment:%m-%d %H:%M}"
 
 
 def part_rows(order_id: int) -> list | None:
@@ -152,7 +157,7 @@ class OrderDetailScreen(Acting, KeptScreen):
                 mark, style = marks[stage.state]
                 parts += [(" → " if i else "", "dim"),
                           (f"{mark} {stage.bay} {label(TRADE_LABELS, stage.trade)}"
-                           f" ({stage.lead or '—'}, {stage.planned_start:%H:%M}–{stage.planned_end:%H:%M})", style)]
+                           f" ({stage.lead or '—'}, {_at(stage.planned_start)}–{_at(stage.planned_end)})", style)]
             head.append(line(*parts))
         if order.rework:
             head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))
@@ -266,8 +271,9 @@ class OrderDetailScreen(Acting, KeptScreen):
             return
         from workshop import trade_dispatch as dispatch_per_trade
         from workshop.dispatch import technician_loads
-        techs = technician_loads()
         job = next(j for j in dispatching.order_lines(self.order_id) if j.id == line_id)
+        # The line's team first, then the technicians of its trade: the one to pick is near the top at 80x24.
+        techs = sorted(technician_loads(), key=lambda t: (t.name not in job.technicians, t.trade != job.trade, t.name))
         form = FormDialog(_("Team of '{job}' on RO {number}").format(job=job.name, number=self.order.number), [
             forms.choices("technicians", _("Technicians"),
                           [(f"{t.name} · {label(TRADE_LABELS, t.trade)} · " + _("{count} open").format(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,10 +19,11 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, literal
-from workshop import lifecycle, parts, prepick, purchasing
+from workshop import lifecycle, parts, pick_requests, prepick, purchasing
 from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
+ASKED_SHOWN = 3  # pick requests listed above the queue (a screen, not a list: the queue has them all first)
 COUNT_MAX = 999_999
 
 fmt = parts.fmt
@@ -95,6 +97,7 @@ class PartsScreen(Acting, KeptScreen):
         yield Input(placeholder=_("/ search: RO number, plate, part code, name or model"), id="search")
         with TabbedContent(initial="queue"):
             with TabPane(_("Pick queue [1]"), id="queue"):
+                yield Static("", id="asked")
                 yield PagedTable((_("RO"), _("Promised"), _("Bin"), _("Code"), _("Part"), _("To pick"), _("Unit"),
                                   _("Resv"), _("On hand"), _("Plate")), _queue_row, id="queue-table")
             with TabPane(_("Catalog [2]"), id="catalog"):
@@ -136,12 +139,31 @@ class PartsScreen(Acting, KeptScreen):
     def reload_all(self) -> None:
         text = self.search_text
         self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(text, limit=n, offset=o))
+        self.show_asked()
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
         # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
         self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(limit=n, offset=o))
         self.load_purchasing()
+
+    def show_asked(self) -> None:
+        """Technicians waiting at the counter (pick requests from My jobs): who, for which job, since when and
+        their note; their lines are first in the queue below."""
+        asked = pick_requests.open_requests(limit=ASKED_SHOWN + 1)
+        box = self.query_one("#asked", Static)
+        box.display = bool(asked)
+        if not asked:
+            return
+        rows = [line((_("Asked at the counter (first below):"), "bold"))]
+        for request in asked[:ASKED_SHOWN]:
+            rows.append(line(("▶ ", "yellow"), f"RO {request.order_number} ", (request.line_name, "bold"),
+                             "  " + _("{name} at {time}").format(name=request.technician,
+                                                                  time=f"{request.requested_at:%H:%M}"),
+                             ("  " + request.note if request.note else "", "italic")))
+        if len(asked) > ASKED_SHOWN:
+            rows.append(line((_("and more"), "dim")))
+        box.update(Text("\n", end="").join(rows))
 
     def load_purchasing(self) -> None:
         """The suggestions (computed whole: a few queries, whatever the shop's size) and the POs."""
@@ -159,6 +181,7 @@ class PartsScreen(Acting, KeptScreen):
             else:
                 table.load()
         self.show_po_lines()
+        self.show_asked()
 
     PURCHASING_TABLES = ("order-table", "pos-table")
     purchasing_stale = False

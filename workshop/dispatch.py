@@ -12,7 +12,7 @@ from models.db import run_write
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
-from workshop import clock, validation
+from workshop import clock, lifecycle, validation
 from workshop.approvals import ensure_workable
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
@@ -180,9 +180,12 @@ def check_can_clock_on(line: JobLine, order: RepairOrder, tech: Staff) -> None:
         guard(line, order)
 
 
-def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None,
+             pause_other: bool = False) -> RepairOrder:
     """A technician starts (or resumes) work on a job line; the order starts if it was only dispatched.
-    A technician not yet clocked in for the day is clocked in by it (workshop/shifts.py)."""
+    A technician not yet clocked in for the day is clocked in by it (workshop/shifts.py). With
+    ``pause_other``, the job they are clocked on is paused in the same transaction (one key moves them
+    from one job to the next); refused, it keeps running."""
 
     def work():
         nonlocal by
@@ -197,10 +200,17 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
         tech = Staff.by_id(technician_id, lock=True)  # clocked on one job at a time, on either engine
         if tech is None or not tech.has_role("technician"):
             raise InvalidInput(_("Only a technician can clock on."), "technician")
-        if TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).exists():
+        running = TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).first()
+        if running is not None and (not pause_other or running.line_id == line.id):
             raise IllegalTransition(_("{name} is already clocked on another job: clock off first.").format(
-                name=tech.name))
+                name=tech.name) if running.line_id != line.id else _("{name} is already clocked on '{line}'.").format(
+                name=tech.name, line=line.name))
         check_can_clock_on(line, order, tech)
+        if running is not None:  # (only once this line may be started: a refusal leaves the other running)
+            other = JobLine.get_by_id(running.line_id)
+            stop_clock(other, lifecycle.get_order(other.order_id), tech, by=by, finished=False)
+            if other.order_id == order.id:
+                order = lifecycle.get_order(order.id)  # its version moved on with the pause
         now = clock.now()
         from workshop import shifts
         shifts.present(tech, by=by, at=now)

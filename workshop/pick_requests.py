@@ -259,7 +259,11 @@ def open_requests(*, limit: int = 100, offset: int = 0) -> list[OpenRequest]:
             .join(Staff, on=(PickRequest.technician == Staff.id))
             .where(PickRequest.ready_at.is_null() & PickRequest.cancelled_at.is_null())
             .order_by(PickRequest.requested_at, PickRequest.id).limit(limit).offset(offset).tuples())
-    return [OpenRequest(*row) for row in rows]
+    return [OpenRequest(*row[:6], _moment(row[6]), row[7]) for row in rows]
+
+
+def _moment(value) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 __all__ = ["line_parts", "LineParts", "Missing", "check_issued", "request", "cancel", "after_pick", "asked_first",

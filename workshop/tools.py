@@ -30,7 +30,7 @@ from models.tools import (TOOL_KIND_LABELS, TOOL_KINDS, TOOL_RECORD_LABELS, TOOL
                           ToolCheckout, ToolRecord)
 from workshop import audit, clock, i18n, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import N_, _, label, local
+from workshop.i18n import N_, _, label, local, ngettext
 from workshop.phrase import Phrase
 from workshop.permissions import can, require
 
@@ -163,6 +163,59 @@ def set_operation_tools(operation_code: str, tool_codes: list[str], *, by) -> li
                      Phrase(N_("Operation {code} needs: {tools}"), code=operation.code, tools=", ".join(codes) or "-"),
                      before={"tools": before}, after={"tools": codes})
         return codes
+
+    return run_write(work)
+
+
+def _codes(text) -> list[str]:
+    """Codes typed with spaces, commas or semicolons between them (either width), each once, upper case."""
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(t) for t in text)
+    for sep in ",;，；、":
+        text = (text or "").replace(sep, " ")
+    return list(dict.fromkeys(c.upper() for c in text.split()))
+
+
+MAX_OPERATIONS = 100  # operations that need one tool: a tool keeper's list, not the catalog
+
+
+def operations_needing(code: str) -> list[str]:
+    """The codes of the catalog operations that need this tool."""
+    tool = find(code)
+    return [c for (c,) in OperationTool.select(Operation.code).join(Operation)
+            .where(OperationTool.tool == tool.id).order_by(Operation.code).tuples()]
+
+
+def set_tool_operations(code: str, operation_codes, *, by) -> list[str]:
+    """Say which catalog operations need this tool (replacing what was said); returns their codes. Unknown
+    codes are refused, naming them, and nothing is written."""
+    wanted = _codes(operation_codes)
+    validation.refuse_control_characters(" ".join(wanted), "operations", _("Operations"))
+    if len(wanted) > MAX_OPERATIONS:
+        raise InvalidInput(_("At most {count} operations.").format(count=MAX_OPERATIONS), "operations")
+    if any(len(c) > 20 for c in wanted):
+        raise InvalidInput(_("An operation code is at most 20 characters."), "operations")
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_tools")
+        tool = find(code)
+        found = dict(Operation.select(Operation.code, Operation.id).where(Operation.code.in_(wanted or [""])).tuples())
+        unknown = [c for c in wanted if c not in found]
+        if unknown:
+            raise InvalidInput(ngettext("No operation with code {codes} in the catalog.",
+                                        "No operations with codes {codes} in the catalog.",
+                                        len(unknown)).format(codes=", ".join(unknown)), "operations")
+        before = [c for (c,) in OperationTool.select(Operation.code).join(Operation)
+                  .where(OperationTool.tool == tool.id).order_by(Operation.code).tuples()]
+        OperationTool.delete().where(OperationTool.tool == tool.id).execute()
+        if wanted:
+            OperationTool.insert_many([{"operation": found[c], "tool": tool.id} for c in wanted]).execute()
+        after = sorted(wanted)
+        audit.record(by, "tool_operations_set", "tool", tool.id,
+                     _("{code} is needed by: {operations}").format(code=tool.code, operations=", ".join(after) or "-"),
+                     before={"operations": before}, after={"operations": after})
+        return after
 
     return run_write(work)
 
@@ -554,6 +607,6 @@ def may_keep(staff) -> bool:
     return can(staff, "manage_tools")
 
 
-__all__ = ["register", "edit", "set_operation_tools", "check_out", "check_in", "report", "send_away",
+__all__ = ["register", "edit", "set_operation_tools", "set_tool_operations", "operations_needing", "check_out", "check_in", "report", "send_away",
            "record_maintenance", "retire", "register_list", "who_has_what", "due_list", "history",
            "needed_by_lines", "warnings_for_lines", "ToolWarning", "ToolRow", "ToolForm", "kinds", "find"]

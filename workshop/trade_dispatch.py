@@ -14,9 +14,10 @@ Rules, decided here:
   given another team without touching the rest;
 - the car moves on to the next bay when the work in the bay it stands in is finished, and when the next
   bay has room;
-- planned times: a trade starts when the trade before it ends and its bay is free (the bay's other
-  planned work ends, place by place), and lasts the standard hours of its open lines, counted in the
-  workshop's opening hours (settings ``shop_opens``, ``shop_closes``).
+- planned times: a trade starts when the trade before it ends and its bay has a place for it for as long as
+  it lasts (in a gap before work planned there later, or when the bay's other planned work ends), and lasts
+  the standard hours of its open lines, counted in the workshop's opening hours (settings ``shop_opens``,
+  ``shop_closes``).
 """
 from __future__ import annotations
 
@@ -131,24 +132,40 @@ def _check_room(bay: Bay, order_id: int, where: str | None = None) -> None:
 
 
 def _mismatch_message(bay: Bay, trade: str) -> str:
-    return _("Bay {bay} is a {kind} bay: it does not take {trade} work. A supervisor may allow it with a "
+    return _("Bay {bay} is for {kind} work: it does not take {trade} work. A supervisor may allow it with a "
              "reason.").format(bay=bay.code, kind=label(BAY_KIND_LABELS, bay.kind), trade=label(TRADE_LABELS, trade))
 
 
-def _bay_free_from(bay: Bay, order_id: int, now: dt.datetime) -> dt.datetime:
-    """When the bay has a place for another order's work: the planned ends of the open work of other active
-    orders there, the bay's capacity at a time."""
-    ends = sorted(_as_dt(end) for (end,) in (
-        TradeDispatch.select(TradeDispatch.planned_end).join(RepairOrder, on=(TradeDispatch.order == RepairOrder.id))
+def _bay_plans(bay: Bay, order_id: int, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The planned (start, end) of the open work of other active orders in the bay that has not ended."""
+    return sorted((_as_dt(start), _as_dt(end)) for start, end in (
+        TradeDispatch.select(TradeDispatch.planned_start, TradeDispatch.planned_end)
+        .join(RepairOrder, on=(TradeDispatch.order == RepairOrder.id))
         .where((TradeDispatch.bay == bay.id) & (TradeDispatch.order != order_id)
                & (TradeDispatch.planned_end > now) & RepairOrder.state.in_(list(ACTIVE_STATES))
                & fn.EXISTS(JobLine.select(JobLine.id).where(
                    (JobLine.order == TradeDispatch.order) & (JobLine.trade == TradeDispatch.trade)
                    & (JobLine.status != "finished"))))
         .tuples()))
-    if len(ends) < bay.capacity:
-        return now
-    return ends[len(ends) - bay.capacity]
+
+
+def _first_fit(plans: list[tuple[dt.datetime, dt.datetime]], capacity: int, earliest: dt.datetime,
+               hours: Decimal) -> dt.datetime:
+    """The first start from ``earliest`` at which ``hours`` of work fit in the bay beside its other planned
+    work, ``capacity`` places at a time: a gap before work planned later is used (a car that needs half an
+    hour does not wait behind tomorrow's respray), else it starts when enough places free."""
+    start = earliest
+    for _step in range(len(plans) + 1):
+        end = add_working_hours(start, hours)
+        if end <= start:
+            end = start + dt.timedelta(seconds=1)  # (no hours: it still needs its place for a moment)
+        overlapping = [(s, e) for s, e in plans if s < end and e > start]
+        # the most places taken at once in [start, end): counted at each start inside it, and at its start
+        moments = [start] + [s for s, _e in overlapping if s > start]
+        if max(sum(1 for s, e in overlapping if s <= m < e) for m in moments) < capacity:
+            return start
+        start = max(start, min(e for _s, e in overlapping))
+    return start
 
 
 def _as_dt(value):
@@ -178,7 +195,9 @@ def _replan(order_id: int, now: dt.datetime, *, keep_started: bool = True) -> No
         if keep_started and stage.trade in started:
             start = min(_as_dt(stage.planned_start), started[stage.trade])
         else:
-            start = max(previous_end, _bay_free_from(bays[stage.bay_id], order_id, now))
+            planned = Decimal(str(stage.estimated_hours)) if stage.estimated_hours is not None else hours[stage.trade]
+            bay = bays[stage.bay_id]
+            start = _first_fit(_bay_plans(bay, order_id, now), bay.capacity, previous_end, planned)
         planned = Decimal(str(stage.estimated_hours)) if stage.estimated_hours is not None else hours[stage.trade]
         end = add_working_hours(start, planned)
         TradeDispatch.update(planned_start=start, planned_end=end, planned_hours=planned).where(
