@@ -213,7 +213,8 @@ def set_tool_operations(code: str, operation_codes, *, by) -> list[str]:
             OperationTool.insert_many([{"operation": found[c], "tool": tool.id} for c in wanted]).execute()
         after = sorted(wanted)
         audit.record(by, "tool_operations_set", "tool", tool.id,
-                     _("{code} is needed by: {operations}").format(code=tool.code, operations=", ".join(after) or "-"),
+                     Phrase(N_("{code} is needed by: {operations}"), code=tool.code,
+                            operations=", ".join(after) or "-"),
                      before={"operations": before}, after={"operations": after})
         return after
 
