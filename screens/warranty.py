@@ -115,7 +115,7 @@ def claim_text(detail: service.ClaimDetail, today: dt.date) -> Text:
     out.append(line(_("Labour {labour} · parts {parts} · claimed {claimed}").format(
         labour=money(detail.labor), parts=money(detail.parts), claimed=money(row.claimed))))
     answer = []
-    if row.accepted is not None and row.state != service.REJECTED:
+    if row.accepted is not None and row.state not in (service.DRAFT, service.SUBMITTED, service.REJECTED):
         answer.append(_("accepted {amount}").format(amount=money(row.accepted)))
     if detail.paid:
         answer.append(_("paid {amount}").format(amount=money(detail.paid)))

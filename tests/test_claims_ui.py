@@ -279,6 +279,30 @@ async def test_an_accident_repairs_claim_is_entered_on_the_order_and_its_insurer
     assert InsuranceClaim.get_by_id(claim.id).state == "paid" and insurance.receivables() == []
 
 
+async def test_work_the_insurer_does_not_cover_is_ticked_on_the_claim_and_the_split_follows(shop):
+    order = shop.in_progress(codes=("BD001", "PT001"), business_type="insurance")  # body 320, paint 510
+    insurance.save_claim(order.id, insurance.InsuranceForm(insurer="PICC", assessed_amount="2000",
+                                                           deductible="100"), by=shop.advisor)
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_order(order.id)
+        assert await wait_until(pilot, screen_named(app, "OrderDetailScreen"))
+        await pilot.pause()
+        await pilot.press("i")
+        assert await wait_until(pilot, screen_named(app, "InsuranceClaimScreen"))
+        await pilot.pause()
+        assert "the insurer pays 730.00 · the customer 100.00" in str(app.screen.query_one("#claim").content)
+        await open_form(pilot, "n")
+        await pilot.press("down", "space")  # the paint: the customer wants a colour change the insurer won't pay
+        await submit(pilot)
+        assert await wait_until(pilot, screen_named(app, "InsuranceClaimScreen"))
+        shown = str(app.screen.query_one("#claim").content)
+        assert "Not covered, the customer pays: PT001" in shown
+        assert "the insurer pays 220.00 · the customer 610.00" in shown
+    paint = JobLine.get((JobLine.order == order.id) & (JobLine.code == "PT001"))
+    assert paint.payer == "customer"
+
+
 # --- purchase orders -----------------------------------------------------------------------------------------
 
 async def test_a_short_part_is_ordered_from_the_parts_screen_and_the_card_shows_its_eta_until_it_arrives(shop):

@@ -44,6 +44,7 @@ def test_a_settled_warranty_order_drafts_its_claim_at_the_manufacturers_rates(sh
         ("labor", "ME001", D("1"), D("180"), D("180")), ("part", "BP-100", D("1"), D("299"), D("299"))]
     assert (detail.labor, detail.parts, detail.row.claimed) == (D("180"), D("299"), D("479"))
     assert detail.row.state == "draft" and detail.complaint == "Service please"
+    assert detail.row.accepted is None  # no answer yet (not "accepted 0.00")
     assert detail.row.part == "BP-100 Front brake pads"
     assert detail.row.deadline == clock.today() + dt.timedelta(days=30)
     assert claim.old_part_id is not None and detail.row.return_by == clock.today() + dt.timedelta(days=60)

@@ -186,6 +186,7 @@ def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None
     claim = WarrantyClaim.create(
         number=next_number("warranty_claim", 1), order=order.id, manufacturer=vehicle.brand, state=DRAFT,
         complaint=order.statement, causal_part_line=causal, old_part=_old_part_of(causal),
+        accepted_amount=None,  # (the column's default is 0.00: "accepted 0.00" before any answer)
         return_by=repair_date + dt.timedelta(days=terms.return_days) if causal else None,
         repair_date=repair_date, deadline=repair_date + dt.timedelta(days=terms.submit_days),
         created_by=by, created_at=now)
