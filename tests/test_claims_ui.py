@@ -385,3 +385,29 @@ async def test_the_clerk_keeps_the_supplier_list_from_the_parts_screen(shop):
         await pilot.press(*["tab"] * 5, "space")  # no longer bought from
         await submit(pilot)
         assert Supplier.get().active is False
+
+
+async def test_goods_received_take_either_everything_due_or_what_was_typed_never_both(shop):
+    supplier = purchasing.add_supplier(purchasing.SupplierForm(name="GAC Parts", lead_days="3"), by=shop.clerk)
+    for code in ("BP-100", "OF-200"):
+        Part.create(code=code, name=code, unit="pc", bin="A-01-1", sale_price=D("50"), unit_cost=D("20"),
+                    supplier="GAC Parts")
+    po = purchasing.create_po(supplier.id, [purchasing.POLine("BP-100", "4"), purchasing.POLine("OF-200", "6")],
+                              by=shop.clerk)
+    app = app_as(shop.clerk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f5")
+        assert await wait_until(pilot, screen_named(app, "PartsScreen"))
+        await pilot.press("6")
+        await pilot.pause()
+        form = await open_form(pilot, "g")
+        await pilot.press("space", "tab", "1")  # everything ticked, and 1 of 4 typed: which is it?
+        await submit(pilot)
+        assert app.screen is form and "not both" in note(form, "all")
+        assert [line.received for line in PurchaseOrderLine.select().order_by(PurchaseOrderLine.id)] == [0, 0]
+        assert app.focused is form.widget("all")
+        await pilot.press("space")  # untick: what was typed
+        await submit(pilot)
+        assert await wait_until(pilot, screen_named(app, "PartsScreen"))
+    assert [line.received for line in PurchaseOrderLine.select().order_by(PurchaseOrderLine.id)] == [1, 0]
+    assert PurchaseOrder.get_by_id(po.id).state == "open"
