@@ -195,6 +195,36 @@ async def test_a_warranty_order_opens_its_claim_from_the_order_screen_and_a_batc
         assert any("1 claim written" in n for n in notifications(app))
 
 
+async def test_a_manager_keeps_each_manufacturers_claim_terms_in_a_table_not_json(shop):
+    from models.people import Vehicle
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_screen("warranty")
+        assert await wait_until(pilot, screen_named(app, "WarrantyScreen"))
+        await settled(pilot)
+        await pilot.press("m")
+        assert await wait_until(pilot, screen_named(app, "WarrantyTermsScreen"))
+        form = await open_form(pilot, "a")  # a manufacturer with terms of its own
+        await pilot.press(*"Lexus", "tab", "ctrl+u", *"0")
+        await submit(pilot)
+        assert app.screen is form and "At least 1" in note(form, "submit_days")
+        await pilot.press("ctrl+u", *"21", "tab", "tab", *"230")
+        await submit(pilot)
+        assert await wait_until(pilot, screen_named(app, "WarrantyTermsScreen"))
+        table = app.screen.query_one("#terms")
+        assert [row_text(table, i)[:4] for i in range(table.row_count)] == [
+            ["every other maker (*)", "30 d", "60 d", "the shop's"], ["Lexus", "21 d", "60 d", "230.00"]]
+    assert warranty.terms_for("Lexus").submit_days == 21
+    Vehicle.update(brand="Lexus").where(Vehicle.id == shop.car.id).execute()
+    claim = settled_warranty_job(shop)
+    assert (claim.deadline, claim.claimed_amount) == (clock.today() + dt.timedelta(days=21), D("529"))  # 230 + 299
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_screen("warranty")
+        assert await wait_until(pilot, screen_named(app, "WarrantyScreen"))
+        assert app.screen.check_action("terms", ()) is False  # an advisor reads the terms, a manager sets them
+
+
 # --- insurance -----------------------------------------------------------------------------------------------
 
 def finish(shop, order):
