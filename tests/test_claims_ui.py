@@ -195,6 +195,22 @@ async def test_a_warranty_order_opens_its_claim_from_the_order_screen_and_a_batc
         assert any("1 claim written" in n for n in notifications(app))
 
 
+async def test_the_cashier_settling_a_warranty_job_is_told_its_claim_was_drafted(shop, tmp_path):
+    from workshop import settings
+    settings.put("invoice_dir", str(tmp_path / "inv"), by=shop.manager)
+    stock(shop)
+    order = worked(shop)  # the manufacturer pays all of it: nothing for the customer
+    app = app_as(shop.cashier)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        assert await wait_until(pilot, screen_named(app, "CashierScreen"))
+        await settled(pilot)
+        await pilot.press("s")
+        assert await wait_until(pilot, lambda: any("drafted" in n for n in notifications(app)))
+    claim = WarrantyClaim.get(WarrantyClaim.order == order.id)
+    assert any(f"WC {claim.number} drafted: 479.00 to claim from Toyota" in n for n in notifications(app))
+
+
 async def test_a_manager_keeps_each_manufacturers_claim_terms_in_a_table_not_json(shop):
     from models.people import Vehicle
     app = app_as(shop.manager)
