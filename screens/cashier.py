@@ -470,10 +470,25 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
                 number=row.number, invoice=invoice.number, total=service.money(invoice.total))
             if owed > 0:
                 text += " " + _("Outstanding {left}.").format(left=service.money(owed))
+            text += self._money_from_others(row.order_id, invoice)
             self.notify(text)
             self.tell_files(invoice.documents, _("Invoice files written: {paths}"))
 
         self.act(service.settle, row.order_id, seen_version=None, then=settled)
+
+    @staticmethod
+    def _money_from_others(order_id: int, invoice) -> str:
+        """What settling opened besides the customer's bill: the insurer's share, a drafted warranty claim."""
+        from workshop import warranty
+        text = ""
+        if Decimal(str(invoice.insurer_share or 0)) > 0:
+            text += " " + _("The insurer owes {amount} (n: insurers).").format(
+                amount=service.money(invoice.insurer_share))
+        claim = warranty.claim_of_order(order_id)
+        if claim is not None and claim.state == warranty.DRAFT:
+            text += " " + _("{claim} drafted: {amount} to claim from {maker} (Warranty claims).").format(
+                claim=warranty.claim_label(claim.number), amount=service.money(claim.claimed), maker=claim.manufacturer)
+        return text
 
     def action_print(self) -> None:
         row = self._need_order()

@@ -22,6 +22,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import literal
 from workshop import clock, i18n, parts
+from workshop.errors import DomainError, InvalidInput
 from workshop import purchasing as service
 from workshop.i18n import N_, _, join
 
@@ -136,7 +137,16 @@ def receive_form(po: service.PORow, lines: list[service.POLineRow]) -> FormDialo
                       fields, submit_label=_("Receive"))
 
 
+def _refused(error: DomainError, **_acting) -> None:
+    raise error
+
+
 def receive_call(po: service.PORow, lines: list[service.POLineRow], values: dict) -> partial:
+    typed = [row for row in lines if values.get(f"line_{row.id}") not in (None, "")]
+    if values.get("all") and any(Decimal(str(values[f"line_{row.id}"])) != row.due for row in typed):
+        # Both said: receiving everything would ignore what was typed, and goods in cannot be taken back.
+        return partial(_refused, InvalidInput(_("Either tick that everything due arrived or type what came of "
+                                                "each line, not both."), "all"))
     if values.get("all"):
         receipts = {row.id: str(row.due) for row in lines if row.due > 0}
     else:

@@ -26,7 +26,7 @@ from models.db import run_write
 from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement, InsurerBalance,
                               InsurerPayment)
 from models.orders import JobLine, RepairOrder
-from models.parts import PartLine
+from models.parts import Part, PartLine
 from models.people import Customer, Staff, Vehicle
 from models.settlement import FeeLine
 from workshop import audit, clock, i18n, lifecycle, settlement, typed_dates, validation
@@ -209,6 +209,64 @@ def set_covered(order_id: int, *, by: Staff, covered: bool, job_line_id: int | N
             N_("{order}: {line} not covered: the customer pays it")
         return lifecycle.save(order, {}, by=by, kind="insurance_cover",
                               summary=Phrase(text, order=order.ref, line=name))
+
+    return run_write(work)
+
+
+COVER_PAYERS = ("insurer", "customer")  # the lines a claim can cover or leave to the customer (not a comeback's)
+
+
+def _cover_lines(order_id: int) -> list[tuple[str, int, str, str, bool]]:
+    """The order's job and part lines the insurer may cover: (kind, id, code, name, covered)."""
+    out = [("job", i, code, name, payer == "insurer") for i, code, name, payer in
+           JobLine.select(JobLine.id, JobLine.code, JobLine.name, JobLine.payer)
+           .where((JobLine.order == order_id) & JobLine.payer.in_(COVER_PAYERS)).order_by(JobLine.id).tuples()]
+    out += [("part", i, code, i18n.local(name, name_zh), payer == "insurer") for i, code, name, name_zh, payer in
+            PartLine.select(PartLine.id, Part.code, Part.name, Part.name_zh, PartLine.payer).join(Part)
+            .where((PartLine.order == order_id) & PartLine.payer.in_(COVER_PAYERS)
+                   & (PartLine.status != "cancelled")).order_by(PartLine.position, PartLine.id).tuples()]
+    return out
+
+
+def set_not_covered(order_id: int, job_line_ids, part_line_ids, *, by: Staff,
+                    seen_version: int | None = None) -> tuple[list[str], list[str]]:
+    """Exactly these lines of an accident repair are work the insurer does not cover (the customer pays them);
+    the order's other job and part lines are covered. One change, one line of history; returns the codes
+    (now not covered, covered again)."""
+    try:
+        wanted = {("job", int(i)) for i in job_line_ids or ()} | {("part", int(i)) for i in part_line_ids or ()}
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Choose the lines of the order."), "lines") from None
+
+    def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
+        order = lifecycle.load_for_change(order_id, seen_version)
+        if order.business_type != "insurance":
+            raise InvalidInput(_("{order} is not an insurance repair.").format(order=order.label), "order")
+        settlement.ensure_editable(order)
+        lines = {(kind, i): (code, covered) for kind, i, code, _name, covered in _cover_lines(order.id)}
+        if wanted - set(lines):
+            raise InvalidInput(_("That line is not on {order}.").format(order=order.label), "lines")
+        uncover = [key for key, (_code, covered) in lines.items() if covered and key in wanted]
+        cover = [key for key, (_code, covered) in lines.items() if not covered and key not in wanted]
+        if not uncover and not cover:
+            return [], []
+        for model, kind in ((JobLine, "job"), (PartLine, "part")):
+            for payer, keys in (("customer", uncover), ("insurer", cover)):
+                ids = [i for k, i in keys if k == kind]
+                if ids:
+                    model.update(payer=payer).where((model.order == order.id) & model.id.in_(ids)).execute()
+        named = ([lines[k][0] for k in uncover], [lines[k][0] for k in cover])
+        what = []
+        if named[0]:
+            what.append(_("not covered, the customer pays: {lines}").format(lines=", ".join(named[0])))
+        if named[1]:
+            what.append(_("covered by the insurer again: {lines}").format(lines=", ".join(named[1])))
+        lifecycle.save(order, {}, by=by, kind="insurance_cover",
+                       summary=_("{order}: {what}").format(order=order.label, what="; ".join(what)),
+                       detail={"not_covered": named[0], "covered": named[1]})
+        return named
 
     return run_write(work)
 
@@ -421,6 +479,9 @@ class ClaimView:
     insurer_share: Decimal | None  # once settled
     paid: Decimal
     owed: Decimal
+    cover: tuple[tuple[str, int, str, str, bool], ...] = ()  # (job/part, line id, code, name, covered)
+    bill_insurer: Decimal | None = None  # until settled: the split of the bill as it stands now
+    bill_customer: Decimal | None = None
 
 
 def claim_view(order_id: int) -> ClaimView:
@@ -439,11 +500,16 @@ def claim_view(order_id: int) -> ClaimView:
                         .where(InsuranceSupplement.claim == claim.id).order_by(InsuranceSupplement.id))
     have = {code for (code,) in InsuranceDocument.select(InsuranceDocument.code)
             .where(InsuranceDocument.claim == claim.id).tuples()}
+    bill_insurer = bill_customer = None
+    if invoice is None and order.state != lifecycle.CANCELLED:
+        bill = settlement.bill_for(order_id)
+        bill_insurer, bill_customer = bill.shares.get("insurer", ZERO), bill.customer_share
     return ClaimView(order_id, True, claim.version, claim.insurer, claim.claim_no or "", claim.assessor or "",
                      None if claim.assessed_amount is None else cents(Decimal(str(claim.assessed_amount))),
                      supplements, _assessed_total(claim), cents(Decimal(str(claim.deductible))),
                      cents(Decimal(str(claim.towing_fee))), claim.personal_injury, claim.property_loss, claim.state,
-                     tuple((code, code in have) for code in DOCUMENTS), share, paid, owed)
+                     tuple((code, code in have) for code in DOCUMENTS), share, paid, owed,
+                     tuple(_cover_lines(order_id)), bill_insurer, bill_customer)
 
 
 @dataclass(frozen=True)
@@ -494,6 +560,6 @@ def insurers() -> list[str]:
             .order_by(InsurerBalance.insurer).tuples()]
 
 
-__all__ = ["InsuranceForm", "save_claim", "add_supplement", "set_covered", "document_received", "set_documents", "record_payment",
+__all__ = ["InsuranceForm", "save_claim", "add_supplement", "set_covered", "set_not_covered", "document_received", "set_documents", "record_payment",
            "claim_view", "receivables", "insurers", "paid_by_insurer", "DOCUMENTS", "STATE_LABELS", "ClaimView",
            "InsurerReceivable"]

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from models.db import run_write
+from models.db import locked, run_write
 from models.people import Staff
 from models.shop import Setting
 from workshop import audit
@@ -356,6 +356,38 @@ def put_many(values: dict[str, object], *, by: Staff) -> dict[str, object]:
     for key in parsed:
         _cache.pop(key, None)
     return changed
+
+
+def put_entry(key: str, entry: str, value, *, by: Staff) -> dict:
+    """Change one entry of a table setting (``value`` None removes it), read and written in one transaction:
+    two managers changing different entries (two manufacturers' warranty terms) both keep theirs. Returns
+    the table as it now stands."""
+    s = spec(key)
+    if s.kind != "table":
+        raise InvalidInput(_("{label} is not a table.").format(label=_(s.label)), key)
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_settings")
+        # The row, locked (PostgreSQL): another manager's entry written meanwhile is read, not overwritten.
+        Setting.insert(key=key, value=json.dumps(DEFAULTS[key], ensure_ascii=False)).on_conflict_ignore().execute()
+        old = json.loads(locked(Setting.select().where(Setting.key == key)).get().value)
+        table = dict(old)
+        if value is None:
+            table.pop(entry, None)
+        else:
+            table[entry] = value
+        table = _table(s, table, _(s.label))
+        if table == old:
+            return old
+        Setting.update(value=json.dumps(table, ensure_ascii=False)).where(Setting.key == key).execute()
+        audit.record(by, "setting_changed", "setting", 0, f"Setting {key} changed ({entry})",
+                     before={key: old}, after={key: table})
+        return table
+
+    table = run_write(work)
+    _cache.pop(key, None)
+    return table
 
 
 @dataclass(frozen=True)

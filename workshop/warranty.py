@@ -82,6 +82,45 @@ def terms_for(manufacturer: str) -> Terms:
                  Decimal(str(rate)) if rate not in (None, "") else None, Decimal(str(values["parts_handling_pct"])))
 
 
+@dataclass(frozen=True)
+class TermsRow:
+    maker: str  # "*": every manufacturer without its own terms
+    terms: Terms
+    own: bool  # the manufacturer has terms of its own (else it gets the "*" ones)
+
+
+def terms_rows() -> list[TermsRow]:
+    """The terms of "*", of every manufacturer that has its own, and of those claimed to without them."""
+    table = settings.get("warranty_terms") or {}
+    makers = sorted(({name for name in table if name != "*"} | set(manufacturers())), key=str.casefold)
+    return [TermsRow("*", terms_for("*"), True)] + [TermsRow(name, terms_for(name), name in table)
+                                                      for name in makers]
+
+
+def set_terms(maker: str, submit_days, return_days, labor_rate, parts_handling_pct, *, by: Staff) -> Terms:
+    """A manufacturer's claim terms ("*": the shop's default for the others): days to submit a claim and to
+    return the old part, the labour rate it pays (blank: the shop's own) and its parts handling %. Claims
+    drafted from now on use them; a claim keeps the deadline it was drafted with."""
+    maker = validation.text(maker, "maker", _("Manufacturer"), max_len=40)
+    entry = {"submit_days": validation.integer(submit_days, "submit_days", _("Days to submit"), minimum=1,
+                                               maximum=3650),
+             "return_days": validation.integer(return_days, "return_days", _("Days to return the old part"),
+                                               minimum=1, maximum=3650),
+             "labor_rate": None if labor_rate in (None, "") else str(validation.decimal(
+                 labor_rate, "labor_rate", _("Labour rate"), maximum=100000, allow_zero=False)),
+             "parts_handling_pct": str(validation.decimal(parts_handling_pct, "parts_handling_pct",
+                                                          _("Parts handling %"), maximum=100))}
+    settings.put_entry("warranty_terms", maker, entry, by=by)
+    return terms_for(maker)
+
+
+def remove_terms(maker: str, *, by: Staff) -> None:
+    """A manufacturer goes back to the shop's default terms ("*" itself stays)."""
+    if maker == "*":
+        raise InvalidInput(_("The default terms stay: change them instead."), "maker")
+    settings.put_entry("warranty_terms", maker, None, by=by)
+
+
 def claim_label(number: int) -> str:
     return str(claim_ref(number))
 
@@ -194,6 +233,7 @@ def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None
     claim = WarrantyClaim.create(
         number=next_number("warranty_claim", 1), order=order.id, manufacturer=vehicle.brand, state=DRAFT,
         complaint=order.statement, causal_part_line=causal, old_part=_old_part_of(causal),
+        accepted_amount=None,  # (the column's default is 0.00: "accepted 0.00" before any answer)
         return_by=repair_date + dt.timedelta(days=terms.return_days) if causal else None,
         repair_date=repair_date, deadline=repair_date + dt.timedelta(days=terms.submit_days),
         created_by=by, created_at=now)
@@ -684,4 +724,4 @@ def claim_detail(claim_id: int) -> ClaimDetail:
 __all__ = ["draft_claim", "edit_claim", "ClaimForm", "submit", "submit_batch", "answer", "reject", "correct",
            "charge_to_shop", "record_payment", "old_part_returned", "to_submit", "awaiting_answer", "rejected",
            "to_be_paid", "old_parts_due", "claim_detail", "claim_of_order", "manufacturers", "terms_for", "STATE_LABELS",
-           "REJECTION_REASONS", "ClaimRow", "ClaimDetail"]
+           "REJECTION_REASONS", "ClaimRow", "ClaimDetail", "terms_rows", "set_terms", "remove_terms", "TermsRow"]
