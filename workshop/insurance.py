@@ -258,13 +258,16 @@ def set_not_covered(order_id: int, job_line_ids, part_line_ids, *, by: Staff,
                 if ids:
                     model.update(payer=payer).where((model.order == order.id) & model.id.in_(ids)).execute()
         named = ([lines[k][0] for k in uncover], [lines[k][0] for k in cover])
-        what = []
-        if named[0]:
-            what.append(_("not covered, the customer pays: {lines}").format(lines=", ".join(named[0])))
-        if named[1]:
-            what.append(_("covered by the insurer again: {lines}").format(lines=", ".join(named[1])))
-        lifecycle.save(order, {}, by=by, kind="insurance_cover",
-                       summary=_("{order}: {what}").format(order=order.label, what="; ".join(what)),
+        if named[0] and named[1]:
+            summary = Phrase(N_("{order}: not covered, the customer pays: {lines}; covered by the insurer again: "
+                                "{others}"), order=order.label, lines=", ".join(named[0]), others=", ".join(named[1]))
+        elif named[0]:
+            summary = Phrase(N_("{order}: not covered, the customer pays: {lines}"), order=order.label,
+                             lines=", ".join(named[0]))
+        else:
+            summary = Phrase(N_("{order}: covered by the insurer again: {lines}"), order=order.label,
+                             lines=", ".join(named[1]))
+        lifecycle.save(order, {}, by=by, kind="insurance_cover", summary=summary,
                        detail={"not_covered": named[0], "covered": named[1]})
         return named
 

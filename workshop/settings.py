@@ -381,7 +381,7 @@ def put_entry(key: str, entry: str, value, *, by: Staff) -> dict:
         if table == old:
             return old
         Setting.update(value=json.dumps(table, ensure_ascii=False)).where(Setting.key == key).execute()
-        audit.record(by, "setting_changed", "setting", 0, f"Setting {key} changed ({entry})",
+        audit.record(by, "setting_changed", "setting", 0, Phrase(N_("Setting {key} changed ({entry})"), key=key, entry=entry),
                      before={key: old}, after={key: table})
         return table
 
