@@ -32,7 +32,6 @@ TABS = ("start", "bays", "operations", "rates", "classes", "packages", "settings
 TAB_TITLES = {"start": N_("Start"), "bays": N_("Bays"), "operations": N_("Operations"), "rates": N_("Rates"),
               "classes": N_("Classes"), "packages": N_("Packages"), "settings": N_("Settings")}
 TABLE_OF = {tab: f"#{tab}-table" for tab in TABS if tab != "start"}
-EVERY_SERIES = "*"
 
 
 def _sliced(rows: list):
@@ -126,29 +125,46 @@ def operation_form(detail: catalog.OperationDetail | None = None) -> FormDialog:
 
 
 class KitForm(FormDialog):
-    """An operation's parts kit for one series: picking the series shows that series' kit to change."""
+    """An operation's parts kit for one series: the series is typed (a new one too, offered from those on
+    file as it is typed; empty: the general kit), and a series that has a kit shows it to change."""
 
     def __init__(self, detail: catalog.OperationDetail):
         self.detail = detail
-        series = sorted(set(detail.applies_to) | {s for s in detail.kits if s} | set(catalog.known_series()[:30]),
+        series = sorted(set(detail.applies_to) | {s for s in detail.kits if s} | set(catalog.known_series()),
                         key=str.casefold)
-        options = [(_("every series (general kit)"), EVERY_SERIES)] + [(s, s) for s in series]
         first = next((s for s in detail.kits), "")
+        self.shown = self.kit_text(first)   # the kit the items field shows, as loaded (not typed)
         name = i18n.local(detail.name, detail.name_zh)
         super().__init__(_("Parts kit of {code} {name}").format(code=detail.code, name=name), [
-            forms.choice("series", _("Series"), options, value=first or EVERY_SERIES),
-            forms.text("items", _("Parts in the kit"), value=self.kit_text(first), required=False, max_length=400,
+            forms.text("series", _("Series"), value=first, required=False, max_length=40,
+                       placeholder=_("empty: every series (general kit)"), suggestions=series,
+                       hint=self.series_hint()),
+            forms.text("items", _("Parts in the kit"), value=self.shown, required=False, max_length=400,
                        placeholder="OF-M20A*1; OIL-0W20*4.5", hint=_("part code*quantity; empty: no kit")),
         ], intro=_("A car gets its series' kit if there is one, else the general kit."), submit_label=_("Save kit"))
+
+    def series_hint(self) -> str:
+        kits = [s or _("general") for s in self.detail.kits]
+        return _("kits now: {series}").format(series=", ".join(kits)) if kits else _("no kit yet")
+
+    def kit_of(self, series: str) -> str | None:
+        """The series' own key in the kits (typed in another case), or None when it has no kit."""
+        key = series.strip().casefold()
+        return next((s for s in self.detail.kits if s.casefold() == key), None)
 
     def kit_text(self, series: str) -> str:
         return "; ".join(f"{line.code}*{line.qty.normalize() if line.qty == line.qty.to_integral() else line.qty}"
                          for line in self.detail.kits.get(series, ()))
 
     def changed(self, name: str) -> None:
-        if name == "series":
-            series = self.raw("series")
-            self.widget("items").value = self.kit_text("" if series in (None, EVERY_SERIES) else series)
+        if name != "series":
+            return
+        items = self.widget("items")
+        own = self.kit_of(self.raw("series") or "")
+        if own is not None:            # a series with a kit: show it to change
+            self.shown = items.value = self.kit_text(own)
+        elif items.value == self.shown:  # the kit shown was another series': not this one's
+            self.shown = items.value = ""
 
 
 def rate_form(row: rates.RateRow | None = None) -> FormDialog:
@@ -440,8 +456,7 @@ class ShopSetupScreen(Acting, KeptScreen):
         detail = self.fetch(catalog.operation_detail, row.id) if row is not None else None
         if detail is None:
             return
-        self.ask(KitForm(detail), lambda v: partial(
-            catalog.set_kit, row.id, "" if v["series"] in (None, EVERY_SERIES) else v["series"], v["items"] or ""),
+        self.ask(KitForm(detail), lambda v: partial(catalog.set_kit, row.id, v["series"] or "", v["items"] or ""),
             success=lambda kit: i18n.ngettext("Kit saved: {count} part.", "Kit saved: {count} parts.",
                                               len(kit)).format(count=len(kit)))
 

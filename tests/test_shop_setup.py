@@ -116,6 +116,16 @@ def test_an_operations_kit_follows_the_cars_series_and_an_ev_gets_no_engine_oil(
     assert [pl.part.code for pl in PartLine.select().where(PartLine.order == shop.order(shop.car2, codes=("QS107",)).id)] == []
 
 
+def test_a_kit_typed_for_a_series_in_another_case_replaces_that_series_kit(shop):
+    _parts()
+    op = catalog.add_operation(OperationForm(code="QS102", name="Oil change", trade="quick_service",
+                                             standard_hours="0.5", applies_to="Highlander"), by=shop.manager)
+    catalog.set_kit(op.id, "HIGHLANDER", "OF-A25A*1", by=shop.manager)      # spelt as the operation spells it
+    catalog.set_kit(op.id, "highlander", "OF-A25A*1; OIL-0W20*5", by=shop.manager)
+    assert list(catalog.operation_detail(op.id).kits) == ["Highlander"]
+    assert [line.code for line in catalog.operation_detail(op.id).kits["Highlander"]] == ["OF-A25A", "OIL-0W20"]
+
+
 @pytest.mark.parametrize("items, message", [
     ("NOPE-1*1", "Not in the parts catalog: NOPE-1"),
     ("OF-M20A*1.5", "whole pc"),
