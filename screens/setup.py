@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
-from screens.text import clean
+from screens.text import clean, pad
 from workshop import bay_setup, catalog, customer_classes, i18n, packages, rates, settings, setup_status
 from workshop.amounts import MAX_HOURS, MAX_PRICE
 from workshop.i18n import N_, _
@@ -81,11 +82,33 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+def _setting_value(s: settings.SettingRow, value) -> str:
+    return dict(s.choices).get(value, _shown(value)) if s.kind == "choice" else _shown(value)
+
+
 def _setting_row(s: settings.SettingRow):
-    value = _shown(s.value)
-    if s.kind == "choice":
-        value = dict(s.choices).get(s.value, value)
-    return (i18n._(settings.GROUPS[s.group]), s.label, value, s.unit, "" if not s.changed else _("changed"))
+    # The group goes last: at 80 columns the value and unit come before it (the line below says it anyway).
+    value = _setting_value(s, s.value)
+    if cell_len(value) > 30:  # a plate pattern, a table of terms: its start here, the whole in its form
+        value = pad(value, 29) + "…"
+    return (s.label, value, s.unit, "" if not s.changed else _("changed"),
+            i18n._(settings.GROUPS[s.group]))
+
+
+def setting_about(s: settings.SettingRow) -> Text:
+    """What the highlighted setting means, its bounds and default, under the list of settings."""
+    text = Text()
+    text.append(clean(i18n._(settings.GROUPS[s.group])) + " · ", style="dim")
+    text.append(clean(s.label), style="bold")
+    text.append("  " + clean(s.meaning))
+    facts = []
+    if s.minimum is not None or s.maximum is not None:
+        facts.append(_("{minimum} to {maximum} {unit}").format(minimum=s.minimum, maximum=s.maximum,
+                                                              unit=s.unit).strip())
+    default = _setting_value(s, s.default)
+    facts.append(_("default: {default}").format(default=default or "—"))
+    text.append("\n" + " · ".join(clean(f) for f in facts), style="italic")
+    return text
 
 
 # --- forms -------------------------------------------------------------------------------------------------
@@ -290,8 +313,9 @@ class ShopSetupScreen(Acting, KeptScreen):
                 yield PagedTable((_("Code"), _("Package"), _("Price"), _("Operations"), _("Status")), _package_row,
                                  id="packages-table")
             with TabPane(_("7 Settings"), id="settings"):
-                yield PagedTable((_("Group"), _("Setting"), _("Value"), _("Unit"), ""), _setting_row,
+                yield PagedTable((_("Setting"), _("Value"), _("Unit"), "", _("Group")), _setting_row,
                                  id="settings-table")
+                yield Static("", id="setting-about")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -321,7 +345,8 @@ class ShopSetupScreen(Acting, KeptScreen):
         text.append(_("Ready for the first check-in.") if status.ready else
                     _("Before the first car can be checked in:"), style="bold green" if status.ready else "bold")
         text.append("\n\n")
-        go = {"identity": "i", "bays": "2", "rates": "4", "operations": "3", "classes": "5", "staff": "F10"}
+        go = {"identity": "i", "bays": "2", "rates": "4", "operations": "3", "parts": "F5", "classes": "5",
+              "staff": "F10"}
         for step in status.steps:
             text.append("  ✓ " if step.done else ("  ✗ " if step.required else "  · "),
                         style="green" if step.done else ("red" if step.required else "yellow"))
@@ -368,6 +393,11 @@ class ShopSetupScreen(Acting, KeptScreen):
         if row is None:
             self.notify(_("Nothing selected."), severity="warning")
         return row
+
+    @on(PagedTable.RowHighlighted, "#settings-table")
+    def setting_highlighted(self) -> None:
+        row = self.query_one("#settings-table", PagedTable).selected
+        self.query_one("#setting-about", Static).update(setting_about(row) if row is not None else "")
 
     @on(PagedTable.RowSelected)
     def row_entered(self, event) -> None:
