@@ -91,7 +91,8 @@ class PartsScreen(Acting, KeptScreen):
                    **dict.fromkeys(("new_po", "expected", "cancel_po"), "purchase_parts")}
     # (return, exchange and old part also on parts already picked: tab 4)
     TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
-            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"), "new_part": ("catalog",), "count": ("catalog", "low"),
+            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"),
+            "new_part": ("catalog",), "count": ("catalog", "low"),
             "move_bin": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
             "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos")}
 

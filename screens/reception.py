@@ -26,8 +26,8 @@ from workshop.i18n import N_, _, label
 PROMISED_FORMAT = "%Y-%m-%d %H:%M"
 # The form's rows, by the names the services give their fields (InvalidInput.field): a refusal is
 # shown under the row that holds the field.
-ROW_OF = {"brand": "brand", "series": "brand", "model": "brand", "model_year": "brand", "name": "owner", "mobile": "owner",
-          "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
+ROW_OF = {"brand": "brand", "series": "brand", "model": "brand", "model_year": "brand", "name": "owner",
+          "mobile": "owner", "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
           "operation": "operations", "claim_no": "claim", "assessed_amount": "claim", "deductible": "claim",
           "packages": "packages"}
 
@@ -97,11 +97,10 @@ class ReceptionScreen(Acting, KeptScreen):
                 yield Label(_("Not on file: register the car and its owner, then Ctrl+R"), classes="title")
                 yield field("plate", _("Plate"), text("plate", "粤B12345", 12))
                 yield field("vin", _("VIN"), text("vin", _("17 characters, no I/O/Q"), 17))
-                yield field("brand", _("Car"), Horizontal(text("brand", _("Brand"), 40, value="Toyota"),
-                                                          text("series", _("Series"), 40, id_suggest=True),
-                                                          text("model", _("Model"), 60),
-                                                                    text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
-                                                                    classes="inline"))
+                yield field("brand", _("Car"), Horizontal(
+                    text("brand", _("Brand"), 40, value="Toyota"), text("series", _("Series"), 40, id_suggest=True),
+                    text("model", _("Model"), 60), text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
+                    classes="inline"))
                 yield field("owner", _("Owner"), Horizontal(
                     text("name", _("Owner name"), 100), text("mobile", _("Mobile"), 20),
                     Select([(label(CUSTOMER_KIND_LABELS, k), k) for k in CUSTOMER_KINDS], value="private", id="kind",

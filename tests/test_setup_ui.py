@@ -46,8 +46,8 @@ async def test_an_empty_shop_is_set_up_from_the_keyboard_and_checks_in_its_first
         await settled(pilot)
         assert Bay.get(Bay.code == "M1").kind == "mechanical"
 
-        await press(pilot, "operation", "3", "a", *"ME001", "tab", *"Oil and filter change", "tab", *"更换机油机滤",
-                    "tab", "tab", *"1", "ctrl+s")
+        await press(pilot, "operation", "3", "a", *"ME001", "tab", *"Oil and filter change", "tab",
+                    *"更换机油机滤", "tab", "tab", *"1", "ctrl+s")
         await settled(pilot)
         op = Operation.get(Operation.code == "ME001")
         assert (op.trade, op.standard_hours, op.name_zh) == ("mechanical", Decimal("1.00"), "更换机油机滤")
@@ -177,3 +177,23 @@ async def test_the_sign_in_list_lights_the_first_name_and_finds_one_by_its_first
         assert people[names.highlighted].name == "Li Wei"
         await pilot.press("enter")
         assert pilot.app.screen.picked.name == "Li Wei"
+
+
+async def test_a_manager_adds_a_part_for_the_first_kits_on_the_parts_screen(shop):
+    from models.parts import Part
+    from screens.parts import PartsScreen
+    async with app_as(shop.manager).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.press("f5")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PartsScreen))
+        await pilot.press("2", "a", *"wb-600", "tab", *"Wiper blade 600", "tab", "tab", "tab", *"96", "tab", "tab",
+                          *"a-02-2", "tab", *"6", "ctrl+s")
+        await settled(pilot)
+        assert isinstance(app.screen, PartsScreen)
+        part = Part.get(Part.code == "WB-600")
+        assert (part.name, part.unit, part.sale_price, part.bin, part.on_hand) == \
+            ("Wiper blade 600", "pc", Decimal("96.00"), "A-02-2", Decimal("6"))
+        await pilot.press("a", *"WB-600", "tab", *"Again", "tab", "tab", "tab", *"5", "ctrl+s")   # refused, kept
+        await settled(pilot)
+        assert "already in the catalog" in str(app.screen.query_one("#note-code").content)
+        assert Part.select().where(Part.code == "WB-600").count() == 1

@@ -38,7 +38,8 @@ class SetupStatus:
 
 
 TITLES = {"identity": N_("Shop identity for documents"), "bays": N_("Bays"), "rates": N_("Labour rates"),
-          "operations": N_("Operations catalog"), "parts": N_("Parts catalog"), "classes": N_("Customer classes"), "staff": N_("Staff")}
+          "operations": N_("Operations catalog"), "parts": N_("Parts catalog"), "classes": N_("Customer classes"),
+          "staff": N_("Staff")}
 
 
 def status() -> SetupStatus:
@@ -82,7 +83,7 @@ def status() -> SetupStatus:
     roles = [r for (r,) in Staff.select(Staff.roles).where(Staff.active).tuples()]
     desk = sum(1 for r in roles if "advisor" in r.split(","))
     techs = sum(1 for r in roles if "technician" in r.split(","))
-    steps.append(Step("staff", _(TITLES["staff"]), desk > 0 and techs > 0, False,
-                      ", ".join((i18n.ngettext("{count} advisor", "{count} advisors", desk).format(count=desk),
-                                 i18n.ngettext("{count} technician", "{count} technicians", techs).format(count=techs)))))
+    people = (i18n.ngettext("{count} advisor", "{count} advisors", desk).format(count=desk),
+              i18n.ngettext("{count} technician", "{count} technicians", techs).format(count=techs))
+    steps.append(Step("staff", _(TITLES["staff"]), desk > 0 and techs > 0, False, ", ".join(people)))
     return SetupStatus(tuple(steps))
