@@ -136,6 +136,9 @@ async def test_a_setting_out_of_bounds_is_refused_beside_its_field_and_a_good_on
         table = app.screen.query_one("#settings-table")
         index = next(i for i, row in enumerate(table.items) if row.key == "insurance_notice_days")
         table.move_cursor(row=index)
+        await pilot.pause()
+        about = str(app.screen.query_one("#setting-about").content)   # what it means, bounds, default
+        assert "renew this many days before" in about and "1 to 180 days" in about and "default: 45" in about
         await pilot.press("enter", *"400", "ctrl+s")
         await settled(pilot)
         form = app.screen
