@@ -22,7 +22,7 @@ from screens.forms import FormDialog
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import clean, content
-from workshop import customer_classes, customer_file, i18n, phones
+from workshop import catalog, customer_classes, customer_file, i18n, phones
 from workshop.customer_file import CustomerForm, VehicleForm
 from workshop.i18n import N_, _
 
@@ -81,7 +81,8 @@ def vehicle_form(title: str, f: VehicleForm) -> FormDialog:
         forms.text("plate", _("Plate"), value=f.plate, max_length=12, placeholder="粤B12345"),
         forms.text("vin", "VIN", value=f.vin, max_length=17),
         forms.text("brand", _("Brand"), value=f.brand or "Toyota", max_length=40),
-        forms.text("series", _("Series"), value=f.series, max_length=40, required=False, placeholder="Camry"),
+        forms.text("series", _("Series"), value=f.series, max_length=40, required=False, placeholder="Camry",
+                   suggestions=catalog.known_series(), hint=_("its series' operations and parts kits")),
         forms.text("model", _("Model"), value=f.model, max_length=60),
         forms.text("model_code", _("Model code"), value=f.model_code, max_length=30, required=False),
         forms.text("model_year", _("Model year"), value=str(f.model_year or ""), max_length=4, required=False),

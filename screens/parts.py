@@ -1,6 +1,7 @@
 """The parts clerk's screen: the pick queue across orders, the catalog with stock, low stock."""
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 
 from rich.text import Text
@@ -9,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
+from models.parts import UNIT_LABELS, UNITS
 from screens import forms, part_actions
 from screens import purchasing as buying
 from screens.acting import Acting
@@ -19,7 +21,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, literal
-from workshop import lifecycle, parts, pick_requests, prepick, purchasing
+from workshop import i18n, lifecycle, part_catalog, parts, pick_requests, prepick, purchasing
 from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
@@ -66,6 +68,7 @@ class PartsScreen(Acting, KeptScreen):
         Binding("o", "old_part", N_("Old part")),
         Binding("g", "receive", N_("Goods in")),
         Binding("c", "count", N_("Count")),
+        Binding("a", "new_part", N_("New part")),
         Binding("slash", "search", N_("Search")),
         Binding("escape", "app.pop_screen", N_("Board")),
         Binding("m", "move_bin", N_("Move bin"), show=False),
@@ -84,11 +87,12 @@ class PartsScreen(Acting, KeptScreen):
         Binding("7", "tab('prepick')", N_("Pre-picks"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
-                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po"), "manage_stock"),
+                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po", "new_part"), "manage_stock"),
                    **dict.fromkeys(("new_po", "expected", "cancel_po"), "purchase_parts")}
     # (return, exchange and old part also on parts already picked: tab 4)
     TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
-            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"), "count": ("catalog", "low"),
+            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"),
+            "new_part": ("catalog",), "count": ("catalog", "low"),
             "move_bin": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
             "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos")}
 
@@ -298,6 +302,26 @@ class PartsScreen(Acting, KeptScreen):
         ], submit_label=_("Count"))
         self.ask(form, lambda v: partial(parts.count_stock, part.code, v["counted"], v["reason"]),
                  success=lambda diff: _("{code}: adjustment {diff}.").format(code=part.code, diff=fmt(diff)))
+
+    def action_new_part(self) -> None:
+        """A part the catalog lacks (a new shop's first kits), with its opening stock."""
+        units = [(i18n.label(UNIT_LABELS, u), u) for u in UNITS]
+        form = FormDialog(_("New part"), [
+            forms.text("code", _("Code"), max_length=30, placeholder="OF-M20A"),
+            forms.text("name", _("Name"), max_length=100, placeholder=_("Oil filter M20A")),
+            forms.text("name_zh", _("Chinese name"), max_length=100, required=False, placeholder="机油滤清器"),
+            forms.choice("unit", _("Unit"), units, value="pc"),
+            forms.number("sale_price", _("Sale price"), minimum=Decimal("0.01"), maximum=part_catalog.MAX_PRICE),
+            forms.number("unit_cost", _("Unit cost"), maximum=part_catalog.MAX_PRICE, required=False),
+            forms.text("bin", _("Bin"), max_length=20, required=False, placeholder="A-01-1"),
+            forms.number("opening_qty", _("Opening stock"), maximum=part_catalog.MAX_STOCK, places=3, required=False),
+            forms.number("reorder_threshold", _("Reorder threshold"), maximum=part_catalog.MAX_STOCK, places=3,
+                         required=False),
+            forms.text("fits_models", _("Fits"), max_length=200, required=False, placeholder="Camry 2.0 CVT"),
+        ], submit_label=_("Add part"))
+        self.ask(form, lambda v: partial(part_catalog.add_part, part_catalog.PartForm(
+            **{k: "" if v[k] is None else str(v[k]) for k in v})),
+            success=lambda p: _("{code} added to the catalog.").format(code=p.code))
 
     def action_move_bin(self) -> None:
         if not (part := self._part()):

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import Suggester
 from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -18,15 +19,15 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.live_search import LiveSearch
 from screens.text import line, lines, literal
-from workshop import clock, i18n, reception
+from workshop import catalog, clock, i18n, reception
 from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import N_, _, label
 
 PROMISED_FORMAT = "%Y-%m-%d %H:%M"
 # The form's rows, by the names the services give their fields (InvalidInput.field): a refusal is
 # shown under the row that holds the field.
-ROW_OF = {"brand": "brand", "model": "brand", "model_year": "brand", "name": "owner", "mobile": "owner",
-          "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
+ROW_OF = {"brand": "brand", "series": "brand", "model": "brand", "model_year": "brand", "name": "owner",
+          "mobile": "owner", "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
           "operation": "operations", "claim_no": "claim", "assessed_amount": "claim", "deductible": "claim",
           "packages": "packages"}
 
@@ -35,6 +36,17 @@ def _offers(text: str):
     """What reception offers for the typed text: catalog operations and maintenance packages (in a worker)."""
     from workshop.packages import find_packages
     return reception.find_operations(text, limit=50), find_packages(text, limit=10)
+
+
+class SeriesSuggester(Suggester):
+    """The series on file, offered as a series is typed (their list is read when a registration starts)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.known: list[str] = []
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return next((s for s in self.known if value and s.casefold().startswith(value)), None)
 
 
 def parse_promised(text: str) -> dt.datetime:
@@ -64,13 +76,16 @@ class ReceptionScreen(Acting, KeptScreen):
         self.busy = False
         # The catalog is searched in a worker once typing pauses (screens/live_search.py).
         self.operation_search = LiveSearch(self, _offers, self._show_operations)
+        self.series_suggester = SeriesSuggester()
 
     def compose(self) -> ComposeResult:
         def field(name: str, label: str, widget):
             return Vertical(Horizontal(Label(label, classes="field-label"), widget, classes="field"),
                             Static("", id=f"note-{name}", classes="field-note"), classes="field-row")
 
-        def text(wid: str, placeholder: str, max_length: int, **kw):
+        def text(wid: str, placeholder: str, max_length: int, id_suggest: bool = False, **kw):
+            if id_suggest:  # the catalog's series, offered as typed (→ takes one); read when a car is registered
+                kw["suggester"] = self.series_suggester
             return Input(placeholder=placeholder, id=wid, max_length=max_length, compact=True, **kw)
 
         yield Header()
@@ -82,10 +97,10 @@ class ReceptionScreen(Acting, KeptScreen):
                 yield Label(_("Not on file: register the car and its owner, then Ctrl+R"), classes="title")
                 yield field("plate", _("Plate"), text("plate", "粤B12345", 12))
                 yield field("vin", _("VIN"), text("vin", _("17 characters, no I/O/Q"), 17))
-                yield field("brand", _("Brand / model"), Horizontal(text("brand", _("Brand"), 40, value="Toyota"),
-                                                                    text("model", _("Model"), 60),
-                                                                    text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
-                                                                    classes="inline"))
+                yield field("brand", _("Car"), Horizontal(
+                    text("brand", _("Brand"), 40, value="Toyota"), text("series", _("Series"), 40, id_suggest=True),
+                    text("model", _("Model"), 60), text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
+                    classes="inline"))
                 yield field("owner", _("Owner"), Horizontal(
                     text("name", _("Owner name"), 100), text("mobile", _("Mobile"), 20),
                     Select([(label(CUSTOMER_KIND_LABELS, k), k) for k in CUSTOMER_KINDS], value="private", id="kind",
@@ -128,6 +143,8 @@ class ReceptionScreen(Acting, KeptScreen):
     # --- finding or registering the car ------------------------------------------------------------
     @on(Input.Submitted, "#lookup")
     def lookup(self, event: Input.Submitted) -> None:
+        if not event.value.strip():  # Enter on nothing typed: nothing to find or register
+            return
         car = reception.car_on_file(event.value)
         if car is None:
             self.vehicle = None
@@ -135,6 +152,7 @@ class ReceptionScreen(Acting, KeptScreen):
                 (_("No car on file for '{query}'.").format(query=event.value.strip()), "yellow"), " ",
                 _("Register it below.")))
             self.query_one("#new-car").display = True
+            self.series_suggester.known = catalog.known_series()
             value = event.value.strip().upper()
             self.query_one("#vin" if len(value) == 17 else "#plate", Input).value = value
             self.query_one("#plate", Input).focus()
@@ -145,6 +163,9 @@ class ReceptionScreen(Acting, KeptScreen):
         self.vehicle = car
         shown = [line((car.plate, "bold cyan"), f" {car.brand} {car.model} · ", _("VIN {vin}").format(vin=car.vin),
                       " · ", _("owner") + " ", (car.owner, "bold"), f" {car.mobile}")]
+        if not car.series:  # the catalog's series-only operations and series kits cannot find it
+            shown.append(line((_("No series on file: every operation and the general kits apply (Ctrl+O: the "
+                                 "car's file)."), "yellow")))
         if car.last_visit is not None:
             shown.append(line(_("Last visit {day} at {km} km").format(day=f"{car.last_visit:%Y-%m-%d}",
                                                                       km=f"{car.last_mileage:,}")))
@@ -164,7 +185,7 @@ class ReceptionScreen(Acting, KeptScreen):
         self.act(reception.register_vehicle,
                  reception.CustomerForm(name=value("name"), mobile=value("mobile"), kind=value("kind")),
                  reception.VehicleForm(plate=value("plate"), vin=value("vin"), brand=value("brand"),
-                                       model=value("model"), model_year=value("model_year")),
+                                       series=value("series"), model=value("model"), model_year=value("model_year")),
                  form=self, then=self._registered)
 
     def _registered(self, car) -> None:

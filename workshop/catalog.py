@@ -271,9 +271,22 @@ def set_kit(operation_id: int, series: str, items, *, by: Staff) -> list[tuple[s
     def work():
         nonlocal by
         by = require(by, "shop_setup")
-        return replace_kit(_operation(operation_id), series, _kit_parts(wanted), by=by)
+        op = _operation(operation_id)
+        return replace_kit(op, _spelt_as_on_file(op.id, series), _kit_parts(wanted), by=by)
 
     return run_write(work)
+
+
+def _spelt_as_on_file(operation_id: int, series: str) -> str:
+    """``series`` as the operation already spells it (its kits, the series it applies to): a kit typed for
+    "camry" replaces the Camry kit instead of standing beside it (cars' series are matched ignoring case)."""
+    if not series:
+        return series
+    known = [s for (s,) in OperationPart.select(OperationPart.series).where(OperationPart.operation == operation_id)
+             .distinct().tuples()]
+    known += [s for (s,) in OperationSeries.select(OperationSeries.series)
+              .where(OperationSeries.operation == operation_id).tuples()]
+    return next((s for s in known if s.casefold() == series.casefold()), series)
 
 
 def replace_kit(op: Operation, series: str, parts: list[tuple[Part, Decimal]], *, by: Staff | None):

@@ -100,6 +100,7 @@ class CarOnFile:
     last_visit: dt.datetime | None
     last_mileage: int | None
     open_order: int | None  # the number of an order of this car still in the workshop
+    series: str = ""        # what the catalog's series-specific operations and kits go by
 
 
 def car_on_file(query: str | None = None, *, vehicle_id: int | None = None) -> CarOnFile | None:
@@ -112,7 +113,7 @@ def car_on_file(query: str | None = None, *, vehicle_id: int | None = None) -> C
     open_order = open_order_for(car.id)
     return CarOnFile(car.id, car.plate, car.vin, car.brand, car.model, owner.name, owner.mobile,
                      last.time_in if last else None, last.mileage_in if last else None,
-                     open_order.number if open_order else None)
+                     open_order.number if open_order else None, car.series or "")
 
 
 @dataclass(frozen=True)
