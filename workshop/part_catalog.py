@@ -12,8 +12,9 @@ from models.parts import UNIT_LABELS, UNITS, Part
 from models.people import Staff
 from workshop import amounts, audit, i18n, parts, validation
 from workshop.errors import InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _
 from workshop.permissions import require
+from workshop.phrase import Phrase
 from workshop.pinyin import initials
 
 MAX_PRICE = Decimal("9999999.99")
@@ -77,7 +78,7 @@ def add_part(form: PartForm, *, by: Staff) -> Part:
         part = Part.get_by_id(Part.insert(**row).execute())
         if opening:
             parts._post(part, "opening", opening, by=by, reason="opening stock")
-        audit.record(by, "part_added", "part", part.id, f"Part {part.code} {part.name} added",
+        audit.record(by, "part_added", "part", part.id, Phrase(N_("Part {code} {name} added"), code=part.code, name=part.name),
                      after={k: str(v) for k, v in data.items() if v not in (None, "")})
         return Part.get_by_id(part.id)  # with its opening stock
 
