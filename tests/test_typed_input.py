@@ -820,3 +820,37 @@ def test_every_later_number_field_has_a_stated_upper_bound(shop, name):
     prepared = prepare(shop) if prepare else None
     message = refused(lambda: call(shop, prepared, above), field)
     assert "more than" in message or "at most" in message.lower() or "above" in message, message
+
+
+def test_imported_customers_and_operations_with_control_characters_or_absurd_numbers_are_rejected(shop, tmp_path):
+    """`workshop import` (customers with cars, the operations catalog): each hostile row is rejected with its reason,
+    the reason never carries the escape itself, and nothing of the file is written."""
+    from workshop import data_import
+    from workshop.vins import with_check_digit
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "name,mobile,plate,vin,brand,model,purchase_mileage,notes\n"
+        f"Pearl\x1b]2;owned\x07 River,13700001111,粤A11111,{with_check_digit('LFV2A21K0P0000011')},Toyota,Camry,,\n"
+        f"Li Wei,1370000\x1b[2J2222,粤A22222,{with_check_digit('LFV2A21K0P0000012')},Toyota,Camry,,\n"
+        f"Wang Fang,13700003333,粤A33333,{with_check_digit('LFV2A21K0P0000013')},Toy\u202eota,Camry,,\n"
+        f"Zhao Lei,13700004444,粤A44444,{with_check_digit('LFV2A21K0P0000014')},Toyota,Camry,1e309,\n"
+        f"Sun Li,13700005555,粤A55555,{with_check_digit('LFV2A21K0P0000015')},Toyota,Camry,{'9' * 40},\n",
+        encoding="utf-8")
+    before = snapshot()
+    report = data_import.import_customers(customers, by=shop.manager)
+    reasons = dict(report.rejected)
+    assert sorted(reasons) == [2, 3, 4, 5, 6], reasons
+    assert all("\x1b" not in r and "\u202e" not in r for r in reasons.values()), reasons
+    assert "U+001B" in reasons[2] and "U+001B" in reasons[3] and "U+202E" in reasons[4]
+    assert "number" in reasons[5] and "digits" in reasons[6]
+    operations = tmp_path / "operations.csv"
+    operations.write_text("code,name,trade,standard_hours,kit\n"
+                          "QS900,Oil\x1b[2J change,quick_service,0.5,\n"
+                          "QS901,Check,quick_service,NaN,\n"
+                          "QS902,Check,quick_service,1e30,\n"
+                          "QS903,Check,quick_service,0.5,OF\x1b]52;c;eA==\x07*1\n", encoding="utf-8")
+    report = data_import.import_operations(operations, by=shop.manager)
+    reasons = dict(report.rejected)
+    assert sorted(reasons) == [2, 3, 4, 5], reasons
+    assert all("\x1b" not in r for r in reasons.values()), reasons
+    assert snapshot() == before
