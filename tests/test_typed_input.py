@@ -854,3 +854,65 @@ def test_imported_customers_and_operations_with_control_characters_or_absurd_num
     assert sorted(reasons) == [2, 3, 4, 5], reasons
     assert all("\x1b" not in r for r in reasons.values()), reasons
     assert snapshot() == before
+
+
+# --- the same, typed (pasted) into the later screens' forms at 80x24 ------------------------------------------
+
+async def _pasted(pilot, form, values: dict[str, str]):
+    """Values put into a form's fields as a paste would (a terminal cannot type ESC into a field), then Ctrl+S."""
+    for name, value in values.items():
+        form.widget(name).value = value
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause(0.3)
+
+
+def _note(form, name: str) -> str:
+    return str(form.query_one(f"#note-{name}").content)
+
+
+async def test_pasted_control_characters_and_absurd_numbers_are_said_beside_their_field_on_the_later_forms(shop):
+    """Set-up's bay form, a tool, a booking and an incoming call: what is refused is said beside the field it is
+    about (the escape named, never sent back to the terminal), every value is kept, the form stays open, and
+    nothing is written."""
+    from screens.forms import FormDialog
+    from tests.ui import app_as, wait_until
+    before = snapshot()
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        async def form_from(name, screen, *keys) -> FormDialog:
+            app.open_screen(name)
+            assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == screen)
+            await pilot.pause(0.3)
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause(0.2)
+            assert await wait_until(pilot, lambda: isinstance(app.screen, FormDialog))
+            return app.screen
+
+        async def close():
+            while not app.screen.__class__.__name__ == "BoardScreen":
+                await pilot.press("escape")
+                await pilot.pause(0.2)
+
+        form = await form_from("setup", "ShopSetupScreen", "2", "a")
+        for typed in ("1e309", "NaN", "9" * 40):
+            await _pasted(pilot, form, {"code": "X9", "name": "Extra", "capacity": typed})
+            assert app.screen is form and _note(form, "capacity"), typed
+        await _pasted(pilot, form, {"capacity": "1", "name": "Bay\x1b]2;owned\x07 9"})
+        assert app.screen is form and "U+001B" in _note(form, "name") and "\x1b" not in _note(form, "name")
+        assert form.widget("code").value == "X9"
+        await close()
+
+        form = await form_from("tools", "ToolsScreen", "a")
+        await _pasted(pilot, form, {"code": "SST-9", "name": "Puller \u202eloot"})
+        assert app.screen is form and "U+202E" in _note(form, "name")
+        await close()
+
+        form = await form_from("callbacks", "CallbacksScreen", "i")
+        form.widget("result").value = "enquiry"
+        await _pasted(pilot, form, {"customer": shop.customer.mobile, "notes": "asks\x1b[2J about price"})
+        assert app.screen is form and "U+001B" in _note(form, "notes")
+        await close()
+        assert app.is_running
+    assert snapshot() == before
