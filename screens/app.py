@@ -36,6 +36,8 @@ RULES_EVERY_S = 600  # how often a signed-in terminal runs the time-driven rules
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
+BUILD_AGAIN_AFTER_FAULT_S = 30.0  # screens built ahead start again this long after a database fault
+FAULT_REPEAT_S = 5.0  # a database fault met again and again (timers, keys) is said at most this often
 
 install_strip_divide()
 
@@ -138,6 +140,22 @@ def _file_search():
     return FileSearch
 
 
+def _screen_of(error: BaseException) -> Screen | None:
+    """The screen whose widget's handler raised ``error`` (the innermost widget method in its traceback)."""
+    from textual.widget import Widget
+    found, trace = None, error.__traceback__
+    while trace is not None:
+        owner = trace.tb_frame.f_locals.get("self")  # which object's method ran there (nothing is shown or logged)
+        if isinstance(owner, Widget):
+            found = owner if isinstance(owner, Screen) else found
+            try:
+                found = owner.screen
+            except Exception:  # noqa: BLE001 - a widget not (or no longer) on a screen
+                pass
+        trace = trace.tb_next
+    return found
+
+
 class WorkshopApp(UnhandledErrors, OpaqueScreens):
     TITLE = N_("Workshop")  # (translated in the header: _set_staff, show_sign_in)
     CSS_PATH = "app.tcss"
@@ -191,6 +209,7 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         self.terminal_language = i18n.set_language(i18n.language_from_environment())
         self.title = _(self.TITLE)
         self.fault_message: str | None = None  # why the app stopped, printed once the terminal is restored
+        self._fault_said_at = float("-inf")  # when a database fault was last said (database_fault)
         self._loop_thread: int | None = None
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
@@ -552,7 +571,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         the screens what changed."""
         if self.feed is None:
             return
-        changes = self.feed.poll()
+        try:
+            changes = self.feed.poll()
+        except Exception as error:  # noqa: BLE001 - the database went away: said, and asked again next time
+            if not faults.is_database_fault(error):
+                raise
+            self.database_fault(error, "reading the changes failed")
+            return
         if changes:
             self.broadcast_changes(changes)
 
@@ -619,11 +644,58 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
         """Every key's action: a refusal or fault that the screen did not show itself (a full disk, a writer
         that held everyone up) is shown here, and the terminal goes on; the change was rolled back."""
+        shown = self.screen_stack[-1] if self.screen_stack else None
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except DomainError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
             return True
+        except Exception as error:  # noqa: BLE001 - a read on this thread met a database fault
+            if not faults.is_database_fault(error):
+                raise  # a bug: the app closes with its plain message (unhandled_error)
+            if shown is not None and self.screen is not shown and shown in self.screen_stack:
+                self.pop_screen()  # a screen opened by the key that could not read what it shows: not left half empty
+            self.database_fault(error, f"{action} failed")
+            return True
+
+    def survives(self, error: Exception) -> bool:
+        """An exception nothing handled (screens/textual_patches.py): a database fault met while a screen
+        read (a screen built ahead mounting, a timer) is said and the terminal goes on; anything else closes
+        the app with its plain message. The screens built ahead meanwhile may hold half their lists: they are
+        dropped and built again later."""
+        if not faults.is_database_fault(error):
+            return False
+        self.database_fault(error, "a screen could not read the database")
+        failed = _screen_of(error)
+        if failed is not None and not failed.is_mounted:  # it failed while it was being built
+            if failed is self.screen and len(self.screen_stack) > 1:
+                self.pop_screen()  # not left half built on top (and keys go to the screen below)
+            self.call_after_refresh(self.kept.drop, failed)
+        return True
+
+    def database_fault(self, error: BaseException, context: str) -> None:
+        """A database fault met on the UI thread (the server went away, the disk failed): logged, said in one
+        plain sentence (at most every few seconds: timers meet it too), and the terminal goes on. Whatever it
+        interrupted was rolled back; a PostgreSQL connection it broke is dropped so that the next read, once
+        the server is back, opens a new one."""
+        faults.log(error, context)
+        from models.db import db
+        try:
+            connection = db.connection() if not db.is_closed() else None
+            if connection is not None and (getattr(connection, "closed", False) or getattr(connection, "broken", False)):
+                db.close()
+        except Exception:  # noqa: BLE001 - closing what is already broken
+            pass
+        # Screens built ahead or opened meanwhile may hold half their lists: dropped, built again later.
+        if self._building is not None:
+            self._building.stop()
+            self._building = None
+            self.set_timer(BUILD_AGAIN_AFTER_FAULT_S, self.build_screens_ahead)
+        self.call_after_refresh(self.kept.forget)
+        now = time.monotonic()
+        if now - self._fault_said_at > FAULT_REPEAT_S:
+            self._fault_said_at = now
+            self.notify(faults.describe(error), severity="error", timeout=10, markup=False)
 
     def unhandled_error(self, error: Exception) -> None:
         """An error nothing handled (screens/textual_patches.py): its details go to the log, never to the
@@ -648,7 +720,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
     def catch_up(self) -> None:
         """After this terminal's own change: read its events so every screen shows it."""
         if self.feed is not None:
-            changes = self.feed.catch_up()
+            try:
+                changes = self.feed.catch_up()
+            except Exception as error:  # noqa: BLE001 - the database went away: said, and read again later
+                if not faults.is_database_fault(error):
+                    raise
+                self.database_fault(error, "reading the changes failed")
+                return
             if changes:
                 self.broadcast_changes(changes)
 

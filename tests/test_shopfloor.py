@@ -122,7 +122,7 @@ def test_every_open_trade_needs_a_bay_and_bad_hours_are_refused(floor):
     with pytest.raises(InvalidInput, match="The paint work of RO .* needs a bay and a team too"):
         trade_dispatch.dispatch_trades(order.id, [TradePlan("mechanical", shop.m1.id, (shop.techs[0].id,))],
                                        by=shop.dispatcher)
-    for hours, message in (("-2", "cannot be negative"), ("abc", "must be a number"), ("1.255", "two decimals")):
+    for hours, message in (("-2", "cannot be negative"), ("abc", "must be a number"), ("1.255", "more than 2 decimal places"), ("1e30", "must be a number")):
         with pytest.raises(InvalidInput, match=message) as refused:
             trade_dispatch.dispatch_trades(order.id, [
                 TradePlan("mechanical", shop.m1.id, (shop.techs[0].id,), hours=hours),

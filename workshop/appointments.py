@@ -599,6 +599,9 @@ def book_typed(plate: str, starts_at, codes, *, packages="", contact_name: str =
     from workshop.reception import find_vehicle
     if not (plate or "").strip():
         raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
+    validation.refuse_control_characters(plate, "vehicle", _("Plate or VIN"))  # before it is echoed below
+    if isinstance(codes, str):  # before split() takes some control characters for spaces
+        validation.refuse_control_characters(codes, "work", _("Operation code"))
     car = find_vehicle(plate)
     if car is None:
         raise InvalidInput(_("No car with plate or VIN {plate} on file: register the car and its owner first "

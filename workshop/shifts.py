@@ -20,7 +20,7 @@ from models.db import run_write
 from models.orders import JobLine, TimeLog
 from models.people import Staff
 from models.shopfloor import Shift
-from workshop import audit, clock, i18n, lifecycle
+from workshop import audit, clock, i18n, lifecycle, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _
 from workshop.phrase import Phrase
@@ -132,9 +132,7 @@ def record_shift(technician_id: int, started_at, ended_at, *, by, note: str = ""
             end=i18n.datetime(end), start=i18n.datetime(start)), "ended_at")
     if end - start > LONGEST:
         raise InvalidInput(_("A shift lasts at most 24 hours."), "ended_at")
-    note = (note or "").strip()
-    if len(note) > 200:
-        raise InvalidInput(_("The note is too long (200 characters at most)."), "note")
+    note = validation.text(note, "note", _("Note"), max_len=200, required=False) or ""
 
     def work():
         nonlocal by

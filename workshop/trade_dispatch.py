@@ -229,20 +229,8 @@ def _hours(value, trade: str) -> Decimal | None:
     """The dispatcher's estimate of a trade's bay time: blank for the standard hours, never negative."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    where = field("hours", trade)
-    try:
-        hours = Decimal(str(value).strip().replace(",", ""))
-    except ArithmeticError:
-        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), where) from None
-    if not hours.is_finite():
-        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), where)
-    if hours < 0:
-        raise InvalidInput(_("Estimated hours cannot be negative."), where)
-    if hours != hours.quantize(Decimal("0.01")):
-        raise InvalidInput(_("Estimated hours have at most two decimals."), where)
-    if hours > MAX_HOURS:
-        raise InvalidInput(_("Estimated hours cannot be above {most}.").format(most=MAX_HOURS), where)
-    return hours
+    # validation reads what was typed (1e30, NaN and forty digits are refused there, before Decimal sees them).
+    return validation.decimal(value, field("hours", trade), _("Estimated hours"), maximum=MAX_HOURS)
 
 
 def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason: str | None) -> RepairOrder:
