@@ -591,6 +591,9 @@ def insert_vehicle(owner_id: int, data: dict, *, by: Staff | None) -> Vehicle:
     car = Vehicle.create(customer=owner_id, **data)
     audit.record(by, "vehicle_created", "vehicle", car.id, f"Vehicle {car.plate} registered",
                  after=dict(data, customer=owner_id))
+    if car.purchase_date is not None:  # a new car is due its first service from the day it was bought
+        from workshop.service_plan import plan_registered
+        plan_registered(car, by=by)
     return car
 
 
@@ -627,7 +630,11 @@ def update_vehicle(vehicle_id: int, form: VehicleForm, *, by: Staff, seen_versio
                 plate=car.plate, who=_who_changed("vehicle", car.id)))
         audit.record(by, "vehicle_updated", "vehicle", car.id,
                      f"Vehicle {data['plate']}: {', '.join(sorted(after))} changed", before=before, after=after)
-        return Vehicle.get_by_id(car.id)
+        saved = Vehicle.get_by_id(car.id)
+        if {"purchase_date", "purchase_mileage"} & set(after):  # its plan follows the dates it starts from
+            from workshop.service_plan import plan_registered
+            plan_registered(saved, by=by)
+        return saved
 
     return run_write(work)
 
