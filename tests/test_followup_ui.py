@@ -183,3 +183,72 @@ async def test_an_escalated_complaint_is_handed_on_from_the_holders_screen(shop)
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: Complaint.get_by_id(complaint.id).supervisor_id == shop.advisor.id)
         assert await wait_until(pilot, lambda: app.screen.query_one("#complaints-table").items == [])
+
+
+async def test_an_incoming_call_and_a_walk_in_are_recorded_from_the_customers_file(shop):
+    """Found with Ctrl+P, the customer's file takes the call: who it is is known, only the outcome is asked."""
+    from screens.customer_file import CustomerFileScreen, FileSearch
+    from workshop import call_register
+    call_register.record_incoming(shop.vip_customer.id, result="enquiry", by=shop.agent)  # not on this file
+    app = app_as(shop.agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        hit = next(h for h in [h async for h in FileSearch(app.screen).search("13812345678")]
+                   if "Customer file" in h.text)
+        hit.command()
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CustomerFileScreen))
+        await pilot.press("i")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        form = app.screen
+        assert "customer" not in form.fields and form.raw("vehicle") is None  # two cars: none chosen for them
+        await pilot.press("ctrl+s")  # what it came to is required
+        await settled(pilot)
+        assert app.screen is form and CallRecord.select().count() == 1
+        await _choose(pilot, 1)  # an enquiry
+        await pilot.press(*"Price of winter tyres", "ctrl+s")
+        assert await wait_until(pilot, lambda: CallRecord.select().count() == 2)
+        call = CallRecord.select().order_by(CallRecord.id.desc()).get()
+        assert (call.customer_id, call.direction, call.channel, call.result, call.notes) == (
+            shop.customer.id, "in", "phone", "enquiry", "Price of winter tyres")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CustomerFileScreen))
+        await pilot.press("w")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        form = app.screen
+        assert form.raw("channel") == "walk_in" and form.raw("result") == "complaint"
+        form.query_one("#field-vehicle").value = shop.car.id
+        form.query_one("#field-complaint").value = "Oil stain on the seat"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: Complaint.select().count() == 1)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CustomerFileScreen))
+        complaint = Complaint.get()
+        assert (complaint.customer_id, complaint.call.channel, complaint.call.vehicle_id) == (
+            shop.customer.id, "walk_in", shop.car.id)
+        await pilot.press("2")  # the customer's calls, newest first
+        assert await wait_until(pilot, lambda: len(app.screen.query_one("#calls").items) == 2)
+        assert row_text(app.screen.query_one("#calls"), 0)[2:4] == ["incoming", "complaint"]
+
+
+async def test_a_call_from_the_cars_file_is_about_that_car(shop):
+    from screens.customer_file import VehicleFileScreen
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(VehicleFileScreen(shop.car2.id))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, VehicleFileScreen))
+        await pilot.press("i")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        assert app.screen.raw("vehicle") == shop.car2.id
+        await _choose(pilot, 2)  # wants an appointment
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: CallRecord.select().count() == 1)
+    call = CallRecord.get()
+    assert (call.customer_id, call.vehicle_id, call.result) == (shop.car2.customer_id, shop.car2.id, "booking")
+
+
+async def test_a_dispatcher_opens_the_file_but_takes_no_calls(shop):
+    from screens.customer_file import CustomerFileScreen
+    app = app_as(shop.dispatcher)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CustomerFileScreen(shop.customer.id))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CustomerFileScreen))
+        await pilot.press("i")
+        await settled(pilot)
+        assert isinstance(app.screen, CustomerFileScreen) and CallRecord.select().count() == 0
