@@ -32,7 +32,8 @@ TABS = {
     "complaints": (N_("Complaints"), "#complaints-table", ("handle_complaint",)),
     "reminders": (N_("Reminders"), "#reminders-table", ("create_callback",)),
     "lost": (N_("Lost"), "#lost-table", ("close_callback",)),
-    "campaigns": (N_("Campaigns"), "#campaigns-table", ("close_callback", "plan_campaigns")),
+    # (advisors too: at the event, the front desk marks who came)
+    "campaigns": (N_("Campaigns"), "#campaigns-table", ("close_callback", "plan_campaigns", "log_call")),
     "register": (N_("Register"), "#register-table", ("log_call", "close_callback")),
     "figures": (N_("Figures"), "#churn", ("view_reports",)),
 }
@@ -85,8 +86,10 @@ def _register_row(r: call_register.CallRow):
     arrow = "←" if r.direction == "in" else "→"
     what = call_register.result_label(r.topic, r.result) if r.result else (
         _("reached") if r.reached else _("not reached"))
-    return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_CHANNEL_LABELS, r.channel), label(CALL_TOPIC_LABELS, r.topic),
-            r.customer, r.mobile, what, f"#{r.complaint_id}" if r.complaint_id else "", r.by, r.notes[:40])
+    # What it came to before how and the mobile: at 80 columns the customer and the result are in view.
+    return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_TOPIC_LABELS, r.topic), r.customer, what,
+            label(CALL_CHANNEL_LABELS, r.channel), r.mobile, f"#{r.complaint_id}" if r.complaint_id else "", r.by,
+            r.notes[:40])
 
 
 class CallbacksScreen(Acting, KeptScreen):
@@ -160,7 +163,7 @@ class CallbacksScreen(Acting, KeptScreen):
                                   _("Answer"), ""), _invitation_row, id="invitations-table")
             with TabPane(self._tab_label("register"), id="register"):
                 yield Label("", id="register-title", classes="title")
-                yield PagedTable((_("When"), "", _("How"), _("Kind"), _("Customer"), _("Mobile"), _("Result"),
+                yield PagedTable((_("When"), "", _("Kind"), _("Customer"), _("Result"), _("How"), _("Mobile"),
                                   _("Complaint"), _("By"), _("Notes")), _register_row, id="register-table")
             with TabPane(self._tab_label("figures"), id="figures"):
                 with VerticalScroll():
@@ -480,7 +483,9 @@ class CallbacksScreen(Acting, KeptScreen):
         form = followup_forms.incoming_form(customer=self._customer_here(), walk_in=walk_in)
         self.ask(form, lambda v: partial(call_register.record_incoming, v["customer"] or "",
                                          **followup_forms.outcome_values(v)),
-                 success=_("In the register."))
+                 success=lambda call: (_("Walk-in of {name} in the register.") if walk_in else
+                                       _("Incoming call of {name} in the register.")).format(
+                                     name=call_register.customer_of(call.id)))
 
     def action_incoming(self) -> None:
         self._incoming(walk_in=False)

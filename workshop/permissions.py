@@ -67,7 +67,9 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     # The follow-up screen: whoever takes calls, handles complaints or plans campaigns (each tab its own).
     "view_follow_up": (N_("open the follow-up screen"),
                        frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
-    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor", "supervisor"})),
+    # The customer-care supervisor (and the manager) hands an absent agent's calls on, from the calls tab;
+    # the workshop supervisor has no calls tab, so the right would be one they could never use.
+    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor"})),
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
