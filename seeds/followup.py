@@ -41,10 +41,14 @@ def _history(rng, closed, progress) -> None:
         agent = rng.choice(_state["agents"])
         done = due <= now.date() and rng.random() < 0.85
         opens = dt.datetime.combine(due, dt.time(10))
-        done_at = opens + dt.timedelta(hours=rng.randint(0, 70)) if done else None
-        if done_at is not None and done_at > now:  # no call in the future: made since it opened, or not yet
-            done_at = opens + (now - opens) / 2 if now > opens else None
-            done = done_at is not None
+        hours = rng.randint(0, 70) if done else 0
+        # Within three days of opening, in office hours (10:00-17:59); none in the future: the same day
+        # if that has passed, or not made yet.
+        done_at = opens + dt.timedelta(days=hours // 24, hours=hours % 8) if done else None
+        if done_at is not None and done_at > now:
+            done_at = opens + dt.timedelta(hours=hours % 8)
+            done = done_at <= now
+            done_at = done_at if done else None
         status = "done" if done else "open"
         callbacks.append((order.id, order.customer_id, order.vehicle_id, "first", "private owner", True,
                           demo._ts(due), demo._ts(picked + dt.timedelta(days=7)), agent, status, 1 if done else 0,
