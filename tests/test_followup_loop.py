@@ -416,3 +416,8 @@ def test_lost_customers_are_invited_however_long_ago_or_lost_at_most_so_many_mon
     with pytest.raises(InvalidInput) as refused:
         _campaign(shop, rule="lost", rule_value="5")  # not lost yet at 5 months
     assert refused.value.field == "rule_value"
+
+
+def test_whoever_records_incoming_calls_may_open_the_customers_file_they_record_them_in():
+    assert roles_for("log_call") <= roles_for("view_customer_file")
+    assert "care_supervisor" in roles_for("view_customer_file")

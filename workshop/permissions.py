@@ -73,8 +73,10 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
+    # (the customer-care supervisor too: an escalated complaint or an incoming call is about someone's file)
     "view_customer_file": (N_("open customer and vehicle files"),
-                           frozenset({"advisor", "cashier", "follow_up_agent", "manager", "supervisor", "dispatcher"})),
+                           frozenset({"advisor", "cashier", "follow_up_agent", "care_supervisor", "manager",
+                                      "supervisor", "dispatcher"})),
     "edit_customer_file": (N_("edit customer and vehicle files"), frozenset({"advisor", "follow_up_agent", "manager"})),
     "merge_customers": (N_("merge customer files"), frozenset({"manager"})),
     "import_data": (N_("import customers, vehicles and the operations catalog"), frozenset({"manager"})),
