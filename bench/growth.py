@@ -93,11 +93,11 @@ def inputs(rng: random.Random, n: int) -> dict:
     deep = listed[min(2000, max(len(listed) - 102, 0))] if listed else None  # where page 21 starts (or near the end)
     from workshop import call_register, winback
 
-    def twentieth(load):  # where page 21 of a keyset list starts (or its last row), walked as > would
+    def twentieth(load):  # where page 21 of a keyset list starts (or its last page), walked as > would
         after = None
         for _ in range(20):
             rows = load(after)
-            if not rows:
+            if len(rows) < 100:  # the last page: read from where it starts
                 break
             after = rows[-1]
         return after
