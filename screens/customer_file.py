@@ -397,6 +397,8 @@ class VehicleFileScreen(TakesCalls, Acting, Screen):
             return
         self.file = file
         self.sub_title = clean(f"{file.plate} · {file.owner_name}")
+        plan = service_plan.plan_of(file.id)
+        planned = next((p for p in plan if p.status == "open"), None)  # while a plan runs, it says when
         head = _field_lines([
             (_("Car"), "  ".join(x for x in (file.plate, f"{file.brand} {file.model}",
                                              file.series if file.series not in file.model else "", file.model_code)
@@ -414,7 +416,8 @@ class VehicleFileScreen(TakesCalls, Acting, Screen):
             (_("Warranty until"), _d(file.warranty_expiry)),
             (_("Last visit"), " ".join(x for x in (i18n.datetime(file.last_visit_at),
                                                    f"{file.last_mileage:,} km" if file.last_mileage else "") if x)),
-            (_("Next service due"), _d(file.next_service_due)),
+            (_("Next service due"), _("{date} or at {km} km").format(date=_d(planned.due_date), km=f"{planned.due_km:,}")
+             if planned else _d(file.next_service_due)),
         ])
         from workshop import appointments
         booked = self.fetch(appointments.of_vehicle, self.vehicle_id) or []
@@ -429,7 +432,6 @@ class VehicleFileScreen(TakesCalls, Acting, Screen):
         contacts = sorted(file.complaints + file.callbacks, key=lambda c: c.at, reverse=True)
         self.query_one("#contacts-table", PagedTable).load(lambda n, o: contacts[o:o + n])
         self.query_one("#appointments-table", PagedTable).load(lambda n, o: booked[o:o + n])
-        plan = service_plan.plan_of(file.id)
         self.query_one("#plan-table", PagedTable).load(lambda n, o: plan[o:o + n])
 
     def caller(self):

@@ -266,3 +266,25 @@ def test_every_right_of_a_tab_is_held_only_by_roles_that_see_that_tab():
             continue
         seeing = set().union(*(roles_for(r) for r in TABS[tab][2]))
         assert roles_for(right) <= seeing, (action, tab, roles_for(right) - seeing)
+
+
+async def test_the_cars_file_shows_its_maintenance_plan_and_the_first_service_due(shop):
+    from models.people import Vehicle
+    from screens.customer_file import VehicleFileScreen
+    from workshop import service_plan, winback
+    bought = clock.today() - dt.timedelta(days=213)
+    Vehicle.update(purchase_date=bought, purchase_mileage=10).where(Vehicle.id == shop.car.id).execute()
+    service_plan.plan_new_cars()
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(VehicleFileScreen(shop.car.id))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, VehicleFileScreen))
+        await settled(pilot)
+        due = (bought + dt.timedelta(days=125)).isoformat()  # 5,000 km at 40 km a day, before six months
+        assert await wait_until(pilot, lambda: (
+            f"Next service due: {due} or at 5,010 km" in str(app.screen.query_one("#vehicle-head").render())))
+        await pilot.press("4")
+        plan = app.screen.query_one("#plan-table")
+        assert row_text(plan, 0)[:5] == ["first service", "5,010", winback.add_months(bought, 6).isoformat(), due,
+                                         "due next"]
+        assert [row_text(plan, i)[4] for i in (1, 2, 3)] == ["planned"] * 3
