@@ -195,6 +195,8 @@ def cases() -> list[Case]:
         Case("follow-up: lost customers, first page", None, lambda: winback.lost_customers(limit=101)),
         Case("follow-up: lost customers, page 21 (>)", "lost, deep page",
              lambda after: winback.lost_customers(limit=101, after=after)),
+        Case("follow-up: lost customers, longest lost first", None,
+             lambda: winback.lost_customers(limit=101, longest_first=True)),
         Case("follow-up: call register, first page", None, lambda: call_register.calls(limit=101)),
         Case("follow-up: call register, page 21 (>)", "register, deep page",
              lambda after: call_register.calls(limit=101, after=after)),

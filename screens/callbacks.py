@@ -111,6 +111,7 @@ class CallbacksScreen(Acting, KeptScreen):
         Binding("C", "create_all", N_("Call all on page")),
         Binding("n", "new_campaign", N_("New campaign")),
         Binding("g", "came", N_("Came")),
+        Binding("o", "lost_order", N_("Longest/latest first")),
         Binding("i", "incoming", N_("Incoming call")),
         Binding("w", "walk_in", N_("Walk-in")),
         Binding("R", "reassign", N_("Reassign")),
@@ -119,7 +120,7 @@ class CallbacksScreen(Acting, KeptScreen):
     TAB_ACTIONS = {"call": "queue", "next_view": "queue", "mine": "queue", "reassign": "queue",
                    "complaint_status": "complaints", "hand_complaint": "complaints", "complaints_mine": "complaints",
                    "next_kind": "reminders", "create_call": "reminders", "create_all": "reminders",
-                   "winback": "lost", "invite": "campaigns", "invitations_view": "campaigns",
+                   "winback": "lost", "lost_order": "lost", "invite": "campaigns", "invitations_view": "campaigns",
                    "new_campaign": "campaigns", "came": "campaigns", "register_view": "register"}
     PERMISSIONS = {"call": "close_callback", "complaint_status": "handle_complaint", "hand_complaint": "handle_complaint",
                    "create_call": "create_callback", "create_all": "create_callback", "reassign": "reassign_callbacks",
@@ -133,6 +134,7 @@ class CallbacksScreen(Acting, KeptScreen):
         self.mine = False
         self.complaints_mine = False
         self.incoming_only = False
+        self.longest_lost_first = False
         self.campaign: campaigns.CampaignRow | None = None  # whose invitations show (None: those due today)
         self.stale: set[str] = set(TABS)  # tabs to read again when they are next shown
 
@@ -235,11 +237,13 @@ class CallbacksScreen(Acting, KeptScreen):
             lambda n, after: reminders.due(kind, limit=n, after=after), keyset=True)
 
     def _load_lost(self) -> None:
-        self.query_one("#lost-title", Label).update(literal(_(
-            "No visit since {date}, the most recently lost first · Enter: win-back call").format(
-            date=i18n.date(winback.lost_before().date()))))
+        longest = self.longest_lost_first
+        since = i18n.date(winback.lost_before().date())
+        self.query_one("#lost-title", Label).update(literal(
+            (_("No visit since {date}, the longest lost first · Enter: win-back call") if longest else
+             _("No visit since {date}, the most recently lost first · Enter: win-back call")).format(date=since)))
         self.query_one("#lost-table", PagedTable).load(
-            lambda n, after: winback.lost_customers(limit=n, after=after), keyset=True)
+            lambda n, after: winback.lost_customers(limit=n, after=after, longest_first=longest), keyset=True)
 
     def _load_campaigns(self) -> None:
         self.query_one("#campaigns-table", PagedTable).load(lambda n, o: campaigns.campaigns(limit=n) if not o else [])
@@ -331,6 +335,10 @@ class CallbacksScreen(Acting, KeptScreen):
     def action_invitations_view(self) -> None:
         self.campaign = None if self.campaign is not None else self.query_one("#campaigns-table", PagedTable).selected
         self.load_tab("campaigns")
+
+    def action_lost_order(self) -> None:
+        self.longest_lost_first = not self.longest_lost_first
+        self.load_tab("lost")
 
     def action_register_view(self) -> None:
         self.incoming_only = not self.incoming_only

@@ -189,6 +189,10 @@ def test_the_lost_list_pages_from_the_most_recently_lost_without_repeats(shop):
     rest = winback.lost_customers(limit=2, after=first[-1])
     last = winback.lost_customers(limit=2, after=rest[-1])
     assert [r.name for r in first + rest + last] == ["Lost 0", "Lost 3", "Lost 2", "Lost 1", "Lost 4"]
+    first = winback.lost_customers(limit=2, longest_first=True)  # the other way round: the longest lost
+    rest = winback.lost_customers(limit=2, after=first[-1], longest_first=True)
+    last = winback.lost_customers(limit=2, after=rest[-1], longest_first=True)
+    assert [r.name for r in first + rest + last] == ["Lost 4", "Lost 1", "Lost 2", "Lost 3", "Lost 0"]
 
 
 def test_a_win_back_call_records_its_outcome_and_needs_a_result(shop):

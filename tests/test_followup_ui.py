@@ -108,6 +108,8 @@ async def test_a_walk_in_complaint_names_an_unknown_customer_and_keeps_what_was_
 
 async def test_a_win_back_call_from_the_lost_list_needs_a_result(shop):
     Customer.update(last_visit_at=clock.now() - dt.timedelta(days=610)).where(Customer.id == shop.customer.id).execute()
+    Customer.update(last_visit_at=clock.now() - dt.timedelta(days=240)).where(
+        Customer.id == shop.vip_customer.id).execute()  # lost 7 months ago: the most recently lost
     app = app_as(shop.agent)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
@@ -115,6 +117,9 @@ async def test_a_win_back_call_from_the_lost_list_needs_a_result(shop):
         await pilot.press("4")
         assert await wait_until(pilot, lambda: app.screen.active == "lost")
         lost = app.screen.query_one("#lost-table")
+        assert [row_text(lost, i)[1:3] for i in (0, 1)] == [["7", "Pearl River Logistics"], ["20", "Wang Wei"]]
+        await pilot.press("o")  # the longest lost first
+        assert await wait_until(pilot, lambda: "longest lost first" in str(app.screen.query_one("#lost-title").render()))
         assert row_text(lost, 0)[1:3] == ["20", "Wang Wei"]
         await pilot.press("enter")
         assert await wait_until(pilot, _on_screen(app, "FormDialog"))
