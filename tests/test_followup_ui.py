@@ -293,3 +293,33 @@ async def test_the_cars_file_shows_its_maintenance_plan_and_the_first_service_du
         assert row_text(plan, 0)[:5] == ["first service", "5,010", winback.add_months(bought, 6).isoformat(), due,
                                          "due next"]
         assert [row_text(plan, i)[4] for i in (1, 2, 3)] == ["planned"] * 3
+
+
+async def test_an_invitation_is_answered_from_the_screen_and_who_came_is_marked_at_the_event(shop):
+    from models.campaigns import Invitation
+    campaign = campaigns.create_campaign(campaigns.CampaignForm(
+        name="Camry day", starts_on=clock.today() + dt.timedelta(days=10), rule="model", rule_value="Camry"),
+        by=shop.manager)
+    app = app_as(shop.agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        assert await wait_until(pilot, _on_screen(app))
+        await pilot.press("5")
+        assert await wait_until(pilot, lambda: app.screen.active == "campaigns")
+        due = app.screen.query_one("#invitations-table")
+        assert await wait_until(pilot, lambda: {r.customer for r in due.items} == {"Wang Wei", "Pearl River Logistics"})
+        await pilot.press("enter")  # on the campaign: its own invitations, the list focused
+        assert await wait_until(pilot, lambda: app.screen.campaign is not None and due.has_focus)
+        first = due.items[0]
+        await pilot.press("enter")
+        assert await wait_until(pilot, _on_screen(app, "FormDialog"))
+        await _choose(pilot, 1)  # will come
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: Invitation.get_by_id(first.id).result == "accepted")
+        assert CallRecord.get().topic == "campaign"
+        assert await wait_until(pilot, _on_screen(app))
+        clock.advance(days=10)  # the day of the event
+        await pilot.press("g")  # the first on the list came
+        assert await wait_until(pilot, lambda: Invitation.get_by_id(first.id).came_at is not None)
+    assert campaigns.campaigns()[0].came == 1 and campaigns.campaigns()[0].accepted == 1
+    assert campaign.id == campaigns.campaigns()[0].id
