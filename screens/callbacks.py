@@ -55,10 +55,10 @@ def _call_row(r: callbacks.QueueRow):
 
 
 def _complaint_row(c: callbacks.ComplaintRow):
-    return (f"#{c.id}", f"{c.created_at:%m-%d}", c.customer, c.mobile, c.description[:40],
-            label(call_register.DEPARTMENT_LABELS, c.department), label(COMPLAINT_STATUS_LABELS, c.status),
-            f"{c.due:%m-%d}", (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED"))
-            if c.escalated else "")
+    # Its status and whom it is escalated to before the mobile: in view at 80 columns.
+    return (f"#{c.id}", c.customer, c.description[:24], label(COMPLAINT_STATUS_LABELS, c.status),
+            (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED")) if c.escalated else "",
+            f"{c.due:%m-%d}", f"{c.created_at:%m-%d}", c.mobile, label(call_register.DEPARTMENT_LABELS, c.department))
 
 
 def _reminder_row(r: reminders.Reminder):
@@ -147,8 +147,8 @@ class CallbacksScreen(Acting, KeptScreen):
                                   "", _("Agent"), _("Why")), _call_row, id="calls")
             with TabPane(self._tab_label("complaints"), id="complaints"):
                 yield Label("", id="complaints-title", classes="title")
-                yield PagedTable((_("No."), _("Opened"), _("Customer"), _("Mobile"), _("Complaint"), _("About"),
-                                  _("Status"), _("Due"), ""), _complaint_row, id="complaints-table")
+                yield PagedTable((_("No."), _("Customer"), _("Complaint"), _("Status"), "", _("Due"), _("Opened"),
+                                  _("Mobile"), _("About")), _complaint_row, id="complaints-table")
             with TabPane(self._tab_label("reminders"), id="reminders"):
                 yield Label("", id="reminder-title", classes="title")
                 yield PagedTable((_("Due"), _("Customer"), _("Mobile"), _("Plate"), _("Detail")), _reminder_row,
