@@ -288,7 +288,7 @@ async def test_the_cars_file_shows_its_maintenance_plan_and_the_first_service_du
         due = (bought + dt.timedelta(days=125)).isoformat()  # 5,000 km at 40 km a day, before six months
         assert await wait_until(pilot, lambda: (
             f"Next service due: {due} or at 5,010 km" in str(app.screen.query_one("#vehicle-head").render())))
-        await pilot.press("4")
+        await pilot.press("5")  # the plan
         plan = app.screen.query_one("#plan-table")
         assert row_text(plan, 0)[:5] == ["first service", "5,010", winback.add_months(bought, 6).isoformat(), due,
                                          "due next"]
