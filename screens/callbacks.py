@@ -32,7 +32,8 @@ TABS = {
     "complaints": (N_("Complaints"), "#complaints-table", ("handle_complaint",)),
     "reminders": (N_("Reminders"), "#reminders-table", ("create_callback",)),
     "lost": (N_("Lost"), "#lost-table", ("close_callback",)),
-    "campaigns": (N_("Campaigns"), "#campaigns-table", ("close_callback", "plan_campaigns")),
+    # (advisors too: at the event, the front desk marks who came)
+    "campaigns": (N_("Campaigns"), "#campaigns-table", ("close_callback", "plan_campaigns", "log_call")),
     "register": (N_("Register"), "#register-table", ("log_call", "close_callback")),
     "figures": (N_("Figures"), "#churn", ("view_reports",)),
 }
@@ -55,10 +56,10 @@ def _call_row(r: callbacks.QueueRow):
 
 
 def _complaint_row(c: callbacks.ComplaintRow):
-    return (f"#{c.id}", f"{c.created_at:%m-%d}", cut(c.customer, 16), c.mobile, cut(c.description, 40),
-            label(call_register.DEPARTMENT_LABELS, c.department), label(COMPLAINT_STATUS_LABELS, c.status),
-            f"{c.due:%m-%d}", (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED"))
-            if c.escalated else "")
+    # Its status and whom it is escalated to before the mobile: in view at 80 columns.
+    return (f"#{c.id}", cut(c.customer, 16), cut(c.description, 24), label(COMPLAINT_STATUS_LABELS, c.status),
+            (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED")) if c.escalated else "",
+            f"{c.due:%m-%d}", f"{c.created_at:%m-%d}", c.mobile, label(call_register.DEPARTMENT_LABELS, c.department))
 
 
 def _reminder_row(r: reminders.Reminder):
@@ -86,8 +87,10 @@ def _register_row(r: call_register.CallRow):
     arrow = "←" if r.direction == "in" else "→"
     what = call_register.result_label(r.topic, r.result) if r.result else (
         _("reached") if r.reached else _("not reached"))
-    return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_CHANNEL_LABELS, r.channel), label(CALL_TOPIC_LABELS, r.topic),
-            cut(r.customer, 16), r.mobile, what, f"#{r.complaint_id}" if r.complaint_id else "", r.by, cut(r.notes, 40))
+    # What it came to before how and the mobile: at 80 columns the customer and the result are in view.
+    return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_TOPIC_LABELS, r.topic), cut(r.customer, 16), what,
+            label(CALL_CHANNEL_LABELS, r.channel), r.mobile, f"#{r.complaint_id}" if r.complaint_id else "", r.by,
+            cut(r.notes, 40))
 
 
 class CallbacksScreen(Acting, KeptScreen):
@@ -109,6 +112,7 @@ class CallbacksScreen(Acting, KeptScreen):
         Binding("C", "create_all", N_("Call all on page")),
         Binding("n", "new_campaign", N_("New campaign")),
         Binding("g", "came", N_("Came")),
+        Binding("o", "lost_order", N_("Longest/latest first")),
         Binding("i", "incoming", N_("Incoming call")),
         Binding("w", "walk_in", N_("Walk-in")),
         Binding("R", "reassign", N_("Reassign")),
@@ -117,7 +121,7 @@ class CallbacksScreen(Acting, KeptScreen):
     TAB_ACTIONS = {"call": "queue", "next_view": "queue", "mine": "queue", "reassign": "queue",
                    "complaint_status": "complaints", "hand_complaint": "complaints", "complaints_mine": "complaints",
                    "next_kind": "reminders", "create_call": "reminders", "create_all": "reminders",
-                   "winback": "lost", "invite": "campaigns", "invitations_view": "campaigns",
+                   "winback": "lost", "lost_order": "lost", "invite": "campaigns", "invitations_view": "campaigns",
                    "new_campaign": "campaigns", "came": "campaigns", "register_view": "register"}
     PERMISSIONS = {"call": "close_callback", "complaint_status": "handle_complaint", "hand_complaint": "handle_complaint",
                    "create_call": "create_callback", "create_all": "create_callback", "reassign": "reassign_callbacks",
@@ -131,6 +135,7 @@ class CallbacksScreen(Acting, KeptScreen):
         self.mine = False
         self.complaints_mine = False
         self.incoming_only = False
+        self.longest_lost_first = False
         self.campaign: campaigns.CampaignRow | None = None  # whose invitations show (None: those due today)
         self.stale: set[str] = set(TABS)  # tabs to read again when they are next shown
 
@@ -143,8 +148,8 @@ class CallbacksScreen(Acting, KeptScreen):
                                   "", _("Agent"), _("Why")), _call_row, id="calls")
             with TabPane(self._tab_label("complaints"), id="complaints"):
                 yield Label("", id="complaints-title", classes="title")
-                yield PagedTable((_("No."), _("Opened"), _("Customer"), _("Mobile"), _("Complaint"), _("About"),
-                                  _("Status"), _("Due"), ""), _complaint_row, id="complaints-table")
+                yield PagedTable((_("No."), _("Customer"), _("Complaint"), _("Status"), "", _("Due"), _("Opened"),
+                                  _("Mobile"), _("About")), _complaint_row, id="complaints-table")
             with TabPane(self._tab_label("reminders"), id="reminders"):
                 yield Label("", id="reminder-title", classes="title")
                 yield PagedTable((_("Due"), _("Customer"), _("Mobile"), _("Plate"), _("Detail")), _reminder_row,
@@ -161,7 +166,7 @@ class CallbacksScreen(Acting, KeptScreen):
                                   _("Answer"), ""), _invitation_row, id="invitations-table")
             with TabPane(self._tab_label("register"), id="register"):
                 yield Label("", id="register-title", classes="title")
-                yield PagedTable((_("When"), "", _("How"), _("Kind"), _("Customer"), _("Mobile"), _("Result"),
+                yield PagedTable((_("When"), "", _("Kind"), _("Customer"), _("Result"), _("How"), _("Mobile"),
                                   _("Complaint"), _("By"), _("Notes")), _register_row, id="register-table")
             with TabPane(self._tab_label("figures"), id="figures"):
                 with VerticalScroll():
@@ -233,11 +238,13 @@ class CallbacksScreen(Acting, KeptScreen):
             lambda n, after: reminders.due(kind, limit=n, after=after), keyset=True)
 
     def _load_lost(self) -> None:
-        self.query_one("#lost-title", Label).update(literal(_(
-            "No visit since {date}, the most recently lost first · Enter: win-back call").format(
-            date=i18n.date(winback.lost_before().date()))))
+        longest = self.longest_lost_first
+        since = i18n.date(winback.lost_before().date())
+        self.query_one("#lost-title", Label).update(literal(
+            (_("No visit since {date}, the longest lost first · Enter: win-back call") if longest else
+             _("No visit since {date}, the most recently lost first · Enter: win-back call")).format(date=since)))
         self.query_one("#lost-table", PagedTable).load(
-            lambda n, after: winback.lost_customers(limit=n, after=after), keyset=True)
+            lambda n, after: winback.lost_customers(limit=n, after=after, longest_first=longest), keyset=True)
 
     def _load_campaigns(self) -> None:
         self.query_one("#campaigns-table", PagedTable).load(lambda n, o: campaigns.campaigns(limit=n) if not o else [])
@@ -329,6 +336,10 @@ class CallbacksScreen(Acting, KeptScreen):
     def action_invitations_view(self) -> None:
         self.campaign = None if self.campaign is not None else self.query_one("#campaigns-table", PagedTable).selected
         self.load_tab("campaigns")
+
+    def action_lost_order(self) -> None:
+        self.longest_lost_first = not self.longest_lost_first
+        self.load_tab("lost")
 
     def action_register_view(self) -> None:
         self.incoming_only = not self.incoming_only
@@ -484,7 +495,9 @@ class CallbacksScreen(Acting, KeptScreen):
         form = followup_forms.incoming_form(customer=self._customer_here(), walk_in=walk_in)
         self.ask(form, lambda v: partial(call_register.record_incoming, v["customer"] or "",
                                          **followup_forms.outcome_values(v)),
-                 success=_("In the register."))
+                 success=lambda call: (_("Walk-in of {name} in the register.") if walk_in else
+                                       _("Incoming call of {name} in the register.")).format(
+                                     name=call_register.customer_of(call.id)))
 
     def action_incoming(self) -> None:
         self._incoming(walk_in=False)

@@ -4,6 +4,7 @@ names its fields as the service does, so a refusal stands beside the field it is
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from screens import forms
 from screens.forms import FormDialog
@@ -72,6 +73,21 @@ def incoming_form(*, customer: str = "", walk_in: bool = False) -> FormDialog:
     return FormDialog(title, fields, submit_label=_("Save"), focus="customer")
 
 
+def incoming_form_of(name: str, mobile: str, cars: Sequence[tuple[str, int]], *, car: int | None = None,
+                     walk_in: bool = False) -> FormDialog:
+    """An incoming call or a customer at the desk, from their file: who it is is known (said above the
+    fields); which of their cars it is about, if any (``cars``: (plate, id); ``car``: the one chosen)."""
+    title = _("Customer at the desk") if walk_in else _("Incoming call")
+    fields = []
+    if cars:
+        fields.append(forms.choice("vehicle", _("Car"), cars, value=car, required=False,
+                                   placeholder=_("none in particular")))
+    fields += _outcome_fields("incoming", channel="walk_in" if walk_in else "phone",
+                              result="complaint" if walk_in else None)
+    return FormDialog(title, fields, intro=lines([line((name, "bold"), f"  {mobile}")]), submit_label=_("Save"),
+                      focus="result")
+
+
 def winback_form(name: str, mobile: str, last_visit: dt.date, months: int, plates: tuple[str, ...]) -> FormDialog:
     intro = lines([line((name, "bold"), f"  {mobile}  ", " ".join(plates)),
                    line(_("Last visit {date}, {months} months ago").format(date=i18n.date(last_visit), months=months))])
@@ -106,5 +122,5 @@ def campaign_form() -> FormDialog:
     ], submit_label=_("Plan it"))
 
 
-__all__ = ["call_form", "incoming_form", "winback_form", "invitation_form", "hand_form", "campaign_form",
+__all__ = ["call_form", "incoming_form", "incoming_form_of", "winback_form", "invitation_form", "hand_form", "campaign_form",
            "outcome_values"]

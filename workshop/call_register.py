@@ -179,6 +179,12 @@ def record_incoming(customer: int | str, *, result: str | None, by: Staff, chann
     return run_write(work)
 
 
+def customer_of(call_id: int) -> str:
+    """The name of the customer a call in the register is with (to say whom a typed mobile or plate found)."""
+    return (Customer.select(Customer.name).join(CallRecord, on=(CallRecord.customer == Customer.id))
+            .where(CallRecord.id == call_id).scalar()) or ""
+
+
 # --- the register ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -230,4 +236,4 @@ def calls(*, limit: int = 100, after: CallRow | None = None, incoming_only: bool
 
 
 __all__ = ["RESULTS", "NOT_REACHED", "CHANNELS", "DEPARTMENTS", "DEPARTMENT_LABELS", "Outcome", "check_outcome",
-           "check_scores", "check_department", "write_call", "record_incoming", "customer_for", "CallRow", "calls", "result_label"]
+           "check_scores", "check_department", "write_call", "record_incoming", "customer_for", "customer_of", "CallRow", "calls", "result_label"]

@@ -594,6 +594,9 @@ def insert_vehicle(owner_id: int, data: dict, *, by: Staff | None) -> Vehicle:
     car = Vehicle.create(customer=owner_id, **data)
     audit.record(by, "vehicle_created", "vehicle", car.id, Phrase(N_("Vehicle {plate} registered"), plate=car.plate),
                  after=dict(data, customer=owner_id))
+    if car.purchase_date is not None:  # a new car is due its first service from the day it was bought
+        from workshop.service_plan import plan_registered
+        plan_registered(car, by=by)
     return car
 
 
@@ -631,7 +634,11 @@ def update_vehicle(vehicle_id: int, form: VehicleForm, *, by: Staff, seen_versio
         audit.record(by, "vehicle_updated", "vehicle", car.id,
                      Phrase(N_("Vehicle {plate}: {fields} changed"), plate=data["plate"],
                             fields=audit.changed_fields(after)), before=before, after=after)
-        return Vehicle.get_by_id(car.id)
+        saved = Vehicle.get_by_id(car.id)
+        if {"purchase_date", "purchase_mileage"} & set(after):  # its plan follows the dates it starts from
+            from workshop.service_plan import plan_registered
+            plan_registered(saved, by=by)
+        return saved
 
     return run_write(work)
 

@@ -152,6 +152,11 @@ def import_customers(path: str | Path, *, by: Staff, dry_run: bool = False,
     report.existing = {"customers": sum(1 for c in customers.values() if c["id"] is not None)}
     if report.ok and not dry_run:
         run_write(lambda: _write_customers(customers, vehicles, table, by, progress))
+        # Cars bought lately and never serviced here are due their first services now, not one batch of
+        # the time-driven rule every 10 minutes (each batch its own short write transaction).
+        from workshop.service_plan import plan_new_cars
+        while plan_new_cars(by=by):
+            pass
     report.seconds = time.perf_counter() - started
     return report
 

@@ -67,12 +67,16 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     # The follow-up screen: whoever takes calls, handles complaints or plans campaigns (each tab its own).
     "view_follow_up": (N_("open the follow-up screen"),
                        frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
-    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor", "supervisor"})),
+    # The customer-care supervisor (and the manager) hands an absent agent's calls on, from the calls tab;
+    # the workshop supervisor has no calls tab, so the right would be one they could never use.
+    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor"})),
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
+    # (the customer-care supervisor too: an escalated complaint or an incoming call is about someone's file)
     "view_customer_file": (N_("open customer and vehicle files"),
-                           frozenset({"advisor", "cashier", "follow_up_agent", "manager", "supervisor", "dispatcher"})),
+                           frozenset({"advisor", "cashier", "follow_up_agent", "care_supervisor", "manager",
+                                      "supervisor", "dispatcher"})),
     "edit_customer_file": (N_("edit customer and vehicle files"), frozenset({"advisor", "follow_up_agent", "manager"})),
     "merge_customers": (N_("merge customer files"), frozenset({"manager"})),
     "import_data": (N_("import customers, vehicles and the operations catalog"), frozenset({"manager"})),

@@ -16,7 +16,7 @@ from models.db import run_write
 from models.followup import Callback
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
-from workshop import audit, clock, settings
+from workshop import audit, clock, i18n, settings
 from workshop.i18n import N_, _
 from workshop.lookup import birthday_key
 from workshop.permissions import require
@@ -81,7 +81,7 @@ def maintenance(*, limit: int = 100, offset: int = 0, after: Reminder | None = N
                    & _after((Vehicle.next_service_due, Vehicle.id), after) & ~running_plan())
             .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit + offset).tuples())
     paced = [Reminder("maintenance", cid, name, mobile, vid, plate, due,
-                      _("last visit {date} at {km} km").format(date=f"{last:%Y-%m-%d}", km=f"{km or 0:,}"), (due, vid))
+                      _("last visit {date} at {km} km").format(date=i18n.date(last), km=f"{km or 0:,}"), (due, vid))
              for vid, plate, due, last, km, cid, name, mobile in rows]
     planned = [Reminder("maintenance", s.customer_id, s.customer, s.mobile, s.vehicle_id, s.plate, s.due_date, s.detail,
                         s.key) for s in due_services(limit=limit + offset, after=after.key if after else None)]
@@ -127,7 +127,7 @@ def insurance(*, limit: int = 100, offset: int = 0, after: Reminder | None = Non
             .where(Vehicle.insurance_expiry.between(today, end) & _after((Vehicle.insurance_expiry, Vehicle.id), after))
             .order_by(Vehicle.insurance_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
     return [Reminder("insurance", cid, name, mobile, vid, plate, exp,
-                     _("insurance expires {date}").format(date=f"{exp:%Y-%m-%d}"), (exp, vid))
+                     _("insurance expires {date}").format(date=i18n.date(exp)), (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -144,9 +144,9 @@ def warranty(*, limit: int = 100, offset: int = 0, after: Reminder | None = None
                                  Customer.mobile))
             .where(Vehicle.warranty_expiry.between(start, end) & _after((Vehicle.warranty_expiry, Vehicle.id), after))
             .order_by(Vehicle.warranty_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("warranty", cid, name, mobile, vid, plate, exp, _(
-        "warranty ends {date} (list of the 25th: {start} to {end})").format(
-        date=f"{exp:%Y-%m-%d}", start=f"{start:%m-%d}", end=f"{end:%m-%d}"), (exp, vid))
+    return [Reminder("warranty", cid, name, mobile, vid, plate, exp,
+                     _("warranty ends {date} (list of the 25th: {start} to {end})").format(
+                         date=i18n.date(exp), start=f"{start:%m-%d}", end=f"{end:%m-%d}"), (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -159,7 +159,7 @@ def lost(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) ->
                    & _after((Customer.last_visit_at, Customer.id), after, descending=True))
             .order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).offset(offset).tuples())
     return [Reminder("lost", cid, name, mobile, None, "", when.date(),
-                     _("no visit since {date}").format(date=f"{when:%Y-%m-%d}"), (when, cid))
+                     _("no visit since {date}").format(date=i18n.date(when)), (when, cid))
             for cid, name, mobile, when in rows]
 
 
@@ -183,8 +183,7 @@ def birthdays(*, limit: int = 100, offset: int = 0, after: Reminder | None = Non
                     .order_by(Customer.birthday_md, Customer.id).limit(limit + offset - len(rows)).tuples())
         if len(rows) >= limit + offset:
             break
-    return [Reminder("birthday", cid, name, mobile, None, "", b, _("birthday {date}").format(date=f"{b:%m-%d}"),
-                     (md, cid))
+    return [Reminder("birthday", cid, name, mobile, None, "", b, _("birthday {day}").format(day=f"{b:%m-%d}"), (md, cid))
             for cid, name, mobile, b, md in rows[offset:offset + limit]]
 
 

@@ -109,6 +109,34 @@ def make_plan(vehicle_id: int, *, by: Staff) -> int:
     return run_write(work)
 
 
+def plan_registered(vehicle: Vehicle, *, by: Staff | None) -> int:
+    """Inside the transaction that registered a car or changed its purchase date or mileage: its plan at
+    once, if the rule would plan it (bought within the plan's span, never serviced here), instead of at the
+    time-driven rule's next run. A plan none of whose services is done yet is made again from the new date
+    (or dropped, if the car no longer qualifies). How many services the car's plan now holds."""
+    if vehicle.last_visit_at is not None:
+        return 0
+    statuses = [status for (status,) in PlannedService.select(PlannedService.status)
+                .where(PlannedService.vehicle == vehicle.id).tuples()]
+    if "done" in statuses:
+        return len(statuses)
+    if statuses:
+        PlannedService.delete().where(PlannedService.vehicle == vehicle.id).execute()
+    today = clock.today()
+    bought = vehicle.purchase_date
+    if bought is None or not _plan_span_start(today) <= bought <= today:
+        if statuses:
+            audit.record(by, "service_plan_dropped", "vehicle", vehicle.id,
+                         Phrase(N_("Maintenance plan of {plate} dropped: its purchase date no longer starts one"),
+                                plate=vehicle.plate))
+        return 0
+    made = _insert_plan(vehicle)
+    audit.record(by, "service_plan_made", "vehicle", vehicle.id,
+                 Phrase(N_("Maintenance plan for {plate}: {count} services from {date}"),
+                        plate=vehicle.plate, count=made, date=str(bought)))
+    return made
+
+
 def _plan_span_start(today: dt.date) -> dt.date:
     """Cars bought before this have every planned service behind them (all but the last missed, and that
     due long ago): no plan is made for them; they are on the lost or the pace list once they have come."""
@@ -306,5 +334,5 @@ def running_plan():
         (PlannedService.vehicle == Vehicle.id) & PlannedService.status.in_(RUNNING)))
 
 
-__all__ = ["plan_dates", "make_plan", "plan_new_cars", "advance", "due_services", "DueService", "plan_of",
+__all__ = ["plan_dates", "make_plan", "plan_registered", "plan_new_cars", "advance", "due_services", "DueService", "plan_of",
            "PlanLine", "running_plan"]

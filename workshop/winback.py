@@ -61,14 +61,20 @@ class LostRow:
         return result_label("winback", self.last_result)
 
 
-def lost_customers(*, limit: int = 100, after: LostRow | None = None) -> list[LostRow]:
-    """One page of lost customers, the most recently lost first, after ``after`` (the last row shown)."""
+def lost_customers(*, limit: int = 100, after: LostRow | None = None, longest_first: bool = False) -> list[LostRow]:
+    """One page of lost customers, the most recently lost first (or the longest lost first: thousands of
+    pages away the other way), after ``after`` (the last row shown)."""
     query = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.last_visit_at)
              .where(Customer.last_visit_at < lost_before()))
-    if after is not None:  # (last visit, id) before the last row shown; "<= ?" bounds the index range
+    if after is not None and longest_first:  # (last visit, id) after the last row shown
+        query = query.where((Customer.last_visit_at >= after.last_visit_at)
+                            & ((Customer.last_visit_at > after.last_visit_at) | (Customer.id > after.customer_id)))
+    elif after is not None:  # (last visit, id) before the last row shown; "<= ?" bounds the index range
         query = query.where((Customer.last_visit_at <= after.last_visit_at)
                             & ((Customer.last_visit_at < after.last_visit_at) | (Customer.id < after.customer_id)))
-    rows = list(query.order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).tuples())
+    order = (Customer.last_visit_at, Customer.id) if longest_first else (Customer.last_visit_at.desc(),
+                                                                         Customer.id.desc())
+    rows = list(query.order_by(*order).limit(limit).tuples())
     ids = [row[0] for row in rows]
     calls: dict[int, list] = {}
     if ids:
