@@ -10,7 +10,7 @@ import pytest
 from models.db import db, open_database
 from models.schema import migrate
 from tests import engines
-from workshop import clock, settings
+from workshop import clock, i18n, settings
 
 FROZEN_NOW = dt.datetime(2026, 11, 20, 9, 0, 0)
 
@@ -56,6 +56,15 @@ def db_path(tmp_path):
     settings.forget_cache()
     if schema is not None:
         engines.drop_schema(schema)
+
+
+@pytest.fixture(autouse=True)
+def english_first():
+    """Each test starts in English, whatever an earlier test in the same worker left (a terminal that
+    signed a Chinese reader in and was torn down without signing out, a pseudo-locale run)."""
+    i18n.force(None, "en")
+    yield
+    i18n.force(None, "en")
 
 
 @pytest.fixture

@@ -325,7 +325,7 @@ async def test_later_screens_show_stored_text_literally(hostile_shop):
     assert "[/] parts [link=http://x]late[/link]" in everything         # a customer class
     assert "Torque [HK] [/]" in everything                              # a campaign
     assert "Bay[/]␛[2J" in everything                                   # a tool's place
-    assert "[/] loud ␛]2;PWNED␇ [@click=app.quit]x[/" in seen["follow-up 6"]  # the call register's notes
+    assert "[/] loud ␛]2;PWNED␇ [@click=app.quit]x" in seen["follow-up 6"]  # the call register's notes (cut at 40 cells)
     assert "Filter [/b] ␛]52;c;SGVsbG8=␇" in seen["tools 1h"]          # a tool's history
 
     tech = app_as(shop.techs[0])
