@@ -150,6 +150,7 @@ def test_a_folder_given_as_the_database_is_refused(tmp_path):
     assert code != 0 and "is a folder" in output and "Traceback" not in output, output
 
 
+@pytest.mark.sqlite_only  # (a database file: on PostgreSQL a server that stops: test_a_database_that_stops_answering...)
 @pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncated", "overwritten"])
 def test_a_damaged_database_gives_a_message_and_is_left_as_it_was(shop, db_path, tmp_path, damage):
@@ -180,6 +181,7 @@ def test_a_database_server_that_is_down_gives_a_message_without_the_password(tmp
     assert "s3cret-pw" not in output and "s3cret-pw" not in (tmp_path / "log" / "workshop.log").read_text()
 
 
+@pytest.mark.sqlite_only  # (a database file: on PostgreSQL a server that stops: test_a_database_that_stops_answering...)
 @pytest.mark.slow
 @pytest.mark.skipif(not IS_ROOT or not shutil.which("runuser"), reason="needs root to run as another user")
 @pytest.mark.parametrize("what", ["file", "folder"])
@@ -248,6 +250,7 @@ def test_a_full_disk_at_start_gives_a_message(small_disk, tmp_path):
     assert code != 0 and "is full" in output and "Traceback" not in output, output
 
 
+@pytest.mark.sqlite_only  # (a database file: on PostgreSQL a server that stops: test_a_database_that_stops_answering...)
 @pytest.mark.slow
 def test_a_read_only_disk_at_start_gives_a_message(shop, db_path, small_disk, tmp_path):
     database = shop_file(db_path, small_disk, "shop.db")
