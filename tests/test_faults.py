@@ -324,6 +324,7 @@ def test_an_error_nothing_handled_ends_the_terminal_with_a_message_no_traceback_
 
 # --- faults during a session, in the app -------------------------------------------------------------------
 
+@pytest.mark.sqlite_only  # (the SQLite file's faults; PostgreSQL's: a server that stops, below)
 @pytest.mark.slow
 async def test_a_write_failing_on_a_full_disk_is_a_message_and_the_terminal_goes_on(shop, db_path, small_disk):
     from models.db import open_database
@@ -346,6 +347,7 @@ async def test_a_write_failing_on_a_full_disk_is_a_message_and_the_terminal_goes
         assert RepairOrder.get_by_id(order.id).state == "in_progress"
 
 
+@pytest.mark.sqlite_only  # (the SQLite file's faults; PostgreSQL's: a server that stops, below)
 async def test_a_write_refused_by_a_read_only_database_is_a_message_and_the_terminal_goes_on(shop):
     from models.events import Event
     order = shop.dispatched()
@@ -366,6 +368,7 @@ async def test_a_write_refused_by_a_read_only_database_is_a_message_and_the_term
         assert RepairOrder.get_by_id(order.id).state == "in_progress"
 
 
+@pytest.mark.sqlite_only  # (the SQLite file's faults; PostgreSQL's: a server that stops, below)
 def test_when_the_database_cannot_grow_each_change_is_whole_or_absent_and_work_resumes_with_room(shop):
     """SQLite's own 'database or disk is full' (max_page_count): the change that needs a new page fails with
     the message; every change before it is complete (its call and its audit row), none is half there."""
@@ -387,6 +390,7 @@ def test_when_the_database_cannot_grow_each_change_is_whole_or_absent_and_work_r
     assert CallRecord.select().count() == calls + 1
 
 
+@pytest.mark.sqlite_only  # (the SQLite file's faults; PostgreSQL's: a server that stops, below)
 @pytest.mark.slow
 def test_a_real_full_disk_during_a_session_is_a_message_and_nothing_is_half_saved(shop, db_path, small_disk):
     from models.db import open_database
@@ -405,6 +409,7 @@ def test_a_real_full_disk_during_a_session_is_a_message_and_nothing_is_half_save
     assert RepairOrder.get_by_id(order.id).state == "cancelled"
 
 
+@pytest.mark.sqlite_only  # (the SQLite file's faults; PostgreSQL's: a server that stops, below)
 async def test_signing_in_on_a_database_that_turned_read_only_is_a_message_and_the_pin_is_nowhere(shop, tmp_path,
                                                                                                    monkeypatch):
     from screens.app import WorkshopApp
