@@ -91,8 +91,22 @@ def inputs(rng: random.Random, n: int) -> dict:
     from workshop import reminders
     listed = reminders.due("maintenance", limit=2101)
     deep = listed[min(2000, max(len(listed) - 102, 0))] if listed else None  # where page 21 starts (or near the end)
+    from workshop import call_register, winback
+
+    def twentieth(load):  # where page 21 of a keyset list starts (or its last page), walked as > would
+        after = None
+        for _ in range(20):
+            rows = load(after)
+            if len(rows) < 100:  # the last page: read from where it starts
+                break
+            after = rows[-1]
+        return after
+
     return {
         "maintenance, deep page": [deep] * n,
+        "lost, deep page": [twentieth(lambda a: winback.lost_customers(limit=100, after=a))] * n,
+        "register, deep page": [twentieth(lambda a: call_register.calls(limit=100, after=a))] * n,
+        "callers": column("SELECT customer_id FROM call_record ORDER BY random() LIMIT ?", n),
         "active plates typed": typed([r[1] for r in sample(active, few)]),
         "active names typed": typed([r[2] for r in sample(active, few)]),
         "active initials typed": typed([r[3] for r in sample(active, few) if r[3]]),
@@ -179,7 +193,14 @@ def cases() -> list[Case]:
         Case("follow-up: complaints escalated to one person", "staff",
              lambda s: (callbacks.escalated_to(s), callbacks.complaints(escalated_to=s, limit=101))),
         Case("follow-up: lost customers, first page", None, lambda: winback.lost_customers(limit=101)),
+        Case("follow-up: lost customers, page 21 (>)", "lost, deep page",
+             lambda after: winback.lost_customers(limit=101, after=after)),
+        Case("follow-up: lost customers, longest lost first", None,
+             lambda: winback.lost_customers(limit=101, longest_first=True)),
         Case("follow-up: call register, first page", None, lambda: call_register.calls(limit=101)),
+        Case("follow-up: call register, page 21 (>)", "register, deep page",
+             lambda after: call_register.calls(limit=101, after=after)),
+        Case("customer's file: their calls", "callers", lambda c: call_register.calls(limit=101, customer_id=c)),
         Case("follow-up: incoming calls, first page", None, lambda: call_register.calls(limit=101, incoming_only=True)),
         Case("follow-up: planned services due", None, lambda: service_plan.due_services(limit=101)),
         Case("follow-up: campaign invitations due", None, lambda: campaigns.invitations_due(limit=101)),

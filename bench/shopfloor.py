@@ -6,7 +6,11 @@ It works on a copy of the large shop (the shared file is left as it is): /tmp/sh
 BENCH_LARGE_DB (/tmp/bench-large.db) on first use, migrated, with the shop floor's demo data added (tools,
 clock records and shifts behind the last 60 days of closed orders, today's orders dispatched per trade).
 
-    .venv/bin/python -m bench.shopfloor [--db /tmp/shopfloor-large.db] [--n 200]
+    .venv/bin/python -m bench.shopfloor [--db /tmp/shopfloor-large.db] [--n 200] [--clock cpu]
+
+--clock cpu times each call by its thread's processor time (as bench.appointments does): on a machine shared
+with other work the wall clock measures the queue for a core as much as the code. The cold month (no day
+kept) is always timed by the wall clock too.
 """
 import argparse
 import datetime as dt
@@ -45,12 +49,15 @@ def prepare(path: Path) -> None:
         print(f"\nshop floor data added in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
+CLOCK = time.perf_counter
+
+
 def timed(fn, n: int) -> list[float]:
     times = []
     for _ in range(n):
-        t = time.perf_counter()
+        t = CLOCK()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(CLOCK() - t)
     return times
 
 
@@ -58,7 +65,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=COPY)
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     args = parser.parse_args()
+    global CLOCK
+    CLOCK = time.perf_counter if args.clock == "wall" else time.thread_time
+    print(f"clock: {args.clock}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     prepare(args.db)
     from models.db import db
     from models.labour import LabourDay, LabourDayDone
@@ -85,27 +96,33 @@ def main() -> None:
     first = today - dt.timedelta(days=29)
     LabourDay.delete().where(LabourDay.day >= first).execute()
     LabourDayDone.delete().where(LabourDayDone.day >= first).execute()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     month = labour.report(first, today)
-    cold = time.perf_counter() - started
+    cold, cold_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
     warm = timed(lambda: labour.report(first, today), 5)
     shop = month.shop
     print(f"labour, last 30 days: sold {shop.sold_hours} h, clocked {shop.clocked_hours} h, present "
           f"{shop.present_hours} h, efficiency {shop.efficiency_pct} %, productivity {shop.productivity_pct} %, "
           f"labour rate {shop.effective_rate}/h, {len(month.technicians)} technicians, {len(month.advisors)} advisors")
-    print(f"{'labour figures of 30 days, cold (days computed and kept)':<44} {cold * 1000:8.0f} ms  "
-          f"{'OK' if cold <= 1 else 'OVER TARGET 1000 ms'}")
+    print(f"{'labour figures of 30 days, cold (days computed and kept)':<44} {cold * 1000:8.0f} ms wall, "
+          f"{cold_cpu * 1000:.0f} ms processor  {'OK' if cold <= 1 else 'OVER TARGET 1000 ms'}")
     report("labour figures of 30 days, warm (days kept)", warm, 1000)
     daily = []
     for _ in range(3):  # the first look of a morning: only yesterday is computed and kept
         yesterday = today - dt.timedelta(days=1)
         LabourDay.delete().where(LabourDay.day == yesterday).execute()
         LabourDayDone.delete().where(LabourDayDone.day == yesterday).execute()
-        started = time.perf_counter()
+        started = CLOCK()
         labour.report(first, today)
-        daily.append(time.perf_counter() - started)
+        daily.append(CLOCK() - started)
     report("labour figures of 30 days, yesterday not kept", daily, 1000)
-    report("weekly trend of 12 weeks (60 days kept)", timed(lambda: labour.weekly_trend(12), 5), 1000)
+    labour.weekly_trend(12)  # the days before the backfill's 60 are computed and kept once
+    sunday = today - dt.timedelta(days=today.weekday() + 1)
+    report("weekly trend, 12 whole weeks (the screen's)", timed(lambda: labour.weekly_trend(12, until=sunday), 20), 1000)
+    report("weekly trend, 12 weeks to today (live)", timed(lambda: labour.weekly_trend(12), 5), 1000)
+    busy_tech = busy[0]
+    report("a technician's trend, 12 whole weeks", timed(
+        lambda: labour.weekly_trend(12, until=sunday, technician_id=busy_tech), 20), 1000)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,14 @@ class Appointment(BaseModel):
 
     @property
     def label(self) -> str:
-        return f"AP {self.number}"
+        """"AP 12" / "预约 12", in the reader's language."""
+        return str(self.ref)
+
+    @property
+    def ref(self):
+        """The appointment's name as a phrase (audit events keep it so: each reader sees their language)."""
+        from workshop.phrase import Phrase
+        return Phrase(N_("AP {number}"), number=self.number)
 
 
 class AppointmentLine(BaseModel):

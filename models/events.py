@@ -13,7 +13,9 @@ class Event(BaseModel):
     entity = CharField(max_length=30)
     entity_id = IntegerField()
     order = ForeignKeyField(RepairOrder, null=True, backref="events")
-    summary = TextField()
+    summary = TextField()  # in English (older rows: as the writer read it); shown when there is no message
+    # What it says as a phrase, for each reader's language: JSON {"m": msgid, "a": values} (workshop/phrase.py)
+    message = TextField(null=True)
     before = TextField(null=True)  # JSON
     after = TextField(null=True)   # JSON
     op_id = CharField(max_length=40, null=True)  # makes a retried action idempotent (unique: see below)

@@ -77,7 +77,15 @@ class RepairOrder(BaseModel):
 
     @property
     def label(self) -> str:
-        return f"RO {self.number}"
+        """"RO 1042" / "维修单 1042", in the reader's language."""
+        return str(self.ref)
+
+    @property
+    def ref(self):
+        """The order's name as a phrase: an audit event keeps it so, and each reader sees it in their
+        language (workshop/phrase.py)."""
+        from workshop.phrase import order_ref
+        return order_ref(self.number)
 
 
 class OrderPackage(BaseModel):

@@ -48,7 +48,9 @@ class WarrantyClaim(BaseModel):
 
     @property
     def label(self) -> str:
-        return f"WC {self.number}"
+        """"WC 12" / "索赔单 12", in the reader's language."""
+        from workshop.warranty import claim_label
+        return claim_label(self.number)
 
 
 class WarrantyClaimLine(BaseModel):

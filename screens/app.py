@@ -21,13 +21,14 @@ from models.people import ROLE_LABELS
 from screens import collector, registry
 from screens.textual_patches import OpaqueScreens, UnhandledErrors, install_strip_divide
 from screens.kept import KeptScreens
+from screens.keybar import KeysScreen
 from screens.live_search import DEBOUNCE_S
 from screens.text import clean, content
 from workshop import accounts, faults, i18n, settings
 from workshop.actor import Actor
 from workshop.errors import DomainError
 from workshop.feed import ChangeFeed, ChangeWatcher
-from workshop.i18n import _
+from workshop.i18n import N_, _
 from workshop.permissions import can
 
 POLL_SECONDS = 0.2  # a database in memory (no watcher): how often to read the event table
@@ -35,15 +36,18 @@ RULES_EVERY_S = 600  # how often a signed-in terminal runs the time-driven rules
 BUILD_AHEAD_EVERY_S = 1.0  # one screen built ahead per idle second
 SIGNOUT_RECHECK_S = 600.0  # the idle sign-out's timer wakes at least this rarely (its setting may change)
 WATCH_SECONDS = 0.05  # SQLite: how often the watcher thread asks whether anyone committed
+BUILD_AGAIN_AFTER_FAULT_S = 30.0  # screens built ahead start again this long after a database fault
+FAULT_REPEAT_S = 5.0  # a database fault met again and again (timers, keys) is said at most this often
 
 install_strip_divide()
 
 
-def _sign_out(staff: Actor, reason: str) -> None:
-    """(In a worker: the sign-out's audit row is a write like any other.)"""
+def _sign_out(staff: Actor, why: dict) -> None:
+    """(In a worker: the sign-out's audit row is a write like any other.) ``why``: accounts.sign_out's
+    keywords (idle_minutes, idle_seconds, after_action)."""
     from models.db import own_connection
     with own_connection():
-        accounts.sign_out(staff, reason)
+        accounts.sign_out(staff, **why)
 
 
 def _hit_text(matcher, value: str):
@@ -89,7 +93,7 @@ class OrderSearch(Provider):
         seen = set()
         for card in cards:
             seen.add(card.id)
-            text = f"RO {card.number}  {card.plate}  {card.customer}  ({label(card.state)})"
+            text = f"{_('RO {number}').format(number=card.number)}  {card.plate}  {card.customer}  ({label(card.state)})"
             # (help is read as markup unless it is Content already)
             yield Hit(max(matcher.match(text), 0.5), _hit_text(matcher, text), partial(app.open_order, card.id),
                       text=clean(text), help=content(_("{model} · advisor {advisor}").format(
@@ -98,7 +102,7 @@ class OrderSearch(Provider):
         for hit in history:
             if hit.order_id in seen:
                 continue
-            text = f"RO {hit.number}  {hit.plate}  {hit.customer}  ({label(hit.state)})"
+            text = f"{_('RO {number}').format(number=hit.number)}  {hit.plate}  {hit.customer}  ({label(hit.state)})"
             yield Hit(max(matcher.match(text), 0.3), _hit_text(matcher, text), partial(app.open_order, hit.order_id),
                       text=clean(text), help=content(_("{model} · in {day} · {mobile}").format(
                           model=hit.model, day=f"{hit.time_in:%Y-%m-%d}", mobile=hit.mobile)))
@@ -114,14 +118,14 @@ class ScreenCommands(Provider):
 
     def _text(self, entry) -> str:
         """"Open Audit (F9)": the key only where it opens this screen for this person (F12 is shared)."""
-        title = i18n._("Open {title}").format(title=i18n._(entry.title))
+        title = _("Open {screen}").format(screen=_(entry.title))
         keyed = entry.key and self.app.entry_for_key(entry.key) is entry
         return f"{title} ({entry.key.upper()})" if keyed else title
 
     async def discover(self) -> Hits:
         for entry in self._entries():
             yield DiscoveryHit(Content(self._text(entry)), partial(self.app.open_screen, entry.name),
-                               help=content(i18n._(entry.help)))
+                               help=content(_(entry.help)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -130,7 +134,7 @@ class ScreenCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _hit_text(matcher, text), partial(self.app.open_screen, entry.name),
-                          text=text, help=content(i18n._(entry.help)))
+                          text=text, help=content(_(entry.help)))
 
 
 def _file_search():
@@ -139,15 +143,32 @@ def _file_search():
     return FileSearch
 
 
+def _screen_of(error: BaseException) -> Screen | None:
+    """The screen whose widget's handler raised ``error`` (the innermost widget method in its traceback)."""
+    from textual.widget import Widget
+    found, trace = None, error.__traceback__
+    while trace is not None:
+        owner = trace.tb_frame.f_locals.get("self")  # which object's method ran there (nothing is shown or logged)
+        if isinstance(owner, Widget):
+            found = owner if isinstance(owner, Screen) else found
+            try:
+                found = owner.screen
+            except Exception:  # noqa: BLE001 - a widget not (or no longer) on a screen
+                pass
+        trace = trace.tb_next
+    return found
+
+
 class WorkshopApp(UnhandledErrors, OpaqueScreens):
-    TITLE = "Workshop"
+    TITLE = N_("Workshop")  # (translated in the header: _set_staff, show_sign_in)
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreenCommands, OrderSearch, _file_search}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+u", "switch_user", "Switch user"),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True),
+        Binding("ctrl+u", "switch_user", N_("Switch user")),
+        Binding("f1,question_mark", "show_keys", N_("All keys"), show=False),
     ] + [Binding(key, f"open_key('{key}')", next(e.title for e in registry.ENTRIES if e.key == key),
                  show=any(e.footer for e in registry.ENTRIES if e.key == key)) for key in registry.keys()]
 
@@ -189,7 +210,9 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         # The terminal's own language (LANG and friends); whoever signs in may read another, and the
         # terminal goes back to this one when they sign out.
         self.terminal_language = i18n.set_language(i18n.language_from_environment())
+        self.title = _(self.TITLE)
         self.fault_message: str | None = None  # why the app stopped, printed once the terminal is restored
+        self._fault_said_at = float("-inf")  # when a database fault was last said (database_fault)
         self._loop_thread: int | None = None
 
     # --- start, sign-in, sign-out -------------------------------------------------------------------
@@ -261,7 +284,8 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         # Their language from now on: every screen is built for them after this (the previous person's
         # were dropped at sign-out).
         i18n.set_language(self.staff.language or self.terminal_language)
-        roles = ", ".join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
+        self.title = _(self.TITLE)
+        roles = i18n.join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
         shop = f" · {self.staff.shop_code}" if self.staff.shop_code else ""  # (a group's terminal: which shop)
         self.sub_title = clean(f"{self.staff.name} · {roles}{shop}")  # (the header shows it literally)
         self.last_input = time.monotonic()
@@ -307,7 +331,7 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         if not self.shop_floor or self.staff is None or not settings.get("shopfloor_signout_after_action"):
             return
         name = self.staff.name
-        self.action_switch_user("signed out after a clock action")
+        self.action_switch_user(after_action=True)
         self.notify(_("{done} · {name} is signed out.").format(done=done, name=name), timeout=8)
 
     def run_time_rules(self) -> None:
@@ -361,13 +385,15 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         from screens.board import BoardScreen
         return isinstance(screen, BoardScreen) and screen.staff_id == getattr(self.staff, "id", None)
 
-    def action_switch_user(self, reason: str = "signed out") -> None:
+    def action_switch_user(self, **why) -> None:
+        """Sign out and show the sign-in; ``why``: accounts.sign_out's keywords (none: signed out by themself)."""
         if self.staff is not None:
-            self.run_worker(partial(_sign_out, self.staff, reason), thread=True, exit_on_error=False)
+            self.run_worker(partial(_sign_out, self.staff, why), thread=True, exit_on_error=False)
         self.staff = None
         self.mapped_session = False
         self.sub_title = ""
         i18n.set_language(self.terminal_language)  # the next person signs in on the terminal's language
+        self.title = _(self.TITLE)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.call_after_refresh(self.kept.forget)  # once the pops are done
@@ -448,12 +474,12 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         if time.monotonic() - self.last_input > limit:
             name = self.staff.name
             if limit < 120:
-                self.action_switch_user(f"signed out after {limit} s idle")
+                self.action_switch_user(idle_seconds=limit)
                 self.notify(_("{name} was signed out after {seconds} seconds without input.").format(
                     name=name, seconds=limit))
                 return
             minutes = limit // 60
-            self.action_switch_user(f"signed out after {minutes} min idle")
+            self.action_switch_user(idle_minutes=minutes)
             self.notify(_("{name} was signed out after {minutes} minutes without input.").format(
                 name=name, minutes=minutes))
 
@@ -493,12 +519,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
             from workshop.permissions import MATRIX
             from models.people import ROLE_LABELS
             from workshop.i18n import label
-            who = ", ".join(sorted(label(ROLE_LABELS, r) for r in MATRIX[entry.action][1]))
-            self.notify(f"{entry.title} is for {who}.", severity="warning")
+            who = i18n.join(sorted(label(ROLE_LABELS, r) for r in MATRIX[entry.action][1]))
+            self.notify(_("{screen} is for {roles}.").format(screen=_(entry.title), roles=who), severity="warning")
             return
         screen_class = registry.load(entry)
         if screen_class is None:
-            self.notify(f"{entry.title} is not available in this version.", severity="warning")
+            self.notify(_("{screen} is not available in this version.").format(screen=_(entry.title)),
+                        severity="warning")
             return
         if name == "board":
             self.show_board()
@@ -520,16 +547,50 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
             self.screen.open_claim(claim_id)
 
     def get_system_commands(self, screen):
-        for command in super().get_system_commands(screen):
-            if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
-                yield command
+        """The palette's commands, in the reader's language (Textual's own are English: ours replace
+        them, calling the same public actions)."""
+        yield SystemCommand(_("Keys"), _("Every key of this screen (F1)"), self.action_show_keys)
+        yield SystemCommand(_("Theme"), _("Change the colours"), self.action_change_theme)
+        yield SystemCommand(_("Screenshot"), _("Save an SVG picture of the screen"), self.action_save_screenshot)
+        yield SystemCommand(_("Quit"), _("Leave the workshop terminal"), self.action_quit)
         if self.staff is not None:
-            yield SystemCommand("Switch user", "Sign out and let someone else sign in", self.action_switch_user)
+            yield SystemCommand(_("Switch user"), _("Sign out and let someone else sign in"),
+                                self.action_switch_user)
             yield SystemCommand(i18n._("Language / 语言"), i18n._("The language you read, on every terminal"),
                                 self.action_choose_language)
             if hasattr(screen, "export_list"):
                 yield SystemCommand(i18n._("Export this list"), i18n._("Write it as CSV and Excel (.xlsx) files"),
                                     self.action_export_list)
+
+    def action_show_keys(self) -> None:
+        """Every key of the current screen (the key bar shows those that fit); Enter presses one."""
+        if isinstance(self.screen, KeysScreen):
+            return
+        self.push_screen(KeysScreen(self.screen), lambda key: self.call_after_refresh(self.simulate_key, key)
+                         if key else None)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the reader's language."""
+        from textual.command import CommandPalette
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search: plate, RO number, "
+                                                                                  "customer, or a command…")))
+
+    def action_change_theme(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def action_save_screenshot(self) -> None:
+        def save() -> None:
+            try:
+                path = self.save_screenshot()
+            except OSError as error:
+                self.notify(_("The screenshot could not be saved: {error}").format(error=error), severity="error")
+                return
+            self.notify(_("Screenshot saved: {path}").format(path=path))
+
+        self.set_timer(0.1, save)  # (after the palette has closed: the picture is of the screen below)
 
     # --- live changes ----------------------------------------------------------------------------------
     def poll_changes(self) -> None:
@@ -537,7 +598,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         the screens what changed."""
         if self.feed is None:
             return
-        changes = self.feed.poll()
+        try:
+            changes = self.feed.poll()
+        except Exception as error:  # noqa: BLE001 - the database went away: said, and asked again next time
+            if not faults.is_database_fault(error):
+                raise
+            self.database_fault(error, "reading the changes failed")
+            return
         if changes:
             self.broadcast_changes(changes)
 
@@ -604,11 +671,58 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
         """Every key's action: a refusal or fault that the screen did not show itself (a full disk, a writer
         that held everyone up) is shown here, and the terminal goes on; the change was rolled back."""
+        shown = self.screen_stack[-1] if self.screen_stack else None
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except DomainError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
             return True
+        except Exception as error:  # noqa: BLE001 - a read on this thread met a database fault
+            if not faults.is_database_fault(error):
+                raise  # a bug: the app closes with its plain message (unhandled_error)
+            if shown is not None and self.screen is not shown and shown in self.screen_stack:
+                self.pop_screen()  # a screen opened by the key that could not read what it shows: not left half empty
+            self.database_fault(error, f"{action} failed")
+            return True
+
+    def survives(self, error: Exception) -> bool:
+        """An exception nothing handled (screens/textual_patches.py): a database fault met while a screen
+        read (a screen built ahead mounting, a timer) is said and the terminal goes on; anything else closes
+        the app with its plain message. The screens built ahead meanwhile may hold half their lists: they are
+        dropped and built again later."""
+        if not faults.is_database_fault(error):
+            return False
+        self.database_fault(error, "a screen could not read the database")
+        failed = _screen_of(error)
+        if failed is not None and not failed.is_mounted:  # it failed while it was being built
+            if failed is self.screen and len(self.screen_stack) > 1:
+                self.pop_screen()  # not left half built on top (and keys go to the screen below)
+            self.call_after_refresh(self.kept.drop, failed)
+        return True
+
+    def database_fault(self, error: BaseException, context: str) -> None:
+        """A database fault met on the UI thread (the server went away, the disk failed): logged, said in one
+        plain sentence (at most every few seconds: timers meet it too), and the terminal goes on. Whatever it
+        interrupted was rolled back; a PostgreSQL connection it broke is dropped so that the next read, once
+        the server is back, opens a new one."""
+        faults.log(error, context)
+        from models.db import db
+        try:
+            connection = db.connection() if not db.is_closed() else None
+            if connection is not None and (getattr(connection, "closed", False) or getattr(connection, "broken", False)):
+                db.close()
+        except Exception:  # noqa: BLE001 - closing what is already broken
+            pass
+        # Screens built ahead or opened meanwhile may hold half their lists: dropped, built again later.
+        if self._building is not None:
+            self._building.stop()
+            self._building = None
+            self.set_timer(BUILD_AGAIN_AFTER_FAULT_S, self.build_screens_ahead)
+        self.call_after_refresh(self.kept.forget)
+        now = time.monotonic()
+        if now - self._fault_said_at > FAULT_REPEAT_S:
+            self._fault_said_at = now
+            self.notify(faults.describe(error), severity="error", timeout=10, markup=False)
 
     def unhandled_error(self, error: Exception) -> None:
         """An error nothing handled (screens/textual_patches.py): its details go to the log, never to the
@@ -633,7 +747,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
     def catch_up(self) -> None:
         """After this terminal's own change: read its events so every screen shows it."""
         if self.feed is not None:
-            changes = self.feed.catch_up()
+            try:
+                changes = self.feed.catch_up()
+            except Exception as error:  # noqa: BLE001 - the database went away: said, and read again later
+                if not faults.is_database_fault(error):
+                    raise
+                self.database_fault(error, "reading the changes failed")
+                return
             if changes:
                 self.broadcast_changes(changes)
 

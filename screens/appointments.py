@@ -57,7 +57,7 @@ def _parts(row: appointments.AppointmentRow):
 
 def _day_row(row: appointments.AppointmentRow):
     return (f"{row.starts_at:%H:%M}", row.label, row.plate, _state(row), _parts(row), row.customer, row.work,
-            label(SOURCE_LABELS, row.source), row.advisor, f"RO {row.order_number}" if row.order_number else "")
+            label(SOURCE_LABELS, row.source), row.advisor, _("RO {number}").format(number=row.order_number) if row.order_number else "")
 
 
 def _call_row(row: appointments.AppointmentRow):
@@ -68,7 +68,7 @@ def _call_row(row: appointments.AppointmentRow):
 
 
 def _short_row(row: prepick.PrepickRow):
-    return (f"{row.starts_at:%m-%d %H:%M}", f"AP {row.appointment_number}", row.plate, row.code, row.name,
+    return (f"{row.starts_at:%m-%d %H:%M}", _("AP {number}").format(number=row.appointment_number), row.plate, row.code, row.name,
             prepick.parts.fmt(row.qty), prepick.parts.fmt(row.held), literal(prepick.parts.fmt(row.short), "bold red"),
             prepick.parts.fmt(row.on_hand))
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,10 +13,10 @@ from screens.kept_screen import KeptScreen
 from screens.live_search import LiveSearch
 from screens.keybar import KeyBar
 from screens.tables import Table
-from screens.text import cells, line, literal
+from screens.text import cells, cut, line, literal
 from workshop import accounts, audit, lookup
 from workshop.errors import DomainError, InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _
 
 PAGE = 100
 
@@ -32,21 +31,11 @@ def _parse_day(text: str, field: str) -> dt.datetime | None:
         raise InvalidInput(_("A date like 2026-11-20, please."), field) from None
 
 
-def _pretty(raw: str | None) -> str:
-    if not raw:
-        return "—"
-    try:
-        values = json.loads(raw)
-    except ValueError:
-        return raw
-    return ", ".join(f"{k}={v}" for k, v in values.items()) if isinstance(values, dict) else str(values)
-
-
 class AuditScreen(KeptScreen):
     CSS_PATH = "audit.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("ctrl+s", "apply", "Apply filter"),
-                Binding(">", "next_page", "Older"), Binding("<", "prev_page", "Newer"),
-                Binding("slash", "focus_filter", "Filter")]
+    BINDINGS = [Binding("slash", "focus_filter", N_("Filter")), Binding("ctrl+s", "apply", N_("Apply filter")),
+                Binding(">", "next_page", N_("Older")), Binding("<", "prev_page", N_("Newer")),
+                Binding("escape", "app.pop_screen", N_("Board"))]
 
     def __init__(self):
         super().__init__()
@@ -60,20 +49,20 @@ class AuditScreen(KeptScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="RO no.", id="ro", max_length=10)
-            yield Select([], prompt="Anyone", id="actor")
-            yield Select([], prompt="Any kind", id="kind")
-            yield Input(placeholder="from YYYY-MM-DD", id="since", max_length=10)
-            yield Input(placeholder="to YYYY-MM-DD", id="until", max_length=10)
+            yield Input(placeholder=_("RO no."), id="ro", max_length=10)
+            yield Select([], prompt=_("Anyone"), id="actor")
+            yield Select([], prompt=_("Any kind"), id="kind")
+            yield Input(placeholder=_("from YYYY-MM-DD"), id="since", max_length=10)
+            yield Input(placeholder=_("to YYYY-MM-DD"), id="until", max_length=10)
         yield Table(id="events", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Audit trail"
+        self.title = _("Audit trail")
         self.query_one("#actor", Select).set_options([(literal(s.name), s.id) for s in accounts.staff_rows()])
-        self.query_one("#kind", Select).set_options([(literal(k.replace("_", " ")), k) for k in audit.kinds()])
-        self.query_one("#events", DataTable).add_columns("When", "Who", "What", "RO", "Summary")
+        self.query_one("#kind", Select).set_options([(literal(audit.kind_label(k)), k) for k in audit.kinds()])
+        self.query_one("#events", DataTable).add_columns(_("When"), _("Who"), _("What"), _("RO"), _("Summary"))
         self.load()
         self.query_one("#events").focus()
 
@@ -106,11 +95,12 @@ class AuditScreen(KeptScreen):
         table = self.query_one("#events", DataTable)
         table.clear()
         for r in self.rows:
-            table.add_row(*cells(f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.kind.replace("_", " "),
-                                 r.order_number or "", r.summary[:80]))
+            table.add_row(*cells(f"{r.at:%Y-%m-%d %H:%M}", r.actor, audit.kind_label(r.kind),
+                                 r.order_number or "", cut(r.summary, 80)))
         page = len(self.pages)
-        table.border_subtitle = (f"page {page} · {len(self.rows)} events" + (" · > older" if self.has_more else "")
-                                 + (" · < newer" if page > 1 else ""))
+        table.border_subtitle = (_("page {page} · {count} events").format(page=page, count=len(self.rows))
+                                 + (" · " + _("> older") if self.has_more else "")
+                                 + (" · " + _("< newer") if page > 1 else ""))
         self.show_detail()
 
     @on(DataTable.RowHighlighted, "#events")
@@ -121,8 +111,8 @@ class AuditScreen(KeptScreen):
             return
         r = self.rows[min(table.cursor_row, len(self.rows) - 1)]
         self.query_one("#detail", Static).update(
-            line(r.summary, "\n", (_("before") + " ", "bold"), _pretty(r.before), "\n", (_("after") + "  ", "bold"),
-                 _pretty(r.after), multiline=True))
+            line(r.summary, "\n", (_("before") + " ", "bold"), audit.describe(r.before), "\n",
+                 (_("after") + "  ", "bold"), audit.describe(r.after), multiline=True))
 
     def action_apply(self) -> None:
         self.pages = [None]

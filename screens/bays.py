@@ -19,7 +19,7 @@ from screens.tables import Table
 from screens.text import cells, line
 from workshop import bay_timeline
 from workshop.dispatch import technician_loads
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, join, label
 
 # How a trade is drawn on the bar: worked on, planned, done; late ones in red whatever they are.
 GLYPHS = {bay_timeline.WORKING: ("█", "green"), bay_timeline.WAITING: ("▒", "blue"),
@@ -95,7 +95,7 @@ class BaysScreen(KeptScreen):
         bays = self.query_one("#bays", DataTable)
         bays.clear()
         for lane in today.lanes:
-            here = ", ".join(str(s.number) for s in lane.segments if s.car_here and s.state != bay_timeline.DONE)
+            here = join(str(s.number) for s in lane.segments if s.car_here and s.state != bay_timeline.DONE)
             bays.add_row(*cells(lane.code, label(BAY_KIND_LABELS, lane.kind), here or "—",
                                 _until(lane.busy_until(now), now),
                                 timeline_bar(lane, today.opens, today.closes, now, self.bar_width)))

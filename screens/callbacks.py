@@ -18,9 +18,9 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
-from screens.text import cells, literal
+from screens.text import cells, cut, literal
 from workshop import (call_register, callbacks, campaigns, clock, followup_figures, i18n, reminders, winback)
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, day, label, ngettext
 from workshop.permissions import can
 from models.followup import CALL_CHANNEL_LABELS, CALL_TOPIC_LABELS, CALLBACK_KIND_LABELS, COMPLAINT_STATUS_LABELS
 
@@ -32,7 +32,8 @@ TABS = {
     "complaints": (N_("Complaints"), "#complaints-table", ("handle_complaint",)),
     "reminders": (N_("Reminders"), "#reminders-table", ("create_callback",)),
     "lost": (N_("Lost"), "#lost-table", ("close_callback",)),
-    "campaigns": (N_("Campaigns"), "#campaigns-table", ("close_callback", "plan_campaigns")),
+    # (advisors too: at the event, the front desk marks who came)
+    "campaigns": (N_("Campaigns"), "#campaigns-table", ("close_callback", "plan_campaigns", "log_call")),
     "register": (N_("Register"), "#register-table", ("log_call", "close_callback")),
     "figures": (N_("Figures"), "#churn", ("view_reports",)),
 }
@@ -47,21 +48,22 @@ def _touches(changes) -> bool:
 
 
 def _call_row(r: callbacks.QueueRow):
-    when = _("OVERDUE") if r.overdue else i18n.date(r.due)
-    return (when, label(CALLBACK_KIND_LABELS, r.kind), r.customer, r.mobile, r.plate,
-            f"RO {r.order_number}" if r.order_number else "", str(r.attempts), "100%" if r.required else "",
-            r.agent, (r.reason or "")[:30])
+    when = _("OVERDUE") if r.overdue else day(r.due, "%m-%d")
+    # (names cut by cells and the order by its number under its column's title: the list fits 80 columns)
+    return (when, label(CALLBACK_KIND_LABELS, r.kind), cut(r.customer, 16), r.mobile, r.plate,
+            str(r.order_number or ""), str(r.attempts),
+            "100%" if r.required else "", r.agent, cut(callbacks.reason_text(r.reason), 30))
 
 
 def _complaint_row(c: callbacks.ComplaintRow):
-    return (f"#{c.id}", f"{c.created_at:%m-%d}", c.customer, c.mobile, c.description[:40],
-            label(call_register.DEPARTMENT_LABELS, c.department), label(COMPLAINT_STATUS_LABELS, c.status),
-            f"{c.due:%m-%d}", (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED"))
-            if c.escalated else "")
+    # Its status and whom it is escalated to before the mobile: in view at 80 columns.
+    return (f"#{c.id}", cut(c.customer, 16), cut(c.description, 24), label(COMPLAINT_STATUS_LABELS, c.status),
+            (_("escalated to {name}").format(name=c.handler) if c.handler else _("ESCALATED")) if c.escalated else "",
+            f"{c.due:%m-%d}", f"{c.created_at:%m-%d}", c.mobile, label(call_register.DEPARTMENT_LABELS, c.department))
 
 
 def _reminder_row(r: reminders.Reminder):
-    return (i18n.date(r.due) if r.due else "", r.customer, r.mobile, r.plate, r.detail)
+    return (i18n.date(r.due) if r.due else "", cut(r.customer, 16), r.mobile, r.plate, r.detail)
 
 
 def _lost_row(r: winback.LostRow):
@@ -85,8 +87,10 @@ def _register_row(r: call_register.CallRow):
     arrow = "←" if r.direction == "in" else "→"
     what = call_register.result_label(r.topic, r.result) if r.result else (
         _("reached") if r.reached else _("not reached"))
-    return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_CHANNEL_LABELS, r.channel), label(CALL_TOPIC_LABELS, r.topic),
-            r.customer, r.mobile, what, f"#{r.complaint_id}" if r.complaint_id else "", r.by, r.notes[:40])
+    # What it came to before how and the mobile: at 80 columns the customer and the result are in view.
+    return (f"{r.at:%m-%d %H:%M}", arrow, label(CALL_TOPIC_LABELS, r.topic), cut(r.customer, 16), what,
+            label(CALL_CHANNEL_LABELS, r.channel), r.mobile, f"#{r.complaint_id}" if r.complaint_id else "", r.by,
+            cut(r.notes, 40))
 
 
 class CallbacksScreen(Acting, KeptScreen):
@@ -108,6 +112,7 @@ class CallbacksScreen(Acting, KeptScreen):
         Binding("C", "create_all", N_("Call all on page")),
         Binding("n", "new_campaign", N_("New campaign")),
         Binding("g", "came", N_("Came")),
+        Binding("o", "lost_order", N_("Longest/latest first")),
         Binding("i", "incoming", N_("Incoming call")),
         Binding("w", "walk_in", N_("Walk-in")),
         Binding("R", "reassign", N_("Reassign")),
@@ -116,7 +121,7 @@ class CallbacksScreen(Acting, KeptScreen):
     TAB_ACTIONS = {"call": "queue", "next_view": "queue", "mine": "queue", "reassign": "queue",
                    "complaint_status": "complaints", "hand_complaint": "complaints", "complaints_mine": "complaints",
                    "next_kind": "reminders", "create_call": "reminders", "create_all": "reminders",
-                   "winback": "lost", "invite": "campaigns", "invitations_view": "campaigns",
+                   "winback": "lost", "lost_order": "lost", "invite": "campaigns", "invitations_view": "campaigns",
                    "new_campaign": "campaigns", "came": "campaigns", "register_view": "register"}
     PERMISSIONS = {"call": "close_callback", "complaint_status": "handle_complaint", "hand_complaint": "handle_complaint",
                    "create_call": "create_callback", "create_all": "create_callback", "reassign": "reassign_callbacks",
@@ -130,6 +135,7 @@ class CallbacksScreen(Acting, KeptScreen):
         self.mine = False
         self.complaints_mine = False
         self.incoming_only = False
+        self.longest_lost_first = False
         self.campaign: campaigns.CampaignRow | None = None  # whose invitations show (None: those due today)
         self.stale: set[str] = set(TABS)  # tabs to read again when they are next shown
 
@@ -142,8 +148,8 @@ class CallbacksScreen(Acting, KeptScreen):
                                   "", _("Agent"), _("Why")), _call_row, id="calls")
             with TabPane(self._tab_label("complaints"), id="complaints"):
                 yield Label("", id="complaints-title", classes="title")
-                yield PagedTable((_("No."), _("Opened"), _("Customer"), _("Mobile"), _("Complaint"), _("About"),
-                                  _("Status"), _("Due"), ""), _complaint_row, id="complaints-table")
+                yield PagedTable((_("No."), _("Customer"), _("Complaint"), _("Status"), "", _("Due"), _("Opened"),
+                                  _("Mobile"), _("About")), _complaint_row, id="complaints-table")
             with TabPane(self._tab_label("reminders"), id="reminders"):
                 yield Label("", id="reminder-title", classes="title")
                 yield PagedTable((_("Due"), _("Customer"), _("Mobile"), _("Plate"), _("Detail")), _reminder_row,
@@ -160,7 +166,7 @@ class CallbacksScreen(Acting, KeptScreen):
                                   _("Answer"), ""), _invitation_row, id="invitations-table")
             with TabPane(self._tab_label("register"), id="register"):
                 yield Label("", id="register-title", classes="title")
-                yield PagedTable((_("When"), "", _("How"), _("Kind"), _("Customer"), _("Mobile"), _("Result"),
+                yield PagedTable((_("When"), "", _("Kind"), _("Customer"), _("Result"), _("How"), _("Mobile"),
                                   _("Complaint"), _("By"), _("Notes")), _register_row, id="register-table")
             with TabPane(self._tab_label("figures"), id="figures"):
                 with VerticalScroll():
@@ -232,11 +238,13 @@ class CallbacksScreen(Acting, KeptScreen):
             lambda n, after: reminders.due(kind, limit=n, after=after), keyset=True)
 
     def _load_lost(self) -> None:
-        self.query_one("#lost-title", Label).update(literal(_(
-            "No visit since {date}, the most recently lost first · Enter: win-back call").format(
-            date=i18n.date(winback.lost_before().date()))))
+        longest = self.longest_lost_first
+        since = i18n.date(winback.lost_before().date())
+        self.query_one("#lost-title", Label).update(literal(
+            (_("No visit since {date}, the longest lost first · Enter: win-back call") if longest else
+             _("No visit since {date}, the most recently lost first · Enter: win-back call")).format(date=since)))
         self.query_one("#lost-table", PagedTable).load(
-            lambda n, after: winback.lost_customers(limit=n, after=after), keyset=True)
+            lambda n, after: winback.lost_customers(limit=n, after=after, longest_first=longest), keyset=True)
 
     def _load_campaigns(self) -> None:
         self.query_one("#campaigns-table", PagedTable).load(lambda n, o: campaigns.campaigns(limit=n) if not o else [])
@@ -329,6 +337,10 @@ class CallbacksScreen(Acting, KeptScreen):
         self.campaign = None if self.campaign is not None else self.query_one("#campaigns-table", PagedTable).selected
         self.load_tab("campaigns")
 
+    def action_lost_order(self) -> None:
+        self.longest_lost_first = not self.longest_lost_first
+        self.load_tab("lost")
+
     def action_register_view(self) -> None:
         self.incoming_only = not self.incoming_only
         self.load_tab("register")
@@ -377,8 +389,9 @@ class CallbacksScreen(Acting, KeptScreen):
             chosen.update(values)
             return partial(callbacks.reassign, values["from_agent"], values["agent"])
 
-        self.ask(form, call, success=lambda moved: _("{count} open call(s) of {source} handed to {target}.").format(
-            count=moved, source=names[chosen["from_agent"]], target=names[chosen["agent"]]))
+        self.ask(form, call, success=lambda moved: ngettext(
+            "{count} open call of {source} handed to {target}.", "{count} open calls of {source} handed to {target}.",
+            moved).format(count=moved, source=names[chosen["from_agent"]], target=names[chosen["agent"]]))
 
     # --- complaints ------------------------------------------------------------------------------
     def action_complaint_status(self) -> None:
@@ -387,7 +400,7 @@ class CallbacksScreen(Acting, KeptScreen):
         row = self.query_one("#complaints-table", PagedTable).selected
         if row is None:
             return
-        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=row.description[:60]), [
+        form = FormDialog(_("Complaint #{number}: {what}").format(number=row.id, what=cut(row.description, 60)), [
             forms.choice("status", _("New status"), [(label(COMPLAINT_STATUS_LABELS, s), s) for s in NEXT_STATUSES]),
             forms.text("resolution", _("Resolution"), required=False, max_length=500,
                        hint=_("needed to resolve it")),
@@ -420,8 +433,10 @@ class CallbacksScreen(Acting, KeptScreen):
 
     def action_create_all(self) -> None:
         rows = self.query_one("#reminders-table", PagedTable).items
-        self.act(reminders.create_calls, rows, success=lambda made: _(
-            "{made} reminder call(s) created for {count} customer(s) on this page.").format(made=made, count=len(rows)))
+        self.act(reminders.create_calls, rows, success=lambda made: ngettext(
+            "{made} reminder calls created for {count} customer on this page.",
+            "{made} reminder calls created for {count} customers on this page.", len(rows)).format(
+                made=made, count=len(rows)))
 
     # --- lost customers --------------------------------------------------------------------------
     @on(DataTable.RowSelected, "#lost-table")
@@ -480,7 +495,9 @@ class CallbacksScreen(Acting, KeptScreen):
         form = followup_forms.incoming_form(customer=self._customer_here(), walk_in=walk_in)
         self.ask(form, lambda v: partial(call_register.record_incoming, v["customer"] or "",
                                          **followup_forms.outcome_values(v)),
-                 success=_("In the register."))
+                 success=lambda call: (_("Walk-in of {name} in the register.") if walk_in else
+                                       _("Incoming call of {name} in the register.")).format(
+                                     name=call_register.customer_of(call.id)))
 
     def action_incoming(self) -> None:
         self._incoming(walk_in=False)

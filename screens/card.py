@@ -21,7 +21,7 @@ from textual.strip import Strip
 from models.orders import BUSINESS_TYPE_LABELS
 from screens.text import clean
 from workshop import clock
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, NC_, _, label, pgettext
 from workshop.board import Card
 from workshop.lifecycle import BAY_STATES, CHECKED_IN, overdue
 
@@ -58,18 +58,37 @@ def promised_text(promised: dt.datetime, now: dt.datetime) -> str:
     return f"{_(WEEKDAYS[promised.weekday()])} {promised:%H:%M}"
 
 
+# A card's flags: (short, long) in the reader's language; the short one (a letter, a character) is for
+# narrow columns. Marked with a context: "L" and "P" mean other things elsewhere (litre...).
+FLAGS = {
+    "short": (NC_("card flag", "P"), NC_("card flag", "PARTS")),
+    "partial": (NC_("card flag", "p"), NC_("card flag", "PARTS½")),
+    "ordered": (NC_("card flag", "E"), None),
+    "late": (NC_("card flag", "L"), None),
+    "rework": (NC_("card flag", "R"), NC_("card flag", "REWORK")),
+    "ready": (NC_("card flag", "✓"), NC_("card flag", "PARTS OK")),
+    "vip": (NC_("card flag", "V"), NC_("card flag", "VIP")),
+    "insurance": (NC_("card flag", "I"), NC_("card flag", "INS")),
+}
+
+
+def _flag(name: str, short: bool) -> str:
+    text = FLAGS[name][0 if short else 1]
+    return pgettext("card flag", text)
+
+
 def _parts_flag(card: Card, short: bool, today: dt.date) -> tuple[str, str] | None:
     """The parts state as a flag: short, partly there, on order with its date, or late (availability.py)."""
     parts = card.parts_state(today)
     eta = card.parts_eta.strftime("%m-%d") if card.parts_eta else "?"
     if parts == "short":
-        return ("P" if short else "PARTS", "bold black on yellow")
+        return (_flag("short", short), "bold black on yellow")
     if parts == "partial":
-        return ("p" if short else "PARTS½", "black on yellow")
+        return (_flag("partial", short), "black on yellow")
     if parts == "ordered":  # every missing part is on a purchase order: when it is due
-        return ("E" if short else _("ETA {date}").format(date=eta), "black on yellow")
+        return (_flag("ordered", True) if short else _("ETA {date}").format(date=eta), "black on yellow")
     if parts == "late":  # the supplier's date has passed
-        return ("L" if short else _("LATE {date}").format(date=eta), "bold white on red")
+        return (_flag("late", True) if short else _("LATE {date}").format(date=eta), "bold white on red")
     return None
 
 
@@ -77,16 +96,16 @@ def flags(card: Card, short: bool = False, today: dt.date | None = None) -> list
     """The card's flags as (label, style); ``short`` gives one-letter labels for narrow columns."""
     result = []
     if card.rework:
-        result.append(("R" if short else "REWORK", "bold white on red"))
+        result.append((_flag("rework", short), "bold white on red"))
     parts = _parts_flag(card, short, today or clock.today())
     if parts is not None:
         result.append(parts)
     if card.parts_ready:
-        result.append(("✓" if short else "PARTS OK", "black on green"))
+        result.append((_flag("ready", short), "black on green"))
     if card.vip:
-        result.append(("V" if short else "VIP", "bold black on magenta"))
+        result.append((_flag("vip", short), "bold black on magenta"))
     if card.insurance:
-        result.append(("I" if short else "INS", "black on cyan"))
+        result.append((_flag("insurance", short), "black on cyan"))
     return result
 
 
@@ -109,7 +128,7 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
     now = now or clock.now()
     width = max(width, 8)
     head = Text()
-    head.append(f"RO {card.number} ", style="bold")
+    head.append(pgettext("card", "RO {number}").format(number=card.number) + " ", style="bold")
     head.append(clean(card.plate), style="bold cyan")
     tags = _tags(card, short=False, today=now.date())
     narrow = head.cell_len + tags.cell_len > width
@@ -134,7 +153,7 @@ def card_lines(card: Card, width: int, now: dt.datetime | None = None) -> list[T
             where.append(clean(f"→{card.next_bay}"), style="cyan")
         where.append(" ")
     elif card.state in BAY_STATES:
-        where.append("no bay ", style="dim")
+        where.append(_("no bay") + " ", style="dim")
     if card.state == CHECKED_IN and not card.technicians:
         where.append(_("to dispatch · {business_type}").format(
             business_type=label(BUSINESS_TYPE_LABELS, card.business_type)), style="yellow")

@@ -24,10 +24,10 @@ from screens.live_search import LiveSearch
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
-from screens.text import cells, literal
+from screens.text import cells, cut, literal
 from workshop import claim_figures, document_files, insurance, lifecycle, shops
 from workshop import settlement as service
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, join, label
 from workshop.invoice import bill_text
 
 PAGE = 100
@@ -131,31 +131,31 @@ class PreSettling:
             self.notify(written.error, severity="error", timeout=15)
         elif written.paths:
             self.last_files = written.paths
-            self.notify(message.format(paths=", ".join(str(p) for p in written.paths)))
+            self.notify(message.format(paths=join(str(p) for p in written.paths)))
 
 
 class CashierScreen(PreSettling, Acting, KeptScreen):
     CSS_PATH = "cashier.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board"),
-        Binding("slash", "search", "Find"),
-        Binding("m", "pay", "Payment"),
-        Binding("s", "settle", "Settle"),
-        Binding("i", "print", "Invoice"),
-        Binding("r", "release", "Release"),
-        Binding("e", "fee", "Fee"),
-        Binding("a", "adjust", "Discount"),
-        Binding("w", "preview", "Preview"),
-        Binding("b", "tab('receivables')", "Owed"),
-        Binding("c", "tab('cashup')", "Cash-up"),
+        Binding("m", "pay", N_("Payment")),
+        Binding("s", "settle", N_("Settle")),
+        Binding("r", "release", N_("Release")),
+        Binding("i", "print", N_("Invoice")),
+        Binding("slash", "search", N_("Find")),
+        Binding("e", "fee", N_("Fee")),
+        Binding("a", "adjust", N_("Discount")),
+        Binding("w", "preview", N_("Preview")),
+        Binding("b", "tab('receivables')", N_("Owed")),
+        Binding("c", "tab('cashup')", N_("Cash-up")),
         Binding("n", "tab('insurers')", N_("Insurers")),
         Binding("m", "insurer_pay", N_("Insurer payment")),
-        Binding("q", "tab('queue')", "Queue", show=False),
-        Binding("o", "on_account", "On account", show=False),
-        Binding("v", "void", "Void", show=False),
-        Binding("u", "refund", "Refund", show=False),
-        Binding("pagedown", "page(1)", "Next page", show=False),
-        Binding("pageup", "page(-1)", "Prev page", show=False),
+        Binding("escape", "app.pop_screen", N_("Board")),
+        Binding("q", "tab('queue')", N_("Queue"), show=False),
+        Binding("o", "on_account", N_("On account"), show=False),
+        Binding("v", "void", N_("Void"), show=False),
+        Binding("u", "refund", N_("Refund"), show=False),
+        Binding("pagedown", "page(1)", N_("Next page"), show=False),
+        Binding("pageup", "page(-1)", N_("Previous page"), show=False),
     ]
     PERMISSIONS = {"pay": "settle", "settle": "settle", "print": "settle", "release": "release_car",
                           "fee": "presettle", "adjust": "presettle", "on_account": "approve_on_account",
@@ -177,17 +177,17 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="tabs"):
-            with TabPane("Queue", id="queue"):
-                yield Input(placeholder="/ find plate or RO number (Enter)", id="search")
+            with TabPane(_("Queue"), id="queue"):
+                yield Input(placeholder=_("/ find plate or RO number (Enter)"), id="search")
                 with Horizontal(id="desk"):
                     yield Table(id="orders", cursor_type="row", zebra_stripes=True)
                     with VerticalScroll(id="bill-pane"):
                         yield Static("", id="bill")
-            with TabPane("Receivables", id="receivables"):
+            with TabPane(_("Receivables"), id="receivables"):
                 yield Static("", id="aging")
                 yield Input(placeholder=_("/ find customer, plate or RO number"), id="owed-search")
                 yield Table(id="owed", cursor_type="row", zebra_stripes=True)
-            with TabPane("Cash-up", id="cashup"):
+            with TabPane(_("Cash-up"), id="cashup"):
                 yield Static("", id="cash-title")
                 yield Table(id="takings", cursor_type="row", zebra_stripes=True)
             with TabPane(_("Insurers"), id="insurers"):
@@ -199,11 +199,11 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Cashier"
-        self.query_one("#orders", DataTable).add_columns("RO", "Plate", "Customer", "State")
-        self.query_one("#owed", DataTable).add_columns("RO", "Plate", "Customer", "Mobile", "Since", "Age",
-                                                       "Owing")
-        self.query_one("#takings", DataTable).add_columns("Cashier", "Method", "Count", "Amount")
+        self.title = _("Cashier")
+        self.query_one("#orders", DataTable).add_columns(_("RO"), _("Plate"), _("Customer"), _("State"))
+        self.query_one("#owed", DataTable).add_columns(_("RO"), _("Plate"), _("Customer"), _("Mobile"), _("Since"),
+                                                       _("Age"), _("Owing"))
+        self.query_one("#takings", DataTable).add_columns(_("Cashier"), _("Method"), _("Count"), _("Amount"))
         self.query_one("#insurer-aging", DataTable).add_columns(
             _("Insurer owes"), *[_("{days} days").format(days=name) for name, _low, _high in service.AGING_BUCKETS],
             _("Total"), _("Orders"))
@@ -226,7 +226,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         table = self.query_one("#orders", DataTable)
         table.clear()
         for row in self.rows:
-            table.add_row(*cells(row.number, row.plate, row.customer[:18],
+            table.add_row(*cells(row.number, row.plate, cut(row.customer, 18),
                                  _("to settle") if row.state == lifecycle.READY_SETTLEMENT
                                  else lifecycle.label(row.state)), key=str(row.order_id))
         for index, row in enumerate(self.rows):
@@ -236,8 +236,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
 
     def load_receivables(self) -> None:
         aging = service.aging()
-        self.query_one("#aging", Static).update(
-            "Outstanding by age (days):  " + "  ".join(f"{k}: {service.money(v)}" for k, v in aging.items()))
+        self.query_one("#aging", Static).update(literal(
+            _("Outstanding by age (days):") + "  " + "  ".join(f"{k}: {service.money(v)}" for k, v in aging.items())))
         search = self.query_one("#owed-search", Input).value.strip()
         if search:
             self.owed_search.now(search)
@@ -250,7 +250,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         table = self.query_one("#owed", DataTable)
         table.clear()
         for r in self.receivable_rows:
-            table.add_row(*cells(r.number, r.plate, r.customer[:18], r.mobile, r.since.isoformat(), r.bucket,
+            table.add_row(*cells(r.number, r.plate, cut(r.customer, 18), r.mobile, r.since.isoformat(), r.bucket,
                                  service.money(r.amount)), key=str(r.order_id))
 
     def load_cashup(self) -> None:
@@ -258,8 +258,9 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         rows = service.cash_up(clock.today())
         total = sum((r.amount for r in rows), Decimal("0"))
         cash = sum((r.amount for r in rows if r.method == "cash"), Decimal("0"))
-        self.query_one("#cash-title", Static).update(
-            f"Takings {clock.today():%Y-%m-%d}: total {service.money(total)} · cash in drawer {service.money(cash)}")
+        self.query_one("#cash-title", Static).update(literal(
+            _("Takings {date}: total {total} · cash in drawer {cash}").format(
+                date=f"{clock.today():%Y-%m-%d}", total=service.money(total), cash=service.money(cash))))
         table = self.query_one("#takings", DataTable)
         table.clear()
         for r in rows:
@@ -319,10 +320,13 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         acc = service.account(order_id)
         row = self.selected()
         state = lifecycle.label(row.state) if row else ""
-        owing = f"owes {service.money(acc.outstanding)}" if acc.outstanding > 0 else "paid in full"
-        approved = " · on account approved" if acc.on_account else ""
-        summary = (f"RO {row.number if row else ''} · {state}\nCustomer pays {service.money(acc.due)} · "
-                   f"received {service.money(acc.received)} · {owing}{approved}\n")
+        owing = (_("owes {amount}").format(amount=service.money(acc.outstanding)) if acc.outstanding > 0
+                 else _("paid in full"))
+        if acc.on_account:
+            owing += " · " + _("on account approved")
+        head = _("RO {number}").format(number=row.number) if row else ""
+        summary = (f"{head} · {state}\n" + _("Customer pays {due} · received {received} · {owing}").format(
+            due=service.money(acc.due), received=service.money(acc.received), owing=owing) + "\n")
         bill.update(literal(summary + bill_text(order_id, width=46), multiline=True))
 
     # Changes that can add a car to the desk, take one off, or change what it owes.
@@ -455,7 +459,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
                                                                  left=service.money(max(left, Decimal("0")))))
             self.tell_files(payment.documents, _("Receipt written: {paths}"))
 
-        self.ask(PaymentForm(f"RO {row.number}", balance), call, then=taken)
+        self.ask(PaymentForm(_("RO {number}").format(number=row.number), balance), call, then=taken)
 
     def action_settle(self) -> None:
         row = self._need_order()
@@ -468,10 +472,25 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
                 number=row.number, invoice=invoice.number, total=service.money(invoice.total))
             if owed > 0:
                 text += " " + _("Outstanding {left}.").format(left=service.money(owed))
+            text += self._money_from_others(row.order_id, invoice)
             self.notify(text)
             self.tell_files(invoice.documents, _("Invoice files written: {paths}"))
 
         self.act(service.settle, row.order_id, seen_version=None, then=settled)
+
+    @staticmethod
+    def _money_from_others(order_id: int, invoice) -> str:
+        """What settling opened besides the customer's bill: the insurer's share, a drafted warranty claim."""
+        from workshop import warranty
+        text = ""
+        if Decimal(str(invoice.insurer_share or 0)) > 0:
+            text += " " + _("The insurer owes {amount} (n: insurers).").format(
+                amount=service.money(invoice.insurer_share))
+        claim = warranty.claim_of_order(order_id)
+        if claim is not None and claim.state == warranty.DRAFT:
+            text += " " + _("{claim} drafted: {amount} to claim from {maker} (Warranty claims).").format(
+                claim=warranty.claim_label(claim.number), amount=service.money(claim.claimed), maker=claim.manufacturer)
+        return text
 
     def action_print(self) -> None:
         row = self._need_order()
@@ -551,8 +570,8 @@ class BillScreen(PreSettling, Acting, ModalScreen[None]):
     """The advisor's pre-settlement of one order (from the order screen): the bill as it stands,
     with fees, an extra discount within the advisor's limit, and a preview file for the customer."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("e", "fee", "Fee"),
-                Binding("a", "adjust", "Discount"), Binding("w", "preview", "Preview file")]
+    BINDINGS = [Binding("e", "fee", N_("Fee")), Binding("a", "adjust", N_("Discount")),
+                Binding("w", "preview", N_("Preview file")), Binding("escape", "dismiss", N_("Close"))]
     PERMISSIONS = {"fee": "presettle", "adjust": "presettle"}
     DEFAULT_CSS = """
     BillScreen { align: center middle; }

@@ -13,16 +13,17 @@ from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from models.people import CUSTOMER_KIND_LABELS, CUSTOMER_KINDS, FUEL_TYPE_LABELS, FUEL_TYPES
-from screens import forms
+from models.service_plan import PLAN_STATUS_LABELS
+from screens import followup_forms, forms
 from screens.acting import Acting
 from screens.forms import FormDialog
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import clean, content
-from workshop import customer_classes, customer_file, i18n, phones
+from workshop import call_register, catalog, customer_classes, customer_file, i18n, phones, service_plan
 from workshop.customer_file import CustomerForm, VehicleForm
 from workshop.i18n import N_, _
 
@@ -81,7 +82,8 @@ def vehicle_form(title: str, f: VehicleForm) -> FormDialog:
         forms.text("plate", _("Plate"), value=f.plate, max_length=12, placeholder="粤B12345"),
         forms.text("vin", "VIN", value=f.vin, max_length=17),
         forms.text("brand", _("Brand"), value=f.brand or "Toyota", max_length=40),
-        forms.text("series", _("Series"), value=f.series, max_length=40, required=False, placeholder="Camry"),
+        forms.text("series", _("Series"), value=f.series, max_length=40, required=False, placeholder="Camry",
+                   suggestions=catalog.known_series(), hint=_("its series' operations and parts kits")),
         forms.text("model", _("Model"), value=f.model, max_length=60),
         forms.text("model_code", _("Model code"), value=f.model_code, max_length=30, required=False),
         forms.text("model_year", _("Model year"), value=str(f.model_year or ""), max_length=4, required=False),
@@ -114,19 +116,64 @@ def _car_row(car: customer_file.VehicleSummary):
             f"{car.last_mileage:,}" if car.last_mileage else "", _d(car.insurance_expiry), _d(car.warranty_expiry))
 
 
-class CustomerFileScreen(Acting, Screen):
+def _call_row(r: call_register.CallRow):
+    """A call of the customer's, as the follow-up screen's register shows it (workshop/call_register.py)."""
+    from models.followup import CALL_CHANNEL_LABELS, CALL_TOPIC_LABELS
+    what = call_register.result_label(r.topic, r.result) if r.result else (
+        _("reached") if r.reached else _("not reached"))
+    return (f"{r.at:%Y-%m-%d %H:%M}", "←" if r.direction == "in" else "→", i18n.label(CALL_TOPIC_LABELS, r.topic),
+            what, i18n.label(CALL_CHANNEL_LABELS, r.channel), r.plate, f"#{r.complaint_id}" if r.complaint_id else "",
+            r.by, r.notes)
+
+
+class TakesCalls:
+    """An incoming call or a customer at the desk recorded from a file (``i``, ``w``): the customer is the
+    file's, the car the one chosen (workshop/call_register.record_incoming), with a follow-up call's outcome."""
+
+    def caller(self) -> tuple[int, str, str, list[tuple[str, int]], int | None] | None:
+        """(customer id, name, mobile, their cars as (plate, id), the car the call is about) or None."""
+        raise NotImplementedError
+
+    def _incoming(self, walk_in: bool) -> None:
+        who = self.caller()
+        if who is None:
+            return
+        customer_id, name, mobile, cars, car = who
+        form = followup_forms.incoming_form_of(name, phones.display(mobile), cars, car=car, walk_in=walk_in)
+        self.ask(form, lambda v: partial(call_register.record_incoming, customer_id, vehicle_id=v.get("vehicle"),
+                                         **followup_forms.outcome_values(v)),
+                 success=(_("Walk-in of {name} in the register.") if walk_in else
+                          _("Incoming call of {name} in the register.")).format(name=name))
+
+    def action_incoming(self) -> None:
+        self._incoming(walk_in=False)
+
+    def action_walk_in(self) -> None:
+        self._incoming(walk_in=True)
+
+
+CALL_BINDINGS = [Binding("i", "incoming", N_("Incoming call")), Binding("w", "walk_in", N_("Walk-in"))]
+CALL_PERMISSIONS = {"incoming": "log_call", "walk_in": "log_call"}
+
+
+class CustomerFileScreen(TakesCalls, Acting, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("e", "edit", N_("Edit")),
         Binding("n", "add_vehicle", N_("Add car")),
         Binding("b", "book", N_("Book appointment")),
         Binding("m", "merge", N_("Merge")),
+        *CALL_BINDINGS,
+        Binding("1", "tab('cars')", N_("Cars"), show=False),
+        Binding("2", "tab('calls')", N_("Calls"), show=False),
     ]
     PERMISSIONS = {"edit": "edit_customer_file", "add_vehicle": "edit_customer_file", "merge": "merge_customers",
-                   "book": "book_appointments"}
+                   "book": "book_appointments", **CALL_PERMISSIONS}
     DEFAULT_CSS = """
     CustomerFileScreen #customer-box { height: auto; max-height: 55%; }
     CustomerFileScreen #customer-head { padding: 0 1; height: auto; }
+    CustomerFileScreen TabbedContent, CustomerFileScreen ContentSwitcher, CustomerFileScreen TabPane { height: 1fr; }
+    CustomerFileScreen TabPane { padding: 0; }
     CustomerFileScreen PagedTable { height: 1fr; }
     CustomerFileScreen .title { padding: 0 1; text-style: bold; }
     """
@@ -139,9 +186,13 @@ class CustomerFileScreen(Acting, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(Static("", id="customer-head"), id="customer-box")
-        yield Label(_("Cars (Enter opens the car's file)"), classes="title")
-        yield PagedTable((_("Plate"), _("Car"), "VIN", _("Last visit"), _("km"), _("Insurance"), _("Warranty")),
-                         _car_row, id="cars")
+        with TabbedContent(initial="cars-tab"):
+            with TabPane(_("Cars [1]"), id="cars-tab"):
+                yield PagedTable((_("Plate"), _("Car"), "VIN", _("Last visit"), _("km"), _("Insurance"),
+                                  _("Warranty")), _car_row, id="cars")
+            with TabPane(_("Calls [2]"), id="calls-tab"):
+                yield PagedTable((_("When"), "", _("Kind"), _("Result"), _("How"), _("Plate"), _("Complaint"), _("By"),
+                                  _("Notes")), _call_row, id="calls")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -174,6 +225,9 @@ class CustomerFileScreen(Acting, Screen):
             head.append(_("This file was merged into another: edit that one."), style="bold yellow")
         self.query_one("#customer-head", Static).update(head)
         self.query_one("#cars", PagedTable).load(lambda n, o: list(file.vehicles)[o:o + n])
+        customer_id = self.customer_id
+        self.query_one("#calls", PagedTable).load(
+            lambda n, after: call_register.calls(limit=n, after=after, customer_id=customer_id), keyset=True)
 
     def refresh_from_changes(self, changes) -> None:
         self.reload()
@@ -181,6 +235,17 @@ class CustomerFileScreen(Acting, Screen):
     def after_acting(self) -> None:
         if self.is_attached:
             self.reload()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = f"{tab}-tab"
+        self.query_one(f"#{tab}").focus()
+
+    def caller(self):
+        file = self.file
+        if file is None:
+            return None
+        cars = [(car.plate, car.id) for car in file.vehicles]
+        return file.id, file.name, file.mobile, cars, cars[0][1] if len(cars) == 1 else None
 
     @on(PagedTable.RowSelected, "#cars")
     def open_car(self) -> None:
@@ -247,13 +312,15 @@ class CustomerFileScreen(Acting, Screen):
 
 def _visit_row(v: customer_file.VisitRow):
     # In a group, the shop visited leads the order's number (a car's history spans the group's shops).
-    return (f"{v.shop} RO {v.number}" if v.shop else f"RO {v.number}", i18n.date(v.time_in), f"{v.mileage:,}", v.business_type, v.state,
+    number = _("RO {number}").format(number=v.number)
+    return (f"{v.shop} {number}" if v.shop else number, i18n.date(v.time_in), f"{v.mileage:,}", v.business_type,
+            v.state,
             "" if v.total is None else i18n.money(v.total), v.advisor, v.statement)
 
 
 def _part_row(p: customer_file.PartUsed):
     from models.parts import UNIT_LABELS
-    return (f"RO {p.order_number}", i18n.date(p.at), p.code, p.name, f"{p.qty.normalize()}",
+    return (_("RO {number}").format(number=p.order_number), i18n.date(p.at), p.code, p.name, f"{p.qty.normalize()}",
             i18n.label(UNIT_LABELS, p.unit))
 
 
@@ -267,19 +334,28 @@ def _appointment_row(row):
             row.work, row.label, row.advisor, f"RO {row.order_number}" if row.order_number else "")
 
 
-class VehicleFileScreen(Acting, Screen):
+def _plan_row(p: service_plan.PlanLine):
+    what = _("first service") if p.seq == 1 else _("planned service {number}").format(number=p.seq)
+    return (what, f"{p.due_km:,}", i18n.date(p.planned_date), i18n.date(p.due_date),
+            i18n.label(PLAN_STATUS_LABELS, p.status), f"RO {p.order_number}" if p.order_number else "")
+
+
+class VehicleFileScreen(TakesCalls, Acting, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("e", "edit", N_("Edit")),
         Binding("c", "owner", N_("Owner's file")),
         Binding("t", "transfer", N_("New owner")),
         Binding("b", "book", N_("Book appointment")),
+        *CALL_BINDINGS,
         Binding("1", "tab('visits')", N_("Visits"), show=False),
         Binding("2", "tab('parts')", N_("Parts"), show=False),
         Binding("3", "tab('contacts')", N_("Calls"), show=False),
         Binding("4", "tab('appointments')", N_("Appointments"), show=False),
+        Binding("5", "tab('plan')", N_("Maintenance plan"), show=False),
     ]
-    PERMISSIONS = {"edit": "edit_customer_file", "transfer": "edit_customer_file", "book": "book_appointments"}
+    PERMISSIONS = {"edit": "edit_customer_file", "transfer": "edit_customer_file", "book": "book_appointments",
+                   **CALL_PERMISSIONS}
     DEFAULT_CSS = """
     VehicleFileScreen #vehicle-head { padding: 0 1; height: auto; }
     VehicleFileScreen #vehicle-box { height: auto; max-height: 45%; }
@@ -309,6 +385,9 @@ class VehicleFileScreen(Acting, Screen):
             with TabPane(_("Appointments [4]"), id="appointments"):
                 yield PagedTable((_("Due"), _("State"), _("Work"), _("No."), _("Booked by"), _("Order")),
                                  _appointment_row, id="appointments-table")
+            with TabPane(_("Plan [5]"), id="plan"):
+                yield PagedTable((_("Service"), _("Due at km"), _("Planned"), _("Due"), _("Status"), _("Done by")),
+                                 _plan_row, id="plan-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -322,6 +401,8 @@ class VehicleFileScreen(Acting, Screen):
             return
         self.file = file
         self.sub_title = clean(f"{file.plate} · {file.owner_name}")
+        plan = service_plan.plan_of(file.id)
+        planned = next((p for p in plan if p.status == "open"), None)  # while a plan runs, it says when
         head = _field_lines([
             (_("Car"), "  ".join(x for x in (file.plate, f"{file.brand} {file.model}",
                                              file.series if file.series not in file.model else "", file.model_code)
@@ -332,14 +413,15 @@ class VehicleFileScreen(Acting, Screen):
                                                                        file.gearbox) if x)),
             (_("Colour / fuel"), " / ".join(x for x in (file.colour, file.fuel_label) if x)),
             (_("Bought"), " ".join(x for x in (_d(file.purchase_date),
-                                               f"{file.purchase_mileage:,} km" if file.purchase_mileage else "",
+                                               _("{km} km").format(km=f"{file.purchase_mileage:,}") if file.purchase_mileage else "",
                                                file.selling_dealer) if x)),
             (_("Insurance"), " ".join(x for x in (file.insurer, _("until {day}").format(day=_d(file.insurance_expiry))
                                                   if file.insurance_expiry else "") if x)),
             (_("Warranty until"), _d(file.warranty_expiry)),
             (_("Last visit"), " ".join(x for x in (i18n.datetime(file.last_visit_at),
-                                                   f"{file.last_mileage:,} km" if file.last_mileage else "") if x)),
-            (_("Next service due"), _d(file.next_service_due)),
+                                                   _("{km} km").format(km=f"{file.last_mileage:,}") if file.last_mileage else "") if x)),
+            (_("Next service due"), _("{date} or at {km} km").format(date=_d(planned.due_date), km=f"{planned.due_km:,}")
+             if planned else _d(file.next_service_due)),
         ])
         from workshop import appointments
         booked = self.fetch(appointments.of_vehicle, self.vehicle_id) or []
@@ -354,6 +436,13 @@ class VehicleFileScreen(Acting, Screen):
         contacts = sorted(file.complaints + file.callbacks, key=lambda c: c.at, reverse=True)
         self.query_one("#contacts-table", PagedTable).load(lambda n, o: contacts[o:o + n])
         self.query_one("#appointments-table", PagedTable).load(lambda n, o: booked[o:o + n])
+        self.query_one("#plan-table", PagedTable).load(lambda n, o: plan[o:o + n])
+
+    def caller(self):
+        file = self.file
+        if file is None:
+            return None
+        return file.owner_id, file.owner_name, file.owner_mobile, [(file.plate, file.id)], file.id
 
     def refresh_from_changes(self, changes) -> None:
         self.reload()

@@ -11,7 +11,7 @@ from textual.widgets import Label, Static
 
 from screens import forms
 from screens.forms import FormDialog
-from workshop.i18n import _
+from workshop.i18n import N_, _
 
 
 def reason_form(title: str, *, name: str = "reason", label: str | None = None, value: str = "",
@@ -37,7 +37,7 @@ class YesNo(ModalScreen[bool]):
     YesNo > Vertical { width: 70; max-width: 95%; height: auto; padding: 1 2;
                        border: thick $warning; background: $panel; }
     """
-    BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = [Binding("y,enter", "answer(True)", N_("Yes")), Binding("n,escape", "answer(False)", N_("No"))]
 
     def __init__(self, question):
         super().__init__()

@@ -4,12 +4,13 @@ names its fields as the service does, so a refusal stands beside the field it is
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from screens import forms
 from screens.forms import FormDialog
-from screens.text import line, lines
+from screens.text import cut, line, lines
 from workshop import call_register, callbacks, clock, i18n
-from workshop.i18n import _, label
+from workshop.i18n import _, join, label
 from models.campaigns import CAMPAIGN_RULE_LABELS, CAMPAIGN_RULES
 from models.followup import CALL_CHANNEL_LABELS, CALLBACK_KIND_LABELS
 
@@ -44,16 +45,16 @@ def call_form(c: callbacks.CallContext) -> FormDialog:
     complaint."""
     intro = [line((c.customer, "bold"), f"  {c.mobile}  · ",
                   _("{kind} call").format(kind=label(CALLBACK_KIND_LABELS, c.kind)),
-                  f" · {c.reason}" if c.reason else "")]
+                  " · " + callbacks.reason_text(c.reason) if c.reason else "")]
     if c.lines:
-        intro.append(line(_("Done: {lines}").format(lines=", ".join(c.lines))))
+        intro.append(line(_("Done: {lines}").format(lines=join(c.lines))))
     if c.advisor:
         intro.append(line(_("Advisor {advisor} · technicians {technicians}").format(
-            advisor=c.advisor, technicians=", ".join(c.technicians) or "—")))
+            advisor=c.advisor, technicians=join(c.technicians) or "—")))
     fields = [forms.choice("reached", _("Reached"), [(_("Reached"), True), (_("Not reached"), False)], value=True)]
     fields += [forms.number(f"q{index}", question, minimum=1, maximum=5, places=0, required=False,
                             placeholder=_("score 1-5"), also=("scores",) if index == 0 else ())
-               for index, question in enumerate(c.questions)]
+               for index, question in enumerate(c.question_texts or c.questions)]
     fields += [forms.text("notes", _("Notes"), required=False, max_length=500),
                forms.text("complaint", _("Complaint"), required=False, max_length=500,
                           hint=_("leave empty if none")),
@@ -72,6 +73,21 @@ def incoming_form(*, customer: str = "", walk_in: bool = False) -> FormDialog:
     return FormDialog(title, fields, submit_label=_("Save"), focus="customer")
 
 
+def incoming_form_of(name: str, mobile: str, cars: Sequence[tuple[str, int]], *, car: int | None = None,
+                     walk_in: bool = False) -> FormDialog:
+    """An incoming call or a customer at the desk, from their file: who it is is known (said above the
+    fields); which of their cars it is about, if any (``cars``: (plate, id); ``car``: the one chosen)."""
+    title = _("Customer at the desk") if walk_in else _("Incoming call")
+    fields = []
+    if cars:
+        fields.append(forms.choice("vehicle", _("Car"), cars, value=car, required=False,
+                                   placeholder=_("none in particular")))
+    fields += _outcome_fields("incoming", channel="walk_in" if walk_in else "phone",
+                              result="complaint" if walk_in else None)
+    return FormDialog(title, fields, intro=lines([line((name, "bold"), f"  {mobile}")]), submit_label=_("Save"),
+                      focus="result")
+
+
 def winback_form(name: str, mobile: str, last_visit: dt.date, months: int, plates: tuple[str, ...]) -> FormDialog:
     intro = lines([line((name, "bold"), f"  {mobile}  ", " ".join(plates)),
                    line(_("Last visit {date}, {months} months ago").format(date=i18n.date(last_visit), months=months))])
@@ -87,7 +103,7 @@ def invitation_form(campaign: str, starts_on: dt.date, name: str, mobile: str, p
 
 
 def hand_form(number: int, description: str, handlers: list[callbacks.Handler]) -> FormDialog:
-    return FormDialog(_("Complaint #{number}: {what}").format(number=number, what=description[:60]), [
+    return FormDialog(_("Complaint #{number}: {what}").format(number=number, what=cut(description, 60)), [
         forms.choice("handler", _("Hand to"), [(h.name, h.id) for h in handlers])], submit_label=_("Hand on"))
 
 
@@ -106,5 +122,5 @@ def campaign_form() -> FormDialog:
     ], submit_label=_("Plan it"))
 
 
-__all__ = ["call_form", "incoming_form", "winback_form", "invitation_form", "hand_form", "campaign_form",
+__all__ = ["call_form", "incoming_form", "incoming_form_of", "winback_form", "invitation_form", "hand_form", "campaign_form",
            "outcome_values"]

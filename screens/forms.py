@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -49,6 +50,7 @@ class Field:
     password: bool = False
     also: tuple[str, ...] = ()  # other names the service may use for this field
     hint: str = ""  # a word of help shown where the message goes while there is none
+    suggestions: tuple[str, ...] = ()  # a text field's known values, offered as it is typed (→ takes one)
     widget_id: str = dataclass_field(default="", compare=False)
 
     @property
@@ -57,9 +59,10 @@ class Field:
 
 
 def text(name: str, label: str, *, value: str = "", required: bool = True, max_length: int = 200,
-         placeholder: str = "", password: bool = False, also: tuple[str, ...] = (), hint: str = "") -> Field:
+         placeholder: str = "", password: bool = False, also: tuple[str, ...] = (), hint: str = "",
+         suggestions: Sequence[str] = ()) -> Field:
     return Field(name, label, "text", value or "", required=required, max_length=max_length,
-                 placeholder=placeholder, password=password, also=also, hint=hint)
+                 placeholder=placeholder, password=password, also=also, hint=hint, suggestions=tuple(suggestions))
 
 
 def number(name: str, label: str, *, value: Any = None, minimum: Any = 0, maximum: Any, places: int = 2,
@@ -155,8 +158,10 @@ class FormDialog(ModalScreen[dict | None]):
             if spec.kind == "number":
                 sign = "-?" if spec.minimum is None or spec.minimum < 0 else ""
                 restrict = rf"{sign}[0-9]*" + (r"(\.[0-9]*)?" if spec.places else "")
+            suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
             return Input(value=str(spec.value or ""), placeholder=spec.placeholder, max_length=spec.max_length,
-                         password=spec.password, restrict=restrict, compact=True, id=spec.id, classes="form-input")
+                         password=spec.password, restrict=restrict, suggester=suggester, compact=True, id=spec.id,
+                         classes="form-input")
         if spec.kind == "choice":
             options = [(literal(label), value) for label, value in spec.options]
             allow_blank = spec.value is None or not spec.required

@@ -86,6 +86,13 @@ def claim_text(view: service.ClaimView, order_label: str) -> Text:
             out.append(line(_("Assessed in all") + ": ", (money(view.assessed_total), "bold")))
     out.append(line(_("Deductible (免赔额)") + ": ", money(view.deductible), "   " + _("Towing / rescue") + ": ",
                     money(view.towing_fee)))
+    not_covered = [f"{code} {name}" for _kind, _id, code, name, covered in view.cover if not covered]
+    if not_covered:
+        out.append(line((_("Not covered, the customer pays") + ": ", "bold yellow"), "; ".join(not_covered),
+                        multiline=True))
+    if view.bill_insurer is not None:
+        out.append(line(_("As the bill stands: the insurer pays {insurer} · the customer {customer}").format(
+            insurer=money(view.bill_insurer), customer=money(view.bill_customer))))
     if view.insurer_share is not None:
         out.append(line((_("Insurer's share {share} · paid {paid} · still owed {owed}").format(
             share=money(view.insurer_share), paid=money(view.paid), owed=money(view.owed)),
@@ -100,11 +107,13 @@ def claim_text(view: service.ClaimView, order_label: str) -> Text:
 
 
 class InsuranceClaimScreen(Acting, ModalScreen[None]):
-    """The claim of one accident repair: e edit, s supplement, d documents."""
+    """The claim of one accident repair: e edit, s supplement, d documents, n work it does not cover."""
 
     BINDINGS = [Binding("escape", "dismiss", N_("Close")), Binding("e", "edit", N_("Edit claim")),
-                Binding("s", "supplement", N_("Supplement")), Binding("d", "documents", N_("Documents"))]
-    PERMISSIONS = {"edit": "insurance_claims", "supplement": "insurance_claims", "documents": "insurance_claims"}
+                Binding("s", "supplement", N_("Supplement")), Binding("d", "documents", N_("Documents")),
+                Binding("n", "not_covered", N_("Not covered"))]
+    PERMISSIONS = {"edit": "insurance_claims", "supplement": "insurance_claims", "documents": "insurance_claims",
+                   "not_covered": "insurance_claims"}
     DEFAULT_CSS = """
     InsuranceClaimScreen { align: center middle; }
     InsuranceClaimScreen > VerticalScroll { width: 90; max-width: 100%; height: 100%; border: thick $accent;
@@ -138,6 +147,8 @@ class InsuranceClaimScreen(Acting, ModalScreen[None]):
     def offers(self, action: str, parameters) -> bool | None:
         if action in ("supplement", "documents"):
             return self.view is not None and self.view.exists
+        if action == "not_covered":  # (until settled: the bill's lines are read-only after)
+            return self.view is not None and self.view.exists and self.view.bill_insurer is not None
         return True
 
     def after_acting(self) -> None:
@@ -174,6 +185,27 @@ class InsuranceClaimScreen(Acting, ModalScreen[None]):
             submit_label=_("Save"))
         self.ask(form, lambda v: partial(service.set_documents, self.order_id, v["documents"]),
                  success=_("Documents of {order} saved.").format(order=self.order_label), about=self.order_id)
+
+    def action_not_covered(self) -> None:
+        view = self.view
+        if view is None or not view.cover:
+            self.notify(_("{order} has no lines yet.").format(order=self.order_label), severity="warning")
+            return
+        form = FormDialog(_("Work on {order} the insurer does not cover").format(order=self.order_label), [
+            forms.choices("lines", _("Not covered (space ticks)"),
+                          [(f"{code} {name}", f"{kind}:{line_id}") for kind, line_id, code, name, _c in view.cover],
+                          value=[f"{kind}:{line_id}" for kind, line_id, _code, _name, covered in view.cover
+                                 if not covered], required=False,
+                          hint=_("the customer pays what is ticked; the insurer the rest"))],
+            submit_label=_("Save"))
+
+        def call(values: dict) -> partial:
+            picked = [value.split(":") for value in values["lines"] or ()]
+            return partial(service.set_not_covered, self.order_id, [int(i) for k, i in picked if k == "job"],
+                           [int(i) for k, i in picked if k == "part"])
+
+        self.ask(form, call, success=_("Cover of {order} saved.").format(order=self.order_label),
+                 about=self.order_id)
 
 
 # --- the insurer's money, at the cashier's --------------------------------------------------------------

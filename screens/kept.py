@@ -85,6 +85,21 @@ class KeptScreens:
                 if screen.is_running:
                     screen.remove()  # as Textual removes a popped screen that is not installed
 
+    def drop(self, screen: Screen) -> None:
+        """A kept screen that failed while it was built (its database went away mid-mount): forgotten, so
+        that it is built again, whole, when it is next opened or built ahead."""
+        for name in list(self.missed):
+            if self.app.is_screen_installed(name) and self.app.get_screen(name) is screen:
+                self._started.discard(name)
+                for pending in (self._unlaid, self._undrawn):
+                    while name in pending:
+                        pending.remove(name)
+                if screen not in self.app.screen_stack:
+                    self.app.uninstall_screen(name)
+                    del self.missed[name]
+                    if screen.is_running:
+                        screen.remove()
+
     def build_next(self, staff) -> bool:
         """One step of building ahead, each a tick apart so that Textual handles its messages in between:
         draw the screen laid out last time, lay out the one built last time, build the next screen

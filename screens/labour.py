@@ -6,6 +6,8 @@ The figures are worked out in a worker with a progress bar (a month of the large
 in a fraction of a second; a first look after an upgrade computes them once)."""
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +16,15 @@ from textual.widgets import DataTable, Header, Label, ProgressBar, Sparkline
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from models.db import own_connection
+from screens import forms
+from screens.acting import Acting
+from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, line
-from workshop import clock, i18n, labour
+from workshop import clock, i18n, labour, settings, shifts
+from workshop.dispatch import technician_loads
 from workshop.i18n import N_, _
 
 PERIODS = {"w": (N_("last 7 days"), 7), "m": (N_("last 30 days"), 30), "q": (N_("last 90 days"), 90),
@@ -64,13 +70,13 @@ class Trend(Vertical):
         known = [v for v in values if v is not None]
         text = line((self.heading, "bold"))
         if known:
-            text.append_text(line(f"  {known[0]:.0f}{unit} → ", (f"{known[-1]:.0f}{unit}", "bold"),
-                                  f"  ({_('low')} {min(known):.0f}, {_('high')} {max(known):.0f})"))
+            text.append_text(line(f"  {known[0]:.0f}{unit} → ", (f"{known[-1]:.0f}{unit}", "bold"), "  " + _(
+                "(low {low}, high {high})").format(low=f"{min(known):.0f}", high=f"{max(known):.0f}")))
         self.query_one(Label).update(text)
         self.query_one(Sparkline).data = [v or 0 for v in values]
 
 
-class LabourScreen(KeptScreen):
+class LabourScreen(Acting, KeptScreen):
     DEFAULT_CSS = """
     LabourScreen DataTable { height: auto; max-height: 16; margin-bottom: 1; }
     LabourScreen .title { padding: 0 1; text-style: bold; }
@@ -80,13 +86,16 @@ class LabourScreen(KeptScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"))] + [
         Binding(key, f"period('{key}')", title) for key, (title, _days) in PERIODS.items()] + [
         Binding("enter", "trend", N_("Trend of this technician"), show=False),
-        Binding("s", "shop_trend", N_("Shop trend"))]
+        Binding("s", "shop_trend", N_("Shop trend")),
+        Binding("c", "record_shift", N_("Record a shift"))]
+    PERMISSIONS = {"record_shift": "manage_shifts"}
     COLUMNS = (N_("Who"), N_("Sold h"), N_("Clocked h"), N_("Present h"), N_("Efficiency"), N_("Productivity"),
                N_("Rate/h"), N_("Labour revenue"), N_("Commission"), N_("Rework"), N_("Comebacks"))
 
     def __init__(self) -> None:
         super().__init__()
         self.heading = ""
+        self.period = "m"
         self.report: labour.LabourReport | None = None
 
     def compose(self) -> ComposeResult:
@@ -116,6 +125,7 @@ class LabourScreen(KeptScreen):
 
     # --- the period's figures --------------------------------------------------------------------------
     def action_period(self, key: str) -> None:
+        self.period = key
         title, days = PERIODS[key]
         last = clock.today()
         first = last.fromordinal(last.toordinal() - days + 1)
@@ -173,6 +183,32 @@ class LabourScreen(KeptScreen):
         if not any(table.has_focus for table in self.query(DataTable)):
             techs.focus()  # (once it has rows)
 
+    # --- a shift someone forgot to clock ---------------------------------------------------------------
+    def action_record_shift(self) -> None:
+        """A supervisor records a shift a technician forgot to clock in or out (hours present count it)."""
+        techs = [(t.name, t.id) for t in technician_loads()]
+        if not techs:
+            self.notify(_("There are no active technicians."), severity="warning")
+            return
+        chosen = None
+        if self.report is not None and self.report.technicians:
+            table = self.query_one("#labour-techs", DataTable)
+            chosen = self.report.technicians[min(table.cursor_row, len(self.report.technicians) - 1)].key
+        today = i18n.date(clock.today())
+        form = FormDialog(_("Record a shift"), [
+            forms.choice("technician", _("Technician"), techs,
+                         value=chosen if chosen in {t for _, t in techs} else techs[0][1]),
+            forms.text("started_at", _("Clocked in"), value=f"{today} {settings.get('shop_opens')}", max_length=16,
+                       hint=_("date and time, such as {example}").format(example=f"{today} 08:00")),
+            forms.text("ended_at", _("Clocked out"), max_length=16,
+                       hint=_("date and time, such as {example}").format(example=f"{today} 17:30")),
+            forms.text("note", _("Why"), required=False, max_length=200, hint=_("kept on the audit trail")),
+        ], submit_label=_("Record"))
+        self.ask(form, lambda v: partial(shifts.record_shift, v["technician"], v["started_at"], v["ended_at"],
+                                         note=v["note"] or ""),
+                 success=lambda _sid: _("Shift recorded; the figures of its days are worked out again."),
+                 then=lambda _sid: self.action_period(self.period))
+
     # --- the trend ----------------------------------------------------------------------------------------
     def action_shop_trend(self) -> None:
         self._trend(None, _("Whole shop"))
@@ -190,15 +226,19 @@ class LabourScreen(KeptScreen):
         self.action_trend()
 
     def _trend(self, technician_id: int | None, name: str) -> None:
-        self.query_one("#labour-trend-title", Label).update(line(_("{name}, week by week ({weeks} weeks)").format(
-            name=name, weeks=WEEKS)))
-        self._work_trend(technician_id)
+        # Whole weeks only, to last Sunday: this week's few days (a Monday's invoices for last week's work
+        # against a morning's clocking) would be an outlier that flattens the other eleven weeks.
+        today = clock.today()
+        sunday = today.fromordinal(today.toordinal() - today.weekday() - 1)
+        self.query_one("#labour-trend-title", Label).update(line(_(
+            "{name}, week by week ({weeks} weeks to {last})").format(name=name, weeks=WEEKS, last=i18n.date(sunday))))
+        self._work_trend(technician_id, sunday)
 
     @work(thread=True, exclusive=True, group="labour-trend", exit_on_error=False)
-    def _work_trend(self, technician_id: int | None) -> None:
+    def _work_trend(self, technician_id: int | None, until) -> None:
         worker = get_current_worker()
         with own_connection():
-            weeks = labour.weekly_trend(WEEKS, technician_id=technician_id, viewer=self.app.staff)
+            weeks = labour.weekly_trend(WEEKS, until=until, technician_id=technician_id, viewer=self.app.staff)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_trend, weeks)
 

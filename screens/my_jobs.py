@@ -1,4 +1,5 @@
-"""My jobs (我的工单): a technician's own queue. One key clocks on the selected job (and pauses it again);
+"""My jobs (我的工单): a technician's own queue. One key clocks on the selected job (pausing the one they are
+on, if any) and pauses it again;
 f finishes it; r asks the parts counter; i clocks the shift in or out; t and b take a tool out and back.
 At a shop-floor terminal the technician is signed out after each clock action (screens/app.py)."""
 from __future__ import annotations
@@ -131,7 +132,8 @@ class MyJobsScreen(Acting, KeptScreen):
         if job is None:
             box.update(literal(_("No jobs dispatched to you now.")))
             return
-        rows = [line((f"RO {job.order_number} ", "bold"), f"{job.plate} {job.model} · ", (job.name, "bold"))]
+        rows = [line((_("RO {number}").format(number=job.order_number) + " ", "bold"), f"{job.plate} {job.model} · ",
+                     (job.name, "bold"))]
         where = _("{hours} h · bay {bay}").format(hours=job.standard_hours, bay=job.bay or "—")
         if job.car_bay and job.car_bay != job.bay:
             where += " · " + _("the car is in {bay}").format(bay=job.car_bay)
@@ -189,9 +191,17 @@ class MyJobsScreen(Acting, KeptScreen):
 
     @in_turn
     def action_clock_on(self) -> None:
-        if job := self._job():
-            self._clock(dispatch.clock_on, job, _("{name} clocked on RO {number} '{job}'").format(
-                name=self.app.staff.name, number=job.order_number, job=job.name))
+        """Clock on the selected job; on another one already, that one is paused with it (one transaction)."""
+        if not (job := self._job()):
+            return
+        done = _("{name} clocked on RO {number} '{job}'").format(name=self.app.staff.name, number=job.order_number,
+                                                                 job=job.name)
+        running = self.jobs.job(self.jobs.clocked_line_id) if self.jobs and self.jobs.clocked_line_id else None
+        if running is not None and running.line_id != job.line_id:
+            done = _("{name} paused RO {number} '{job}' and clocked on RO {next_number} '{next_job}'").format(
+                name=self.app.staff.name, number=running.order_number, job=running.name,
+                next_number=job.order_number, next_job=job.name)
+        self._clock(dispatch.clock_on, job, done, pause_other=True)
 
     @in_turn
     def action_pause(self) -> None:
@@ -262,13 +272,13 @@ class MyJobsScreen(Acting, KeptScreen):
             forms.choice("code", _("Tool"), [(f"{t.code} {t.name}", t.code) for t in mine], value=mine[0].code),
             forms.check("damaged", _("Damaged")),
             forms.text("note", _("What is wrong with it"), required=False, max_length=200),
-        ], submit_label=_("Check in"))
+        ], submit_label=_("Take back"))
         self.ask(form, lambda v: partial(tools.check_in, v["code"], damaged=v["damaged"], note=v["note"] or ""),
                  success=lambda code: _("{code} is back.").format(code=code))
 
     def action_leave(self) -> None:
         if self.app.shop_floor:
-            self.app.action_switch_user("signed out")
+            self.app.action_switch_user()
         else:
             self.app.pop_screen()
 

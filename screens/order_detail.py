@@ -17,12 +17,19 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, line, lines, literal
 from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVAL_LABELS
+from models.orders import BUSINESS_TYPE_LABELS, JOB_LINE_STATUS_LABELS
+from models.parts import PART_LINE_STATUS_LABELS
 from models.people import TRADE_LABELS
-from workshop import approvals, audit, lifecycle, trade_dispatch
+from workshop import approvals, audit, clock, lifecycle, trade_dispatch
 from workshop import dispatch as dispatching
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, join, label, pgettext
 
 HISTORY_LIMIT = 200
+
+
+def _at(moment) -> str:
+    """A planned time: 16:30 today, 12-01 10:23 another day (a trade planned into tomorrow morning)."""
+    return f"{moment:%H:%M}" if moment.date() == clock.today() else f"{moment:%m-%d %H:%M}"
 
 
 def part_rows(order_id: int) -> list | None:
@@ -45,14 +52,13 @@ def approval_cell(quote):
 class OrderDetailScreen(Acting, KeptScreen):
     CSS_PATH = "order_detail.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("f", "finish_line", "Finish line"),
-        Binding("o", "clock_on", "Clock on"),
-        Binding("c", "clock_off", "Clock off"),
-        Binding("a", "add_line", "Add job"),
-        Binding("k", "add_part", "Add part"),
-        Binding("b", "bill", "Bill"),
-        Binding("m", "comeback", "Comeback", show=False),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("f", "finish_line", N_("Finish line")),
+        Binding("o", "clock_on", N_("Clock on")),
+        Binding("c", "clock_off", N_("Clock off")),
+        Binding("a", "add_line", N_("Add job")),
+        Binding("k", "add_part", N_("Add part")),
+        Binding("b", "bill", N_("Bill")),
         Binding("r", "return_part", N_("Return part")),
         Binding("x", "exchange_part", N_("Exchange part")),
         Binding("O", "old_part", N_("Old part")),
@@ -62,7 +68,8 @@ class OrderDetailScreen(Acting, KeptScreen):
         Binding("t", "line_team", N_("Line's team"), show=False),
         Binding("w", "warranty_claim", N_("Warranty claim")),
         Binding("i", "insurance_claim", N_("Insurance claim")),
-        Binding("tab", "focus_next", "Next table", show=False),
+        Binding("m", "comeback", N_("Comeback"), show=False),
+        Binding("tab", "focus_next", N_("Next table"), show=False),
     ]
     PERMISSIONS = {"finish_line": "move_card", "clock_on": "clock_time", "clock_off": "clock_time",
                    "add_line": "edit_order", "add_part": "request_parts", "comeback": "mark_comeback",
@@ -86,20 +93,22 @@ class OrderDetailScreen(Acting, KeptScreen):
         yield Header()
         with VerticalScroll():
             yield Static("", id="order-head")
-            yield Label("Job lines", classes="title")
+            yield Label(_("Job lines"), classes="title")
             yield Table(id="lines", cursor_type="row", zebra_stripes=True)
-            yield Label("Parts", classes="title", id="parts-title")
+            yield Label(_("Parts"), classes="title", id="parts-title")
             yield Table(id="parts", cursor_type="row", zebra_stripes=True)
-            yield Label("History", classes="title")
+            yield Label(_("History"), classes="title")
             yield Table(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Repair order"
-        self.query_one("#lines", DataTable).add_columns("Code", "Operation", _("Customer"), "Trade", "Std h",
-                                                        "Billed h", "Actual h", "Status", "Technicians", _("Amount"))
-        self.query_one("#parts", DataTable).add_columns("Code", "Part", "Qty", "Picked", "Returned", "Status", "Bin")
-        self.query_one("#history", DataTable).add_columns("When", "Who", "What")
+        self.title = pgettext("screen title", "Repair order")
+        self.query_one("#lines", DataTable).add_columns(_("Code"), _("Operation"), _("Customer"), _("Trade"),
+                                                        _("Std h"), _("Billed h"), _("Actual h"), _("Status"),
+                                                        _("Technicians"), _("Amount"))
+        self.query_one("#parts", DataTable).add_columns(_("Code"), _("Part"), _("Qty"), _("Picked"), _("Returned"),
+                                                        _("Status"), _("Bin"))
+        self.query_one("#history", DataTable).add_columns(_("When"), _("Who"), _("What"))
         if self.order_id is None:
             # Built ahead (screens/kept.py): read the newest active order meanwhile, so that the first
             # order opened finds the file's pages and the tables' drawing warm (the first open on
@@ -128,11 +137,12 @@ class OrderDetailScreen(Acting, KeptScreen):
     def reload(self) -> None:
         order = lifecycle.order_header(self.order_id)
         self.order = order
-        self.sub_title = f"RO {order.number} · {self.app.sub_title}"  # this screen's only: the board keeps its own
-        head = [line(("RO {} ".format(order.number), "bold"), (order.plate, "bold cyan"),
-                     f"  {order.brand} {order.model}  VIN {order.vin}"),
+        # (this screen's only: the board keeps its own)
+        self.sub_title = f"{order.label} · {self.app.sub_title}"
+        head = [line((order.label + " ", "bold"), (order.plate, "bold cyan"),
+                     f"  {order.brand} {order.model}  ", _("VIN {vin}").format(vin=order.vin)),
                 line(_("{owner} · {mobile} · {business} · advisor {advisor}").format(
-                    owner=order.owner, mobile=order.mobile, business=order.business_type.replace("_", " "),
+                    owner=order.owner, mobile=order.mobile, business=label(BUSINESS_TYPE_LABELS, order.business_type),
                     advisor=order.advisor)),
                 line((lifecycle.label(order.state), "bold"), " · ", _(
                     "bay {bay} · in {time_in} · promised {promised} · {mileage} km · fuel {fuel}").format(
@@ -148,7 +158,7 @@ class OrderDetailScreen(Acting, KeptScreen):
                 mark, style = marks[stage.state]
                 parts += [(" → " if i else "", "dim"),
                           (f"{mark} {stage.bay} {label(TRADE_LABELS, stage.trade)}"
-                           f" ({stage.lead or '—'}, {stage.planned_start:%H:%M}–{stage.planned_end:%H:%M})", style)]
+                           f" ({stage.lead or '—'}, {_at(stage.planned_start)}–{_at(stage.planned_end)})", style)]
             head.append(line(*parts))
         if order.rework:
             head.append(line((_("REWORK:") + " ", "bold red"), order.rework_reason or ""))
@@ -163,9 +173,9 @@ class OrderDetailScreen(Acting, KeptScreen):
         for job in job_lines:
             quote = self.quotes.get(job.id)
             word = approval_cell(quote)
-            table.add_row(*cells(job.code, job.name, word, job.trade.replace("_", " "), job.standard_hours,
-                                 job.billed_hours, job.actual_hours, job.status.replace("_", " "),
-                                 ", ".join(job.technicians) or "—", f"{quote.amount:,.2f}" if quote else ""),
+            table.add_row(*cells(job.code, job.name, word, label(TRADE_LABELS, job.trade), job.standard_hours,
+                                 job.billed_hours, job.actual_hours, label(JOB_LINE_STATUS_LABELS, job.status),
+                                 join(job.technicians) or "—", f"{quote.amount:,.2f}" if quote else ""),
                           key=str(job.id))
         if job_lines:
             table.move_cursor(row=min(row, len(job_lines) - 1))
@@ -173,7 +183,7 @@ class OrderDetailScreen(Acting, KeptScreen):
         history = self.query_one("#history", DataTable)
         history.clear()
         for event in audit.order_history(order.id, limit=HISTORY_LIMIT):
-            history.add_row(*cells(str(event.at)[:16], event.actor, event.summary))
+            history.add_row(*cells(f"{event.at:%Y-%m-%d %H:%M}", event.actor, event.summary))
 
     def _load_parts(self) -> None:
         rows = part_rows(self.order_id)
@@ -182,9 +192,10 @@ class OrderDetailScreen(Acting, KeptScreen):
         parts.display = rows is not None
         self.query_one("#parts-title", Label).display = rows is not None
         parts.clear()
+        from workshop.parts import fmt
         for row in rows or []:
-            parts.add_row(*cells(*[getattr(row, f, "") for f in ("code", "name", "qty", "picked", "returned",
-                                                                   "status", "bin")]))
+            parts.add_row(*cells(row.code, row.name, fmt(row.qty), fmt(row.picked), fmt(row.returned),
+                                 label(PART_LINE_STATUS_LABELS, row.status), row.bin or ""))
 
     def refresh_from_changes(self, changes) -> None:
         if self.order_id in changes.order_ids or changes.overflow:
@@ -261,8 +272,9 @@ class OrderDetailScreen(Acting, KeptScreen):
             return
         from workshop import trade_dispatch as dispatch_per_trade
         from workshop.dispatch import technician_loads
-        techs = technician_loads()
         job = next(j for j in dispatching.order_lines(self.order_id) if j.id == line_id)
+        # The line's team first, then the technicians of its trade: the one to pick is near the top at 80x24.
+        techs = sorted(technician_loads(), key=lambda t: (t.name not in job.technicians, t.trade != job.trade, t.name))
         form = FormDialog(_("Team of '{job}' on RO {number}").format(job=job.name, number=self.order.number), [
             forms.choices("technicians", _("Technicians"),
                           [(f"{t.name} · {label(TRADE_LABELS, t.trade)} · " + _("{count} open").format(
@@ -367,7 +379,8 @@ class OrderDetailScreen(Acting, KeptScreen):
         if not earlier:
             self.notify(_("This vehicle has no delivered order within the comeback period."), severity="warning")
             return
-        options = [(f"RO {o.number} · {name}", (o.number, line_id)) for o in earlier for line_id, name in o.lines]
+        options = [(_("RO {number} · {line}").format(number=o.number, line=name), (o.number, line_id))
+                   for o in earlier for line_id, name in o.lines]
         form = FormDialog(_("RO {number} is a comeback of").format(number=order.number), [
             forms.choice("line", _("Failed job line"), options, also=("earlier",)),
             forms.choice("charge", _("Charged to"), [(_("the workshop (internal)"), "internal"),

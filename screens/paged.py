@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 from screens.tables import Table
 from screens.text import cells
+from workshop.i18n import N_, _
 
 PAGE_SIZE = 100
 
@@ -18,7 +19,8 @@ class PagedTable(Table):
     (reminders, open calls) then costs the same on its hundredth page as on its first.
     ``render_row(item)`` turns an item into its cells' values, each shown literally (screens/text.py)."""
 
-    BINDINGS = [Binding(">", "next_page", "Next page", show=False), Binding("<", "prev_page", "Prev page", show=False)]
+    BINDINGS = [Binding(">", "next_page", N_("Next page"), show=False),
+                Binding("<", "prev_page", N_("Previous page"), show=False)]
 
     def __init__(self, columns: Sequence[str], render_row: Callable, *, page_size: int = PAGE_SIZE, **kwargs):
         kwargs.setdefault("cursor_type", "row")
@@ -65,10 +67,10 @@ class PagedTable(Table):
 
     def page_label(self) -> str:
         if not self.items:
-            return "nothing to show"
+            return _("nothing to show")
         first = self.page * self.page_size + 1
-        more = " · > next page" if self.has_next else ""
-        back = " · < previous" if self.page else ""
+        more = " · " + _("> next page") if self.has_next else ""
+        back = " · " + _("< previous") if self.page else ""
         return f"{first}-{first + len(self.items) - 1}{more}{back}"
 
     @property

@@ -19,7 +19,7 @@ OLD_PART_LABELS = {"customer": N_("back to the customer"), "warranty": N_("kept 
 def ask_return(screen, line: parts.LineRow) -> None:
     """How many, and why; then the return to stock."""
     form = FormDialog(_("Return {code} {name} to stock").format(code=line.code, name=line.name), [
-        quantity_field("qty", _("Quantity ({unit})").format(unit=line.unit), value=fmt(line.out), maximum=QTY_MAX,
+        quantity_field("qty", _("Quantity ({unit})").format(unit=parts.unit(line)), value=fmt(line.out), maximum=QTY_MAX,
                        places=3, hint=_("{qty} out").format(qty=fmt(line.out))),
         forms.text("reason", _("Why it comes back"), value=_("not needed")),
     ], submit_label=_("Return"))
@@ -30,7 +30,7 @@ def ask_return(screen, line: parts.LineRow) -> None:
         return partial(parts.return_part, line.id, values["qty"], reason=values["reason"])
 
     screen.ask(form, call, about=line.order_id, success=lambda _r: _(
-        "Returned {qty} {unit} {code} to bin {bin}.").format(qty=fmt(chosen["qty"]), unit=line.unit, code=line.code,
+        "Returned {qty} {unit} {code} to bin {bin}.").format(qty=fmt(chosen["qty"]), unit=parts.unit(line), code=line.code,
                                                              bin=line.bin or "—"))
 
 

@@ -1,13 +1,16 @@
 """The parts clerk's screen: the pick queue across orders, the catalog with stock, low stock."""
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
+from models.parts import UNIT_LABELS, UNITS
 from screens import forms, part_actions
 from screens import purchasing as buying
 from screens.acting import Acting
@@ -18,90 +21,95 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, literal
-from workshop import lifecycle, parts, prepick, purchasing, shops
-from workshop.i18n import N_, _
+from workshop import i18n, lifecycle, part_catalog, parts, pick_requests, prepick, purchasing, shops
+from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
+ASKED_SHOWN = 3  # pick requests listed above the queue (a screen, not a list: the queue has them all first)
 COUNT_MAX = 999_999
 
 fmt = parts.fmt
 
 
 def _queue_row(row: parts.LineRow):
-    return (f"RO {row.order_number}", row.promised_at.strftime("%a %H:%M"), row.bin or "—", row.code, row.name,
-            fmt(row.to_pick), row.unit, fmt(row.reserved), fmt(row.on_hand), row.plate)
+    return (row.order_number, day(row.promised_at), row.bin or "—", row.code, row.name,
+            fmt(row.to_pick), parts.unit(row), fmt(row.reserved), fmt(row.on_hand), row.plate)
 
 
 def _out_row(row: parts.LineRow):
     state = _("cancelled: return") if row.order_state == lifecycle.CANCELLED else lifecycle.label(row.order_state)
-    return (f"RO {row.order_number}", state, row.bin or "—", row.code, row.name, fmt(row.out), row.unit, row.plate)
+    return (row.order_number, state, row.bin or "—", row.code, row.name, fmt(row.out), parts.unit(row), row.plate)
 
 
 def _stock_row(row: parts.StockRow):
     return (row.code, row.name, row.bin or "—", fmt(row.on_hand), fmt(row.reserved), fmt(row.available),
-            row.unit, f"{row.price:.2f}", row.fits)
+            parts.unit(row), f"{row.price:.2f}", row.fits)
 
 
 def _prepick_row(row: prepick.PrepickRow):
     from screens.card import WEEKDAYS
     return (f"{_(WEEKDAYS[row.starts_at.weekday()])} {row.starts_at:%H:%M}", f"AP {row.appointment_number}",
             row.plate, row.bin or "—", row.code, fmt(row.qty), fmt(row.held),
-            literal(fmt(row.short), "bold red") if row.short else "", row.unit, row.name)
+            literal(fmt(row.short), "bold red") if row.short else "", parts.unit(row), row.name)
 
 
 def _low_row(row: parts.StockRow):
-    return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested), row.unit)
+    return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested),
+            parts.unit(row))
 
 
 class PartsScreen(Acting, KeptScreen):
     CSS_PATH = "parts.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board"),
-        Binding("slash", "search", "Search"),
-        Binding("p", "pick_all", "Pick all"),
-        Binding("q", "pick_qty", "Pick qty"),
-        Binding("r", "return_part", "Return"),
-        Binding("x", "exchange", "Exchange"),
-        Binding("o", "old_part", "Old part"),
-        Binding("g", "receive", "Goods in"),
-        Binding("c", "count", "Count"),
-        Binding("m", "move_bin", "Move bin", show=False),
+        Binding("p", "pick_all", N_("Pick all")),
+        Binding("q", "pick_qty", N_("Pick qty")),
+        Binding("r", "return_part", N_("Return")),
+        Binding("x", "exchange", N_("Exchange")),
+        Binding("o", "old_part", N_("Old part")),
+        Binding("g", "receive", N_("Goods in")),
+        Binding("c", "count", N_("Count")),
+        Binding("a", "new_part", N_("New part")),
+        Binding("slash", "search", N_("Search")),
+        Binding("escape", "app.pop_screen", N_("Board")),
+        Binding("m", "move_bin", N_("Move bin"), show=False),
         Binding("n", "new_po", N_("Order")),
         Binding("g", "receive_po", N_("Arrived")),
         Binding("e", "expected", N_("ETA")),
         Binding("x", "cancel_po", N_("Cancel")),
         Binding("v", "late_only", N_("Late")),
         Binding("u", "suppliers", N_("Suppliers")),
-        Binding("1", "tab('queue')", "Queue", show=False),
-        Binding("2", "tab('catalog')", "Catalog", show=False),
-        Binding("3", "tab('low')", "Low stock", show=False),
-        Binding("4", "tab('out')", "Parts out", show=False),
+        Binding("1", "tab('queue')", N_("Pick queue"), show=False),
+        Binding("2", "tab('catalog')", N_("Catalog"), show=False),
+        Binding("3", "tab('low')", N_("Low stock"), show=False),
+        Binding("4", "tab('out')", N_("Parts out"), show=False),
         Binding("5", "tab('order')", N_("To order"), show=False),
         Binding("6", "tab('pos')", N_("Purchase orders"), show=False),
         Binding("7", "tab('prepick')", N_("Pre-picks"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
-                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po"), "manage_stock"),
+                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po", "new_part"), "manage_stock"),
                    **dict.fromkeys(("new_po", "expected", "cancel_po"), "purchase_parts")}
     # (return, exchange and old part also on parts already picked: tab 4)
     TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
-            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"), "count": ("catalog", "low"),
+            "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"),
+            "new_part": ("catalog",), "count": ("catalog", "low"),
             "move_bin": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
             "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos")}
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="/ search: RO number, plate, part code, name or model", id="search")
+        yield Input(placeholder=_("/ search: RO number, plate, part code, name or model"), id="search")
         with TabbedContent(initial="queue"):
-            with TabPane("Pick queue [1]", id="queue"):
-                yield PagedTable(("RO", "Promised", "Bin", "Code", "Part", "To pick", "Unit", "Resv", "On hand",
-                                  "Plate"), _queue_row, id="queue-table")
-            with TabPane("Catalog [2]", id="catalog"):
-                yield PagedTable(("Code", "Part", "Bin", "On hand", "Resv", "Avail", "Unit", "Price", "Fits"),
-                                 _stock_row, id="catalog-table")
-            with TabPane("Low stock [3]", id="low"):
-                yield PagedTable(("Code", "Part", "Bin", "Avail", "Threshold", "Order", "Unit"), _low_row,
-                                 id="low-table")
+            with TabPane(_("Pick queue [1]"), id="queue"):
+                yield Static("", id="asked")
+                yield PagedTable((_("RO"), _("Promised"), _("Bin"), _("Code"), _("Part"), _("To pick"), _("Unit"),
+                                  _("Resv"), _("On hand"), _("Plate")), _queue_row, id="queue-table")
+            with TabPane(_("Catalog [2]"), id="catalog"):
+                yield PagedTable((_("Code"), _("Part"), _("Bin"), _("On hand"), _("Resv"), _("Avail"), _("Unit"),
+                                  _("Price"), _("Fits")), _stock_row, id="catalog-table")
+            with TabPane(_("Low stock [3]"), id="low"):
+                yield PagedTable((_("Code"), _("Part"), _("Bin"), _("Avail"), _("Threshold"), _("Order qty"),
+                                  _("Unit")), _low_row, id="low-table")
             with TabPane(_("Parts out [4]"), id="out"):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
@@ -121,7 +129,7 @@ class PartsScreen(Acting, KeptScreen):
     late_only = False  # the POs tab: only those past their expected date (v)
 
     def on_mount(self) -> None:
-        self.title = "Parts"
+        self.title = _("Parts")
         self.query_one("#po-lines", DataTable).add_columns(_("Code"), _("Part"), _("Ordered"), _("Received"),
                                                            _("Still due"), _("Unit"), _("For orders"))
         self.reload_all()
@@ -136,12 +144,31 @@ class PartsScreen(Acting, KeptScreen):
         text = self.search_text
         self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(
             text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
+        self.show_asked()
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
         # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
         self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(limit=n, offset=o))
         self.load_purchasing()
+
+    def show_asked(self) -> None:
+        """Technicians waiting at the counter (pick requests from My jobs): who, for which job, since when and
+        their note; their lines are first in the queue below."""
+        asked = pick_requests.open_requests(limit=ASKED_SHOWN + 1)
+        box = self.query_one("#asked", Static)
+        box.display = bool(asked)
+        if not asked:
+            return
+        rows = [line((_("Asked at the counter (first below):"), "bold"))]
+        for request in asked[:ASKED_SHOWN]:
+            rows.append(line(("▶ ", "yellow"), f"RO {request.order_number} ", (request.line_name, "bold"),
+                             "  " + _("{name} at {time}").format(name=request.technician,
+                                                                  time=f"{request.requested_at:%H:%M}"),
+                             ("  " + request.note if request.note else "", "italic")))
+        if len(asked) > ASKED_SHOWN:
+            rows.append(line((_("and more"), "dim")))
+        box.update(Text("\n", end="").join(rows))
 
     def load_purchasing(self) -> None:
         """The suggestions (computed whole: a few queries, whatever the shop's size) and the POs."""
@@ -159,6 +186,7 @@ class PartsScreen(Acting, KeptScreen):
             else:
                 table.load()
         self.show_po_lines()
+        self.show_asked()
 
     PURCHASING_TABLES = ("order-table", "pos-table")
     purchasing_stale = False
@@ -225,7 +253,7 @@ class PartsScreen(Acting, KeptScreen):
         if line := self._line():
             self.act(parts.pick, line.id, seen_version=line.order_version,
                      success=_("Picked {qty} {unit} {code} for RO {number} from bin {bin}.").format(
-                         qty=fmt(line.to_pick), unit=line.unit, code=line.code, number=line.order_number,
+                         qty=fmt(line.to_pick), unit=parts.unit(line), code=line.code, number=line.order_number,
                          bin=line.bin or "—"))
 
     def action_pick_qty(self) -> None:
@@ -233,7 +261,7 @@ class PartsScreen(Acting, KeptScreen):
             return
         form = FormDialog(_("Pick {code} {name} for RO {number}").format(code=line.code, name=line.name,
                                                                         number=line.order_number), [
-            quantity_field("qty", _("Quantity ({unit})").format(unit=line.unit), maximum=QTY_MAX, places=3,
+            quantity_field("qty", _("Quantity ({unit})").format(unit=parts.unit(line)), maximum=QTY_MAX, places=3,
                            hint=_("{qty} to pick").format(qty=fmt(line.to_pick)))], submit_label=_("Pick"))
         self.ask(form, lambda v: partial(parts.pick, line.id, v["qty"], seen_version=line.order_version),
                  success=lambda _r: _("Picked {code} for RO {number}.").format(code=line.code, number=line.order_number))
@@ -254,13 +282,13 @@ class PartsScreen(Acting, KeptScreen):
         if not (part := self._part()):
             return
         form = FormDialog(_("Goods in: {code} {name}").format(code=part.code, name=part.name), [
-            quantity_field("qty", _("Quantity ({unit})").format(unit=part.unit), maximum=QTY_MAX, places=3),
+            quantity_field("qty", _("Quantity ({unit})").format(unit=parts.unit(part)), maximum=QTY_MAX, places=3),
             forms.text("reference", _("Delivery note"), required=False, max_length=60),
         ], submit_label=_("Receive"))
 
         def received(filled: list[str]) -> None:
             if filled:
-                self.notify(_("Parts now complete for {orders}").format(orders=", ".join(filled)), timeout=10)
+                self.notify(_("Parts now complete for {orders}").format(orders=join(filled)), timeout=10)
 
         self.ask(form, lambda v: partial(parts.receive, part.code, v["qty"], reference=v["reference"] or ""),
                  success=_("Received {code}.").format(code=part.code), then=received)
@@ -269,12 +297,32 @@ class PartsScreen(Acting, KeptScreen):
         if not (part := self._part()):
             return
         form = FormDialog(_("Stocktake: {code} in bin {bin}").format(code=part.code, bin=part.bin or "—"), [
-            forms.number("counted", _("Counted ({unit})").format(unit=part.unit), maximum=COUNT_MAX, places=3,
+            forms.number("counted", _("Counted ({unit})").format(unit=parts.unit(part)), maximum=COUNT_MAX, places=3,
                          hint=_("the ledger says {qty}").format(qty=fmt(part.on_hand))),
             forms.text("reason", _("Reason for a difference")),
         ], submit_label=_("Count"))
         self.ask(form, lambda v: partial(parts.count_stock, part.code, v["counted"], v["reason"]),
                  success=lambda diff: _("{code}: adjustment {diff}.").format(code=part.code, diff=fmt(diff)))
+
+    def action_new_part(self) -> None:
+        """A part the catalog lacks (a new shop's first kits), with its opening stock."""
+        units = [(i18n.label(UNIT_LABELS, u), u) for u in UNITS]
+        form = FormDialog(_("New part"), [
+            forms.text("code", _("Code"), max_length=30, placeholder="OF-M20A"),
+            forms.text("name", _("Name"), max_length=100, placeholder=_("Oil filter M20A")),
+            forms.text("name_zh", _("Chinese name"), max_length=100, required=False, placeholder="机油滤清器"),
+            forms.choice("unit", _("Unit"), units, value="pc"),
+            forms.number("sale_price", _("Sale price"), minimum=Decimal("0.01"), maximum=part_catalog.MAX_PRICE),
+            forms.number("unit_cost", _("Unit cost"), maximum=part_catalog.MAX_PRICE, required=False),
+            forms.text("bin", _("Bin"), max_length=20, required=False, placeholder="A-01-1"),
+            forms.number("opening_qty", _("Opening stock"), maximum=part_catalog.MAX_STOCK, places=3, required=False),
+            forms.number("reorder_threshold", _("Reorder threshold"), maximum=part_catalog.MAX_STOCK, places=3,
+                         required=False),
+            forms.text("fits_models", _("Fits"), max_length=200, required=False, placeholder="Camry 2.0 CVT"),
+        ], submit_label=_("Add part"))
+        self.ask(form, lambda v: partial(part_catalog.add_part, part_catalog.PartForm(
+            **{k: "" if v[k] is None else str(v[k]) for k in v})),
+            success=lambda p: _("{code} added to the catalog.").format(code=p.code))
 
     def action_move_bin(self) -> None:
         if not (part := self._part()):

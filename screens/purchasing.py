@@ -22,8 +22,9 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import literal
 from workshop import clock, i18n, parts
+from workshop.errors import DomainError, InvalidInput
 from workshop import purchasing as service
-from workshop.i18n import N_, _
+from workshop.i18n import N_, _, join
 
 QTY_MAX = 9999  # as workshop.parts.quantity allows
 FORM_LINES = 30  # parts one PO form offers at most (the rest: the next PO)
@@ -43,7 +44,7 @@ def cut(value: str, width: int) -> Text:
 def suggestion_row(row: service.Suggestion):
     return (row.part_code, cut(row.part_name, 20), literal(fmt(row.qty), "bold"),
             literal(fmt(row.short), "bold red") if row.short else "·", fmt(row.available),
-            cut(row.supplier, 16) if row.supplier else literal(_("no supplier"), "dim"), row.unit,
+            cut(row.supplier, 16) if row.supplier else literal(_("no supplier"), "dim"), parts.unit(row),
             fmt(row.threshold) if row.threshold else "·", fmt(row.on_order) if row.on_order else "·")
 
 
@@ -64,7 +65,7 @@ def po_row(row: service.PORow):
 def po_line_row(row: service.POLineRow):
     return (row.part_code, row.part_name, fmt(row.qty), fmt(row.received), literal(fmt(row.due), "bold" if row.due
                                                                                     else "dim"),
-            row.unit, ", ".join(row.orders) or "—")
+            parts.unit(row), join(row.orders) or "—")
 
 
 def supplier_row(row: service.SupplierRow):
@@ -98,7 +99,7 @@ def po_form(supplier_id: int | None, rows: list[service.Suggestion], title: str)
         if row.threshold and row.available < row.threshold:
             why.append(_("{qty} available, threshold {threshold}").format(qty=fmt(row.available),
                                                                         threshold=fmt(row.threshold)))
-        fields.append(forms.number(f"qty_{index}", f"{row.part_code} ({row.unit})", value=fmt(row.qty),
+        fields.append(forms.number(f"qty_{index}", f"{row.part_code} ({parts.unit(row)})", value=fmt(row.qty),
                                    maximum=QTY_MAX, places=3, also=("qty", "part") if index == 0 else (),
                                    hint=" · ".join(why)))
     return FormDialog(title, fields, submit_label=_("Order"), focus="expected_on" if supplier_id else "supplier")
@@ -124,7 +125,7 @@ def receive_form(po: service.PORow, lines: list[service.POLineRow]) -> FormDialo
         fields.append(forms.check("all", _("Everything due arrived"),
                                   hint=_("or type below what came of each line")))
     for row in due:
-        fields.append(forms.number(f"line_{row.id}", f"{row.part_code} ({row.unit})",
+        fields.append(forms.number(f"line_{row.id}", f"{row.part_code} ({parts.unit(row)})",
                                    value=fmt(row.due) if len(due) == 1 else None, required=False, minimum=0,
                                    maximum=QTY_MAX, places=3, also=("qty",) if row is due[0] else (),
                                    hint=row.part_name + " · " + _("{due} due of {ordered}").format(
@@ -136,7 +137,16 @@ def receive_form(po: service.PORow, lines: list[service.POLineRow]) -> FormDialo
                       fields, submit_label=_("Receive"))
 
 
+def _refused(error: DomainError, **_acting) -> None:
+    raise error
+
+
 def receive_call(po: service.PORow, lines: list[service.POLineRow], values: dict) -> partial:
+    typed = [row for row in lines if values.get(f"line_{row.id}") not in (None, "")]
+    if values.get("all") and any(Decimal(str(values[f"line_{row.id}"])) != row.due for row in typed):
+        # Both said: receiving everything would ignore what was typed, and goods in cannot be taken back.
+        return partial(_refused, InvalidInput(_("Either tick that everything due arrived or type what came of "
+                                                "each line, not both."), "all"))
     if values.get("all"):
         receipts = {row.id: str(row.due) for row in lines if row.due > 0}
     else:

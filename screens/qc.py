@@ -18,9 +18,10 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, lines
+from models.orders import BUSINESS_TYPE_LABELS
 from workshop import clock, qc, shops
 from workshop.errors import DomainError
-from workshop.i18n import N_, _, label, ngettext
+from workshop.i18n import N_, _, day, label, ngettext
 
 PENALTY_MAX = 10_000  # yuan, at most, for one rework
 
@@ -29,25 +30,26 @@ def _queue_row(row: qc.QueueRow):
     waited = ""
     if row.completed_at:
         minutes = int((clock.now() - row.completed_at).total_seconds() // 60)
-        waited = f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-    return (f"RO {row.number}", row.plate, waited,
-            row.promised_at.strftime("%a %H:%M") + (" " + _("late") if row.late else ""),
-            row.business_type.replace("_", " "), row.bay, row.technicians, _("re-inspect") if row.reinspection else "")
+        waited = (_("{hours}h{minutes}m").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}") if minutes >= 60
+                  else _("{minutes}m").format(minutes=minutes))
+    return (row.number, row.plate, waited, day(row.promised_at) + (" " + _("late") if row.late else ""),
+            label(BUSINESS_TYPE_LABELS, row.business_type), row.bay, row.technicians,
+            _("re-inspect") if row.reinspection else "")
 
 
 class QCScreen(Acting, KeptScreen):
     CSS_PATH = "qc.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("enter", "inspect", "Inspect", show=True)]
+    BINDINGS = [Binding("enter", "inspect", N_("Inspect"), show=True), Binding("escape", "app.pop_screen", N_("Board"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(_("Ready for QC — longest waiting first"), classes="title")
-        yield PagedTable(("RO", "Plate", "Waiting", "Promised", "Type", "Bay", "Technicians", ""), _queue_row,
-                         id="qc-queue")
+        yield PagedTable((_("RO"), _("Plate"), _("Waiting"), _("Promised"), _("Type"), _("Bay"), _("Technicians"),
+                          ""), _queue_row, id="qc-queue")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "QC"
+        self.title = _("QC")
         table = self.query_one(PagedTable)
         table.load(lambda n, o: qc.qc_queue(limit=n, offset=o, shop=shops.scope(self.app.staff)))
         table.focus()
@@ -74,13 +76,14 @@ class InspectionScreen(Acting, Screen):
     (qc.inspection_view) and the results marked so far; qc.sign decides."""
     CSS_PATH = "qc.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Queue"),
-        Binding("p", "mark('pass')", "Pass item"),
-        Binding("f", "mark('fail')", "Fail item"),
-        Binding("n", "mark('na')", "N/A"),
-        Binding("a", "all_pass", "Rest pass"),
-        Binding("ctrl+s", "sign_pass", "Sign PASS"),
-        Binding("ctrl+r", "sign_fail", "Sign FAIL"),
+        # Most important first: the key bar shows as many as fit (F1 lists them all).
+        Binding("ctrl+s", "sign_pass", N_("Sign PASS")),
+        Binding("ctrl+r", "sign_fail", N_("Sign FAIL")),
+        Binding("p", "mark('pass')", N_("Pass")),
+        Binding("f", "mark('fail')", N_("Fail")),
+        Binding("n", "mark('na')", N_("N/A")),
+        Binding("a", "all_pass", N_("Rest pass")),
+        Binding("escape", "app.pop_screen", N_("Queue")),
     ]
     PERMISSIONS = {"sign_pass": "sign_qc", "sign_fail": "sign_qc"}
 
@@ -97,12 +100,13 @@ class InspectionScreen(Acting, Screen):
 
     def on_mount(self) -> None:
         v = self.view
-        self.title = f"QC — {v.label}"
-        promise = _("Promised {promised}").format(promised=f"{v.promised_at:%a %H:%M}")
+        self.title = _("QC — {order}").format(order=v.label)
+        promise = _("Promised {promised}").format(promised=day(v.promised_at))
         if v.completed_at:
-            promise += ", " + _("finished {finished}").format(finished=f"{v.completed_at:%a %H:%M}")
+            promise = _("Promised {promised}, finished {finished}").format(promised=day(v.promised_at),
+                                                                          finished=day(v.completed_at))
         head = [line((f"{v.label}  ", "bold"), (v.plate, "bold cyan"), f"  {v.model}  · ",
-                     v.business_type.replace("_", " ")),
+                     label(BUSINESS_TYPE_LABELS, v.business_type)),
                 line(promise, (" — " + _("LATE: a delay reason is needed") if v.late else "", "bold yellow"))]
         if v.rework:
             head.append(line(_("Re-inspection after rework: {reason}").format(reason=v.rework_reason or "")))

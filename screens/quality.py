@@ -18,13 +18,16 @@ from screens.dialogs import reason_form
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
-from screens.text import cells
+from screens.text import cells, literal
+from models.orders import BUSINESS_TYPE_LABELS
 from workshop import appointment_figures, clock, qc, quality, shops
-from workshop.i18n import N_, _
+from workshop.i18n import N_, _, label
 from workshop.permissions import can
 
-PERIODS = {"w": ("last 7 days", 7), "m": ("last 30 days", 30), "q": ("last 90 days", 90), "y": ("last 12 months", 365)}
-COLUMNS = ("Who", "Inspected", "1st-time pass", "Rework", "On time", "Avg delay h", "Comebacks", "Penalties")
+PERIODS = {"w": (N_("last 7 days"), 7), "m": (N_("last 30 days"), 30), "q": (N_("last 90 days"), 90),
+           "y": (N_("last 12 months"), 365)}
+COLUMNS = (N_("Who"), N_("Inspected"), N_("1st-time pass"), N_("Rework"), N_("On time"), N_("Avg delay h"),
+           N_("Comebacks"), N_("Penalties"))
 
 
 
@@ -47,11 +50,11 @@ class QualityScreen(Acting, KeptScreen):
     QualityScreen .title { padding: 0 1; text-style: bold; }
     QualityScreen #working { padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board")] + [
-        Binding(key, f"period('{key}')", label) for key, (label, _) in PERIODS.items()] + [
-        Binding("c", "checklists", "QC checklists"), Binding("l", "labour", N_("Labour figures"))]
+    BINDINGS = [Binding(key, f"period('{key}')", name) for key, (name, _days) in PERIODS.items()] + [
+        Binding("c", "checklists", N_("QC checklists")), Binding("l", "labour", N_("Labour figures")),
+        Binding("escape", "app.pop_screen", N_("Board"))]
     PERMISSIONS = {"checklists": "edit_checklists", "labour": "view_labour"}
-    heading = "Quality"  # the period shown, with its dates
+    heading = ""  # the period shown, with its dates
 
     def action_labour(self) -> None:
         self.app.open_screen("labour")
@@ -65,9 +68,9 @@ class QualityScreen(Acting, KeptScreen):
             yield Label("", id="period", classes="title")
             yield ProgressBar(total=quality.STEPS, show_eta=False, id="working")
             yield Table(id="shop", cursor_type="row")
-            yield Label("Technicians (reworks and comebacks count against the responsible one)", classes="title")
+            yield Label(_("Technicians (reworks and comebacks count against the responsible one)"), classes="title")
             yield Table(id="techs", cursor_type="row", zebra_stripes=True)
-            yield Label("Advisors", classes="title")
+            yield Label(_("Advisors"), classes="title")
             yield Table(id="advisors", cursor_type="row", zebra_stripes=True)
             yield Label(_("Appointments: appointment rate, no-shows and on-time arrival (shop, then advisors)"),
                         classes="title")
@@ -75,23 +78,24 @@ class QualityScreen(Acting, KeptScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Quality"
+        self.title = _("Quality")
         for table in self.query(DataTable):
             if table.id == "appointments":
                 from screens.appointments import FIGURE_COLUMNS
                 table.add_columns(*[_(c) for c in FIGURE_COLUMNS])
             else:
-                table.add_columns(*COLUMNS)
+                table.add_columns(*(_(column) for column in COLUMNS))
         self.action_period("m")
         self.query_one("#shop").focus()
 
     def action_period(self, key: str) -> None:
         """Work the period's figures out in the background (a year of a large shop takes seconds):
         the screen stays usable, a bar shows how far it got, and another period key starts over."""
-        label, days = PERIODS[key]
+        name, days = PERIODS[key]
         start, end = quality.last_days(days, clock.now())
-        self.heading = f"Quality, {label} ({start:%Y-%m-%d} – {end - dt.timedelta(days=1):%Y-%m-%d})"
-        self.query_one("#period", Label).update(f"{self.heading} · working out the figures…")
+        self.heading = _("Quality, {period} ({start} – {end})").format(
+            period=_(name), start=f"{start:%Y-%m-%d}", end=f"{end - dt.timedelta(days=1):%Y-%m-%d}")
+        self.query_one("#period", Label).update(_("{heading} · working out the figures…").format(heading=self.heading))
         bar = self.query_one("#working", ProgressBar)
         bar.update(progress=0)
         bar.display = True
@@ -130,16 +134,16 @@ class QualityScreen(Acting, KeptScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "quality" and event.state == WorkerState.ERROR and self.is_attached:
             self.query_one("#working", ProgressBar).display = False
-            self.query_one("#period", Label).update(
-                f"{self.heading} · the figures could not be worked out ({event.worker.error}); "
-                "press the period's key to try again")
+            self.query_one("#period", Label).update(literal(
+                _("{heading} · the figures could not be worked out ({error}); press the period's key to try again")
+                .format(heading=self.heading, error=event.worker.error)))
 
     def _show(self, report: quality.QualityReport, booked=None) -> None:
         if not self.is_attached:  # left while the figures were worked out
             return
         self.query_one("#working", ProgressBar).display = False
-        self.query_one("#period", Label).update(
-            f"{self.heading} · target: rework under {quality.REWORK_TARGET_PCT}%")
+        self.query_one("#period", Label).update(_("{heading} · target: rework under {target}%").format(
+            heading=self.heading, target=quality.REWORK_TARGET_PCT))
         for table_id, rows in (("#shop", [report.shop] + report.shops), ("#techs", report.technicians),
                                ("#advisors", report.advisors)):
             table = self.query_one(table_id, DataTable)
@@ -160,8 +164,8 @@ class ChecklistScreen(Acting, Screen):
     ChecklistScreen DataTable { height: 1fr; }
     ChecklistScreen .title { padding: 0 1; text-style: bold; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("t", "next_type", "Next type"),
-                Binding("a", "add", "Add item"), Binding("d", "remove", "Remove item")]
+    BINDINGS = [Binding("t", "next_type", N_("Next type")), Binding("a", "add", N_("Add item")),
+                Binding("d", "remove", N_("Remove item")), Binding("escape", "app.pop_screen", N_("Back"))]
     PERMISSIONS = {"add": "edit_checklists", "remove": "edit_checklists"}
     TYPES = ("maintenance", "general_repair", "body", "paint", "insurance", "warranty")
 
@@ -177,7 +181,7 @@ class ChecklistScreen(Acting, Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "QC checklists"
+        self.title = _("QC checklists")
         self.query_one("#items", DataTable).add_columns("#", _("Check"))
         self.reload()
         self.query_one("#items").focus()
@@ -185,7 +189,7 @@ class ChecklistScreen(Acting, Screen):
     def reload(self) -> None:
         self.items = qc.checklist_items(self.business_type)
         self.query_one("#type", Label).update(_("Checklist for {kind} (t: next business type)").format(
-            kind=self.business_type.replace("_", " ")))
+            kind=label(BUSINESS_TYPE_LABELS, self.business_type)))
         table = self.query_one("#items", DataTable)
         table.clear()
         for n, item in enumerate(self.items, 1):
@@ -200,7 +204,7 @@ class ChecklistScreen(Acting, Screen):
 
     def action_add(self) -> None:
         kind = self.business_type
-        form = reason_form(_("New check for {kind}").format(kind=kind.replace("_", " ")), name="text",
+        form = reason_form(_("New check for {kind}").format(kind=label(BUSINESS_TYPE_LABELS, kind)), name="text",
                            label=_("What to check"), max_length=120)
         self.ask(form, lambda values: partial(qc.add_item, kind, values["text"]), success=_("Item added."))
 

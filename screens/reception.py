@@ -8,24 +8,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import Suggester
 from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from models.orders import BUSINESS_TYPES
+from models.orders import BUSINESS_TYPE_LABELS, BUSINESS_TYPES
+from models.people import CUSTOMER_KIND_LABELS, CUSTOMER_KINDS
 from screens.acting import Acting
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.live_search import LiveSearch
 from screens.text import line, lines, literal
-from workshop import clock, i18n, reception
+from workshop import catalog, clock, i18n, reception
 from workshop.errors import DomainError, InvalidInput
-from workshop.i18n import N_, _
+from workshop.i18n import N_, _, label
 
 PROMISED_FORMAT = "%Y-%m-%d %H:%M"
 # The form's rows, by the names the services give their fields (InvalidInput.field): a refusal is
 # shown under the row that holds the field.
-ROW_OF = {"brand": "brand", "model": "brand", "model_year": "brand", "name": "owner", "mobile": "owner",
-          "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
+ROW_OF = {"brand": "brand", "series": "brand", "model": "brand", "model_year": "brand", "name": "owner",
+          "mobile": "owner", "kind": "owner", "mileage_in": "mileage", "fuel_level": "mileage", "vehicle": "lookup",
           "operation": "operations", "claim_no": "claim", "assessed_amount": "claim", "deductible": "claim",
           "packages": "packages"}
 
@@ -34,6 +36,17 @@ def _offers(text: str):
     """What reception offers for the typed text: catalog operations and maintenance packages (in a worker)."""
     from workshop.packages import find_packages
     return reception.find_operations(text, limit=50), find_packages(text, limit=10)
+
+
+class SeriesSuggester(Suggester):
+    """The series on file, offered as a series is typed (their list is read when a registration starts)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.known: list[str] = []
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return next((s for s in self.known if value and s.casefold().startswith(value)), None)
 
 
 def parse_promised(text: str) -> dt.datetime:
@@ -48,11 +61,11 @@ class ReceptionScreen(Acting, KeptScreen):
     shown under the row of the field it names, and everything typed stays."""
     CSS_PATH = "reception.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+s", "save", "Check in", priority=True),
-        Binding("ctrl+r", "register", "Register car", priority=True),
+        Binding("ctrl+s", "save", N_("Check in"), priority=True),
+        Binding("ctrl+r", "register", N_("Register car"), priority=True),
         Binding("ctrl+e", "estimate", N_("Estimate"), priority=True),
         Binding("ctrl+o", "car_file", N_("Car's file"), priority=True),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
     PERMISSIONS = {"save": "create_order", "register": "create_order", "estimate": "create_order",
                    "car_file": "view_customer_file"}
@@ -63,13 +76,16 @@ class ReceptionScreen(Acting, KeptScreen):
         self.busy = False
         # The catalog is searched in a worker once typing pauses (screens/live_search.py).
         self.operation_search = LiveSearch(self, _offers, self._show_operations)
+        self.series_suggester = SeriesSuggester()
 
     def compose(self) -> ComposeResult:
         def field(name: str, label: str, widget):
             return Vertical(Horizontal(Label(label, classes="field-label"), widget, classes="field"),
                             Static("", id=f"note-{name}", classes="field-note"), classes="field-row")
 
-        def text(wid: str, placeholder: str, max_length: int, **kw):
+        def text(wid: str, placeholder: str, max_length: int, id_suggest: bool = False, **kw):
+            if id_suggest:  # the catalog's series, offered as typed (→ takes one); read when a car is registered
+                kw["suggester"] = self.series_suggester
             return Input(placeholder=placeholder, id=wid, max_length=max_length, compact=True, **kw)
 
         yield Header()
@@ -80,25 +96,25 @@ class ReceptionScreen(Acting, KeptScreen):
             with Vertical(id="new-car"):
                 yield Label(_("Not on file: register the car and its owner, then Ctrl+R"), classes="title")
                 yield field("plate", _("Plate"), text("plate", "粤B12345", 12))
-                yield field("vin", "VIN", text("vin", _("17 characters, no I/O/Q"), 17))
-                yield field("brand", _("Brand / model"), Horizontal(text("brand", _("Brand"), 40, value="Toyota"),
-                                                                    text("model", _("Model"), 60),
-                                                                    text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
-                                                                    classes="inline"))
+                yield field("vin", _("VIN"), text("vin", _("17 characters, no I/O/Q"), 17))
+                yield field("brand", _("Car"), Horizontal(
+                    text("brand", _("Brand"), 40, value="Toyota"), text("series", _("Series"), 40, id_suggest=True),
+                    text("model", _("Model"), 60), text("model_year", _("Year"), 4, restrict=r"[0-9]*"),
+                    classes="inline"))
                 yield field("owner", _("Owner"), Horizontal(
                     text("name", _("Owner name"), 100), text("mobile", _("Mobile"), 20),
-                    Select([(k, k) for k in ("private", "company", "fleet")], value="private", id="kind",
+                    Select([(label(CUSTOMER_KIND_LABELS, k), k) for k in CUSTOMER_KINDS], value="private", id="kind",
                            allow_blank=False, compact=True), classes="inline"))
             yield Label(_("2. The order"), classes="title")
             yield field("business_type", _("Business"),
-                        Select([(b.replace("_", " "), b) for b in BUSINESS_TYPES], value="maintenance",
+                        Select([(label(BUSINESS_TYPE_LABELS, b), b) for b in BUSINESS_TYPES], value="maintenance",
                                id="business_type", allow_blank=False, compact=True))
             yield field("mileage", _("Mileage / fuel"), Horizontal(
-                text("mileage_in", "km", 9, restrict=r"[0-9]*"),
+                text("mileage_in", _("km"), 9, restrict=r"[0-9]*"),
                 Select([(f, f) for f in reception.FUEL_LEVELS], value="1/2", id="fuel_level", allow_blank=False,
                        compact=True), classes="inline"))
             yield field("statement", _("Statement"), text("statement", _("Customer's statement of the fault"), 1000))
-            yield field("promised_at", _("Promised"), text("promised_at", "YYYY-MM-DD HH:MM", 16))
+            yield field("promised_at", _("Promised"), text("promised_at", _("YYYY-MM-DD HH:MM"), 16))
             yield field("insurer", _("Insurer"), text("insurer", _("insurance jobs only"), 60))
             yield field("claim", _("Claim"), Horizontal(
                 text("claim_no", _("report no."), 40), text("assessed_amount", _("assessed"), 12, restrict=r"[0-9.]*"),
@@ -117,7 +133,7 @@ class ReceptionScreen(Acting, KeptScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Reception"
+        self.title = _("Reception")
         self.query_one("#new-car").display = False
         promised = clock.now() + dt.timedelta(hours=4)
         self.query_one("#promised_at", Input).value = promised.strftime(PROMISED_FORMAT)
@@ -127,6 +143,8 @@ class ReceptionScreen(Acting, KeptScreen):
     # --- finding or registering the car ------------------------------------------------------------
     @on(Input.Submitted, "#lookup")
     def lookup(self, event: Input.Submitted) -> None:
+        if not event.value.strip():  # Enter on nothing typed: nothing to find or register
+            return
         car = reception.car_on_file(event.value)
         if car is None:
             self.vehicle = None
@@ -134,6 +152,7 @@ class ReceptionScreen(Acting, KeptScreen):
                 (_("No car on file for '{query}'.").format(query=event.value.strip()), "yellow"), " ",
                 _("Register it below.")))
             self.query_one("#new-car").display = True
+            self.series_suggester.known = catalog.known_series()
             value = event.value.strip().upper()
             self.query_one("#vin" if len(value) == 17 else "#plate", Input).value = value
             self.query_one("#plate", Input).focus()
@@ -142,8 +161,11 @@ class ReceptionScreen(Acting, KeptScreen):
 
     def _show_vehicle(self, car: reception.CarOnFile) -> None:
         self.vehicle = car
-        shown = [line((car.plate, "bold cyan"), f" {car.brand} {car.model} · VIN {car.vin} · ", _("owner") + " ",
-                      (car.owner, "bold"), f" {car.mobile}")]
+        shown = [line((car.plate, "bold cyan"), f" {car.brand} {car.model} · ", _("VIN {vin}").format(vin=car.vin),
+                      " · ", _("owner") + " ", (car.owner, "bold"), f" {car.mobile}")]
+        if not car.series:  # the catalog's series-only operations and series kits cannot find it
+            shown.append(line((_("No series on file: every operation and the general kits apply (Ctrl+O: the "
+                                 "car's file)."), "yellow")))
         if car.last_visit is not None:
             shown.append(line(_("Last visit {day} at {km} km").format(day=f"{car.last_visit:%Y-%m-%d}",
                                                                       km=f"{car.last_mileage:,}")))
@@ -163,7 +185,7 @@ class ReceptionScreen(Acting, KeptScreen):
         self.act(reception.register_vehicle,
                  reception.CustomerForm(name=value("name"), mobile=value("mobile"), kind=value("kind")),
                  reception.VehicleForm(plate=value("plate"), vin=value("vin"), brand=value("brand"),
-                                       model=value("model"), model_year=value("model_year")),
+                                       series=value("series"), model=value("model"), model_year=value("model_year")),
                  form=self, then=self._registered)
 
     def _registered(self, car) -> None:
@@ -186,7 +208,8 @@ class ReceptionScreen(Acting, KeptScreen):
         results.clear_options()
         results.add_options([Option(literal(_("package {code}  {name}  ({price})").format(
             code=p.code, name=p.name, price=i18n.money(p.price))), id=f"pkg:{p.code}") for p in packages])
-        results.add_options([Option(literal(f"{op.code}  {op.name}  ({op.standard_hours} h)"), id=op.code)
+        results.add_options([Option(literal(_("{code}  {name}  ({hours} h)").format(
+            code=op.code, name=op.name, hours=op.standard_hours)), id=op.code)
                              for op in operations])
 
     @on(Input.Submitted, "#op-search")

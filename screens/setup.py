@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from screens.forms import FormDialog
 from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
-from screens.text import clean
+from screens.text import clean, pad
 from workshop import bay_setup, catalog, customer_classes, i18n, packages, rates, settings, setup_status, shops
 from workshop.amounts import MAX_HOURS, MAX_PRICE
 from workshop.i18n import N_, _
@@ -32,7 +33,6 @@ TABS = ("start", "bays", "operations", "rates", "classes", "packages", "settings
 TAB_TITLES = {"start": N_("Start"), "bays": N_("Bays"), "operations": N_("Operations"), "rates": N_("Rates"),
               "classes": N_("Classes"), "packages": N_("Packages"), "settings": N_("Settings")}
 TABLE_OF = {tab: f"#{tab}-table" for tab in TABS if tab != "start"}
-EVERY_SERIES = "*"
 
 
 def _sliced(rows: list):
@@ -54,11 +54,11 @@ def _bay_row(b: bay_setup.BayRow):
 
 def _operation_row(o: catalog.OperationRow):
     rate = "—" if o.rate is None else f"{o.rate:.2f}"
-    return (o.code, o.name, o.trade_label, f"{o.standard_hours}", o.price_class, rate, _status(o.active))
+    return (o.code, o.name, o.trade_label, f"{o.standard_hours}", catalog.price_class_label(o.price_class), rate, _status(o.active))
 
 
 def _rate_row(r: rates.RateRow):
-    return (r.trade_label, r.price_class, f"{r.rate:.2f}" if r.rate else _("not set"), str(r.operations))
+    return (r.trade_label, catalog.price_class_label(r.price_class), f"{r.rate:.2f}" if r.rate else _("not set"), str(r.operations))
 
 
 def _class_row(c: customer_classes.ClassRow):
@@ -82,11 +82,33 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+def _setting_value(s: settings.SettingRow, value) -> str:
+    return dict(s.choices).get(value, _shown(value)) if s.kind == "choice" else _shown(value)
+
+
 def _setting_row(s: settings.SettingRow):
-    value = _shown(s.value)
-    if s.kind == "choice":
-        value = dict(s.choices).get(s.value, value)
-    return (i18n._(settings.GROUPS[s.group]), s.label, value, s.unit, "" if not s.changed else _("changed"))
+    # The group goes last: at 80 columns the value and unit come before it (the line below says it anyway).
+    value = _setting_value(s, s.value)
+    if cell_len(value) > 30:  # a plate pattern, a table of terms: its start here, the whole in its form
+        value = pad(value, 29) + "…"
+    return (s.label, value, s.unit, "" if not s.changed else _("changed"),
+            i18n._(settings.GROUPS[s.group]))
+
+
+def setting_about(s: settings.SettingRow) -> Text:
+    """What the highlighted setting means, its bounds and default, under the list of settings."""
+    text = Text()
+    text.append(clean(i18n._(settings.GROUPS[s.group])) + " · ", style="dim")
+    text.append(clean(s.label), style="bold")
+    text.append("  " + clean(s.meaning))
+    facts = []
+    if s.minimum is not None or s.maximum is not None:
+        facts.append(_("{minimum} to {maximum} {unit}").format(minimum=s.minimum, maximum=s.maximum,
+                                                              unit=s.unit).strip())
+    default = _setting_value(s, s.default)
+    facts.append(_("default: {default}").format(default=default or "—"))
+    text.append("\n" + " · ".join(clean(f) for f in facts), style="italic")
+    return text
 
 
 # --- forms -------------------------------------------------------------------------------------------------
@@ -126,29 +148,46 @@ def operation_form(detail: catalog.OperationDetail | None = None) -> FormDialog:
 
 
 class KitForm(FormDialog):
-    """An operation's parts kit for one series: picking the series shows that series' kit to change."""
+    """An operation's parts kit for one series: the series is typed (a new one too, offered from those on
+    file as it is typed; empty: the general kit), and a series that has a kit shows it to change."""
 
     def __init__(self, detail: catalog.OperationDetail):
         self.detail = detail
-        series = sorted(set(detail.applies_to) | {s for s in detail.kits if s} | set(catalog.known_series()[:30]),
+        series = sorted(set(detail.applies_to) | {s for s in detail.kits if s} | set(catalog.known_series()),
                         key=str.casefold)
-        options = [(_("every series (general kit)"), EVERY_SERIES)] + [(s, s) for s in series]
         first = next((s for s in detail.kits), "")
+        self.shown = self.kit_text(first)   # the kit the items field shows, as loaded (not typed)
         name = i18n.local(detail.name, detail.name_zh)
         super().__init__(_("Parts kit of {code} {name}").format(code=detail.code, name=name), [
-            forms.choice("series", _("Series"), options, value=first or EVERY_SERIES),
-            forms.text("items", _("Parts in the kit"), value=self.kit_text(first), required=False, max_length=400,
+            forms.text("series", _("Series"), value=first, required=False, max_length=40,
+                       placeholder=_("empty: every series (general kit)"), suggestions=series,
+                       hint=self.series_hint()),
+            forms.text("items", _("Parts in the kit"), value=self.shown, required=False, max_length=400,
                        placeholder="OF-M20A*1; OIL-0W20*4.5", hint=_("part code*quantity; empty: no kit")),
         ], intro=_("A car gets its series' kit if there is one, else the general kit."), submit_label=_("Save kit"))
+
+    def series_hint(self) -> str:
+        kits = [s or _("general") for s in self.detail.kits]
+        return _("kits now: {series}").format(series=", ".join(kits)) if kits else _("no kit yet")
+
+    def kit_of(self, series: str) -> str | None:
+        """The series' own key in the kits (typed in another case), or None when it has no kit."""
+        key = series.strip().casefold()
+        return next((s for s in self.detail.kits if s.casefold() == key), None)
 
     def kit_text(self, series: str) -> str:
         return "; ".join(f"{line.code}*{line.qty.normalize() if line.qty == line.qty.to_integral() else line.qty}"
                          for line in self.detail.kits.get(series, ()))
 
     def changed(self, name: str) -> None:
-        if name == "series":
-            series = self.raw("series")
-            self.widget("items").value = self.kit_text("" if series in (None, EVERY_SERIES) else series)
+        if name != "series":
+            return
+        items = self.widget("items")
+        own = self.kit_of(self.raw("series") or "")
+        if own is not None:            # a series with a kit: show it to change
+            self.shown = items.value = self.kit_text(own)
+        elif items.value == self.shown:  # the kit shown was another series': not this one's
+            self.shown = items.value = ""
 
 
 def rate_form(row: rates.RateRow | None = None) -> FormDialog:
@@ -167,7 +206,7 @@ def rate_form(row: rates.RateRow | None = None) -> FormDialog:
 def class_form(row: customer_classes.ClassRow | None = None) -> FormDialog:
     f = row.form() if row else customer_classes.ClassForm()
     return FormDialog(_("Class {name}").format(name=row.name) if row else _("New customer class"), [
-        forms.text("name", _("Name"), value=f.name, max_length=40, placeholder="Platinum"),
+        forms.text("name", _("Name"), value=f.name, max_length=40, placeholder=_("Platinum")),
         forms.text("name_zh", _("Chinese name"), value=f.name_zh, max_length=40, required=False, placeholder="白金"),
         forms.number("labor_discount", _("Labour discount %"), value=f.labor_discount, maximum=100, places=2),
         forms.number("material_discount", _("Material discount %"), value=f.material_discount, maximum=100, places=2),
@@ -277,8 +316,9 @@ class ShopSetupScreen(Acting, KeptScreen):
                 yield PagedTable((_("Code"), _("Package"), _("Price"), _("Operations"), _("Status")), _package_row,
                                  id="packages-table")
             with TabPane(_("7 Settings"), id="settings"):
-                yield PagedTable((_("Group"), _("Setting"), _("Value"), _("Unit"), ""), _setting_row,
+                yield PagedTable((_("Setting"), _("Value"), _("Unit"), "", _("Group")), _setting_row,
                                  id="settings-table")
+                yield Static("", id="setting-about")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -309,7 +349,8 @@ class ShopSetupScreen(Acting, KeptScreen):
         text.append(_("Ready for the first check-in.") if status.ready else
                     _("Before the first car can be checked in:"), style="bold green" if status.ready else "bold")
         text.append("\n\n")
-        go = {"identity": "i", "bays": "2", "rates": "4", "operations": "3", "classes": "5", "staff": "F10"}
+        go = {"identity": "i", "bays": "2", "rates": "4", "operations": "3", "parts": "F5", "classes": "5",
+              "staff": "F10"}
         for step in status.steps:
             text.append("  ✓ " if step.done else ("  ✗ " if step.required else "  · "),
                         style="green" if step.done else ("red" if step.required else "yellow"))
@@ -356,6 +397,11 @@ class ShopSetupScreen(Acting, KeptScreen):
         if row is None:
             self.notify(_("Nothing selected."), severity="warning")
         return row
+
+    @on(PagedTable.RowHighlighted, "#settings-table")
+    def setting_highlighted(self) -> None:
+        row = self.query_one("#settings-table", PagedTable).selected
+        self.query_one("#setting-about", Static).update(setting_about(row) if row is not None else "")
 
     @on(PagedTable.RowSelected)
     def row_entered(self, event) -> None:
@@ -444,8 +490,7 @@ class ShopSetupScreen(Acting, KeptScreen):
         detail = self.fetch(catalog.operation_detail, row.id) if row is not None else None
         if detail is None:
             return
-        self.ask(KitForm(detail), lambda v: partial(
-            catalog.set_kit, row.id, "" if v["series"] in (None, EVERY_SERIES) else v["series"], v["items"] or ""),
+        self.ask(KitForm(detail), lambda v: partial(catalog.set_kit, row.id, v["series"] or "", v["items"] or ""),
             success=lambda kit: i18n.ngettext("Kit saved: {count} part.", "Kit saved: {count} parts.",
                                               len(kit)).format(count=len(kit)))
 

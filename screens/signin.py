@@ -9,6 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from rich.cells import cell_len, set_cell_size
+
+from models.people import ROLE_LABELS
 from seeds.reference import DEMO_PIN
 from screens.acting import Acting
 from screens.keybar import KeyBar
@@ -16,20 +19,21 @@ from screens.text import literal, pad
 from workshop import accounts
 from workshop.actor import Actor
 from workshop.errors import DomainError
-from workshop.i18n import _
+from workshop.i18n import N_, _, join, label
 
 
 def _short(roles: str, width: int = 15) -> str:
-    """Roles on one line of the narrow list: 'supervisor, dis…' rather than a wrapped second line."""
-    text = roles.replace("_", " ").replace(",", ", ")
-    return text if len(text) <= width else text[:width - 1] + "…"
+    """Roles on one line of the narrow list, in the reader's language: 'workshop supervisor, dis…'
+    rather than a wrapped second line (cut by terminal cells: a Chinese character takes two)."""
+    text = join(label(ROLE_LABELS, role) for role in roles.split(",") if role)
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 class SignInScreen(Acting, Screen[Actor | None]):
     CSS_PATH = "signin.tcss"
     BINDINGS = [
-        Binding("escape", "back_to_list", "Back to names"),
-        Binding("ctrl+q", "quit_app", "Quit", priority=True),
+        Binding("escape", "back_to_list", N_("Back to names")),
+        Binding("ctrl+q", "quit_app", N_("Quit"), priority=True),
     ]
 
     def __init__(self, message: str | None = None):
@@ -45,11 +49,11 @@ class SignInScreen(Acting, Screen[Actor | None]):
         yield Header()
         with Horizontal(id="signin"):
             with Vertical(id="who"):
-                yield Label("Who are you?", classes="title")
+                yield Label(_("Who are you?"), classes="title")
                 yield OptionList(id="staff-list")
             with Vertical(id="pin-box"):
                 yield Static("", id="picked")
-                yield Input(placeholder="PIN", password=True, id="pin", max_length=8, restrict=r"[0-9]*")
+                yield Input(placeholder=_("PIN"), password=True, id="pin", max_length=8, restrict=r"[0-9]*")
                 yield Static("", id="sign-error", classes="error")
                 yield Static("", id="hint", classes="muted")
         yield KeyBar()
@@ -63,8 +67,9 @@ class SignInScreen(Acting, Screen[Actor | None]):
         if self.message:
             hint.append(self.message)
         if listed.demo_shop:
-            hint.append(f"Demo shop: every staff member's PIN is {DEMO_PIN}. Try Zhang Lei (dispatcher), "
-                        "Li Wei (advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).")
+            hint.append(_("Demo shop: every staff member's PIN is {pin}. Try Zhang Lei (dispatcher), Li Wei "
+                          "(advisor), Sun Hui (QC), Hu Xin (cashier), He Ping (follow-up), Zhou Min (manager).").format(
+                pin=DEMO_PIN))
         hint.append(_("Type the first letters of your name to find it; Enter picks it."))
         self.query_one("#hint", Static).update(literal("\n\n".join(hint), multiline=True))
         names = self.query_one("#staff-list", OptionList)

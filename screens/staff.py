@@ -18,7 +18,7 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells
 from workshop import accounts
-from workshop.i18n import LANGUAGES, N_, _, label
+from workshop.i18n import LANGUAGES, N_, _, join, label
 
 
 def _role_options():
@@ -41,11 +41,11 @@ def staff_form() -> FormDialog:
 
 
 class StaffScreen(Acting, KeptScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board"), Binding("slash", "search", "Search"),
-                Binding("a", "add", "Add staff"), Binding("r", "roles", "Set roles"),
-                Binding("p", "reset_pin", "Reset PIN"), Binding("u", "lift_lockout", N_("Lift lockout")),
-                Binding("x", "toggle_active", "Activate/deactivate"), Binding("l", "language", N_("Language")),
-                Binding("g", "badge", N_("Badge"))]
+    BINDINGS = [Binding("a", "add", N_("Add staff")), Binding("r", "roles", N_("Set roles")),
+                Binding("p", "reset_pin", N_("Reset PIN")), Binding("u", "lift_lockout", N_("Lift lockout")),
+                Binding("x", "toggle_active", N_("Activate/deactivate")), Binding("l", "language", N_("Language")),
+                Binding("g", "badge", N_("Badge")), Binding("slash", "search", N_("Search")),
+                Binding("escape", "app.pop_screen", N_("Board"))]
     PERMISSIONS = dict.fromkeys(("add", "roles", "reset_pin", "lift_lockout", "toggle_active", "language", "badge"),
                                 "manage_staff")
     DEFAULT_CSS = """
@@ -64,7 +64,7 @@ class StaffScreen(Acting, KeptScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Staff"
+        self.title = _("Staff")
         self.query_one("#staff", DataTable).add_columns(_("Name"), _("Login"), _("Roles"), _("Trade"), _("Status"),
                                                         _("Language"), _("Badge"))
         self.reload()
@@ -79,7 +79,7 @@ class StaffScreen(Acting, KeptScreen):
             status = _("active") if s.active else _("inactive")
             if s.held:
                 status += ", " + _("{n} wrong PINs: held").format(n=s.wrong_pins)
-            table.add_row(*cells(s.name, s.login, ", ".join(label(ROLE_LABELS, r) for r in s.roles),
+            table.add_row(*cells(s.name, s.login, join(label(ROLE_LABELS, r) for r in s.roles),
                                  label(TRADE_LABELS, s.trade), status, language_name(s.language), s.badge or "—"))
         if self.people:
             table.move_cursor(row=min(row, len(self.people) - 1))

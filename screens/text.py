@@ -88,3 +88,13 @@ def content(value: object) -> Content:
 def message(value: object) -> str:
     """A notification's text: safe to draw (shown with markup off, see WorkshopApp.notify)."""
     return clean(value, multiline=True)
+
+
+def cut(value: object, width: int) -> str:
+    """A value cut to at most ``width`` terminal cells, with … where it was cut (a Chinese character
+    takes two cells: cutting by characters made Chinese names twice as wide as the column allowed)."""
+    from rich.cells import cell_len, set_cell_size
+    text = clean(value)
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…"

@@ -158,7 +158,16 @@ class UnhandledErrors(App):
     def unhandled_error(self, error: Exception) -> None:  # pragma: no cover - the app defines it
         raise NotImplementedError
 
+    def survives(self, error: Exception) -> bool:
+        """Whether the app shows ``error`` itself and goes on (a database fault), instead of closing."""
+        return False
+
     def _handle_exception(self, error: Exception) -> None:
+        # Textual calls this for an exception raised in any handler (a key, a timer, a screen mounting);
+        # the handler's message pump goes on unless the app closes, so an app that survives the error
+        # returns here and keeps running.
+        if self.survives(error):
+            return
         if not active():  # another Textual: its own handling, after ours has logged the error
             self.unhandled_error(error)
             return super()._handle_exception(error)

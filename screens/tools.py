@@ -22,7 +22,7 @@ from screens.paged import PagedTable
 from screens.text import lines, literal
 from workshop import clock, i18n, my_jobs, tools
 from workshop.dispatch import technician_loads
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, label, ngettext
 from workshop.tools import ToolForm, ToolRow
 
 COST_MAX = 999_999
@@ -65,19 +65,20 @@ class ToolsScreen(Acting, KeptScreen):
         Binding("escape", "app.pop_screen", N_("Back")),
         Binding("slash", "search", N_("Search")),
         Binding("o", "check_out", N_("Check out")),
-        Binding("i", "check_in", N_("Check in")),
+        Binding("i", "check_in", N_("Tool in")),
         Binding("d", "report", N_("Damage/loss")),
         Binding("m", "maintained", N_("Maintenance done")),
         Binding("s", "send_away", N_("To maintenance"), show=False),
         Binding("a", "add", N_("Add tool")),
         Binding("e", "edit", N_("Edit"), show=False),
         Binding("h", "history", N_("History")),
+        Binding("u", "operations", N_("Needed by"), show=False),
         Binding("1", "tab('register')", N_("Register"), show=False),
         Binding("2", "tab('out')", N_("Out now"), show=False),
         Binding("3", "tab('due')", N_("Due"), show=False),
     ]
     PERMISSIONS = {"check_out": "use_tools", "check_in": "use_tools", "report": "use_tools",
-                   **dict.fromkeys(("maintained", "send_away", "add", "edit"), "manage_tools")}
+                   **dict.fromkeys(("maintained", "send_away", "add", "edit", "operations"), "manage_tools")}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -169,7 +170,7 @@ class ToolsScreen(Acting, KeptScreen):
         form = FormDialog(_("{code} {name} back").format(code=tool.code, name=tool.name), [
             forms.check("damaged", _("Damaged")),
             forms.text("note", _("What is wrong with it"), required=False, max_length=200),
-        ], submit_label=_("Check in"))
+        ], submit_label=_("Take back"))
         self.ask(form, lambda v: partial(tools.check_in, tool.code, damaged=v["damaged"], note=v["note"] or ""),
                  success=lambda code: _("{code} is back.").format(code=code))
 
@@ -237,14 +238,33 @@ class ToolsScreen(Acting, KeptScreen):
             "name", "name_zh", "kind", "location", "calibration_due", "maintenance_due")})),
                  success=lambda code: _("{code} changed.").format(code=code))
 
+    def action_operations(self) -> None:
+        """Which catalog operations need the tool: dispatch and My jobs warn when it is not ready for them."""
+        if not (tool := self._tool()):
+            return
+        current = self.fetch(tools.operations_needing, tool.code)
+        if current is None:
+            return
+        form = FormDialog(_("Operations that need {code} {name}").format(code=tool.code, name=tool.name), [
+            forms.text("operations", _("Operation codes"), value=" ".join(current), required=False,
+                       max_length=1000, hint=_("spaces between them; blank: none")),
+        ], intro=literal(_("Dispatch warns when a job of one of them is dispatched while {code} is out, broken "
+                           "or overdue.").format(code=tool.code)), submit_label=_("Save"))
+        self.ask(form, lambda v: partial(tools.set_tool_operations, tool.code, v["operations"] or ""),
+                 success=lambda codes: ngettext("{code} is needed by {count} operation.",
+                                                "{code} is needed by {count} operations.",
+                                                len(codes)).format(code=tool.code, count=len(codes)))
+
     def action_history(self) -> None:
         if not (tool := self._tool()):
             return
         rows = self.fetch(tools.history, tool.code)
-        if rows is None:
+        needed = self.fetch(tools.operations_needing, tool.code)
+        if rows is None or needed is None:
             return
         words = {"out": _("out"), "in": _("back")}
-        text = lines([(f"{r.at:%Y-%m-%d %H:%M}  {words.get(r.what) or label(TOOL_RECORD_LABELS, r.what)}  {r.who}"
+        text = lines([_("Needed by: {operations}").format(operations=", ".join(needed) or "—")] +
+                     [(f"{r.at:%Y-%m-%d %H:%M}  {words.get(r.what) or label(TOOL_RECORD_LABELS, r.what)}  {r.who}"
                        f"  {r.note}") for r in rows] or [_("Nothing recorded yet.")])
         self.app.push_screen(HistoryDialog(_("{code} {name}").format(code=tool.code, name=tool.name), text))
 

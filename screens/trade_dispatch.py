@@ -19,7 +19,7 @@ HOURS_MAX = 200
 
 
 def _bay_option(bay: trade_dispatch.BayChoice, trade: str) -> Text:
-    other = "" if trade in bay.takes else "  " + _("(a {kind} bay)").format(kind=label(BAY_KIND_LABELS, bay.kind))
+    other = "" if trade in bay.takes else "  " + _("({kind} bay)").format(kind=label(BAY_KIND_LABELS, bay.kind))
     return line((pad(bay.code, 6), "bold"), pad(bay.name, 16) + " ",
                 _("{free}/{capacity} free").format(free=bay.free, capacity=bay.capacity), (other, "yellow"))
 

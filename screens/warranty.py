@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
@@ -115,7 +115,7 @@ def claim_text(detail: service.ClaimDetail, today: dt.date) -> Text:
     out.append(line(_("Labour {labour} · parts {parts} · claimed {claimed}").format(
         labour=money(detail.labor), parts=money(detail.parts), claimed=money(row.claimed))))
     answer = []
-    if row.accepted is not None and row.state != service.REJECTED:
+    if row.accepted is not None and row.state not in (service.DRAFT, service.SUBMITTED, service.REJECTED):
         answer.append(_("accepted {amount}").format(amount=money(row.accepted)))
     if detail.paid:
         answer.append(_("paid {amount}").format(amount=money(detail.paid)))
@@ -373,6 +373,126 @@ class ClaimScreen(ClaimActions, Acting, ModalScreen[None]):
             self.reload()
 
 
+# --- each manufacturer's claim terms (the setting warranty_terms, as a table instead of JSON) -------------
+
+def _maker_name(maker: str) -> str:
+    return _("every other maker (*)") if maker == "*" else maker
+
+
+def terms_form(row: service.TermsRow | None) -> FormDialog:
+    """A manufacturer's terms; ``row`` None: a manufacturer not listed yet (its name is asked)."""
+    terms = row.terms if row is not None else service.terms_for("*")
+    fields = [] if row is not None else [forms.text("maker", _("Manufacturer"), max_length=40,
+                                                    hint=_("as the vehicle's brand is written, e.g. Toyota"))]
+    fields += [
+        forms.number("submit_days", _("Submit in (days)"), value=terms.submit_days, minimum=1, maximum=3650, places=0,
+                     hint=_("after the repair: the claim's deadline")),
+        forms.number("return_days", _("Old part back (days)"), value=terms.return_days, minimum=1,
+                     maximum=3650, places=0),
+        forms.number("labor_rate", _("Labour rate"), value=terms.labor_rate, required=False, minimum="0.01",
+                     maximum=100000, hint=_("blank: the shop's own rate of each job")),
+        forms.number("parts_handling_pct", _("Parts handling %"), value=terms.parts_handling_pct, maximum=100,
+                     hint=_("added to the dealer cost of each part claimed")),
+    ]
+    title = (_("Warranty terms of {maker}").format(maker=_maker_name(row.maker)) if row is not None
+             else _("Warranty terms of another manufacturer"))
+    return FormDialog(title, fields, submit_label=_("Save"), focus="maker" if row is None else "submit_days")
+
+
+class WarrantyTermsScreen(Acting, ModalScreen[None]):
+    """Each manufacturer's claim terms: days to submit, days to return the old part, labour rate, handling %."""
+
+    BINDINGS = [Binding("escape", "dismiss", N_("Close")), Binding("e", "edit", N_("Change")),
+                Binding("a", "add", N_("Add manufacturer")), Binding("x", "remove", N_("Back to default"))]
+    PERMISSIONS = {"edit": "manage_settings", "add": "manage_settings", "remove": "manage_settings"}
+    DEFAULT_CSS = """
+    WarrantyTermsScreen { align: center middle; }
+    WarrantyTermsScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 100%;
+                                     border: thick $accent; background: $panel; padding: 0 1; }
+    WarrantyTermsScreen Table { height: auto; max-height: 16; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[service.TermsRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(literal(_("Warranty claim terms per manufacturer"), "bold"))
+            yield Static(literal(_("A claim's deadline and old-part date are set when it is drafted."), "dim"))
+            yield Table(id="terms", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#terms", DataTable).add_columns(_("Manufacturer"), _("Submit in"), _("Old part in"),
+                                                        _("Labour rate"), _("Handling"))
+        self.reload()
+        self.query_one("#terms").focus()
+
+    def reload(self) -> None:
+        self.rows = self.fetch(service.terms_rows) or []
+        table = self.query_one("#terms", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in self.rows:
+            terms, style = row.terms, "" if row.own else "dim"
+            table.add_row(*cells(
+                literal(_maker_name(row.maker) + ("" if row.own else " " + _("(default terms)")), style),
+                literal(_("{days} d").format(days=terms.submit_days), style),
+                literal(_("{days} d").format(days=terms.return_days), style),
+                literal(money(terms.labor_rate) if terms.labor_rate is not None else _("the shop's"), style),
+                literal(f"{terms.parts_handling_pct}%", style)))
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+        self.refresh_bindings()
+
+    @property
+    def selected(self) -> service.TermsRow | None:
+        table = self.query_one("#terms", DataTable)
+        return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
+
+    def offers(self, action: str, parameters) -> bool | None:
+        if action == "remove":
+            row = self.selected
+            return row is not None and row.own and row.maker != "*"
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def _entered(self) -> None:
+        if self.check_action("edit", ()):
+            self.action_edit()
+
+    def after_acting(self) -> None:
+        if self.is_attached:
+            self.reload()
+
+    def _ask(self, row: service.TermsRow | None) -> None:
+        def call(values: dict) -> partial:
+            maker = row.maker if row is not None else values["maker"]
+            return partial(service.set_terms, maker, values["submit_days"], values["return_days"],
+                           values["labor_rate"], values["parts_handling_pct"])
+
+        self.ask(terms_form(row), call, success=lambda _terms: _("Warranty terms saved."))
+
+    def action_edit(self) -> None:
+        if (row := self.selected) is not None:
+            self._ask(row)
+
+    def action_add(self) -> None:
+        self._ask(None)
+
+    def action_remove(self) -> None:
+        row = self.selected
+        if row is None or not row.own or row.maker == "*":
+            return
+        self.act(service.remove_terms, row.maker,
+                 success=_("{maker} has the default terms again.").format(maker=row.maker))
+
+
 class WarrantyScreen(ClaimActions, Acting, KeptScreen):
     CSS_PATH = "warranty.tcss"
     BINDINGS = [
@@ -389,6 +509,7 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
         Binding("x", "export_batch", N_("Batch file")),
         Binding("f", "filter", N_("Maker")),
         Binding("t", "period", N_("Period")),
+        Binding("m", "terms", N_("Terms")),
         Binding("1", "tab('submit')", N_("To submit"), show=False),
         Binding("2", "tab('waiting')", N_("Awaiting answer"), show=False),
         Binding("3", "tab('rejected')", N_("Rejected"), show=False),
@@ -396,7 +517,7 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
         Binding("5", "tab('oldparts')", N_("Old parts due"), show=False),
         Binding("6", "tab('figures')", N_("Figures"), show=False),
     ]
-    PERMISSIONS = {**ClaimActions.CLAIM_PERMISSIONS, "submit_batch": "warranty_claims"}
+    PERMISSIONS = {**ClaimActions.CLAIM_PERMISSIONS, "submit_batch": "warranty_claims", "terms": "manage_settings"}
     TABS = {"edit": ("submit",), "submit": ("submit",), "submit_batch": ("submit",), "answer": ("waiting",),
             "correct": ("rejected",), "charge": ("rejected",), "pay": ("payable",), "old_part": ("oldparts",),
             "export_batch": LIST_TABS, "filter": LIST_TABS + ("figures",), "period": ("figures",)}
@@ -611,6 +732,9 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
                 self.reload_all()
 
         self.app.push_screen(form, chosen)
+
+    def action_terms(self) -> None:
+        self.app.push_screen(WarrantyTermsScreen())
 
     def action_period(self) -> None:
         self.months = PERIODS[(PERIODS.index(self.months) + 1) % len(PERIODS)]

@@ -1,7 +1,7 @@
 """Demo money from others, written through the services (with the clock set back where history needs it):
 suppliers; purchase orders for some of today's short parts (one of them late); warranty claims for the
 latest warranty jobs in every state, so recovery per month and the rejection reasons are alive; insurance
-claims on today's accident repairs and the insurers' receivables of the latest ones, part paid."""
+claims on today's accident repairs and the insurers' receivables of the last four months, part paid."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +19,8 @@ SUPPLIERS = [  # (name as Part.supplier says it, contact, phone, lead days)
 ]
 CLAIMS = 24            # warranty claims for warranty jobs of the last CLAIM_DAYS
 CLAIM_DAYS = 150
-RECEIVABLES = 12       # insurers' receivables of the latest accident repairs
+RECEIVABLES = 12       # insurers' receivables of accident repairs of the last RECEIVABLE_DAYS
+RECEIVABLE_DAYS = 120
 
 
 def _staff(role: str):
@@ -79,10 +80,9 @@ def _warranty_claims(rng) -> None:
                           "AND business_type = 'warranty' AND state = 'delivered' ORDER BY released_at DESC",
                           (since,)).fetchall()
     rows = rows[::max(1, len(rows) // CLAIMS)][:CLAIMS]  # spread over the months: recovery per month
-    causes = [("Hybrid inverter coolant pump failed", "Replaced inverter coolant pump, bled the system"),
-              ("Infotainment unit software fault", "Reflashed the head unit to the latest release"),
-              ("Water pump bearing noise", "Replaced water pump and coolant"),
-              ("Door lock actuator failed", "Replaced the door lock actuator")]
+    causes = [("Hybrid inverter software fault: coolant pump not commanded", "Reflashed the hybrid ECU, bled the system"),
+              ("Infotainment unit software fault", "Reflashed the head unit to the latest release")]
+    part_cause = ("Water pump bearing noise: seal leaking at 40,000 km", "Replaced water pump and coolant")
     reasons = ["operation", "documents", "old_part", "late", "diagnosis"]
     for index, (order_id, completed, statement) in enumerate(rows):
         done = completed if isinstance(completed, dt.datetime) else dt.datetime.fromisoformat(str(completed))
@@ -93,7 +93,7 @@ def _warranty_claims(rng) -> None:
             except DomainError:
                 continue  # nothing the manufacturer pays on this one
         age = (clock.now() - done).days
-        cause, correction = rng.choice(causes)
+        cause, correction = part_cause if claim.causal_part_line_id else rng.choice(causes)
         with clock.at(done + dt.timedelta(days=1)):
             claim = warranty.edit_claim(claim.id, warranty.ClaimForm(complaint=statement, cause=cause,
                                                                      correction=correction), by=advisor)
@@ -155,8 +155,11 @@ def _insurance(rng, active) -> None:
             insurance.document_received(order_id, code, by=advisor)
     for order_id in settled:
         insurance.open_receivable(order_id, by=cashier)
-    rows = db.execute_sql("SELECT id, released_at FROM repair_order WHERE business_type = 'insurance' "
-                          "AND state = 'delivered' ORDER BY released_at DESC LIMIT %d" % RECEIVABLES).fetchall()
+    since, now = demo._ts(clock.now() - dt.timedelta(days=RECEIVABLE_DAYS)), demo._ts(clock.now())
+    rows = db.execute_sql(f"SELECT id, released_at FROM repair_order WHERE business_type = 'insurance' "
+                          f"AND state = 'delivered' AND released_at BETWEEN {db.param} AND {db.param} "
+                          "ORDER BY released_at DESC", (since, now)).fetchall()  # (history has a few later ones)
+    rows = rows[::max(1, len(rows) // RECEIVABLES)][:RECEIVABLES]  # spread over the months: every aging bucket
     for index, (order_id, _released) in enumerate(rows):
         owed = insurance.open_receivable(order_id, by=cashier)
         if owed > 0 and index % 3 == 1:  # some insurers paid part already

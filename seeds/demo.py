@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 from typing import Callable
 
@@ -16,6 +17,7 @@ from models.db import db
 from models.orders import OrderCounter
 from seeds import chinese, reference
 from workshop import clock, phones
+from workshop.i18n import N_
 from workshop.accounts import hash_pin
 from workshop.reception import payer_for
 from workshop.vins import with_check_digit
@@ -59,6 +61,28 @@ DEMO_SETTINGS = {
 # Other capabilities add rows for the history here: fn(rng, closed_orders, progress) where
 # closed_orders is a list of ClosedOrder.
 HISTORY_EXTENSIONS: list[Callable] = []
+
+
+@cache
+def _phrase_of(kind: str) -> tuple[str, str]:
+    """(English summary, message JSON) of a generated order event, for order number 0: an order's move
+    said as the app says it (workshop/lifecycle.py), so each reader reads the history in their language."""
+    from workshop.lifecycle import TRANSITIONS
+    from workshop.phrase import Phrase, Word, order_ref
+    if kind == "order_created":
+        phrase = Phrase(N_("{order} checked in"), order=order_ref(0))
+    else:
+        phrase = Phrase(N_("{order} was {done}"), order=order_ref(0),
+                        done=Word(TRANSITIONS[kind].phrase, "transition"))
+    return phrase.english(), phrase.to_json()
+
+
+def _said(kind: str, number: int) -> tuple[str, str]:
+    """(summary, message) of a generated event about order ``number`` (the template's 0 replaced: a
+    million closed orders' events are written without building a phrase each)."""
+    english, message = _phrase_of(kind)
+    return (english.replace("RO 0 ", f"RO {number} ", 1),
+            message.replace('"number":0}', f'"number":{number}}}', 1))
 # ...and reference data of their own (parts catalog, checklists, call scripts): fn(rng, size).
 REFERENCE_EXTENSIONS: list[Callable] = []
 # ...and rows for today's active orders (part lines to pick, checklists under way):
@@ -222,9 +246,9 @@ class Generator:
             if len(rows) >= BATCH:
                 bulk("customer", columns + list(keys), rows)
                 rows = []
-                self.progress("customers", i + 1, total)
+                self.progress(N_("customers"), i + 1, total)
         bulk("customer", columns + list(customer_keys("")), rows)
-        self.progress("customers", total, total)
+        self.progress(N_("customers"), total, total)
         OrderCounter.insert(name="customer", next_value=100001 + total).execute()
 
     def vehicles(self) -> None:
@@ -255,9 +279,9 @@ class Generator:
             if len(rows) >= BATCH:
                 self._insert_vehicles(rows)
                 rows = []
-                self.progress("vehicles", i + 1, total)
+                self.progress(N_("vehicles"), i + 1, total)
         self._insert_vehicles(rows)
-        self.progress("vehicles", total, total)
+        self.progress(N_("vehicles"), total, total)
         self.vehicle_rows = db.execute_sql("SELECT id, customer_id FROM vehicle ORDER BY id").fetchall()
         self.vehicle_series = dict(db.execute_sql("SELECT id, series FROM vehicle").fetchall())
 
@@ -304,7 +328,7 @@ class Generator:
             self._write_orders(order_cols, rows, lines, closed=True)
             done += count
             if day_index % 10 == 0 or day_index == size.history_days - 1:
-                self.progress("closed orders", done, size.closed_orders)
+                self.progress(N_("closed orders"), done, size.closed_orders)
         self._active_orders(order_cols)
         OrderCounter.insert(name="repair_order", next_value=self.next_number).execute()
 
@@ -400,18 +424,18 @@ class Generator:
             released = dt.datetime.fromisoformat(r[19])
             batch.append(ClosedOrder(oid, r[0], r[2], r[1], r[4], r[3], time_in, completed, released, r[11],
                                      tuple(lines_by_order.get(oid, ())), tuple(techs_by_order.get(oid, ()))))
-            trail = [("order_created", r[4], time_in, f"RO {r[0]} checked in"),
-                     ("dispatch", r[4], time_in, f"RO {r[0]} was dispatched"),
-                     ("start", None, time_in, f"RO {r[0]} was started"),
-                     ("finish", None, completed, f"RO {r[0]} was moved to QC"),
-                     ("qc_pass", None, dt.datetime.fromisoformat(r[17]), f"RO {r[0]} passed QC"),
-                     ("settle", None, dt.datetime.fromisoformat(r[18]), f"RO {r[0]} was settled"),
-                     ("deliver", r[4], released, f"RO {r[0]} was delivered")]
+            trail = [("order_created", r[4], time_in),
+                     ("dispatch", r[4], time_in),
+                     ("start", None, time_in),
+                     ("finish", None, completed),
+                     ("qc_pass", None, dt.datetime.fromisoformat(r[17])),
+                     ("settle", None, dt.datetime.fromisoformat(r[18])),
+                     ("deliver", r[4], released)]
             if self.size.events_per_closed < len(trail):
                 trail = [trail[0], trail[3], trail[-1]][: self.size.events_per_closed]
-            for kind, actor, at, summary in trail:
-                events.append((_ts(at), actor, kind, "repair_order", oid, oid, summary))
-        bulk("event", ["at", "actor_id", "kind", "entity", "entity_id", "order_id", "summary"], events)
+            for kind, actor, at in trail:
+                events.append((_ts(at), actor, kind, "repair_order", oid, oid, *_said(kind, r[0])))
+        bulk("event", ["at", "actor_id", "kind", "entity", "entity_id", "order_id", "summary", "message"], events)
         for extension in HISTORY_EXTENSIONS:
             extension(self.rng, batch, self.progress)
         if len(self.closed) < 50_000:
@@ -477,19 +501,18 @@ class Generator:
         # Rework reasons for the reworked ones, so their cards say why.
         db.execute_sql("UPDATE repair_order SET rework_reason = 'QC: torque marks missing on wheel nuts' "
                        "WHERE rework = 1 AND state = 'in_progress'")
-        events = [(r[10], r[4], "order_created", "repair_order", None, None, f"RO {r[0]} checked in") for r in rows]
         ids = dict(db.execute_sql("SELECT number, id FROM repair_order WHERE state NOT IN ('delivered', 'cancelled')")
                    .fetchall())
-        events = [(at, actor, kind, ent, ids[int(s.split()[1])], ids[int(s.split()[1])], s)
-                  for at, actor, kind, ent, _, _, s in events]
-        bulk("event", ["at", "actor_id", "kind", "entity", "entity_id", "order_id", "summary"], events)
+        events = [(r[10], r[4], "order_created", "repair_order", ids[r[0]], ids[r[0]], *_said("order_created", r[0]))
+                  for r in rows]
+        bulk("event", ["at", "actor_id", "kind", "entity", "entity_id", "order_id", "summary", "message"], events)
         active = [(oid, state, btype, dt.datetime.fromisoformat(t_in), dt.datetime.fromisoformat(promised))
                   for oid, state, btype, t_in, promised in db.execute_sql(
                       "SELECT id, state, business_type, time_in, promised_at FROM repair_order "
                       "WHERE state NOT IN ('delivered', 'cancelled') ORDER BY id").fetchall()]
         for extension in ACTIVE_EXTENSIONS:
             extension(self.rng, active)
-        self.progress("active orders", total, total)
+        self.progress(N_("active orders"), total, total)
 
     def run(self) -> None:
         with db.atomic():
@@ -498,9 +521,9 @@ class Generator:
             self.vehicles()
             self.orders()
             from workshop.reminders import rebuild_visit_facts
-            self.progress("visit facts", 0, 1)
+            self.progress(N_("visit facts"), 0, 1)
             rebuild_visit_facts()
-            self.progress("visit facts", 1, 1)
+            self.progress(N_("visit facts"), 1, 1)
         if db.obj.__class__.__name__ == "SqliteDatabase":
             db.execute_sql("ANALYZE")
 

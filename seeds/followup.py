@@ -40,8 +40,16 @@ def _history(rng, closed, progress) -> None:
         due = picked + dt.timedelta(days=3)
         agent = rng.choice(_state["agents"])
         done = due <= now.date() and rng.random() < 0.85
+        opens = dt.datetime.combine(due, dt.time(10))
+        hours = rng.randint(0, 70) if done else 0
+        # Within three days of opening, in office hours (10:00-17:59); none in the future: the same day
+        # if that has passed, or not made yet.
+        done_at = opens + dt.timedelta(days=hours // 24, hours=hours % 8) if done else None
+        if done_at is not None and done_at > now:
+            done_at = opens + dt.timedelta(hours=hours % 8)
+            done = done_at <= now
+            done_at = done_at if done else None
         status = "done" if done else "open"
-        done_at = dt.datetime.combine(due, dt.time(10)) + dt.timedelta(hours=rng.randint(0, 70)) if done else None
         callbacks.append((order.id, order.customer_id, order.vehicle_id, "first", "private owner", True,
                           demo._ts(due), demo._ts(picked + dt.timedelta(days=7)), agent, status, 1 if done else 0,
                           demo._ts(order.released_at), demo._ts(done_at)))
@@ -71,5 +79,49 @@ def _history(rng, closed, progress) -> None:
                             "created_at", "call_id"], complaints)
 
 
+NEW_CARS = 12  # sold in the last year and never serviced here: the maintenance list has their first services
+
+
+def _new_cars_and_a_campaign(rng, active) -> None:
+    """Through the services, as a shop would: a dozen cars bought in the last eleven months, never serviced
+    here (their plans are made as they are registered), and a campaign ten days ahead whose invitations
+    are due today. A generator of this module's own, so that the other capabilities' data stays as it was."""
+    import random
+
+    from models.people import Staff
+    from seeds.chinese import GIVEN, SURNAMES
+    from workshop import campaigns, clock, customer_file
+    from workshop.errors import DomainError
+    from workshop.vins import with_check_digit
+    own = random.Random(hash(rng.getstate()) ^ 24)
+    advisor = Staff.select().where(Staff.roles.contains("advisor") & Staff.active).order_by(Staff.id).first()
+    planner = Staff.select().where(Staff.roles.contains("care_supervisor") & Staff.active).order_by(Staff.id).first()
+    models = db.execute_sql("SELECT DISTINCT brand, series, model FROM vehicle ORDER BY model LIMIT 6").fetchall()
+    if advisor is None or not models:
+        return
+    today = clock.today()
+    for i in range(NEW_CARS):
+        brand, series, model = own.choice(models)
+        try:
+            owner = customer_file.create_customer(customer_file.CustomerForm(
+                name=own.choice(SURNAMES) + own.choice(GIVEN) + own.choice(GIVEN),
+                mobile=f"13{own.randint(0, 9)}{own.randint(0, 99_999_999):08d}"), by=advisor)
+            customer_file.add_vehicle(owner.id, customer_file.VehicleForm(
+                plate=f"粤A{own.choice('BCDEFG')}{own.randint(0, 9999):04d}",
+                vin=with_check_digit(f"LVGNEW00X{own.randint(0, 99_999_999):08d}"), brand=brand, series=series or "",
+                model=model, purchase_date=(today - dt.timedelta(days=30 + 28 * i)).isoformat(),
+                purchase_mileage=str(own.randint(5, 40))), by=advisor)
+        except DomainError:  # a number or plate the draw repeated: one car fewer
+            continue
+    if planner is not None:
+        try:
+            campaigns.create_campaign(campaigns.CampaignForm(
+                name="冬季免费检测 Winter check", starts_on=today + dt.timedelta(days=10),
+                ends_on=today + dt.timedelta(days=11), rule="service_due"), by=planner)
+        except DomainError:  # nobody due, or more than a campaign may invite (the large shop)
+            pass
+
+
 demo.REFERENCE_EXTENSIONS.append(_reference)
 demo.HISTORY_EXTENSIONS.append(_history)
+demo.ACTIVE_EXTENSIONS.append(_new_cars_and_a_campaign)

@@ -105,7 +105,7 @@ _OPERATION_BASES = [
     ("mechanical", "Rear brake pads", "1.0", "general_repair"),
     ("mechanical", "Front brake discs and pads", "1.8", "general_repair"),
     ("mechanical", "Timing chain inspection", "2.0", "general_repair"),
-    ("mechanical", "Water pump replacement", "2.5", "general_repair"),
+    ("mechanical", "Water pump replacement", "2.5", "warranty"),  # (a warranty claim with a causal part)
     ("mechanical", "Front shock absorbers", "2.2", "general_repair"),
     ("mechanical", "Control arm bushing", "1.6", "general_repair"),
     ("mechanical", "CV joint boot", "1.4", "general_repair"),

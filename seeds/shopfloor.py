@@ -211,12 +211,18 @@ def _clocks(rng, in_bays, orders, lines, leads, now) -> None:
                   [(t, demo._ts(now.replace(hour=7, minute=45, second=0) + dt.timedelta(minutes=rng.randint(0, 30))))
                    for t in techs if (now.date().toordinal() + t) % 7])
     on_shift = {t for (t,) in db.execute_sql("SELECT technician_id FROM shift WHERE ended_at IS NULL").fetchall()}
+    # A clock runs only on a line whose parts are all issued: the rule clocking on keeps (workshop/dispatch.py).
+    from workshop.pick_requests import OPEN
+    unissued = {lid for (lid,) in db.execute_sql(
+        "SELECT DISTINCT job_line_id FROM part_line WHERE job_line_id IS NOT NULL AND qty > picked - returned "
+        f"AND status IN ({', '.join(repr(s) for s in OPEN)}) "
+        f"AND order_id IN ({', '.join(str(i) for i in in_bays)})").fetchall()}
     busy: set[int] = set()
     logs, started = [], []
     for oid in in_bays:
         if orders[oid][1] != "in_progress":
             continue
-        for lid, _trade, status in lines.get(oid, [])[:1]:
+        for lid, _trade, status in [line for line in lines.get(oid, []) if line[0] not in unissued][:1]:
             tech = leads.get(lid)
             if tech is None or tech in busy or tech not in on_shift or status == "finished":
                 continue

@@ -195,6 +195,52 @@ async def test_a_warranty_order_opens_its_claim_from_the_order_screen_and_a_batc
         assert any("1 claim written" in n for n in notifications(app))
 
 
+async def test_the_cashier_settling_a_warranty_job_is_told_its_claim_was_drafted(shop, tmp_path):
+    from workshop import settings
+    settings.put("invoice_dir", str(tmp_path / "inv"), by=shop.manager)
+    stock(shop)
+    order = worked(shop)  # the manufacturer pays all of it: nothing for the customer
+    app = app_as(shop.cashier)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f7")
+        assert await wait_until(pilot, screen_named(app, "CashierScreen"))
+        await settled(pilot)
+        await pilot.press("s")
+        assert await wait_until(pilot, lambda: any("drafted" in n for n in notifications(app)))
+    claim = WarrantyClaim.get(WarrantyClaim.order == order.id)
+    assert any(f"WC {claim.number} drafted: 479.00 to claim from Toyota" in n for n in notifications(app))
+
+
+async def test_a_manager_keeps_each_manufacturers_claim_terms_in_a_table_not_json(shop):
+    from models.people import Vehicle
+    app = app_as(shop.manager)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_screen("warranty")
+        assert await wait_until(pilot, screen_named(app, "WarrantyScreen"))
+        await settled(pilot)
+        await pilot.press("m")
+        assert await wait_until(pilot, screen_named(app, "WarrantyTermsScreen"))
+        form = await open_form(pilot, "a")  # a manufacturer with terms of its own
+        await pilot.press(*"Lexus", "tab", "ctrl+u", *"0")
+        await submit(pilot)
+        assert app.screen is form and "At least 1" in note(form, "submit_days")
+        await pilot.press("ctrl+u", *"21", "tab", "tab", *"230")
+        await submit(pilot)
+        assert await wait_until(pilot, screen_named(app, "WarrantyTermsScreen"))
+        table = app.screen.query_one("#terms")
+        assert [row_text(table, i)[:4] for i in range(table.row_count)] == [
+            ["every other maker (*)", "30 d", "60 d", "the shop's"], ["Lexus", "21 d", "60 d", "230.00"]]
+    assert warranty.terms_for("Lexus").submit_days == 21
+    Vehicle.update(brand="Lexus").where(Vehicle.id == shop.car.id).execute()
+    claim = settled_warranty_job(shop)
+    assert (claim.deadline, claim.claimed_amount) == (clock.today() + dt.timedelta(days=21), D("529"))  # 230 + 299
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_screen("warranty")
+        assert await wait_until(pilot, screen_named(app, "WarrantyScreen"))
+        assert app.screen.check_action("terms", ()) is False  # an advisor reads the terms, a manager sets them
+
+
 # --- insurance -----------------------------------------------------------------------------------------------
 
 def finish(shop, order):
@@ -279,6 +325,30 @@ async def test_an_accident_repairs_claim_is_entered_on_the_order_and_its_insurer
     assert InsuranceClaim.get_by_id(claim.id).state == "paid" and insurance.receivables() == []
 
 
+async def test_work_the_insurer_does_not_cover_is_ticked_on_the_claim_and_the_split_follows(shop):
+    order = shop.in_progress(codes=("BD001", "PT001"), business_type="insurance")  # body 320, paint 510
+    insurance.save_claim(order.id, insurance.InsuranceForm(insurer="PICC", assessed_amount="2000",
+                                                           deductible="100"), by=shop.advisor)
+    app = app_as(shop.advisor)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_order(order.id)
+        assert await wait_until(pilot, screen_named(app, "OrderDetailScreen"))
+        await pilot.pause()
+        await pilot.press("i")
+        assert await wait_until(pilot, screen_named(app, "InsuranceClaimScreen"))
+        await pilot.pause()
+        assert "the insurer pays 730.00 · the customer 100.00" in str(app.screen.query_one("#claim").content)
+        await open_form(pilot, "n")
+        await pilot.press("down", "space")  # the paint: the customer wants a colour change the insurer won't pay
+        await submit(pilot)
+        assert await wait_until(pilot, screen_named(app, "InsuranceClaimScreen"))
+        shown = str(app.screen.query_one("#claim").content)
+        assert "Not covered, the customer pays: PT001" in shown
+        assert "the insurer pays 220.00 · the customer 610.00" in shown
+    paint = JobLine.get((JobLine.order == order.id) & (JobLine.code == "PT001"))
+    assert paint.payer == "customer"
+
+
 # --- purchase orders -----------------------------------------------------------------------------------------
 
 async def test_a_short_part_is_ordered_from_the_parts_screen_and_the_card_shows_its_eta_until_it_arrives(shop):
@@ -361,3 +431,29 @@ async def test_the_clerk_keeps_the_supplier_list_from_the_parts_screen(shop):
         await pilot.press(*["tab"] * 5, "space")  # no longer bought from
         await submit(pilot)
         assert Supplier.get().active is False
+
+
+async def test_goods_received_take_either_everything_due_or_what_was_typed_never_both(shop):
+    supplier = purchasing.add_supplier(purchasing.SupplierForm(name="GAC Parts", lead_days="3"), by=shop.clerk)
+    for code in ("BP-100", "OF-200"):
+        Part.create(code=code, name=code, unit="pc", bin="A-01-1", sale_price=D("50"), unit_cost=D("20"),
+                    supplier="GAC Parts")
+    po = purchasing.create_po(supplier.id, [purchasing.POLine("BP-100", "4"), purchasing.POLine("OF-200", "6")],
+                              by=shop.clerk)
+    app = app_as(shop.clerk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f5")
+        assert await wait_until(pilot, screen_named(app, "PartsScreen"))
+        await pilot.press("6")
+        await pilot.pause()
+        form = await open_form(pilot, "g")
+        await pilot.press("space", "tab", "1")  # everything ticked, and 1 of 4 typed: which is it?
+        await submit(pilot)
+        assert app.screen is form and "not both" in note(form, "all")
+        assert [line.received for line in PurchaseOrderLine.select().order_by(PurchaseOrderLine.id)] == [0, 0]
+        assert app.focused is form.widget("all")
+        await pilot.press("space")  # untick: what was typed
+        await submit(pilot)
+        assert await wait_until(pilot, screen_named(app, "PartsScreen"))
+    assert [line.received for line in PurchaseOrderLine.select().order_by(PurchaseOrderLine.id)] == [1, 0]
+    assert PurchaseOrder.get_by_id(po.id).state == "open"

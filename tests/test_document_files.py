@@ -118,3 +118,31 @@ def test_on_postgresql_without_a_folder_set_nothing_goes_to_anyones_home(shop, m
     settings.put("invoice_dir", "", by=shop.manager)  # (the suite's PostgreSQL pass sets one for every test)
     written = document_files.write_invoice(service.settle(shop.ready_for_settlement().id, by=shop.cashier).id)
     assert not written.ok and "invoice_dir" in written.error
+
+
+def test_exported_lists_are_0640_beside_the_documents_and_never_in_anyones_home(shop, db_path, tmp_path,
+                                                                               monkeypatch):
+    """An exported list (the cashier's queue, receivables, a warranty batch) names customers: under the usual
+    umask 022 it is still 0640, in an exports folder closed to other logins, beside the database; on
+    PostgreSQL without a folder set it is refused with a message, not written to whoever's home."""
+    from workshop import claim_export, export
+    from workshop.errors import InvalidInput
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    shop.ready_for_settlement()
+    umask = os.umask(0o022)
+    try:
+        paths = export.export_both("cashier_queue", service.cashier_queue(""))
+    finally:
+        os.umask(umask)
+    assert all(p.parent == db_path.parent / "exports" for p in paths)
+    assert [mode(p) for p in paths] == [0o640, 0o640] and mode(paths[0].parent) & 0o007 == 0
+    assert not any(home.iterdir())
+    monkeypatch.setattr(document_files, "is_sqlite", lambda: False)
+    settings.put("invoice_dir", "", by=shop.manager)
+    with pytest.raises(OSError, match="invoice_dir"):
+        export.export_both("cashier_queue", [])
+    with pytest.raises(InvalidInput, match="invoice_dir"):
+        claim_export.export_batch_files([1])
+    assert not any(home.iterdir())

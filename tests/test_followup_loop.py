@@ -189,6 +189,10 @@ def test_the_lost_list_pages_from_the_most_recently_lost_without_repeats(shop):
     rest = winback.lost_customers(limit=2, after=first[-1])
     last = winback.lost_customers(limit=2, after=rest[-1])
     assert [r.name for r in first + rest + last] == ["Lost 0", "Lost 3", "Lost 2", "Lost 1", "Lost 4"]
+    first = winback.lost_customers(limit=2, longest_first=True)  # the other way round: the longest lost
+    rest = winback.lost_customers(limit=2, after=first[-1], longest_first=True)
+    last = winback.lost_customers(limit=2, after=rest[-1], longest_first=True)
+    assert [r.name for r in first + rest + last] == ["Lost 4", "Lost 1", "Lost 2", "Lost 3", "Lost 0"]
 
 
 def test_a_win_back_call_records_its_outcome_and_needs_a_result(shop):
@@ -236,6 +240,26 @@ def test_a_never_serviced_car_bought_seven_months_ago_is_on_the_maintenance_list
     assert [r.plate for r in due] == [shop.car.plate]
     assert due[0].due == clock.today() - dt.timedelta(days=213 - 125)
     assert "first service" in due[0].detail and "5,010 km" in due[0].detail
+
+
+def test_a_car_registered_with_its_purchase_date_is_due_its_first_service_at_once(shop):
+    from tests.factories import with_check_digit
+    from workshop import customer_file
+    bought = (clock.today() - dt.timedelta(days=213)).isoformat()  # 7 months ago, never serviced here
+    car = customer_file.add_vehicle(shop.customer.id, customer_file.VehicleForm(
+        plate="粤B7N001", vin=with_check_digit("LVGBM53K5RG700011"), brand="Toyota", model="Camry 2.0",
+        purchase_date=bought, purchase_mileage="10"), by=shop.advisor)
+    due = reminders.due("maintenance")  # no run of the time-driven rules in between
+    assert [(r.plate, r.due) for r in due] == [(car.plate, clock.today() - dt.timedelta(days=213 - 125))]
+    assert "first service" in due[0].detail
+    # The purchase date was typed wrong: the plan, none of it done, follows the corrected one.
+    form = customer_file.form_of_vehicle(car.id)
+    form.purchase_date = (clock.today() - dt.timedelta(days=30)).isoformat()
+    customer_file.update_vehicle(car.id, form, by=shop.advisor, seen_version=Vehicle.get_by_id(car.id).version)
+    assert reminders.due("maintenance") == []  # its first service is 95 days ahead
+    assert service_plan.plan_of(car.id)[0].due_date == clock.today() + dt.timedelta(days=95)
+    assert PlannedService.select().where(PlannedService.vehicle == car.id).count() == 4
+    assert service_plan.plan_new_cars() == 0
 
 
 def test_first_service_is_at_the_km_or_the_months_whichever_comes_first(db_path):
@@ -396,3 +420,8 @@ def test_lost_customers_are_invited_however_long_ago_or_lost_at_most_so_many_mon
     with pytest.raises(InvalidInput) as refused:
         _campaign(shop, rule="lost", rule_value="5")  # not lost yet at 5 months
     assert refused.value.field == "rule_value"
+
+
+def test_whoever_records_incoming_calls_may_open_the_customers_file_they_record_them_in():
+    assert roles_for("log_call") <= roles_for("view_customer_file")
+    assert "care_supervisor" in roles_for("view_customer_file")

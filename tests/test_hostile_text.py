@@ -1,5 +1,6 @@
 """Text is data: whatever was stored (by an older version, an import, another program) shows as typed
 on every screen of every role, never as markup, never as escape sequences sent to the terminal."""
+import datetime as dt
 import fcntl
 import getpass
 import os
@@ -253,6 +254,88 @@ async def test_claims_and_purchase_orders_show_stored_text_literally(hostile_sho
         text = await shown(["i"], "InsuranceClaimScreen")
         assert COMPANY in text and CUSTOMER in text
         assert app.is_running
+
+
+async def test_later_screens_show_stored_text_literally(hostile_shop):
+    """Set-up, appointments, tools, the call register, campaigns, the customer's and the car's file, labour figures
+    and a technician's My jobs, with hostile text stored in every field they show: drawn literally, nothing crashes."""
+    from models.appointments import Appointment, AppointmentCall
+    from models.campaigns import Campaign
+    from models.followup import CallRecord
+    from models.people import CustomerClass
+    from models.shop import MaintenancePackage, Operation
+    from models.tools import Tool, ToolRecord
+    from screens.customer_file import open_customer_file, open_vehicle_file
+    from workshop import appointments, call_register, campaigns, packages, tools, winback
+    shop = hostile_shop
+    when = dt.datetime.combine(clock.today() + dt.timedelta(days=1), dt.time(10))
+    booked = appointments.book(appointments.AppointmentForm(vehicle_id=shop.car2.id, starts_at=when,
+                                                            operation_codes=["QS001"]), by=shop.advisor)
+    appointments.record_call(booked.id, "confirmed", note="fine", by=shop.advisor)
+    tools.register(tools.ToolForm(code="SST-1", name="Piston tool", location="Cabinet"), by=shop.manager)
+    tools.check_out("SST-1", shop.techs[0].id, by=shop.techs[0])
+    tools.register(tools.ToolForm(code="SST-2", name="Puller", location="Cabinet"), by=shop.manager)
+    tools.report("SST-2", "damage", "bent", by=shop.manager)
+    call_register.record_incoming(shop.vip_customer.id, result="enquiry", notes="asks", by=shop.agent)
+    winback.record_winback(shop.customer.id, result="no_answer", notes="later", by=shop.agent)
+    campaigns.create_campaign(campaigns.CampaignForm(name="Winter", starts_on=clock.today() + dt.timedelta(days=5),
+                                                     rule="model", rule_value="Camry", notes="n"), by=shop.manager)
+    packages.add_package(packages.PackageForm(code="PK1", name="First", price="399", operation_codes="QS001"),
+                         by=shop.manager)
+    Appointment.update(contact_name=COMPANY, notes=STATEMENT).execute()
+    AppointmentCall.update(note=SUMMARY).execute()
+    Tool.update(name=PART, location=BAY).execute()
+    ToolRecord.update(note=COMPLAINT).execute()
+    CallRecord.update(notes=COMPLAINT).execute()
+    Campaign.update(name=CHECK, notes=SUMMARY, rule_value=MODEL).execute()
+    Operation.update(name=LINE).execute()
+    CustomerClass.update(name=REASON).where(CustomerClass.id == shop.vip.id).execute()
+    MaintenancePackage.update(name=SUMMARY).execute()
+    seen = {}
+    app = app_as(shop.manager)
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        async def walk(name, open_it, screen, tabs):
+            open_it()
+            assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == screen), name
+            for tab in tabs:
+                if tab:
+                    await pilot.press(*tab)
+                await pilot.pause(0.3)
+                seen[f"{name} {tab}"] = assert_shown_safely(app.screen, f"{name} after {tab}")
+            for _ in range(3):  # (a dialog opened from the screen closes first)
+                if app.screen.__class__.__name__ != "BoardScreen":
+                    await pilot.press("escape")
+                    await pilot.pause(0.2)
+            assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen"), name
+
+        await walk("setup", lambda: app.open_screen("setup"), "ShopSetupScreen", ["", "2", "3", "4", "5", "6", "7"])
+        await walk("appointments", lambda: app.open_screen("appointments"), "AppointmentsScreen",
+                   ["", "]", "2", "3", "4", "5"])
+        await walk("tools", lambda: app.open_screen("tools"), "ToolsScreen", ["", "2", "3", "1h"])
+        await walk("follow-up", lambda: app.open_screen("callbacks"), "CallbacksScreen",
+                   ["", "2", "3", "4", "5", "6", "7"])
+        await walk("customer", lambda: open_customer_file(app, shop.vip_customer.id), "CustomerFileScreen", [""])
+        await walk("car", lambda: open_vehicle_file(app, shop.car2.id), "VehicleFileScreen", ["", "2", "3"])
+        await walk("labour", lambda: app.open_screen("labour"), "LabourScreen", [""])
+        assert app.is_running
+    everything = "\n".join(seen.values())
+    assert COMPANY in everything                                       # the appointment's contact
+    assert "Noise [urgent] ␛]52;c;SGVsbG8=␇" in everything             # its notes
+    assert "Oil [change] [/]␛[31m" in everything                       # an operation in set-up
+    assert "[/] parts [link=http://x]late[/link]" in everything         # a customer class
+    assert "Torque [HK] [/]" in everything                              # a campaign
+    assert "Bay[/]␛[2J" in everything                                   # a tool's place
+    assert "[/] loud ␛]2;PWNED␇ [@click=app.quit]x" in seen["follow-up 6"]  # the call register's notes (cut at 40 cells)
+    assert "Filter [/b] ␛]52;c;SGVsbG8=␇" in seen["tools 1h"]          # a tool's history
+
+    tech = app_as(shop.techs[0])
+    async with tech.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("f12")
+        assert await wait_until(pilot, lambda: tech.screen.__class__.__name__ == "MyJobsScreen")
+        await pilot.pause(0.3)
+        text = assert_shown_safely(tech.screen, "my jobs")
+        assert "Oil [change] [/]␛[31m" in text, text
+        assert tech.is_running
 
 
 # --- what really reaches a terminal ------------------------------------------------------------------

@@ -109,6 +109,17 @@ def test_an_owner_already_on_file_gets_the_imported_car(shop, tmp_path):
     assert Vehicle.get(Vehicle.plate == "粤A55555").customer_id == shop.customer.id
 
 
+def test_an_imported_car_bought_seven_months_ago_is_due_its_first_service_at_once(shop, tmp_path):
+    from workshop import clock, reminders
+    bought = clock.today() - dt.timedelta(days=213)
+    f = tmp_path / "customers.csv"
+    f.write_text(f"name,mobile,plate,vin,brand,model,purchase_date,purchase_mileage\n"
+                 f"Li Na,13912340000,粤A66666,{_vin(42)},Toyota,Yaris,{bought.isoformat()},10\n")
+    assert data_import.import_customers(f, by=shop.manager).ok
+    due = reminders.due("maintenance")
+    assert [(r.plate, r.due) for r in due] == [("粤A66666", bought + dt.timedelta(days=125))]
+
+
 def test_a_header_that_does_not_fit_is_refused_naming_the_columns(shop, tmp_path):
     f = tmp_path / "customers.csv"
     f.write_text("name,phone\nA,1\n")

@@ -107,6 +107,42 @@ def test_work_the_insurer_does_not_cover_is_the_customers(shop):
     assert (bill.shares["insurer"], bill.customer_share) == (D("320"), D("510"))
 
 
+def test_the_desk_says_which_lines_the_insurer_does_not_cover_in_one_change(shop):
+    from models.parts import PartLine
+    from workshop import parts
+    order = accident(shop, InsuranceForm(insurer="PICC", assessed_amount="3000", deductible="0", towing_fee="150"))
+    paint = JobLine.get((JobLine.order == order.id) & (JobLine.code == "PT001"))
+    pads = parts.add_part_line(order.id, "BP-100", "1", by=shop.dispatcher)  # 520.00, the insurer's at first
+    assert insurance.claim_view(order.id).bill_insurer == D("1500")  # 320 + 510 + 520 + towing 150
+    events = Event.select().count()
+    assert insurance.set_not_covered(order.id, [paint.id], [pads.id], by=shop.advisor) == (["PT001", "BP-100"], [])
+    assert Event.select().count() == events + 1
+    view = insurance.claim_view(order.id)
+    assert [(kind, code, covered) for kind, _id, code, _name, covered in view.cover] == [
+        ("job", "BD001", True), ("job", "PT001", False), ("part", "BP-100", False)]
+    assert (view.bill_insurer, view.bill_customer) == (D("470"), D("1030"))
+    assert PartLine.get_by_id(pads.id).payer == "customer"
+
+    assert insurance.set_not_covered(order.id, [], [pads.id], by=shop.advisor) == ([], ["PT001"])  # paint again
+    assert (insurance.claim_view(order.id).bill_insurer, bill_for(order.id).customer_share) == (D("980"), D("520"))
+    other = shop.in_progress(shop.car3, codes=("QS001",))
+    stranger = JobLine.get(JobLine.order == other.id)
+    events = Event.select().count()
+    assert insurance.set_not_covered(order.id, [], [pads.id], by=shop.advisor) == ([], [])  # nothing changed
+    with pytest.raises(InvalidInput, match="not on RO"):
+        insurance.set_not_covered(order.id, [stranger.id], [], by=shop.advisor)
+    with pytest.raises(NotAllowed):
+        insurance.set_not_covered(order.id, [], [], by=shop.techs[0])
+    assert Event.select().count() == events and JobLine.get_by_id(stranger.id).payer == "customer"
+    assert PartLine.get_by_id(pads.id).payer == "customer"
+
+    parts.pick(pads.id, by=shop.clerk)
+    settle_fully(finish(shop, order).id, shop.cashier)
+    assert insurance.claim_view(order.id).bill_insurer is None  # the invoice's share from now on
+    with pytest.raises(IllegalTransition, match="read-only"):
+        insurance.set_not_covered(order.id, [], [], by=shop.advisor)
+
+
 @pytest.mark.parametrize("form, message, field", [
     (InsuranceForm(insurer=""), "Insurer is required", "insurer"),
     (InsuranceForm(insurer="PICC", assessed_amount="500", deductible="600"), "cannot be more than the assessed",

@@ -170,3 +170,23 @@ def test_who_may_read_the_figures_and_periods_that_make_no_sense(thursday):
     with pytest.raises(InvalidInput, match="cannot end before it starts"):
         labour.report(THURSDAY, THURSDAY - dt.timedelta(days=1))
     assert not LabourDayDone.select().exists()
+
+
+def test_a_line_worked_by_a_team_is_shared_equally_the_lead_taking_what_rounding_leaves(shop):
+    """RO C: front brake pads ME001, 1.0 h billed at 180, dispatched to Xu Gang (lead), Song Jie and Tang Kai.
+    By hand: 1.00 h / 3 = 0.33 each, the lead 0.34; 180.00 / 3 = 60.00 each; the shop 1.00 h and 180.00."""
+    xu, song, tang = shop.techs
+    at(9)
+    order = shop.order(codes=("ME001",), hours_ahead=8)
+    dispatch.dispatch(order.id, shop.bays[1].id, [xu.id, song.id, tang.id], by=shop.dispatcher)
+    dispatch.clock_on(line(order, "ME001").id, xu.id, by=xu)
+    at(10)
+    dispatch.clock_off(line(order, "ME001").id, xu.id, finished=True, by=xu)
+    finish_and_pass(shop, order, 10, 30)
+    at(11)
+    settle_fully(order.id, shop.cashier)
+    clock.freeze(dt.datetime(2026, 11, 20, 9, 0))
+    report = labour.report(THURSDAY, THURSDAY)
+    techs = {f.name: (f.sold_hours, f.revenue) for f in report.technicians}
+    assert techs == {"Xu Gang": D("0.34", "60.00"), "Song Jie": D("0.33", "60.00"), "Tang Kai": D("0.33", "60.00")}
+    assert (report.shop.sold_hours, report.shop.revenue) == D("1.00", "180.00")

@@ -54,7 +54,7 @@ def test_failing_sends_the_car_back_with_its_reason_and_it_must_pass_again(shop,
     qc.sign(order.id, all_pass(items, {items[1].id: ("fail", "no torque mark rear left")}), passed=False,
             by=shop.inspector, rework_reason="torque marks missing", responsible_id=shop.techs[0].id, penalty="50")
     order = RepairOrder.get_by_id(order.id)
-    assert order.state == IN_PROGRESS and order.rework and order.rework_reason == "QC: torque marks missing"
+    assert order.state == IN_PROGRESS and order.rework and order.rework_reason == "torque marks missing"
     fail = Inspection.get()
     assert (fail.responsible_id, fail.penalty) == (shop.techs[0].id, Decimal("50"))
     assert [r.reinspection for r in qc.qc_queue()] == []

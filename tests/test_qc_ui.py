@@ -45,7 +45,7 @@ async def test_failed_item_needs_a_note_and_a_fail_goes_back_to_the_board_with_i
         await pilot.press("enter")  # (penalty left empty) sign
         assert await wait_until(pilot, lambda: RepairOrder.get_by_id(order.id).state == "in_progress")
         fresh = RepairOrder.get_by_id(order.id)
-        assert fresh.rework and fresh.rework_reason == "QC: torque marks missing"
+        assert fresh.rework and fresh.rework_reason == "torque marks missing"
         assert Inspection.get().responsible_id == shop.techs[0].id
 
 

@@ -16,7 +16,7 @@ from screens.reception import ReceptionScreen
 from screens.setup import ShopSetupScreen
 from tests.factories import make_staff
 from tests.ui import app_as, notifications, settled, wait_until
-from workshop import accounts, parts_import, reminders
+from workshop import accounts, catalog, parts_import, reminders
 from workshop.settlement import bill_for
 from workshop.vins import with_check_digit
 
@@ -46,15 +46,19 @@ async def test_an_empty_shop_is_set_up_from_the_keyboard_and_checks_in_its_first
         await settled(pilot)
         assert Bay.get(Bay.code == "M1").kind == "mechanical"
 
-        await press(pilot, "operation", "3", "a", *"ME001", "tab", *"Front brake pads", "tab", *"更换前刹车片", "tab",
-                    "tab", *"1", "ctrl+s")
+        await press(pilot, "operation", "3", "a", *"ME001", "tab", *"Oil and filter change", "tab",
+                    *"更换机油机滤", "tab", "tab", *"1", "ctrl+s")
         await settled(pilot)
         op = Operation.get(Operation.code == "ME001")
-        assert (op.trade, op.standard_hours, op.name_zh) == ("mechanical", Decimal("1.00"), "更换前刹车片")
-        await press(pilot, "kit", "k", "tab", *"OF-M20A*1", "ctrl+s")
+        assert (op.trade, op.standard_hours, op.name_zh) == ("mechanical", Decimal("1.00"), "更换机油机滤")
+        await press(pilot, "kit", "k", "tab", "ctrl+a", "ctrl+k", *"OF-M20A*1", "ctrl+s")   # the general kit
         await settled(pilot)
-        assert [l.code for l in __import__("workshop.catalog", fromlist=["x"]).operation_detail(op.id).kits[""]] == \
-            ["OF-M20A"]
+        # A series no car on file has yet: typed, with its own kit (a Camry takes 4 L of 0W-20 too).
+        await press(pilot, "kit", "k", *"Camry", "tab", *"OF-M20A*1; OIL-0W20*4", "ctrl+s")
+        await settled(pilot)
+        kits = catalog.operation_detail(op.id).kits
+        assert [(l.code, l.qty) for l in kits[""]] == [("OF-M20A", Decimal("1"))]
+        assert [(l.code, l.qty) for l in kits["Camry"]] == [("OF-M20A", Decimal("1")), ("OIL-0W20", Decimal("4"))]
 
         await press(pilot, "rate", "4", "a", *"180", "ctrl+s")       # the form starts at the rate the catalog lacks
         await settled(pilot)
@@ -71,11 +75,11 @@ async def test_an_empty_shop_is_set_up_from_the_keyboard_and_checks_in_its_first
         assert await wait_until(pilot, lambda: isinstance(app.screen, ReceptionScreen))
         vin = with_check_digit("LVGBM53K0RG200001")
         await press(pilot, "register", *"粤B67890", "enter")
-        await press(pilot, "register", "tab", *vin, "tab", "tab", *"Camry 2.0", "tab", "tab", *"Chen Jing", "tab",
-                    *"+86 139 2222 3333", "ctrl+r")
+        await press(pilot, "register", "tab", *vin, "tab", "tab", *"ca", "right", "tab", *"Camry 2.0", "tab", "tab",
+                    *"Chen Jing", "tab", *"+86 139 2222 3333", "ctrl+r")      # "ca" → the series the kit named
         await settled(pilot)
         car = Vehicle.get(Vehicle.plate == "粤B67890")
-        assert Customer.get_by_id(car.customer_id).mobile == "13922223333"
+        assert Customer.get_by_id(car.customer_id).mobile == "13922223333" and car.series == "Camry"
 
         # The car's file, then the owner's: give the class; then the insurance expiry.
         await press(pilot, "file", "ctrl+o")
@@ -99,15 +103,15 @@ async def test_an_empty_shop_is_set_up_from_the_keyboard_and_checks_in_its_first
         app = pilot.app
         await press(pilot, "check in", "f4")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ReceptionScreen))
-        await press(pilot, "check in", *"粤B67890", "enter", *"12000", "tab", "tab", *"Brake noise", "ctrl+e")
+        await press(pilot, "check in", *"粤B67890", "enter", *"12000", "tab", "tab", *"Oil change", "ctrl+e")
         await settled(pilot)
-        # ME001 not typed yet: the estimate says what is missing, nothing is written
-        assert RepairOrder.select().count() == 0
-        app.screen.query_one("#operations").value = "ME001"
-        await press(pilot, "check in", "ctrl+e")
+        # No operation typed yet: the estimate says what is missing, where it goes; nothing is written
+        assert RepairOrder.select().count() == 0 and app.focused.id == "operations"
+        await press(pilot, "check in", *"ME001", "ctrl+e")
         await settled(pilot)
         shown = str(app.screen.query_one("#estimate").content)
-        assert "Estimate CN¥206.36" in shown and "labour CN¥153.00" in shown   # 180 less 15%, 58 less 8%
+        # 180 less 15%; the Camry kit: 58 + 4 x 78 less 8%
+        assert "Estimate CN¥493.40" in shown and "labour CN¥153.00" in shown and "parts CN¥340.40" in shown
         await press(pilot, "check in", "ctrl+s")
         await settled(pilot)
     order = RepairOrder.get()
@@ -115,8 +119,9 @@ async def test_an_empty_shop_is_set_up_from_the_keyboard_and_checks_in_its_first
     bill = bill_for(order.id)
     assert (line.code, line.rate) == ("ME001", Decimal("180.00"))
     assert bill.labor_lines[0].discount == Decimal("27.00")                 # the VIP's 15% labour discount
-    assert bill.part_lines[0].discount == Decimal("4.64")                   # and 8% on the kit's oil filter
-    assert order.estimate == bill.total == Decimal("206.36")
+    assert [(p.code, p.discount) for p in bill.part_lines] == [("OF-M20A", Decimal("4.64")),   # and 8% on the
+                                                               ("OIL-0W20", Decimal("24.96"))]  # Camry's kit
+    assert order.estimate == bill.total == Decimal("493.40")
     print("keys per step:", KEYS)
 
 
@@ -131,6 +136,9 @@ async def test_a_setting_out_of_bounds_is_refused_beside_its_field_and_a_good_on
         table = app.screen.query_one("#settings-table")
         index = next(i for i, row in enumerate(table.items) if row.key == "insurance_notice_days")
         table.move_cursor(row=index)
+        await pilot.pause()
+        about = str(app.screen.query_one("#setting-about").content)   # what it means, bounds, default
+        assert "renew this many days before" in about and "1 to 180 days" in about and "default: 45" in about
         await pilot.press("enter", *"400", "ctrl+s")
         await settled(pilot)
         form = app.screen
@@ -172,3 +180,23 @@ async def test_the_sign_in_list_lights_the_first_name_and_finds_one_by_its_first
         assert people[names.highlighted].name == "Li Wei"
         await pilot.press("enter")
         assert pilot.app.screen.picked.name == "Li Wei"
+
+
+async def test_a_manager_adds_a_part_for_the_first_kits_on_the_parts_screen(shop):
+    from models.parts import Part
+    from screens.parts import PartsScreen
+    async with app_as(shop.manager).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.press("f5")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PartsScreen))
+        await pilot.press("2", "a", *"wb-600", "tab", *"Wiper blade 600", "tab", "tab", "tab", *"96", "tab", "tab",
+                          *"a-02-2", "tab", *"6", "ctrl+s")
+        await settled(pilot)
+        assert isinstance(app.screen, PartsScreen)
+        part = Part.get(Part.code == "WB-600")
+        assert (part.name, part.unit, part.sale_price, part.bin, part.on_hand) == \
+            ("Wiper blade 600", "pc", Decimal("96.00"), "A-02-2", Decimal("6"))
+        await pilot.press("a", *"WB-600", "tab", *"Again", "tab", "tab", "tab", *"5", "ctrl+s")   # refused, kept
+        await settled(pilot)
+        assert "already in the catalog" in str(app.screen.query_one("#note-code").content)
+        assert Part.select().where(Part.code == "WB-600").count() == 1

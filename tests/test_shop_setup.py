@@ -116,6 +116,16 @@ def test_an_operations_kit_follows_the_cars_series_and_an_ev_gets_no_engine_oil(
     assert [pl.part.code for pl in PartLine.select().where(PartLine.order == shop.order(shop.car2, codes=("QS107",)).id)] == []
 
 
+def test_a_kit_typed_for_a_series_in_another_case_replaces_that_series_kit(shop):
+    _parts()
+    op = catalog.add_operation(OperationForm(code="QS102", name="Oil change", trade="quick_service",
+                                             standard_hours="0.5", applies_to="Highlander"), by=shop.manager)
+    catalog.set_kit(op.id, "HIGHLANDER", "OF-A25A*1", by=shop.manager)      # spelt as the operation spells it
+    catalog.set_kit(op.id, "highlander", "OF-A25A*1; OIL-0W20*5", by=shop.manager)
+    assert list(catalog.operation_detail(op.id).kits) == ["Highlander"]
+    assert [line.code for line in catalog.operation_detail(op.id).kits["Highlander"]] == ["OF-A25A", "OIL-0W20"]
+
+
 @pytest.mark.parametrize("items, message", [
     ("NOPE-1*1", "Not in the parts catalog: NOPE-1"),
     ("OF-M20A*1.5", "whole pc"),
@@ -280,7 +290,7 @@ def test_an_empty_shop_says_what_is_missing_before_the_first_check_in_and_become
     manager = make_staff("boss", "Boss", "manager")
     first = status()
     assert not first.ready
-    assert [s.key for s in first.missing] == ["identity", "bays", "rates", "operations", "classes", "staff"]
+    assert [s.key for s in first.missing] == ["identity", "bays", "rates", "operations", "parts", "classes", "staff"]
     bay_setup.add_bay(BayForm(code="M1", name="Mechanical 1", kind="mechanical"), by=manager)
     catalog.add_operation(OperationForm(code="ME001", name="Front brake pads", trade="mechanical",
                                         standard_hours="1"), by=manager)
@@ -288,4 +298,41 @@ def test_an_empty_shop_says_what_is_missing_before_the_first_check_in_and_become
     assert not middle.ready and "mechanical/standard" in next(s.detail for s in middle.steps if s.key == "rates")
     rates.set_rate("mechanical", "standard", "180", by=manager)
     assert status().ready
-    assert [s.key for s in status().missing] == ["identity", "classes", "staff"]   # wanted, not required
+    assert [s.key for s in status().missing] == ["identity", "parts", "classes", "staff"]   # wanted, not required
+
+
+def test_a_clerk_adds_a_part_with_its_opening_stock_for_the_first_kits(shop):
+    from models.parts import StockMovement
+    from workshop.part_catalog import PartForm, add_part
+    part = add_part(PartForm(code="of-m20a", name="Oil filter M20A", name_zh="机油滤清器", unit="pc",
+                             sale_price="58", unit_cost="28", bin="a-01-1", opening_qty="40"), by=shop.clerk)
+    assert (part.code, part.bin, part.on_hand, part.initials) == ("OF-M20A", "A-01-1", Decimal("40"), "jylqq")
+    assert [(m.kind, m.qty) for m in StockMovement.select().where(StockMovement.part == part.id)] == \
+        [("opening", Decimal("40"))]
+    assert Event.select().where((Event.entity == "part") & (Event.entity_id == part.id)).count() >= 1
+    op = Operation.get(Operation.code == "QS001")
+    assert catalog.set_kit(op.id, "", "OF-M20A*1", by=shop.manager) == [("OF-M20A", Decimal("1"))]
+
+
+@pytest.mark.parametrize("form, field", [
+    (dict(code="OF-M20A", name="Again", sale_price="58"), "code"),        # already in the catalog
+    (dict(code="X-1", name="Thing", unit="box", sale_price="5"), "unit"),
+    (dict(code="X-1", name="Thing", sale_price="0"), "sale_price"),
+    (dict(code="X-1", name="Thing", sale_price="5", opening_qty="1.5"), "opening_qty"),   # a whole pc
+    (dict(code="X-1", name="", sale_price="5"), "name"),
+])
+def test_a_bad_part_is_refused_naming_the_field_and_nothing_is_written(shop, form, field):
+    from workshop.part_catalog import PartForm, add_part
+    add_part(PartForm(code="OF-M20A", name="Oil filter M20A", sale_price="58"), by=shop.clerk)
+    parts_before, events_before = Part.select().count(), Event.select().count()
+    with pytest.raises(InvalidInput) as refused:
+        add_part(PartForm(**form), by=shop.clerk)
+    assert refused.value.field == field
+    assert (Part.select().count(), Event.select().count()) == (parts_before, events_before)
+
+
+def test_an_advisor_cannot_add_a_part(shop):
+    from workshop.part_catalog import PartForm, add_part
+    with pytest.raises(NotAllowed):
+        add_part(PartForm(code="X-1", name="Thing", sale_price="5"), by=shop.advisor)
+    assert not Part.select().where(Part.code == "X-1").exists()

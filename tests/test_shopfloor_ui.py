@@ -68,12 +68,18 @@ async def test_a_technician_signs_in_with_badge_and_pin_clocks_on_with_one_key_a
         await pilot.press("down", "r")  # the brake job: ask the parts counter for its pads
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
         assert "BP-100" in str(pilot.app.screen.intro)
-        await pilot.press("ctrl+s")
+        await pilot.press("tab", "tab", *"car on the lift", "ctrl+s")  # (the note, for the clerk)
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen))
         request = PickRequest.get()
         assert (request.line_id, request.technician_id, request.ready_at) == (
             JobLine.get(JobLine.order == brakes.id).id, xu.id, None)
         assert parts.pick_queue()[0].order_number == brakes.number  # first in the clerk's queue
+    async with app_as(shop.clerk).run_test(size=(80, 24)) as pilot:  # who asks, for what, why: above the queue
+        await pilot.press("f5")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "PartsScreen")
+        asked = pilot.app.screen.query_one("#asked")
+        assert await wait_until(pilot, lambda: asked.display and "Xu Gang at 09:00" in str(asked.content))
+        assert f"RO {brakes.number} Front brake pads" in str(asked.content) and "car on the lift" in str(asked.content)
 
 
 async def test_a_job_whose_parts_are_not_issued_is_refused_with_the_reason_and_an_idle_terminal_signs_out(floor):
@@ -84,9 +90,10 @@ async def test_a_job_whose_parts_are_not_issued_is_refused_with_the_reason_and_a
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await badge_sign_in(pilot)
         await pilot.press("enter")
-        await settled(pilot)
-        assert any("not issued yet (BP-100 Front brake pads 0 of 1)" in n for n in notifications(pilot.app))
-        assert isinstance(pilot.app.screen, MyJobsScreen) and not TimeLog.select().exists()
+        # (waited for: on a loaded machine the refusal can come back after the 1 s idle sign-out)
+        assert await wait_until(pilot, lambda: any("not issued yet (BP-100 Front brake pads 0 of 1)" in n
+                                                   for n in notifications(pilot.app)))
+        assert not TimeLog.select().exists()
         # Nobody touches the terminal: it signs out by itself.
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen), rounds=100)
         await settled(pilot)
@@ -104,8 +111,9 @@ async def test_dispatch_per_trade_sends_the_car_mechanical_then_paint_and_the_ca
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
         form = pilot.app.screen
         assert (form.raw("bay-mechanical"), form.raw("bay-paint")) == (shop.bays[1].id, shop.bays[3].id)  # M1, P1
-        # mechanical: its team (Xu Gang, listed first as a mechanic); hours as standard; paint: Cao Yu
-        await pilot.press("tab", "space", "tab", "tab", "tab", "space", "ctrl+s")
+        # mechanical: its team (Xu Gang, listed first as a mechanic); hours as standard; paint: Cao Yu, and the
+        # dispatcher's own 12 hours for the respray, which go on into tomorrow (08:00-18:00)
+        await pilot.press("tab", "space", "tab", "tab", "tab", "space", "tab", *"12", "ctrl+s")
         await settled(pilot)
         assert isinstance(pilot.app.screen, BoardScreen), getattr(pilot.app.screen, "fields", None)
         fresh = RepairOrder.get_by_id(order.id)
@@ -114,6 +122,14 @@ async def test_dispatch_per_trade_sends_the_car_mechanical_then_paint_and_the_ca
         assert [(s.bay, s.lead) for s in stages] == [("M1", "Xu Gang"), ("P1", "Cao Yu")]
         card = pilot.app.screen.cards[order.id]
         assert "M1→P1" in "".join(text.plain for text in _card_lines(card))
+        await pilot.press("enter")  # the order says the bays it goes through, and when
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "OrderDetailScreen")
+        head = pilot.app.screen.query_one("#order-head")
+        await settled(pilot)
+        assert await wait_until(pilot, lambda: "Bays: ▶ M1 mechanical (Xu Gang, 09:00–10:00) → · P1 paint (Cao Yu, "
+                                "10:00–11-21 12:00)" in " ".join(str(head.content).split()))
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
 
         for line in JobLine.select().where(JobLine.order == order.id):
             if line.trade == "mechanical":
@@ -186,7 +202,8 @@ async def test_the_bays_timeline_shows_todays_work_and_who_is_busy_until_when(fl
 
 async def test_the_labour_figures_screen_shows_the_hand_computed_day(shop):
     from tests.test_labour import build_thursday
-    build_thursday(shop)  # (the clock stops on the Friday morning)
+    build_thursday(shop)
+    clock.freeze(dt.datetime(2026, 11, 23, 9, 0))  # read on the Monday after
     async with app_as(shop.manager).run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
         assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "QualityScreen")
@@ -201,3 +218,102 @@ async def test_the_labour_figures_screen_shows_the_hand_computed_day(shop):
         assert rows["Cao Yu"][1:9] == ["3.0", "3.0", "8.0", "100.0%", "37.5%", "144.50", "433.50", "26.01"]
         shop_row = row_text(screen.query_one("#labour-shop"), 0)
         assert shop_row[1:9] == ["5.0", "5.5", "17.0", "90.9%", "32.4%", "139.36", "766.50", "42.66"]
+        # The trend is of whole weeks, to last Sunday: Thursday's week is its last point.
+        assert "12 weeks to 2026-11-22" in str(screen.query_one("#labour-trend-title").content)
+        sold = screen.query_one("#trend-sold Sparkline")
+        assert await wait_until(pilot, lambda: len(sold.data) == 12 and sold.data[-1] == 5.0)
+        assert sold.data[:11] == [0.0] * 11
+
+
+async def test_the_tool_keeper_says_from_the_tools_screen_which_operations_need_a_tool(floor):
+    shop = floor
+    tools.register(ToolForm(code="SST-0901", name="Brake piston rewind tool", kind="special_tool"), by=shop.manager)
+    tools.check_out("SST-0901", shop.techs[1].id, by=shop.manager)  # out with Gao Feng, for no job
+    later = shop.order(shop.car2, codes=("ME001",))
+    async with app_as(shop.manager).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f3")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "BaysScreen")
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "ToolsScreen")
+        await settled(pilot)
+        await pilot.press("u")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        form = pilot.app.screen
+        await pilot.press(*"me001 nope", "ctrl+s")  # an unknown code: the form stays, nothing written
+        assert await wait_until(pilot, lambda: "No operation with code NOPE" in str(
+            form.query_one("#note-operations").content))
+        assert tools.operations_needing("SST-0901") == []
+        await pilot.press(*["backspace"] * 5, "ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
+        assert await wait_until(pilot, lambda: any("needed by 1 operation" in n for n in notifications(pilot.app)))
+    assert tools.operations_needing("SST-0901") == ["ME001"]
+    assert [w.text() for w in trade_dispatch.plan_view(later.id).tool_warnings] == [
+        f"'Front brake pads' needs SST-0901 Brake piston rewind tool: out with {shop.techs[1].name}."]
+
+
+async def test_a_supervisor_records_a_forgotten_shift_from_the_labour_figures_and_a_backward_one_is_refused(shop):
+    from models.shopfloor import Shift
+    from tests.test_labour import build_thursday
+    build_thursday(shop)  # (the clock stops on Friday 2026-11-20 at 09:00)
+    async with app_as(shop.manager).run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f11")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "QualityScreen")
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "LabourScreen")
+        await pilot.press("w")
+        techs = pilot.app.screen.query_one("#labour-techs")
+        assert await wait_until(pilot, lambda: techs.row_count == 2)
+        assert row_text(techs, 0)[:4] == ["Cao Yu", "3.0", "3.0", "8.0"]
+        await pilot.press("c")  # on Cao Yu: she was here on Wednesday and never clocked
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        form = pilot.app.screen
+        assert form.raw("technician") == shop.painter.id and form.raw("started_at") == "2026-11-20 08:00"
+        shifts_before = Shift.select().count()
+        await pilot.press("tab", *["backspace"] * 16, *"2026-11-18 08:00", "tab", *"2026-11-18 07:00", "ctrl+s")
+        assert await wait_until(pilot, lambda: "cannot end before it starts" in str(
+            form.query_one("#note-ended_at").content))
+        assert Shift.select().count() == shifts_before
+        await pilot.press(*["backspace"] * 5, *"16:00", "tab", *"forgot her badge", "ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
+        assert await wait_until(pilot, lambda: techs.row_count == 2 and row_text(techs, 0)[3] == "16.0")
+    assert Shift.select().count() == shifts_before + 1
+
+
+async def test_one_job_line_gets_another_team_from_the_order_with_its_team_and_trade_listed_first(floor):
+    shop = floor
+    xu, song = shop.techs[0], shop.techs[1]
+    order = shop.dispatched(codes=("ME001", "QS001"))  # both lines Xu Gang's
+    brakes, oil = (JobLine.get((JobLine.order == order.id) & (JobLine.code == c)) for c in ("ME001", "QS001"))
+    async with app_as(shop.dispatcher).run_test(size=(80, 24)) as pilot:
+        assert pilot.app.screen.select_order(order.id)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "OrderDetailScreen")
+        await settled(pilot)
+        await pilot.press("down", "t")  # the oil change: Song Jie, the quick-service technician, takes it
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+        team = pilot.app.screen.widget("technicians")
+        names = [str(team.get_option_at_index(i).prompt).split(" · ")[0] for i in range(team.option_count)]
+        assert names == ["Xu Gang", "Song Jie", "Cao Yu", "Tang Kai"]  # the team, its trade, the others
+        await pilot.press("space", "down", "space", "ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(pilot.app.screen, FormDialog))
+    assert [t.technician_id for t in JobLine.get_by_id(oil.id).technicians] == [song.id]
+    assert [t.technician_id for t in JobLine.get_by_id(brakes.id).technicians] == [xu.id]  # the other line as it was
+
+
+async def test_one_key_on_another_job_pauses_the_one_the_technician_is_on(floor):
+    shop = floor
+    first = shop.dispatched(codes=("QS001",), hours_ahead=2)
+    second = shop.dispatched(shop.car2, bay=4, codes=("QS001",), hours_ahead=6)
+    app = floor_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await badge_sign_in(pilot)
+        await pilot.press("enter")  # on the first car's oil change; signed out
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen))
+        await badge_sign_in(pilot)
+        await pilot.press("down", "enter")  # the second car: one key, no clocking off first
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BadgeSignInScreen))
+        assert any(f"Xu Gang paused RO {first.number} 'Oil and filter change' and clocked on RO {second.number}" in n
+                   for n in notifications(pilot.app))
+    running = [log.line_id for log in TimeLog.select().where(TimeLog.ended_at.is_null())]
+    assert running == [JobLine.get(JobLine.order == second.id).id]
+    assert JobLine.get(JobLine.order == first.id).status == "paused"

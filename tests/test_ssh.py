@@ -167,6 +167,7 @@ def front_desk():
             shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.mark.sqlite_only  # (the lock files of a SQLite folder)
 @pytest.mark.skipif(not (IS_ROOT and TOOLS), reason="needs root to create Unix users")
 def test_two_unix_logins_share_the_shop_with_the_default_umask(shop, db_path, front_desk):
     """The first login creates the lock files under umask 022; the second one must still be able to write

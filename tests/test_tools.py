@@ -160,3 +160,25 @@ def test_two_technicians_checking_out_the_same_tool_at_once_one_gets_it_the_othe
     assert sorted(r["ok"] for r in results) == [False, True]
     assert "is out with" in next(r for r in results if not r["ok"])["message"]
     assert ToolCheckout.select().count() == 1 and Tool.get(Tool.code == "SST-0901").state == "out"
+
+
+def test_the_tool_keeper_says_which_operations_need_a_tool_and_unknown_codes_write_nothing(kit):
+    shop = kit
+    assert tools.operations_needing("SST-0901") == ["ME001"]
+    assert tools.set_tool_operations("tw-200", "me001, qs001；ME001", by=shop.manager) == ["ME001", "QS001"]
+    assert tools.operations_needing("TW-200") == ["ME001", "QS001"]
+    order, _line = brake_job(shop)
+    clock.freeze(dt.datetime(2026, 11, 26, 9, 0))  # the torque wrench is overdue now
+    assert sorted((w.code, w.problem) for w in trade_dispatch.plan_view(order.id).tool_warnings) == [
+        ("TW-200", "overdue")]
+    events = Event.select().count()
+    with pytest.raises(InvalidInput, match="No operations with codes NOPE, ZZ9 in the catalog") as refused:
+        tools.set_tool_operations("TW-200", "ME001 NOPE ZZ9", by=shop.manager)
+    assert refused.value.field == "operations"
+    with pytest.raises(NotAllowed):
+        tools.set_tool_operations("TW-200", "", by=shop.techs[0])
+    assert tools.operations_needing("TW-200") == ["ME001", "QS001"] and Event.select().count() == events
+    assert tools.set_tool_operations("TW-200", "", by=shop.manager) == []
+    assert trade_dispatch.plan_view(order.id).tool_warnings == ()
+    first = Event.select().where(Event.kind == "tool_operations_set").order_by(Event.id).first()
+    assert (json.loads(first.before), json.loads(first.after)) == ({"operations": []}, {"operations": ["ME001", "QS001"]})

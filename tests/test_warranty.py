@@ -44,6 +44,7 @@ def test_a_settled_warranty_order_drafts_its_claim_at_the_manufacturers_rates(sh
         ("labor", "ME001", D("1"), D("180"), D("180")), ("part", "BP-100", D("1"), D("299"), D("299"))]
     assert (detail.labor, detail.parts, detail.row.claimed) == (D("180"), D("299"), D("479"))
     assert detail.row.state == "draft" and detail.complaint == "Service please"
+    assert detail.row.accepted is None  # no answer yet (not "accepted 0.00")
     assert detail.row.part == "BP-100 Front brake pads"
     assert detail.row.deadline == clock.today() + dt.timedelta(days=30)
     assert claim.old_part_id is not None and detail.row.return_by == clock.today() + dt.timedelta(days=60)
@@ -278,3 +279,34 @@ def test_money_from_the_manufacturer_is_never_changed_or_deleted(shop):
             with transaction():
                 change()
     assert [p.amount for p in WarrantyPayment.select()] == [D("100")]
+
+
+def test_each_manufacturers_terms_are_kept_as_a_table_and_new_claims_follow_them(shop):
+    from models.shop import Setting
+    warranty.set_terms("Toyota", "14", "20", "200", "10", by=shop.manager)
+    warranty.set_terms("Lexus", "45", "90", "", "12.5", by=shop.manager)  # a second maker: the first stays
+    rows = warranty.terms_rows()
+    assert [(r.maker, r.own, r.terms.submit_days, r.terms.labor_rate) for r in rows] == [
+        ("*", True, 30, None), ("Lexus", True, 45, None), ("Toyota", True, 14, D("200"))]
+    claim = settled_warranty_job(shop)  # 1.0 h at Toyota's 200.00; pads cost 260 + 10% = 286.00
+    assert (claim.claimed_amount, claim.deadline, claim.return_by) == (
+        D("486"), clock.today() + dt.timedelta(days=14), clock.today() + dt.timedelta(days=20))
+
+    stored, events = Setting.get(Setting.key == "warranty_terms").value, Event.select().count()
+    for args, field in [(("Toyota", "0", "20", "", "10"), "submit_days"), (("Toyota", "14", "x", "", "10"), "return_days"),
+                        (("Toyota", "14", "20", "-5", "10"), "labor_rate"), (("Toyota", "14", "20", "", "101"),
+                                                                               "parts_handling_pct"),
+                        (("", "14", "20", "", "10"), "maker")]:
+        with pytest.raises(InvalidInput) as error:
+            warranty.set_terms(*args, by=shop.manager)
+        assert error.value.field == field
+    with pytest.raises(NotAllowed):
+        warranty.set_terms("Toyota", "60", "90", "", "10", by=shop.advisor)
+    with pytest.raises(InvalidInput, match="default terms stay"):
+        warranty.remove_terms("*", by=shop.manager)
+    assert Setting.get(Setting.key == "warranty_terms").value == stored and Event.select().count() == events
+
+    warranty.remove_terms("Toyota", by=shop.manager)
+    assert [(r.maker, r.own, r.terms.submit_days) for r in warranty.terms_rows()] == [
+        ("*", True, 30), ("Lexus", True, 45), ("Toyota", False, 30)]  # claimed to: listed, on the default
+    assert WarrantyClaim.get_by_id(claim.id).deadline == clock.today() + dt.timedelta(days=14)  # kept

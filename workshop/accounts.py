@@ -17,7 +17,8 @@ from models.shop import Setting
 from workshop import audit, clock, settings, validation
 from workshop.actor import Actor
 from workshop.errors import InvalidInput, NotFound, SignInFailed
-from workshop.i18n import _, ngettext
+from workshop.i18n import N_, _, ngettext
+from workshop.phrase import Items, Phrase, Term, When
 from workshop.permissions import require
 
 _SCRYPT = dict(n=2**14, r=8, p=1, dklen=32)
@@ -40,7 +41,7 @@ def pin_matches(pin: str, stored: str | None) -> bool:
 def check_pin_format(pin: str) -> str:
     pin = (pin or "").strip()
     if not pin.isdigit() or not 4 <= len(pin) <= 8:
-        raise InvalidInput("A PIN is 4 to 8 digits.", "pin")
+        raise InvalidInput(_("A PIN is 4 to 8 digits."), "pin")
     return pin
 
 
@@ -172,7 +173,7 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
             SignInAttempt.delete().where((SignInAttempt.at < stale)
                                          | ((SignInAttempt.at < window) & (SignInAttempt.ok == False))).execute()  # noqa: E712
             audit.record(staff, "signed_in", "staff", staff.id,
-                         _("{name} signed in from {source}").format(name=staff.name, source=source))
+                         Phrase(N_("{name} signed in from {source}"), name=staff.name, source=source))
             return None
         counters = _counters(staff.id, source, now)
         waits = [until for until in (c.wait_until() for c in counters) if until]
@@ -181,8 +182,8 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
         until = max(waits)
         failures = max(c.failures for c in counters)
         audit.record(None, "sign_in_locked", "staff", staff.id,
-                     _("Sign-in for {name} from {source} held until {time} after {n} wrong PINs").format(
-                         name=staff.name, source=source, time=f"{until:%H:%M:%S}", n=failures),
+                     Phrase(N_("Sign-in for {name} from {source} held until {time} after {n} wrong PINs"),
+                            name=staff.name, source=source, time=When(until, "%H:%M:%S"), n=failures),
                      after={"source": source, "until": until, "failures": failures})
         return SignInFailed(_("Wrong PIN.") + " " + _wait_message(staff.name, until, now))
 
@@ -239,7 +240,7 @@ def set_badge(staff_id: int, badge: str | None, *, by) -> Staff:
                                    "badge")
         Staff.update(badge=number).where(Staff.id == staff.id).execute()
         audit.record(by, "staff_badge_set", "staff", staff.id,
-                     _("{name}: badge {badge}").format(name=staff.name, badge=number or "-"),
+                     Phrase(N_("{name}: badge {badge}"), name=staff.name, badge=number or "-"),
                      before={"badge": staff.badge}, after={"badge": number})
         return Staff.get_by_id(staff.id)
 
@@ -267,37 +268,57 @@ def lift_lockout(staff_id: int, *, by) -> int:
         forgotten = SignInAttempt.delete().where((SignInAttempt.staff == staff.id)
                                                  & (SignInAttempt.ok == False)).execute()  # noqa: E712
         audit.record(by, "sign_in_lifted", "staff", staff.id,
-                     _("Sign-in lockout of {name} lifted ({n} wrong PINs forgotten)").format(name=staff.name,
-                                                                                             n=forgotten),
+                     Phrase(N_("Sign-in lockout of {name} lifted ({n} wrong PINs forgotten)"), name=staff.name,
+                            n=forgotten),
                      before={"failures": forgotten}, after={"failures": 0})
         return forgotten
 
     return run_write(work)
 
 
-def sign_out(staff, reason: str = "signed out") -> None:
-    run_write(lambda: audit.record(staff, "signed_out", "staff", staff.id, f"{staff.name} {reason}"))
+def sign_out(staff, idle_minutes: int | None = None, *, idle_seconds: int | None = None,
+             after_action: bool = False) -> None:
+    """Sign a staff member out: by themself, after ``idle_minutes`` (or, at a shop-floor terminal,
+    ``idle_seconds``) without input, or ``after_action`` (a shop-floor terminal after a clock action)."""
+    if idle_minutes is not None:
+        summary = Phrase(N_("{name} was signed out after {minutes} minutes idle"), name=staff.name,
+                         minutes=idle_minutes)
+    elif idle_seconds is not None:
+        summary = Phrase(N_("{name} was signed out after {seconds} seconds idle"), name=staff.name,
+                         seconds=idle_seconds)
+    elif after_action:
+        summary = Phrase(N_("{name} was signed out after a clock action"), name=staff.name)
+    else:
+        summary = Phrase(N_("{name} signed out"), name=staff.name)
+    run_write(lambda: audit.record(staff, "signed_out", "staff", staff.id, summary))
+
+
+def _roles(role_text: str) -> Items:
+    return Items(Term("models.people:ROLE_LABELS", role) for role in role_text.split(","))
 
 
 def _check_roles(roles: list[str], trade: str | None) -> str:
     roles = [r for r in dict.fromkeys(roles) if r]
     if not roles:
-        raise InvalidInput("Give the staff member at least one role.", "roles")
+        raise InvalidInput(_("Give the staff member at least one role."), "roles")
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise InvalidInput(f"Unknown role(s): {', '.join(unknown)}.", "roles")
+        raise InvalidInput(_("Unknown role(s): {roles}.").format(roles=", ".join(unknown)), "roles")
     if "technician" in roles and trade not in TRADES:
-        raise InvalidInput(f"A technician needs a trade ({', '.join(TRADES)}).", "trade")
+        from models.people import TRADE_LABELS
+        from workshop.i18n import join, label
+        raise InvalidInput(_("A technician needs a trade ({trades}).").format(
+            trades=join(label(TRADE_LABELS, t) for t in TRADES)), "trade")
     return ",".join(roles)
 
 
 def add_staff(login: str, name: str, roles: list[str], pin: str, *, by: Staff | None,
               trade: str | None = None) -> Staff:
     """Add a staff member (managers only; ``by=None`` only when the shop has no staff yet)."""
-    login = validation.text(login, "login", "Login", max_len=32).lower()
+    login = validation.text(login, "login", _("Login"), max_len=32).lower()
     if not login.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise InvalidInput("A login has only letters, digits, dots, dashes and underscores.", "login")
-    name = validation.text(name, "name", "Name", max_len=60)
+        raise InvalidInput(_("A login has only letters, digits, dots, dashes and underscores."), "login")
+    name = validation.text(name, "name", _("Name"), max_len=60)
     role_text = _check_roles(roles, trade)
     pin_hash = hash_pin(check_pin_format(pin))  # before the transaction: scrypt is slow, the write lock shared
 
@@ -306,10 +327,11 @@ def add_staff(login: str, name: str, roles: list[str], pin: str, *, by: Staff | 
         if by is not None or Staff.select().exists():
             by = require(by, "manage_staff")
         if Staff.select().where(Staff.login == login).exists():
-            raise InvalidInput(f"Login '{login}' is taken.", "login")
+            raise InvalidInput(_("Login '{login}' is taken.").format(login=login), "login")
         staff = Staff.create(login=login, name=name, roles=role_text, trade=trade if "technician" in roles else None,
                              pin_hash=pin_hash)
-        audit.record(by, "staff_added", "staff", staff.id, f"Staff {name} added as {role_text}",
+        audit.record(by, "staff_added", "staff", staff.id,
+                     Phrase(N_("Staff {name} added as {roles}"), name=name, roles=_roles(role_text)),
                      after={"login": login, "name": name, "roles": role_text, "trade": staff.trade})
         return staff
 
@@ -326,15 +348,16 @@ def set_roles(staff_id: int, roles: list[str], *, by: Staff, trade: str | None =
         by = require(by, "manage_staff")
         staff = Staff.get_or_none(Staff.id == staff_id)
         if staff is None:
-            raise NotFound("No such staff member.")
+            raise NotFound(_("No such staff member."))
         before = {"roles": staff.roles, "trade": staff.trade, "active": staff.active}
         new_active = staff.active if active is None else active
         if staff.id == by.id and ("manager" not in role_text.split(",") or not new_active):
-            raise InvalidInput("You cannot take your own manager role away or deactivate yourself.", "roles")
+            raise InvalidInput(_("You cannot take your own manager role away or deactivate yourself."), "roles")
         Staff.update(roles=role_text, trade=trade if "technician" in roles else None, active=new_active).where(
             Staff.id == staff.id).execute()
         after = {"roles": role_text, "trade": trade if "technician" in roles else None, "active": new_active}
-        audit.record(by, "staff_roles_set", "staff", staff.id, f"{staff.name}: roles {role_text}",
+        audit.record(by, "staff_roles_set", "staff", staff.id,
+                     Phrase(N_("{name}: roles {roles}"), name=staff.name, roles=_roles(role_text)),
                      before=before, after=after)
         return Staff.get_by_id(staff.id)
 
@@ -351,11 +374,11 @@ def reset_pin(staff_id: int, new_pin: str, *, by: Staff) -> None:
         by = require(by, "manage_staff")
         staff = Staff.get_or_none(Staff.id == staff_id)
         if staff is None:
-            raise NotFound("No such staff member.")
+            raise NotFound(_("No such staff member."))
         Staff.update(pin_hash=new_hash, failed_pins=0, locked_until=None).where(Staff.id == staff.id).execute()
         SignInAttempt.delete().where((SignInAttempt.staff == staff.id)
                                      & (SignInAttempt.ok == False)).execute()  # noqa: E712  (lifts a lockout)
-        audit.record(by, "pin_reset", "staff", staff.id, f"PIN of {staff.name} reset")
+        audit.record(by, "pin_reset", "staff", staff.id, Phrase(N_("PIN of {name} reset"), name=staff.name))
 
     run_write(work)
 
@@ -377,7 +400,9 @@ def set_language(staff_id: int, language: str | None, *, by: Staff) -> Staff:
         if staff is None:
             raise NotFound(_("No such staff member."))
         Staff.update(language=language).where(Staff.id == staff.id).execute()
-        audit.record(by, "staff_language_set", "staff", staff.id, f"{staff.name}: language {language or 'terminal'}",
+        audit.record(by, "staff_language_set", "staff", staff.id,
+                     Phrase(N_("{name}: language {language}"), name=staff.name,
+                            language=Term("workshop.i18n:LANGUAGE_NAMES", language or "")),
                      before={"language": staff.language}, after={"language": language})
         return Staff.get_by_id(staff.id)
 
@@ -436,7 +461,7 @@ def ensure_first_manager() -> tuple[Staff, str] | None:
     if Staff.select().exists():
         return None
     pin = f"{secrets.randbelow(10**6):06d}"
-    return add_staff("manager", "Shop Manager", ["manager"], pin, by=None), pin
+    return add_staff("manager", _("Shop Manager"), ["manager"], pin, by=None), pin
 
 
 def staff_for_login(unix_login: str, mapping: dict[str, str]) -> Staff | None:

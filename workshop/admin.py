@@ -12,7 +12,8 @@ from models.people import ROLE_LABELS, Staff
 from workshop import audit, i18n, validation
 from workshop.accounts import check_pin_format, hash_pin
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 
 
 def new_pin() -> str:
@@ -44,7 +45,8 @@ def create_manager(login: str, name: str, pin: str | None = None) -> tuple[Staff
             raise InvalidInput(_("Login '{login}' is taken.").format(login=login), "login")
         staff = Staff.create(login=login, name=name, roles="manager", pin_hash=hash_pin(pin))
         audit.record(None, "staff_added", "staff", staff.id,
-                     f"Staff {name} added as manager from the command line (Unix user {_unix_user()})",
+                     Phrase(N_("Staff {name} added as manager from the command line (Unix user {user})"), name=name,
+                            user=_unix_user()),
                      after={"login": login, "name": name, "roles": "manager"})
         return staff
 
@@ -62,7 +64,8 @@ def reset_pin(login: str, pin: str | None = None) -> tuple[Staff, str]:
             raise NotFound(_("No staff member has the login '{login}'.").format(login=login))
         Staff.update(pin_hash=hash_pin(pin), failed_pins=0, locked_until=None).where(Staff.id == staff.id).execute()
         audit.record(None, "pin_reset", "staff", staff.id,
-                     f"PIN of {staff.name} reset from the command line (Unix user {_unix_user()})")
+                     Phrase(N_("PIN of {name} reset from the command line (Unix user {user})"), name=staff.name,
+                            user=_unix_user()))
         return staff
 
     return run_write(work), pin

@@ -108,13 +108,14 @@ def _run_shops(args: argparse.Namespace) -> int:
     from models.people import Staff
     from workshop import shops
     from workshop.errors import NotFound
+    from workshop.i18n import _
     if args.action == "shops":
         for row in shops.listing(include_retired=True):
             print(f"{row.code:<10} {row.name:<32} {row.tax_number}{'' if row.active else '  (retired)'}")
         return 0
     manager = Staff.get_or_none((Staff.login == args.by) & Staff.active)
     if manager is None:
-        raise NotFound(f"No active staff member with login '{args.by}'.")
+        raise NotFound(_("No active staff member with login '{login}'.").format(login=args.by))
     if args.action == "add-shop":
         row = shops.add_shop(args.code, args.name, by=manager, name_zh=args.name_zh, address=args.address,
                              phone=args.phone, tax_number=args.tax_number)
@@ -122,7 +123,7 @@ def _run_shops(args: argparse.Namespace) -> int:
         return 0
     staff = Staff.get_or_none(Staff.login == args.login)
     if staff is None:
-        raise NotFound(f"No staff member with login '{args.login}'.")
+        raise NotFound(_("No staff member with login '{login}'.").format(login=args.login))
     also = tuple(code.strip() for code in args.also.split(",") if code.strip())
     shops.assign(staff.id, args.shop, also=also, by=manager)
     print(f"{staff.name} works in {args.shop.upper()}" + (f" (also {', '.join(also)})" if also else ""))

@@ -38,7 +38,8 @@ from models.people import Customer, Staff, Vehicle
 from models.shop import MaintenancePackage, Operation
 from workshop import audit, capacity, clock, prepick, quotes, settings, shops, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, local
+from workshop.i18n import N_, _, local
+from workshop.phrase import Phrase
 from workshop.i18n import date as fmt_date
 from workshop.permissions import require
 
@@ -325,10 +326,10 @@ def book(form: AppointmentForm, *, by: Staff) -> Appointment:
         appointment.parts_short = prepick.hold(appointment, wanted)
         asked = [package.code for package, _ops in checked.packages]
         asked += [op.code for (op, _h), package in zip(checked.work, checked.package_codes) if package is None]
-        summary = _("{label} booked: {plate} at {when}, {codes}").format(
-            label=appointment.label, plate=checked.car.plate, when=_when(checked.starts_at), codes=", ".join(asked))
+        summary = Phrase(N_("{label} booked: {plate} at {when}, {codes}"), label=appointment.ref,
+                         plate=checked.car.plate, when=_when(checked.starts_at), codes=", ".join(asked))
         if over:
-            summary += " " + _("(beyond capacity: {reason})").format(reason=checked.overbook_reason)
+            summary += Phrase(N_(" (beyond capacity: {reason})"), reason=checked.overbook_reason)
         audit.record(by, "appointment_overbooked" if over else "appointment_booked", "appointment", appointment.id,
                      summary, after=dict(vehicle=checked.car.id, starts_at=checked.starts_at, ends_at=end,
                                          work=[op.code for op, _h in checked.work], packages=asked[
@@ -350,7 +351,7 @@ def _load(appointment_id: int, seen_version: int | None) -> Appointment:
         raise NotFound(_("That appointment does not exist."))
     if seen_version is not None and appointment.version != seen_version:
         raise StaleAppointment(_("{label} was changed in another terminal meanwhile: look again.").format(
-            label=appointment.label))
+            label=appointment.ref))
     return appointment
 
 
@@ -363,7 +364,7 @@ def _save(appointment: Appointment, changes: dict, *, by, kind: str, summary: st
     changes = dict(changes, updated_at=clock.now())
     if Appointment.update_versioned(appointment.id, appointment.version, changes) != 1:
         raise StaleAppointment(_("{label} was changed in another terminal meanwhile: look again.").format(
-            label=appointment.label))
+            label=appointment.ref))
     for key, value in changes.items():
         setattr(appointment, key, value)
     appointment.version += 1
@@ -383,7 +384,7 @@ def _open(appointment: Appointment) -> None:
         from models.appointments import APPOINTMENT_STATE_LABELS
         from workshop.i18n import label
         raise IllegalTransition(_("{label} is {state}: it can no longer change.").format(
-            label=appointment.label, state=label(APPOINTMENT_STATE_LABELS, appointment.state)))
+            label=appointment.ref, state=label(APPOINTMENT_STATE_LABELS, appointment.state)))
 
 
 def _move(appointment: Appointment, starts_at: dt.datetime, *, by: Staff, overbook_reason: str | None,
@@ -401,10 +402,10 @@ def _move(appointment: Appointment, starts_at: dt.datetime, *, by: Staff, overbo
     changes = {"starts_at": starts_at, "ends_at": end, "state": "booked"}
     if over:
         changes.update(overbooked_by=by.id, overbooked_reason=overbook_reason)
-    summary = _("{label} moved from {old} to {new}").format(label=appointment.label, old=_when(appointment.starts_at),
-                                                           new=_when(starts_at))
+    summary = Phrase(N_("{label} moved from {old} to {new}"), label=appointment.ref, old=_when(appointment.starts_at),
+                     new=_when(starts_at))
     if note:
-        summary += f": {note}"
+        summary += Phrase(N_(": {note}"), note=note)
     return _save(appointment, changes, by=by, kind="appointment_moved", summary=summary)
 
 
@@ -443,7 +444,7 @@ def cancel(appointment_id: int, reason: str, *, by: Staff, seen_version: int | N
         appointment = _load(appointment_id, seen_version)
         _open(appointment)
         return _close(appointment, "cancelled", reason, by=by, kind="appointment_cancelled",
-                      summary=_("{label} cancelled: {reason}").format(label=appointment.label, reason=reason))
+                      summary=Phrase(N_("{label} cancelled: {reason}"), label=appointment.ref, reason=reason))
 
     return run_write(work)
 
@@ -473,17 +474,17 @@ def record_call(appointment_id: int, outcome: str, *, channel: str = "phone", no
                                note=note, moved_to=moved_to)
         if outcome == "confirmed":
             return _save(appointment, {"state": "confirmed"}, by=by, kind="appointment_confirmed",
-                         summary=_("{label} confirmed by the customer").format(label=appointment.label))
+                         summary=Phrase(N_("{label} confirmed by the customer"), label=appointment.ref))
         if outcome == "moved":
             require(by, "book_appointments")
             return _move(appointment, moved_to, by=by, overbook_reason=None, note=_("asked for on the reminder call"))
         if outcome == "cancelled":
             require(by, "book_appointments")
             return _close(appointment, "cancelled", note, by=by, kind="appointment_cancelled",
-                          summary=_("{label} cancelled on the reminder call: {reason}").format(
-                              label=appointment.label, reason=note))
+                          summary=Phrase(N_("{label} cancelled on the reminder call: {reason}"),
+                                         label=appointment.ref, reason=note))
         return _save(appointment, {}, by=by, kind="appointment_called",
-                     summary=_("{label}: reminder call not answered").format(label=appointment.label))
+                     summary=Phrase(N_("{label}: reminder call not answered"), label=appointment.ref))
 
     try:
         return run_write(work)
@@ -501,8 +502,8 @@ def mark_no_shows(*, by=None) -> int:
         for appointment in (Appointment.select().where(Appointment.state.in_(OPEN) & (Appointment.starts_at < cutoff))
                             .order_by(Appointment.starts_at)):
             _close(appointment, "no_show", None, by=by, kind="appointment_no_show",
-                   summary=_("{label}: no-show (due {when})").format(label=appointment.label,
-                                                                     when=_when(appointment.starts_at)))
+                   summary=Phrase(N_("{label}: no-show (due {when})"),
+                                  label=appointment.ref, when=_when(appointment.starts_at)))
             count += 1
         return count
 
@@ -554,8 +555,8 @@ def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised
             RepairOrder.update(estimate=appointment.estimate).where(RepairOrder.id == order.id).execute()
         _save(appointment, {"state": "arrived", "arrived_at": now, "order": order.id}, by=by,
               kind="appointment_arrived",
-              summary=_("{label} arrived ({when_due} due): {order}").format(
-                  label=appointment.label, when_due=_when(appointment.starts_at), order=order.label))
+              summary=Phrase(N_("{label} arrived ({when_due} due): {order}"),
+                             label=appointment.ref, when_due=_when(appointment.starts_at), order=order.label))
         return RepairOrder.get_by_id(order.id)
 
     return run_write(work)
@@ -599,6 +600,9 @@ def book_typed(plate: str, starts_at, codes, *, packages="", contact_name: str =
     from workshop.reception import find_vehicle
     if not (plate or "").strip():
         raise InvalidInput(_("Find the car first (plate or VIN)."), "vehicle")
+    validation.refuse_control_characters(plate, "vehicle", _("Plate or VIN"))  # before it is echoed below
+    if isinstance(codes, str):  # before split() takes some control characters for spaces
+        validation.refuse_control_characters(codes, "work", _("Operation code"))
     car = find_vehicle(plate)
     if car is None:
         raise InvalidInput(_("No car with plate or VIN {plate} on file: register the car and its owner first "
@@ -645,7 +649,8 @@ class AppointmentRow:
 
     @property
     def label(self) -> str:
-        return f"AP {self.number}"
+        """"AP 12" / "预约 12", in the reader's language."""
+        return _("AP {number}").format(number=self.number)
 
 
 def _as_dt(value):

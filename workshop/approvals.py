@@ -21,14 +21,15 @@ from decimal import Decimal
 
 from peewee import JOIN
 
-from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVAL_LABELS, LineApproval
+from models.approvals import APPROVAL_CHANNELS, APPROVAL_LABELS, LineApproval
 from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
 from models.people import Customer, Staff, Vehicle
 from workshop import clock, lifecycle, quotes, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, label, money
+from workshop.i18n import N_, _, label
+from workshop.phrase import Money, Phrase, Term, Word
 from workshop.permissions import require
 
 ZERO = Decimal("0")
@@ -134,10 +135,11 @@ def _answer(order_id: int, line_ids: list[int], decision: str, *, channel: str, 
             LineApproval.create(line=line.id, decision=decision, channel=channel, reference=reference,
                                 customer_name=who, amount=amount, recorded_by=by.id, at=now)
         names = ", ".join(line.name for line in lines)
-        word = _("approved") if decision == "approved" else _("declined")
-        summary = _("{order}: {customer} {word} {names} ({channel}{reference}), {amount}").format(
-            order=order.label, customer=who, word=word, names=names, channel=label(APPROVAL_CHANNEL_LABELS, channel),
-            reference=f" {reference}" if reference else "", amount=money(sum(amounts, ZERO)))
+        word = Word(N_("approved") if decision == "approved" else N_("declined"))
+        summary = Phrase(N_("{order}: {customer} {word} {names} ({channel}{reference}), {amount}"),
+                         order=order.ref, customer=who, word=word, names=names,
+                         channel=Term("models.approvals:APPROVAL_CHANNEL_LABELS", channel),
+                         reference=f" {reference}" if reference else "", amount=Money(sum(amounts, ZERO)))
         return lifecycle.save(order, changes, by=by, kind=f"work_{decision}", summary=summary,
                               detail={"lines": [line.id for line in lines], "channel": channel, "reference": reference,
                                       "customer_name": who, "amounts": [str(a) for a in amounts]})

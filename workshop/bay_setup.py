@@ -16,7 +16,8 @@ from workshop import audit, i18n, shops, validation
 from workshop.amounts import integer
 from workshop.catalog import code_of
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.lifecycle import BAY_STATES
 from workshop.permissions import require
 
@@ -83,7 +84,7 @@ def insert_bay(data: dict, *, by: Staff | None, shop: int = FIRST_SHOP) -> Bay:
     """Inside a transaction: a new bay of ``shop`` from validated values, with its audit row."""
     _code_free(data["code"], None, shop)
     bay = Bay.create(shop=shop, **data)
-    audit.record(by, "bay_added", "bay", bay.id, f"Bay {bay.code} {bay.name} added", after=data)
+    audit.record(by, "bay_added", "bay", bay.id, Phrase(N_("Bay {code} {name} added"), code=bay.code, name=bay.name), after=data)
     return bay
 
 
@@ -110,7 +111,8 @@ def edit_bay(bay_id: int, form: BayForm, *, by: Staff) -> Bay:
         if not before:
             return bay
         Bay.update(**data).where(Bay.id == bay.id).execute()
-        audit.record(by, "bay_changed", "bay", bay.id, f"Bay {data['code']}: {', '.join(sorted(before))} changed",
+        audit.record(by, "bay_changed", "bay", bay.id, Phrase(N_("Bay {code}: {fields} changed"), code=data["code"],
+                            fields=audit.changed_fields(before)),
                      before=before, after={k: data[k] for k in before})
         return _bay(bay.id)
 
@@ -134,7 +136,8 @@ def set_active(bay_id: int, active: bool, *, by: Staff) -> Bay:
                                                  cars).format(count=cars, code=bay.code), "bay")
         Bay.update(active=active).where(Bay.id == bay.id).execute()
         audit.record(by, "bay_retired" if not active else "bay_reactivated", "bay", bay.id,
-                     f"Bay {bay.code} {'retired' if not active else 'back in use'}",
+                     (Phrase(N_("Bay {code} retired"), code=bay.code) if not active
+                      else Phrase(N_("Bay {code} back in use"), code=bay.code)),
                      before={"active": bay.active}, after={"active": active})
         return _bay(bay.id)
 
@@ -152,7 +155,7 @@ def delete_bay(bay_id: int, *, by: Staff) -> None:
             raise InvalidInput(_("{code} is named on repair orders: retire it instead.").format(code=bay.code), "bay")
         before = {"code": bay.code, "name": bay.name, "kind": bay.kind, "capacity": bay.capacity}
         bay.delete_instance()
-        audit.record(by, "bay_deleted", "bay", bay_id, f"Bay {before['code']} deleted", before=before)
+        audit.record(by, "bay_deleted", "bay", bay_id, Phrase(N_("Bay {code} deleted"), code=before["code"]), before=before)
 
     run_write(work)
 

@@ -16,6 +16,7 @@ from models.shop import Bay
 from workshop.availability import as_date, shown
 from workshop.dispatch import order_technicians, technicians_query as _technicians_query
 from workshop.lifecycle import ACTIVE_STATES
+from workshop.i18n import local
 from workshop.lookup import contains, name_matches, order_number, plate_key
 
 CARD_LIMIT = 2000  # a board never holds more; beyond that the shop has a data problem, not a board
@@ -183,10 +184,10 @@ class FilterChoices:
 
 def filter_choices(shop: int | None = None) -> FilterChoices:
     """The bays (of the shop), technicians and advisors the board's filter offers (two queries: bays, staff)."""
-    bays = Bay.select(Bay.id, Bay.code, Bay.name).where(Bay.active).order_by(Bay.code)
+    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh).where(Bay.active).order_by(Bay.code)
     if shop is not None:
         bays = bays.where(Bay.shop == shop)
-    bays = tuple(bays.tuples())
+    bays = tuple((bay_id, code, local(name, name_zh)) for bay_id, code, name, name_zh in bays.tuples())
     staff = list(Staff.select(Staff.id, Staff.name, Staff.roles)
                  .where(Staff.active & (Staff.roles.contains("technician") | Staff.roles.contains("advisor")))
                  .order_by(Staff.name).tuples())

@@ -21,6 +21,7 @@ from models.people import Customer, Staff, Vehicle
 from workshop import audit, clock, i18n, validation
 from workshop.errors import InvalidInput, NotFound
 from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 # What a call of each kind can come to. Reached is derived: only "no answer" and a message left are not.
@@ -169,13 +170,19 @@ def record_incoming(customer: int | str, *, result: str | None, by: Staff, chann
         call = write_call(outcome, customer_id=customer.id, by=by, direction="in", vehicle_id=vehicle_id)
         what = _("Walk-in") if channel == "walk_in" else _("Incoming call")
         audit.record(by, "call_in", "customer", customer.id,
-                     _("{what} of {customer}: {result}").format(what=what, customer=customer.name,
-                                                                 result=result_label("incoming", outcome.result)),
+                     Phrase(N_("{what} of {customer}: {result}"),
+                            what=what, customer=customer.name, result=result_label("incoming", outcome.result)),
                      after={"channel": channel, "result": outcome.result, "notes": outcome.notes,
                             "complaint": outcome.complaint})
         return call
 
     return run_write(work)
+
+
+def customer_of(call_id: int) -> str:
+    """The name of the customer a call in the register is with (to say whom a typed mobile or plate found)."""
+    return (Customer.select(Customer.name).join(CallRecord, on=(CallRecord.customer == Customer.id))
+            .where(CallRecord.id == call_id).scalar()) or ""
 
 
 # --- the register ------------------------------------------------------------------------------------
@@ -229,4 +236,4 @@ def calls(*, limit: int = 100, after: CallRow | None = None, incoming_only: bool
 
 
 __all__ = ["RESULTS", "NOT_REACHED", "CHANNELS", "DEPARTMENTS", "DEPARTMENT_LABELS", "Outcome", "check_outcome",
-           "check_scores", "check_department", "write_call", "record_incoming", "customer_for", "CallRow", "calls", "result_label"]
+           "check_scores", "check_department", "write_call", "record_incoming", "customer_for", "customer_of", "CallRow", "calls", "result_label"]

@@ -30,12 +30,22 @@ from models.followup import Answer, Callback, CallRecord, Complaint, Question
 from models.orders import JobLine, RepairOrder
 from models.people import Customer, Staff, Vehicle
 from workshop import audit, clock, lifecycle, lookup, settings, validation
-from workshop.call_register import DEPARTMENTS, check_department
+from workshop.call_register import DEPARTMENT_LABELS, DEPARTMENTS, check_department
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, ngettext
+from workshop.i18n import N_, Nn_, _, join, label, local, ngettext
 from workshop.permissions import require, roles_for
-
+from workshop.phrase import Phrase, Term, When
 OPEN = "open"
+DEPARTMENTS_TABLE = "workshop.callbacks:DEPARTMENT_LABELS"
+KINDS_TABLE = "models.followup:CALLBACK_KIND_LABELS"
+# Why a call is made: stored as its English words (a code), shown through this table (reason_text).
+REASON_LABELS = {
+    "customer complained before": N_("customer complained before"),
+    "insurance / accident repair": N_("insurance / accident repair"),
+    "key customer": N_("key customer"), "private owner": N_("private owner"), "major repair": N_("major repair"),
+    "sampled": N_("sampled"), "second follow-up": N_("second follow-up"),
+    "complained before: call after this visit": N_("complained before: call after this visit"),
+}
 
 
 def _setting_int(key: str) -> int:
@@ -45,7 +55,7 @@ def _setting_int(key: str) -> int:
 # --- creating callbacks by rule ------------------------------------------------------------------
 
 def required_reason(order: RepairOrder, customer: Customer) -> str | None:
-    """Why this order needs a 100% callback, or None."""
+    """Why this order needs a 100% callback (a code of REASON_LABELS), or None."""
     if customer.has_complained:
         return "customer complained before"
     if order.business_type == "insurance":
@@ -88,9 +98,12 @@ def _create(kind: str, customer_id: int, *, order: RepairOrder | None, due: dt.d
                                vehicle=order.vehicle_id if order else None, kind=kind, reason=reason,
                                required=required, due=due, window_end=due + dt.timedelta(days=window_days),
                                agent=agent, created_at=clock.now())
-    audit.record(by, "callback_created", "callback", callback.id,
-                 f"{kind} callback due {due:%Y-%m-%d}" + (f" for {order.label}" if order else "")
-                 + (f" ({reason})" if reason else ""), order_id=order.id if order else None,
+    values = dict(kind=Term(KINDS_TABLE, kind), due=When(due), reason=reason_phrase(reason))
+    if order is not None:
+        summary = Phrase(N_("{kind} due {due} for {order} ({reason})"), order=order.ref, **values)
+    else:
+        summary = Phrase(N_("{kind} due {due} ({reason})"), **values)
+    audit.record(by, "callback_created", "callback", callback.id, summary, order_id=order.id if order else None,
                  after={"kind": kind, "due": due, "agent": agent})
     return callback
 
@@ -115,6 +128,32 @@ def _on_delivered(order: RepairOrder, by: Staff) -> None:
 
 
 lifecycle.add_after("deliver", _on_delivered)
+
+
+_VERIFICATION = "complaint #{number} resolved: check with the customer"
+
+
+def reason_text(reason: str | None) -> str:
+    """Why a call is made, in the reader's language: a known reason translated, a reminder's kind
+    translated with its date; anything else as stored."""
+    return str(reason_phrase(reason)) if reason else ""
+
+
+def reason_phrase(reason: str | None):
+    """The stored reason as a phrase (or as it is, when it is not one of ours)."""
+    import re
+    from workshop.reminders import KINDS
+    if not reason:
+        return ""
+    if reason in REASON_LABELS:
+        return Phrase(REASON_LABELS[reason])
+    match = re.fullmatch(r"complaint #(\d+) resolved: check with the customer", reason)
+    if match:
+        return Phrase(N_("complaint #{number} resolved: check with the customer"), number=int(match.group(1)))
+    for title in KINDS.values():
+        if reason.startswith(title + ":"):
+            return Phrase(N_("{kind}: {detail}"), kind=Phrase(title), detail=reason[len(title) + 1:].strip())
+    return reason
 
 
 # --- the agent's queue ---------------------------------------------------------------------------
@@ -189,11 +228,11 @@ def queue(*, agent_id: int | None = None, view: str = "due", search: str = "", l
     return [QueueRow(*row[:7], row[7] or "—", row[8], row[9], row[10] or "", *row[11:]) for row in rows]
 
 
-def questions(business_type: str | None) -> list[str]:
-    rows = [q.text for q in Question.select().where(Question.business_type == (business_type or "general"))
-            .order_by(Question.position)]
+def questions(business_type: str | None) -> list[Question]:
+    rows = list(Question.select().where(Question.business_type == (business_type or "general"))
+                .order_by(Question.position))
     if not rows:
-        rows = [q.text for q in Question.select().where(Question.business_type == "general").order_by(Question.position)]
+        rows = list(Question.select().where(Question.business_type == "general").order_by(Question.position))
     return rows
 
 
@@ -208,23 +247,28 @@ class CallContext:
     lines: tuple[str, ...]
     advisor: str | None
     technicians: tuple[str, ...]
-    questions: tuple[str, ...]
+    questions: tuple[str, ...]  # as stored (the scores are kept against these)
+    question_texts: tuple[str, ...] = ()  # the same questions in the reader's language
 
 
 def call_context(callback_id: int) -> CallContext:
     """The callback with its customer, the order's job lines and people, and the script's questions."""
     cb = Callback.get_or_none(Callback.id == callback_id)
     if cb is None:
-        raise NotFound("That callback no longer exists.")
+        raise NotFound(_("That callback no longer exists."))
     lines, advisor, technicians = (), None, ()
     if cb.order_id:
         from workshop.dispatch import order_technicians
-        lines = tuple(j.name for j in JobLine.select(JobLine.name).where(JobLine.order == cb.order_id))
+        from models.shop import Operation
+        lines = tuple(local(name, name_zh) for name, name_zh in (
+            JobLine.select(JobLine.name, Operation.name_zh).join(Operation, JOIN.LEFT_OUTER)
+            .where(JobLine.order == cb.order_id).tuples()))
         advisor = cb.order.advisor.name
         technicians = tuple(order_technicians([cb.order_id]).get(cb.order_id, []))
     customer = cb.customer
+    script = questions(cb.order.business_type if cb.order_id else None)
     return CallContext(cb.id, cb.kind, cb.reason, customer.name, customer.mobile, lines, advisor, technicians,
-                       tuple(questions(cb.order.business_type if cb.order_id else None)))
+                       tuple(q.text for q in script), tuple(local(q.text, q.text_zh) for q in script))
 
 
 # --- recording calls -----------------------------------------------------------------------------
@@ -233,21 +277,24 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
                 notes: str = "", complaint: str = "", department: str = "service") -> CallRecord:
     """The outcome of one call. Reached: scores 1-5 per question and the call is done (the first
     creates the second). Not reached: a retry, and after the last try the customer is unreachable."""
-    notes = validation.text(notes, "notes", "Notes", max_len=500, required=False, multiline=True)
+    notes = validation.text(notes, "notes", N_("Notes"), max_len=500, required=False, multiline=True)
     scores = scores or {}
     for question, score in scores.items():
         if not isinstance(score, int) or not 1 <= score <= 5:
-            raise InvalidInput(f"Satisfaction for '{question}' must be 1 to 5.", "scores")
-    complaint = validation.text(complaint, "complaint", "Complaint", max_len=500, required=False, multiline=True)
+            raise InvalidInput(_("Satisfaction for '{question}' must be 1 to 5.").format(question=question), "scores")
+    complaint = validation.text(complaint, "complaint", N_("Complaint"), max_len=500, required=False,
+                                multiline=True)
 
     def work():
         nonlocal by
         by = require(by, "close_callback")
         cb = Callback.by_id(callback_id, lock=True)  # two agents on one callback: the second sees the first's
         if cb is None:
-            raise NotFound("That callback no longer exists.")
+            raise NotFound(_("That callback no longer exists."))
         if cb.status != OPEN:
-            raise IllegalTransition(f"This callback is already {cb.status}.")
+            from models.followup import CALLBACK_STATUS_LABELS
+            raise IllegalTransition(_("This callback is already {status}.").format(
+                status=label(CALLBACK_STATUS_LABELS, cb.status)))
         now = clock.now()
         call = CallRecord.create(callback=cb.id, customer=cb.customer_id, direction="out", by=by, at=now,
                                  reached=reached, notes=notes)
@@ -260,19 +307,21 @@ def record_call(callback_id: int, *, reached: bool, by: Staff, scores: dict[str,
                 _create("second", cb.customer_id, order=order,
                         due=clock.today() + dt.timedelta(days=_setting_int("callback_second_days")), window_days=0,
                         reason="second follow-up", required=cb.required, by=by)
-            summary = f"{cb.kind} callback done: reached"
+            summary = Phrase(N_("{kind} done: reached"), kind=Term(KINDS_TABLE, cb.kind))
         else:
             attempts = cb.attempts + 1
             if attempts >= _setting_int("callback_max_tries"):
                 Callback.update(status="unreachable", attempts=attempts, done_at=now, letter_due=True) \
                     .where(Callback.id == cb.id).execute()
                 Customer.update(unreachable=True).where(Customer.id == cb.customer_id).execute()
-                summary = f"{cb.kind} callback: unreachable after {attempts} tries, letter due"
+                summary = Phrase(N_("{kind}: unreachable after {n} tries, letter due"), kind=Term(KINDS_TABLE, cb.kind),
+                                 n=attempts)
             else:
                 retry = now + dt.timedelta(hours=_setting_int("callback_retry_hours"))
                 Callback.update(attempts=attempts, next_try_at=retry, due=max(cb.due, retry.date())) \
                     .where(Callback.id == cb.id).execute()
-                summary = f"{cb.kind} callback: not reached (try {attempts}), retry {retry:%a %H:%M}"
+                summary = Phrase(N_("{kind}: not reached (try {n}), retry {retry}"), kind=Term(KINDS_TABLE, cb.kind),
+                                 n=attempts, retry=When(retry, "%a %H:%M"))
         audit.record(by, "call", "callback", cb.id, summary, order_id=cb.order_id,
                      after={"reached": reached, "scores": scores, "notes": notes})
         if complaint:
@@ -304,9 +353,9 @@ def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
     """Hand all of an absent agent's open callbacks to another agent at once."""
     target = Staff.get_or_none(Staff.id == to_agent_id)
     if target is None or not target.active or not target.has_role("follow_up_agent"):
-        raise InvalidInput("Hand the calls to an active follow-up agent.", "agent")
+        raise InvalidInput(_("Hand the calls to an active follow-up agent."), "agent")
     if from_agent_id == to_agent_id:
-        raise InvalidInput("Choose a different agent to hand the calls to.", "agent")
+        raise InvalidInput(_("Choose a different agent to hand the calls to."), "agent")
 
     def work():
         nonlocal by
@@ -315,7 +364,9 @@ def reassign(from_agent_id: int, to_agent_id: int, *, by: Staff) -> int:
                  .where((Callback.agent == from_agent_id) & (Callback.status == OPEN)).execute())
         source = Staff.get_by_id(from_agent_id)
         audit.record(by, "callbacks_reassigned", "staff", from_agent_id,
-                     f"{moved} open callback(s) of {source.name} handed to {target.name}",
+                     Phrase(Nn_("{n} open call of {source} handed to {target}",
+                                "{n} open calls of {source} handed to {target}"), n=moved, source=source.name,
+                            target=target.name),
                      before={"agent": from_agent_id}, after={"agent": to_agent_id, "count": moved})
         return moved
 
@@ -332,7 +383,9 @@ def _raise_complaint(customer_id: int, order_id: int | None, description: str, d
                                  due=(now + dt.timedelta(days=_setting_int("complaint_escalate_days"))).date(),
                                  created_by=by, created_at=now, call=call_id)
     Customer.update(has_complained=True).where(Customer.id == customer_id).execute()
-    audit.record(by, "complaint_raised", "complaint", complaint.id, f"Complaint ({department}): {description[:80]}",
+    audit.record(by, "complaint_raised", "complaint", complaint.id,
+                 Phrase(N_("Complaint ({department}): {description}"), department=Term(DEPARTMENTS_TABLE, department),
+                        description=description[:80]),
                  order_id=order_id, after={"description": description, "department": department})
     return complaint
 
@@ -342,7 +395,7 @@ raise_complaint_in = _raise_complaint  # inside a transaction that already check
 
 def raise_complaint(customer_id: int, description: str, *, by: Staff, order_id: int | None = None,
                     department: str = "service") -> Complaint:
-    description = validation.text(description, "description", "What the customer says", max_len=500,
+    description = validation.text(description, "description", N_("What the customer says"), max_len=500,
                                   multiline=True)
     return run_write(lambda: _raise_complaint(customer_id, order_id, description, department,
                                               require(by, "handle_complaint")))
@@ -399,11 +452,11 @@ def escalate_overdue(*, by: Staff | None = None) -> int:
                 count += 1
                 days = settings.get("complaint_escalate_days")
                 audit.record(by, "complaint_escalated", "complaint", complaint_id,
-                             _("Complaint #{number} unresolved after {days} days: escalated to {name}").format(
-                                 number=complaint_id, days=days, name=target.name) if target else
-                             _("Complaint #{number} unresolved after {days} days: nobody active may take the "
-                               "escalation (set up a customer-care supervisor or a manager)").format(
-                                 number=complaint_id, days=days),
+                             Phrase(N_("Complaint #{number} unresolved after {days} days: escalated to {name}"),
+                                    number=complaint_id, days=days, name=target.name) if target else
+                             Phrase(N_("Complaint #{number} unresolved after {days} days: nobody active may take "
+                                       "the escalation (set up a customer-care supervisor or a manager)"),
+                                    number=complaint_id, days=days),
                              after={"supervisor": target.id if target else None})
         for complaint_id, holder in _stranded():  # again, under the write lock
             target = escalation_target(exclude=holder.id if holder else None)
@@ -412,8 +465,8 @@ def escalate_overdue(*, by: Staff | None = None) -> int:
             Complaint.update(supervisor=target.id).where(Complaint.id == complaint_id).execute()
             count += 1
             audit.record(by, "complaint_escalated", "complaint", complaint_id,
-                         _("Complaint #{number} moved to {name}: {holder} may no longer handle complaints").format(
-                             number=complaint_id, name=target.name, holder=holder.name if holder else "—"),
+                         Phrase(N_("Complaint #{number} moved to {name}: {holder} may no longer handle complaints"),
+                                number=complaint_id, name=target.name, holder=holder.name if holder else "—"),
                          before={"supervisor": holder.id if holder else None}, after={"supervisor": target.id})
         return count
 
@@ -485,7 +538,7 @@ def hand_complaint(complaint_id: int, to_staff_id: int, *, by: Staff) -> Complai
             changes["escalated_at"] = clock.now()
         Complaint.update(**changes).where(Complaint.id == c.id).execute()
         audit.record(by, "complaint_handed", "complaint", c.id,
-                     _("Complaint #{number} handed to {name}").format(number=c.id, name=target.name),
+                     Phrase(N_("Complaint #{number} handed to {name}"), number=c.id, name=target.name),
                      order_id=c.order_id, before={"supervisor": c.supervisor_id}, after=changes)
         return Complaint.get_by_id(c.id)
 
@@ -497,18 +550,22 @@ def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: s
     """Move a complaint on. Resolving needs a resolution and creates the verification call."""
     order = ("open", "in_progress", "resolved", "verified")
     if status not in order:
-        raise InvalidInput(f"Status must be one of: {', '.join(order)}.", "status")
-    resolution = validation.text(resolution, "resolution", "Resolution", max_len=500, required=(status == "resolved"),
-                                 multiline=True)
+        from models.followup import COMPLAINT_STATUS_LABELS
+        raise InvalidInput(_("Status must be one of: {statuses}.").format(
+            statuses=join(label(COMPLAINT_STATUS_LABELS, s) for s in order)), "status")
+    resolution = validation.text(resolution, "resolution", N_("Resolution"), max_len=500,
+                                 required=(status == "resolved"), multiline=True)
 
     def work():
         nonlocal by
         by = require(by, "handle_complaint")
         c = Complaint.by_id(complaint_id, lock=True)
         if c is None:
-            raise NotFound("That complaint no longer exists.")
+            raise NotFound(_("That complaint no longer exists."))
         if order.index(status) < order.index(c.status):
-            raise IllegalTransition(f"Complaint #{c.id} is already {c.status.replace('_', ' ')}.")
+            from models.followup import COMPLAINT_STATUS_LABELS
+            raise IllegalTransition(_("Complaint #{number} is already {status}.").format(
+                number=c.id, status=label(COMPLAINT_STATUS_LABELS, c.status)))
         changes = {"status": status}
         if responsible_id:
             changes["responsible"] = responsible_id
@@ -516,12 +573,15 @@ def update_complaint(complaint_id: int, status: str, *, by: Staff, resolution: s
             changes.update(resolution=resolution, resolved_at=clock.now())
             ro = RepairOrder.get_or_none(RepairOrder.id == c.order_id) if c.order_id else None
             _create("verification", c.customer_id, order=ro, due=clock.today(), window_days=1,
-                    reason=f"complaint #{c.id} resolved: check with the customer", required=True, by=by)
+                    reason=_VERIFICATION.format(number=c.id), required=True, by=by)
         if status == "verified":
             changes["verified_at"] = clock.now()
         Complaint.update(**changes).where(Complaint.id == c.id).execute()
-        audit.record(by, "complaint_" + status, "complaint", c.id, f"Complaint #{c.id} {status.replace('_', ' ')}"
-                     + (f": {resolution}" if resolution else ""), order_id=c.order_id,
+        said = Phrase(N_("Complaint #{number} {status}"), number=c.id,
+                      status=Term("models.followup:COMPLAINT_STATUS_LABELS", status))
+        if resolution:
+            said = Phrase(N_("{summary}: {note}"), summary=said, note=resolution)
+        audit.record(by, "complaint_" + status, "complaint", c.id, said, order_id=c.order_id,
                      before={"status": c.status}, after=changes)
         return Complaint.get_by_id(c.id)
 
@@ -564,5 +624,6 @@ def complaints(*, open_only: bool = True, limit: int = 100, offset: int = 0,
 
 __all__ = ["queue", "record_call", "reassign", "raise_complaint", "update_complaint", "escalate_overdue",
            "complaints", "call_context", "CallContext", "log_incoming", "required_reason", "follow_up_agents",
-           "Agent", "DEPARTMENTS", "escalation_target", "escalated_to", "escalation_notice", "complaint_handlers",
-           "hand_complaint", "Handler", "may_handle_complaints", "raise_complaint_in"]
+           "Agent", "DEPARTMENTS", "DEPARTMENT_LABELS", "reason_text", "escalation_target", "escalated_to",
+           "escalation_notice", "complaint_handlers", "hand_complaint", "Handler", "may_handle_complaints",
+           "raise_complaint_in"]

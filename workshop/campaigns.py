@@ -28,7 +28,8 @@ from models.service_plan import PlannedService
 from workshop import audit, clock, i18n, settings, typed_dates, validation
 from workshop.call_register import check_outcome, result_label, write_call
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 RETRY_RESULTS = frozenset({"no_answer", "call_later"})  # the invitation stays due
@@ -157,9 +158,9 @@ def create_campaign(form: CampaignForm, *, by: Staff) -> Campaign:
             f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})",
             [(campaign.id, customer_id, vehicle_id, day, "due", 0) for customer_id, vehicle_id in matches])
         audit.record(by, "campaign_created", "campaign", campaign.id,
-                     _("Campaign {name} on {date}: {count} customers invited ({rule}), invitations due from {due}")
-                     .format(name=checked.name, date=i18n.date(checked.starts_on), count=len(matches),
-                             rule=_rule_text(checked.rule, checked.rule_value), due=i18n.date(due)),
+                     Phrase(N_("Campaign {name} on {date}: {count} customers invited ({rule}), invitations due from {due}"),
+                            name=checked.name, date=i18n.date(checked.starts_on), count=len(matches),
+                            rule=_rule_text(checked.rule, checked.rule_value), due=i18n.date(due)),
                      after={"name": checked.name, "starts_on": checked.starts_on, "ends_on": checked.ends_on,
                             "rule": checked.rule, "rule_value": checked.rule_value, "invited": len(matches)})
         return campaign
@@ -204,9 +205,9 @@ def record_invitation(invitation_id: int, *, result: str | None, by: Staff, chan
                 .where(Campaign.id == campaign.id).execute()
         customer = Customer.get_by_id(invitation.customer_id)
         audit.record(by, "campaign_invitation", "campaign", campaign.id,
-                     _("{campaign}: {customer} invited, {result}").format(
-                         campaign=campaign.name, customer=customer.name,
-                         result=result_label("campaign", outcome.result)),
+                     Phrase(N_("{campaign}: {customer} invited, {result}"),
+                            campaign=campaign.name, customer=customer.name,
+                            result=result_label("campaign", outcome.result)),
                      before={"status": invitation.status, "result": invitation.result},
                      after={"status": "done" if final else "due", "result": outcome.result,
                             "channel": outcome.channel, "call": call.id})
@@ -235,7 +236,7 @@ def mark_came(invitation_id: int, *, by: Staff) -> Invitation:
         Campaign.update(marked_came=Campaign.marked_came + 1).where(Campaign.id == campaign.id).execute()
         customer = Customer.get_by_id(invitation.customer_id)
         audit.record(by, "campaign_came", "campaign", campaign.id,
-                     _("{campaign}: {customer} came").format(campaign=campaign.name, customer=customer.name))
+                     Phrase(N_("{campaign}: {customer} came"), campaign=campaign.name, customer=customer.name))
         return Invitation.get_by_id(invitation.id)
 
     return run_write(work)

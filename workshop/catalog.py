@@ -25,7 +25,8 @@ from models.shop import STANDARD_PRICE_CLASS, LaborRate, Operation, OperationSer
 from workshop import audit, i18n, validation
 from workshop.amounts import MAX_HOURS, MAX_QTY, decimal
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, Nn_, _
+from workshop.phrase import Local, Phrase, Word
 from workshop.permissions import require
 from workshop.pinyin import looks_like_initials
 
@@ -58,6 +59,11 @@ def price_class_of(value) -> str:
     if not text.replace("_", "").replace("-", "").isalnum():
         raise InvalidInput(_("A price class is one word (letters, digits, - or _)."), "price_class")
     return text
+
+
+def price_class_label(code: str) -> str:
+    """A price class as shown: the standard one in the reader's language, the shop's own as it typed them."""
+    return _("standard") if code == STANDARD_PRICE_CLASS else code
 
 
 def series_list(value) -> list[str]:
@@ -131,7 +137,8 @@ def insert_operation(data: dict, series: list[str], *, by: Staff | None) -> Oper
     _code_free(data["code"], None)
     op = Operation.create(**data)
     _set_series(op.id, series)
-    audit.record(by, "operation_added", "operation", op.id, f"Operation {op.code} {op.name} added",
+    audit.record(by, "operation_added", "operation", op.id, Phrase(N_("Operation {code} {name} added"), code=op.code,
+                                                         name=Local(op.name, op.name_zh)),
                  after=dict(data, applies_to=series))
     return op
 
@@ -156,7 +163,8 @@ def edit_operation(operation_id: int, form: OperationForm, *, by: Staff) -> Oper
             setattr(op, key, value)
         op.save()  # keeps the pinyin initials of the name
         _set_series(op.id, series)
-        audit.record(by, "operation_changed", "operation", op.id, f"Operation {op.code}: {', '.join(sorted(after))}",
+        audit.record(by, "operation_changed", "operation", op.id, Phrase(N_("Operation {code}: {fields} changed"), code=op.code,
+                                                                  fields=audit.changed_fields(after)),
                      before=before, after=after)
         return op
 
@@ -180,7 +188,8 @@ def set_active(operation_id: int, active: bool, *, by: Staff) -> Operation:
                                    .format(code=op.code, count=packages), "operation")
         Operation.update(active=active).where(Operation.id == op.id).execute()
         audit.record(by, "operation_retired" if not active else "operation_reactivated", "operation", op.id,
-                     f"Operation {op.code} {'retired' if not active else 'offered again'}",
+                     (Phrase(N_("Operation {code} retired"), code=op.code) if not active
+                      else Phrase(N_("Operation {code} offered again"), code=op.code)),
                      before={"active": op.active}, after={"active": active})
         op.active = active
         return op
@@ -204,7 +213,7 @@ def delete_operation(operation_id: int, *, by: Staff) -> None:
         OperationPart.delete().where(OperationPart.operation == op.id).execute()
         OperationSeries.delete().where(OperationSeries.operation == op.id).execute()
         op.delete_instance()
-        audit.record(by, "operation_deleted", "operation", operation_id, f"Operation {before['code']} deleted",
+        audit.record(by, "operation_deleted", "operation", operation_id, Phrase(N_("Operation {code} deleted"), code=before["code"]),
                      before=before)
 
     run_write(work)
@@ -262,9 +271,22 @@ def set_kit(operation_id: int, series: str, items, *, by: Staff) -> list[tuple[s
     def work():
         nonlocal by
         by = require(by, "shop_setup")
-        return replace_kit(_operation(operation_id), series, _kit_parts(wanted), by=by)
+        op = _operation(operation_id)
+        return replace_kit(op, _spelt_as_on_file(op.id, series), _kit_parts(wanted), by=by)
 
     return run_write(work)
+
+
+def _spelt_as_on_file(operation_id: int, series: str) -> str:
+    """``series`` as the operation already spells it (its kits, the series it applies to): a kit typed for
+    "camry" replaces the Camry kit instead of standing beside it (cars' series are matched ignoring case)."""
+    if not series:
+        return series
+    known = [s for (s,) in OperationPart.select(OperationPart.series).where(OperationPart.operation == operation_id)
+             .distinct().tuples()]
+    known += [s for (s,) in OperationSeries.select(OperationSeries.series)
+              .where(OperationSeries.operation == operation_id).tuples()]
+    return next((s for s in known if s.casefold() == series.casefold()), series)
 
 
 def replace_kit(op: Operation, series: str, parts: list[tuple[Part, Decimal]], *, by: Staff | None):
@@ -279,7 +301,8 @@ def replace_kit(op: Operation, series: str, parts: list[tuple[Part, Decimal]], *
     new = [(part.code, qty) for part, qty in parts]
     if old != new:
         audit.record(by, "operation_kit_set", "operation", op.id,
-                     f"Operation {op.code}: kit for {series or 'every series'} set ({len(new)} part(s))",
+                     Phrase(Nn_("Operation {code}: kit for {series} set ({n} part)", "Operation {code}: kit for {series} set ({n} parts)"),
+                            n=len(new), code=op.code, series=series or Word(N_("every series"))),
                      before={"series": series, "kit": [f"{c}*{q}" for c, q in old]},
                      after={"series": series, "kit": [f"{c}*{q}" for c, q in new]})
     return new

@@ -31,7 +31,7 @@ from workshop.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 ROOT = LOCALE_DIR.parents[1]
 SOURCES = ("workshop", "screens", "models", "seeds")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2), "Nn_": (1, 2)}
 
 
 def po_path(language: str) -> Path:
@@ -144,18 +144,24 @@ def merge(base: str, ours: str, theirs: str) -> int:
 
 def add(json_file: str, language: str = "zh_CN") -> int:
     """Set translations from a JSON object of msgid -> translation (entries not yet extracted are added
-    too, so translations can be written before or after the code)."""
+    too, so translations can be written before or after the code). A msgid with a context is written
+    "context\u0004msgid" (as gettext stores it); a plural's translation is a list of its forms."""
     import json
     entries = json.loads(Path(json_file).read_text(encoding="utf-8"))
     catalog = read(po_path(language), language)
+    template = None
     for msgid, msgstr in entries.items():
-        existing = catalog.get(msgid)
-        if isinstance(msgstr, list):  # a plural entry: one form per plural of the language (zh_CN: one)
-            if existing is None or not existing.pluralizable:
-                continue  # not extracted yet: its plural form is known once the code says it
+        context, _sep, msgid = msgid.rpartition("\u0004")
+        context = context or None
+        if isinstance(msgstr, list):
             msgstr = tuple(msgstr)
+        existing = catalog.get(msgid, context)
+        if existing is None and isinstance(msgstr, tuple):  # a plural: its English forms come from the code
+            extracted = (template := template or extract()).get(msgid, context)
+            if extracted is not None:
+                msgid = extracted.id
         if existing is None:
-            catalog.add(msgid, msgstr)
+            catalog.add(msgid, msgstr, context=context)
         else:
             existing.string = msgstr
             existing.flags.discard("fuzzy")

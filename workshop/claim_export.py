@@ -122,13 +122,15 @@ def export_batch_files(claim_ids: list[int], *, directory: str | Path | None = N
     """The batch as both a .csv and an .xlsx, named after the time, in the exports folder (beside the
     invoices) unless ``directory`` says otherwise; returns both paths."""
     from workshop import clock
+    from workshop.document_files import ensure_folder
     from workshop.export import export_dir
-    folder = Path(directory) if directory else export_dir()
+    folder = Path(directory) if directory else None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = folder or export_dir()
+        ensure_folder(folder)
     except OSError as error:
         raise InvalidInput(_("Could not write {path}: {reason}").format(
-            path=str(folder), reason=error.strerror or str(error)), "path") from None
+            path=str(folder or _("the exports folder")), reason=error.strerror or str(error)), "path") from None
     stem = folder / f"warranty-claims-{clock.now():%Y%m%d-%H%M%S}"
     return export_batch(claim_ids, stem.with_suffix(".csv")), export_batch(claim_ids, stem.with_suffix(".xlsx"))
 

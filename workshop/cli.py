@@ -8,8 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-# Only the standard library at the top: a start served by a warm process (workshop/warm.py) must not
-# pay for importing the app. The app's modules are imported where they are used.
+# Only the standard library at the top (and the translations, which need nothing more): a start served
+# by a warm process (workshop/warm.py) must not pay for importing the app. The app's modules are
+# imported where they are used.
+from workshop.i18n import _, ngettext
 
 
 def default_db_path() -> Path:
@@ -67,10 +69,11 @@ def open_checked(path: str) -> list[str]:
 
 
 def text_progress(step: str, done: int, total: int) -> None:
-    """A progress bar on stderr for long steps (seeding a shop)."""
+    """A progress bar on stderr for long steps (seeding a shop); ``step`` is marked N_ where it is named."""
+    from rich.cells import set_cell_size
     width = 30
     filled = int(width * done / max(total, 1))
-    sys.stderr.write(f"\r{step:<16} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
+    sys.stderr.write(f"\r{set_cell_size(_(step), 16)} [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
     if done >= total:
         sys.stderr.write("\n")
     sys.stderr.flush()
@@ -83,12 +86,14 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
     from models.people import Staff
     applied = open_checked(str(path))
     if applied and not quiet:
-        sys.stderr.write(f"Database {mask_url(path)}: applied {', '.join(applied)}\n")
+        sys.stderr.write(_("Database {path}: applied {migrations}").format(
+            path=mask_url(path), migrations=", ".join(applied)) + "\n")
     if Staff.select().exists():
         return None
     if demo:
         if not quiet:
-            sys.stderr.write(f"First run: filling {mask_url(path)} with a demo shop ({size})...\n")
+            sys.stderr.write(_("First run: filling {path} with a demo shop ({size})...").format(
+                path=mask_url(path), size=size) + "\n")
         started = time.perf_counter()
         try:
             generate_shop(path, size, seed=seed, progress=progress or (None if quiet else text_progress))
@@ -96,15 +101,16 @@ def prepare(path: str | Path, *, demo: bool = True, size: str = "demo", seed: in
             _forget_half_made_shop(path)
             raise
         if not quiet:
-            sys.stderr.write(f"Shop ({size}) ready in {time.perf_counter() - started:.1f} s.\n")
+            sys.stderr.write(_("Shop ({size}) ready in {seconds} s.").format(
+                size=size, seconds=f"{time.perf_counter() - started:.1f}") + "\n")
         return None
     from workshop.accounts import ensure_first_manager
     created = ensure_first_manager()
     if created:
         staff, pin = created
-        return (f"New shop: sign in as '{staff.name}' (login {staff.login}) with PIN {pin}, "
-                "set the shop up (F12: bays, operations, rates...) and add your staff (F10); change this PIN "
-                "there too. A forgotten PIN: workshop admin reset-pin LOGIN.")
+        return _("New shop: sign in as '{name}' (login {login}) with PIN {pin}, set the shop up (F12: bays, "
+                 "operations, rates...) and add your staff (F10); change this PIN there too. A forgotten PIN: "
+                 "workshop admin reset-pin LOGIN.").format(name=staff.name, login=staff.login, pin=pin)
     return None
 
 
@@ -175,7 +181,7 @@ def _import_parts(path: str, file: str, login: str) -> int:
     open_checked(path)
     staff = Staff.get_or_none(Staff.login == login)
     if staff is None:
-        print(f"No staff member with login '{login}'.", file=sys.stderr)
+        print(_("No staff member with login '{login}'.").format(login=login), file=sys.stderr)
         return 1
     try:
         report = import_csv(file, by=staff)
@@ -183,9 +189,10 @@ def _import_parts(path: str, file: str, login: str) -> int:
         print(error, file=sys.stderr)
         return 1
     for line, reason in report.rejected:
-        print(f"line {line}: {reason}", file=sys.stderr)
-    print(f"Imported {report.imported} parts." if report.ok else
-          f"Nothing imported: {len(report.rejected)} row(s) rejected.")
+        print(_("line {line}: {reason}").format(line=line, reason=reason), file=sys.stderr)
+    print(ngettext("Imported {n} part.", "Imported {n} parts.", report.imported).format(n=report.imported)
+          if report.ok else ngettext("Nothing imported: {n} row rejected.", "Nothing imported: {n} rows rejected.",
+                                     len(report.rejected)).format(n=len(report.rejected)))
     return 0 if report.ok else 2
 
 
@@ -199,41 +206,41 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="workshop", description="Workshop operations terminal")
-    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the schema it brings, "
-                        "and exit")
-    db_help = "database file or postgresql:// URL (default: $WORKSHOP_DB or the user data directory)"
+    parser = _Parser(prog="workshop", description=_("Workshop operations terminal"))
+    parser.add_argument("--version", action=_Version, nargs=0, help=_("show the version and the schema it brings, "
+                                                                      "and exit"))
+    db_help = _("database file or postgresql:// URL (default: $WORKSHOP_DB or the user data directory)")
     parser.add_argument("--db", help=db_help)
-    parser.add_argument("--empty", action="store_true", help="on first run, start an empty shop instead of "
-                        "the demo (creates a first manager and prints its PIN)")
+    parser.add_argument("--empty", action="store_true", help=_("on first run, start an empty shop instead of "
+                                                               "the demo (creates a first manager and prints its PIN)"))
     parser.add_argument("--shop-floor", action="store_true",
-                        help="a shared shop-floor terminal: sign in with badge number and PIN, signed out after a "
-                             "clock action or a short idle time (also WORKSHOP_SHOP_FLOOR=1)")
-    parser.add_argument("--shop", help="the shop (its code) this terminal works in, in a database of several "
-                        "shops; default $WORKSHOP_SHOP, else the home shop of whoever signs in")
-    parser.add_argument("--ssh-map", help="file mapping Unix logins to staff logins (one 'unix = staff' a line); "
-                        "default $WORKSHOP_SSH_MAP")
+                        help=_("a shared shop-floor terminal: sign in with badge number and PIN, signed out after "
+                               "a clock action or a short idle time (also WORKSHOP_SHOP_FLOOR=1)"))
+    parser.add_argument("--shop", help=_("the shop (its code) this terminal works in, in a database of several "
+                                         "shops; default $WORKSHOP_SHOP, else the home shop of whoever signs in"))
+    parser.add_argument("--ssh-map", help=_("file mapping Unix logins to staff logins (one 'unix = staff' a line); "
+                                            "default $WORKSHOP_SSH_MAP"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    seed = sub.add_parser("seed", help="fill an empty database with a generated shop")
+    seed = sub.add_parser("seed", help=_("fill an empty database with a generated shop"))
     seed.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # also after the command
     seed.add_argument("--size", choices=["tiny", "demo", "small", "large"], default="demo")
     seed.add_argument("--seed", type=int, default=42)
-    sub.add_parser("migrate", help="upgrade the database schema and exit").add_argument(
+    sub.add_parser("migrate", help=_("upgrade the database schema and exit")).add_argument(
         "--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sub.add_parser("warm", help="opt in to warm starts: start this user's warm server (e.g. from cron @reboot); "
-                   "every later `workshop` of this user then opens in about half the time")
-    sub.add_parser("daily", help="run the time-driven rules now (complaint escalation...); idempotent, for cron "
-                   "where no terminal may be open")
-    from workshop.i18n import _
+    sub.add_parser("warm", help=_("opt in to warm starts: start this user's warm server (e.g. from cron @reboot); "
+                                  "every later `workshop` of this user then opens in about half the time"))
+    sub.add_parser("daily", help=_("run the time-driven rules now (complaint escalation...); idempotent, for cron "
+                                   "where no terminal may be open"))
     copy = sub.add_parser("copy", help=_("copy a shop's whole history from an SQLite file into an empty "
                                          "database (e.g. PostgreSQL), then check it: rows of every table, "
                                          "stock ledger, payments"))
     copy.add_argument("--from", dest="source", required=True, help=_("the shop's SQLite file"))
     copy.add_argument("--to", dest="target", required=True,
                       help=_("postgresql://... URL of an empty database (or a new SQLite file)"))
-    imp = sub.add_parser("import-parts", help="import a parts catalog with opening stock from CSV (all or nothing)")
+    imp = sub.add_parser("import-parts", help=_("import a parts catalog with opening stock from CSV (all or "
+                                                "nothing)"))
     imp.add_argument("file")
-    imp.add_argument("--as", dest="login", required=True, help="login of the parts clerk or manager importing")
+    imp.add_argument("--as", dest="login", required=True, help=_("login of the parts clerk or manager importing"))
 
     def db_option(command: argparse.ArgumentParser) -> None:
         # --db after the subcommand too (`workshop import parts FILE --as X --db FILE`); given there, it wins
@@ -296,7 +303,6 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None and not _has_terminal():
         # ssh -T, an sftp client, a pipe: no terminal to draw on. Textual would spin on a closed input.
-        from workshop.i18n import _
         sys.stderr.write(_("workshop needs a terminal: connect with ssh -t (an sftp or scp client cannot open "
                            "it).") + "\n")
         return 2
@@ -319,11 +325,11 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     if args.command == "warm":
         from workshop.warm import enabled, start_server
         if not enabled():
-            print("Warm starts are off (WORKSHOP_WARM=0).", file=sys.stderr)
+            print(_("Warm starts are off (WORKSHOP_WARM=0)."), file=sys.stderr)
             return 1
         start_server()
-        print("Warm server starting: later starts of this Unix user are served warm (it leaves after 12 hours "
-              "without a start; WORKSHOP_WARM=0 ignores it).")
+        print(_("Warm server starting: later starts of this Unix user are served warm (it leaves after 12 hours "
+                "without a start; WORKSHOP_WARM=0 ignores it)."))
         return 0
     from models.people import Staff
     path = args.db or str(default_db_path())
@@ -333,7 +339,8 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     from models.db import mask_url
     if args.command == "migrate":
         applied = open_checked(path)
-        print(f"{mask_url(path)}: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+        print(_("{path}: applied {migrations}").format(path=mask_url(path), migrations=", ".join(applied)) if applied
+              else _("{path}: up to date").format(path=mask_url(path)))
         return 0
     if args.command == "copy":
         return _copy(args.source, args.target)
@@ -343,7 +350,8 @@ def _main(argv: list[str] | None, warm: bool) -> int:
         from workshop import daily
         open_checked(path)
         done = daily.run(cron=True)
-        print("; ".join(f"{name}: {count if count >= 0 else 'failed (see the log)'}" for name, count in done.items()))
+        print("; ".join(_("{job}: {count}").format(job=_(name), count=count if count >= 0 else _(
+            "failed (see the log)")) for name, count in done.items()))
         return 1 if any(count < 0 for count in done.values()) else 0
     if args.command in ("import", "admin", "backup"):
         from workshop import admin_cli
@@ -353,7 +361,8 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     if args.command == "seed":
         open_checked(path)
         if Staff.select().exists():
-            print(f"{mask_url(path)} already holds a shop; seed an empty database.", file=sys.stderr)
+            print(_("{path} already holds a shop; seed an empty database.").format(path=mask_url(path)),
+                  file=sys.stderr)
             return 1
         prepare(path, demo=True, size=args.size, seed=args.seed)
         return 0

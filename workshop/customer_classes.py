@@ -13,7 +13,8 @@ from models.people import Customer, CustomerClass, Staff
 from workshop import audit, clock, i18n, validation
 from workshop.amounts import MAX_PRICE, decimal, integer
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 
@@ -82,7 +83,7 @@ def _name_free(name: str, other_than: int | None) -> None:
 def insert_class(data: dict, *, by: Staff | None) -> CustomerClass:
     _name_free(data["name"], None)
     klass = CustomerClass.create(**data)
-    audit.record(by, "customer_class_added", "customer_class", klass.id, f"Customer class {klass.name} added",
+    audit.record(by, "customer_class_added", "customer_class", klass.id, Phrase(N_("Customer class {name} added"), name=klass.name),
                  after=data)
     return klass
 
@@ -108,7 +109,8 @@ def edit_class(class_id: int, form: ClassForm, *, by: Staff) -> CustomerClass:
             return klass
         CustomerClass.update(**data).where(CustomerClass.id == klass.id).execute()
         audit.record(by, "customer_class_changed", "customer_class", klass.id,
-                     f"Customer class {data['name']}: {', '.join(sorted(before))} changed",
+                     Phrase(N_("Customer class {name}: {fields} changed"), name=data["name"],
+                            fields=audit.changed_fields(before)),
                      before=before, after={k: data[k] for k in before})
         return _class(klass.id)
 
@@ -125,7 +127,8 @@ def set_active(class_id: int, active: bool, *, by: Staff) -> CustomerClass:
         if klass.active != active:
             CustomerClass.update(active=active).where(CustomerClass.id == klass.id).execute()
             audit.record(by, "customer_class_retired" if not active else "customer_class_reactivated",
-                         "customer_class", klass.id, f"Customer class {klass.name} {'retired' if not active else 'offered again'}",
+                         "customer_class", klass.id, (Phrase(N_("Customer class {name} retired"), name=klass.name) if not active
+                          else Phrase(N_("Customer class {name} offered again"), name=klass.name)),
                          before={"active": klass.active}, after={"active": active})
         return _class(klass.id)
 

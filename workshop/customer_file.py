@@ -28,7 +28,8 @@ from models.people import CUSTOMER_KIND_LABELS, CUSTOMER_KINDS, FUEL_TYPE_LABELS
 from workshop import audit, clock, dates, i18n, phones, validation, vins
 from workshop.amounts import integer
 from workshop.errors import InvalidInput, NotFound, StaleRecord
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 MAX_MILEAGE = 2_000_000
@@ -531,7 +532,8 @@ def new_customer_code() -> str:
 def insert_customer(data: dict, *, by: Staff | None, kind: str = "customer_created") -> Customer:
     """Inside a transaction: a new customer file from validated columns, with its code and audit row."""
     customer = Customer.create(code=new_customer_code(), created_at=clock.now(), **data)
-    audit.record(by, kind, "customer", customer.id, f"Customer {customer.name} registered ({customer.code})",
+    audit.record(by, kind, "customer", customer.id, Phrase(N_("Customer {name} registered ({code})"), name=customer.name,
+                                                           code=customer.code),
                  after=dict(data, code=customer.code))
     return customer
 
@@ -573,7 +575,8 @@ def update_customer(customer_id: int, form: CustomerForm, *, by: Staff, seen_ver
         customer.version = seen_version + 1
         customer.save()  # the model keeps derived columns (pinyin initials) on save
         audit.record(by, "customer_updated", "customer", customer.id,
-                     f"Customer {customer.name} ({customer.code}): {', '.join(sorted(after))} changed",
+                     Phrase(N_("Customer {name} ({code}): {fields} changed"), name=customer.name, code=customer.code,
+                            fields=audit.changed_fields(after)),
                      before=before, after=after)
         return customer
 
@@ -594,8 +597,11 @@ def insert_vehicle(owner_id: int, data: dict, *, by: Staff | None) -> Vehicle:
     """Inside a transaction: a new vehicle for ``owner_id`` from validated columns, with its audit row."""
     _plate_vin_free(data, None)
     car = Vehicle.create(customer=owner_id, **data)
-    audit.record(by, "vehicle_created", "vehicle", car.id, f"Vehicle {car.plate} registered",
+    audit.record(by, "vehicle_created", "vehicle", car.id, Phrase(N_("Vehicle {plate} registered"), plate=car.plate),
                  after=dict(data, customer=owner_id))
+    if car.purchase_date is not None:  # a new car is due its first service from the day it was bought
+        from workshop.service_plan import plan_registered
+        plan_registered(car, by=by)
     return car
 
 
@@ -631,8 +637,13 @@ def update_vehicle(vehicle_id: int, form: VehicleForm, *, by: Staff, seen_versio
             raise StaleRecord(_("The file of {plate} was changed {who}: look at it again before saving.").format(
                 plate=car.plate, who=_who_changed("vehicle", car.id)))
         audit.record(by, "vehicle_updated", "vehicle", car.id,
-                     f"Vehicle {data['plate']}: {', '.join(sorted(after))} changed", before=before, after=after)
-        return Vehicle.get_by_id(car.id)
+                     Phrase(N_("Vehicle {plate}: {fields} changed"), plate=data["plate"],
+                            fields=audit.changed_fields(after)), before=before, after=after)
+        saved = Vehicle.get_by_id(car.id)
+        if {"purchase_date", "purchase_mileage"} & set(after):  # its plan follows the dates it starts from
+            from workshop.service_plan import plan_registered
+            plan_registered(saved, by=by)
+        return saved
 
     return run_write(work)
 
@@ -654,7 +665,8 @@ def change_owner(vehicle_id: int, customer_id: int, *, by: Staff, seen_version: 
             raise StaleRecord(_("The file of {plate} was changed {who}: look at it again before saving.").format(
                 plate=car.plate, who=_who_changed("vehicle", car.id)))
         audit.record(by, "vehicle_owner_changed", "vehicle", car.id,
-                     f"Vehicle {car.plate} now belongs to {owner.name} ({owner.code})",
+                     Phrase(N_("Vehicle {plate} now belongs to {name} ({code})"), plate=car.plate, name=owner.name,
+                            code=owner.code),
                      before={"customer": car.customer_id}, after={"customer": owner.id})
         return Vehicle.get_by_id(car.id)
 
@@ -727,7 +739,8 @@ def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
         Customer.update(version=Customer.version + 1, merged_into=keep.id, last_visit_at=None, birthday=None,
                         birthday_md=None, customer_class=None, class_until=None).where(Customer.id == other.id).execute()
         audit.record(by, "customers_merged", "customer", keep.id,
-                     f"Customer file {other.name} ({other.code}) merged into {keep.name} ({keep.code})",
+                     Phrase(N_("Customer file {name} ({code}) merged into {into} ({into_code})"), name=other.name,
+                            code=other.code, into=keep.name, into_code=keep.code),
                      before=before, after={"filled": {k: _plain(v) for k, v in fills.items()}, "moved": moved,
                                            "merged_into": keep.id})
         return MergeResult(keep.id, other.id, moved)

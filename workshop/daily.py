@@ -15,20 +15,22 @@ import logging
 from typing import Callable
 
 from workshop import appointments, callbacks, labour, service_plan
+from workshop.i18n import N_
 
 log = logging.getLogger("workshop.daily")
 
-# (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed.
+# (name, job): each job takes ``by=`` (None: the system) and returns how many things it changed; the name
+# is marked for translation (`workshop daily` says it).
 JOBS: list[tuple[str, Callable[..., int]]] = [
-    ("complaints escalated", callbacks.escalate_overdue),
-    ("appointment no-shows marked", appointments.mark_no_shows),
-    ("maintenance plans made", service_plan.plan_new_cars),
-    ("planned services moved on", service_plan.advance),
+    (N_("complaints escalated"), callbacks.escalate_overdue),
+    (N_("appointment no-shows marked"), appointments.mark_no_shows),
+    (N_("maintenance plans made"), service_plan.plan_new_cars),
+    (N_("planned services moved on"), service_plan.advance),
 ]
 # Work that only saves someone a wait later, run by `workshop daily` (cron) and not by every terminal: the
 # labour figures' closed days (computed anyway, once, by whoever first looks at them).
 CRON_JOBS: list[tuple[str, Callable[..., int]]] = [
-    ("labour days kept", labour.keep_recent_days),
+    (N_("labour days kept"), labour.keep_recent_days),
 ]
 
 

@@ -28,7 +28,8 @@ from workshop import audit, clock, i18n
 from workshop.catalog import OperationForm, insert_operation, kit_items, replace_kit, validate_operation
 from workshop.customer_file import CustomerForm, VehicleForm, validate_customer, validate_vehicle
 from workshop.errors import DomainError, InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 from workshop.lookup import customer_keys
 from workshop.table_files import TableFile, map_headers, read_table, row_values
@@ -151,6 +152,11 @@ def import_customers(path: str | Path, *, by: Staff, dry_run: bool = False,
     report.existing = {"customers": sum(1 for c in customers.values() if c["id"] is not None)}
     if report.ok and not dry_run:
         run_write(lambda: _write_customers(customers, vehicles, table, by, progress))
+        # Cars bought lately and never serviced here are due their first services now, not one batch of
+        # the time-driven rule every 10 minutes (each batch its own short write transaction).
+        from workshop.service_plan import plan_new_cars
+        while plan_new_cars(by=by):
+            pass
     report.seconds = time.perf_counter() - started
     return report
 
@@ -275,7 +281,8 @@ def _write_customers(customers: dict, vehicles: list, table: TableFile, by: Staf
         done += len(chunk)
         progress(_("writing"), done, total)
     audit.record(by, "customers_imported", "customer", 0,
-                 f"Imported {len(new)} customers and {len(vehicles)} vehicles from {table.name}",
+                 Phrase(N_("Imported {customers} customers and {vehicles} vehicles from {file}"), customers=len(new),
+                        vehicles=len(vehicles), file=table.name),
                  after={"file": table.name, "encoding": table.encoding, "customers": len(new),
                         "vehicles": len(vehicles), "rows": len(table.rows)})
     progress(_("writing"), total, total)
@@ -390,7 +397,8 @@ def import_operations(path: str | Path, *, by: Staff, dry_run: bool = False,
             for code, series, items, _line in kits:
                 replace_kit(made[code], series, [(parts[pc], Decimal(q)) for pc, q in items], by=by)
             audit.record(by, "operations_imported", "operation", 0,
-                         f"Imported {len(operations)} operations and {len(kits)} kits from {table.name}",
+                         Phrase(N_("Imported {operations} operations and {kits} kits from {file}"),
+                                operations=len(operations), kits=len(kits), file=table.name),
                          after={"file": table.name, "operations": len(operations), "kits": len(kits)})
         run_write(work)
     report.seconds = time.perf_counter() - started

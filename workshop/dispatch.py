@@ -12,10 +12,11 @@ from models.db import run_write
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
-from workshop import clock, validation
+from workshop import clock, lifecycle, validation
 from workshop.approvals import ensure_workable
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _, local
+from workshop.phrase import Phrase, Word
 from workshop.lifecycle import ACTIVE_STATES, BAY_STATES, DISPATCHED, IN_PROGRESS, WAITING_PARTS, apply_transition
 from workshop.lifecycle import label as lifecycle_label
 from workshop.lifecycle import load_for_change, save
@@ -48,11 +49,13 @@ class TechnicianLoad:
 
 
 def bay_loads(shop: int | None = None) -> list[BayLoad]:
-    """Every active bay (of ``shop``, in a group) with the cars standing in it (two queries)."""
-    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.kind, Bay.capacity).where(Bay.active).order_by(Bay.code)
+    """Every active bay (of ``shop``, in a group) with the cars standing in it (two queries); its name in the
+    reader's language."""
+    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh, Bay.kind, Bay.capacity).where(Bay.active)
     if shop is not None:
         bays = bays.where(Bay.shop == shop)
-    bays = list(bays.tuples())
+    bays = [(bay_id, code, local(name, name_zh), kind, capacity) for bay_id, code, name, name_zh, kind, capacity in
+            bays.order_by(Bay.code).tuples()]
     rows = (RepairOrder.select(RepairOrder.bay, RepairOrder.number)
             .where(RepairOrder.state.in_(BAY_STATES) & RepairOrder.bay.is_null(False)).tuples())
     by_bay: dict[int, list[int]] = {}
@@ -80,7 +83,7 @@ def technician_loads() -> list[TechnicianLoad]:
                                   .join(JobLine).join(RepairOrder)
                                   .where(TimeLog.technician.in_(tech_ids) & TimeLog.ended_at.is_null())
                                   .tuples()):
-        on_clock[tech_id] = f"RO {number} {name}"
+        on_clock[tech_id] = _("RO {number} {line}").format(number=number, line=name)
     latest = (TimeLog.select(fn.MAX(TimeLog.ended_at)).where(TimeLog.technician == Staff.id))
     last_off = dict(Staff.select(Staff.id, latest).where(Staff.id.in_(tech_ids)).tuples())
     return [TechnicianLoad(tech_id, name, trade, open_counts.get(tech_id, 0), on_clock.get(tech_id),
@@ -131,7 +134,7 @@ def dispatch(order_id: int, bay_id: int, technician_ids: list[int], *, by: Staff
 def _line_for_change(line_id: int, seen_version: int | None):
     line = JobLine.get_or_none(JobLine.id == line_id)
     if line is None:
-        raise NotFound("That job line does not exist.")
+        raise NotFound(_("That job line does not exist."))
     order = load_for_change(line.order_id, seen_version)
     return line, order
 
@@ -145,11 +148,12 @@ def _clocker(by, technician_id: int) -> Staff:
     return staff
 
 
-def _clock_summary(by: Staff, tech: Staff, what: str, line: JobLine) -> str:
+def _clock_summary(by: Staff, tech: Staff, what: str, line: JobLine) -> Phrase:
+    """What a clock record says: ``what`` is one of N_("clocked on"), N_("finished"), N_("paused")."""
     if by.id == tech.id:
-        return _("{name} {what} '{line}'").format(name=tech.name, what=what, line=line.name)
-    return _("{name} {what} '{line}' (clocked by {by})").format(name=tech.name, what=what, line=line.name,
-                                                               by=by.name)
+        return Phrase(N_("{name} {what} '{line}'"), name=tech.name, what=Word(what), line=line.name)
+    return Phrase(N_("{name} {what} '{line}' (clocked by {by})"), name=tech.name, what=Word(what), line=line.name,
+                  by=by.name)
 
 
 # Other capabilities that refuse a clock-on add a guard here: fn(line, order) raising a DomainError (a line
@@ -179,9 +183,12 @@ def check_can_clock_on(line: JobLine, order: RepairOrder, tech: Staff) -> None:
         guard(line, order)
 
 
-def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
+def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int | None = None,
+             pause_other: bool = False) -> RepairOrder:
     """A technician starts (or resumes) work on a job line; the order starts if it was only dispatched.
-    A technician not yet clocked in for the day is clocked in by it (workshop/shifts.py)."""
+    A technician not yet clocked in for the day is clocked in by it (workshop/shifts.py). With
+    ``pause_other``, the job they are clocked on is paused in the same transaction (one key moves them
+    from one job to the next); refused, it keeps running."""
 
     def work():
         nonlocal by
@@ -196,10 +203,17 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
         tech = Staff.by_id(technician_id, lock=True)  # clocked on one job at a time, on either engine
         if tech is None or not tech.has_role("technician"):
             raise InvalidInput(_("Only a technician can clock on."), "technician")
-        if TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).exists():
+        running = TimeLog.select().where((TimeLog.technician == tech.id) & TimeLog.ended_at.is_null()).first()
+        if running is not None and (not pause_other or running.line_id == line.id):
             raise IllegalTransition(_("{name} is already clocked on another job: clock off first.").format(
-                name=tech.name))
+                name=tech.name) if running.line_id != line.id else _("{name} is already clocked on '{line}'.").format(
+                name=tech.name, line=line.name))
         check_can_clock_on(line, order, tech)
+        if running is not None:  # (only once this line may be started: a refusal leaves the other running)
+            other = JobLine.get_by_id(running.line_id)
+            stop_clock(other, lifecycle.get_order(other.order_id), tech, by=by, finished=False)
+            if other.order_id == order.id:
+                order = lifecycle.get_order(order.id)  # its version moved on with the pause
         now = clock.now()
         from workshop import shifts
         shifts.present(tech, by=by, at=now)
@@ -208,7 +222,7 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
             JobLine.id == line.id).execute()
         if order.state == DISPATCHED:
             order = apply_transition(order, "start", by=by)
-        return save(order, {}, by=by, kind="clock_on", summary=_clock_summary(by, tech, _("clocked on"), line),
+        return save(order, {}, by=by, kind="clock_on", summary=_clock_summary(by, tech, N_("clocked on"), line),
                     detail={"technician": tech.id, "clocked_by": by.id})
 
     return run_write(work)
@@ -252,15 +266,16 @@ def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
         by = require(by, "move_card")
         line, order = _line_for_change(line_id, seen_version)
         if order.state not in (DISPATCHED, IN_PROGRESS, WAITING_PARTS):
-            raise IllegalTransition(f"{order.label} is not being worked on.")
+            raise IllegalTransition(_("{order} is not being worked on.").format(order=order.label))
         if line.status == "finished":
-            raise IllegalTransition(f"'{line.name}' is already finished.")
+            raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
         ensure_workable(line)
         now = clock.now()
         TimeLog.update(ended_at=now).where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).execute()
         JobLine.update(status="finished", finished_at=now, started_at=line.started_at or now).where(
             JobLine.id == line.id).execute()
-        return save(order, {}, by=by, kind="line_finished", summary=f"'{line.name}' finished")
+        return save(order, {}, by=by, kind="line_finished",
+                    summary=Phrase(N_("'{line}' finished"), line=line.name))
 
     return run_write(work)
 
@@ -318,10 +333,14 @@ class LineRow:
 
 def order_lines(order_id: int) -> list[LineRow]:
     """The order's job lines in the order they were added, with actual hours and technicians
-    (three queries, however many lines)."""
-    lines = list(JobLine.select(JobLine.id, JobLine.code, JobLine.name, JobLine.trade, JobLine.standard_hours,
-                                JobLine.billed_hours, JobLine.status)
-                 .where(JobLine.order == order_id).order_by(JobLine.id).tuples())
+    (three queries, however many lines); a line's name in the reader's language where its operation
+    has one."""
+    from models.shop import Operation
+    lines = [(line_id, code, local(name, name_zh), *rest) for line_id, code, name, name_zh, *rest in (
+        JobLine.select(JobLine.id, JobLine.code, JobLine.name, Operation.name_zh, JobLine.trade,
+                       JobLine.standard_hours, JobLine.billed_hours, JobLine.status)
+        .join(Operation, JOIN.LEFT_OUTER, on=(JobLine.operation == Operation.id))
+        .where(JobLine.order == order_id).order_by(JobLine.id).tuples())]
     if not lines:
         return []
     line_ids = [line[0] for line in lines]

@@ -61,7 +61,9 @@ def folder() -> Path:
     raise NoFolder(_("no documents folder is set (a manager sets 'invoice_dir')"))
 
 
-def _ensure_folder(path: Path) -> None:
+def ensure_folder(path: Path) -> None:
+    """``path`` as a folder (made if missing) as open as the database's folder is to its group, never to
+    others."""
     if path.is_dir():
         return
     # As open as the database's own folder for its group (the SSH front desk's logins share one), and
@@ -121,7 +123,7 @@ def write_invoice(invoice_id: int, *, payment_id: int | None = None, reprint: bo
     stem = f"{prefix}-{number:06d}" + (f"-payment-{payment_id}" if payment_id else "")
     try:
         where = folder()
-        _ensure_folder(where)
+        ensure_folder(where)
         paths = (where / f"{stem}.txt", where / f"{stem}.html")
         _write(paths[0], render_text(data))
         _write(paths[1], render_html(data))
@@ -142,7 +144,7 @@ def write_preview(order_id: int) -> Written:
     data = preview_data(order_id)
     try:
         where = folder()
-        _ensure_folder(where)
+        ensure_folder(where)
         path = where / f"preview-RO{data['ro']}.txt"
         _write(path, render_text(data))
     except OSError as error:
@@ -156,7 +158,7 @@ def write_estimate(order_id: int) -> Written:
     data = estimate_data(order_id)
     try:
         where = folder()
-        _ensure_folder(where)
+        ensure_folder(where)
         paths = []
         for suffix, content in ((".txt", render_text(data)), (".html", render_html(data))):
             path = where / f"estimate-RO{data['ro']}{suffix}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -113,10 +114,25 @@ def _csv_value(value, kind: str) -> str:
     return text
 
 
+FILE_MODE = 0o640  # an exported list names customers: readable by the shop's group, never by other logins
+
+
+def _created_private(path: Path) -> None:
+    """Create (or empty) ``path`` 0640 before anything is written to it: the writers below then open the
+    file that exists and keep its mode (a umask of 022 would leave a list of customers readable by every
+    login). A symbolic link planted at the name is refused, not followed."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+    try:
+        os.fchmod(handle, FILE_MODE)
+    finally:
+        os.close(handle)
+
+
 def write_csv(path: Path | str, columns: list[Column], rows: Iterable, *, words: Words | None = None) -> Path:
     """The rows as CSV (UTF-8 with BOM), headers in ``words``' language (the reader's by default)."""
     words = words or Words(language())
     path = Path(path)
+    _created_private(path)
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([words._(c.header) for c in columns])
@@ -163,22 +179,26 @@ def write_xlsx(path: Path | str, columns: list[Column], rows: Iterable, *, title
             else:
                 cell.value = str(value)
                 cell.data_type = "s"  # text, even when it starts with "=": never a formula
+    _created_private(Path(path))
     book.save(path)
     return path
 
 
 def export_dir() -> Path:
-    """Where exported lists go: an 'exports' folder beside the invoice folder."""
-    from workshop.invoice import invoice_dir
-    return invoice_dir().parent / "exports"
+    """Where exported lists go: an 'exports' folder beside the documents folder (workshop/document_files.py:
+    beside the database, or where a manager set it; never the home folder of whoever runs the terminal).
+    Raises document_files.NoFolder (an OSError) on PostgreSQL when no folder is set."""
+    from workshop.document_files import folder
+    return folder().parent / "exports"
 
 
 def export_both(list_name: str, rows: list, *, directory: Path | None = None,
                 words: Words | None = None) -> tuple[Path, Path]:
     """Write a list as CSV and as .xlsx, named after the list and the time; returns both paths."""
     from workshop import clock
+    from workshop.document_files import ensure_folder
     folder = Path(directory) if directory else export_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     stem = f"{list_name}-{clock.now():%Y%m%d-%H%M%S}"
     return (export(list_name, rows, folder / f"{stem}.csv", words=words),
             export(list_name, rows, folder / f"{stem}.xlsx", words=words))

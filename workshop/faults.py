@@ -68,6 +68,15 @@ def root_cause(error: BaseException) -> BaseException:
     return error
 
 
+def is_database_fault(error: BaseException) -> bool:
+    """Whether ``error`` is the database's or its files' fault (a full or read-only disk, a server that went
+    away), as opposed to a bug: the change it interrupted was rolled back whole and the terminal can go on."""
+    from peewee import DatabaseError, InterfaceError
+    cause = root_cause(error)
+    return any(isinstance(e, (sqlite3.Error, DatabaseError, InterfaceError, OSError))
+               or type(e).__module__.startswith(("psycopg", "psycopg2")) for e in (error, cause))
+
+
 def _sqlite_code(error: BaseException) -> int | None:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:

@@ -23,6 +23,13 @@ DEFAULT = "en"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT
+# Translations and language used whatever language is asked for later (tests: a pseudo-locale that
+# transforms every message, so that any English left on a screen shows it escaped translation).
+_forced: tuple[gettext.NullTranslations, str] | None = None
+
+
+# The language someone reads, as a label table: each language by its own name; "" is the terminal's.
+LANGUAGE_NAMES = {**LANGUAGES, "": "terminal's language"}  # (the last one marked for extraction below)
 
 
 def _(message: str) -> str:
@@ -41,6 +48,20 @@ def pgettext(context: str, message: str) -> str:
 
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (it is translated where shown)."""
+    return message
+
+
+LANGUAGE_NAMES[""] = N_("terminal's language")
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message for extraction (a phrase said later for its count: workshop/phrase.py)."""
+    return singular, plural
+
+
+def NC_(context: str, message: str) -> str:
+    """``N_`` for a message whose English is ambiguous: translated where shown with
+    ``pgettext(context, message)``."""
     return message
 
 
@@ -92,6 +113,9 @@ def set_language(code: str | None) -> str:
     """Switch every later ``_()`` to ``code`` (a supported language); returns the language now in use."""
     global _translations, _language
     code = normalise(code) or DEFAULT
+    if _forced is not None:
+        _translations, _language = _forced
+        return _language
     if code == _language:
         return code
     if code == DEFAULT:
@@ -100,6 +124,15 @@ def set_language(code: str | None) -> str:
         _translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
     _language = code
     return code
+
+
+def force(translations: gettext.NullTranslations | None, code: str = "zh_CN") -> None:
+    """Use ``translations`` for every message and ``code``'s formats and reference names, whatever
+    language is chosen later; None goes back to the catalogs (in ``code``). For tests (a pseudo-locale)."""
+    global _forced, _language
+    _forced = (translations, code) if translations is not None else None
+    _language = ""  # (set_language below switches, even to the language in use)
+    set_language(code)
 
 
 def language() -> str:
@@ -131,6 +164,9 @@ class Words:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self._t.pgettext(context, message)
+
     def label(self, labels: dict[str, str], code: str | None) -> str:
         if code is None:
             return ""
@@ -152,6 +188,49 @@ class Words:
     def number(self, value) -> str:
         from babel.numbers import format_decimal
         return format_decimal(value, locale=self.locale)
+
+
+class _Current:
+    """The current language's words, with the interface of ``Words`` (workshop/phrase.py says a phrase
+    with either)."""
+
+    @property
+    def language(self) -> str:
+        return _language
+
+    def _(self, message: str) -> str:
+        return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return pgettext(context, message)
+
+    def label(self, labels: dict[str, str], code: str | None) -> str:
+        return label(labels, code)
+
+    def local(self, english: str | None, chinese: str | None) -> str:
+        return local(english, chinese)
+
+    def money(self, amount, *, symbol: bool = True) -> str:
+        return money(amount, symbol=symbol)
+
+    def number(self, value) -> str:
+        return number(value)
+
+
+_CURRENT = _Current()
+
+
+def current() -> _Current:
+    """The words of the language in use now (switches with it)."""
+    return _CURRENT
+
+
+def join(items) -> str:
+    """Items one after the other with the reader's list separator: "a, b" / "a、b"."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
 def babel_locale() -> str:
@@ -185,11 +264,25 @@ def datetime(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def weekday(value) -> str:
+    """A date's short weekday name in the reader's language: "Mon" / "周一"."""
+    return _(WEEKDAYS[value.weekday()])
+
+
+def day(value, rest: str = "%H:%M") -> str:
+    """A time on a list, weekday first: "Mon 09:00" / "周一 09:00" (``rest``: what strftime adds)."""
+    return f"{weekday(value)} {value.strftime(rest)}" if value is not None else ""
+
+
 def ago(seconds: float) -> str:
     """How long ago, in words: "3 min ago" / "3分钟前"."""
     from babel.dates import format_timedelta
     from datetime import timedelta
-    return format_timedelta(timedelta(seconds=-abs(seconds)), add_direction=True, locale=babel_locale(),
+    # (at least a second: "0 seconds" with a direction reads "in 0 seconds")
+    return format_timedelta(timedelta(seconds=-max(abs(seconds), 1)), add_direction=True, locale=babel_locale(),
                             threshold=1.0)
 
 

@@ -26,13 +26,14 @@ from models.db import run_write
 from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement, InsurerBalance,
                               InsurerPayment)
 from models.orders import JobLine, RepairOrder
-from models.parts import PartLine
+from models.parts import Part, PartLine
 from models.people import Customer, Staff, Vehicle
 from models.settlement import FeeLine
 from workshop import audit, clock, i18n, lifecycle, settlement, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _
 from workshop.permissions import require
+from workshop.phrase import Local, Money, Phrase, Term, Word
 from workshop.pricing import ZERO, cents
 
 REGISTERED, ASSESSED, INVOICED, PAID = "registered", "assessed", "invoiced", "paid"
@@ -105,7 +106,7 @@ def _check_deductible(deductible: Decimal, assessed: Decimal | None) -> None:
                            .format(deductible=i18n.money(deductible), assessed=i18n.money(assessed)), "deductible")
 
 
-def _sync_order(order: RepairOrder, claim: InsuranceClaim, *, by: Staff, kind: str, summary: str) -> RepairOrder:
+def _sync_order(order: RepairOrder, claim: InsuranceClaim, *, by: Staff, kind: str, summary: Phrase) -> RepairOrder:
     """The order's insurance fields and its towing fee line follow the claim (inside the transaction)."""
     towing = Decimal(str(claim.towing_fee))
     fee = FeeLine.get_or_none((FeeLine.order == order.id) & (FeeLine.kind == "towing") & (FeeLine.payer == "insurer"))
@@ -139,19 +140,20 @@ def save_claim(order_id: int, form: InsuranceForm, *, by: Staff, seen_version: i
         state = ASSESSED if values["assessed_amount"] is not None else REGISTERED
         if claim is None:
             claim = InsuranceClaim.create(order=order.id, state=state, created_by=by, created_at=clock.now(), **values)
-            kind, text = "insurance_claim_registered", _("{order}: insurance claim registered with {insurer}")
+            kind, text = "insurance_claim_registered", N_("{order}: insurance claim registered with {insurer}")
         else:
             if InsuranceClaim.update(version=InsuranceClaim.version + 1, state=state, **values).where(
                     (InsuranceClaim.id == claim.id) & (InsuranceClaim.version == claim.version)).execute() != 1:
                 raise IllegalTransition(_("The claim of {order} was changed at another terminal: look at it again.")
                                         .format(order=order.label))
-            kind, text = "insurance_claim_changed", _("{order}: insurance claim with {insurer} changed")
+            kind, text = "insurance_claim_changed", N_("{order}: insurance claim with {insurer} changed")
         claim = InsuranceClaim.get_by_id(claim.id)
         _check_deductible(Decimal(str(claim.deductible)), _assessed_total(claim))
         assessed = _assessed_total(claim)
-        _sync_order(order, claim, by=by, kind=kind,
-                    summary=text.format(order=order.label, insurer=claim.insurer)
-                    + (_(", assessed {amount}").format(amount=i18n.money(assessed)) if assessed is not None else ""))
+        said = Phrase(text, order=order.ref, insurer=claim.insurer)
+        if assessed is not None:
+            said = Phrase(N_("{summary}, assessed {amount}"), summary=said, amount=Money(assessed, symbol=True))
+        _sync_order(order, claim, by=by, kind=kind, summary=said)
         return claim
 
     return run_write(work)
@@ -175,9 +177,9 @@ def add_supplement(order_id: int, amount, reason: str, *, by: Staff, seen_versio
                 order=order.label))
         supplement = InsuranceSupplement.create(claim=claim.id, amount=amount, reason=reason, by=by, at=clock.now())
         _sync_order(order, claim, by=by, kind="insurance_supplement",
-                    summary=_("{order}: supplement of {amount} assessed ({reason}); assessed now {total}").format(
-                        order=order.label, amount=i18n.money(amount), reason=reason,
-                        total=i18n.money(_assessed_total(claim))))
+                    summary=Phrase(N_("{order}: supplement of {amount} assessed ({reason}); assessed now {total}"),
+                                   order=order.ref, amount=Money(amount, symbol=True), reason=reason,
+                                   total=Money(_assessed_total(claim), symbol=True)))
         return supplement
 
     return run_write(work)
@@ -202,10 +204,72 @@ def set_covered(order_id: int, *, by: Staff, covered: bool, job_line_id: int | N
             raise NotFound(_("That line is not on {order}.").format(order=order.label))
         payer = "insurer" if covered else "customer"
         model.update(payer=payer).where(model.id == line_id).execute()
-        name = line.name if model is JobLine else line.part.name
-        text = _("{order}: {line} covered by the insurer") if covered else \
-            _("{order}: {line} not covered: the customer pays it")
-        return lifecycle.save(order, {}, by=by, kind="insurance_cover", summary=text.format(order=order.label, line=name))
+        name = line.name if model is JobLine else Local(line.part.name, line.part.name_zh)
+        text = N_("{order}: {line} covered by the insurer") if covered else \
+            N_("{order}: {line} not covered: the customer pays it")
+        return lifecycle.save(order, {}, by=by, kind="insurance_cover",
+                              summary=Phrase(text, order=order.ref, line=name))
+
+    return run_write(work)
+
+
+COVER_PAYERS = ("insurer", "customer")  # the lines a claim can cover or leave to the customer (not a comeback's)
+
+
+def _cover_lines(order_id: int) -> list[tuple[str, int, str, str, bool]]:
+    """The order's job and part lines the insurer may cover: (kind, id, code, name, covered)."""
+    out = [("job", i, code, name, payer == "insurer") for i, code, name, payer in
+           JobLine.select(JobLine.id, JobLine.code, JobLine.name, JobLine.payer)
+           .where((JobLine.order == order_id) & JobLine.payer.in_(COVER_PAYERS)).order_by(JobLine.id).tuples()]
+    out += [("part", i, code, i18n.local(name, name_zh), payer == "insurer") for i, code, name, name_zh, payer in
+            PartLine.select(PartLine.id, Part.code, Part.name, Part.name_zh, PartLine.payer).join(Part)
+            .where((PartLine.order == order_id) & PartLine.payer.in_(COVER_PAYERS)
+                   & (PartLine.status != "cancelled")).order_by(PartLine.position, PartLine.id).tuples()]
+    return out
+
+
+def set_not_covered(order_id: int, job_line_ids, part_line_ids, *, by: Staff,
+                    seen_version: int | None = None) -> tuple[list[str], list[str]]:
+    """Exactly these lines of an accident repair are work the insurer does not cover (the customer pays them);
+    the order's other job and part lines are covered. One change, one line of history; returns the codes
+    (now not covered, covered again)."""
+    try:
+        wanted = {("job", int(i)) for i in job_line_ids or ()} | {("part", int(i)) for i in part_line_ids or ()}
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Choose the lines of the order."), "lines") from None
+
+    def work():
+        nonlocal by
+        by = require(by, "insurance_claims")
+        order = lifecycle.load_for_change(order_id, seen_version)
+        if order.business_type != "insurance":
+            raise InvalidInput(_("{order} is not an insurance repair.").format(order=order.label), "order")
+        settlement.ensure_editable(order)
+        lines = {(kind, i): (code, covered) for kind, i, code, _name, covered in _cover_lines(order.id)}
+        if wanted - set(lines):
+            raise InvalidInput(_("That line is not on {order}.").format(order=order.label), "lines")
+        uncover = [key for key, (_code, covered) in lines.items() if covered and key in wanted]
+        cover = [key for key, (_code, covered) in lines.items() if not covered and key not in wanted]
+        if not uncover and not cover:
+            return [], []
+        for model, kind in ((JobLine, "job"), (PartLine, "part")):
+            for payer, keys in (("customer", uncover), ("insurer", cover)):
+                ids = [i for k, i in keys if k == kind]
+                if ids:
+                    model.update(payer=payer).where((model.order == order.id) & model.id.in_(ids)).execute()
+        named = ([lines[k][0] for k in uncover], [lines[k][0] for k in cover])
+        if named[0] and named[1]:
+            summary = Phrase(N_("{order}: not covered, the customer pays: {lines}; covered by the insurer again: "
+                                "{others}"), order=order.label, lines=", ".join(named[0]), others=", ".join(named[1]))
+        elif named[0]:
+            summary = Phrase(N_("{order}: not covered, the customer pays: {lines}"), order=order.label,
+                             lines=", ".join(named[0]))
+        else:
+            summary = Phrase(N_("{order}: covered by the insurer again: {lines}"), order=order.label,
+                             lines=", ".join(named[1]))
+        lifecycle.save(order, {}, by=by, kind="insurance_cover", summary=summary,
+                       detail={"not_covered": named[0], "covered": named[1]})
+        return named
 
     return run_write(work)
 
@@ -229,9 +293,10 @@ def document_received(order_id: int, code: str, *, by: Staff, received: bool = T
             InsuranceDocument.delete().where(InsuranceDocument.id == there.id).execute()
         else:
             return
-        text = _("{order}: {document} received") if received else _("{order}: {document} no longer on file")
+        text = N_("{order}: {document} received") if received else N_("{order}: {document} no longer on file")
         audit.record(by, "insurance_document", "insurance_claim", claim.id,
-                     text.format(order=order.label, document=i18n.label(DOCUMENTS, code)), order_id=order.id,
+                     Phrase(text, order=order.ref, document=Term("workshop.insurance:DOCUMENTS", code)),
+                     order_id=order.id,
                      after={"document": code, "received": received})
 
     run_write(work)
@@ -272,7 +337,7 @@ def set_documents(order_id: int, codes, *, by: Staff) -> tuple[list[str], list[s
             parts_.append(_("no longer on file: {documents}").format(
                 documents=", ".join(i18n.label(DOCUMENTS, code) for code in removed)))
         audit.record(by, "insurance_document", "insurance_claim", claim.id,
-                     _("{order}: claim documents {what}").format(order=order.label, what="; ".join(parts_)),
+                     Phrase(N_("{order}: claim documents {what}"), order=order.label, what="; ".join(parts_)),
                      order_id=order.id, before={"documents": sorted(have)},
                      after={"documents": [code for code in DOCUMENTS if code in codes]})
         return added, removed
@@ -314,10 +379,13 @@ def _sync_receivable(order: RepairOrder) -> Decimal:
 def _after_settle(order: RepairOrder, by: Staff) -> None:
     owed = _sync_receivable(order)
     if owed > 0:
-        audit.record(by, "insurer_receivable", "repair_order", order.id,
-                     _("{order}: {amount} receivable from {insurer}").format(
-                         order=order.label, amount=i18n.money(owed), insurer=order.insurer or _("the insurer")),
+        audit.record(by, "insurer_receivable", "repair_order", order.id, _receivable(order, owed),
                      order_id=order.id, after={"amount": owed})
+
+
+def _receivable(order: RepairOrder, owed: Decimal) -> Phrase:
+    return Phrase(N_("{order}: {amount} receivable from {insurer}"), order=order.ref, amount=Money(owed, symbol=True),
+                  insurer=order.insurer or Word(N_("the insurer")))
 
 
 def _after_void(order: RepairOrder, by: Staff) -> None:
@@ -343,9 +411,7 @@ def open_receivable(order_id: int, *, by: Staff) -> Decimal:
             return cents(Decimal(str(InsurerBalance.get(InsurerBalance.order == order.id).amount)))
         owed = _sync_receivable(order)
         if owed > 0:
-            audit.record(by, "insurer_receivable", "repair_order", order.id,
-                         _("{order}: {amount} receivable from {insurer}").format(
-                             order=order.label, amount=i18n.money(owed), insurer=order.insurer or _("the insurer")),
+            audit.record(by, "insurer_receivable", "repair_order", order.id, _receivable(order, owed),
                          order_id=order.id, after={"amount": owed})
         return owed
 
@@ -384,9 +450,10 @@ def record_payment(order_id: int, amount, *, by: Staff, paid_on=None, reference:
                                         amount=amount, paid_on=paid_on, reference=reference, by=by, at=clock.now())
         owed = _sync_receivable(order)
         audit.record(by, "insurer_payment", "insurer_payment", payment.id,
-                     _("{order}: {amount} received from {insurer}").format(
-                         order=order.label, amount=i18n.money(amount), insurer=balance.insurer)
-                     + (_(", {owed} still owed").format(owed=i18n.money(owed)) if owed > 0 else _(", paid in full")),
+                     Phrase(N_("{order}: {amount} received from {insurer}, {owed} still owed"), order=order.ref,
+                            amount=Money(amount, symbol=True), insurer=balance.insurer, owed=Money(owed, symbol=True))
+                     if owed > 0 else Phrase(N_("{order}: {amount} received from {insurer}, paid in full"),
+                                             order=order.ref, amount=Money(amount, symbol=True), insurer=balance.insurer),
                      order_id=order.id, after={"amount": amount, "reference": reference, "owed": owed})
         return payment
 
@@ -415,6 +482,9 @@ class ClaimView:
     insurer_share: Decimal | None  # once settled
     paid: Decimal
     owed: Decimal
+    cover: tuple[tuple[str, int, str, str, bool], ...] = ()  # (job/part, line id, code, name, covered)
+    bill_insurer: Decimal | None = None  # until settled: the split of the bill as it stands now
+    bill_customer: Decimal | None = None
 
 
 def claim_view(order_id: int) -> ClaimView:
@@ -433,11 +503,16 @@ def claim_view(order_id: int) -> ClaimView:
                         .where(InsuranceSupplement.claim == claim.id).order_by(InsuranceSupplement.id))
     have = {code for (code,) in InsuranceDocument.select(InsuranceDocument.code)
             .where(InsuranceDocument.claim == claim.id).tuples()}
+    bill_insurer = bill_customer = None
+    if invoice is None and order.state != lifecycle.CANCELLED:
+        bill = settlement.bill_for(order_id)
+        bill_insurer, bill_customer = bill.shares.get("insurer", ZERO), bill.customer_share
     return ClaimView(order_id, True, claim.version, claim.insurer, claim.claim_no or "", claim.assessor or "",
                      None if claim.assessed_amount is None else cents(Decimal(str(claim.assessed_amount))),
                      supplements, _assessed_total(claim), cents(Decimal(str(claim.deductible))),
                      cents(Decimal(str(claim.towing_fee))), claim.personal_injury, claim.property_loss, claim.state,
-                     tuple((code, code in have) for code in DOCUMENTS), share, paid, owed)
+                     tuple((code, code in have) for code in DOCUMENTS), share, paid, owed,
+                     tuple(_cover_lines(order_id)), bill_insurer, bill_customer)
 
 
 @dataclass(frozen=True)
@@ -488,6 +563,6 @@ def insurers() -> list[str]:
             .order_by(InsurerBalance.insurer).tuples()]
 
 
-__all__ = ["InsuranceForm", "save_claim", "add_supplement", "set_covered", "document_received", "set_documents", "record_payment",
+__all__ = ["InsuranceForm", "save_claim", "add_supplement", "set_covered", "set_not_covered", "document_received", "set_documents", "record_payment",
            "claim_view", "receivables", "insurers", "paid_by_insurer", "DOCUMENTS", "STATE_LABELS", "ClaimView",
            "InsurerReceivable"]

@@ -134,7 +134,7 @@ def invoice_data(invoice_id: int, payment_id: int | None = None, *, reprint: boo
     outstanding after it). ``reprint``: a copy printed later, with everything received to date."""
     invoice = Settlement.get_or_none(Settlement.id == invoice_id)
     if invoice is None:
-        raise NotFound(f"Invoice #{invoice_id} does not exist.")
+        raise NotFound(i18n._("Invoice #{id} does not exist.").format(id=invoice_id))
     order = RepairOrder.get_by_id(invoice.order_id)
     cashier = Staff.get_or_none(Staff.id == invoice.by_id) if invoice.by_id else None
     lines, fees = _lines(invoice)
@@ -143,7 +143,8 @@ def invoice_data(invoice_id: int, payment_id: int | None = None, *, reprint: boo
     if payment_id is not None:
         payment = Payment.get_or_none((Payment.id == payment_id) & (Payment.order == order.id))
         if payment is None:
-            raise NotFound(f"Payment #{payment_id} is not a payment of RO {order.number}.")
+            raise NotFound(i18n._("Payment #{id} is not a payment of RO {number}.").format(id=payment_id,
+                                                                                          number=order.number))
         this = cents(Decimal(payment.amount))
         payments = _payments(order.id, up_to_id=payment.id)
         before = sum((p["amount"] for p in payments[:-1]), Decimal("0.00"))
@@ -463,13 +464,14 @@ def pdf_font() -> str:
     own = os.environ.get("WORKSHOP_PDF_FONT")
     if own:
         if not Path(own).is_file():
-            raise DocumentError(f"WORKSHOP_PDF_FONT names {own}, which is not a font file.")
+            raise DocumentError(i18n._("WORKSHOP_PDF_FONT names {path}, which is not a font file.").format(path=own))
         return own
     for path in FONT_CANDIDATES:
         if Path(path).is_file():
             return path
-    raise DocumentError("No font with Chinese characters is installed for PDF documents: install Debian's "
-                        "fonts-noto-cjk (or fonts-wqy-microhei), or set WORKSHOP_PDF_FONT to a TTF/OTF/TTC file.")
+    raise DocumentError(i18n._("No font with Chinese characters is installed for PDF documents: install Debian's "
+                               "fonts-noto-cjk (or fonts-wqy-microhei), or set WORKSHOP_PDF_FONT to a TTF/OTF/TTC "
+                               "file."))
 
 
 def render_pdf(d: dict, words: Words | None = None) -> bytes:

@@ -302,11 +302,13 @@ def keep_recent_days(*, by=None) -> int:
     return keep_closed_days(today - dt.timedelta(days=35), today - DAY)
 
 
-def _kept(first: dt.date, last: dt.date, *, by_day: bool, technician_id: int | None = None) -> dict[Key, Fact]:
+def _kept(first: dt.date, last: dt.date, *, by_day: bool, technician_id: int | None = None,
+          days_only: bool = False) -> dict[Key, Fact]:
     """The kept days' facts summed per technician, trade and advisor (and per day when ``by_day``): a few
-    hundred rows for a month."""
-    group = [LabourDay.technician, LabourDay.trade, LabourDay.advisor]
-    if by_day:
+    hundred rows for a month. ``days_only``: one row a day (a trend needs no more; 12 weeks of the large
+    shop are 84 rows instead of some 100,000)."""
+    group = [] if days_only else [LabourDay.technician, LabourDay.trade, LabourDay.advisor]
+    if by_day or days_only:
         group = [LabourDay.day] + group
     query = (LabourDay.select(*group, fn.SUM(LabourDay.sold_hours), fn.SUM(LabourDay.revenue),
                               fn.SUM(LabourDay.clocked_seconds), fn.SUM(LabourDay.present_seconds))
@@ -315,7 +317,10 @@ def _kept(first: dt.date, last: dt.date, *, by_day: bool, technician_id: int | N
         query = query.where(LabourDay.technician == technician_id)
     found: dict[Key, Fact] = {}
     for row in _raw(query):
-        if by_day:
+        if days_only:
+            day, sold, revenue, clocked, present = row
+            day, tech, trade, advisor = _as_date(day), None, None, None
+        elif by_day:
             day, tech, trade, advisor, sold, revenue, clocked, present = row
             day = _as_date(day)
         else:
@@ -326,18 +331,21 @@ def _kept(first: dt.date, last: dt.date, *, by_day: bool, technician_id: int | N
 
 
 def period_facts(first: dt.date, last: dt.date, *, by_day: bool = True,
-                 technician_id: int | None = None) -> dict[Key, Fact]:
+                 technician_id: int | None = None, days_only: bool = False) -> dict[Key, Fact]:
     """The facts of the days [first, last]: closed days as kept (computed once), today live; per day, or
-    (``by_day`` False) summed over the period with None for the day."""
+    (``by_day`` False) summed over the period with None for the day; ``days_only``: per day, with None
+    for the technician, trade and advisor."""
     today = clock.today()
     keep_closed_days(first, last)
-    found = _kept(first, min(last, today - DAY), by_day=by_day, technician_id=technician_id)
+    found = _kept(first, min(last, today - DAY), by_day=by_day, technician_id=technician_id, days_only=days_only)
     if first <= today <= last:
         live = facts(dt.datetime.combine(today, dt.time()), dt.datetime.combine(today + DAY, dt.time()))
         for (day, tech, trade, advisor), fact in live.items():
             if technician_id is not None and tech != technician_id:
                 continue
-            found.setdefault((day if by_day else None, tech, trade, advisor), Fact()).add(fact)
+            if days_only:
+                tech, trade, advisor = None, None, None
+            found.setdefault((day if by_day or days_only else None, tech, trade, advisor), Fact()).add(fact)
     return found
 
 
@@ -547,7 +555,7 @@ def weekly_trend(weeks: int = 12, *, until: dt.date | None = None, technician_id
     first = monday - dt.timedelta(weeks=weeks - 1)
     totals: dict[dt.date, Fact] = {}
     for (day, _tech, _trade, _advisor), fact in period_facts(first, monday + dt.timedelta(days=6),
-                                                            technician_id=technician_id).items():
+                                                            technician_id=technician_id, days_only=True).items():
         week = day - dt.timedelta(days=day.weekday())
         totals.setdefault(week, Fact()).add(fact)
     points = []

@@ -20,8 +20,10 @@ from models.people import Customer, Staff, Vehicle
 from models.shop import Bay
 from workshop import audit, clock, validation
 from workshop.errors import IllegalTransition, NotFound, StaleOrder
-from workshop.i18n import N_
+from workshop import i18n
+from workshop.i18n import N_, NC_, _, pgettext
 from workshop.i18n import label as i18n_label
+from workshop.phrase import Phrase, Term, Word
 from workshop.permissions import require
 
 CHECKED_IN = "checked_in"
@@ -64,26 +66,29 @@ class Transition:
     source: frozenset[str]
     target: str
     action: str  # permission needed, see workshop.permissions
-    phrase: str  # "RO 1042 was <phrase> by ..."
+    phrase: str  # "RO 1042 was <phrase>": said with pgettext("transition", ...), in Chinese as a verb ("已派工")
 
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition("dispatch", frozenset({CHECKED_IN}), DISPATCHED, "dispatch", "dispatched"),
-    Transition("undispatch", frozenset({DISPATCHED}), CHECKED_IN, "dispatch", "taken back to waiting for dispatch"),
-    Transition("start", frozenset({DISPATCHED}), IN_PROGRESS, "move_card", "started"),
+    Transition("dispatch", frozenset({CHECKED_IN}), DISPATCHED, "dispatch", NC_("transition", "dispatched")),
+    Transition("undispatch", frozenset({DISPATCHED}), CHECKED_IN, "dispatch",
+               NC_("transition", "taken back to waiting for dispatch")),
+    Transition("start", frozenset({DISPATCHED}), IN_PROGRESS, "move_card", NC_("transition", "started")),
     Transition("wait_parts", frozenset({DISPATCHED, IN_PROGRESS}), WAITING_PARTS, "move_card",
-               "put on waiting for parts"),
-    Transition("resume", frozenset({WAITING_PARTS}), IN_PROGRESS, "move_card", "resumed"),
-    Transition("stop", frozenset({IN_PROGRESS}), DISPATCHED, "move_card", "stopped (back to dispatched)"),
-    Transition("finish", frozenset({IN_PROGRESS}), READY_QC, "move_card", "moved to QC"),
-    Transition("reopen", frozenset({READY_QC}), IN_PROGRESS, "move_card", "taken back from QC"),
-    Transition("qc_pass", frozenset({READY_QC}), READY_SETTLEMENT, "sign_qc", "passed QC"),
-    Transition("qc_fail", frozenset({READY_QC}), IN_PROGRESS, "sign_qc", "failed QC (rework)"),
-    Transition("settle", frozenset({READY_SETTLEMENT}), SETTLED, "settle", "settled"),
-    Transition("deliver", frozenset({SETTLED}), DELIVERED, "release_car", "delivered"),
-    Transition("void", frozenset({SETTLED}), READY_SETTLEMENT, "void_refund", "voided (settlement reversed)"),
+               NC_("transition", "put on waiting for parts")),
+    Transition("resume", frozenset({WAITING_PARTS}), IN_PROGRESS, "move_card", NC_("transition", "resumed")),
+    Transition("stop", frozenset({IN_PROGRESS}), DISPATCHED, "move_card",
+               NC_("transition", "stopped (back to dispatched)")),
+    Transition("finish", frozenset({IN_PROGRESS}), READY_QC, "move_card", NC_("transition", "moved to QC")),
+    Transition("reopen", frozenset({READY_QC}), IN_PROGRESS, "move_card", NC_("transition", "taken back from QC")),
+    Transition("qc_pass", frozenset({READY_QC}), READY_SETTLEMENT, "sign_qc", NC_("transition", "passed QC")),
+    Transition("qc_fail", frozenset({READY_QC}), IN_PROGRESS, "sign_qc", NC_("transition", "failed QC (rework)")),
+    Transition("settle", frozenset({READY_SETTLEMENT}), SETTLED, "settle", NC_("transition", "settled")),
+    Transition("deliver", frozenset({SETTLED}), DELIVERED, "release_car", NC_("transition", "delivered")),
+    Transition("void", frozenset({SETTLED}), READY_SETTLEMENT, "void_refund",
+               NC_("transition", "voided (settlement reversed)")),
     Transition("cancel", frozenset({CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS, READY_QC}),
-               CANCELLED, "cancel_order", "cancelled"),
+               CANCELLED, "cancel_order", NC_("transition", "cancelled")),
 )}
 
 # What the board's "move forward" and "move back" keys do from each column.
@@ -91,9 +96,9 @@ FORWARD = {DISPATCHED: "start", IN_PROGRESS: "finish", WAITING_PARTS: "resume", 
 BACKWARD = {DISPATCHED: "undispatch", IN_PROGRESS: "stop", READY_QC: "reopen"}
 # Where the forward key sends the user instead, with the reason.
 FORWARD_ELSEWHERE = {
-    CHECKED_IN: "Dispatch it first: press d to pick a bay and technicians.",
-    READY_QC: "QC sign-off is done by an inspector from the QC queue.",
-    READY_SETTLEMENT: "Settlement is done by the cashier from the cashier's screen.",
+    CHECKED_IN: N_("Dispatch it first: press d to pick a bay and technicians."),
+    READY_QC: N_("QC sign-off is done by an inspector from the QC queue."),
+    READY_SETTLEMENT: N_("Settlement is done by the cashier from the cashier's screen."),
 }
 
 # Hooks other capabilities add to guard a transition (e.g. parts: no QC with unpicked parts).
@@ -135,6 +140,9 @@ def load_capabilities() -> None:
     _capabilities_loaded = True
 
 
+STATES_TABLE = "workshop.lifecycle:STATE_LABELS"  # (where a phrase finds the state names, workshop/phrase.py)
+
+
 def label(state: str) -> str:
     """The state's name in the reader's language."""
     return i18n_label(STATE_LABELS, state)
@@ -161,34 +169,30 @@ def get_order(order_id: int) -> RepairOrder:
     by another terminal, and the versioned UPDATE is checked the same way on both engines."""
     order = RepairOrder.by_id(order_id, lock=db.in_transaction())
     if order is None:
-        raise NotFound(f"Repair order #{order_id} does not exist.")
+        raise NotFound(_("Repair order #{id} does not exist.").format(id=order_id))
     return order
 
 
 def stale_message(order: RepairOrder) -> str:
     """'RO 1042 was moved to QC by Li Wei 3 s ago' from the order's latest event."""
-    return last_change(order) + " Your view has been refreshed."
+    return _("{change} Your view has been refreshed.").format(change=last_change(order))
 
 
 def last_change(order: RepairOrder) -> str:
     """'RO 1042 was started (Dispatched → In progress) by Li Wei 0 s ago': the order's latest change (of
     the events its last change wrote, the one that tells what happened to the order)."""
+    from workshop.phrase import render
     recent = list(Event.select().where(Event.order == order.id).order_by(Event.id.desc()).limit(3))
-    last = next((e for e in recent if e.summary.startswith(order.label + " ")), recent[0] if recent else None)
+    # (summaries are kept in English: the one about the order itself starts with its English name)
+    english = order.ref.english() + " "
+    last = next((e for e in recent if e.summary.startswith(english)), recent[0] if recent else None)
     if last is None:
-        return f"{order.label} was changed in another terminal."
+        return _("{order} was changed in another terminal.").format(order=order.label)
     actor = Staff.get_or_none(Staff.id == last.actor_id) if last.actor_id else None
-    who = actor.name if actor else "someone"
+    who = actor.name if actor else _("someone")
     seconds = max(0, int((clock.now() - last.at).total_seconds()))
-    if seconds < 120:
-        ago = f"{seconds} s ago"
-    else:
-        import arrow  # only for this message: keeps it off the start-up path
-        ago = arrow.get(last.at).humanize(arrow.get(clock.now()))
-    phrase = last.summary
-    if phrase.startswith(order.label + " "):
-        phrase = phrase[len(order.label) + 1:]
-    return f"{order.label} {phrase} by {who} {ago}."
+    return _("{change} by {name} {ago}.").format(change=render(last.message, last.summary), name=who,
+                                                  ago=i18n.ago(seconds))
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,7 @@ class OrderHeader:
 
     @property
     def label(self) -> str:
-        return f"RO {self.number}"
+        return _("RO {number}").format(number=self.number)
 
 
 def order_header(order_id: int) -> OrderHeader:
@@ -233,7 +237,7 @@ def order_header(order_id: int) -> OrderHeader:
            .join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id))
            .where(RepairOrder.id == order_id).tuples().first())
     if row is None:
-        raise NotFound(f"Repair order #{order_id} does not exist.")
+        raise NotFound(_("Repair order #{id} does not exist.").format(id=order_id))
     return OrderHeader(*row)
 
 
@@ -245,7 +249,7 @@ def load_for_change(order_id: int, seen_version: int | None) -> RepairOrder:
     return order
 
 
-def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summary: str,
+def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summary: Phrase | str,
          op_id: str | None = None, detail: dict | None = None) -> RepairOrder:
     """Apply ``changes`` to the order, bump its version and record the event (call in a transaction);
     ``detail`` adds facts to the event's 'after' (e.g. whom a clock record is for)."""
@@ -266,8 +270,8 @@ def save(order: RepairOrder, changes: dict, *, by: Staff | None, kind: str, summ
 
 def _check(order: RepairOrder, transition: Transition) -> None:
     if order.state not in transition.source:
-        raise IllegalTransition(
-            f"{order.label} is {label(order.state)}: it cannot be {transition.phrase} from there.")
+        raise IllegalTransition(_("{order} is {state}: it cannot be {done} from there.").format(
+            order=order.label, state=label(order.state), done=pgettext("transition", transition.phrase)))
     for guard in GUARDS.get(transition.name, ()):
         guard(order)
 
@@ -285,24 +289,27 @@ _HAS_TECHNICIAN = Prepared("order has a technician", lambda order_id: (
 
 def _guard_dispatched(order: RepairOrder) -> None:
     if order.bay_id is None:
-        raise IllegalTransition(f"{order.label} has no bay: dispatch it to a bay first.")
+        raise IllegalTransition(_("{order} has no bay: dispatch it to a bay first.").format(order=order.label))
     if _HAS_TECHNICIAN.execute(order.id).fetchone() is None:
-        raise IllegalTransition(f"{order.label} has no technician: dispatch it first.")
+        raise IllegalTransition(_("{order} has no technician: dispatch it first.").format(order=order.label))
 
 
 def _guard_lines_finished(order: RepairOrder) -> None:
     open_lines = unfinished_lines(order)
     if open_lines:
-        names = ", ".join(line.name for line in open_lines[:3])
-        more = f" and {len(open_lines) - 3} more" if len(open_lines) > 3 else ""
-        raise IllegalTransition(
-            f"{order.label} cannot go to QC: {len(open_lines)} job line(s) not finished "
-            f"({names}{more}). Finish them in the order (Enter, then f).")
+        names = i18n.join(line.name for line in open_lines[:3])
+        if len(open_lines) > 3:
+            names = _("{names} and {count} more").format(names=names, count=len(open_lines) - 3)
+        raise IllegalTransition(i18n.ngettext(
+            "{order} cannot go to QC: {count} job line is not finished ({names}). Finish it in the order "
+            "(Enter, then f).",
+            "{order} cannot go to QC: {count} job lines are not finished ({names}). Finish them in the order "
+            "(Enter, then f).", len(open_lines)).format(order=order.label, count=len(open_lines), names=names))
 
 
 def _guard_has_lines(order: RepairOrder) -> None:
     if not JobLine.select().where(JobLine.order == order.id).exists():
-        raise IllegalTransition(f"{order.label} has no job lines to work on.")
+        raise IllegalTransition(_("{order} has no job lines to work on.").format(order=order.label))
 
 
 add_guard("start", _guard_dispatched)
@@ -336,11 +343,14 @@ def apply_transition(order: RepairOrder, name: str, *, by: Staff, extra: dict | 
     _check(order, transition)
     changes = _effects(name, order, clock.now())
     changes.update(extra or {})
-    summary = f"{order.label} was {transition.phrase}"
     if transition.target != order.state:
-        summary += f" ({label(order.state)} → {label(transition.target)})"
+        summary = Phrase(N_("{order} was {done} ({source} → {target})"), order=order.ref,
+                         done=Word(transition.phrase, "transition"), source=Term(STATES_TABLE, order.state),
+                         target=Term(STATES_TABLE, transition.target))
+    else:
+        summary = Phrase(N_("{order} was {done}"), order=order.ref, done=Word(transition.phrase, "transition"))
     if note:
-        summary += f": {note}"
+        summary = Phrase(N_("{summary}: {note}"), summary=summary, note=note)
     order = save(order, changes, by=by, kind=name, summary=summary, op_id=op_id)
     for hook in AFTER.get(name, ()):
         hook(order, by)
@@ -351,8 +361,8 @@ def transition(order_id: int, name: str, *, by: Staff, seen_version: int | None 
                op_id: str | None = None, note: str = "") -> RepairOrder:
     """Move an order by one named transition; returns the changed order."""
     if name not in TRANSITIONS:
-        raise IllegalTransition(f"Unknown move: {name}.")
-    note = validation.text(note, "note", "Note", max_len=200, required=False) or ""
+        raise IllegalTransition(_("Unknown move: {name}.").format(name=name))
+    note = validation.text(note, "note", N_("Note"), max_len=200, required=False) or ""
 
     def work():
         if audit.already_done(op_id):
@@ -368,8 +378,10 @@ def move_forward(order_id: int, *, by: Staff, seen_version: int | None = None) -
     order = get_order(order_id)
     name = FORWARD.get(order.state)
     if name is None:
-        raise IllegalTransition(FORWARD_ELSEWHERE.get(
-            order.state, f"{order.label} is {label(order.state)}: there is no next step from the board."))
+        elsewhere = FORWARD_ELSEWHERE.get(order.state)
+        raise IllegalTransition(_(elsewhere) if elsewhere else _(
+            "{order} is {state}: there is no next step from the board.").format(order=order.label,
+                                                                                 state=label(order.state)))
     return transition(order_id, name, by=by, seen_version=seen_version)
 
 
@@ -378,19 +390,21 @@ def move_backward(order_id: int, *, by: Staff, seen_version: int | None = None) 
     order = get_order(order_id)
     name = BACKWARD.get(order.state)
     if name is None:
-        raise IllegalTransition(f"{order.label} is {label(order.state)}: it cannot be moved back from there.")
+        raise IllegalTransition(_("{order} is {state}: it cannot be moved back from there.").format(
+            order=order.label, state=label(order.state)))
     return transition(order_id, name, by=by, seen_version=seen_version)
 
 
 def cancel(order_id: int, reason: str, *, by: Staff, seen_version: int | None = None) -> RepairOrder:
     """Cancel an order that is not yet settled; a reason is required."""
-    reason = validation.text(reason, "reason", "Reason for cancelling", max_len=200)
+    reason = validation.text(reason, "reason", N_("Reason for cancelling"), max_len=200)
 
     def work():
         order = load_for_change(order_id, seen_version)
         if order.state in (SETTLED, DELIVERED):
-            raise IllegalTransition(f"{order.label} is {label(order.state)}: a settled order cannot be "
-                                    "cancelled; a manager voids the settlement instead.")
+            raise IllegalTransition(_("{order} is {state}: a settled order cannot be cancelled; a manager "
+                                      "voids the settlement instead.").format(order=order.label,
+                                                                              state=label(order.state)))
         return apply_transition(order, "cancel", by=by, note=reason,
                                 extra={"cancelled_at": clock.now(), "cancel_reason": reason})
 

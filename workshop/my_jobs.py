@@ -11,13 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from peewee import JOIN
+
 from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
-from models.shop import Bay
+from models.shop import Bay, Operation
 from models.shopfloor import TradeDispatch
 from workshop import clock, lifecycle, pick_requests, shifts, tools
 from workshop.errors import NotFound
-from workshop.i18n import _, label
+from workshop.i18n import _, label, local
 
 WORKING_STATES = (lifecycle.DISPATCHED, lifecycle.IN_PROGRESS, lifecycle.WAITING_PARTS)
 LIMIT = 200  # a technician's queue is a day's work, not a list that grows
@@ -81,8 +83,10 @@ def my_jobs(technician_id: int) -> MyJobs:
     working = RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(WORKING_STATES))
     rows = list(JobLine.select(JobLine.id, RepairOrder.id, RepairOrder.number, RepairOrder.version, RepairOrder.state,
                                Vehicle.plate, Vehicle.model, JobLine.code, JobLine.name, JobLine.trade, JobLine.status,
-                               JobLine.standard_hours, JobLineTechnician.lead, RepairOrder.bay, RepairOrder.promised_at)
+                               JobLine.standard_hours, JobLineTechnician.lead, RepairOrder.bay, RepairOrder.promised_at,
+                               Operation.name_zh)
                 .join(JobLineTechnician, on=(JobLineTechnician.line == JobLine.id))
+                .join_from(JobLine, Operation, JOIN.LEFT_OUTER, on=(JobLine.operation == Operation.id))
                 .join_from(JobLine, RepairOrder, on=(JobLine.order == RepairOrder.id))
                 .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
                 .where((JobLineTechnician.technician == tech.id) & (JobLine.status != "finished")
@@ -104,7 +108,8 @@ def my_jobs(technician_id: int) -> MyJobs:
         warnings.setdefault(warning.line_id, []).append(warning)
     jobs = []
     for (line_id, order_id, number, version, state, plate, model, code, name, trade, status, std, lead, car_bay,
-         promised) in rows:
+         promised, name_zh) in rows:
+        name = local(name, name_zh)  # the operation's name in the reader's language
         stage_bay, start, end = stages.get((order_id, trade), (None, None, None))
         line_bay = stage_bay or car_bay
         parts = parts_of[line_id]
@@ -136,12 +141,13 @@ class WorkshopJob:
 def workshop_jobs(limit: int = 500) -> list[WorkshopJob]:
     """Unfinished job lines of the cars in the workshop, most urgent promise first (the tool keeper lends a
     tool for one of them)."""
-    rows = (JobLine.select(JobLine.id, RepairOrder.number, Vehicle.plate, JobLine.name)
+    rows = (JobLine.select(JobLine.id, RepairOrder.number, Vehicle.plate, JobLine.name, Operation.name_zh)
             .join(RepairOrder, on=(JobLine.order == RepairOrder.id)).join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
+            .join_from(JobLine, Operation, JOIN.LEFT_OUTER, on=(JobLine.operation == Operation.id))
             .where(JobLine.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(WORKING_STATES)))
                    & (JobLine.status != "finished"))
             .order_by(RepairOrder.promised_at, JobLine.id).limit(limit).tuples())
-    return [WorkshopJob(*row) for row in rows]
+    return [WorkshopJob(line_id, number, plate, local(name, name_zh)) for line_id, number, plate, name, name_zh in rows]
 
 
 __all__ = ["my_jobs", "MyJobs", "MyJob", "workshop_jobs", "WorkshopJob"]

@@ -13,7 +13,8 @@ from workshop import audit, i18n, validation
 from workshop.amounts import MAX_PRICE, decimal
 from workshop.catalog import code_of
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 
@@ -105,7 +106,8 @@ def insert_package(data: dict, codes: list[str], *, by: Staff | None) -> Mainten
     ops = _operations(codes)
     package = MaintenancePackage.create(**data)
     _set_operations(package.id, ops)
-    audit.record(by, "package_added", "maintenance_package", package.id, f"Package {package.code} {package.name} added",
+    audit.record(by, "package_added", "maintenance_package", package.id, Phrase(N_("Package {code} {name} added"), code=package.code,
+                                                                              name=package.name),
                  after=dict(data, operations=codes))
     return package
 
@@ -137,7 +139,8 @@ def edit_package(package_id: int, form: PackageForm, *, by: Staff) -> Maintenanc
         MaintenancePackage.update(**data).where(MaintenancePackage.id == package.id).execute()
         _set_operations(package.id, ops)
         audit.record(by, "package_changed", "maintenance_package", package.id,
-                     f"Package {data['code']}: {', '.join(sorted(after))} changed", before=before, after=after)
+                     Phrase(N_("Package {code}: {fields} changed"), code=data["code"],
+                            fields=audit.changed_fields(after)), before=before, after=after)
         return _package(package.id)
 
     return run_write(work)
@@ -153,7 +156,8 @@ def set_active(package_id: int, active: bool, *, by: Staff) -> MaintenancePackag
         if package.active != active:
             MaintenancePackage.update(active=active).where(MaintenancePackage.id == package.id).execute()
             audit.record(by, "package_retired" if not active else "package_reactivated", "maintenance_package",
-                         package.id, f"Package {package.code} {'retired' if not active else 'offered again'}",
+                         package.id, (Phrase(N_("Package {code} retired"), code=package.code) if not active
+                          else Phrase(N_("Package {code} offered again"), code=package.code)),
                          before={"active": package.active}, after={"active": active})
         return _package(package.id)
 

@@ -26,12 +26,13 @@ from peewee import JOIN, Case, fn
 
 from models.db import locked, run_write
 from models.orders import RepairOrder
-from models.parts import (OLD_PART_DISPOSITIONS, OldPartRecord, Part, PartLine,
+from models.parts import (OLD_PART_DISPOSITIONS, UNIT_LABELS, OldPartRecord, Part, PartLine,
                           StockMovement)
 from models.people import Staff, Vehicle
 from workshop import audit, availability, clock, lifecycle, lookup, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, local
+from workshop.i18n import N_, _, join, label, local
+from workshop.phrase import Items, Local, Phrase, Term
 from workshop.pinyin import looks_like_initials
 from workshop.permissions import require
 
@@ -40,14 +41,31 @@ OPEN_LINE = ("requested", "picked")
 EDITABLE_STATES = frozenset({lifecycle.CHECKED_IN, lifecycle.DISPATCHED, lifecycle.IN_PROGRESS,
                              lifecycle.WAITING_PARTS})
 ZERO = Decimal("0")
+UNITS_TABLE = "models.parts:UNIT_LABELS"
 
 
-def quantity(value, part: Part, label: str = "Quantity") -> Decimal:
-    """A positive quantity in the part's unit: whole numbers for pieces and sets."""
+def unit(part) -> str:
+    """A part's unit in the reader's language ("pc" / "个")."""
+    return label(UNIT_LABELS, part.unit)
+
+
+def _unit(part) -> Term:
+    return Term(UNITS_TABLE, part.unit)
+
+
+def _name(part) -> Local:
+    return Local(part.name, part.name_zh)
+
+
+def quantity(value, part: Part, name: str | None = None) -> Decimal:
+    """A positive quantity in the part's unit: whole numbers for pieces and sets. ``name``: what the
+    field is called on screen (translated), "Quantity" by default."""
+    name = name or _("Quantity")
     places = 0 if part.unit in WHOLE_UNITS else 3
-    qty = validation.decimal(value, "qty", label, places=places, allow_zero=False, maximum=validation.MAX_QUANTITY)
+    qty = validation.decimal(value, "qty", name, places=places, allow_zero=False, maximum=validation.MAX_QUANTITY)
     if part.unit in WHOLE_UNITS and qty != qty.to_integral_value():
-        raise InvalidInput(f"{part.code} is counted in whole {part.unit}: {qty} is not whole.", "qty")
+        raise InvalidInput(_("{code} is counted in whole {unit}: {qty} is not whole.").format(
+            code=part.code, unit=unit(part), qty=qty), "qty")
     return qty
 
 
@@ -58,10 +76,10 @@ def fmt(qty: Decimal) -> str:
 
 
 def find_part(code: str) -> Part:
-    validation.refuse_control_characters(code or "", "part", "Part code")  # before it is echoed in a message
+    validation.refuse_control_characters(code or "", "part", _("Part code"))  # before it is echoed in a message
     part = Part.get_or_none(Part.code == (code or "").strip().upper())
     if part is None:
-        raise NotFound(f"No part with code '{(code or '').strip()}'.", "part")
+        raise NotFound(_("No part with code '{code}'.").format(code=(code or "").strip()), "part")
     return part
 
 
@@ -73,8 +91,9 @@ def _post(part: Part, kind: str, qty: Decimal, *, by: Staff | None, order_id=Non
     part = Part.by_id(part.id, lock=True)
     on_hand = part.on_hand + qty
     if on_hand < 0:
-        raise InvalidInput(f"Only {fmt(part.on_hand)} {part.unit} of {part.code} {part.name} on hand: "
-                           f"cannot take out {fmt(-qty)}.", "qty")
+        raise InvalidInput(_("Only {qty} {unit} of {code} {name} on hand: cannot take out {out}.").format(
+            qty=fmt(part.on_hand), unit=unit(part), code=part.code, name=local(part.name, part.name_zh),
+            out=fmt(-qty)), "qty")
     reserved = part.reserved + reserved_delta
     if reserved < 0 or reserved > on_hand:
         reserved_delta = max(ZERO, min(reserved, on_hand)) - part.reserved
@@ -112,7 +131,7 @@ def status_of(lines) -> str:
                                    for line in lines if line.status in OPEN_LINE])[0]
 
 
-def _refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary: str) -> RepairOrder:
+def _refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary: Phrase | str) -> RepairOrder:
     status, eta = availability.order_status(order.id)
     changes = {}
     if status != order.parts_status:
@@ -127,7 +146,8 @@ def _refresh_status(order: RepairOrder, *, by: Staff | None, kind: str, summary:
 
 def _editable(order: RepairOrder) -> None:
     if order.state not in EDITABLE_STATES:
-        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: its parts can no longer change.")
+        raise IllegalTransition(_("{order} is {state}: its parts can no longer change.").format(
+            order=order.label, state=lifecycle.label(order.state)))
 
 
 # --- part lines ----------------------------------------------------------------------------------
@@ -169,7 +189,7 @@ def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version
     """Add a part to an order and reserve what is in stock at once."""
     part = find_part(part_code)
     if not part.active:
-        raise InvalidInput(f"{part.code} is no longer stocked.", "part")
+        raise InvalidInput(_("{code} is no longer stocked.").format(code=part.code), "part")
     qty = quantity(qty, part)
 
     def work():
@@ -179,9 +199,10 @@ def add_part_line(order_id: int, part_code: str, qty, *, by: Staff, seen_version
         _editable(order)
         line = _new_line(order, part, qty, by)
         short = qty - line.reserved
-        note = f", {fmt(short)} short" if short else ", reserved"
-        _refresh_status(order, by=by, kind="part_requested",
-                        summary=f"{order.label}: {fmt(qty)} {part.unit} {part.code} {part.name} requested{note}")
+        values = dict(order=order.ref, qty=fmt(qty), unit=_unit(part), code=part.code, name=_name(part))
+        _refresh_status(order, by=by, kind="part_requested", summary=Phrase(
+            N_("{order}: {qty} {unit} {code} {name} requested, {short} short"), short=fmt(short), **values)
+            if short else Phrase(N_("{order}: {qty} {unit} {code} {name} requested, reserved"), **values))
         return line
 
     return run_write(work)
@@ -206,7 +227,7 @@ def add_standard_parts(order: RepairOrder, lines: list[tuple[int, int]], by: Sta
 def _line_for_change(line_id: int, seen_version: int | None):
     line = PartLine.get_or_none(PartLine.id == line_id)
     if line is None:
-        raise NotFound(f"Part line #{line_id} does not exist.")
+        raise NotFound(_("Part line #{id} does not exist.").format(id=line_id))
     order = lifecycle.load_for_change(line.order_id, seen_version)  # locks the order, then the part
     return line, order, Part.by_id(line.part_id, lock=True)
 
@@ -220,19 +241,23 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         if line.status not in OPEN_LINE:
-            raise IllegalTransition(f"{part.code} on {order.label} is {line.status}: nothing to pick.")
+            from models.parts import PART_LINE_STATUS_LABELS
+            raise IllegalTransition(_("{code} on {order} is {status}: nothing to pick.").format(
+                code=part.code, order=order.label, status=label(PART_LINE_STATUS_LABELS, line.status)))
         outstanding = line.qty - line.used
         if outstanding <= 0:
-            raise InvalidInput(f"{part.code} on {order.label} is already fully picked.", "qty")
+            raise InvalidInput(_("{code} on {order} is already fully picked.").format(code=part.code,
+                                                                                   order=order.label), "qty")
         amount = outstanding if qty in (None, "") else quantity(qty, part)
         if amount > outstanding:
-            raise InvalidInput(f"Only {fmt(outstanding)} {part.unit} of {part.code} left to pick on {order.label}.",
-                               "qty")
+            raise InvalidInput(_("Only {qty} {unit} of {code} left to pick on {order}.").format(
+                qty=fmt(outstanding), unit=unit(part), code=part.code, order=order.label), "qty")
         free_for_line = line.reserved + (part.on_hand - part.reserved)
         if amount > free_for_line:
-            raise InvalidInput(f"Only {fmt(max(free_for_line, ZERO))} {part.unit} of {part.code} can be picked "
-                               f"for {order.label} now (on hand {fmt(part.on_hand)}, reserved for other orders "
-                               f"{fmt(part.reserved - line.reserved)}).", "qty")
+            raise InvalidInput(_("Only {qty} {unit} of {code} can be picked for {order} now (on hand {on_hand}, "
+                                 "reserved for other orders {reserved}).").format(
+                qty=fmt(max(free_for_line, ZERO)), unit=unit(part), code=part.code, order=order.label,
+                on_hand=fmt(part.on_hand), reserved=fmt(part.reserved - line.reserved)), "qty")
         from_reserved = min(line.reserved, amount)
         _post(part, "issue", -amount, by=by, order_id=order.id, line_id=line.id,
               reserved_delta=-from_reserved, reason=f"picked for {order.label}")
@@ -243,9 +268,9 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
         if line.job_line_id is not None:  # a technician's pick request for the job line may be ready now
             from workshop.pick_requests import after_pick
             after_pick(line.job_line_id)
-        _refresh_status(order, by=by, kind="part_picked",
-                        summary=f"{order.label}: picked {fmt(amount)} {part.unit} {part.code} {part.name}"
-                                f" from bin {part.bin or '-'}")
+        _refresh_status(order, by=by, kind="part_picked", summary=Phrase(
+            N_("{order}: picked {qty} {unit} {code} {name} from bin {bin}"), order=order.ref, qty=fmt(amount),
+            unit=_unit(part), code=part.code, name=_name(part), bin=part.bin or "-"))
         return line
 
     return run_write(work)
@@ -253,7 +278,7 @@ def pick(line_id: int, qty=None, *, by: Staff, seen_version: int | None = None) 
 
 def return_part(line_id: int, qty, *, by: Staff, reason: str = "unused", seen_version: int | None = None) -> PartLine:
     """退料: unused parts come back to stock (also after the order was cancelled)."""
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
 
     def work():
         nonlocal by
@@ -263,8 +288,8 @@ def return_part(line_id: int, qty, *, by: Staff, reason: str = "unused", seen_ve
             _editable(order)
         amount = quantity(qty, part)
         if amount > line.picked - line.returned:
-            raise InvalidInput(f"Only {fmt(line.picked - line.returned)} {part.unit} of {part.code} were picked "
-                               f"and not returned on {order.label}.", "qty")
+            raise InvalidInput(_("Only {qty} {unit} of {code} were picked and not returned on {order}.").format(
+                qty=fmt(line.picked - line.returned), unit=unit(part), code=part.code, order=order.label), "qty")
         _post(part, "return", amount, by=by, order_id=order.id, line_id=line.id, reason=reason)
         line.returned += amount
         line.qty = max(line.qty - amount, line.used)  # the job needs less than was picked
@@ -272,8 +297,9 @@ def return_part(line_id: int, qty, *, by: Staff, reason: str = "unused", seen_ve
             _release(line)
             line.status = "returned"
         line.save()
-        _refresh_status(order, by=by, kind="part_returned",
-                        summary=f"{order.label}: returned {fmt(amount)} {part.unit} {part.code} to stock ({reason})")
+        _refresh_status(order, by=by, kind="part_returned", summary=Phrase(
+            N_("{order}: returned {qty} {unit} {code} to stock ({reason})"), order=order.ref, qty=fmt(amount),
+            unit=_unit(part), code=part.code, reason=reason))
         return line
 
     return run_write(work)
@@ -294,12 +320,13 @@ def cancel_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         if line.picked - line.returned > 0:
-            raise IllegalTransition(f"{fmt(line.picked - line.returned)} {part.unit} of {part.code} were picked: "
-                                    f"return them to stock first.")
+            raise IllegalTransition(_("{qty} {unit} of {code} were picked: return them to stock first.").format(
+                qty=fmt(line.picked - line.returned), unit=unit(part), code=part.code))
         _release(line)
         line.status = "cancelled"
         line.save()
-        _refresh_status(order, by=by, kind="part_cancelled", summary=f"{order.label}: {part.code} no longer needed")
+        _refresh_status(order, by=by, kind="part_cancelled",
+                        summary=Phrase(N_("{order}: {code} no longer needed"), order=order.ref, code=part.code))
         return line
 
     return run_write(work)
@@ -315,7 +342,8 @@ def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None
         line, order, part = _line_for_change(line_id, seen_version)
         _editable(order)
         if new_part.id == part.id:
-            raise InvalidInput(f"{part.code} is the same part: pick a different one to exchange.", "part")
+            raise InvalidInput(_("{code} is the same part: pick a different one to exchange.").format(code=part.code),
+                               "part")
         if line.status not in OPEN_LINE:
             raise IllegalTransition(_("{code} on {order} was returned or cancelled already: there is nothing "
                                       "to exchange.").format(code=part.code, order=order.label))
@@ -329,8 +357,9 @@ def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None
         line.save()
         qty = quantity(line.qty, new_part)
         new_line = _new_line(order, new_part, qty, by, line.job_line_id)
-        _refresh_status(order, by=by, kind="part_exchanged",
-                        summary=f"{order.label}: {part.code} exchanged for {new_part.code} {new_part.name}")
+        _refresh_status(order, by=by, kind="part_exchanged", summary=Phrase(
+            N_("{order}: {code} exchanged for {new_code} {new_name}"), order=order.ref, code=part.code,
+            new_code=new_part.code, new_name=_name(new_part)))
         return new_line
 
     return run_write(work)
@@ -339,22 +368,24 @@ def exchange(line_id: int, new_code: str, *, by: Staff, seen_version: int | None
 def record_old_part(line_id: int, disposition: str, note: str = "", *, by: Staff) -> OldPartRecord:
     """舊件回收: the old part taken off the car is kept for the customer, returned under warranty or scrapped."""
     if disposition not in OLD_PART_DISPOSITIONS:
-        raise InvalidInput("Old part goes to: customer, warranty or scrap.", "disposition")
-    note = validation.text(note, "note", "Note", max_len=200, required=False)
+        raise InvalidInput(_("Old part goes to: customer, warranty or scrap."), "disposition")
+    note = validation.text(note, "note", _("Note"), max_len=200, required=False)
 
     def work():
         nonlocal by
         by = require(by, "pick_parts")
         line = PartLine.get_or_none(PartLine.id == line_id)
         if line is None:
-            raise NotFound(f"Part line #{line_id} does not exist.")
+            raise NotFound(_("Part line #{id} does not exist.").format(id=line_id))
         part = Part.by_id(line.part_id, lock=True)  # its on-hand goes on the ledger row
         order = RepairOrder.get_by_id(line.order_id)
         record = OldPartRecord.create(part_line=line.id, disposition=disposition, note=note, by=by, at=clock.now())
         StockMovement.create(part=part.id, kind="old_part", qty=ZERO, on_hand_after=part.on_hand, order=order.id,
                              part_line=line.id, by=by, at=clock.now(), reason=f"old part: {disposition}")
-        audit.record(by, "old_part", "part_line", line.id,
-                     f"{order.label}: old {part.code} {part.name} recorded ({disposition})", order_id=order.id,
+        audit.record(by, "old_part", "part_line", line.id, Phrase(
+            N_("{order}: old {code} {name} recorded ({disposition})"), order=order.ref, code=part.code,
+            name=_name(part), disposition=Term("models.parts:OLD_PART_DISPOSITION_LABELS", disposition)),
+                     order_id=order.id,
                      after={"disposition": disposition, "note": note})
         return record
 
@@ -368,7 +399,7 @@ def receive(part_code: str, qty, *, by: Staff, reference: str = "") -> list[str]
     orders whose parts are now complete."""
     part = find_part(part_code)
     qty = quantity(qty, part)
-    reference = validation.text(reference, "reference", "Delivery note", max_len=60, required=False)
+    reference = validation.text(reference, "reference", _("Delivery note"), max_len=60, required=False)
 
     def work():
         nonlocal by
@@ -383,7 +414,8 @@ def goods_in(part: Part, qty: Decimal, *, by: Staff, reference: str | None, firs
     lines in ``first`` (those a purchase order was for) before the others; returns the orders now complete."""
     _lock_waiting_orders(part.id)
     _post(part, "receipt", qty, by=by, reason="goods received", reference=reference)
-    audit.record(by, "goods_received", "part", part.id, f"Received {fmt(qty)} {part.unit} {part.code} {part.name}",
+    audit.record(by, "goods_received", "part", part.id, Phrase(
+        N_("Received {qty} {unit} {code} {name}"), qty=fmt(qty), unit=_unit(part), code=part.code, name=_name(part)),
                  after={"qty": qty, "reference": reference})
     return _fill_reservations(part.id, by, first)
 
@@ -415,6 +447,7 @@ def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
     else:
         waiting = waiting.order_by(RepairOrder.promised_at, PartLine.id)
     complete = []
+    part = Part.get_by_id(part_id)
     lifecycle.load_capabilities()
     for line in waiting:
         for fill in FILL if line.id not in first else ():  # holds needed before this order's promised
@@ -424,8 +457,9 @@ def _fill_reservations(part_id: int, by: Staff, first=()) -> list[str]:
             break
         PartLine.update(reserved=PartLine.reserved + got).where(PartLine.id == line.id).execute()
         order = lifecycle.get_order(line.order_id)
-        order = _refresh_status(order, by=by, kind="parts_arrived",
-                                summary=f"{order.label}: {fmt(got)} of part #{part_id} reserved from goods received")
+        order = _refresh_status(order, by=by, kind="parts_arrived", summary=Phrase(
+            N_("{order}: {qty} {unit} {code} reserved from goods received"), order=order.ref, qty=fmt(got),
+            unit=_unit(part), code=part.code))
         if order.parts_status in ("available", "none"):
             complete.append(order.label)
     for fill in FILL:
@@ -437,8 +471,9 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
     """Stocktaking: post the difference between the count and the ledger as an adjustment."""
     part = find_part(part_code)
     places = 0 if part.unit in WHOLE_UNITS else 3
-    counted = validation.decimal(counted, "counted", "Counted quantity", places=places, maximum=validation.MAX_STOCK)
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
+    counted = validation.decimal(counted, "counted", N_("Counted quantity"), places=places,
+                                 maximum=validation.MAX_STOCK)
+    reason = validation.text(reason, "reason", N_("Reason"), max_len=200)
 
     def work():
         nonlocal by
@@ -448,7 +483,8 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
         if diff:
             _post(part, "adjustment", diff, by=by, reason=reason)
             audit.record(by, "stock_adjusted", "part", part.id,
-                         f"Stocktake {part.code}: {fmt(current)} → {fmt(counted)} ({reason})",
+                         Phrase(N_("Stocktake {code}: {before} → {after} ({reason})"), code=part.code,
+                                before=fmt(current), after=fmt(counted), reason=reason),
                          before={"on_hand": current}, after={"on_hand": counted})
         return diff
 
@@ -458,7 +494,7 @@ def count_stock(part_code: str, counted, reason: str, *, by: Staff) -> Decimal:
 def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
     """Move a part's stock to another bin."""
     part = find_part(part_code)
-    new_bin = validation.text(new_bin, "bin", "Bin", max_len=20).upper()
+    new_bin = validation.text(new_bin, "bin", _("Bin"), max_len=20).upper()
 
     def work():
         nonlocal by
@@ -468,7 +504,8 @@ def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
         Part.update(bin=new_bin).where(Part.id == part.id).execute()
         StockMovement.create(part=part.id, kind="transfer", qty=ZERO, on_hand_after=current.on_hand, by=by,
                              at=clock.now(), reason=f"bin {old or '-'} → {new_bin}")
-        audit.record(by, "bin_transfer", "part", part.id, f"{part.code} moved from bin {old or '-'} to {new_bin}",
+        audit.record(by, "bin_transfer", "part", part.id,
+                     Phrase(N_("{code} moved from bin {old} to {new}"), code=part.code, old=old or "-", new=new_bin),
                      before={"bin": old}, after={"bin": new_bin})
         return Part.get_by_id(part.id)
 
@@ -487,10 +524,10 @@ def _guard_parts_settled(order: RepairOrder) -> None:
     open_lines = (PartLine.select(PartLine, Part).join(Part)
                   .where((PartLine.order == order.id) & PartLine.status.in_(OPEN_LINE)
                          & (PartLine.qty > PartLine.picked - PartLine.returned)))
-    names = [f"{line.part.code} ({fmt(line.qty - line.used)} {line.part.unit})" for line in open_lines]
+    names = [f"{line.part.code} ({fmt(line.qty - line.used)} {unit(line.part)})" for line in open_lines]
     if names:
-        raise IllegalTransition(f"{order.label} cannot go to QC: parts not picked yet: {', '.join(names[:3])}. "
-                                f"Pick them or cancel the line.")
+        raise IllegalTransition(_("{order} cannot go to QC: parts not picked yet: {parts}. Pick them or cancel "
+                                  "the line.").format(order=order.label, parts=join(names[:3])))
 
 
 def _mark_used(order: RepairOrder, by: Staff) -> None:
@@ -503,26 +540,36 @@ def _release_on_cancel(order: RepairOrder, by: Staff) -> None:
     out (picked, not returned) now ask for no more than is out and wait for the clerk's return."""
     released: list[str] = []
     out: list[str] = []
+    said_released: list[Phrase] = []
+    said_out: list[Phrase] = []
     for line in (PartLine.select(PartLine, Part).join(Part)
                  .where((PartLine.order == order.id) & PartLine.status.in_(OPEN_LINE))):
         if line.reserved:
             released.append(f"{fmt(line.reserved)} {line.part.unit} {line.part.code}")
+            said_released.append(_qty_of(line.reserved, line.part))
         _release(line)
         in_hand = line.picked - line.returned
         if in_hand > 0:
             line.qty = in_hand
             out.append(f"{fmt(in_hand)} {line.part.unit} {line.part.code}")
+            said_out.append(_qty_of(in_hand, line.part))
         else:
             line.status = "cancelled"
         line.save()
     if released or out:
-        summary = _("{order}: parts released on cancel").format(order=order.label)
+        summary = Phrase(N_("{order}: parts released on cancel"), order=order.ref)
         if released:
-            summary += "; " + _("reservations released: {parts}").format(parts=", ".join(released))
+            summary = Phrase(N_("{summary}; reservations released: {parts}"), summary=summary,
+                             parts=Items(said_released))
         if out:
-            summary += "; " + _("picked, to return to stock: {parts}").format(parts=", ".join(out))
+            summary = Phrase(N_("{summary}; picked, to return to stock: {parts}"), summary=summary,
+                             parts=Items(said_out))
         audit.record(by, "parts_released", "repair_order", order.id, summary, order_id=order.id,
                      after={"released": released, "to_return": out})
+
+
+def _qty_of(qty: Decimal, part: Part) -> Phrase:
+    return Phrase(N_("{qty} {unit} {code}"), qty=fmt(qty), unit=_unit(part), code=part.code)
 
 
 lifecycle.add_guard("finish", _guard_parts_settled)
@@ -597,12 +644,14 @@ class LineRow:
 
 
 def _line_rows(query) -> list[LineRow]:
+    """(The part's name in the reader's language; its unit stays a code: ``unit()`` says it.)"""
     rows = (query.select(PartLine.id, PartLine.order, RepairOrder.number, RepairOrder.version, Vehicle.plate,
-                         RepairOrder.promised_at, Part.code, Part.name, Part.unit, Part.bin, PartLine.qty,
+                         RepairOrder.promised_at, Part.code, Part.name, Part.name_zh, Part.unit, Part.bin, PartLine.qty,
                          PartLine.reserved, PartLine.picked, PartLine.returned, Part.on_hand, PartLine.status,
                          RepairOrder.state)
             .tuples())
-    return [LineRow(*(Decimal(str(v)) if isinstance(v, float) else v for v in row)) for row in rows]
+    return [LineRow(*(Decimal(str(v)) if isinstance(v, float) else v
+                      for v in (*row[:7], local(row[7], row[8]), *row[9:]))) for row in rows]
 
 
 def _lines_query():

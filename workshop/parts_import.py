@@ -16,8 +16,9 @@ from models.people import Staff
 from workshop import amounts, audit, parts, validation
 from workshop.data_import import ImportReport, Progress, _chunks, _quiet
 from workshop.errors import DomainError, InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _, join
 from workshop.permissions import require
+from workshop.phrase import Phrase
 from workshop.pinyin import initials
 from workshop.table_files import map_headers, read_table, row_values
 
@@ -38,31 +39,31 @@ MAX_STOCK = Decimal("999999")
 def _row(raw: dict, seen: set[str]) -> dict:
     missing = [c for c in REQUIRED if not (raw.get(c) or "").strip()]
     if missing:
-        raise DomainError("missing " + ", ".join(missing))
-    code = validation.text(raw["code"], "code", "Code", max_len=30).upper()
+        raise DomainError(_("missing {columns}").format(columns=join(missing)))
+    code = validation.text(raw["code"], "code", _("Code"), max_len=30).upper()
     if code in seen:
-        raise DomainError(f"code {code} appears twice in the file")
-    unit = validation.text(raw["unit"], "unit", "Unit", max_len=10)
+        raise DomainError(_("code {code} appears twice in the file").format(code=code))
+    unit = validation.text(raw["unit"], "unit", N_("Unit"), max_len=10)
     unit = UNIT_ALIASES.get(unit, unit)
     if unit not in UNITS:
-        raise DomainError(f"unit '{unit}' is not one of {', '.join(UNITS)}")
+        raise DomainError(_("unit '{unit}' is not one of {units}").format(unit=unit, units=join(UNITS)))
 
     def amount(name, label, places=2, maximum=MAX_PRICE):
         return amounts.decimal(raw.get(name) or "0", name, label, places=places, maximum=maximum)
-    name_zh = validation.text(raw.get("name_zh"), "name_zh", "Chinese name", max_len=100, required=False)
-    name = validation.text(raw["name"], "name", "Name", max_len=100)
+    name_zh = validation.text(raw.get("name_zh"), "name_zh", N_("Chinese name"), max_len=100, required=False)
+    name = validation.text(raw["name"], "name", N_("Name"), max_len=100)
     row = dict(code=code, name=name, name_zh=name_zh, initials=initials(name_zh or name), unit=unit,
-               brand=validation.text(raw.get("brand"), "brand", "Brand", max_len=40, required=False),
-               category=validation.text(raw.get("category"), "category", "Category", max_len=40, required=False),
-               fits_models=validation.text(raw.get("fits_models"), "fits", "Fits", max_len=200, required=False),
-               bin=(validation.text(raw.get("bin"), "bin", "Bin", max_len=20, required=False) or "").upper() or None,
-               supplier=validation.text(raw.get("supplier"), "supplier", "Supplier", max_len=60, required=False),
-               unit_cost=amount("unit_cost", "Unit cost"),
-               sale_price=amount("sale_price", "Sale price"),
-               reorder_threshold=amount("reorder_threshold", "Threshold", 3, MAX_STOCK),
+               brand=validation.text(raw.get("brand"), "brand", N_("Brand"), max_len=40, required=False),
+               category=validation.text(raw.get("category"), "category", N_("Category"), max_len=40, required=False),
+               fits_models=validation.text(raw.get("fits_models"), "fits", N_("Fits"), max_len=200, required=False),
+               bin=(validation.text(raw.get("bin"), "bin", N_("Bin"), max_len=20, required=False) or "").upper() or None,
+               supplier=validation.text(raw.get("supplier"), "supplier", N_("Supplier"), max_len=60, required=False),
+               unit_cost=amount("unit_cost", N_("Unit cost")),
+               sale_price=amount("sale_price", N_("Sale price")),
+               reorder_threshold=amount("reorder_threshold", N_("Threshold"), 3, MAX_STOCK),
                oem=(raw.get("oem") or "yes").strip().lower() in ("1", "yes", "y", "true", "oem", "是", "原厂"))
     places = 0 if unit in parts.WHOLE_UNITS else 3
-    row["opening"] = amount("opening_qty", "Opening quantity", places, MAX_STOCK)
+    row["opening"] = amount("opening_qty", N_("Opening quantity"), places, MAX_STOCK)
     seen.add(code)
     return row
 
@@ -93,7 +94,7 @@ def import_parts(path: str | Path, *, by: Staff, dry_run: bool = False,
             progress(_("checking"), done, total)
     for chunk in _chunks(list(lines)):
         for (code,) in Part.select(Part.code).where(Part.code.in_(chunk)).tuples():
-            report.rejected.append((lines[code], f"code {code} is already in the catalog"))
+            report.rejected.append((lines[code], _("code {code} is already in the catalog").format(code=code)))
     report.rejected.sort()
     report.created = {"parts": len(rows)}
     if report.ok and not dry_run:
@@ -107,7 +108,8 @@ def import_parts(path: str | Path, *, by: Staff, dry_run: bool = False,
                     parts._post(Part.get_by_id(part_id), "opening", opening, by=by, reason="opening stock (import)")
                 if n % 500 == 0 or n == len(rows):
                     progress(_("writing"), n, len(rows))
-            audit.record(by, "parts_imported", "part", 0, f"Imported {len(rows)} parts from {Path(path).name}",
+            audit.record(by, "parts_imported", "part", 0,
+                         Phrase(N_("Imported {n} parts from {file}"), n=len(rows), file=Path(path).name),
                          after={"rows": len(rows), "file": table.name, "encoding": table.encoding})
         run_write(work)
     report.seconds = time.perf_counter() - started

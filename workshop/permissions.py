@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from models.people import ROLE_LABELS, Staff
 from workshop.errors import NotAllowed
-from workshop.i18n import N_, _, label
+from workshop.i18n import N_, _, join, label
 
 # action -> (what it is called on screen, roles that may take it)
 MATRIX: dict[str, tuple[str, frozenset[str]]] = {
@@ -67,14 +67,18 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     # The follow-up screen: whoever takes calls, handles complaints or plans campaigns (each tab its own).
     "view_follow_up": (N_("open the follow-up screen"),
                        frozenset({"follow_up_agent", "care_supervisor", "advisor", "supervisor", "manager"})),
-    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor", "supervisor"})),
+    # The customer-care supervisor (and the manager) hands an absent agent's calls on, from the calls tab;
+    # the workshop supervisor has no calls tab, so the right would be one they could never use.
+    "reassign_callbacks": (N_("reassign callbacks"), frozenset({"manager", "care_supervisor"})),
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
     "manage_shops": (N_("add shops and assign staff to shops"), frozenset({"manager"})),
     "group_figures": (N_("see every shop's figures and the group's"), frozenset({"manager", "group_manager"})),
+    # (the customer-care supervisor too: an escalated complaint or an incoming call is about someone's file)
     "view_customer_file": (N_("open customer and vehicle files"),
-                           frozenset({"advisor", "cashier", "follow_up_agent", "manager", "supervisor", "dispatcher"})),
+                           frozenset({"advisor", "cashier", "follow_up_agent", "care_supervisor", "manager",
+                                      "supervisor", "dispatcher"})),
     "edit_customer_file": (N_("edit customer and vehicle files"), frozenset({"advisor", "follow_up_agent", "manager"})),
     "merge_customers": (N_("merge customer files"), frozenset({"manager"})),
     "import_data": (N_("import customers, vehicles and the operations catalog"), frozenset({"manager"})),
@@ -111,7 +115,7 @@ def require(actor, action: str) -> Staff:
         raise NotAllowed(_("Nobody is signed in."))
     staff = Staff.by_id(actor.id)
     what, roles = MATRIX[action]
-    who = ", ".join(sorted(label(ROLE_LABELS, r) for r in roles))
+    who = join(sorted(label(ROLE_LABELS, r) for r in roles))
     if staff is None or not staff.active:
         raise NotAllowed(_("{name} is no longer an active member of staff: ask a manager.").format(
             name=getattr(staff, "name", None) or actor.name))

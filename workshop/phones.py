@@ -25,7 +25,10 @@ def region() -> str:
 def normalise(value: str | None, field: str = "mobile", label: str | None = None, *,
               required: bool = True) -> str | None:
     """The number in its stored form, or InvalidInput naming ``field``; None when blank and not required."""
+    from workshop.validation import refuse_control_characters
     label = label or _("Mobile")
+    # Refused before the number is echoed in a message below: an escape sequence in it would act on the terminal.
+    refuse_control_characters(value or "", field, label)
     text = (value or "").translate(_FULL_WIDTH).strip()
     if not text:
         if required:

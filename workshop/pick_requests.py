@@ -27,6 +27,7 @@ from workshop import clock, lifecycle, parts, validation
 from workshop.availability import as_date
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 ZERO = Decimal("0")
@@ -189,8 +190,8 @@ def request(line_id: int, *, by, part_code: str | None = None, qty=None, note: s
             PickRequest.update(changes).where(PickRequest.id == open_one.id).execute()
         wanted = ", ".join(f"{m.code} {parts.fmt(m.qty - m.issued)}" for m in state.missing[:4])
         parts.refresh_status(order, by=by, kind="pick_requested",
-                             summary=_("{order}: {name} asks the parts counter for '{line}' ({parts})").format(
-                                 order=order.label, name=by.name, line=line.name, parts=wanted))
+                             summary=Phrase(N_("{order}: {name} asks the parts counter for '{line}' ({parts})"),
+                                            order=order.label, name=by.name, line=line.name, parts=wanted))
         return line_parts([line.id])[line.id]
 
     try:
@@ -214,8 +215,8 @@ def cancel(line_id: int, *, by) -> None:
         line = JobLine.get_by_id(line_id)
         order = lifecycle.get_order(line.order_id)
         lifecycle.save(order, {}, by=by, kind="pick_request_cancelled",
-                       summary=_("{order}: the request for the parts of '{line}' was taken back by {name}").format(
-                           order=order.label, line=line.name, name=by.name))
+                       summary=Phrase(N_("{order}: the request for the parts of '{line}' was taken back by {name}"),
+                                      order=order.label, line=line.name, name=by.name))
 
     run_write(work)
 
@@ -258,7 +259,11 @@ def open_requests(*, limit: int = 100, offset: int = 0) -> list[OpenRequest]:
             .join(Staff, on=(PickRequest.technician == Staff.id))
             .where(PickRequest.ready_at.is_null() & PickRequest.cancelled_at.is_null())
             .order_by(PickRequest.requested_at, PickRequest.id).limit(limit).offset(offset).tuples())
-    return [OpenRequest(*row) for row in rows]
+    return [OpenRequest(*row[:6], _moment(row[6]), row[7]) for row in rows]
+
+
+def _moment(value) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 __all__ = ["line_parts", "LineParts", "Missing", "check_issued", "request", "cancel", "after_pick", "asked_first",

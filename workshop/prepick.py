@@ -25,7 +25,8 @@ from models.appointments import Appointment, AppointmentPart
 from models.parts import Part
 from models.people import Vehicle
 from workshop import audit, clock, parts, settings
-from workshop.i18n import _, local
+from workshop.i18n import N_, _, local
+from workshop.phrase import Phrase
 
 
 HOLDING = ("booked", "confirmed")
@@ -80,8 +81,8 @@ def _give_up(part_id: int, wanted: Decimal, needed_at: dt.datetime, *, taker: st
         _flag(line.appointment_id)
         code = Part.select(Part.code).where(Part.id == part_id).scalar()
         audit.record(by, "appointment_parts_taken", "appointment", line.appointment_id,
-                     _("{appointment}: {qty} of {part} went to {taker}, needed sooner; now short").format(
-                         appointment=line.appointment.label, qty=parts.fmt(give), part=code, taker=taker),
+                     Phrase(N_("{appointment}: {qty} of {part} went to {taker}, needed sooner; now short"),
+                            appointment=line.appointment.label, qty=parts.fmt(give), part=code, taker=taker),
                      after={"part": part_id, "qty": give, "taker": taker})
     return taken
 
@@ -106,7 +107,7 @@ def fill(part_id: int, needed_by: dt.datetime | None, by) -> None:
         AppointmentPart.update(reserved=AppointmentPart.reserved + got).where(AppointmentPart.id == line.id).execute()
         if not _flag(line.appointment_id):
             audit.record(by, "appointment_parts_ready", "appointment", line.appointment_id,
-                         _("{appointment}: every part is held now").format(appointment=line.appointment.label))
+                         Phrase(N_("{appointment}: every part is held now"), appointment=line.appointment.label))
 
 
 def held() -> dict[int, Decimal]:

@@ -29,7 +29,8 @@ from models.people import Staff, Vehicle
 from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink, Supplier
 from workshop import audit, availability, clock, i18n, lifecycle, parts, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import N_, _
+from workshop.i18n import N_, Nn_, _
+from workshop.phrase import Items, Phrase, Term, When, Word
 from workshop.permissions import require
 from workshop.reception import next_number
 
@@ -40,7 +41,12 @@ PO_STATE_LABELS = {"open": N_("awaiting goods"), "received": N_("goods received"
 
 
 def po_label(number: int) -> str:
-    return _("PO {number}").format(number=number)
+    return str(po_ref(number))
+
+
+def po_ref(number: int) -> Phrase:
+    """A purchase order's name as a phrase ("PO 7" / "采购订单 7"), said in each reader's language."""
+    return Phrase(N_("PO {number}"), number=number)
 
 
 # --- suppliers ------------------------------------------------------------------------------------
@@ -73,7 +79,7 @@ def add_supplier(form: SupplierForm, *, by: Staff) -> Supplier:
             raise InvalidInput(_("A supplier named {name} already exists.").format(name=values["name"]), "name")
         supplier = Supplier.create(**values)
         audit.record(by, "supplier_added", "supplier", supplier.id,
-                     _("Supplier {name} added").format(name=supplier.name), after=values)
+                     Phrase(N_("Supplier {name} added"), name=supplier.name), after=values)
         return supplier
 
     return run_write(work)
@@ -96,7 +102,7 @@ def update_supplier(supplier_id: int, form: SupplierForm, *, by: Staff, active: 
         before = {k: getattr(supplier, k) for k in values}
         Supplier.update(**values).where(Supplier.id == supplier_id).execute()
         audit.record(by, "supplier_changed", "supplier", supplier_id,
-                     _("Supplier {name} changed").format(name=values["name"]), before=before, after=values)
+                     Phrase(N_("Supplier {name} changed"), name=values["name"]), before=before, after=values)
         return Supplier.get_by_id(supplier_id)
 
     return run_write(work)
@@ -291,14 +297,14 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
             po_line = PurchaseOrderLine.create(po=po.id, part=part.id, qty=qty, unit_cost=part.unit_cost)
             served += _serve(po_line, part, qty, named)
         audit.record(by, "po_created", "purchase_order", po.id,
-                     _("{po} to {supplier}: {count} line(s), expected {date}").format(
-                         po=po_label(po.number), supplier=supplier.name, count=len(wanted),
-                         date=i18n.date(po.expected_on)),
+                     Phrase(Nn_("{po} to {supplier}: {n} line, expected {date}",
+                                "{po} to {supplier}: {n} lines, expected {date}"), n=len(wanted),
+                            po=po_ref(po.number), supplier=supplier.name, date=When(po.expected_on)),
                      after={"supplier": supplier.name, "expected_on": po.expected_on,
                             "lines": [[p.code, str(q)] for p, q, _ in wanted]})
         _refresh_orders(served, by=by, kind="parts_ordered",
-                        summary=lambda o: _("{order}: parts ordered on {po}, expected {date}").format(
-                            order=o.label, po=po_label(po.number), date=i18n.date(po.expected_on)))
+                        summary=lambda o: Phrase(N_("{order}: parts ordered on {po}, expected {date}"),
+                                                 order=o.ref, po=po_ref(po.number), date=When(po.expected_on)))
         return po
 
     return run_write(work)
@@ -373,7 +379,7 @@ def receive(po_id: int, receipts: dict[int, str | Decimal], *, by: Staff, refere
                 left = Decimal(str(line.qty)) - Decimal(str(line.received))
                 raise InvalidInput(_("Only {left} {unit} of {code} are still due on {po} (ordered {ordered}): "
                                      "{qty} is more than that.").format(
-                    left=parts.fmt(left), unit=part.unit, code=part.code, po=po_label(po.number),
+                    left=parts.fmt(left), unit=parts.unit(part), code=part.code, po=po_label(po.number),
                     ordered=parts.fmt(line.qty), qty=parts.fmt(qty)), "qty")
             first = [pl for (pl,) in PurchaseOrderLink.select(PurchaseOrderLink.part_line)
                      .where((PurchaseOrderLink.po_line == line.id) & (PurchaseOrderLink.qty > 0)).tuples()]
@@ -381,19 +387,19 @@ def receive(po_id: int, receipts: dict[int, str | Decimal], *, by: Staff, refere
                 f" {reference}" if reference else ""), first=first)
             _trim_links(line)
             touched.append(line.id)
-            summary.append(f"{parts.fmt(qty)} {part.unit} {part.code}")
+            summary.append(parts._qty_of(qty, part))
         done = not (PurchaseOrderLine.select().where((PurchaseOrderLine.po == po.id)
                                                     & (PurchaseOrderLine.qty > PurchaseOrderLine.received + EPSILON))
                     .exists())
         if done:
             PurchaseOrder.update(state="received", received_at=clock.now()).where(PurchaseOrder.id == po.id).execute()
         audit.record(by, "po_received", "purchase_order", po.id,
-                     _("{po}: received {what}").format(po=po_label(po.number), what=", ".join(summary))
-                     + (_(" (complete)") if done else ""),
+                     Phrase(N_("{po}: received {what}{note}"), po=po_ref(po.number), what=Items(summary),
+                            note=Word(N_(" (complete)") if done else "")),
                      after={"receipts": {str(k): str(v) for k, v in receipts.items()}, "reference": reference})
         _refresh_orders(_orders_of(touched), by=by, kind="parts_arrived",
-                        summary=lambda o: _("{order}: goods received on {po}").format(
-                            order=o.label, po=po_label(po.number)))
+                        summary=lambda o: Phrase(N_("{order}: goods received on {po}"), order=o.ref,
+                                                 po=po_ref(po.number)))
         return sorted(set(complete))
 
     return run_write(work)
@@ -410,13 +416,13 @@ def set_expected(po_id: int, expected_on, *, by: Staff) -> PurchaseOrder:
         before = po.expected_on
         PurchaseOrder.update(expected_on=eta).where(PurchaseOrder.id == po.id).execute()
         audit.record(by, "po_rescheduled", "purchase_order", po.id,
-                     _("{po}: expected {date}").format(po=po_label(po.number), date=i18n.date(eta)),
+                     Phrase(N_("{po}: expected {date}"), po=po_ref(po.number), date=When(eta)),
                      before={"expected_on": before}, after={"expected_on": eta})
         line_ids = [i for (i,) in PurchaseOrderLine.select(PurchaseOrderLine.id)
                     .where(PurchaseOrderLine.po == po.id).tuples()]
         _refresh_orders(_orders_of(line_ids), by=by, kind="parts_eta",
-                        summary=lambda o: _("{order}: {po} now expected {date}").format(
-                            order=o.label, po=po_label(po.number), date=i18n.date(eta)))
+                        summary=lambda o: Phrase(N_("{order}: {po} now expected {date}"), order=o.ref,
+                                                 po=po_ref(po.number), date=When(eta)))
         return PurchaseOrder.get_by_id(po.id)
 
     return run_write(work)
@@ -435,14 +441,14 @@ def cancel(po_id: int, reason: str, *, by: Staff) -> PurchaseOrder:
         state = "closed" if received else "cancelled"
         PurchaseOrder.update(state=state).where(PurchaseOrder.id == po.id).execute()
         audit.record(by, "po_" + state, "purchase_order", po.id,
-                     _("{po} {state}: {reason}").format(po=po_label(po.number),
-                                                        state=i18n.label(PO_STATE_LABELS, state), reason=reason),
+                     Phrase(N_("{po} {state}: {reason}"), po=po_ref(po.number),
+                            state=Term("workshop.purchasing:PO_STATE_LABELS", state), reason=reason),
                      before={"state": "open"}, after={"state": state, "reason": reason})
         line_ids = [i for (i,) in PurchaseOrderLine.select(PurchaseOrderLine.id)
                     .where(PurchaseOrderLine.po == po.id).tuples()]
         _refresh_orders(_orders_of(line_ids), by=by, kind="parts_order_cancelled",
-                        summary=lambda o: _("{order}: {po} will not deliver").format(
-                            order=o.label, po=po_label(po.number)))
+                        summary=lambda o: Phrase(N_("{order}: {po} will not deliver"), order=o.ref,
+                                                 po=po_ref(po.number)))
         return PurchaseOrder.get_by_id(po.id)
 
     return run_write(work)
@@ -608,7 +614,7 @@ def po_lines(po_id: int) -> list[POLineRow]:
                                    .where(PurchaseOrderLink.po_line.in_([r[0] for r in rows] or [0])
                                           & (PurchaseOrderLink.qty > 0))
                                    .order_by(RepairOrder.number).tuples()):
-        serves.setdefault(po_line, []).append(f"RO {number} {plate}")
+        serves.setdefault(po_line, []).append(_("RO {number} {line}").format(number=number, line=plate))
     return [POLineRow(i, code, i18n.local(name, name_zh), unit, Decimal(str(q)), Decimal(str(r)), Decimal(str(c)),
                       tuple(serves.get(i, ()))) for i, code, name, name_zh, unit, q, r, c in rows]
 

@@ -25,7 +25,8 @@ from models.shop import Bay
 from workshop import audit, clock, lifecycle, settings, validation
 from workshop.dispatch import order_technicians
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
-from workshop.i18n import N_
+from workshop.i18n import N_, _, join, label, local
+from workshop.phrase import Local, Phrase, Term
 from workshop.permissions import can, require
 
 DELAY_REASONS = ("waiting for parts", "extra work found", "customer approval", "technician shortage", "rework",
@@ -36,6 +37,7 @@ DELAY_REASON_LABELS = {"waiting for parts": N_("waiting for parts"), "extra work
                        "technician shortage": N_("technician shortage"), "rework": N_("rework"),
                        "other": N_("other")}
 DEFAULT_CHECKLIST = "general_repair"
+BUSINESS_TYPES_TABLE = "models.orders:BUSINESS_TYPE_LABELS"
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class InspectionView:
 
     @property
     def label(self) -> str:
-        return f"RO {self.number}"
+        return _("RO {number}").format(number=self.number)
 
     @property
     def late(self) -> bool:
@@ -128,16 +130,16 @@ def inspection_view(order_id: int) -> InspectionView:
                               RepairOrder.rework, RepairOrder.rework_reason)
            .join(Vehicle).where(RepairOrder.id == order_id).tuples().first())
     if row is None:
-        raise NotFound(f"Repair order #{order_id} does not exist.")
-    items = tuple(CheckItem(item.id, item.text) for item in checklist(row[5]))
+        raise NotFound(_("Repair order #{id} does not exist.").format(id=order_id))
+    items = tuple(CheckItem(item.id, local(item.text, item.text_zh)) for item in checklist(row[5]))
     techs = tuple(Person(s.id, s.name) for s in order_technician_staff(order_id))
     return InspectionView(*row[:8], bool(row[8]), row[9], items, techs)
 
 
 def checklist_items(business_type: str) -> list[CheckItem]:
     """The business type's own checklist (no fallback to the general one), for editing it."""
-    return [CheckItem(item_id, text) for item_id, text in
-            ChecklistItem.select(ChecklistItem.id, ChecklistItem.text)
+    return [CheckItem(item_id, local(text, text_zh)) for item_id, text, text_zh in
+            ChecklistItem.select(ChecklistItem.id, ChecklistItem.text, ChecklistItem.text_zh)
             .where((ChecklistItem.business_type == business_type) & (ChecklistItem.active == True))  # noqa: E712
             .order_by(ChecklistItem.position, ChecklistItem.id).tuples()]
 
@@ -169,12 +171,14 @@ def _check_results(order: RepairOrder, results: dict[int, tuple[str, str]]) -> l
     items = checklist(order.business_type)
     checked = []
     for item in items:
+        text = local(item.text, item.text_zh)
         if item.id not in results:
-            raise InvalidInput(f"'{item.text}' has not been checked yet.", "items")
+            raise InvalidInput(_("'{item}' has not been checked yet.").format(item=text), "items")
         result, note = results[item.id]
         if result not in ITEM_RESULTS:
-            raise InvalidInput(f"'{item.text}': choose pass, fail or n/a.", "items")
-        note = validation.text(note, "note", f"Note for '{item.text}'", max_len=200, required=(result == "fail"))
+            raise InvalidInput(_("'{item}': choose pass, fail or n/a.").format(item=text), "items")
+        note = validation.text(note, "note", _("Note for '{item}'").format(item=text), max_len=200,
+                               required=(result == "fail"))
         checked.append((item, result, note))
     return checked
 
@@ -183,42 +187,45 @@ def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: b
          seen_version: int | None = None, rework_reason: str = "", responsible_id: int | None = None,
          penalty="0", delay_reason: str = "") -> Inspection:
     """Sign the final inspection: pass sends the car to settlement, fail back to the workshop."""
-    penalty = validation.decimal(penalty or "0", "penalty", "Penalty", maximum=validation.MAX_PENALTY)
+    penalty = validation.decimal(penalty or "0", "penalty", _("Penalty"), maximum=validation.MAX_PENALTY)
 
     def work():
         nonlocal by
         by = require(by, "sign_qc")
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.state != lifecycle.READY_QC:
-            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}, not ready for QC.")
+            raise IllegalTransition(_("{order} is {state}, not ready for QC.").format(
+                order=order.label, state=lifecycle.label(order.state)))
         if settings.get("qc_forbid_own_work") and worked_on(order.id, by.id):
-            raise NotAllowed(f"{by.name} worked on {order.label} as technician and may not sign its QC: "
-                             "another inspector must.")
+            raise NotAllowed(_("{name} worked on {order} as technician and may not sign its QC: another "
+                               "inspector must.").format(name=by.name, order=order.label))
         checked = _check_results(order, results)
-        failed_items = [item.text for item, result, _ in checked if result == "fail"]
+        failed_items = [local(item.text, item.text_zh) for item, result, _note in checked if result == "fail"]
         late = lifecycle.finished_late(order.completed_at, order.promised_at)
         reinspection = order.rework or Inspection.select().where(Inspection.order == order.id).exists()
         record = dict(order=order.id, inspector=by.id, signed_at=clock.now(), reinspection=reinspection,
                       promised_at=order.promised_at, completed_at=order.completed_at, late=late)
         if passed:
             if failed_items:
-                raise InvalidInput(f"'{failed_items[0]}' failed: an order with a failed item cannot pass. "
-                                   "Sign it as failed (rework).", "items")
+                raise InvalidInput(_("'{item}' failed: an order with a failed item cannot pass. Sign it as failed "
+                                     "(rework).").format(item=failed_items[0]), "items")
             reason = delay_reason.strip().lower()
             if late and reason not in DELAY_REASONS:
-                raise InvalidInput(f"{order.label} was finished after the promised time: choose a delay reason "
-                                   f"({', '.join(DELAY_REASONS)}).", "delay_reason")
+                raise InvalidInput(_("{order} was finished after the promised time: choose a delay reason "
+                                     "({reasons}).").format(order=order.label, reasons=join(
+                                         label(DELAY_REASON_LABELS, r) for r in DELAY_REASONS)), "delay_reason")
             record.update(result="pass", delay_reason=reason if late else None)
             lifecycle.apply_transition(order, "qc_pass", by=by, extra=dict(
                 qc_inspector=by.id, qc_passed_at=clock.now(), rework=False, delay_reason=reason if late else None))
         else:
-            reason = validation.text(rework_reason, "rework_reason", "Rework reason", max_len=200)
+            reason = validation.text(rework_reason, "rework_reason", _("Rework reason"), max_len=200)
             techs = {s.id: s for s in order_technician_staff(order.id)}
             if responsible_id not in techs:
-                raise InvalidInput("Name the responsible technician (one who worked on this order).", "responsible")
+                raise InvalidInput(_("Name the responsible technician (one who worked on this order)."),
+                                   "responsible")
             record.update(result="fail", rework_reason=reason, responsible=responsible_id, penalty=penalty)
             lifecycle.apply_transition(order, "qc_fail", by=by, note=reason, extra=dict(
-                rework=True, rework_reason=f"QC: {reason}", completed_at=None))
+                rework=True, rework_reason=reason, completed_at=None))
         inspection = Inspection.create(**record)
         InspectionResult.insert_many([dict(inspection=inspection.id, item=item.id, text=item.text, result=result,
                                            note=note) for item, result, note in checked]).execute()
@@ -230,7 +237,7 @@ def sign(order_id: int, results: dict[int, tuple[str, str | None]], *, passed: b
 # --- checklists (manager) ------------------------------------------------------------------------
 
 def add_item(business_type: str, text: str, *, by: Staff) -> ChecklistItem:
-    text = validation.text(text, "text", "Checklist item", max_len=120)
+    text = validation.text(text, "text", _("Checklist item"), max_len=120)
 
     def work():
         nonlocal by
@@ -238,7 +245,9 @@ def add_item(business_type: str, text: str, *, by: Staff) -> ChecklistItem:
         position = (ChecklistItem.select(ChecklistItem.position).where(ChecklistItem.business_type == business_type)
                     .order_by(ChecklistItem.position.desc()).scalar() or 0) + 1
         item = ChecklistItem.create(business_type=business_type, position=position, text=text)
-        audit.record(by, "checklist_item_added", "checklist_item", item.id, f"QC checklist {business_type}: + {text}")
+        audit.record(by, "checklist_item_added", "checklist_item", item.id,
+                     Phrase(N_("QC checklist {kind}: + {item}"), kind=Term(BUSINESS_TYPES_TABLE, business_type),
+                            item=text))
         return item
 
     return run_write(work)
@@ -251,10 +260,11 @@ def remove_item(item_id: int, *, by: Staff) -> None:
         by = require(by, "edit_checklists")
         item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
         if item is None:
-            raise NotFound("That checklist item no longer exists.")
+            raise NotFound(_("That checklist item no longer exists."))
         ChecklistItem.update(active=False).where(ChecklistItem.id == item_id).execute()
         audit.record(by, "checklist_item_removed", "checklist_item", item.id,
-                     f"QC checklist {item.business_type}: - {item.text}")
+                     Phrase(N_("QC checklist {kind}: - {item}"), kind=Term(BUSINESS_TYPES_TABLE, item.business_type),
+                            item=Local(item.text, item.text_zh)))
 
     run_write(work)
 
@@ -296,29 +306,33 @@ def mark_comeback(order_id: int, earlier_number: int, failed_line_id: int, *, by
                   seen_version: int | None = None) -> RepairOrder:
     """Mark an order as a comeback of an earlier one, naming the job line that failed."""
     if charge not in ("internal", "customer"):
-        raise InvalidInput("A comeback is charged to the workshop (internal) or the customer.", "charge")
+        raise InvalidInput(_("A comeback is charged to the workshop (internal) or the customer."), "charge")
     if charge == "customer" and not by.has_role("manager"):
-        raise NotAllowed(f"{by.name} may not charge a comeback to the customer: only a manager decides that.")
+        raise NotAllowed(_("{name} may not charge a comeback to the customer: only a manager decides that.").format(
+            name=by.name))
 
     def work():
         nonlocal by
         by = require(by, "mark_comeback")
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.state in lifecycle.CLOSED_STATES or order.state in (lifecycle.SETTLED,):
-            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: too late to mark it.")
+            raise IllegalTransition(_("{order} is {state}: too late to mark it.").format(
+                order=order.label, state=lifecycle.label(order.state)))
         earlier = {o.number: o for o in comeback_candidates(order.id)}.get(int(earlier_number))
         if earlier is None:
-            raise InvalidInput(f"RO {earlier_number} is not a delivered order of this vehicle within "
-                               f"{settings.get('comeback_days')} days.", "earlier")
+            raise InvalidInput(_("RO {number} is not a delivered order of this vehicle within {days} days.").format(
+                number=earlier_number, days=settings.get("comeback_days")), "earlier")
         line = JobLine.get_or_none((JobLine.id == failed_line_id) & (JobLine.order == earlier.id))
         if line is None:
-            raise InvalidInput(f"Name the job line of RO {earlier.number} that failed.", "line")
+            raise InvalidInput(_("Name the job line of RO {number} that failed.").format(number=earlier.number),
+                               "line")
         if charge == "internal":
             JobLine.update(payer="internal").where(JobLine.order == order.id).execute()
         return lifecycle.save(order, dict(comeback_of=earlier.id, comeback_line_id=line.id, comeback_charge=charge),
                               by=by, kind="comeback_marked",
-                              summary=f"{order.label} marked as comeback of RO {earlier.number} ({line.name}), "
-                                      f"charged {charge}")
+                              summary=Phrase(N_("{order} marked as comeback of {earlier} ({line}), charged to {payer}"),
+                                             order=order.ref, earlier=earlier.ref, line=line.name,
+                                             payer=Term("models.orders:PAYER_LABELS", charge)))
 
     return run_write(work)
 

@@ -15,7 +15,8 @@ from workshop import audit, i18n
 from workshop.amounts import MAX_PRICE, decimal
 from workshop.catalog import price_class_of
 from workshop.errors import InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Money, Phrase, Term
 from workshop.permissions import require
 
 
@@ -54,7 +55,8 @@ def put_rate(trade: str, price_class: str, amount: Decimal, *, by: Staff | None)
         rate_id = row.id
         LaborRate.update(rate=amount).where(LaborRate.id == row.id).execute()
     audit.record(by, "labor_rate_set", "labor_rate", rate_id,
-                 f"Labour rate {trade}/{price_class}: {amount} per hour",
+                 Phrase(N_("Labour rate {trade}/{price_class}: {amount} per hour"),
+                        trade=Term("models.people:TRADE_LABELS", trade), price_class=price_class, amount=Money(amount)),
                  before={"rate": row.rate} if row else None,
                  after={"trade": trade, "price_class": price_class, "rate": amount})
     return amount
@@ -77,7 +79,8 @@ def remove_rate(trade: str, price_class: str, *, by: Staff) -> None:
                                              "{count} operations are sold at this rate: change them first.",
                                              used).format(count=used), "rate")
         LaborRate.delete().where(LaborRate.id == row.id).execute()
-        audit.record(by, "labor_rate_removed", "labor_rate", row.id, f"Labour rate {trade}/{pclass} removed",
+        audit.record(by, "labor_rate_removed", "labor_rate", row.id, Phrase(N_("Labour rate {trade}/{price_class} removed"),
+                            trade=Term("models.people:TRADE_LABELS", trade), price_class=pclass),
                      before={"trade": trade, "price_class": pclass, "rate": row.rate})
 
     run_write(work)

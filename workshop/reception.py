@@ -19,8 +19,9 @@ from workshop.catalog import check_applies, kit_for
 from workshop.customer_file import (CustomerForm, VehicleForm, class_discounts, insert_customer,  # noqa: F401
                                     insert_vehicle, validate_customer, validate_vehicle)
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _, local
+from workshop.i18n import N_, Nn_, _, join, local
 from workshop.packages import package_by_code
+from workshop.phrase import Local, Money, Phrase
 from workshop.pricing import Bill, FeeItem, LaborItem, PartItem, PricingTerms, compute_bill
 from workshop.rates import missing_rate_message, rate_for, rates_by_key
 from workshop.pinyin import looks_like_initials
@@ -82,7 +83,7 @@ def owner_of(customer_id: int) -> Owner:
     row = (Customer.select(Customer.id, Customer.name, Customer.mobile)
            .where(Customer.id == customer_id).tuples().first())
     if row is None:
-        raise NotFound("That customer does not exist.")
+        raise NotFound(_("That customer does not exist."))
     return Owner(*row)
 
 
@@ -99,6 +100,7 @@ class CarOnFile:
     last_visit: dt.datetime | None
     last_mileage: int | None
     open_order: int | None  # the number of an order of this car still in the workshop
+    series: str = ""        # what the catalog's series-specific operations and kits go by
 
 
 def car_on_file(query: str | None = None, *, vehicle_id: int | None = None) -> CarOnFile | None:
@@ -111,7 +113,7 @@ def car_on_file(query: str | None = None, *, vehicle_id: int | None = None) -> C
     open_order = open_order_for(car.id)
     return CarOnFile(car.id, car.plate, car.vin, car.brand, car.model, owner.name, owner.mobile,
                      last.time_in if last else None, last.mileage_in if last else None,
-                     open_order.number if open_order else None)
+                     open_order.number if open_order else None, car.series or "")
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def register_vehicle(customer: CustomerForm, vehicle: VehicleForm, *, by: Staff,
         if owner_id:
             owner = Customer.get_or_none(Customer.id == owner_id)
             if owner is None:
-                raise NotFound("That customer does not exist.")
+                raise NotFound(_("That customer does not exist."))
         else:
             owner = insert_customer(cdata, by=by)
         return insert_vehicle(owner.id, vdata, by=by)
@@ -221,11 +223,12 @@ def _validate_order(form: OrderForm) -> CheckIn:
                                  maximum=validation.MAX_MILEAGE)
     previous = last_visit(car.id)
     if previous is not None and mileage < previous.mileage_in:
-        raise InvalidInput(f"Mileage {mileage:,} km is below the last visit's {previous.mileage_in:,} km "
-                           f"({previous.time_in:%Y-%m-%d}).", "mileage_in")
+        raise InvalidInput(_("Mileage {mileage} km is below the last visit's {last} km ({date}).").format(
+            mileage=f"{mileage:,}", last=f"{previous.mileage_in:,}", date=f"{previous.time_in:%Y-%m-%d}"),
+            "mileage_in")
     if form.fuel_level not in FUEL_LEVELS:
         raise InvalidInput(_("Fuel level must be one of E, 1/4, 1/2, 3/4, F."), "fuel_level")
-    statement = validation.text(form.statement, "statement", "Customer's statement", max_len=1000,
+    statement = validation.text(form.statement, "statement", N_("Customer's statement"), max_len=1000,
                                 multiline=True)
     if form.promised_at is None:
         raise InvalidInput(_("Promised completion time is required."), "promised_at")
@@ -240,14 +243,14 @@ def _validate_order(form: OrderForm) -> CheckIn:
     codes = [c for c in dict.fromkeys(c.strip().upper() for c in form.operation_codes if c.strip())
              if c not in in_packages]
     if not codes and not packages:
-        raise InvalidInput("Add at least one job line from the operations catalog.", "operations")
+        raise InvalidInput(_("Add at least one job line from the operations catalog."), "operations")
     ops = {op.code: op for op in Operation.select().where(Operation.code.in_(codes))} if codes else {}
     unknown = [c for c in codes if c not in ops]
     if unknown:
-        raise InvalidInput(f"Unknown operation code(s): {', '.join(unknown)}.", "operations")
+        raise InvalidInput(_("Unknown operation code(s): {codes}.").format(codes=join(unknown)), "operations")
     retired = [c for c in codes if not ops[c].active]
     if retired:
-        raise InvalidInput(_("No longer offered: {codes}.").format(codes=", ".join(retired)), "operations")
+        raise InvalidInput(_("No longer offered: {codes}.").format(codes=join(retired)), "operations")
     operations = [ops[c] for c in codes]
     everything = operations + [op for _package, pops in packages for op in pops]
     check_applies(everything, car.series)
@@ -256,7 +259,7 @@ def _validate_order(form: OrderForm) -> CheckIn:
         if (op.trade, op.price_class) not in rates:
             raise InvalidInput(missing_rate_message(op.trade, op.price_class), "operations")
     insurance = form.business_type == "insurance"
-    insurer = validation.text(form.insurer, "insurer", "Insurer", max_len=60, required=insurance)
+    insurer = validation.text(form.insurer, "insurer", N_("Insurer"), max_len=60, required=insurance)
     assessed = optional_decimal(form.assessed_amount, "assessed_amount", _("Assessed amount"), maximum=MAX_PRICE)
     deductible = optional_decimal(form.deductible, "deductible", _("Deductible"), maximum=MAX_PRICE)
     if not insurance and (assessed is not None or deductible is not None):
@@ -268,10 +271,10 @@ def _validate_order(form: OrderForm) -> CheckIn:
     data = dict(vehicle=car.id, customer=car.customer_id, business_type=form.business_type,
                 mileage_in=mileage, fuel_level=form.fuel_level, statement=statement,
                 promised_at=form.promised_at, insurer=insurer,
-                claim_no=validation.text(form.claim_no, "claim_no", "Claim report no.", max_len=40,
+                claim_no=validation.text(form.claim_no, "claim_no", _("Claim report no."), max_len=40,
                                          required=False),
                 assessed_amount=assessed, deductible=deductible, towing=bool(towing),
-                documents_kept=validation.text(form.documents_kept, "documents_kept", "Documents kept",
+                documents_kept=validation.text(form.documents_kept, "documents_kept", N_("Documents kept"),
                                                max_len=200, required=False),
                 last_visit_date=previous.time_in.date() if previous else None,
                 last_visit_mileage=previous.mileage_in if previous else None)
@@ -338,7 +341,8 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None, shop: 
         Vehicle.by_id(car.id, lock=True)  # one open order per car, also when two advisors check it in at once
         existing = open_order_for(car.id)
         if existing is not None:
-            raise InvalidInput(f"{car.plate} already has an open order: {existing.label}.", "vehicle")
+            raise InvalidInput(_("{plate} already has an open order: {order}.").format(
+                plate=car.plate, order=existing.label), "vehicle")
         now = clock.now()
         # The terminal's shop (or the appointment's): its board shows the car, its series numbers the order.
         at = shop or shops.of(acting)
@@ -383,7 +387,9 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None, shop: 
         order = RepairOrder.get_by_id(order.id)  # as the claim left it (its version too)
         lines_count = len(created)
         audit.record(by, "order_created", "repair_order", order.id,
-                     f"{order.label} checked in: {car.plate}, {lines_count} job line(s), estimate {order.estimate}",
+                     Phrase(Nn_("{order} checked in: {plate}, {n} job line, estimate {estimate}",
+                                "{order} checked in: {plate}, {n} job lines, estimate {estimate}"),
+                            n=lines_count, order=order.ref, plate=car.plate, estimate=Money(order.estimate)),
                      order_id=order.id, after=dict(data, estimate=order.estimate,
                                                    packages=[p.code for p, _ops in checked.packages]), op_id=op_id)
         return order
@@ -409,11 +415,12 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
     """Add a catalog operation to an open order (extra work found): it waits for the customer's approval, and its
     kit for the car's series comes with the approval."""
     from workshop.lifecycle import SETTLED, load_for_change, save
+    from workshop.lifecycle import label as lifecycle_label
     code = (operation_code or "").strip().upper()
-    validation.refuse_control_characters(code, "operation", "Operation code")  # before it is echoed
+    validation.refuse_control_characters(code, "operation", _("Operation code"))  # before it is echoed
     op = Operation.get_or_none(Operation.code == code)
     if op is None:
-        raise InvalidInput(f"Unknown operation code '{code}'.", "operation")
+        raise InvalidInput(_("Unknown operation code '{code}'.").format(code=code), "operation")
     if not op.active:
         raise InvalidInput(_("No longer offered: {codes}.").format(codes=op.code), "operation")
 
@@ -422,7 +429,8 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
         by = require(by, "edit_order")
         order = load_for_change(order_id, seen_version)
         if order.state in CLOSED_STATES or order.state in (SETTLED, "ready_settlement", "ready_qc"):
-            raise InvalidInput(f"{order.label} is {order.state.replace('_', ' ')}: its lines can no longer change.")
+            raise InvalidInput(_("{order} is {state}: its lines can no longer change.").format(
+                order=order.label, state=lifecycle_label(order.state)))
         series = Vehicle.select(Vehicle.series).where(Vehicle.id == order.vehicle_id).scalar()
         check_applies([op], series)
         rate = rate_for(op.trade, op.price_class)
@@ -435,7 +443,8 @@ def add_job_line(order_id: int, operation_code: str, *, by: Staff, seen_version:
                               rate=rate, payer=payer_for(order.business_type), approval="pending")
         from workshop.approvals import proposed
         proposed(order, line, by)
-        return save(order, {}, by=by, kind="line_added",
-                    summary=f"Job line added: {op.code} {op.name} (waits for the customer's approval)")
+        return save(order, {}, by=by, kind="line_added", summary=Phrase(
+            N_("Job line added: {code} {name} (waits for the customer's approval)"), code=op.code,
+            name=Local(op.name, op.name_zh)))
 
     return run_write(work)

@@ -16,10 +16,11 @@ from models.db import run_write
 from models.followup import Callback
 from models.orders import RepairOrder
 from models.people import Customer, Staff, Vehicle
-from workshop import audit, clock, settings
-from workshop.i18n import N_
+from workshop import audit, clock, i18n, settings
+from workshop.i18n import N_, _
 from workshop.lookup import birthday_key
 from workshop.permissions import require
+from workshop.phrase import Phrase
 
 KINDS = {"maintenance": N_("Maintenance due"), "insurance": N_("Insurance renewal"),
          "warranty": N_("Warranty expiry"), "lost": N_("Lost customers"), "birthday": N_("Birthdays")}
@@ -34,7 +35,7 @@ class Reminder:
     vehicle_id: int | None
     plate: str
     due: dt.date | None
-    detail: str
+    detail: str  # in the reader's language
     key: tuple = ()  # where the list stands at this row (its sort key): ``after=`` starts the next page there
 
 
@@ -80,7 +81,7 @@ def maintenance(*, limit: int = 100, offset: int = 0, after: Reminder | None = N
                    & _after((Vehicle.next_service_due, Vehicle.id), after) & ~running_plan())
             .order_by(Vehicle.next_service_due, Vehicle.id).limit(limit + offset).tuples())
     paced = [Reminder("maintenance", cid, name, mobile, vid, plate, due,
-                      f"last visit {last:%Y-%m-%d} at {km or 0:,} km", (due, vid))
+                      _("last visit {date} at {km} km").format(date=i18n.date(last), km=f"{km or 0:,}"), (due, vid))
              for vid, plate, due, last, km, cid, name, mobile in rows]
     planned = [Reminder("maintenance", s.customer_id, s.customer, s.mobile, s.vehicle_id, s.plate, s.due_date, s.detail,
                         s.key) for s in due_services(limit=limit + offset, after=after.key if after else None)]
@@ -125,7 +126,8 @@ def insurance(*, limit: int = 100, offset: int = 0, after: Reminder | None = Non
                                  Customer.mobile))
             .where(Vehicle.insurance_expiry.between(today, end) & _after((Vehicle.insurance_expiry, Vehicle.id), after))
             .order_by(Vehicle.insurance_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("insurance", cid, name, mobile, vid, plate, exp, f"insurance expires {exp:%Y-%m-%d}", (exp, vid))
+    return [Reminder("insurance", cid, name, mobile, vid, plate, exp,
+                     _("insurance expires {date}").format(date=i18n.date(exp)), (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -142,8 +144,9 @@ def warranty(*, limit: int = 100, offset: int = 0, after: Reminder | None = None
                                  Customer.mobile))
             .where(Vehicle.warranty_expiry.between(start, end) & _after((Vehicle.warranty_expiry, Vehicle.id), after))
             .order_by(Vehicle.warranty_expiry, Vehicle.id).limit(limit).offset(offset).tuples())
-    return [Reminder("warranty", cid, name, mobile, vid, plate, exp, f"warranty ends {exp:%Y-%m-%d} "
-                     f"(list of the 25th: {start:%m-%d} to {end:%m-%d})", (exp, vid))
+    return [Reminder("warranty", cid, name, mobile, vid, plate, exp,
+                     _("warranty ends {date} (list of the 25th: {start} to {end})").format(
+                         date=i18n.date(exp), start=f"{start:%m-%d}", end=f"{end:%m-%d}"), (exp, vid))
             for vid, plate, exp, cid, name, mobile in rows]
 
 
@@ -155,7 +158,8 @@ def lost(*, limit: int = 100, offset: int = 0, after: Reminder | None = None) ->
             .where((Customer.last_visit_at < lost_before())
                    & _after((Customer.last_visit_at, Customer.id), after, descending=True))
             .order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).offset(offset).tuples())
-    return [Reminder("lost", cid, name, mobile, None, "", when.date(), f"no visit since {when:%Y-%m-%d}", (when, cid))
+    return [Reminder("lost", cid, name, mobile, None, "", when.date(),
+                     _("no visit since {date}").format(date=i18n.date(when)), (when, cid))
             for cid, name, mobile, when in rows]
 
 
@@ -179,7 +183,7 @@ def birthdays(*, limit: int = 100, offset: int = 0, after: Reminder | None = Non
                     .order_by(Customer.birthday_md, Customer.id).limit(limit + offset - len(rows)).tuples())
         if len(rows) >= limit + offset:
             break
-    return [Reminder("birthday", cid, name, mobile, None, "", b, f"birthday {b:%d %b}", (md, cid))
+    return [Reminder("birthday", cid, name, mobile, None, "", b, _("birthday {day}").format(day=f"{b:%m-%d}"), (md, cid))
             for cid, name, mobile, b, md in rows[offset:offset + limit]]
 
 
@@ -201,7 +205,8 @@ def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
         by = require(by, "create_callback")
         made = 0
         for r in reminders:
-            reason = f"{KINDS[r.kind]}: {r.detail}"[:120]
+            # (stored in no one's language: the list's English name, a code, and the date it is about)
+            reason = f"{KINDS[r.kind]}: {r.due:%Y-%m-%d}" if r.due else KINDS[r.kind]
             exists = Callback.select().where((Callback.customer == r.customer_id) & (Callback.kind == "reminder")
                                              & (Callback.status == "open")
                                              & Callback.reason.startswith(KINDS[r.kind])).exists()
@@ -210,7 +215,8 @@ def create_calls(reminders: list[Reminder], *, by: Staff) -> int:
             cb = Callback.create(customer=r.customer_id, vehicle=r.vehicle_id, kind="reminder", reason=reason,
                                  required=False, due=clock.today(), window_end=clock.today() + dt.timedelta(days=7),
                                  agent=assign_agent(None), created_at=clock.now())
-            audit.record(by, "callback_created", "callback", cb.id, f"reminder call: {reason}")
+            audit.record(by, "callback_created", "callback", cb.id, Phrase(
+                N_("Reminder call: {kind} {due}"), kind=Phrase(KINDS[r.kind]), due=f"{r.due:%Y-%m-%d}" if r.due else ""))
             made += 1
         return made
 

@@ -27,7 +27,8 @@ from models.people import Customer, Staff, Vehicle
 from models.service_plan import PlannedService
 from workshop import audit, clock, lifecycle, settings
 from workshop.errors import InvalidInput, NotFound
-from workshop.i18n import _, ngettext
+from workshop.i18n import N_, Nn_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 from workshop.winback import add_months
 
@@ -101,11 +102,39 @@ def make_plan(vehicle_id: int, *, by: Staff) -> int:
             raise InvalidInput(_("{plate} already has a maintenance plan.").format(plate=vehicle.plate), "vehicle")
         made = _insert_plan(vehicle)
         audit.record(by, "service_plan_made", "vehicle", vehicle.id,
-                     _("Maintenance plan for {plate}: {count} services from {date}").format(
-                         plate=vehicle.plate, count=made, date=vehicle.purchase_date))
+                     Phrase(N_("Maintenance plan for {plate}: {count} services from {date}"),
+                            plate=vehicle.plate, count=made, date=vehicle.purchase_date))
         return made
 
     return run_write(work)
+
+
+def plan_registered(vehicle: Vehicle, *, by: Staff | None) -> int:
+    """Inside the transaction that registered a car or changed its purchase date or mileage: its plan at
+    once, if the rule would plan it (bought within the plan's span, never serviced here), instead of at the
+    time-driven rule's next run. A plan none of whose services is done yet is made again from the new date
+    (or dropped, if the car no longer qualifies). How many services the car's plan now holds."""
+    if vehicle.last_visit_at is not None:
+        return 0
+    statuses = [status for (status,) in PlannedService.select(PlannedService.status)
+                .where(PlannedService.vehicle == vehicle.id).tuples()]
+    if "done" in statuses:
+        return len(statuses)
+    if statuses:
+        PlannedService.delete().where(PlannedService.vehicle == vehicle.id).execute()
+    today = clock.today()
+    bought = vehicle.purchase_date
+    if bought is None or not _plan_span_start(today) <= bought <= today:
+        if statuses:
+            audit.record(by, "service_plan_dropped", "vehicle", vehicle.id,
+                         Phrase(N_("Maintenance plan of {plate} dropped: its purchase date no longer starts one"),
+                                plate=vehicle.plate))
+        return 0
+    made = _insert_plan(vehicle)
+    audit.record(by, "service_plan_made", "vehicle", vehicle.id,
+                 Phrase(N_("Maintenance plan for {plate}: {count} services from {date}"),
+                        plate=vehicle.plate, count=made, date=str(bought)))
+    return made
 
 
 def _plan_span_start(today: dt.date) -> dt.date:
@@ -137,9 +166,9 @@ def plan_new_cars(*, by: Staff | None = None) -> int:
             _insert_plan(vehicle)
             made += 1
         if made:
-            audit.record(by, "service_plans_made", "vehicle", 0, ngettext(
-                "Maintenance plan made for {count} car never serviced here",
-                "Maintenance plans made for {count} cars never serviced here", made).format(count=made),
+            audit.record(by, "service_plans_made", "vehicle", 0, Phrase(Nn_(
+                "Maintenance plan made for {n} car never serviced here",
+                "Maintenance plans made for {n} cars never serviced here"), n=made),
                 after={"cars": made})
         return made
 
@@ -173,7 +202,7 @@ def advance(*, by: Staff | None = None) -> int:
             moved += missed + 1
         if moved:
             audit.record(by, "service_plans_advanced", "vehicle", 0,
-                         _("Planned services fallen due: {count} moved on").format(count=moved))
+                         Phrase(N_("Planned services fallen due: {count} moved on"), count=moved))
         return moved
 
     # Several services of one car may fall due at once (a long pause): run until nothing moves.
@@ -215,7 +244,7 @@ def _on_delivered(order: RepairOrder, by: Staff) -> None:
         if items:
             PlannedService.update(status="open").where(PlannedService.id == items[0].id).execute()
         audit.record(by, "planned_service_done", "vehicle", order.vehicle_id,
-                     _("Planned service {number} done by {order}").format(number=done.seq, order=order.label),
+                     Phrase(N_("Planned service {number} done by {order}"), number=done.seq, order=order.label),
                      order_id=order.id, after={"seq": done.seq})
     vehicle = Vehicle.get_by_id(order.vehicle_id)
     daily = _pace(order, vehicle)
@@ -305,5 +334,5 @@ def running_plan():
         (PlannedService.vehicle == Vehicle.id) & PlannedService.status.in_(RUNNING)))
 
 
-__all__ = ["plan_dates", "make_plan", "plan_new_cars", "advance", "due_services", "DueService", "plan_of",
+__all__ = ["plan_dates", "make_plan", "plan_registered", "plan_new_cars", "advance", "due_services", "DueService", "plan_of",
            "PlanLine", "running_plan"]

@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from models.db import run_write
+from models.db import locked, run_write
 from models.people import Staff
-from models.shop import Setting, ShopSetting
+from models.shop import Setting, Shop, ShopSetting
 from workshop import audit
 from workshop.errors import InvalidInput
 from workshop.i18n import N_, _
 from workshop.permissions import require
+from workshop.phrase import Phrase
 
 GROUPS = {
     "identity": N_("Shop identity (on documents)"),
@@ -351,6 +352,7 @@ def put_many(values: dict[str, object], *, by: Staff, shop: int | None = None) -
         nonlocal by
         by = require(by, "manage_settings")  # re-read inside the transaction: rights at the moment of the change
         changed = {}
+        shop_code = None if shop is None else Shop.select(Shop.code).where(Shop.id == shop).scalar()
         for key, value in parsed.items():
             if shop is None:
                 row = Setting.get_or_none(Setting.key == key)
@@ -363,11 +365,12 @@ def put_many(values: dict[str, object], *, by: Staff, shop: int | None = None) -
             if shop is None:
                 Setting.insert(key=key, value=text).on_conflict(
                     conflict_target=[Setting.key], update={Setting.value: text}).execute()
+                summary = Phrase(N_("Setting {key} changed"), key=key)
             else:
                 ShopSetting.insert(shop=shop, key=key, value=text).on_conflict(
                     conflict_target=[ShopSetting.shop, ShopSetting.key], update={ShopSetting.value: text}).execute()
-            where = "" if shop is None else f" for shop {shop}"
-            audit.record(by, "setting_changed", "setting", shop or 0, f"Setting {key} changed{where}",
+                summary = Phrase(N_("Setting {key} changed for shop {shop}"), key=key, shop=shop_code)
+            audit.record(by, "setting_changed", "setting", shop or 0, summary,
                          before={key: old}, after={key: value})
             changed[key] = value
         return changed
@@ -377,6 +380,38 @@ def put_many(values: dict[str, object], *, by: Staff, shop: int | None = None) -
         _cache.pop(key, None)
         _cache.pop((shop, key), None)
     return changed
+
+
+def put_entry(key: str, entry: str, value, *, by: Staff) -> dict:
+    """Change one entry of a table setting (``value`` None removes it), read and written in one transaction:
+    two managers changing different entries (two manufacturers' warranty terms) both keep theirs. Returns
+    the table as it now stands."""
+    s = spec(key)
+    if s.kind != "table":
+        raise InvalidInput(_("{label} is not a table.").format(label=_(s.label)), key)
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_settings")
+        # The row, locked (PostgreSQL): another manager's entry written meanwhile is read, not overwritten.
+        Setting.insert(key=key, value=json.dumps(DEFAULTS[key], ensure_ascii=False)).on_conflict_ignore().execute()
+        old = json.loads(locked(Setting.select().where(Setting.key == key)).get().value)
+        table = dict(old)
+        if value is None:
+            table.pop(entry, None)
+        else:
+            table[entry] = value
+        table = _table(s, table, _(s.label))
+        if table == old:
+            return old
+        Setting.update(value=json.dumps(table, ensure_ascii=False)).where(Setting.key == key).execute()
+        audit.record(by, "setting_changed", "setting", 0, Phrase(N_("Setting {key} changed ({entry})"), key=key, entry=entry),
+                     before={key: old}, after={key: table})
+        return table
+
+    table = run_write(work)
+    _cache.pop(key, None)
+    return table
 
 
 @dataclass(frozen=True)

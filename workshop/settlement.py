@@ -28,11 +28,12 @@ from models.db import run_write
 from models.orders import JobLine, RepairOrder
 from models.parts import Part, PartLine
 from models.people import Customer, Staff, Vehicle
-from models.settlement import (FEE_KINDS, FEE_LABELS, METHOD_LABELS, PAYMENT_METHODS, Adjustment,
+from models.settlement import (FEE_KINDS, FEE_LABELS, PAYMENT_METHODS, Adjustment,
                                FeeLine, OnAccountRelease, OpenBalance, Payment, Settlement)
 from workshop import audit, clock, document_files, lifecycle, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _, join, label
+from workshop.phrase import Money, Phrase, Term
 from workshop.lookup import (NAME_KEYS, after_prefix, balance_keys, contains, order_number, plate_key,
                              vehicles_by_plate)
 from workshop.permissions import can, require
@@ -193,31 +194,32 @@ def account(order_id: int) -> Account:
 def ensure_editable(order: RepairOrder) -> None:
     """Refuse any change to the lines or amounts of a settled (or delivered) order."""
     if order.state in (lifecycle.SETTLED, lifecycle.DELIVERED):
-        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: its lines and amounts "
-                                "are read-only. A manager voids the invoice to correct it.")
+        raise IllegalTransition(_("{order} is {state}: its lines and amounts are read-only. A manager voids the "
+                                  "invoice to correct it.").format(order=order.label, state=lifecycle.label(order.state)))
     if order.state == lifecycle.CANCELLED:
-        raise IllegalTransition(f"{order.label} is cancelled: there is nothing to bill.")
+        raise IllegalTransition(_("{order} is cancelled: there is nothing to bill.").format(order=order.label))
 
 
 def _guard_settle(order: RepairOrder) -> None:
     if current_invoice(order.id) is None:
-        raise IllegalTransition(f"{order.label} is settled by the cashier (F7): settling issues the invoice "
-                                "and takes the payment.")
+        raise IllegalTransition(_("{order} is settled by the cashier (F7): settling issues the invoice and takes "
+                                  "the payment.").format(order=order.label))
 
 
 def _guard_unsettle(order: RepairOrder) -> None:
     if current_invoice(order.id) is not None:
-        raise IllegalTransition(f"{order.label} has an invoice: a manager voids it from the cashier's screen.")
+        raise IllegalTransition(_("{order} has an invoice: a manager voids it from the cashier's screen.").format(
+            order=order.label))
 
 
 def _guard_release(order: RepairOrder) -> None:
     invoice = current_invoice(order.id)
     if invoice is None:
-        raise IllegalTransition(f"{order.label} has no invoice: settle it at the cashier first.")
+        raise IllegalTransition(_("{order} has no invoice: settle it at the cashier first.").format(order=order.label))
     owed = Decimal(invoice.customer_share) - paid(order.id)
     if owed > 0 and not OnAccountRelease.select().where(OnAccountRelease.order == order.id).exists():
-        raise IllegalTransition(f"{order.label} still owes {money(owed)}: take the payment at the cashier, "
-                                "or a manager approves release on account.")
+        raise IllegalTransition(_("{order} still owes {amount}: take the payment at the cashier, or a manager "
+                                  "approves release on account.").format(order=order.label, amount=money(owed)))
 
 
 lifecycle.add_guard("settle", _guard_settle)
@@ -245,12 +247,13 @@ def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "
             seen_version: int | None = None) -> FeeLine:
     """Put a fee on the order's bill (management, auxiliary materials, sublet, towing/rescue, other)."""
     if kind not in FEE_KINDS:
-        raise InvalidInput(f"Unknown fee '{kind}': use one of {', '.join(FEE_KINDS)}.", "kind")
-    amount = validation.decimal(amount, "amount", "Fee amount", allow_zero=False, maximum=validation.MAX_FEE)
+        raise InvalidInput(_("Unknown fee '{kind}': use one of {kinds}.").format(
+            kind=kind, kinds=join(label(FEE_LABELS, k) for k in FEE_KINDS)), "kind")
+    amount = validation.decimal(amount, "amount", N_("Fee amount"), allow_zero=False, maximum=validation.MAX_FEE)
     if payer is not None and payer not in PAYERS:
-        raise InvalidInput(f"Unknown payer '{payer}'.", "payer")
-    description = validation.text(description, "description", "Description", max_len=100,
-                                  required=False) or FEE_LABELS[kind]
+        raise InvalidInput(_("Unknown payer '{payer}'.").format(payer=payer), "payer")
+    typed = validation.text(description, "description", N_("Description"), max_len=100, required=False)
+    description = typed or FEE_LABELS[kind]
 
     def work():
         nonlocal by
@@ -259,8 +262,9 @@ def add_fee(order_id: int, kind: str, amount, *, by: Staff, description: str = "
         ensure_editable(order)
         fee = FeeLine.create(order=order.id, kind=kind, description=description, amount=amount,
                              payer=payer or payer_for(order.business_type), created_by=by, created_at=clock.now())
-        lifecycle.save(order, {}, by=by, kind="fee_added",
-                       summary=f"{order.label}: {description} {money(amount)} added to the bill")
+        lifecycle.save(order, {}, by=by, kind="fee_added", summary=Phrase(
+            N_("{order}: {fee} {amount} added to the bill"), order=order.ref,
+            fee=typed or Term("models.settlement:FEE_LABELS", kind), amount=Money(amount)))
         return fee
 
     return run_write(work)
@@ -277,11 +281,11 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
                    seen_version: int | None = None) -> Adjustment | None:
     """Give (or, with 0, clear) an extra discount on the customer's share: percent or amount, with a reason."""
     if kind not in ("percent", "amount"):
-        raise InvalidInput("An adjustment is a percent or an amount.", "kind")
-    value = validation.decimal(value, "value", "Discount", maximum=validation.MAX_MONEY)
+        raise InvalidInput(_("An adjustment is a percent or an amount."), "kind")
+    value = validation.decimal(value, "value", N_("Discount"), maximum=validation.MAX_MONEY)
     if kind == "percent" and value > 100:
-        raise InvalidInput("A discount cannot be more than 100%.", "value")
-    reason = validation.text(reason, "reason", "Reason", max_len=200, required=value > 0)
+        raise InvalidInput(_("A discount cannot be more than 100%."), "value")
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200, required=value > 0)
 
     def work():
         nonlocal by
@@ -293,13 +297,13 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
         customer_amount = sum((line.charged for line in base.lines if line.payer == "customer"), ZERO) + \
             sum((cents(f.amount) for f in base.fees if f.payer == "customer"), ZERO)
         if kind == "amount" and value > customer_amount:
-            raise InvalidInput(f"The discount ({money(value)}) is more than the customer's share "
-                               f"({money(customer_amount)}).", "value")
+            raise InvalidInput(_("The discount ({amount}) is more than the customer's share ({share}).").format(
+                amount=money(value), share=money(customer_amount)), "value")
         pct = value if kind == "percent" else (value * 100 / customer_amount if customer_amount else ZERO)
         limit = discount_limit(by)
         if pct > limit:
-            raise NotAllowed(f"{by.name} may give up to {limit}% extra discount; this is {pct:.2f}%. "
-                             "Ask a manager.", "value")
+            raise NotAllowed(_("{name} may give up to {limit}% extra discount; this is {pct}%. Ask a manager.").format(
+                name=by.name, limit=limit, pct=f"{pct:.2f}"), "value")
         before = current_adjustment(order.id)
         Adjustment.delete().where(Adjustment.order == order.id).execute()  # not yet settled: replaced
         adj = None
@@ -308,10 +312,17 @@ def set_adjustment(order_id: int, *, kind: str, value, reason: str, by: Staff,
                        key=lambda r: Decimal(str(settings.get(f"discount_limit_{r}_pct"))), default="")
             adj = Adjustment.create(order=order.id, kind=kind, value=value, reason=reason, by=by, role=role,
                                     at=clock.now())
-        what = (f"{value}%" if kind == "percent" else money(value)) if value > 0 else "cleared"
-        lifecycle.save(order, {}, by=by, kind="adjustment",
-                       summary=f"{order.label}: extra discount {what}" + (f" ({reason})" if reason else ""))
-        audit.record(by, "adjustment_set", "adjustment", adj.id if adj else 0, f"Extra discount {what}",
+        if value <= 0:
+            said = Phrase(N_("{order}: extra discount cleared"), order=order.ref)
+            what = Phrase(N_("Extra discount cleared"))
+        else:
+            amount = f"{value}%" if kind == "percent" else Money(value)
+            said = (Phrase(N_("{order}: extra discount {amount} ({reason})"), order=order.ref, amount=amount,
+                           reason=reason) if reason else
+                    Phrase(N_("{order}: extra discount {amount}"), order=order.ref, amount=amount))
+            what = Phrase(N_("Extra discount {amount}"), amount=amount)
+        lifecycle.save(order, {}, by=by, kind="adjustment", summary=said)
+        audit.record(by, "adjustment_set", "adjustment", adj.id if adj else 0, what,
                      order_id=order.id,
                      before={"kind": before.kind, "value": before.value} if before else None,
                      after={"kind": kind, "value": value, "reason": reason})
@@ -400,23 +411,23 @@ def _desk_matches(search: str, limit: int) -> list[int]:
 
 def _check_billable(order: RepairOrder) -> None:
     if order.state not in BILLABLE_STATES:
-        raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: payments are taken once it "
-                                "has passed QC.")
+        raise IllegalTransition(_("{order} is {state}: payments are taken once it has passed QC.").format(
+            order=order.label, state=lifecycle.label(order.state)))
 
 
 def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None, reference: str = "",
                  seen_version: int | None = None) -> Payment:
     """Take a payment on an order. Above the balance is refused, except cash: the rest is change."""
     if method not in PAYMENT_METHODS or method == "account":
-        raise InvalidInput("Choose how the customer pays: cash, card, mobile or transfer "
-                           "(on account is a manager's approval).", "method")
-    amount = validation.decimal(amount, "amount", "Amount", allow_zero=False, maximum=validation.MAX_MONEY)
+        raise InvalidInput(_("Choose how the customer pays: cash, card, mobile or transfer (on account is a "
+                             "manager's approval)."), "method")
+    amount = validation.decimal(amount, "amount", N_("Amount"), allow_zero=False, maximum=validation.MAX_MONEY)
     if method == "cash":
-        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", "Cash tendered",
+        tendered = amount if tendered in (None, "") else validation.decimal(tendered, "tendered", N_("Cash tendered"),
                                                                             maximum=validation.MAX_MONEY)
     else:
         tendered = None
-    reference = validation.text(reference, "reference", "Reference", max_len=40, required=False)
+    reference = validation.text(reference, "reference", _("Reference"), max_len=40, required=False)
 
     def work():
         nonlocal by
@@ -425,24 +436,28 @@ def take_payment(order_id: int, method: str, amount, *, by: Staff, tendered=None
         _check_billable(order)
         owed = balance(order.id)
         if owed <= 0:
-            raise InvalidInput(f"{order.label} has nothing left to pay.", "amount")
+            raise InvalidInput(_("{order} has nothing left to pay.").format(order=order.label), "amount")
         applied, change = amount, None
         if method == "cash":
             applied = min(amount, owed)
             if tendered < applied:
-                raise InvalidInput(f"Cash tendered ({money(tendered)}) is less than the amount "
-                                   f"({money(applied)}).", "tendered")
+                raise InvalidInput(_("Cash tendered ({tendered}) is less than the amount ({amount}).").format(
+                    tendered=money(tendered), amount=money(applied)), "tendered")
             change = tendered - applied
         elif amount > owed:
-            raise InvalidInput(f"{money(amount)} is more than the balance of {money(owed)}: "
-                               f"take {money(owed)} (only cash gives change).", "amount")
+            raise InvalidInput(_("{amount} is more than the balance of {owed}: take {owed} (only cash gives "
+                                 "change).").format(amount=money(amount), owed=money(owed)), "amount")
         payment = Payment.create(order=order.id, method=method, amount=applied, tendered=tendered,
                                  change=change, reference=reference, by=by, at=clock.now())
         _sync_balance(order)
-        lifecycle.save(order, {}, by=by, kind="payment",
-                       summary=f"{order.label}: {METHOD_LABELS[method]} payment {money(applied)} taken"
-                       + (f", change {money(change)}" if change else ""))
-        audit.record(by, "payment_taken", "payment", payment.id, f"{METHOD_LABELS[method]} {money(applied)}",
+        method_term = Term("models.settlement:METHOD_LABELS", method)
+        lifecycle.save(order, {}, by=by, kind="payment", summary=Phrase(
+            N_("{order}: {method} payment {amount} taken, change {change}"), order=order.ref, method=method_term,
+            amount=Money(applied), change=Money(change)) if change else Phrase(
+            N_("{order}: {method} payment {amount} taken"), order=order.ref, method=method_term,
+            amount=Money(applied)))
+        audit.record(by, "payment_taken", "payment", payment.id,
+                     Phrase(N_("{method} {amount}"), method=method_term, amount=Money(applied)),
                      order_id=order.id, after={"method": method, "amount": applied, "tendered": tendered,
                                                "change": change})
         invoice = current_invoice(order.id)
@@ -477,19 +492,20 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
         if order.state in (lifecycle.SETTLED, lifecycle.DELIVERED):
             done = current_invoice(order.id)
             who = Staff.get_or_none(Staff.id == done.by_id) if done and done.by_id else None
-            raise IllegalTransition(
-                f"{order.label} is already settled" + (f" by {who.name}" if who else "")
-                + (f": invoice {done.number}" if done else "") + ". Nothing was charged twice.")
+            raise IllegalTransition(_("{order} is already settled by {name}: invoice {invoice}. Nothing was charged "
+                                      "twice.").format(order=order.label, name=who.name if who else _("someone"),
+                                                       invoice=done.number if done else "—"))
         order = lifecycle.load_for_change(order_id, seen_version)
         if order.state != lifecycle.READY_SETTLEMENT:
-            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: only an order that "
-                                    "passed QC can be settled.")
+            raise IllegalTransition(_("{order} is {state}: only an order that passed QC can be settled.").format(
+                order=order.label, state=lifecycle.label(order.state)))
         labor, parts, fees = items_for(order)
         bill = compute_bill(labor, parts, fees, terms_for(order))
         got = paid(order.id)
         if got > bill.customer_share:
-            raise InvalidInput(f"{order.label}: {money(got)} was paid but the customer's share is "
-                               f"{money(bill.customer_share)}. A manager refunds the difference first.", "amount")
+            raise InvalidInput(_("{order}: {paid} was paid but the customer's share is {share}. A manager refunds "
+                                 "the difference first.").format(order=order.label, paid=money(got),
+                                                                  share=money(bill.customer_share)), "amount")
         last_void = (Settlement.select().where((Settlement.order == order.id) & (Settlement.kind == "void"))
                      .order_by(Settlement.id.desc()).first())
         before = ZERO
@@ -511,9 +527,11 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
             internal_share=bill.shares.get("internal", ZERO),
             received_before=before, this_payment=got - before, lines_json=_bill_snapshot(bill))
         lifecycle.apply_transition(order, "settle", by=by, extra={"settled_at": now},
-                                   note=f"invoice {invoice.number}, total {money(bill.total)}")
+                                   note=Phrase(N_("invoice {number}, total {total}"), number=invoice.number,
+                                               total=Money(bill.total)))
         audit.record(by, "invoice_issued", "settlement", invoice.id,
-                     f"Invoice {invoice.number} for {order.label}: {money(bill.total)}", order_id=order.id,
+                     Phrase(N_("Invoice {number} for {order}: {total}"), number=invoice.number, order=order.ref,
+                            total=Money(bill.total)), order_id=order.id,
                      after={"number": invoice.number, "total": bill.total,
                             "customer_share": invoice.customer_share, "received": got})
         _sync_balance(order)
@@ -548,21 +566,21 @@ def settle_fully(order, by: Staff, method: str = "card") -> Settlement:
 
 def approve_on_account(order_id: int, reason: str, *, by: Staff) -> OnAccountRelease:
     """A manager lets a settled car leave with a balance owing (it stays in receivables)."""
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
 
     def work():
         nonlocal by
         by = require(by, "approve_on_account")
         order = lifecycle.get_order(order_id)
         if current_invoice(order.id) is None:
-            raise IllegalTransition(f"{order.label} is not settled yet: settle it, then approve the rest "
-                                    "on account.")
+            raise IllegalTransition(_("{order} is not settled yet: settle it, then approve the rest on account.").format(
+                order=order.label))
         if OnAccountRelease.select().where(OnAccountRelease.order == order.id).exists():
-            raise InvalidInput(f"{order.label} is already approved on account.", "reason")
+            raise InvalidInput(_("{order} is already approved on account.").format(order=order.label), "reason")
         approval = OnAccountRelease.create(order=order.id, by=by, at=clock.now(), reason=reason)
         lifecycle.save(order, {}, by=by, kind="on_account",
-                       summary=f"{order.label}: release on account approved ({money(balance(order.id))} "
-                               f"owing): {reason}")
+                       summary=Phrase(N_("{order}: release on account approved ({amount} owing): {reason}"),
+                                      order=order.ref, amount=Money(balance(order.id)), reason=reason))
         return approval
 
     return run_write(work)
@@ -577,7 +595,7 @@ def release(order_id: int, *, by: Staff, seen_version: int | None = None) -> Rep
 
 def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
     """Void the order's invoice: a reversing record; the order goes back to the cashier's queue."""
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
 
     def work():
         nonlocal by
@@ -585,10 +603,10 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
         order = lifecycle.get_order(order_id)
         original = current_invoice(order.id)
         if original is None:
-            raise IllegalTransition(f"{order.label} has no invoice to void.")
+            raise IllegalTransition(_("{order} has no invoice to void.").format(order=order.label))
         if order.state != lifecycle.SETTLED:
-            raise IllegalTransition(f"{order.label} is {lifecycle.label(order.state)}: the car has left; "
-                                    "refund payments instead of voiding the invoice.")
+            raise IllegalTransition(_("{order} is {state}: the car has left; refund payments instead of voiding the "
+                                      "invoice.").format(order=order.label, state=lifecycle.label(order.state)))
         amounts = {f: -Decimal(getattr(original, f)) for f in (
             "labor_receivable", "labor_charged", "parts_receivable", "parts_charged", "management_fee",
             "auxiliary_fee", "sublet_fee", "towing_fee", "other_fee", "adjustment", "tax", "total",
@@ -599,9 +617,11 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
                                      by=by, reason=reason, prices_include_tax=original.prices_include_tax,
                                      tax_rate=original.tax_rate, **amounts)
         lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
-                                   note=f"invoice {original.number} voided: {reason}")
+                                   note=Phrase(N_("invoice {number} voided: {reason}"), number=original.number,
+                                               reason=reason))
         audit.record(by, "invoice_voided", "settlement", reversal.id,
-                     f"Invoice {original.number} voided by credit note {reversal.number}: {reason}",
+                     Phrase(N_("Invoice {number} voided by credit note {note}: {reason}"), number=original.number,
+                            note=reversal.number, reason=reason),
                      order_id=order.id, before={"invoice": original.number, "total": original.total},
                      after={"credit_note": reversal.number, "reason": reason})
         _sync_balance(order)
@@ -612,32 +632,35 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
 
 def refund(payment_id: int, reason: str, *, by: Staff, amount=None) -> Payment:
     """Give back (part of) a payment: a new negative payment row reversing it."""
-    reason = validation.text(reason, "reason", "Reason", max_len=200)
+    reason = validation.text(reason, "reason", _("Reason"), max_len=200)
     if amount not in (None, ""):
-        amount = validation.decimal(amount, "amount", "Refund amount", allow_zero=False, maximum=validation.MAX_MONEY)
+        amount = validation.decimal(amount, "amount", N_("Refund amount"), allow_zero=False, maximum=validation.MAX_MONEY)
 
     def work():
         nonlocal by
         by = require(by, "void_refund")
         original = Payment.get_or_none(Payment.id == payment_id)
         if original is None or Decimal(original.amount) <= 0:
-            raise NotFound("That payment does not exist (or is itself a refund).")
+            raise NotFound(_("That payment does not exist (or is itself a refund)."))
         already = -Decimal(str(Payment.select(fn.SUM(Payment.amount))
                                .where(Payment.reverses == original.id).scalar() or 0))
         left = Decimal(original.amount) - already
         value = left if amount in (None, "") else amount
         if value > left:
-            raise InvalidInput(f"Only {money(left)} of this payment is left to refund.", "amount")
+            raise InvalidInput(_("Only {amount} of this payment is left to refund.").format(amount=money(left)),
+                               "amount")
         if left <= 0:
-            raise InvalidInput("This payment has already been refunded in full.", "amount")
+            raise InvalidInput(_("This payment has already been refunded in full."), "amount")
         order = lifecycle.get_order(original.order_id)
         back = Payment.create(order=order.id, method=original.method, amount=-value, by=by, at=clock.now(),
                               reverses=original.id, reason=reason)
         _sync_balance(order)
         lifecycle.save(order, {}, by=by, kind="refund",
-                       summary=f"{order.label}: {METHOD_LABELS[original.method]} payment of "
-                               f"{money(original.amount)} refunded {money(value)}: {reason}")
-        audit.record(by, "payment_refunded", "payment", back.id, f"Refund {money(value)}: {reason}",
+                       summary=Phrase(N_("{order}: {method} payment of {amount} refunded {refund}: {reason}"),
+                                      order=order.ref, method=Term("models.settlement:METHOD_LABELS", original.method),
+                                      amount=Money(original.amount), refund=Money(value), reason=reason))
+        audit.record(by, "payment_refunded", "payment", back.id,
+                     Phrase(N_("Refund {amount}: {reason}"), amount=Money(value), reason=reason),
                      order_id=order.id, before={"payment": original.id, "amount": original.amount},
                      after={"amount": -value, "reason": reason})
         return back

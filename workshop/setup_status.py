@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from models.people import CustomerClass, Staff
+from models.parts import Part
+from models.people import TRADE_LABELS, CustomerClass, Staff
 from models.shop import Bay, LaborRate, Operation
 from workshop import i18n, settings
 from workshop.i18n import N_, _
@@ -37,7 +38,8 @@ class SetupStatus:
 
 
 TITLES = {"identity": N_("Shop identity for documents"), "bays": N_("Bays"), "rates": N_("Labour rates"),
-          "operations": N_("Operations catalog"), "classes": N_("Customer classes"), "staff": N_("Staff")}
+          "operations": N_("Operations catalog"), "parts": N_("Parts catalog"), "classes": N_("Customer classes"),
+          "staff": N_("Staff")}
 
 
 def status() -> SetupStatus:
@@ -60,7 +62,8 @@ def status() -> SetupStatus:
     lacking = sorted(needed - have)
     rates = len(have)
     if lacking:
-        detail = _("no rate for: {pairs}").format(pairs=", ".join(f"{trade}/{pclass}" for trade, pclass in lacking))
+        detail = _("no rate for: {pairs}").format(pairs=", ".join(
+            f"{i18n.label(TRADE_LABELS, trade)}/{pclass}" for trade, pclass in lacking))
     elif rates:
         detail = i18n.ngettext("{count} rate", "{count} rates", rates).format(count=rates)
     else:
@@ -69,6 +72,10 @@ def status() -> SetupStatus:
     steps.append(Step("operations", _(TITLES["operations"]), ops > 0, True,
                       i18n.ngettext("{count} operation", "{count} operations", ops).format(count=ops) if ops
                       else _("no operation yet: a repair order is made of catalog operations")))
+    parts = Part.select(fn.COUNT(Part.id)).where(Part.active).scalar() or 0
+    steps.append(Step("parts", _(TITLES["parts"]), parts > 0, False,
+                      i18n.ngettext("{count} part", "{count} parts", parts).format(count=parts) if parts
+                      else _("none yet: operations' kits are made of parts (F5, or workshop import parts)")))
     classes = CustomerClass.select(fn.COUNT(CustomerClass.id)).where(CustomerClass.active).scalar() or 0
     steps.append(Step("classes", _(TITLES["classes"]), classes > 0, False,
                       i18n.ngettext("{count} class", "{count} classes", classes).format(count=classes) if classes
@@ -76,6 +83,7 @@ def status() -> SetupStatus:
     roles = [r for (r,) in Staff.select(Staff.roles).where(Staff.active).tuples()]
     desk = sum(1 for r in roles if "advisor" in r.split(","))
     techs = sum(1 for r in roles if "technician" in r.split(","))
-    steps.append(Step("staff", _(TITLES["staff"]), desk > 0 and techs > 0, False,
-                      _("{advisors} advisor(s), {technicians} technician(s)").format(advisors=desk, technicians=techs)))
+    people = (i18n.ngettext("{count} advisor", "{count} advisors", desk).format(count=desk),
+              i18n.ngettext("{count} technician", "{count} technicians", techs).format(count=techs))
+    steps.append(Step("staff", _(TITLES["staff"]), desk > 0 and techs > 0, False, ", ".join(people)))
     return SetupStatus(tuple(steps))

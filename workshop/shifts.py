@@ -20,9 +20,10 @@ from models.db import run_write
 from models.orders import JobLine, TimeLog
 from models.people import Staff
 from models.shopfloor import Shift
-from workshop import audit, clock, i18n, lifecycle
+from workshop import audit, clock, i18n, lifecycle, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 LONGEST = dt.timedelta(hours=24)
@@ -58,7 +59,7 @@ def present(tech: Staff, *, by: Staff, at: dt.datetime) -> bool:
     if _open_shift(tech.id) is not None:
         return False
     shift_id = Shift.insert(technician=tech.id, started_at=at).execute()
-    audit.record(by, "shift_started", "shift", shift_id, _("{name} clocked in").format(name=tech.name),
+    audit.record(by, "shift_started", "shift", shift_id, Phrase(N_("{name} clocked in"), name=tech.name),
                  after={"technician": tech.id, "started_at": at})
     return True
 
@@ -101,7 +102,7 @@ def clock_out(technician_id: int, *, by) -> dt.datetime:
             stop_clock(line, lifecycle.get_order(line.order_id), tech, by=by, finished=False)
         now = clock.now()
         Shift.update(ended_at=now).where(Shift.id == shift.id).execute()
-        audit.record(by, "shift_ended", "shift", shift.id, _("{name} clocked out").format(name=tech.name),
+        audit.record(by, "shift_ended", "shift", shift.id, Phrase(N_("{name} clocked out"), name=tech.name),
                      before={"ended_at": None}, after={"ended_at": now})
         return now
 
@@ -131,9 +132,7 @@ def record_shift(technician_id: int, started_at, ended_at, *, by, note: str = ""
             end=i18n.datetime(end), start=i18n.datetime(start)), "ended_at")
     if end - start > LONGEST:
         raise InvalidInput(_("A shift lasts at most 24 hours."), "ended_at")
-    note = (note or "").strip()
-    if len(note) > 200:
-        raise InvalidInput(_("The note is too long (200 characters at most)."), "note")
+    note = validation.text(note, "note", _("Note"), max_len=200, required=False) or ""
 
     def work():
         nonlocal by
@@ -166,8 +165,8 @@ def record_shift(technician_id: int, started_at, ended_at, *, by, note: str = ""
         from workshop import labour
         labour.forget_days(touched)
         audit.record(by, "shift_recorded", "shift", sid,
-                     _("Shift of {name} recorded: {start} to {end}").format(
-                         name=tech.name, start=i18n.datetime(start), end=i18n.datetime(end)),
+                     Phrase(N_("Shift of {name} recorded: {start} to {end}"),
+                            name=tech.name, start=i18n.datetime(start), end=i18n.datetime(end)),
                      before=before, after={"technician": tech.id, "started_at": start, "ended_at": end, "note": note})
         return sid
 

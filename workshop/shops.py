@@ -21,8 +21,9 @@ from models.shop import FIRST_SHOP, Shop
 from workshop import audit, validation
 from workshop.actor import Actor
 from workshop.errors import InvalidInput, NotAllowed, NotFound
-from workshop.i18n import _, local
+from workshop.i18n import N_, _, local
 from workshop.permissions import require
+from workshop.phrase import Local, Phrase
 
 SHOP_ENV = "WORKSHOP_SHOP"
 
@@ -173,7 +174,8 @@ def add_shop(code: str, name: str, *, by, name_zh: str = "", address: str = "", 
         if Shop.select().where(Shop.code == data["code"]).exists():
             raise InvalidInput(_("Shop code {code} is taken.").format(code=data["code"]), "code")
         shop = Shop.create(**data)
-        audit.record(staff, "shop_added", "shop", shop.id, f"Shop {shop.code} {shop.name} added", after=data)
+        audit.record(staff, "shop_added", "shop", shop.id, Phrase(N_("Shop {code} {name} added"), code=shop.code,
+                                                                  name=Local(shop.name, shop.name_zh)), after=data)
         return shop
 
     shop = run_write(work)
@@ -199,7 +201,7 @@ def assign(staff_id: int, home_code: str, *, by, also: tuple[str, ...] = ()) -> 
         for shop in others:
             if shop.id != home.id:
                 StaffShop.insert(staff=staff_id, shop=shop.id).on_conflict_ignore().execute()
-        audit.record(manager, "staff_shops", "staff", staff_id, f"Shops of {staff.name} set",
+        audit.record(manager, "staff_shops", "staff", staff_id, Phrase(N_("Shops of {name} set"), name=staff.name),
                      before=before, after={"home": home.id, "also": sorted({s.id for s in others} - {home.id})})
 
     run_write(work)
@@ -260,7 +262,7 @@ def set_identity(shop_id: int | None, values: dict[str, object], *, by) -> None:
                 text = json.dumps(value, ensure_ascii=False)
                 ShopSetting.insert(shop=shop_id, key=key, value=text).on_conflict(
                     conflict_target=[ShopSetting.shop, ShopSetting.key], update={ShopSetting.value: text}).execute()
-        audit.record(manager, "shop_identity", "shop", shop_id, f"Identity of shop {shop.code} changed",
+        audit.record(manager, "shop_identity", "shop", shop_id, Phrase(N_("Identity of shop {code} changed"), code=shop.code),
                      before=before, after=parsed)
 
     run_write(work)

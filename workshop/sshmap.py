@@ -14,6 +14,8 @@ from pathlib import Path
 
 from models.people import Staff
 from workshop import audit
+from workshop.i18n import N_
+from workshop.phrase import Phrase
 from models.db import run_write
 from workshop.errors import DomainError
 from workshop.i18n import _
@@ -82,5 +84,6 @@ def signed_in_staff(map_path: str | None) -> Staff | None:
         where = os.environ.get("SSH_CONNECTION", "").split(" ")[0]
         where = where if where and all(c in "0123456789abcdefABCDEF.:%" for c in where) else "local"
         run_write(lambda: audit.record(staff, "signed_in", "staff", staff.id,
-                                       f"{staff.name} signed in as {who} from {where}"))
+                                       Phrase(N_("{name} signed in as {login} from {source}"), name=staff.name,
+                                              login=who, source=where)))
     return staff

@@ -30,7 +30,8 @@ from models.tools import (TOOL_KIND_LABELS, TOOL_KINDS, TOOL_RECORD_LABELS, TOOL
                           ToolCheckout, ToolRecord)
 from workshop import audit, clock, i18n, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import N_, _, label, local
+from workshop.i18n import N_, _, label, local, ngettext
+from workshop.phrase import Phrase
 from workshop.permissions import can, require
 
 MAINTENANCE_KINDS = ("maintenance", "calibration", "repair")
@@ -117,8 +118,8 @@ def register(form: ToolForm, *, by) -> str:
         if Tool.select().where(Tool.code == values["code"]).exists():
             raise InvalidInput(_("Tool code {code} is taken.").format(code=values["code"]), "code")
         tool = Tool.create(**values)
-        audit.record(by, "tool_registered", "tool", tool.id, _("Tool {code} {name} registered").format(
-            code=tool.code, name=tool.name), after=values)
+        audit.record(by, "tool_registered", "tool", tool.id, Phrase(N_("Tool {code} {name} registered"),
+                                                                    code=tool.code, name=tool.name), after=values)
         return tool.code
 
     return run_write(work)
@@ -135,7 +136,7 @@ def edit(code: str, form: ToolForm, *, by) -> str:
         tool = find(code)
         before = {k: getattr(tool, k) for k in values}
         _change(tool, values)
-        audit.record(by, "tool_edited", "tool", tool.id, _("Tool {code} changed").format(code=tool.code),
+        audit.record(by, "tool_edited", "tool", tool.id, Phrase(N_("Tool {code} changed"), code=tool.code),
                      before=before, after=values)
         return tool.code
 
@@ -159,9 +160,63 @@ def set_operation_tools(operation_code: str, tool_codes: list[str], *, by) -> li
             OperationTool.create(operation=operation.id, tool=tool.id)
         codes = [t.code for t in tools]
         audit.record(by, "operation_tools_set", "operation", operation.id,
-                     _("Operation {code} needs: {tools}").format(code=operation.code, tools=", ".join(codes) or "-"),
+                     Phrase(N_("Operation {code} needs: {tools}"), code=operation.code, tools=", ".join(codes) or "-"),
                      before={"tools": before}, after={"tools": codes})
         return codes
+
+    return run_write(work)
+
+
+def _codes(text) -> list[str]:
+    """Codes typed with spaces, commas or semicolons between them (either width), each once, upper case."""
+    if isinstance(text, (list, tuple)):
+        text = " ".join(str(t) for t in text)
+    for sep in ",;，；、":
+        text = (text or "").replace(sep, " ")
+    return list(dict.fromkeys(c.upper() for c in text.split()))
+
+
+MAX_OPERATIONS = 100  # operations that need one tool: a tool keeper's list, not the catalog
+
+
+def operations_needing(code: str) -> list[str]:
+    """The codes of the catalog operations that need this tool."""
+    tool = find(code)
+    return [c for (c,) in OperationTool.select(Operation.code).join(Operation)
+            .where(OperationTool.tool == tool.id).order_by(Operation.code).tuples()]
+
+
+def set_tool_operations(code: str, operation_codes, *, by) -> list[str]:
+    """Say which catalog operations need this tool (replacing what was said); returns their codes. Unknown
+    codes are refused, naming them, and nothing is written."""
+    wanted = _codes(operation_codes)
+    validation.refuse_control_characters(" ".join(wanted), "operations", _("Operations"))
+    if len(wanted) > MAX_OPERATIONS:
+        raise InvalidInput(_("At most {count} operations.").format(count=MAX_OPERATIONS), "operations")
+    if any(len(c) > 20 for c in wanted):
+        raise InvalidInput(_("An operation code is at most 20 characters."), "operations")
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_tools")
+        tool = find(code)
+        found = dict(Operation.select(Operation.code, Operation.id).where(Operation.code.in_(wanted or [""])).tuples())
+        unknown = [c for c in wanted if c not in found]
+        if unknown:
+            raise InvalidInput(ngettext("No operation with code {codes} in the catalog.",
+                                        "No operations with codes {codes} in the catalog.",
+                                        len(unknown)).format(codes=", ".join(unknown)), "operations")
+        before = [c for (c,) in OperationTool.select(Operation.code).join(Operation)
+                  .where(OperationTool.tool == tool.id).order_by(Operation.code).tuples()]
+        OperationTool.delete().where(OperationTool.tool == tool.id).execute()
+        if wanted:
+            OperationTool.insert_many([{"operation": found[c], "tool": tool.id} for c in wanted]).execute()
+        after = sorted(wanted)
+        audit.record(by, "tool_operations_set", "tool", tool.id,
+                     Phrase(N_("{code} is needed by: {operations}"), code=tool.code,
+                            operations=", ".join(after) or "-"),
+                     before={"operations": before}, after={"operations": after})
+        return after
 
     return run_write(work)
 
@@ -221,9 +276,9 @@ def check_out(code: str, technician_id: int, *, by, line_id: int | None = None) 
         _change(tool, {"state": "out"})
         ToolCheckout.create(tool=tool.id, technician=tech.id, line=line_id, order=order_id, out_at=now, out_by=by.id)
         number = RepairOrder.select(RepairOrder.number).where(RepairOrder.id == order_id).scalar() if order_id else None
-        summary = (_("{code} checked out to {name} for RO {number} '{line}'").format(
-            code=tool.code, name=tech.name, number=number, line=line.name) if line is not None
-            else _("{code} checked out to {name}").format(code=tool.code, name=tech.name))
+        summary = (Phrase(N_("{code} checked out to {name} for RO {number} '{line}'"),
+                          code=tool.code, name=tech.name, number=number, line=line.name) if line is not None
+                   else Phrase(N_("{code} checked out to {name}"), code=tool.code, name=tech.name))
         audit.record(by, "tool_out", "tool", tool.id, summary, order_id=order_id,
                      after={"technician": tech.id, "line": line_id})
         return tool.code
@@ -256,8 +311,8 @@ def check_in(code: str, *, by, damaged: bool = False, note: str = "") -> str:
         if damaged:
             ToolRecord.create(tool=tool.id, kind="damage", at=now, by=by.id, note=note)
         audit.record(by, "tool_in", "tool", tool.id,
-                     (_("{code} checked in damaged: {note}").format(code=tool.code, note=note) if damaged
-                      else _("{code} checked in").format(code=tool.code)),
+                     (Phrase(N_("{code} checked in damaged: {note}"), code=tool.code, note=note) if damaged
+                      else Phrase(N_("{code} checked in"), code=tool.code)),
                      order_id=out.order_id, before={"state": "out"}, after={"state": tool.state})
         return tool.code
 
@@ -293,8 +348,9 @@ def report(code: str, kind: str, note: str, *, by) -> str:
         before = tool.state
         _change(tool, {"state": new_state})
         ToolRecord.create(tool=tool.id, kind=kind, at=now, by=by.id, note=note)
-        audit.record(by, "tool_" + kind, "tool", tool.id, _("{code}: {what}: {note}").format(
-            code=tool.code, what=label(TOOL_RECORD_LABELS, kind), note=note),
+        audit.record(by, "tool_" + kind, "tool", tool.id, Phrase(N_("{code}: {what}: {note}"),
+                                                                 code=tool.code, what=label(TOOL_RECORD_LABELS, kind),
+                                                                 note=note),
             order_id=out.order_id if out is not None else None, before={"state": before}, after={"state": new_state})
         return tool.code
 
@@ -314,8 +370,8 @@ def send_away(code: str, note: str, *, by) -> str:
                 code=tool.code, state=label(TOOL_STATE_LABELS, tool.state)))
         before = tool.state
         _change(tool, {"state": "maintenance"})
-        audit.record(by, "tool_away", "tool", tool.id, _("{code} sent to maintenance").format(code=tool.code)
-                     + (f": {note}" if note else ""), before={"state": before}, after={"state": "maintenance"})
+        audit.record(by, "tool_away", "tool", tool.id, (Phrase(N_("{code} sent to maintenance: {note}"), code=tool.code, note=note) if note
+                      else Phrase(N_("{code} sent to maintenance"), code=tool.code)), before={"state": before}, after={"state": "maintenance"})
         return tool.code
 
     return run_write(work)
@@ -348,8 +404,9 @@ def record_maintenance(code: str, kind: str, *, by, done_on=None, next_due=None,
         _change(tool, changes)
         ToolRecord.create(tool=tool.id, kind=kind, at=dt.datetime.combine(done, clock.now().time()), by=by.id,
                           note=note, cost=amount, next_due=due)
-        audit.record(by, "tool_" + kind, "tool", tool.id, _("{code}: {what} done on {date}").format(
-            code=tool.code, what=label(TOOL_RECORD_LABELS, kind), date=i18n.date(done)), before=before, after=changes)
+        audit.record(by, "tool_" + kind, "tool", tool.id, Phrase(N_("{code}: {what} done on {date}"),
+                                                                 code=tool.code, what=label(TOOL_RECORD_LABELS, kind),
+                                                                 date=i18n.date(done)), before=before, after=changes)
         return tool.code
 
     return run_write(work)
@@ -367,7 +424,8 @@ def retire(code: str, note: str, *, by) -> str:
         before = tool.state
         _change(tool, {"state": "retired"})
         ToolRecord.create(tool=tool.id, kind="retired", at=clock.now(), by=by.id, note=note)
-        audit.record(by, "tool_retired", "tool", tool.id, _("{code} retired: {note}").format(code=tool.code, note=note),
+        audit.record(by, "tool_retired", "tool", tool.id, Phrase(N_("{code} retired: {note}"),
+                                                                 code=tool.code, note=note),
                      before={"state": before}, after={"state": "retired"})
         return tool.code
 
@@ -550,6 +608,6 @@ def may_keep(staff) -> bool:
     return can(staff, "manage_tools")
 
 
-__all__ = ["register", "edit", "set_operation_tools", "check_out", "check_in", "report", "send_away",
+__all__ = ["register", "edit", "set_operation_tools", "set_tool_operations", "operations_needing", "check_out", "check_in", "report", "send_away",
            "record_maintenance", "retire", "register_list", "who_has_what", "due_list", "history",
            "needed_by_lines", "warnings_for_lines", "ToolWarning", "ToolRow", "ToolForm", "kinds", "find"]

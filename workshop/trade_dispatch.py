@@ -14,9 +14,10 @@ Rules, decided here:
   given another team without touching the rest;
 - the car moves on to the next bay when the work in the bay it stands in is finished, and when the next
   bay has room;
-- planned times: a trade starts when the trade before it ends and its bay is free (the bay's other
-  planned work ends, place by place), and lasts the standard hours of its open lines, counted in the
-  workshop's opening hours (settings ``shop_opens``, ``shop_closes``).
+- planned times: a trade starts when the trade before it ends and its bay has a place for it for as long as
+  it lasts (in a gap before work planned there later, or when the bay's other planned work ends), and lasts
+  the standard hours of its open lines, counted in the workshop's opening hours (settings ``shop_opens``,
+  ``shop_closes``).
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ from models.shop import BAY_KIND_LABELS, Bay
 from models.shopfloor import TradeDispatch
 from workshop import audit, clock, settings, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
-from workshop.i18n import _, label, local
+from workshop.i18n import N_, _, label, local
+from workshop.phrase import Phrase
 from workshop.lifecycle import (ACTIVE_STATES, BAY_STATES, CHECKED_IN, DISPATCHED, IN_PROGRESS, WAITING_PARTS,
                                 add_after, apply_transition, load_for_change, save)
 from workshop.permissions import require
@@ -130,24 +132,40 @@ def _check_room(bay: Bay, order_id: int, where: str | None = None) -> None:
 
 
 def _mismatch_message(bay: Bay, trade: str) -> str:
-    return _("Bay {bay} is a {kind} bay: it does not take {trade} work. A supervisor may allow it with a "
+    return _("Bay {bay} is for {kind} work: it does not take {trade} work. A supervisor may allow it with a "
              "reason.").format(bay=bay.code, kind=label(BAY_KIND_LABELS, bay.kind), trade=label(TRADE_LABELS, trade))
 
 
-def _bay_free_from(bay: Bay, order_id: int, now: dt.datetime) -> dt.datetime:
-    """When the bay has a place for another order's work: the planned ends of the open work of other active
-    orders there, the bay's capacity at a time."""
-    ends = sorted(_as_dt(end) for (end,) in (
-        TradeDispatch.select(TradeDispatch.planned_end).join(RepairOrder, on=(TradeDispatch.order == RepairOrder.id))
+def _bay_plans(bay: Bay, order_id: int, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The planned (start, end) of the open work of other active orders in the bay that has not ended."""
+    return sorted((_as_dt(start), _as_dt(end)) for start, end in (
+        TradeDispatch.select(TradeDispatch.planned_start, TradeDispatch.planned_end)
+        .join(RepairOrder, on=(TradeDispatch.order == RepairOrder.id))
         .where((TradeDispatch.bay == bay.id) & (TradeDispatch.order != order_id)
                & (TradeDispatch.planned_end > now) & RepairOrder.state.in_(list(ACTIVE_STATES))
                & fn.EXISTS(JobLine.select(JobLine.id).where(
                    (JobLine.order == TradeDispatch.order) & (JobLine.trade == TradeDispatch.trade)
                    & (JobLine.status != "finished"))))
         .tuples()))
-    if len(ends) < bay.capacity:
-        return now
-    return ends[len(ends) - bay.capacity]
+
+
+def _first_fit(plans: list[tuple[dt.datetime, dt.datetime]], capacity: int, earliest: dt.datetime,
+               hours: Decimal) -> dt.datetime:
+    """The first start from ``earliest`` at which ``hours`` of work fit in the bay beside its other planned
+    work, ``capacity`` places at a time: a gap before work planned later is used (a car that needs half an
+    hour does not wait behind tomorrow's respray), else it starts when enough places free."""
+    start = earliest
+    for _step in range(len(plans) + 1):
+        end = add_working_hours(start, hours)
+        if end <= start:
+            end = start + dt.timedelta(seconds=1)  # (no hours: it still needs its place for a moment)
+        overlapping = [(s, e) for s, e in plans if s < end and e > start]
+        # the most places taken at once in [start, end): counted at each start inside it, and at its start
+        moments = [start] + [s for s, _e in overlapping if s > start]
+        if max(sum(1 for s, e in overlapping if s <= m < e) for m in moments) < capacity:
+            return start
+        start = max(start, min(e for _s, e in overlapping))
+    return start
 
 
 def _as_dt(value):
@@ -177,7 +195,9 @@ def _replan(order_id: int, now: dt.datetime, *, keep_started: bool = True) -> No
         if keep_started and stage.trade in started:
             start = min(_as_dt(stage.planned_start), started[stage.trade])
         else:
-            start = max(previous_end, _bay_free_from(bays[stage.bay_id], order_id, now))
+            planned = Decimal(str(stage.estimated_hours)) if stage.estimated_hours is not None else hours[stage.trade]
+            bay = bays[stage.bay_id]
+            start = _first_fit(_bay_plans(bay, order_id, now), bay.capacity, previous_end, planned)
         planned = Decimal(str(stage.estimated_hours)) if stage.estimated_hours is not None else hours[stage.trade]
         end = add_working_hours(start, planned)
         TradeDispatch.update(planned_start=start, planned_end=end, planned_hours=planned).where(
@@ -209,20 +229,8 @@ def _hours(value, trade: str) -> Decimal | None:
     """The dispatcher's estimate of a trade's bay time: blank for the standard hours, never negative."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    where = field("hours", trade)
-    try:
-        hours = Decimal(str(value).strip().replace(",", ""))
-    except ArithmeticError:
-        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), where) from None
-    if not hours.is_finite():
-        raise InvalidInput(_("Estimated hours must be a number, e.g. 2.5."), where)
-    if hours < 0:
-        raise InvalidInput(_("Estimated hours cannot be negative."), where)
-    if hours != hours.quantize(Decimal("0.01")):
-        raise InvalidInput(_("Estimated hours have at most two decimals."), where)
-    if hours > MAX_HOURS:
-        raise InvalidInput(_("Estimated hours cannot be above {most}.").format(most=MAX_HOURS), where)
-    return hours
+    # validation reads what was typed (1e30, NaN and forty digits are refused there, before Decimal sees them).
+    return validation.decimal(value, field("hours", trade), _("Estimated hours"), maximum=MAX_HOURS)
 
 
 def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason: str | None) -> RepairOrder:
@@ -304,9 +312,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
                              dispatched_by=by.id, dispatched_at=now)
         if not fit:
             audit.record(by, "bay_mismatch_allowed", "repair_order", order.id,
-                         _("{order}: {trade} work put in {kind} bay {bay} by {name}: {reason}").format(
-                             order=order.label, trade=label(TRADE_LABELS, plan.trade),
-                             kind=label(BAY_KIND_LABELS, bay.kind), bay=bay.code, name=by.name, reason=reason),
+                         Phrase(N_("{order}: {trade} work put in {kind} bay {bay} by {name}: {reason}"),
+                                order=order.label, trade=label(TRADE_LABELS, plan.trade),
+                                kind=label(BAY_KIND_LABELS, bay.kind), bay=bay.code, name=by.name, reason=reason),
                          order_id=order.id, after={"trade": plan.trade, "bay": bay.id, "reason": reason})
     _replan(order.id, now)
     later = _next_after(order.id, here.id)
@@ -316,9 +324,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
         order = apply_transition(order, "dispatch", by=by, extra=extra, note=route)
     else:
         order = save(order, extra, by=by, kind="redispatch",
-                     summary=_("{order} was re-dispatched to {route}").format(order=order.label, route=route))
+                     summary=Phrase(N_("{order} was re-dispatched to {route}"), order=order.label, route=route))
     audit.record(by, "technicians_set", "repair_order", order.id,
-                 _("Technicians: {route}").format(route=route), order_id=order.id,
+                 Phrase(N_("Technicians: {route}"), route=route), order_id=order.id,
                  before={"lines": {str(k): v for k, v in before.items()}},
                  after={"trades": {p.trade: {"bay": p.bay_id, "team": list(p.team)} for p in plans}})
     return order
@@ -378,8 +386,8 @@ def redispatch_line(line_id: int, technician_ids: list[int], *, by, lead_id: int
                                        for i, t in enumerate(plan.team)]).execute()
         names = ", ".join(staff[i].name for i in plan.team)
         return save(order, {}, by=by, kind="line_redispatched",
-                    summary=_("{order}: '{line}' re-dispatched to {names}").format(
-                        order=order.label, line=line.name, names=names),
+                    summary=Phrase(N_("{order}: '{line}' re-dispatched to {names}"),
+                                   order=order.label, line=line.name, names=names),
                     detail={"line": line.id, "before": before, "technicians": list(plan.team)})
 
     return run_write(work)
@@ -415,8 +423,8 @@ def move_to_next_bay(order_id: int, *, by, seen_version: int | None = None) -> R
         later = _next_after(order.id, bay.id)
         _replan(order.id, now, keep_started=True)
         return save(order, {"bay": bay.id, "next_bay": later}, by=by, kind="bay_moved",
-                    summary=_("{order} moved from bay {old} to bay {new}").format(
-                        order=order.label, old=old.code if old else "-", new=bay.code))
+                    summary=Phrase(N_("{order} moved from bay {old} to bay {new}"),
+                                   order=order.label, old=old.code if old else "-", new=bay.code))
 
     return run_write(work)
 

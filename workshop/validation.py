@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from workshop import settings
 from workshop.errors import InvalidInput
-from workshop.i18n import _
+from workshop.i18n import N_, _
 
 VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 # Plates written with traditional characters are stored in the simplified form the plate carries.
@@ -82,13 +82,13 @@ def plate(value: str | None) -> str:
     """A licence plate in the shop's pattern (mainland China by default, e.g. 粵B12345)."""
     value = (value or "").strip().upper().replace(" ", "").replace("·", "").replace("-", "")
     if not value:
-        raise InvalidInput("Plate is required.", "plate")
+        raise InvalidInput(_("Plate is required."), "plate")
     refuse_control_characters(value, "plate", _("Plate"))
     # Traditional forms of province abbreviations are accepted and stored in simplified form.
     value = value.translate(TRADITIONAL_PROVINCES)
     if not re.match(settings.get("plate_pattern"), value):
-        raise InvalidInput(f"'{value}' is not a valid plate (e.g. 粤B12345, or 粤BD12345 for new energy).",
-                           "plate")
+        raise InvalidInput(_("'{plate}' is not a valid plate (e.g. 粤B12345, or 粤BD12345 for new energy).").format(
+            plate=value), "plate")
     return value
 
 
@@ -96,18 +96,18 @@ def vin(value: str | None) -> str:
     """A 17-character VIN without I, O or Q."""
     value = (value or "").strip().upper().replace(" ", "")
     if not value:
-        raise InvalidInput("VIN is required.", "vin")
-    refuse_control_characters(value, "vin", "VIN")
+        raise InvalidInput(_("VIN is required."), "vin")
+    refuse_control_characters(value, "vin", _("VIN"))
     if len(value) != 17:
-        raise InvalidInput(f"A VIN has 17 characters; this one has {len(value)}.", "vin")
+        raise InvalidInput(_("A VIN has 17 characters; this one has {length}.").format(length=len(value)), "vin")
     if any(c in "IOQ" for c in value):
-        raise InvalidInput("A VIN never contains I, O or Q (they look like 1 and 0).", "vin")
+        raise InvalidInput(_("A VIN never contains I, O or Q (they look like 1 and 0)."), "vin")
     if not VIN_RE.match(value):
-        raise InvalidInput("A VIN has only letters and digits.", "vin")
+        raise InvalidInput(_("A VIN has only letters and digits."), "vin")
     return value
 
 
-def phone(value: str | None, field: str = "mobile", label: str = "Mobile", *, required: bool = True) -> str | None:
+def phone(value: str | None, field: str = "mobile", label: str = N_("Mobile"), *, required: bool = True) -> str | None:
     """A phone number in its stored form (workshop/phones.py: +86 138 1234 5678 is 13812345678)."""
     from workshop.phones import normalise
     refuse_control_characters(value or "", field, _(label))

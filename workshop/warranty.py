@@ -34,6 +34,7 @@ from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, W
 from workshop import audit, clock, i18n, lifecycle, settings, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound, StaleOrder
 from workshop.i18n import N_, _
+from workshop.phrase import Money, Phrase, Term, When, Word
 from workshop.permissions import require
 from workshop.pricing import ZERO, cents
 from workshop.reception import next_number
@@ -45,6 +46,7 @@ STATE_LABELS = {DRAFT: N_("draft"), SUBMITTED: N_("submitted"), ACCEPTED: N_("ac
                 CHARGED_INTERNAL: N_("charged to the shop")}
 CLOSED = frozenset({PAID, CHARGED_INTERNAL})
 PAYABLE = frozenset({ACCEPTED, PARTLY_ACCEPTED})
+REASONS_TABLE = "workshop.warranty:REJECTION_REASONS"
 REJECTION_REASONS = {
     "late": N_("submitted after the deadline"),
     "not_covered": N_("not covered by the warranty"),
@@ -80,8 +82,52 @@ def terms_for(manufacturer: str) -> Terms:
                  Decimal(str(rate)) if rate not in (None, "") else None, Decimal(str(values["parts_handling_pct"])))
 
 
+@dataclass(frozen=True)
+class TermsRow:
+    maker: str  # "*": every manufacturer without its own terms
+    terms: Terms
+    own: bool  # the manufacturer has terms of its own (else it gets the "*" ones)
+
+
+def terms_rows() -> list[TermsRow]:
+    """The terms of "*", of every manufacturer that has its own, and of those claimed to without them."""
+    table = settings.get("warranty_terms") or {}
+    makers = sorted(({name for name in table if name != "*"} | set(manufacturers())), key=str.casefold)
+    return [TermsRow("*", terms_for("*"), True)] + [TermsRow(name, terms_for(name), name in table)
+                                                      for name in makers]
+
+
+def set_terms(maker: str, submit_days, return_days, labor_rate, parts_handling_pct, *, by: Staff) -> Terms:
+    """A manufacturer's claim terms ("*": the shop's default for the others): days to submit a claim and to
+    return the old part, the labour rate it pays (blank: the shop's own) and its parts handling %. Claims
+    drafted from now on use them; a claim keeps the deadline it was drafted with."""
+    maker = validation.text(maker, "maker", _("Manufacturer"), max_len=40)
+    entry = {"submit_days": validation.integer(submit_days, "submit_days", _("Days to submit"), minimum=1,
+                                               maximum=3650),
+             "return_days": validation.integer(return_days, "return_days", _("Days to return the old part"),
+                                               minimum=1, maximum=3650),
+             "labor_rate": None if labor_rate in (None, "") else str(validation.decimal(
+                 labor_rate, "labor_rate", _("Labour rate"), maximum=100000, allow_zero=False)),
+             "parts_handling_pct": str(validation.decimal(parts_handling_pct, "parts_handling_pct",
+                                                          _("Parts handling %"), maximum=100))}
+    settings.put_entry("warranty_terms", maker, entry, by=by)
+    return terms_for(maker)
+
+
+def remove_terms(maker: str, *, by: Staff) -> None:
+    """A manufacturer goes back to the shop's default terms ("*" itself stays)."""
+    if maker == "*":
+        raise InvalidInput(_("The default terms stay: change them instead."), "maker")
+    settings.put_entry("warranty_terms", maker, None, by=by)
+
+
 def claim_label(number: int) -> str:
-    return _("WC {number}").format(number=number)
+    return str(claim_ref(number))
+
+
+def claim_ref(number: int) -> Phrase:
+    """A claim's name as a phrase ("WC 12" / "索赔单 12"), said in each reader's language."""
+    return Phrase(N_("WC {number}"), number=number)
 
 
 # --- loading and saving ---------------------------------------------------------------------------
@@ -96,7 +142,7 @@ def _load(claim_id: int, seen_version: int | None = None) -> WarrantyClaim:
     return claim
 
 
-def _save(claim: WarrantyClaim, changes: dict, *, by: Staff, kind: str, summary: str,
+def _save(claim: WarrantyClaim, changes: dict, *, by: Staff, kind: str, summary: Phrase | str,
           before: dict | None = None, after: dict | None = None) -> WarrantyClaim:
     """Apply ``changes`` if nobody changed the claim since it was read, and record the event."""
     changes = changes or {"state": claim.state}  # the version moves even when only a payment was added
@@ -170,6 +216,7 @@ def _old_part_of(part_line_id: int | None) -> int | None:
 
 def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None,
            note: str = "") -> WarrantyClaim | None:
+    """(``note``: a fixed remark marked N_, said after the summary)"""
     """Inside a transaction: the order's claim, drafted from its lines; None when the manufacturer pays
     nothing on it."""
     vehicle = Vehicle.get_by_id(order.vehicle_id)
@@ -186,6 +233,7 @@ def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None
     claim = WarrantyClaim.create(
         number=next_number("warranty_claim", 1), order=order.id, manufacturer=vehicle.brand, state=DRAFT,
         complaint=order.statement, causal_part_line=causal, old_part=_old_part_of(causal),
+        accepted_amount=None,  # (the column's default is 0.00: "accepted 0.00" before any answer)
         return_by=repair_date + dt.timedelta(days=terms.return_days) if causal else None,
         repair_date=repair_date, deadline=repair_date + dt.timedelta(days=terms.submit_days),
         created_by=by, created_at=now)
@@ -194,9 +242,9 @@ def _draft(order: RepairOrder, by: Staff, causal_part_line_id: int | None = None
     totals = _totals(claim.id)
     WarrantyClaim.update(**totals).where(WarrantyClaim.id == claim.id).execute()
     audit.record(by, "warranty_claim_drafted", "warranty_claim", claim.id,
-                 _("{claim} drafted from {order}: {amount} to claim from {maker}{note}").format(
-                     claim=claim_label(claim.number), order=order.label, amount=i18n.money(totals["claimed_amount"]),
-                     maker=vehicle.brand, note=note), order_id=order.id, after=totals)
+                 Phrase(N_("{claim} drafted from {order}: {amount} to claim from {maker}{note}"),
+                        claim=claim_ref(claim.number), order=order.ref, amount=Money(totals["claimed_amount"], symbol=True),
+                        maker=vehicle.brand, note=Word(note)), order_id=order.id, after=totals)
     return WarrantyClaim.by_id(claim.id)
 
 
@@ -227,7 +275,7 @@ def _draft_on_settle(order: RepairOrder, by: Staff) -> None:
     """A settled warranty order gets its claim drafted at once, so recovery starts from every job."""
     if WarrantyClaim.select().where(WarrantyClaim.order == order.id).exists():
         return
-    _draft(order, by, note=_(" (on settlement)"))
+    _draft(order, by, note=N_(" (on settlement)"))
 
 
 lifecycle.add_after("settle", _draft_on_settle)
@@ -281,8 +329,8 @@ def edit_claim(claim_id: int, form: ClaimForm, *, by: Staff, seen_version: int |
         changes = dict(_totals(claim.id), complaint=complaint, cause=cause, correction=correction,
                        causal_part_line=causal, old_part=_old_part_of(causal) or claim.old_part_id)
         claim = _save(claim, changes, by=by, kind="warranty_claim_edited",
-                      summary=_("{claim} edited: {amount} claimed").format(
-                          claim=claim_label(claim.number), amount=i18n.money(changes["claimed_amount"])))
+                      summary=Phrase(N_("{claim} edited: {amount} claimed"), claim=claim_ref(claim.number),
+                                     amount=Money(changes["claimed_amount"], symbol=True)))
         return _submit(claim, by) if submit else claim
 
     return run_write(work)
@@ -304,10 +352,10 @@ def _submit(claim: WarrantyClaim, by: Staff) -> WarrantyClaim:
     return _save(claim, {"state": SUBMITTED, "submitted_at": now, "first_submitted_at": claim.first_submitted_at or now,
                          "submissions": claim.submissions + 1, "accepted_amount": None, "answered_at": None},
                  by=by, kind="warranty_claim_submitted",
-                 summary=_("{claim} submitted to {maker}: {amount}").format(
-                     claim=claim_label(claim.number), maker=claim.manufacturer,
-                     amount=i18n.money(claim.claimed_amount))
-                 + (_(" (after the deadline {date})").format(date=i18n.date(claim.deadline)) if late else ""))
+                 summary=Phrase(N_("{claim} submitted to {maker}: {amount}{late}"), claim=claim_ref(claim.number),
+                                maker=claim.manufacturer, amount=Money(claim.claimed_amount, symbol=True),
+                                late=Phrase(N_(" (after the deadline {date})"), date=When(claim.deadline))
+                                if late else ""))
 
 
 def submit(claim_id: int, *, by: Staff, seen_version: int | None = None) -> WarrantyClaim:
@@ -357,16 +405,17 @@ def answer(claim_id: int, accepted, *, by: Staff, reason: str | None = None, not
         if accepted < claimed:
             WarrantyRejection.create(claim=claim.id, reason=reason, note=note, claimed=claimed, accepted=accepted,
                                      by=by, at=now)
-        text = {ACCEPTED: _("{claim} accepted by {maker}: {amount}"),
-                PARTLY_ACCEPTED: _("{claim} partly accepted by {maker}: {amount} of {claimed} ({reason})"),
-                REJECTED: _("{claim} rejected by {maker} (不受理): {reason}")}[state]
+        text = {ACCEPTED: N_("{claim} accepted by {maker}: {amount}"),
+                PARTLY_ACCEPTED: N_("{claim} partly accepted by {maker}: {amount} of {claimed} ({reason})"),
+                REJECTED: N_("{claim} rejected by {maker} (不受理): {reason}")}[state]
         return _save(claim, {"state": state, "accepted_amount": accepted, "answered_at": now,
                              "rejection_reason": reason if accepted < claimed else None,
                              "rejection_note": note if accepted < claimed else None},
                      by=by, kind="warranty_claim_" + state,
-                     summary=text.format(claim=claim_label(claim.number), maker=claim.manufacturer,
-                                         amount=i18n.money(accepted), claimed=i18n.money(claimed),
-                                         reason=i18n.label(REJECTION_REASONS, reason) + (f": {note}" if note else "")))
+                     summary=Phrase(text, claim=claim_ref(claim.number), maker=claim.manufacturer,
+                                    amount=Money(accepted, symbol=True), claimed=Money(claimed, symbol=True),
+                                    reason=Phrase(N_("{summary}: {note}"), summary=Term(REASONS_TABLE, reason),
+                                                  note=note) if note else Term(REASONS_TABLE, reason)))
 
     return run_write(work)
 
@@ -386,7 +435,7 @@ def correct(claim_id: int, *, by: Staff, seen_version: int | None = None) -> War
         _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be corrected."))
         return _save(claim, {"state": DRAFT, "accepted_amount": None, "answered_at": None}, by=by,
                      kind="warranty_claim_corrected",
-                     summary=_("{claim} taken back for correction").format(claim=claim_label(claim.number)))
+                     summary=Phrase(N_("{claim} taken back for correction"), claim=claim_ref(claim.number)))
 
     return run_write(work)
 
@@ -402,8 +451,9 @@ def charge_to_shop(claim_id: int, reason: str, *, by: Staff, seen_version: int |
         _in_state(claim, {REJECTED}, _("{claim} is {state}: only a rejected claim can be charged to the shop."))
         return _save(claim, {"state": CHARGED_INTERNAL, "closed_at": clock.now()}, by=by,
                      kind="warranty_claim_charged_internal",
-                     summary=_("{claim} charged to the shop: {amount} ({reason})").format(
-                         claim=claim_label(claim.number), amount=i18n.money(claim.claimed_amount), reason=reason),
+                     summary=Phrase(N_("{claim} charged to the shop: {amount} ({reason})"),
+                                    claim=claim_ref(claim.number), amount=Money(claim.claimed_amount, symbol=True),
+                                    reason=reason),
                      after={"state": CHARGED_INTERNAL, "reason": reason})
 
     return run_write(work)
@@ -440,9 +490,9 @@ def record_payment(claim_id: int, amount, *, by: Staff, paid_on=None, reference:
                                          by=by, at=clock.now())
         changes = {"state": PAID, "closed_at": clock.now()} if amount == left else {}
         _save(claim, changes, by=by, kind="warranty_payment",
-              summary=_("{claim}: {amount} received from {maker}").format(
-                  claim=claim_label(claim.number), amount=i18n.money(amount), maker=claim.manufacturer)
-              + (_(" (paid in full)") if changes else ""),
+              summary=Phrase(N_("{claim}: {amount} received from {maker}{note}"), claim=claim_ref(claim.number),
+                             amount=Money(amount, symbol=True), maker=claim.manufacturer,
+                             note=Word(N_(" (paid in full)") if changes else "")),
               before={"paid": got}, after={"paid": got + amount, "reference": reference})
         return payment
 
@@ -465,8 +515,8 @@ def old_part_returned(claim_id: int, *, by: Staff, reference: str = "") -> Warra
                 claim=claim_label(claim.number), date=i18n.date(claim.old_part_returned_at)), "reference")
         return _save(claim, {"old_part_returned_at": clock.now(), "old_part_reference": reference}, by=by,
                      kind="warranty_old_part_returned",
-                     summary=_("{claim}: old part returned to {maker}").format(
-                         claim=claim_label(claim.number), maker=claim.manufacturer))
+                     summary=Phrase(N_("{claim}: old part returned to {maker}"), claim=claim_ref(claim.number),
+                                    maker=claim.manufacturer))
 
     return run_write(work)
 
@@ -674,4 +724,4 @@ def claim_detail(claim_id: int) -> ClaimDetail:
 __all__ = ["draft_claim", "edit_claim", "ClaimForm", "submit", "submit_batch", "answer", "reject", "correct",
            "charge_to_shop", "record_payment", "old_part_returned", "to_submit", "awaiting_answer", "rejected",
            "to_be_paid", "old_parts_due", "claim_detail", "claim_of_order", "manufacturers", "terms_for", "STATE_LABELS",
-           "REJECTION_REASONS", "ClaimRow", "ClaimDetail"]
+           "REJECTION_REASONS", "ClaimRow", "ClaimDetail", "terms_rows", "set_terms", "remove_terms", "TermsRow"]

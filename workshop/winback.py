@@ -18,7 +18,8 @@ from models.people import Customer, Staff
 from workshop import audit, clock, settings
 from workshop.call_register import check_outcome, result_label, write_call
 from workshop.errors import NotFound
-from workshop.i18n import _
+from workshop.i18n import N_, _
+from workshop.phrase import Phrase
 from workshop.permissions import require
 
 
@@ -60,14 +61,20 @@ class LostRow:
         return result_label("winback", self.last_result)
 
 
-def lost_customers(*, limit: int = 100, after: LostRow | None = None) -> list[LostRow]:
-    """One page of lost customers, the most recently lost first, after ``after`` (the last row shown)."""
+def lost_customers(*, limit: int = 100, after: LostRow | None = None, longest_first: bool = False) -> list[LostRow]:
+    """One page of lost customers, the most recently lost first (or the longest lost first: thousands of
+    pages away the other way), after ``after`` (the last row shown)."""
     query = (Customer.select(Customer.id, Customer.name, Customer.mobile, Customer.last_visit_at)
              .where(Customer.last_visit_at < lost_before()))
-    if after is not None:  # (last visit, id) before the last row shown; "<= ?" bounds the index range
+    if after is not None and longest_first:  # (last visit, id) after the last row shown
+        query = query.where((Customer.last_visit_at >= after.last_visit_at)
+                            & ((Customer.last_visit_at > after.last_visit_at) | (Customer.id > after.customer_id)))
+    elif after is not None:  # (last visit, id) before the last row shown; "<= ?" bounds the index range
         query = query.where((Customer.last_visit_at <= after.last_visit_at)
                             & ((Customer.last_visit_at < after.last_visit_at) | (Customer.id < after.customer_id)))
-    rows = list(query.order_by(Customer.last_visit_at.desc(), Customer.id.desc()).limit(limit).tuples())
+    order = (Customer.last_visit_at, Customer.id) if longest_first else (Customer.last_visit_at.desc(),
+                                                                         Customer.id.desc())
+    rows = list(query.order_by(*order).limit(limit).tuples())
     ids = [row[0] for row in rows]
     calls: dict[int, list] = {}
     if ids:
@@ -101,8 +108,8 @@ def record_winback(customer_id: int, *, result: str | None, by: Staff, channel: 
             raise NotFound(_("That customer no longer exists."))
         call = write_call(outcome, customer_id=customer.id, by=by, vehicle_id=vehicle_id)
         audit.record(by, "winback_call", "customer", customer.id,
-                     _("Win-back call to {customer}: {result}").format(
-                         customer=customer.name, result=result_label("winback", outcome.result)),
+                     Phrase(N_("Win-back call to {customer}: {result}"),
+                            customer=customer.name, result=result_label("winback", outcome.result)),
                      after={"channel": outcome.channel, "result": outcome.result, "notes": outcome.notes,
                             "last_visit_at": customer.last_visit_at})
         return call

@@ -1,4 +1,5 @@
-# Written by hand on 2026-11-30 (issue 19 item 5; the lead renumbers at merge): several shops in one database.
+# Written by hand on 2026-11-30 (issue 19 item 5; renumbered 0020 after main's 0019_event_messages): several shops
+# in one database.
 # A shop (workshop location) record; shop 1 is made from the identity settings, and every existing bay, order,
 # appointment, invoice, counter and staff member belongs to it (the columns' SQL default, so a terminal of the
 # previous release still inserts rows: into shop 1). Numbers are unique within a shop: each shop numbers its
