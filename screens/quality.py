@@ -123,7 +123,7 @@ class QualityScreen(Acting, KeptScreen):
 
         with own_connection():
             report = quality.report(start, end, progress, **self._scope())
-            booked = appointment_figures.report(start, end)
+            booked = appointment_figures.report(start, end, self._scope().get("shop"))  # (a group's: all)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, report, booked)
 

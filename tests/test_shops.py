@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
-from models.orders import OrderCounter, RepairOrder
+from models.orders import JobLine, OrderCounter, RepairOrder
 from models.settlement import Settlement
 from models.shop import Bay, Shop
 from tests.factories import make_staff
@@ -333,3 +334,124 @@ async def test_someone_who_works_in_two_shops_picks_one_at_sign_in(group):
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen))
         assert (pilot.app.staff.shop_id, pilot.app.staff.shop_code) == (shop.east.id, "EAST")
         assert set(pilot.app.screen.cards) == {east_order.id} and main_order.id not in pilot.app.screen.cards
+
+
+# --- what main added since the first phase, in a group: each shop's own ------------------------------------------
+
+TOMORROW = dt.date(2026, 11, 21)  # (the small shop's clock stands at Friday 2026-11-20 09:00)
+
+
+def _ten_tomorrow() -> dt.datetime:
+    return dt.datetime.combine(TOMORROW, dt.time(10))
+
+
+def test_appointments_take_their_own_shop_s_capacity_and_lists(group):
+    """A car booked at EAST takes EAST's capacity (its bays, the technicians whose home it is), never MAIN's, and
+    each shop's day, reminder calls and expected lane list its own bookings only."""
+    from workshop import appointments, capacity
+    from workshop.errors import InvalidInput
+    shop = group
+
+    def book(car, who):
+        return appointments.book(appointments.AppointmentForm(vehicle_id=car.id, starts_at=_ten_tomorrow(),
+                                                              operation_codes=["QS001"]), by=who)
+
+    main = book(shop.car, shop.main_advisor)
+    with pytest.raises(InvalidInput, match="technician"):  # MAIN's quick-service technician is not EAST's
+        book(shop.car2, shop.east_advisor)
+    east_tech = make_staff("east.qs", "Qin Shu", "technician", "quick_service")
+    shops.assign(east_tech.id, "EAST", by=shop.manager)
+    east = book(shop.car2, shop.east_advisor)
+    assert (main.shop_id, east.shop_id) == (1, shop.east.id)
+    for shop_id, appointment in ((1, main), (shop.east.id, east)):
+        grid = capacity.day_grid(TOMORROW, shop=shop_id)
+        assert grid.booked_hours["quick_service"] == Decimal("0.5")  # its own booking, not the other shop's
+        assert [r.id for r in appointments.day_list(TOMORROW, shop=shop_id)] == [appointment.id]
+        assert [r.id for r in appointments.reminder_list(TOMORROW, shop=shop_id)] == [appointment.id]
+        assert appointments.count_open(TOMORROW, shop=shop_id) == 1
+    assert capacity.shop_capacity(shop.east.id).bay_places == {"quick_service": 2}
+    assert len(appointments.day_list(TOMORROW)) == 2  # (unscoped: a one-shop database's query)
+    # Moved within EAST: checked against EAST's capacity (two places in Q1, one technician's half-hours).
+    moved = appointments.move(east.id, dt.datetime.combine(TOMORROW, dt.time(11)), by=shop.east_advisor)
+    assert moved.starts_at.hour == 11
+    clock.freeze(dt.datetime.combine(TOMORROW, dt.time(8)))
+    assert [r.id for r in appointments.expected_arrivals(shop=shop.east.id)] == [east.id]
+
+
+def test_the_shop_floor_of_a_group_s_terminal_is_its_shop_s(group):
+    """The bays view, the technicians offered for dispatch or a tool and the jobs a tool is lent for are the
+    terminal's shop's: its bays, the technicians who work in it, its cars."""
+    from workshop import bay_timeline, my_jobs
+    from workshop.dispatch import dispatch, technician_loads
+    from workshop.trade_dispatch import plan_view
+    shop = group
+    east_tech = make_staff("east.qs", "Qin Shu", "technician", "quick_service")
+    shops.assign(east_tech.id, "EAST", by=shop.manager)
+    main_order = create_order(_form(shop.car), by=shop.main_advisor)
+    east_order = create_order(_form(shop.car2), by=shop.east_advisor)
+    dispatch(east_order.id, shop.east_bay.id, [east_tech.id], by=shop.east_dispatcher)
+    dispatch(main_order.id, shop.bays[0].id, [shop.techs[1].id], by=shop.dispatcher)
+    assert [t.name for t in technician_loads(shop.east.id)] == ["Qin Shu"]
+    assert "Qin Shu" not in [t.name for t in technician_loads(1)]
+    assert [t.name for t in plan_view(east_order.id).technicians] == ["Qin Shu"]
+    east = bay_timeline.timeline(TOMORROW - dt.timedelta(days=1), shop=shop.east.id)
+    assert [lane.bay_id for lane in east.lanes] == [shop.east_bay.id]
+    assert [busy.name for busy in east.technicians] == ["Qin Shu"]
+    main = bay_timeline.timeline(shop=1)
+    assert shop.east_bay.id not in [lane.bay_id for lane in main.lanes]
+    assert all(s.order_id != east_order.id for lane in main.lanes for s in lane.segments)
+    # (both orders are RO 1001: the lines tell them apart)
+    lines_of = {o.id: {i for (i,) in JobLine.select(JobLine.id).where(JobLine.order == o.id).tuples()}
+                for o in (main_order, east_order)}
+    assert {j.line_id for j in my_jobs.workshop_jobs(shop=shop.east.id)} == lines_of[east_order.id]
+    assert {j.line_id for j in my_jobs.workshop_jobs()} == lines_of[east_order.id] | lines_of[main_order.id]
+
+
+def test_money_of_the_same_ro_number_at_two_shops(group):
+    """Both shops have an RO 1001: the receivables found by that number are both (no 'more than one row' from a
+    subquery on PostgreSQL); a group's cash desk lists, ages and cashes up its own shop's only."""
+    from workshop import audit, lifecycle
+    shop = group
+    orders = [create_order(_form(car), by=who) for car, who in ((shop.car, shop.main_advisor),
+                                                               (shop.car2, shop.east_advisor))]
+    assert [o.number for o in orders] == [1001, 1001]
+    RepairOrder.update(state=lifecycle.READY_SETTLEMENT).where(RepairOrder.id.in_([o.id for o in orders])).execute()
+    settlement.take_payment(orders[0].id, "cash", "10", by=shop.cashier)
+    for order in orders:
+        settlement.settle(order.id, by=shop.cashier)
+    assert sorted(r.order_id for r in settlement.receivables("1001")) == sorted(o.id for o in orders)
+    assert [r.order_id for r in settlement.receivables("1001", shop=shop.east.id)] == [orders[1].id]
+    assert [r.order_id for r in settlement.receivables(shop=1)] == [orders[0].id]
+    east_owed = settlement.receivables(shop=shop.east.id)[0].amount
+    assert sum(settlement.aging(shop.east.id).values()) == east_owed
+    assert sum(settlement.aging().values()) > east_owed
+    assert settlement.cash_up(clock.today(), shop=shop.east.id) == []
+    assert [r.amount for r in settlement.cash_up(clock.today(), shop=1)] == [Decimal("10.00")]
+    # The audit trail of "RO 1001" is the viewer's shop's order's.
+    from models.events import Event
+    for viewer, order in ((shops.at_sign_in(Actor.of(shop.manager), "EAST"), orders[1]),
+                          (shops.at_sign_in(Actor.of(shop.manager), "MAIN"), orders[0])):
+        events = {e.id for e in audit.search(order_number=1001, viewer=viewer)}
+        assert events and events == {e.id for e in Event.select(Event.id).where(Event.order == order.id)}
+
+
+def test_warranty_claims_and_staff_added_at_a_shop_are_that_shop_s(group):
+    from models.people import Staff
+    from tests.test_warranty import settled_warranty_job
+    from workshop import accounts, warranty
+    shop = group
+    main_claim = settled_warranty_job(shop, shop.car)
+    from tests.claims_helpers import worked
+    from workshop.settlement import settle_fully
+    order = worked(shop, shop.car2)
+    RepairOrder.update(shop=shop.east.id).where(RepairOrder.id == order.id).execute()  # (worked at EAST)
+    settle_fully(order.id, shop.cashier)
+    from models.warranty import WarrantyClaim
+    east_claim = WarrantyClaim.get(WarrantyClaim.order == order.id)
+    assert [c.id for c in warranty.to_submit(shop=shop.east.id)] == [east_claim.id]
+    assert [c.id for c in warranty.to_submit(shop=1)] == [main_claim.id]
+    assert {c.id for c in warranty.to_submit()} == {main_claim.id, east_claim.id}
+    assert [c.id for c in warranty.to_submit("粤A", shop=1)] == []
+    manager_east = shops.at_sign_in(Actor.of(shop.manager), "EAST")
+    added = accounts.add_staff("east.cash", "Fang Yu", ["cashier"], "7391", by=manager_east)
+    assert Staff.get_by_id(added.id).home_shop_id == shop.east.id

@@ -65,10 +65,14 @@ def bay_loads(shop: int | None = None) -> list[BayLoad]:
                     tuple(sorted(by_bay.get(bay_id, [])))) for bay_id, code, name, kind, capacity in bays]
 
 
-def technician_loads() -> list[TechnicianLoad]:
-    """Every active technician with their current load, clock state and idle time (three queries)."""
-    techs = list(Staff.select(Staff.id, Staff.name, Staff.trade).where(Staff.active & Staff.roles.contains("technician"))
-                 .order_by(Staff.name).tuples())
+def technician_loads(shop: int | None = None) -> list[TechnicianLoad]:
+    """Every active technician (who works in ``shop``, in a group) with their current load, clock state and idle
+    time (three queries)."""
+    techs = Staff.select(Staff.id, Staff.name, Staff.trade).where(Staff.active & Staff.roles.contains("technician"))
+    if shop is not None:
+        from workshop.shops import works_in
+        techs = techs.where(works_in(shop))
+    techs = list(techs.order_by(Staff.name).tuples())
     tech_ids = [t[0] for t in techs]
     # Every query starts from an index on what is current (the few hundred active orders, each
     # technician's open time log, each technician's latest log), never from years of history:

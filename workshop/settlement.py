@@ -692,7 +692,7 @@ class Receivable:
 
 def _owing_query():
     return (OpenBalance.select(OpenBalance.id, OpenBalance.order, RepairOrder.number, Vehicle.plate, Customer.name,
-                               Customer.mobile, OpenBalance.since, OpenBalance.amount)
+                               Customer.mobile, OpenBalance.since, OpenBalance.amount, RepairOrder.shop)
             .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
             .switch(OpenBalance).join(Customer, on=(OpenBalance.customer == Customer.id)))
@@ -706,15 +706,17 @@ def _owing_by(column: str) -> Prepared:
 
 
 _OWING_BY_NUMBER = Prepared("receivables by RO number", lambda number: _owing_query().where(
-    OpenBalance.order == RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number)))
+    # (IN: in a dealer group each shop numbers its own orders, so an RO number may be several shops' orders)
+    OpenBalance.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number))))
 _OWING_BY_KEY = {column: _owing_by(column) for column in [key.column for key in NAME_KEYS] + ["plate"]}
 
 
-def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Receivable]:
+def receivables(search: str = "", *, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[Receivable]:
     """Orders a customer still owes money on, oldest first. ``search`` finds them by RO number, the
     start of the customer's name or of the plate: an index range over the balances' own copies of
     those keys (workshop/lookup.py), listed by customer (or plate), then oldest first. The search's
-    statements are built once (models.base.Prepared): it runs at every pause in typing."""
+    statements are built once (models.base.Prepared): it runs at every pause in typing. ``shop``: owed
+    on that shop's orders (a group's cash desk; its invoices)."""
     search = (search or "").strip()
     if search:
         rows, seen = [], set()
@@ -724,23 +726,26 @@ def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[
         found += [_OWING_BY_KEY[column].execute(key, after_prefix(key), limit + offset) for column, key in keys if key]
         for cursor in found:
             for row in cursor.fetchall():
-                if row[0] not in seen:
+                if row[0] not in seen and (shop is None or row[-1] == shop):
                     seen.add(row[0])
                     rows.append(row)
         rows = rows[offset:offset + limit]
     else:
-        rows = _owing_query().order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset).tuples()
+        query = _owing_query()
+        if shop is not None:
+            query = query.where(RepairOrder.shop == shop)
+        rows = query.order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset).tuples()
     today = clock.today()
     out = []
-    for _balance_id, order_id, number, plate, name, mobile, since, amount in rows:
+    for _balance_id, order_id, number, plate, name, mobile, since, amount, _shop in rows:
         since = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since))
         out.append(Receivable(order_id, number, plate, name, mobile, since, cents(Decimal(str(amount))),
                               bucket_of(since, today)))
     return out
 
 
-def aging() -> dict[str, Decimal]:
-    """Outstanding totals per aging bucket (days since the invoice)."""
+def aging(shop: int | None = None) -> dict[str, Decimal]:
+    """Outstanding totals per aging bucket (days since the invoice; ``shop``: on that shop's orders)."""
     today = clock.today()
     cases = []
     for name, low, high in AGING_BUCKETS:
@@ -749,7 +754,10 @@ def aging() -> dict[str, Decimal]:
         if high is not None:
             cond &= OpenBalance.since >= today - dt.timedelta(days=high)
         cases.append(fn.SUM(Case(None, ((cond, OpenBalance.amount),), 0)).alias(name))
-    row = OpenBalance.select(*cases, fn.COUNT(OpenBalance.id)).tuples().first()
+    query = OpenBalance.select(*cases, fn.COUNT(OpenBalance.id))
+    if shop is not None:
+        query = query.join(RepairOrder, on=(OpenBalance.order == RepairOrder.id)).where(RepairOrder.shop == shop)
+    row = query.tuples().first()
     return {name: cents(Decimal(str(value or 0))) for (name, _, _), value in zip(AGING_BUCKETS, row)}
 
 
@@ -762,8 +770,9 @@ class CashUpRow:
     amount: Decimal
 
 
-def cash_up(day: dt.date | None = None, cashier_id: int | None = None) -> list[CashUpRow]:
-    """The day's takings per cashier and method (refunds subtract), to reconcile the drawer."""
+def cash_up(day: dt.date | None = None, cashier_id: int | None = None, shop: int | None = None) -> list[CashUpRow]:
+    """The day's takings per cashier and method (refunds subtract), to reconcile the drawer (``shop``: taken on
+    that shop's orders: a group's shop has its own drawer)."""
     day = day or clock.today()
     start = dt.datetime.combine(day, dt.time())
     query = (Payment.select(Payment.by, Staff.name, Payment.method, fn.COUNT(Payment.id), fn.SUM(Payment.amount))
@@ -771,6 +780,8 @@ def cash_up(day: dt.date | None = None, cashier_id: int | None = None) -> list[C
              .where((Payment.at >= start) & (Payment.at < start + dt.timedelta(days=1))))
     if cashier_id is not None:
         query = query.where(Payment.by == cashier_id)
+    if shop is not None:
+        query = query.where(Payment.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.shop == shop)))
     rows = query.group_by(Payment.by, Staff.name, Payment.method).order_by(Staff.name, Payment.method).tuples()
     return [CashUpRow(sid, name, method, count, cents(Decimal(str(total or 0))))
             for sid, name, method, count, total in rows]

@@ -112,6 +112,12 @@ def may_work_in(staff_id: int, shop_id: int) -> bool:
         (StaffShop.staff == staff_id) & (StaffShop.shop == shop_id)).exists()
 
 
+def works_in(shop_id: int):
+    """The condition on Staff of those who work in a shop: their home shop, or one they are assigned to as well
+    (for the lists a group's terminal offers: technicians to dispatch, the bays view's technicians)."""
+    return (Staff.home_shop == shop_id) | Staff.id.in_(StaffShop.select(StaffShop.staff).where(StaffShop.shop == shop_id))
+
+
 def configured_code() -> str | None:
     """The shop this terminal is fixed to by configuration (WORKSHOP_SHOP, set by ``--shop``), if any."""
     code = os.environ.get(SHOP_ENV, "").strip()

@@ -32,7 +32,7 @@ from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import TRADE_LABELS, Staff
 from models.shop import BAY_KIND_LABELS, Bay
 from models.shopfloor import TradeDispatch
-from workshop import audit, clock, settings, validation
+from workshop import audit, clock, settings, shops, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, label, local
 from workshop.phrase import Phrase
@@ -563,7 +563,7 @@ def plan_view(order_id: int) -> DispatchPlan:
             mismatch_reason=stage.mismatch_reason if stage else None))
     rows.sort(key=lambda r: (stages[r.trade].position if r.trade in stages else 10_000))
     techs = tuple(TechnicianChoice(t.id, t.name, t.trade, t.open_lines)
-                  for t in technician_loads())
+                  for t in technician_loads(shop if shops.is_group() else None))  # who works in the order's shop
     warnings = tuple(tools.warnings_for_lines([r[0] for r in lines if r[4] != "finished"]))
     return DispatchPlan(row[0], row[1], row[2], row[3], row[4], _as_dt(row[5]), row[6], row[7], tuple(rows), bays,
                         techs, warnings)
