@@ -455,3 +455,26 @@ def test_warranty_claims_and_staff_added_at_a_shop_are_that_shop_s(group):
     manager_east = shops.at_sign_in(Actor.of(shop.manager), "EAST")
     added = accounts.add_staff("east.cash", "Fang Yu", ["cashier"], "7391", by=manager_east)
     assert Staff.get_by_id(added.id).home_shop_id == shop.east.id
+
+
+async def test_a_group_s_appointments_screen_shows_its_shop_s_bookings(group):
+    """EAST's advisor opens Appointments (F12): tomorrow's reminder calls and the day's capacity are EAST's."""
+    from models.people import Staff
+    from tests.ui import app_as, wait_until
+    from workshop import appointments
+    shop = group
+    east_tech = make_staff("east.qs", "Qin Shu", "technician", "quick_service")
+    shops.assign(east_tech.id, "EAST", by=shop.manager)
+    form = appointments.AppointmentForm
+    main = appointments.book(form(vehicle_id=shop.car.id, starts_at=_ten_tomorrow(), operation_codes=["QS001"]),
+                             by=shop.main_advisor)
+    east = appointments.book(form(vehicle_id=shop.car2.id, starts_at=_ten_tomorrow(), operation_codes=["QS001"]),
+                             by=shop.east_advisor)
+    app = app_as(Staff.get(Staff.login == "east.adv"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "AppointmentsScreen")
+        assert app.staff.shop_code == "EAST"
+        assert await wait_until(pilot, lambda: [r.id for r in app.screen.call_rows] == [east.id])
+        assert main.id not in [r.id for r in app.screen.call_rows]
+        assert app.screen.grid.bay_places == {"quick_service": 2}  # EAST's one bay for two cars
