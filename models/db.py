@@ -145,6 +145,7 @@ class _Wait:
         self.notice_at = self.started + WRITE_NOTICE_S
         self.deadline = self.started + WRITE_DEADLINE_S
         self.noticed = False
+        self.timer: threading.Timer | None = None
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -156,6 +157,9 @@ class _Wait:
                 _wait_listener(True)
 
     def over(self) -> None:
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()
         if self.noticed and _wait_listener is not None:
             _wait_listener(False)
 
@@ -218,7 +222,28 @@ def _write_gate(wait: _Wait | None = None):
 
 
 def _is_lock_wait(error: Exception) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
+    return "locked" in str(error) or "busy" in str(error) or sqlstate(error) == LOCK_NOT_AVAILABLE
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out waiting for another transaction's row lock
+
+
+def _notice_later(wait: _Wait) -> None:
+    """PostgreSQL waits for a row lock inside a statement, where no code of ours runs: a timer tells the
+    terminal at WRITE_NOTICE_S that the write still runs (the only long wait of a terminal's write is
+    another's lock), and is cancelled when the write ends (``wait.over``)."""
+    delay = wait.notice_at - time.monotonic()
+    if delay <= 0:
+        wait.notice()
+        return
+    def still_waiting():
+        if wait.timer is timer:  # not a write that ended as the timer fired
+            wait.notice()
+
+    timer = threading.Timer(delay, still_waiting)
+    timer.daemon = True
+    wait.timer = timer
+    timer.start()
 
 
 def _set_busy_timeout(seconds: float) -> None:
@@ -233,6 +258,10 @@ def _begin(wait: _Wait):
     txn = db.atomic()
     if not is_sqlite():
         txn.__enter__()
+        # PostgreSQL locks rows, not the database: a writer waits only for one that holds a row it needs,
+        # and (lock_timeout) not past the write's deadline; SET LOCAL ends with the transaction.
+        db.execute_sql(f"SET LOCAL lock_timeout = {max(1, int(wait.remaining() * 1000))}")
+        _notice_later(wait)
         return txn
     bounded = False
     try:
@@ -296,7 +325,7 @@ def transaction(wait: _Wait | None = None):
         raise
     except (DatabaseError, InterfaceError, OSError) as error:
         if isinstance(error, OperationalError) and _is_lock_wait(error):
-            if wait.remaining() > 0:
+            if wait.remaining() > 0 and sqlstate(error) != LOCK_NOT_AVAILABLE:
                 raise  # run_write tries again within the deadline
             raise wait.busy() from error
         fault = _fault(error)

@@ -23,7 +23,8 @@ def _own(rng) -> random.Random:
 
 
 def _advisors() -> list[int]:
-    return [i for (i,) in db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%advisor%' AND active ORDER BY id")]
+    return [i for (i,) in db.execute_sql(
+        f"SELECT id FROM staff WHERE roles LIKE {db.param} AND active ORDER BY id", ("%advisor%",))]
 
 
 def _slot(at: dt.datetime) -> dt.datetime:

@@ -114,6 +114,11 @@ def _ts(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat()
 
 
+def as_datetime(value):
+    """A timestamp read back with raw SQL: SQLite gives its text, PostgreSQL a datetime."""
+    return value if isinstance(value, dt.datetime) or value is None else dt.datetime.fromisoformat(str(value))
+
+
 def bulk(table: str, columns: list[str], rows: list[tuple]) -> None:
     """Insert many rows at once (the demo and large shops only; the app writes through services)."""
     if not rows:
@@ -500,13 +505,13 @@ class Generator:
         self._write_orders(cols, rows, lines, closed=False)
         # Rework reasons for the reworked ones, so their cards say why.
         db.execute_sql("UPDATE repair_order SET rework_reason = 'QC: torque marks missing on wheel nuts' "
-                       "WHERE rework = 1 AND state = 'in_progress'")
+                       "WHERE rework AND state = 'in_progress'")
         ids = dict(db.execute_sql("SELECT number, id FROM repair_order WHERE state NOT IN ('delivered', 'cancelled')")
                    .fetchall())
         events = [(r[10], r[4], "order_created", "repair_order", ids[r[0]], ids[r[0]], *_said("order_created", r[0]))
                   for r in rows]
         bulk("event", ["at", "actor_id", "kind", "entity", "entity_id", "order_id", "summary", "message"], events)
-        active = [(oid, state, btype, dt.datetime.fromisoformat(t_in), dt.datetime.fromisoformat(promised))
+        active = [(oid, state, btype, as_datetime(t_in), as_datetime(promised))
                   for oid, state, btype, t_in, promised in db.execute_sql(
                       "SELECT id, state, business_type, time_in, promised_at FROM repair_order "
                       "WHERE state NOT IN ('delivered', 'cancelled') ORDER BY id").fetchall()]

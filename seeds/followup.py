@@ -23,7 +23,8 @@ def _reference(rng, size) -> None:
     demo.bulk("question", ["business_type", "position", "text", "text_zh"],
               [(btype, i, text, QUESTIONS_ZH.get(text)) for btype, texts in QUESTIONS.items()
                for i, text in enumerate(texts, 1)])
-    _state["agents"] = [i for (i,) in db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%follow_up_agent%'")]
+    _state["agents"] = [i for (i,) in db.execute_sql(
+        f"SELECT id FROM staff WHERE roles LIKE {db.param}", ("%follow_up_agent%",))]
     _state["now"] = dt.datetime.now().replace(microsecond=0)
 
 
@@ -59,7 +60,7 @@ def _history(rng, closed, progress) -> None:
                            "agent_id", "status", "attempts", "created_at", "done_at"], callbacks)
     if not calls:
         return
-    ids = dict(db.execute_sql("SELECT order_id, id FROM callback WHERE order_id BETWEEN ? AND ?",
+    ids = dict(db.execute_sql(f"SELECT order_id, id FROM callback WHERE order_id BETWEEN {db.param} AND {db.param}",
                               (recent[0].id, recent[-1].id)).fetchall())
     demo.bulk("call_record", ["callback_id", "customer_id", "by_id", "at", "reached", "notes"],
               [(ids[o], c, a, at, True, "complained" if bad else "satisfied") for o, c, a, at, bad in calls])

@@ -232,10 +232,11 @@ def _active(rng, active) -> None:
     demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "order_id", "at", "reason"], movements)
     for pid, (on_hand, reserved, _) in parts.items():
         if reserved or pid in touched:
-            db.execute_sql("UPDATE part SET on_hand = ?, reserved = ? WHERE id = ?", (str(on_hand), str(reserved), pid))
+            db.execute_sql(f"UPDATE part SET on_hand = {db.param}, reserved = {db.param} WHERE id = {db.param}",
+                           (str(on_hand), str(reserved), pid))
     for order_id, needs in status_by_order.items():
         status = status_of(needs)[0]  # nothing is on order yet: seeds.claims orders some of it
-        db.execute_sql("UPDATE repair_order SET parts_status = ? WHERE id = ?", (status, order_id))
+        db.execute_sql(f"UPDATE repair_order SET parts_status = {db.param} WHERE id = {db.param}", (status, order_id))
     db.execute_sql("UPDATE repair_order SET parts_status = 'none' WHERE state NOT IN ('delivered', 'cancelled') "
                    "AND id NOT IN (SELECT DISTINCT order_id FROM part_line)")
 
@@ -265,7 +266,7 @@ def _history(rng, closed, progress) -> None:
     if prices is None:
         prices = _history.prices = {pid: str(price) for pid, price in db.execute_sql("SELECT id, sale_price FROM part")}
     first, last = closed[0].line_ids[0] if closed[0].line_ids else 0, max(max(c.line_ids, default=0) for c in closed)
-    ops = dict(db.execute_sql("SELECT id, operation_id FROM job_line WHERE id BETWEEN ? AND ?",
+    ops = dict(db.execute_sql(f"SELECT id, operation_id FROM job_line WHERE id BETWEEN {db.param} AND {db.param}",
                               (first, last)).fetchall())
     ids = [c.vehicle_id for c in closed]
     series_of = dict(db.execute_sql("SELECT id, series FROM vehicle WHERE id IN (%s)"

@@ -43,14 +43,16 @@ def _history(rng, closed, progress) -> None:
     if not closed:
         return
     if not _inspectors:
-        _inspectors.extend(i for (i,) in db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%qc_inspector%'"))
+        _inspectors.extend(i for (i,) in db.execute_sql(
+                f"SELECT id FROM staff WHERE roles LIKE {db.param}", ("%qc_inspector%",)))
     ids = [c.id for c in closed]
     facts = {oid: (promised, completed) for oid, promised, completed in db.execute_sql(
-        "SELECT id, promised_at, completed_at FROM repair_order WHERE id BETWEEN ? AND ?", (min(ids), max(ids)))}
+        f"SELECT id, promised_at, completed_at FROM repair_order WHERE id BETWEEN {db.param} AND {db.param}",
+        (min(ids), max(ids)))}
     rows, comebacks = [], []
     for order in closed:
         promised, completed = facts[order.id]
-        promised, completed = dt.datetime.fromisoformat(promised), dt.datetime.fromisoformat(completed)
+        promised, completed = demo.as_datetime(promised), demo.as_datetime(completed)
         late = completed > promised
         inspector = rng.choice(_inspectors)
         signed = completed + dt.timedelta(minutes=rng.randint(5, 50))
@@ -76,8 +78,8 @@ def _history(rng, closed, progress) -> None:
         db.execute_sql("UPDATE job_line SET payer = 'internal' WHERE order_id IN (%s)"
                        % ",".join(str(c[2]) for c in comebacks))
         db.obj.cursor().executemany(
-            "UPDATE repair_order SET comeback_of_id = ?, comeback_line_id = ?, comeback_charge = 'internal' "
-            "WHERE id = ?", comebacks)
+            f"UPDATE repair_order SET comeback_of_id = {db.param}, comeback_line_id = {db.param}, "
+            f"comeback_charge = 'internal' WHERE id = {db.param}", comebacks)
 
 
 demo.REFERENCE_EXTENSIONS.append(_reference)

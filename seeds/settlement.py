@@ -39,7 +39,8 @@ def history(rng, closed: list, progress) -> None:
     ids = [c.id for c in closed]
     labor, internal = {}, set()
     for oid, total, comeback in db.execute_sql(
-            f"SELECT order_id, SUM(billed_hours * rate), MAX(payer = 'internal') FROM job_line "
+            f"SELECT order_id, SUM(billed_hours * rate), MAX(CASE WHEN payer = 'internal' THEN 1 ELSE 0 END) "
+            "FROM job_line "
             f"WHERE order_id BETWEEN {db.param} AND {db.param} GROUP BY order_id", (min(ids), max(ids))).fetchall():
         labor[oid] = Decimal(str(total or 0))
         if comeback:
@@ -99,7 +100,8 @@ def history(rng, closed: list, progress) -> None:
                   [(o, cu, sid[n], since, amount) for o, cu, n, since, amount in balances])
         from workshop.lookup import fill_balance_keys
         fill_balance_keys()
-        manager = db.execute_sql("SELECT id FROM staff WHERE roles LIKE '%manager%' ORDER BY id LIMIT 1").fetchone()
+        manager = db.execute_sql(
+                f"SELECT id FROM staff WHERE roles LIKE {db.param} ORDER BY id LIMIT 1", ("%manager%",)).fetchone()
         if manager:
             demo.bulk("on_account_release", ["order_id", "by_id", "at", "reason"],
                       [(o, manager[0], since + " 17:00:00", "Regular customer, pays by transfer")

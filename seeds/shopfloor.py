@@ -66,7 +66,7 @@ def _reference(rng, size) -> None:
               [(oid, tool_ids[code]) for code, _n, _z, _k, _w, names in TOOLS for name in names
                for oid in ops.get(name, [])])
     # What the demo shows: a torque wrench overdue, the A/C station broken, a scanner away for maintenance.
-    manager = db.execute_sql("SELECT MIN(id) FROM staff WHERE roles LIKE '%manager%'").fetchone()[0]
+    manager = db.execute_sql(f"SELECT MIN(id) FROM staff WHERE roles LIKE {db.param}", ("%manager%",)).fetchone()[0]
     now = demo.clock.now()
     db.execute_sql(f"UPDATE tool SET calibration_due = {db.param} WHERE code = 'TW-02'",
                    (demo._ts(today - dt.timedelta(days=3)),))
@@ -138,8 +138,10 @@ def _active(rng, active) -> None:
     by_kind: dict[str, list[int]] = {}
     for bid, kind in sorted(bays.items()):
         by_kind.setdefault(kind, []).append(bid)
-    supervisor = db.execute_sql("SELECT MIN(id) FROM staff WHERE roles LIKE '%supervisor%'").fetchone()[0]
-    dispatcher = db.execute_sql("SELECT MIN(id) FROM staff WHERE roles LIKE '%dispatcher%'").fetchone()[0]
+    supervisor = db.execute_sql(
+            f"SELECT MIN(id) FROM staff WHERE roles LIKE {db.param}", ("%supervisor%",)).fetchone()[0]
+    dispatcher = db.execute_sql(
+            f"SELECT MIN(id) FROM staff WHERE roles LIKE {db.param}", ("%dispatcher%",)).fetchone()[0]
     orders = {oid: (bay, state) for oid, bay, state in db.execute_sql(
         f"SELECT id, bay_id, state FROM repair_order WHERE id IN ({', '.join(str(i) for i in in_bays)})").fetchall()}
     lines: dict[int, list] = {}

@@ -387,7 +387,6 @@ def test_a_technician_signs_in_with_badge_and_pin(floor):
         accounts.sign_in_badge("10 15", TEST_PIN, source="floor-1")
 
 
-@pytest.mark.sqlite_only  # (fails on the PostgreSQL pass since the merges of 2026-11-30, not yet looked into)
 def test_the_demo_shop_runs_clocks_only_on_lines_whose_parts_are_issued(db_path):
     """The shop-floor terminal's first look at the demo must not contradict its own rule (clocking on
     needs the line's parts issued)."""

@@ -405,6 +405,10 @@ def _child(conn: socket.socket, fds: list[int], request: dict, folder: PrivateDi
     try:
         os.close(_lock_fd)  # the server's lock is the server's: a child must not keep it
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        # A terminal hangs up and terminates as a terminal does, whatever the server inherited (started
+        # under nohup, SIGHUP is ignored, and an orphaned terminal would never end).
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.setsid()
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
