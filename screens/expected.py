@@ -8,12 +8,10 @@ from functools import partial
 from textual.widgets import Static
 
 from screens import forms
-from screens.appointments import TIME_FORMAT
 from screens.forms import FormDialog
 from screens.text import line, lines, literal
 from workshop import appointments, capacity, clock, shops
 from workshop.i18n import _
-from workshop.reception import FUEL_LEVELS
 
 LANE_ROWS = 4  # the rest is counted: the checked-in cards stay in sight
 
@@ -50,12 +48,13 @@ class ExpectedLane(Static):
 
 def arrival_form(rows: list[appointments.AppointmentRow]) -> FormDialog:
     options = [(f"{r.starts_at:%H:%M} {r.plate} · {r.customer}", r.id) for r in rows]
+    from workshop.reception import FUEL_LEVELS  # (reception's checks are not needed for the board's first frame)
     promised = max(rows[0].ends_at, clock.now() + capacity.SLOT)
     return FormDialog(_("A car with an appointment has arrived"), [
         forms.choice("appointment", _("Appointment"), options, value=rows[0].id),
         forms.number("mileage_in", _("Mileage (km)"), minimum=0, maximum=2_000_000, places=0),
         forms.choice("fuel_level", _("Fuel"), [(f, f) for f in FUEL_LEVELS], value="1/2"),
-        forms.text("promised_at", _("Promised"), value=promised.strftime(TIME_FORMAT), max_length=16),
+        forms.text("promised_at", _("Promised"), value=promised.strftime(appointments.TIME_FORMAT), max_length=16),
     ], submit_label=_("Check in"), focus="mileage_in")
 
 

@@ -54,7 +54,7 @@ async def test_cashier_cannot_move_cards_from_the_board(shop):
     order = shop.dispatched()
     async with app_as(shop.cashier).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "right_square_bracket")
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "dispatched"
         assert pilot.app.screen.check_action("forward", ()) is False
 

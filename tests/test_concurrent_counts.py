@@ -1,6 +1,7 @@
 """Many terminals (real processes) doing the same kind of thing at the same moment, on whichever engine the
 suite runs on: clerks booking goods in for one part, advisors checking cars in, cashiers settling. Every
-balance comes out exact and every number series gapless, and nobody sees anything but success."""
+balance comes out exact and every number series gapless, and nobody sees anything but success (on a loaded
+machine a write held up past its deadline is refused, changing nothing, and pressed again, as a user would)."""
 from __future__ import annotations
 
 import json
@@ -30,6 +31,16 @@ PRELUDE = textwrap.dedent("""
     open_database(path)
     def report(**values):
         print(json.dumps(values), flush=True)
+    def as_a_user(action):
+        # Held up past the write's deadline on a loaded machine, the terminal says so and the user
+        # presses the key again (the refusal changed nothing).
+        from workshop.errors import WriteBusy
+        for _attempt in range(4):
+            try:
+                return action()
+            except WriteBusy:
+                time.sleep(0.2)
+        return action()
     while not os.path.exists(start):   # every process starts at the same moment
         time.sleep(0.001)
 """)
@@ -58,7 +69,7 @@ GOODS_IN = """
     clerk = Staff.get(Staff.login == "huang.bo")
     for n in range(arg["times"]):
         try:
-            parts.receive(arg["code"], "10", by=clerk, reference=f"DN-{worker}-{n}")
+            as_a_user(lambda: parts.receive(arg["code"], "10", by=clerk, reference=f"DN-{worker}-{n}"))
             report(ok=True)
         except Exception as error:
             report(ok=False, error=type(error).__name__ + ": " + str(error))
@@ -84,13 +95,13 @@ CHECK_IN = """
     for n in range(arg["times"]):
         try:
             raw = f"LVGBM53K0RC{worker:03d}{n:03d}"
-            car = register_vehicle(
+            car = as_a_user(lambda: register_vehicle(
                 CustomerForm(name=f"Driver {worker}-{n}", mobile=f"139{worker:04d}{n:04d}"),
                 VehicleForm(plate=f"粤C{worker}{n}{worker}{n}A", vin=raw[:8] + check_digit(raw) + raw[9:],
-                            brand="Toyota", model="Corolla"), by=advisor)
-            order = create_order(OrderForm(vehicle_id=car.id, mileage_in="1000", statement="Service",
-                                           promised_at=clock.now() + dt.timedelta(hours=4),
-                                           operation_codes=["QS001"]), by=advisor)
+                            brand="Toyota", model="Corolla"), by=advisor))
+            order = as_a_user(lambda: create_order(OrderForm(
+                vehicle_id=car.id, mileage_in="1000", statement="Service",
+                promised_at=clock.now() + dt.timedelta(hours=4), operation_codes=["QS001"]), by=advisor))
             report(ok=True, number=order.number)
         except Exception as error:
             report(ok=False, error=type(error).__name__ + ": " + str(error))
@@ -115,7 +126,7 @@ SETTLE = """
     cashier = Staff.get(Staff.login == arg["login"])
     for order_id in arg["orders"]:
         try:
-            invoice = settlement.settle(order_id, by=cashier)
+            invoice = as_a_user(lambda: settlement.settle(order_id, by=cashier))
             report(ok=True, number=invoice.number)
         except Exception as error:
             report(ok=False, error=type(error).__name__ + ": " + str(error))

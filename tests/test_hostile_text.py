@@ -27,7 +27,7 @@ from screens import registry
 from screens.text import clean, cells, line, literal
 from tests.factories import make_vehicle
 from tests.terminal import read_until
-from tests.ui import app_as, wait_until
+from tests.ui import app_as, settled, wait_until
 from workshop import callbacks, clock, parts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,7 +141,7 @@ async def test_every_screen_of_every_role_shows_stored_text_literally(hostile_sh
                 app.open_screen(entry.name)
             assert await wait_until(pilot, lambda: app.screen.__class__.__name__ != "BoardScreen"
                                     and app.screen.is_attached), entry.name
-            await pilot.pause(0.3)  # (the quality figures come from a worker)
+            await settled(pilot)  # (the quality figures come from a worker)
             seen[entry.name] = assert_shown_safely(app.screen, f"{role}: {entry.name}")
             await pilot.press("escape")
             assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "BoardScreen")
@@ -231,10 +231,10 @@ async def test_claims_and_purchase_orders_show_stored_text_literally(hostile_sho
         async def shown(keys=(), screen="") -> str:
             for key in keys:
                 await pilot.press(key)
-                await pilot.pause(0.2)
+                await settled(pilot)
             if screen:
                 assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == screen)
-            await pilot.pause(0.3)
+            await settled(pilot)
             return assert_shown_safely(app.screen, f"{screen} after {keys}")
 
         app.open_screen("warranty")
@@ -300,7 +300,7 @@ async def test_later_screens_show_stored_text_literally(hostile_shop):
             for tab in tabs:
                 if tab:
                     await pilot.press(*tab)
-                await pilot.pause(0.3)
+                await settled(pilot)
                 seen[f"{name} {tab}"] = assert_shown_safely(app.screen, f"{name} after {tab}")
             for _ in range(3):  # (a dialog opened from the screen closes first)
                 if app.screen.__class__.__name__ != "BoardScreen":

@@ -16,7 +16,7 @@ from screens import registry
 from tests.factories import make_vehicle
 from tests.pseudo import kept_words, pseudo_locale, stored_words, untranslated
 from tests.test_hostile_text import screen_text
-from tests.ui import app_as, wait_until
+from tests.ui import app_as, settled, wait_until
 from workshop import callbacks, clock, parts
 
 ROLES = ["manager", "advisor", "dispatcher", "clerk", "inspector", "cashier", "agent", "technician"]
@@ -128,7 +128,7 @@ async def test_every_screen_of_every_role_is_translated(walk_shop, role):
                 assert app.screen.__class__.__name__ == "BoardScreen", app.screen
 
             async def visit(name: str) -> None:
-                await pilot.pause(0.3)  # (reports come from a worker)
+                await settled(pilot)  # (reports come from a worker)
                 look(name)
                 for step in ["!f1", *WALKS.get(name, [])]:
                     if step.startswith("type:"):
@@ -136,7 +136,7 @@ async def test_every_screen_of_every_role_is_translated(walk_shop, role):
                     elif step.startswith("!"):
                         screen = app.screen
                         await pilot.press(step[1:])
-                        await pilot.pause(0.3)
+                        await settled(pilot)
                         if app.screen is not screen:
                             look(f"{name}: dialog {step[1:]}")
                             await pilot.press("escape")
@@ -144,7 +144,7 @@ async def test_every_screen_of_every_role_is_translated(walk_shop, role):
                         continue
                     else:
                         await pilot.press(step)
-                    await pilot.pause(0.3)
+                    await settled(pilot)
                     look(f"{name} after {step}")
 
             await visit("board")

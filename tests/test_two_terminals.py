@@ -10,7 +10,7 @@ import pytest
 
 from models.orders import RepairOrder
 from screens.dialogs import YesNo
-from tests.ui import app_as, wait_until
+from tests.ui import app_as, settled, wait_until
 from workshop.lifecycle import BOARD_STATES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ async def test_my_cursor_stays_where_it_was_when_another_terminal_moves_the_card
         assert await wait_until(pilot, lambda: pilot.app.screen.cards[order.id].state == "in_progress")
         assert cursor(pilot.app) == ("dispatched", None)             # not following it to In progress
         await pilot.press("left_square_bracket")                     # my [ half a second later
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "in_progress"  # the other's move stands
 
 
@@ -76,10 +76,10 @@ async def test_a_move_key_right_after_a_remote_change_asks_first_saying_what_cha
         assert f"RO {first.number} was started" in question and "Xu Gang" in question
         assert f"Under your cursor now: RO {second.number} (Dispatched)" in question
         await pilot.press("n")
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(second.id).state == "dispatched"
         await pilot.press("left_square_bracket")                     # asked once: now it moves
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(second.id).state == "checked_in"
 
 
@@ -94,7 +94,7 @@ async def test_confirming_makes_the_move_on_the_card_as_it_is_now(shop, db_path,
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, YesNo))
         assert "was re-dispatched to bay M1, Xu Gang by Zhang Lei" in str(pilot.app.screen.query_one("Static").content)
         await pilot.press("y")
-        await pilot.pause()
+        await settled(pilot)
         assert RepairOrder.get_by_id(order.id).state == "checked_in"
 
 
@@ -103,13 +103,13 @@ async def test_my_own_move_is_followed_and_a_key_later_than_a_second_does_not_as
     order = shop.dispatched()
     async with app_as(shop.dispatcher).run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "right_square_bracket")          # my own move: the cursor follows
-        await pilot.pause()
+        await settled(pilot)  # (the move is written in a worker)
         assert cursor(pilot.app) == ("in_progress", order.id)
         other_terminal(db_path, order.id, "stop")                    # back to Dispatched, elsewhere
         assert await wait_until(pilot, lambda: pilot.app.screen.cards[order.id].state == "dispatched")
         assert cursor(pilot.app) == ("in_progress", None)
         monkeypatch.setattr(screens.board, "CONFIRM_WITHIN_S", 0.0)  # as if the user read it for a second
         await pilot.press("left", "right_square_bracket")
-        await pilot.pause()
+        await settled(pilot)
         assert not isinstance(pilot.app.screen, YesNo)
         assert RepairOrder.get_by_id(order.id).state == "in_progress"

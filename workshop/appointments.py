@@ -36,7 +36,7 @@ from models.orders import BUSINESS_TYPES, RepairOrder
 from models.parts import Part
 from models.people import Customer, Staff, Vehicle
 from models.shop import MaintenancePackage, Operation
-from workshop import audit, capacity, clock, prepick, quotes, settings, shops, validation
+from workshop import audit, capacity, clock, prepick, settings, shops, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
 from workshop.phrase import Phrase
@@ -311,6 +311,7 @@ def book(form: AppointmentForm, *, by: Staff) -> Appointment:
         if clash is not None:
             raise InvalidInput(_("{plate} already has an appointment then: {label} at {when}.").format(
                 plate=checked.car.plate, label=clash.label, when=_when(clash.starts_at)), "starts_at")
+        from workshop import quotes  # (prices: not on the board's cold path, which shows today's arrivals)
         from workshop.reception import next_number
         now = clock.now()
         payer = {"warranty": "manufacturer", "insurance": "insurer", "internal": "internal"}.get(

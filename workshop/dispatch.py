@@ -13,7 +13,6 @@ from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
 from workshop import clock, lifecycle, validation
-from workshop.approvals import ensure_workable
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
 from workshop.phrase import Phrase, Word
@@ -203,6 +202,7 @@ def clock_on(line_id: int, technician_id: int, *, by: Staff, seen_version: int |
                 order=order.label, state=lifecycle_label(order.state)))
         if line.status == "finished":
             raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
+        from workshop.approvals import ensure_workable  # (prices and quotes: not on the board's cold path)
         ensure_workable(line)
         tech = Staff.by_id(technician_id, lock=True)  # clocked on one job at a time, on either engine
         if tech is None or not tech.has_role("technician"):
@@ -273,6 +273,7 @@ def finish_line(line_id: int, *, by: Staff, seen_version: int | None = None) -> 
             raise IllegalTransition(_("{order} is not being worked on.").format(order=order.label))
         if line.status == "finished":
             raise IllegalTransition(_("'{line}' is already finished.").format(line=line.name))
+        from workshop.approvals import ensure_workable
         ensure_workable(line)
         now = clock.now()
         TimeLog.update(ended_at=now).where((TimeLog.line == line.id) & TimeLog.ended_at.is_null()).execute()
