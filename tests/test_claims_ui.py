@@ -83,7 +83,7 @@ async def test_a_warranty_claim_goes_through_rejection_correction_and_payment_an
         assert await wait_until(pilot, screen_named(app, "WarrantyScreen"))
 
         await pilot.press("2")
-        await pilot.pause()
+        await settled(pilot)
         assert [row.number for row in screen.table("waiting").items] == [claim.number]
         form = await open_form(pilot, "a")  # rejected (不受理): wrong operation hours
         await pilot.press("enter", "down", "down", "enter")  # the answer: rejected
@@ -93,11 +93,11 @@ async def test_a_warranty_claim_goes_through_rejection_correction_and_payment_an
         await submit(pilot)
         assert WarrantyClaim.get_by_id(claim.id).state == "rejected"
         await pilot.press("6")
-        await pilot.pause()
+        await settled(pilot)
         assert figures_text(screen)[0][-1] == "0.0%"  # claimed 479.00, nothing paid
 
         await pilot.press("3")
-        await pilot.pause()
+        await settled(pilot)
         assert [row.number for row in screen.table("rejected").items] == [claim.number]
         await pilot.press("c")  # back to draft, and straight into its form
         assert await wait_until(pilot, screen_named(app, "FormDialog"))
@@ -114,7 +114,7 @@ async def test_a_warranty_claim_goes_through_rejection_correction_and_payment_an
         assert WarrantyClaim.get_by_id(claim.id).state == "submitted"
 
         await pilot.press("2")
-        await pilot.pause()
+        await settled(pilot)
         form = await open_form(pilot, "a")
         await pilot.press("enter", "down", "enter", *"500")  # partly accepted... with more than claimed
         await submit(pilot)
@@ -125,7 +125,7 @@ async def test_a_warranty_claim_goes_through_rejection_correction_and_payment_an
         assert WarrantyClaim.get_by_id(claim.id).state == "accepted"
 
         await pilot.press("4")
-        await pilot.pause()
+        await settled(pilot)
         form = await open_form(pilot, "p")
         assert form.raw("amount") == "443.00"
         await pilot.press("ctrl+u", *"500")
@@ -138,7 +138,7 @@ async def test_a_warranty_claim_goes_through_rejection_correction_and_payment_an
         assert [D(p.amount) for p in WarrantyPayment.select().order_by(WarrantyPayment.id)] == [D("200"), D("243")]
         assert WarrantyClaim.get_by_id(claim.id).state == "paid"
         await pilot.press("6")
-        await pilot.pause()
+        await settled(pilot)
         assert figures_text(screen)[0][-3:] == ["443.00", "443.00", "100.0%"]
     month = (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
     assert [(r.claimed, r.paid) for r in claim_figures.recovery(*month)] == [(D("443"), D("443"))]
@@ -156,10 +156,10 @@ async def test_each_role_sees_only_its_warranty_keys(shop):
             assert await wait_until(pilot, screen_named(app, "WarrantyScreen"))
             await settled(pilot)
             await pilot.press("4")
-            await pilot.pause()
+            await settled(pilot)
             assert bool(app.screen.check_action("pay", ())) is may_pay
             await pilot.press("1")
-            await pilot.pause()
+            await settled(pilot)
             assert (app.screen.check_action("edit", ()) is not False) is may_answer
             assert app.screen.check_action("charge", ()) is False  # a manager's
     app = app_as(shop.dispatcher)
@@ -363,7 +363,7 @@ async def test_a_short_part_is_ordered_from_the_parts_screen_and_the_card_shows_
         await pilot.press("f5")
         assert await wait_until(pilot, screen_named(app, "PartsScreen"))
         await pilot.press("5")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         suggested = screen.query_one("#order-table", PagedTable).items
         assert [(s.part_code, s.short, s.qty, s.supplier) for s in suggested] == [("BP-100", 2, 2, "GAC Parts")]
@@ -385,7 +385,7 @@ async def test_a_short_part_is_ordered_from_the_parts_screen_and_the_card_shows_
         await pilot.press("f5")
         assert await wait_until(pilot, screen_named(app, "PartsScreen"))
         await pilot.press("6")
-        await pilot.pause()
+        await settled(pilot)
         assert "RO 1" in str(screen.query_one("#po-lines").get_row_at(0))  # the order it serves
         form = await open_form(pilot, "g")  # goods arrived: one of the two, then more than is due
         await pilot.press("ctrl+u", *"3")
@@ -445,7 +445,7 @@ async def test_goods_received_take_either_everything_due_or_what_was_typed_never
         await pilot.press("f5")
         assert await wait_until(pilot, screen_named(app, "PartsScreen"))
         await pilot.press("6")
-        await pilot.pause()
+        await settled(pilot)
         form = await open_form(pilot, "g")
         await pilot.press("space", "tab", "1")  # everything ticked, and 1 of 4 typed: which is it?
         await submit(pilot)
