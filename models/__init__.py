@@ -1,8 +1,8 @@
 """Peewee models of the workshop, bound through one database proxy (see models/db.py)."""
 from models.db import db, open_database, transaction  # noqa: F401
-from models.people import Customer, CustomerClass, SignInAttempt, Staff, Vehicle  # noqa: F401
+from models.people import Customer, CustomerClass, SignInAttempt, Staff, StaffShop, Vehicle  # noqa: F401
 from models.shop import (Bay, LaborRate, MaintenancePackage, Operation, OperationSeries,  # noqa: F401
-                         PackageOperation, Setting)
+                         PackageOperation, Setting, Shop, ShopSetting)
 from models.orders import (JobLine, JobLineTechnician, OrderCounter, OrderPackage, RepairOrder,  # noqa: F401
                            TimeLog)
 from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
@@ -25,7 +25,8 @@ from models.appointments import (Appointment, AppointmentCall, AppointmentDay, A
 from models.approvals import LineApproval  # noqa: F401
 
 ALL_MODELS = [
-    CustomerClass, Customer, Vehicle, Staff, SignInAttempt,
+    Shop, ShopSetting,
+    CustomerClass, Customer, Vehicle, Staff, StaffShop, SignInAttempt,
     Bay, Operation, OperationSeries, LaborRate, MaintenancePackage, PackageOperation, Setting,
     RepairOrder, OrderPackage, JobLine, JobLineTechnician, TimeLog, OrderCounter,
     Part, OperationPart, PartLine, StockMovement, OldPartRecord,

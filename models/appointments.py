@@ -6,7 +6,7 @@ from models.base import BaseModel, HoursField, MoneyField, QtyField
 from models.orders import RepairOrder
 from models.parts import Part
 from models.people import Customer, Staff, Vehicle
-from models.shop import Operation
+from models.shop import Operation, shop_field
 from workshop.i18n import N_
 
 # booked -> confirmed (the day-before call) -> arrived (a repair order); or cancelled, or a no-show.
@@ -25,7 +25,8 @@ CALL_CHANNEL_LABELS = {"phone": N_("phone call"), "sms": N_("SMS"), "wechat": N_
 
 
 class Appointment(BaseModel):
-    number = IntegerField(unique=True)
+    number = IntegerField(unique=True)  # the group numbers appointments as one series
+    shop = shop_field()  # the shop the car is booked into
     vehicle = ForeignKeyField(Vehicle, backref="appointments", index=False)  # (vehicle, starts_at) below
     customer = ForeignKeyField(Customer, backref="appointments", index=True)
     contact_name = CharField(max_length=60)

@@ -4,7 +4,7 @@ from peewee import (SQL, BooleanField, CharField, DateField, DateTimeField, Fore
 
 from models.base import BaseModel, HoursField, MoneyField, PercentField
 from models.people import Customer, Staff, Vehicle
-from models.shop import Bay, MaintenancePackage, Operation
+from models.shop import Bay, MaintenancePackage, Operation, shop_field
 from workshop.i18n import N_
 
 BUSINESS_TYPES = ("maintenance", "general_repair", "body", "paint", "warranty", "insurance",
@@ -23,7 +23,9 @@ JOB_LINE_STATUS_LABELS = {"pending": N_("pending"), "in_progress": N_("in progre
 
 
 class RepairOrder(BaseModel):
-    number = IntegerField(unique=True)
+    number = IntegerField()  # unique within its shop (Meta): each shop numbers its own orders
+    # Read with the state (the board's index, Meta): a shop's board is its active orders.
+    shop = shop_field()
     vehicle = ForeignKeyField(Vehicle, backref="orders", index=True)
     customer = ForeignKeyField(Customer, backref="orders", index=True)
     business_type = CharField(max_length=20)
@@ -71,7 +73,7 @@ class RepairOrder(BaseModel):
     updated_at = DateTimeField()
 
     class Meta:
-        indexes = ((("state", "promised_at"), False),)
+        indexes = ((("state", "promised_at"), False), (("number", "shop"), True))
 
     @property
     def label(self) -> str:
@@ -142,6 +144,11 @@ class TimeLog(BaseModel):
 
 class OrderCounter(BaseModel):
     """Next number of a numbered series (repair orders, invoices): gapless because it is taken
-    inside the transaction that uses it."""
-    name = CharField(max_length=20, unique=True)
+    inside the transaction that uses it. Each shop numbers its own orders and documents: one row per shop
+    and series (series the group numbers as one, like customer codes, use shop 1's row)."""
+    shop = shop_field()
+    name = CharField(max_length=20)
     next_value = IntegerField()
+
+    class Meta:
+        indexes = ((("name", "shop"), True),)

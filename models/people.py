@@ -4,15 +4,17 @@ from peewee import (SQL, BooleanField, CharField, DateField, DateTimeField, Fore
 
 from workshop.i18n import N_
 from models.base import BaseModel, MoneyField, PercentField
+from models.shop import Shop, shop_field
 
 ROLES = ("advisor", "dispatcher", "supervisor", "technician", "parts_clerk", "qc_inspector",
-         "cashier", "follow_up_agent", "care_supervisor", "manager")
+         "cashier", "follow_up_agent", "care_supervisor", "manager", "group_manager")
 # On-screen names, translated where shown: workshop.i18n.label(ROLE_LABELS, code).
 ROLE_LABELS = {
     "advisor": N_("service advisor"), "dispatcher": N_("dispatcher"), "supervisor": N_("workshop supervisor"),
     "technician": N_("technician"), "parts_clerk": N_("parts clerk"), "qc_inspector": N_("QC inspector"),
     "cashier": N_("cashier"), "follow_up_agent": N_("follow-up agent"),
     "care_supervisor": N_("customer-care supervisor"), "manager": N_("manager"),
+    "group_manager": N_("group manager"),  # a dealer group's figures, per shop and for the group
 }
 TRADES = ("mechanical", "body", "paint", "quick_service", "wash", "electrical", "alignment")
 TRADE_LABELS = {
@@ -127,6 +129,7 @@ class Staff(BaseModel):
     language = CharField(max_length=8, null=True)
     # The number on the staff badge, typed with a PIN at a shared shop-floor terminal (workshop/accounts.py).
     badge = CharField(max_length=16, null=True, unique=True)
+    home_shop = shop_field()  # where they sign in unless the terminal is fixed to a shop (StaffShop: others)
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -157,3 +160,12 @@ class SignInAttempt(BaseModel):
             (("source", "at"), False),  # one terminal's failures
             (("at",), False),  # pruning
         )
+
+
+class StaffShop(BaseModel):
+    """A shop a staff member may also work in, besides their home shop (a group's floating technician)."""
+    staff = ForeignKeyField(Staff, backref="shops", on_delete="CASCADE", index=False)
+    shop = ForeignKeyField(Shop, backref="+", on_delete="CASCADE", index=False)
+
+    class Meta:
+        indexes = ((("staff", "shop"), True),)

@@ -10,6 +10,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 
 from models.base import BaseModel, MoneyField, PercentField
 from models.orders import RepairOrder
+from models.shop import shop_field
 from models.people import Customer, Staff
 from workshop.i18n import N_
 
@@ -52,6 +53,7 @@ class Settlement(BaseModel):
     customer = ForeignKeyField(Customer, backref="settlements", index=True)
     kind = CharField(max_length=8, default="invoice")
     number = IntegerField()
+    shop = shop_field()  # the order's shop, whose series numbered it
     reverses = ForeignKeyField("self", null=True, backref="reversals", unique=True)
     at = DateTimeField(index=True)
     by = ForeignKeyField(Staff, null=True, backref="+")
@@ -79,7 +81,8 @@ class Settlement(BaseModel):
     lines_json = TextField(null=True)  # the bill as settled; null for bulk-seeded history
 
     class Meta:
-        indexes = ((("kind", "number"), True),)
+        # Each shop has its own invoice and credit-note numbers (its own tax number).
+        indexes = ((("kind", "number", "shop"), True),)
 
 
 class Payment(BaseModel):

@@ -1,4 +1,4 @@
-"""The shop itself: bays, the operations catalog (with the series it applies to), labor rates per trade and
+"""The shop itself: its locations (Shop: one for a single workshop, several for a dealer group), bays, the operations catalog (with the series it applies to), labor rates per trade and
 price class, maintenance packages and settings."""
 from peewee import SQL, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
@@ -16,13 +16,42 @@ BAY_KIND_LABELS = {
 }
 
 
-class Bay(BaseModel):
+# The shop every row belongs to unless told otherwise: a one-shop database has only this one, and rows
+# written by a terminal of an earlier release land in it (the columns' SQL default).
+FIRST_SHOP = 1
+
+
+class Shop(BaseModel):
+    """A workshop location of the group (门店). Customers and vehicles are the group's; bays, staff assignments,
+    orders, appointments, numbering and per-shop settings belong to one shop. Its identity (name, address, phone,
+    tax number) heads the documents of its orders."""
     code = CharField(max_length=10, unique=True)
+    name = CharField(max_length=100)
+    name_zh = CharField(max_length=100, null=True)
+    address = CharField(max_length=200, default="")
+    phone = CharField(max_length=40, default="")
+    tax_number = CharField(max_length=30, default="")
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
+
+
+def shop_field(**kwargs):
+    """The not-null shop of a row, shop 1 by default (also for INSERTs of an earlier release's terminal)."""
+    kwargs.setdefault("index", False)
+    return ForeignKeyField(Shop, default=FIRST_SHOP, constraints=[SQL(f"DEFAULT {FIRST_SHOP}")], backref="+",
+                           **kwargs)
+
+
+class Bay(BaseModel):
+    code = CharField(max_length=10)  # unique within its shop (Meta)
+    shop = shop_field()
     name = CharField(max_length=40)
     name_zh = CharField(max_length=40, null=True)  # shown to Chinese readers (workshop.i18n.local)
     kind = CharField(max_length=20)
     capacity = IntegerField(default=1)  # cars it holds at once
     active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("code", "shop"), True),)
 
 
 class Operation(BaseModel):
@@ -85,3 +114,13 @@ class Setting(BaseModel):
     """A shop setting: ``value`` is JSON text. Defaults live in workshop/settings.py."""
     key = CharField(max_length=60, unique=True)
     value = TextField()
+
+
+class ShopSetting(BaseModel):
+    """One shop's own value of a setting (JSON text), over the group's (Setting) or the default."""
+    shop = ForeignKeyField(Shop, backref="+", index=False)
+    key = CharField(max_length=60)
+    value = TextField()
+
+    class Meta:
+        indexes = ((("shop", "key"), True),)

@@ -62,13 +62,15 @@ def _hit_text(matcher, value: str):
     return shown
 
 
-def _find_orders(query: str) -> tuple[list, list]:
+def _find_orders(query: str, shop: int | None = None) -> tuple[list, list]:
     """The palette's orders for ``query``: active ones, then the history's (in a worker thread, on a
     connection of its own)."""
     from workshop.board import search_active
     from workshop.search import search as search_history
     with own_connection():
-        return search_active(query, limit=20), search_history(query, limit=10)
+        # The active orders are the terminal's shop's (its board); the history is the group's (a car's visits
+        # at every shop).
+        return search_active(query, limit=20, shop=shop), search_history(query, limit=10)
 
 
 class OrderSearch(Provider):
@@ -83,7 +85,8 @@ class OrderSearch(Provider):
             return
         await asyncio.sleep(DEBOUNCE_S)
         try:
-            cards, history = await asyncio.to_thread(_find_orders, query)
+            from workshop import shops
+            cards, history = await asyncio.to_thread(_find_orders, query, shops.scope(app.staff))
         except DomainError:
             return
         matcher = self.matcher(query)
@@ -217,6 +220,13 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         """Signed in already (an SSH login): the board is the first screen, drawn in the first frame."""
         if self.auto_staff is not None:
             from screens.board import BoardScreen
+            from workshop import shops
+            try:  # the terminal's shop: the configured one, else their home shop
+                self.auto_staff = shops.at_sign_in(self.auto_staff)
+            except DomainError as error:  # not a shop they work in: they sign in as anyone else would
+                self.first_run_message = str(error)
+                self.auto_staff = None
+                return Screen(id="_default")
             self._set_staff(self.auto_staff)
             self.mapped_session = True
             return BoardScreen()
@@ -276,10 +286,27 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
         i18n.set_language(self.staff.language or self.terminal_language)
         self.title = _(self.TITLE)
         roles = i18n.join(i18n.label(ROLE_LABELS, r) for r in self.staff.roles)
-        self.sub_title = clean(f"{self.staff.name} · {roles}")  # (the header shows it literally)
+        shop = f" · {self.staff.shop_code}" if self.staff.shop_code else ""  # (a group's terminal: which shop)
+        self.sub_title = clean(f"{self.staff.name} · {roles}{shop}")  # (the header shows it literally)
         self.last_input = time.monotonic()
 
     def signed_in(self, staff: Actor) -> None:
+        from workshop import shops
+        options = shops.choices(staff)
+        if options:  # a group's terminal not fixed to a shop, someone who works in several: which one today?
+            from screens import forms
+            from screens.forms import FormDialog
+
+            def chosen(values: dict | None) -> None:  # (Escape: their home shop)
+                self._signed_in(shops.working_in(staff, values["shop"]) if values else staff)
+
+            self.push_screen(FormDialog(_("Which shop do you work in now?"), [
+                forms.choice("shop", _("Shop"), [(f"{row.code} · {row.name}", row.id) for row in options],
+                             value=staff.shop_id)], submit_label=_("Sign in")), callback=chosen)
+            return
+        self._signed_in(staff)
+
+    def _signed_in(self, staff: Actor) -> None:
         self._set_staff(staff)
         self.show_board()
         if self.shop_floor and can(self.staff, "my_jobs"):

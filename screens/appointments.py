@@ -26,7 +26,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, lines, literal
-from workshop import appointment_figures, appointments, capacity, clock, prepick, reminders
+from workshop import appointment_figures, appointments, capacity, clock, prepick, reminders, shops
 from workshop.i18n import N_, _, label
 from workshop.i18n import date as fmt_date
 from workshop.reception import FUEL_LEVELS
@@ -226,13 +226,15 @@ class AppointmentsScreen(Acting, KeptScreen):
         self.query_one("#due-table", PagedTable).load(self._due_page, keyset=True)
         self.query_one("#short-title", Label).update(_("Parts not held for appointments in the next {days} days").format(
             days=prepick.settings.get("appointment_parts_lookahead_days")))
-        self.query_one("#short-table", PagedTable).load(lambda n, o: prepick.shortages(limit=n, offset=o))
+        self.query_one("#short-table", PagedTable).load(lambda n, o: prepick.shortages(
+            limit=n, offset=o, shop=shops.scope(self.app.staff)))
         if self.query_one(TabbedContent).active == "figures":
             self._figures()
 
     def _load_day(self) -> None:
-        grid = self.grid = capacity.day_grid(self.day)
-        self.rows = appointments.day_list(self.day)
+        shop = shops.scope(self.app.staff)  # a group's terminal: its shop's capacity and bookings
+        grid = self.grid = capacity.day_grid(self.day, shop=shop)
+        self.rows = appointments.day_list(self.day, shop=shop)
         booked = " · ".join(_("{trade} {booked} of {capacity} h").format(
             trade=label(TRADE_LABELS, t), booked=_hours(grid.booked_hours[t]), capacity=_hours(grid.capacity_hours[t]))
             for t in grid.trades)
@@ -277,7 +279,7 @@ class AppointmentsScreen(Acting, KeptScreen):
 
     def _load_calls(self) -> None:
         tomorrow = clock.today() + dt.timedelta(days=1)
-        self.call_rows = appointments.reminder_list(tomorrow)
+        self.call_rows = appointments.reminder_list(tomorrow, shop=shops.scope(self.app.staff))
         confirmed = sum(1 for r in self.call_rows if r.state == "confirmed")
         self.query_one("#calls-title", Label).update(line(
             (_("Tomorrow, {day}").format(day=f"{fmt_date(tomorrow)} {_weekday(tomorrow)}"), "bold"), " · ",
@@ -305,7 +307,7 @@ class AppointmentsScreen(Acting, KeptScreen):
 
     def _figures(self) -> None:
         start, end = self._period()
-        report = appointment_figures.report(start, end)
+        report = appointment_figures.report(start, end, shops.scope(self.app.staff))
         self.query_one("#figures-title", Label).update(_(
             "Last {days} days ({start} – {end}): appointment rate = check-ins by appointment / check-ins; "
             "no-show rate = no-shows / appointments due").format(

@@ -17,7 +17,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, line
-from workshop import bay_timeline
+from workshop import bay_timeline, shops
 from workshop.dispatch import technician_loads
 from workshop.i18n import N_, _, join, label
 
@@ -85,7 +85,7 @@ class BaysScreen(KeptScreen):
         self.reload()
 
     def reload(self) -> None:
-        today = bay_timeline.timeline()
+        today = bay_timeline.timeline(shop=shops.scope(self.app.staff))  # a group's terminal: its shop's bays
         now = today.now
         legend = line((_("Bays today"), "bold"), f"  {today.opens:%H:%M}–{today.closes:%H:%M}  ",
                       ("█", "green"), " " + _("working") + "  ", ("▒", "blue"), " " + _("planned") + "  ",
@@ -99,7 +99,7 @@ class BaysScreen(KeptScreen):
             bays.add_row(*cells(lane.code, label(BAY_KIND_LABELS, lane.kind), here or "—",
                                 _until(lane.busy_until(now), now),
                                 timeline_bar(lane, today.opens, today.closes, now, self.bar_width)))
-        loads = {load.id: load for load in technician_loads()}
+        loads = {load.id: load for load in technician_loads(shops.scope(self.app.staff))}
         techs = self.query_one("#techs", DataTable)
         techs.clear()
         for busy in today.technicians:

@@ -16,7 +16,7 @@ from screens.card import CardList
 from screens.dialogs import YesNo, reason_form
 from screens.keybar import KeyBar
 from screens.text import line
-from workshop import board, clock, lifecycle
+from workshop import board, clock, lifecycle, shops
 from workshop.board import Card
 from workshop.errors import DomainError, StaleOrder
 from workshop.i18n import N_, _, label
@@ -157,9 +157,13 @@ class BoardScreen(Acting, Screen):
         self._update_filter_bar()
 
     # --- loading and patching ---------------------------------------------------------------------------
+    def _shop(self) -> int | None:
+        """The shop whose cards this board shows: the terminal's in a group, None (every card) in one shop."""
+        return shops.scope(getattr(self.app, "staff", None))
+
     def load_all(self) -> None:
         """Read every card (on open, after a filter change, or after a burst too big to patch)."""
-        self.cards = {card.id: card for card in board.active_cards() if self.board_filter.keeps(card)}
+        self.cards = {card.id: card for card in board.active_cards(self._shop()) if self.board_filter.keeps(card)}
         self._rebuild(BOARD_STATES)
         self._reload_lane()
 
@@ -194,7 +198,7 @@ class BoardScreen(Acting, Screen):
         if any(kind.startswith("appointment") for kind in changes.kinds):
             self._reload_lane()
         if changes.order_ids:
-            self.patch(board.cards_for(list(changes.order_ids)))
+            self.patch(board.cards_for(list(changes.order_ids), self._shop()))
 
     def patch(self, cards: list[Card]) -> None:
         """Put changed cards in place. The cursor follows its card when this terminal moved it; when
@@ -287,7 +291,7 @@ class BoardScreen(Acting, Screen):
 
     def refused(self, error: DomainError) -> None:
         if isinstance(error, StaleOrder):  # another terminal changed it: show it as it is now
-            self.patch(board.cards_for([error.order_id]))
+            self.patch(board.cards_for([error.order_id], self._shop()))
 
     def _move(self, card: Card, service, *args) -> None:
         self.act(service, card.id, *args, seen_version=card.version, about=card.id)
@@ -384,7 +388,7 @@ class BoardScreen(Acting, Screen):
                 self.board_filter = BoardFilter(**values)
                 self.load_all()
 
-        self.app.push_screen(filter_form(self.board_filter), callback=done)
+        self.app.push_screen(filter_form(self.board_filter, self._shop()), callback=done)
 
     def action_clear_filter(self) -> None:
         if self.board_filter:

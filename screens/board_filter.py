@@ -7,8 +7,8 @@ from workshop.board import filter_choices
 from workshop.i18n import _
 
 
-def filter_form(current) -> FormDialog:
-    choices = filter_choices()
+def filter_form(current, shop: int | None = None) -> FormDialog:
+    choices = filter_choices(shop)
     return FormDialog(_("Show only the cards of"), [
         forms.choice("bay_id", _("Bay"), [(f"{code} {name}", bay_id) for bay_id, code, name in choices.bays],
                      value=current.bay_id, required=False, placeholder=_("any bay")),

@@ -25,7 +25,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, cut, literal
-from workshop import claim_figures, document_files, insurance, lifecycle
+from workshop import claim_figures, document_files, insurance, lifecycle, shops
 from workshop import settlement as service
 from workshop.i18n import N_, _, join, label
 from workshop.invoice import bill_text
@@ -170,8 +170,10 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         self.last_files: tuple | None = None
         # Searches run in a worker (screens/live_search.py): typing a plate never waits for a query.
         self.queue_search = LiveSearch(self, lambda text, page, keep_id: (
-            service.cashier_queue(text, limit=PAGE, offset=page * PAGE), keep_id), self._show_queue)
-        self.owed_search = LiveSearch(self, lambda text: service.receivables(text, limit=PAGE), self._show_owed)
+            service.cashier_queue(text, limit=PAGE, offset=page * PAGE,
+                                  shop=shops.scope(self.app.staff)), keep_id), self._show_queue)
+        self.owed_search = LiveSearch(self, lambda text: service.receivables(
+            text, limit=PAGE, shop=shops.scope(self.app.staff)), self._show_owed)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -217,7 +219,8 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             self.queue_search.now(search, self.page, keep_id)
         else:
             self.queue_search.cancel()
-            self._show_queue((service.cashier_queue(limit=PAGE, offset=self.page * PAGE), keep_id))
+            self._show_queue((service.cashier_queue(limit=PAGE, offset=self.page * PAGE,
+                                                         shop=shops.scope(self.app.staff)), keep_id))
 
     def _show_queue(self, answer: tuple[list[service.QueueRow], int | None]) -> None:
         self.rows, keep_id = answer
@@ -233,7 +236,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         self.show_bill()
 
     def load_receivables(self) -> None:
-        aging = service.aging()
+        aging = service.aging(shops.scope(self.app.staff))
         self.query_one("#aging", Static).update(literal(
             _("Outstanding by age (days):") + "  " + "  ".join(f"{k}: {service.money(v)}" for k, v in aging.items())))
         search = self.query_one("#owed-search", Input).value.strip()
@@ -241,7 +244,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
             self.owed_search.now(search)
         else:
             self.owed_search.cancel()
-            self._show_owed(service.receivables(limit=PAGE))
+            self._show_owed(service.receivables(limit=PAGE, shop=shops.scope(self.app.staff)))
 
     def _show_owed(self, rows: list[service.Receivable]) -> None:
         self.receivable_rows = rows
@@ -253,7 +256,7 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
 
     def load_cashup(self) -> None:
         from workshop import clock
-        rows = service.cash_up(clock.today())
+        rows = service.cash_up(clock.today(), shop=shops.scope(self.app.staff))
         total = sum((r.amount for r in rows), Decimal("0"))
         cash = sum((r.amount for r in rows if r.method == "cash"), Decimal("0"))
         self.query_one("#cash-title", Static).update(literal(
@@ -268,23 +271,23 @@ class CashierScreen(PreSettling, Acting, KeptScreen):
         """What insurers still owe: by insurer and age, then order by order (oldest first)."""
         table = self.query_one("#insurer-aging", DataTable)
         table.clear()
-        for row in claim_figures.insurer_aging():
+        for row in claim_figures.insurer_aging(shops.scope(self.app.staff)):
             table.add_row(*cells(row.insurer, *[service.money(row.buckets[name]) if row.buckets[name] else "·"
                                                 for name, _low, _high in service.AGING_BUCKETS],
                                  service.money(row.total), row.orders))
         text = self.query_one("#insurer-search", Input).value
         self.query_one("#insurer-table", PagedTable).load(
-            lambda n, o: insurance.receivables(text, limit=n, offset=o))
+            lambda n, o: insurance.receivables(text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
 
     def export_list(self) -> tuple[str, list]:
         """What "Export this list" writes: the receivables when that tab is shown, else the whole queue."""
         active = self.query_one("#tabs", TabbedContent).active
         if active == "insurers":
             return "insurer_receivables", insurance.receivables(self.query_one("#insurer-search", Input).value,
-                                                               limit=EXPORT_LIMIT)
+                                                               limit=EXPORT_LIMIT, shop=shops.scope(self.app.staff))
         if active == "receivables":
-            return "receivables", service.receivables(limit=EXPORT_LIMIT)
-        return "cashier_queue", service.cashier_queue(limit=EXPORT_LIMIT)
+            return "receivables", service.receivables(limit=EXPORT_LIMIT, shop=shops.scope(self.app.staff))
+        return "cashier_queue", service.cashier_queue(limit=EXPORT_LIMIT, shop=shops.scope(self.app.staff))
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self, event: TabbedContent.TabActivated) -> None:

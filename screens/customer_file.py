@@ -311,7 +311,10 @@ class CustomerFileScreen(TakesCalls, Acting, Screen):
 # --- the vehicle's file --------------------------------------------------------------------------------------
 
 def _visit_row(v: customer_file.VisitRow):
-    return (_("RO {number}").format(number=v.number), i18n.date(v.time_in), f"{v.mileage:,}", v.business_type, v.state,
+    # In a group, the shop visited leads the order's number (a car's history spans the group's shops).
+    number = _("RO {number}").format(number=v.number)
+    return (f"{v.shop} {number}" if v.shop else number, i18n.date(v.time_in), f"{v.mileage:,}", v.business_type,
+            v.state,
             "" if v.total is None else i18n.money(v.total), v.advisor, v.statement)
 
 

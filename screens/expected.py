@@ -10,7 +10,7 @@ from textual.widgets import Static
 from screens import forms
 from screens.forms import FormDialog
 from screens.text import line, lines, literal
-from workshop import appointments, capacity, clock
+from workshop import appointments, capacity, clock, shops
 from workshop.i18n import _
 
 LANE_ROWS = 4  # the rest is counted: the checked-in cards stay in sight
@@ -30,7 +30,7 @@ class ExpectedLane(Static):
 
     def reload(self) -> None:
         """Read today's expected arrivals (three queries; on open, on appointment changes, once a minute)."""
-        self.rows = appointments.expected_arrivals()
+        self.rows = appointments.expected_arrivals(shop=shops.scope(getattr(self.app, "staff", None)))
         self.display = bool(self.rows)
         if not self.rows:
             return
@@ -60,7 +60,7 @@ def arrival_form(rows: list[appointments.AppointmentRow]) -> FormDialog:
 
 def ask_arrival(screen) -> None:
     """On a screen that acts (screens/acting.py): the arrival form for today's expected cars."""
-    rows = appointments.expected_arrivals()
+    rows = appointments.expected_arrivals(shop=shops.scope(getattr(screen.app, "staff", None)))
     if not rows:
         screen.notify(_("No car with an appointment is expected today."), severity="warning")
         return

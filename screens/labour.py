@@ -23,7 +23,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, line
-from workshop import clock, i18n, labour, settings, shifts
+from workshop import clock, i18n, labour, settings, shifts, shops
 from workshop.dispatch import technician_loads
 from workshop.i18n import N_, _
 
@@ -186,7 +186,7 @@ class LabourScreen(Acting, KeptScreen):
     # --- a shift someone forgot to clock ---------------------------------------------------------------
     def action_record_shift(self) -> None:
         """A supervisor records a shift a technician forgot to clock in or out (hours present count it)."""
-        techs = [(t.name, t.id) for t in technician_loads()]
+        techs = [(t.name, t.id) for t in technician_loads(shops.scope(self.app.staff))]
         if not techs:
             self.notify(_("There are no active technicians."), severity="warning")
             return

@@ -20,7 +20,7 @@ from models.approvals import APPROVAL_CHANNEL_LABELS, APPROVAL_CHANNELS, APPROVA
 from models.orders import BUSINESS_TYPE_LABELS, JOB_LINE_STATUS_LABELS
 from models.parts import PART_LINE_STATUS_LABELS
 from models.people import TRADE_LABELS
-from workshop import approvals, audit, clock, lifecycle, trade_dispatch
+from workshop import approvals, audit, clock, lifecycle, shops, trade_dispatch
 from workshop import dispatch as dispatching
 from workshop.i18n import N_, _, join, label, pgettext
 
@@ -114,7 +114,7 @@ class OrderDetailScreen(Acting, KeptScreen):
             # order opened finds the file's pages and the tables' drawing warm (the first open on
             # the large shop had paid ~40% more than the next ones for it).
             from workshop.board import newest_active_order
-            self.order_id = newest_active_order()
+            self.order_id = newest_active_order(shops.scope(getattr(self.app, "staff", None)))
         if self.order_id is not None:
             self.reload()
         self.query_one("#lines", DataTable).focus()
@@ -273,7 +273,7 @@ class OrderDetailScreen(Acting, KeptScreen):
         from workshop.dispatch import technician_loads
         job = next(j for j in dispatching.order_lines(self.order_id) if j.id == line_id)
         # The line's team first, then the technicians of its trade: the one to pick is near the top at 80x24.
-        techs = sorted(technician_loads(), key=lambda t: (t.name not in job.technicians, t.trade != job.trade, t.name))
+        techs = sorted(technician_loads(shops.scope(self.app.staff)), key=lambda t: (t.name not in job.technicians, t.trade != job.trade, t.name))
         form = FormDialog(_("Team of '{job}' on RO {number}").format(job=job.name, number=self.order.number), [
             forms.choices("technicians", _("Technicians"),
                           [(f"{t.name} · {label(TRADE_LABELS, t.trade)} · " + _("{count} open").format(

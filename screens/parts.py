@@ -21,7 +21,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, literal
-from workshop import i18n, lifecycle, part_catalog, parts, pick_requests, prepick, purchasing
+from workshop import i18n, lifecycle, part_catalog, parts, pick_requests, prepick, purchasing, shops
 from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
@@ -142,19 +142,21 @@ class PartsScreen(Acting, KeptScreen):
 
     def reload_all(self) -> None:
         text = self.search_text
-        self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(text, limit=n, offset=o))
+        self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(
+            text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
         self.show_asked()
         self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
         self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
         # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
-        self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(limit=n, offset=o))
+        self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(
+            limit=n, offset=o, shop=shops.scope(self.app.staff)))
         self.load_purchasing()
 
     def show_asked(self) -> None:
         """Technicians waiting at the counter (pick requests from My jobs): who, for which job, since when and
         their note; their lines are first in the queue below."""
-        asked = pick_requests.open_requests(limit=ASKED_SHOWN + 1)
+        asked = pick_requests.open_requests(limit=ASKED_SHOWN + 1, shop=shops.scope(self.app.staff))
         box = self.query_one("#asked", Static)
         box.display = bool(asked)
         if not asked:

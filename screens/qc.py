@@ -19,7 +19,7 @@ from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, lines
 from models.orders import BUSINESS_TYPE_LABELS
-from workshop import clock, qc
+from workshop import clock, qc, shops
 from workshop.errors import DomainError
 from workshop.i18n import N_, _, day, label, ngettext
 
@@ -51,7 +51,7 @@ class QCScreen(Acting, KeptScreen):
     def on_mount(self) -> None:
         self.title = _("QC")
         table = self.query_one(PagedTable)
-        table.load(lambda n, o: qc.qc_queue(limit=n, offset=o))
+        table.load(lambda n, o: qc.qc_queue(limit=n, offset=o, shop=shops.scope(self.app.staff)))
         table.focus()
 
     def refresh_from_changes(self, changes) -> None:

@@ -20,8 +20,9 @@ from screens.keybar import KeyBar
 from screens.tables import Table
 from screens.text import cells, literal
 from models.orders import BUSINESS_TYPE_LABELS
-from workshop import appointment_figures, clock, qc, quality
+from workshop import appointment_figures, clock, qc, quality, shops
 from workshop.i18n import N_, _, label
+from workshop.permissions import can
 
 PERIODS = {"w": (N_("last 7 days"), 7), "m": (N_("last 30 days"), 30), "q": (N_("last 90 days"), 90),
            "y": (N_("last 12 months"), 365)}
@@ -102,6 +103,16 @@ class QualityScreen(Acting, KeptScreen):
             table.clear()
         self._work_out(start, end)
 
+    def _scope(self) -> dict:
+        """Whose figures: a one-shop database's; in a group, the terminal's shop, or for whoever sees the group's
+        figures (managers, group managers) the whole group with a row per shop."""
+        staff = self.app.staff
+        if not shops.is_group():
+            return {}
+        if can(staff, "group_figures"):
+            return {"per_shop": True}
+        return {"shop": shops.of(staff)}
+
     @work(thread=True, exclusive=True, group="quality", exit_on_error=False)
     def _work_out(self, start: dt.datetime, end: dt.datetime) -> None:
         worker = get_current_worker()
@@ -111,8 +122,8 @@ class QualityScreen(Acting, KeptScreen):
                 self.app.call_from_thread(self._progress, done)
 
         with own_connection():
-            report = quality.report(start, end, progress)
-            booked = appointment_figures.report(start, end)
+            report = quality.report(start, end, progress, **self._scope())
+            booked = appointment_figures.report(start, end, self._scope().get("shop"))  # (a group's: all)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, report, booked)
 
@@ -133,7 +144,7 @@ class QualityScreen(Acting, KeptScreen):
         self.query_one("#working", ProgressBar).display = False
         self.query_one("#period", Label).update(_("{heading} · target: rework under {target}%").format(
             heading=self.heading, target=quality.REWORK_TARGET_PCT))
-        for table_id, rows in (("#shop", [report.shop]), ("#techs", report.technicians),
+        for table_id, rows in (("#shop", [report.shop] + report.shops), ("#techs", report.technicians),
                                ("#advisors", report.advisors)):
             table = self.query_one(table_id, DataTable)
             table.clear()

@@ -25,7 +25,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import clean, pad
-from workshop import bay_setup, catalog, customer_classes, i18n, packages, rates, settings, setup_status
+from workshop import bay_setup, catalog, customer_classes, i18n, packages, rates, settings, setup_status, shops
 from workshop.amounts import MAX_HOURS, MAX_PRICE
 from workshop.i18n import N_, _
 
@@ -251,15 +251,18 @@ def setting_form(row: settings.SettingRow) -> FormDialog:
 IDENTITY = ("shop_name", "shop_address", "shop_phone", "shop_tax_number", "shop_bank", "document_language")
 
 
-def identity_form() -> FormDialog:
+def identity_form(shop: int | None = None) -> FormDialog:
+    """The identity of the shop on its documents (``shop``: a group's shop, whose own identity it is)."""
     rows = {r.key: r for r in settings.listing()}
+    values = shops.identity_values(shop, IDENTITY)
     fields = []
     for key in IDENTITY:
         row = rows[key]
         if row.kind == "choice":
-            fields.append(forms.choice(key, row.label, [(label, code) for code, label in row.choices], value=row.value))
+            fields.append(forms.choice(key, row.label, [(label, code) for code, label in row.choices],
+                                       value=values[key]))
         else:
-            fields.append(forms.text(key, row.label, value=_shown(row.value), max_length=settings.spec(key).max_len,
+            fields.append(forms.text(key, row.label, value=_shown(values[key]), max_length=settings.spec(key).max_len,
                                      required=key == "shop_name"))
     return FormDialog(_("The shop on its documents"), fields,
                       intro=_("As printed on the 结算单 and receipts."), submit_label=_("Save"))
@@ -331,7 +334,8 @@ class ShopSetupScreen(Acting, KeptScreen):
     def reload_all(self) -> None:
         self.show_status()
         text = self.query_one("#op-search", Input).value
-        self.query_one("#bays-table", PagedTable).load(_sliced(bay_setup.list_bays()))
+        self.query_one("#bays-table", PagedTable).load(_sliced(bay_setup.list_bays(
+            shop=shops.scope(self.app.staff))))
         self.query_one("#operations-table", PagedTable).load(
             lambda n, o: catalog.list_operations(text, limit=n, offset=o))
         self.query_one("#rates-table", PagedTable).load(_sliced(rates.list_rates()))
@@ -491,7 +495,8 @@ class ShopSetupScreen(Acting, KeptScreen):
                                               len(kit)).format(count=len(kit)))
 
     def action_identity(self) -> None:
-        self.ask(identity_form(), lambda v: partial(settings.put_many, {k: v[k] or "" for k in IDENTITY}),
+        shop = shops.scope(self.app.staff)  # a group's terminal: its shop's identity
+        self.ask(identity_form(shop), lambda v: partial(shops.set_identity, shop, {k: v[k] or "" for k in IDENTITY}),
                  success=_("The shop's identity is saved."))
 
 

@@ -20,7 +20,7 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.text import lines, literal
-from workshop import clock, i18n, my_jobs, tools
+from workshop import clock, i18n, my_jobs, shops, tools
 from workshop.dispatch import technician_loads
 from workshop.i18n import N_, _, label, ngettext
 from workshop.tools import ToolForm, ToolRow
@@ -150,10 +150,10 @@ class ToolsScreen(Acting, KeptScreen):
         keeper = tools.may_keep(me)
         fields = []
         if keeper:
-            techs = [(f"{t.name}", t.id) for t in technician_loads()]
+            techs = [(f"{t.name}", t.id) for t in technician_loads(shops.scope(self.app.staff))]
             fields.append(forms.choice("technician", _("To"), techs, value=me.id if me.id in {t for _, t in techs}
                                        else None))
-            jobs = [(f"RO {j.order_number} {j.name} · {j.plate}", j.line_id) for j in my_jobs.workshop_jobs()]
+            jobs = [(f"RO {j.order_number} {j.name} · {j.plate}", j.line_id) for j in my_jobs.workshop_jobs(shop=shops.scope(me))]
         else:
             jobs = [(f"RO {j.order_number} {j.name} · {j.plate}", j.line_id) for j in my_jobs.my_jobs(me.id).jobs]
         fields.append(forms.choice("line", _("For the job"), jobs, required=False,

@@ -29,7 +29,7 @@ from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
 from screens.text import cells, line, lines, literal, pad
-from workshop import claim_export, claim_figures, clock, i18n
+from workshop import claim_export, claim_figures, clock, i18n, shops
 from workshop import warranty as service
 from workshop.i18n import N_, _, label
 
@@ -590,7 +590,8 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
         for tab in LIST_TABS:
             loader = LOADERS[tab]
             table = self.table(tab)
-            table.loader = lambda n, o, loader=loader: loader(text, manufacturer=maker, limit=n, offset=o)
+            table.loader = lambda n, o, loader=loader: loader(text, manufacturer=maker, limit=n, offset=o,
+                                                              shop=shops.scope(self.app.staff))
             table.page = 0
         self.reload()
 
@@ -744,7 +745,8 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
     def _listed_ids(self) -> list[int]:
         """Every claim of the list shown (as searched and filtered), not only this page."""
         text, maker = self.query_one("#search", Input).value, self.maker
-        return [row.id for row in LOADERS[self.tab](text, manufacturer=maker, limit=EXPORT_LIMIT)]
+        return [row.id for row in LOADERS[self.tab](text, manufacturer=maker, limit=EXPORT_LIMIT,
+                                                    shop=shops.scope(self.app.staff))]
 
     def action_export_batch(self) -> None:
         ids = self._listed_ids()
@@ -781,4 +783,5 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
             self.notify(_("Choose a list of claims to export."), severity="warning")
             return None
         text, maker = self.query_one("#search", Input).value, self.maker
-        return "warranty_claims", LOADERS[self.tab](text, manufacturer=maker, limit=EXPORT_LIMIT)
+        return "warranty_claims", LOADERS[self.tab](text, manufacturer=maker, limit=EXPORT_LIMIT,
+                                                    shop=shops.scope(self.app.staff))

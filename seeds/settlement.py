@@ -138,7 +138,7 @@ def active(rng, orders: list) -> None:
         number += 1
     from models.orders import OrderCounter
     OrderCounter.insert(name="invoice", next_value=number).on_conflict(
-        conflict_target=[OrderCounter.name], update={OrderCounter.next_value: number}).execute()
+        conflict_target=[OrderCounter.shop, OrderCounter.name], update={OrderCounter.next_value: number}).execute()
 
 
 demo.HISTORY_EXTENSIONS.append(history)

@@ -81,6 +81,8 @@ def db_path(tmp_path, tmp_path_factory):
         shutil.copyfile(_sqlite_template(tmp_path_factory), path)
     open_database(path)
     migrate()  # (nothing left to do: the copy is migrated)
+    from workshop import shops
+    shops.forget_count()  # (read once in a while by a terminal; each test has a database of its own)
     if schema is not None:
         import json
         from models.shop import Setting

@@ -11,9 +11,9 @@ async def test_palette_searches_once_typing_pauses_and_off_the_ui_thread(shop, m
     order = shop.order()
     asked = []
 
-    def recording(text, limit=20):
+    def recording(text, limit=20, shop=None):
         asked.append((text, threading.current_thread() is threading.main_thread()))
-        return real(text, limit)
+        return real(text, limit, shop)
     real = board.search_active
     monkeypatch.setattr(board, "search_active", recording)
     # A pause longer than any gap between the keys below, however busy the machine: one search.

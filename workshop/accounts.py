@@ -190,7 +190,8 @@ def sign_in(staff_id: int, pin: str, *, source: str | None = None) -> Actor:
     failed = run_write(record_outcome)
     if failed is not None:
         raise failed
-    return Actor.of(staff)
+    from workshop import shops
+    return shops.at_sign_in(Actor.of(staff))  # the shop this terminal works in (a one-shop database: shop 1)
 
 
 # --- badges: sign-in at a shared shop-floor terminal ----------------------------------------------------
@@ -320,6 +321,8 @@ def add_staff(login: str, name: str, roles: list[str], pin: str, *, by: Staff | 
     name = validation.text(name, "name", _("Name"), max_len=60)
     role_text = _check_roles(roles, trade)
     pin_hash = hash_pin(check_pin_format(pin))  # before the transaction: scrypt is slow, the write lock shared
+    from workshop import shops
+    home = shops.of(by)  # the shop of the terminal they are added at (a group's; shop 1 in a one-shop database)
 
     def work():
         nonlocal by
@@ -328,7 +331,7 @@ def add_staff(login: str, name: str, roles: list[str], pin: str, *, by: Staff | 
         if Staff.select().where(Staff.login == login).exists():
             raise InvalidInput(_("Login '{login}' is taken.").format(login=login), "login")
         staff = Staff.create(login=login, name=name, roles=role_text, trade=trade if "technician" in roles else None,
-                             pin_hash=pin_hash)
+                             pin_hash=pin_hash, home_shop=home)
         audit.record(by, "staff_added", "staff", staff.id,
                      Phrase(N_("Staff {name} added as {roles}"), name=name, roles=_roles(role_text)),
                      after={"login": login, "name": name, "roles": role_text, "trade": staff.trade})

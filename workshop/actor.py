@@ -16,6 +16,9 @@ class Actor:
     name: str
     roles: tuple[str, ...]  # in the order they are stored
     language: str | None = None  # the person's preferred language, when the shop stores one
+    # The shop this terminal works in (workshop/shops.py): their home shop until sign-in settles it.
+    shop_id: int = 1
+    shop_code: str = ""  # shown in the header of a group's terminals ("" in a one-shop database)
 
     @classmethod
     def of(cls, staff) -> "Actor":
@@ -23,7 +26,8 @@ class Actor:
         if isinstance(staff, Actor):
             return staff
         roles = tuple(r for r in (staff.roles or "").split(",") if r)
-        return cls(staff.id, staff.login, staff.name, roles, getattr(staff, "language", None))
+        return cls(staff.id, staff.login, staff.name, roles, getattr(staff, "language", None),
+                   getattr(staff, "home_shop_id", None) or 1)
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -62,28 +62,30 @@ class AppointmentReport:
     advisors: list[AppointmentFigures]
 
 
-def report(start: dt.datetime, end: dt.datetime) -> AppointmentReport:
-    """The figures for [start, end)."""
+def report(start: dt.datetime, end: dt.datetime, shop: int | None = None) -> AppointmentReport:
+    """The figures for [start, end) (``shop``: of that shop of a group; None: the whole database's)."""
     names = dict(Staff.select(Staff.id, Staff.name).tuples())
-    shop = AppointmentFigures(_("Whole shop"))
+    whole = AppointmentFigures(_("Whole shop"))
     advisors: dict[int, AppointmentFigures] = {}
 
     def of(staff_id: int) -> AppointmentFigures:
         return advisors.setdefault(staff_id, AppointmentFigures(names.get(staff_id, "?")))
 
-    for advisor, check_ins, booked in (
-            RepairOrder.select(RepairOrder.advisor, fn.COUNT(RepairOrder.id), fn.COUNT(Appointment.id))
-            .join(Appointment, JOIN.LEFT_OUTER, on=(Appointment.order == RepairOrder.id))
-            .where((RepairOrder.time_in >= start) & (RepairOrder.time_in < end))
-            .group_by(RepairOrder.advisor).tuples()):
-        for fig in (shop, of(advisor)):
+    visits = (RepairOrder.select(RepairOrder.advisor, fn.COUNT(RepairOrder.id), fn.COUNT(Appointment.id))
+              .join(Appointment, JOIN.LEFT_OUTER, on=(Appointment.order == RepairOrder.id))
+              .where((RepairOrder.time_in >= start) & (RepairOrder.time_in < end)))
+    due = (Appointment.select(Appointment.accepted_by, Appointment.state, Appointment.starts_at, Appointment.arrived_at)
+           .where((Appointment.starts_at >= start) & (Appointment.starts_at < end)
+                  & Appointment.state.in_(("arrived", "no_show", "cancelled"))))
+    if shop is not None:
+        visits = visits.where(RepairOrder.shop == shop)
+        due = due.where(Appointment.shop == shop)
+    for advisor, check_ins, booked in visits.group_by(RepairOrder.advisor).tuples():
+        for fig in (whole, of(advisor)):
             fig.check_ins += check_ins
             fig.from_appointments += booked
-    for advisor, state, starts_at, arrived_at in (
-            Appointment.select(Appointment.accepted_by, Appointment.state, Appointment.starts_at, Appointment.arrived_at)
-            .where((Appointment.starts_at >= start) & (Appointment.starts_at < end)
-                   & Appointment.state.in_(("arrived", "no_show", "cancelled"))).tuples()):
-        for fig in (shop, of(advisor)):
+    for advisor, state, starts_at, arrived_at in due.tuples():
+        for fig in (whole, of(advisor)):
             if state == "arrived":
                 fig.arrived += 1
                 fig.on_time += appointments.on_time(appointments._as_dt(starts_at), appointments._as_dt(arrived_at))
@@ -91,7 +93,7 @@ def report(start: dt.datetime, end: dt.datetime) -> AppointmentReport:
                 fig.no_shows += 1
             else:
                 fig.cancelled += 1
-    return AppointmentReport(start, end, shop, sorted(advisors.values(), key=lambda f: f.name))
+    return AppointmentReport(start, end, whole, sorted(advisors.values(), key=lambda f: f.name))
 
 
 __all__ = ["report", "AppointmentFigures", "AppointmentReport"]

@@ -36,7 +36,7 @@ from models.orders import BUSINESS_TYPES, RepairOrder
 from models.parts import Part
 from models.people import Customer, Staff, Vehicle
 from models.shop import MaintenancePackage, Operation
-from workshop import audit, capacity, clock, prepick, settings, validation
+from workshop import audit, capacity, clock, prepick, settings, shops, validation
 from workshop.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, local
 from workshop.phrase import Phrase
@@ -233,8 +233,9 @@ def _overlapping(vehicle_id: int, start: dt.datetime, end: dt.datetime, excludin
 class _Full(Exception):
     """Raised inside the booking transaction (rolled back); the next free times are found outside it."""
 
-    def __init__(self, over: list[capacity.Over]):
+    def __init__(self, over: list[capacity.Over], shop: int | None = None):
         self.over = over
+        self.shop = shop  # whose capacity it is beyond (a group's shop; None in a one-shop database)
 
 
 def _over_text(over: list[capacity.Over]) -> str:
@@ -261,15 +262,22 @@ def _full_message(start: dt.datetime, over: list[capacity.Over], free: list[dt.d
     return text
 
 
+def _capacity_of(shop_id: int) -> int | None:
+    """Whose capacity a booking into ``shop_id`` takes: that shop's in a group, the shop's (None: no filter) in
+    a one-shop database."""
+    return shop_id if shops.is_group() else None
+
+
 def _take_capacity(start: dt.datetime, work: list[tuple[str, Decimal]], *, by: Staff, overbook_reason: str | None,
-                   excluding: int | None = None) -> tuple[list[capacity.Use], list[capacity.Over]]:
-    """Inside the write transaction: the half-hours the work takes from ``start``, after locking their days
-    and reading their load. Beyond capacity: _Full, unless a manager overbooks with a reason (then the
-    reasons it is over capacity are returned second)."""
-    uses, over = capacity.check(start, work, excluding=excluding, lock=True)
+                   excluding: int | None = None, shop: int | None = None
+                   ) -> tuple[list[capacity.Use], list[capacity.Over]]:
+    """Inside the write transaction: the half-hours the work takes from ``start`` (in ``shop``, a group's),
+    after locking their days and reading their load. Beyond capacity: _Full, unless a manager overbooks with a
+    reason (then the reasons it is over capacity are returned second)."""
+    uses, over = capacity.check(start, work, excluding=excluding, lock=True, shop=shop)
     if over:
         if not overbook_reason:
-            raise _Full(over)
+            raise _Full(over, shop)
         require(by, "overbook")
     return uses, over
 
@@ -281,7 +289,7 @@ def _write_slots(appointment_id: int, uses: list[capacity.Use]) -> None:
 
 def _refuse_full(full: _Full, start: dt.datetime, work, excluding: int | None = None, *, by=None) -> CapacityFull:
     from workshop.permissions import can
-    free = capacity.next_free(start, work, excluding=excluding)
+    free = capacity.next_free(start, work, excluding=excluding, shop=full.shop)
     message = _full_message(start, full.over, free)
     if can(by, "overbook"):  # a manager is told how to book it anyway
         message += " " + _("To book it anyway, say why it goes beyond capacity.")
@@ -291,11 +299,13 @@ def _refuse_full(full: _Full, start: dt.datetime, work, excluding: int | None = 
 def book(form: AppointmentForm, *, by: Staff) -> Appointment:
     """Book a car for a time: checked against the shop's capacity, its parts held, its estimate written."""
     checked = _check(form)
+    shop = shops.of(by)  # the terminal's shop: the car is booked into it
 
     def work():
         nonlocal by
         by = require(by, "book_appointments")
-        uses, over = _take_capacity(checked.starts_at, checked.trades, by=by, overbook_reason=checked.overbook_reason)
+        uses, over = _take_capacity(checked.starts_at, checked.trades, by=by, overbook_reason=checked.overbook_reason,
+                                    shop=_capacity_of(shop))
         end = capacity.end_of(uses, checked.starts_at)
         clash = _overlapping(checked.car.id, checked.starts_at, end)
         if clash is not None:
@@ -310,7 +320,7 @@ def book(form: AppointmentForm, *, by: Staff) -> Appointment:
         estimate = quotes.quote(checked.owner.id, own, checked.extra, packages=checked.packages, payer=payer,
                                 series=checked.car.series, on=checked.starts_at.date()).total
         appointment = Appointment.create(
-            number=next_number("appointment", 1), vehicle=checked.car.id, customer=checked.owner.id,
+            number=next_number("appointment", 1), shop=shop, vehicle=checked.car.id, customer=checked.owner.id,
             contact_name=checked.contact_name, contact_phone=checked.contact_phone, starts_at=checked.starts_at,
             ends_at=end, business_type=checked.business_type, hours=sum((h for _op, h in checked.work), Decimal(0)),
             estimate=estimate, source=checked.source, notes=checked.notes, accepted_by=by.id, accepted_at=now,
@@ -390,7 +400,8 @@ def _open(appointment: Appointment) -> None:
 def _move(appointment: Appointment, starts_at: dt.datetime, *, by: Staff, overbook_reason: str | None,
           note: str = "") -> Appointment:
     work = _work_of(appointment.id)
-    uses, over = _take_capacity(starts_at, work, by=by, overbook_reason=overbook_reason, excluding=appointment.id)
+    uses, over = _take_capacity(starts_at, work, by=by, overbook_reason=overbook_reason, excluding=appointment.id,
+                                shop=_capacity_of(appointment.shop_id))  # within the shop it is booked into
     end = capacity.end_of(uses, starts_at)
     clash = _overlapping(appointment.vehicle_id, starts_at, end, excluding=appointment.id)
     if clash is not None:
@@ -543,7 +554,7 @@ def arrive(appointment_id: int, *, mileage_in, fuel_level: str = "1/2", promised
                          statement=words[:1000], promised_at=promised,
                          operation_codes=[line.code for line in lines if not line.package_code],
                          package_codes=list(dict.fromkeys(line.package_code for line in lines if line.package_code)))
-        order = create_order(form, by=by)
+        order = create_order(form, by=by, shop=appointment.shop_id)  # checked in where it was booked
         if extra_ids:  # parts asked for beyond the operations' kits (the kits come with the order's lines)
             from workshop import lifecycle, parts
             for part in Part.select().where(Part.id.in_(list(extra_ids))):
@@ -741,22 +752,33 @@ def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def day_list(day: dt.date, *, include_closed: bool = True) -> list[AppointmentRow]:
-    """A day's appointments by time (a day holds a few hundred at most: no paging needed)."""
+def _in_shop(key: str, where, args: tuple, shop: int | None):
+    """A list's key, condition and arguments, limited to ``shop``'s appointments (a group's terminal; None: every
+    one, as in a one-shop database). The shop is one more argument, so each statement is still built once."""
+    if shop is None:
+        return (key, where, *args)
+    return (f"{key} shop", lambda *a: where(*a[:-1]) & (Appointment.shop == a[-1]), *args, shop)
+
+
+def day_list(day: dt.date, *, include_closed: bool = True, shop: int | None = None) -> list[AppointmentRow]:
+    """A day's appointments (at ``shop``, in a group) by time (a day holds a few hundred at most: no paging
+    needed)."""
     if include_closed:
-        return _rows("day", _between, *_bounds(day))
-    return _rows("day open", _open_between, *_bounds(day))
+        return _rows(*_in_shop("day", _between, _bounds(day), shop))
+    return _rows(*_in_shop("day open", _open_between, _bounds(day), shop))
 
 
-def reminder_list(day: dt.date | None = None) -> list[AppointmentRow]:
-    """Tomorrow's (or ``day``'s) appointments to call or message: not yet confirmed first, then by time."""
-    rows = _rows("day open", _open_between, *_bounds(day or clock.today() + dt.timedelta(days=1)))
+def reminder_list(day: dt.date | None = None, shop: int | None = None) -> list[AppointmentRow]:
+    """Tomorrow's (or ``day``'s) appointments (at ``shop``, in a group) to call or message: not yet confirmed
+    first, then by time."""
+    rows = _rows(*_in_shop("day open", _open_between, _bounds(day or clock.today() + dt.timedelta(days=1)), shop))
     return sorted(rows, key=lambda r: (r.state == "confirmed", r.starts_at, r.id))
 
 
-def expected_arrivals(day: dt.date | None = None) -> list[AppointmentRow]:
-    """Cars still expected today (booked or confirmed), by time: the board's lane beside 'checked in'."""
-    return _rows("day open", _open_between, *_bounds(day or clock.today()))
+def expected_arrivals(day: dt.date | None = None, shop: int | None = None) -> list[AppointmentRow]:
+    """Cars still expected today (booked or confirmed; at ``shop``, in a group), by time: the board's lane
+    beside 'checked in'."""
+    return _rows(*_in_shop("day open", _open_between, _bounds(day or clock.today()), shop))
 
 
 def of_vehicle(vehicle_id: int, *, limit: int = 20) -> list[AppointmentRow]:
@@ -784,8 +806,11 @@ def open_for_vehicles(vehicle_ids: list[int]) -> dict[int, dt.datetime]:
     return result
 
 
-def count_open(day: dt.date) -> int:
-    return Appointment.select(fn.COUNT(Appointment.id)).where(_day(day) & Appointment.state.in_(OPEN)).scalar()
+def count_open(day: dt.date, shop: int | None = None) -> int:
+    where = _day(day) & Appointment.state.in_(OPEN)
+    if shop is not None:
+        where &= Appointment.shop == shop
+    return Appointment.select(fn.COUNT(Appointment.id)).where(where).scalar()
 
 
 __all__ = ["AppointmentForm", "CapacityFull", "StaleAppointment", "book", "move", "cancel", "record_call",

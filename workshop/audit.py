@@ -213,7 +213,13 @@ def search(*, order_number: int | None = None, actor_id: int | None = None, kind
              .join(Staff, JOIN.LEFT_OUTER, on=(Event.actor == Staff.id)).switch(Event)
              .join(RepairOrder, JOIN.LEFT_OUTER, on=(Event.order == RepairOrder.id)))
     if order_number is not None:
-        order = RepairOrder.select(RepairOrder.id).where(RepairOrder.number == order_number).scalar()
+        # Each shop of a dealer group numbers its own orders: the viewer's shop's order of that number (in a
+        # one-shop database, the one order).
+        from workshop.shops import scope
+        orders = RepairOrder.select(RepairOrder.id).where(RepairOrder.number == order_number)
+        if viewer is not None and scope(viewer) is not None:
+            orders = orders.where(RepairOrder.shop == scope(viewer))
+        order = orders.order_by(RepairOrder.id.desc()).limit(1).scalar()
         query = query.where(Event.order == (order or -1))
     if actor_id is not None:
         query = query.where(Event.actor == actor_id)

@@ -11,8 +11,8 @@ from peewee import fn
 from models.db import run_write
 from models.orders import RepairOrder
 from models.people import Staff
-from models.shop import BAY_KIND_LABELS, BAY_KINDS, Bay
-from workshop import audit, i18n, validation
+from models.shop import BAY_KIND_LABELS, BAY_KINDS, FIRST_SHOP, Bay
+from workshop import audit, i18n, shops, validation
 from workshop.amounts import integer
 from workshop.catalog import code_of
 from workshop.errors import InvalidInput, NotFound
@@ -72,26 +72,26 @@ def _cars_in(bay_id: int) -> int:
             .where((RepairOrder.bay == bay_id) & RepairOrder.state.in_(BAY_STATES)).scalar() or 0)
 
 
-def _code_free(code: str, other_than: int | None) -> None:
-    query = Bay.select(Bay.id).where(Bay.code == code)
+def _code_free(code: str, other_than: int | None, shop: int = FIRST_SHOP) -> None:
+    query = Bay.select(Bay.id).where((Bay.code == code) & (Bay.shop == shop))  # codes are unique per shop
     if other_than is not None:
         query = query.where(Bay.id != other_than)
     if query.exists():
         raise InvalidInput(_("Bay code {code} is taken.").format(code=code), "code")
 
 
-def insert_bay(data: dict, *, by: Staff | None) -> Bay:
-    """Inside a transaction: a new bay from validated values, with its audit row."""
-    _code_free(data["code"], None)
-    bay = Bay.create(**data)
+def insert_bay(data: dict, *, by: Staff | None, shop: int = FIRST_SHOP) -> Bay:
+    """Inside a transaction: a new bay of ``shop`` from validated values, with its audit row."""
+    _code_free(data["code"], None, shop)
+    bay = Bay.create(shop=shop, **data)
     audit.record(by, "bay_added", "bay", bay.id, Phrase(N_("Bay {code} {name} added"), code=bay.code, name=bay.name), after=data)
     return bay
 
 
 def add_bay(form: BayForm, *, by: Staff) -> Bay:
-    """A new bay, ready for dispatch."""
+    """A new bay of the terminal's shop, ready for dispatch."""
     data = validate_bay(form)
-    return run_write(lambda: insert_bay(data, by=require(by, "shop_setup")))
+    return run_write(lambda: insert_bay(data, by=require(by, "shop_setup"), shop=shops.of(by)))
 
 
 def edit_bay(bay_id: int, form: BayForm, *, by: Staff) -> Bay:
@@ -102,7 +102,7 @@ def edit_bay(bay_id: int, form: BayForm, *, by: Staff) -> Bay:
         nonlocal by
         by = require(by, "shop_setup")
         bay = _bay(bay_id)
-        _code_free(data["code"], bay.id)
+        _code_free(data["code"], bay.id, bay.shop_id)
         cars = _cars_in(bay.id)
         if data["capacity"] < cars:
             raise InvalidInput(_("{count} cars stand in {code} now: it needs at least that many places.").format(
@@ -160,9 +160,11 @@ def delete_bay(bay_id: int, *, by: Staff) -> None:
     run_write(work)
 
 
-def list_bays(*, include_retired: bool = True) -> list[BayRow]:
-    """Every bay by code with the cars in it now (two queries)."""
+def list_bays(*, include_retired: bool = True, shop: int | None = None) -> list[BayRow]:
+    """Every bay (of ``shop``, in a group) by code with the cars in it now (two queries)."""
     query = Bay.select().order_by(Bay.active.desc(), Bay.code)
+    if shop is not None:
+        query = query.where(Bay.shop == shop)
     if not include_retired:
         query = query.where(Bay.active)
     cars = dict(RepairOrder.select(RepairOrder.bay, fn.COUNT(RepairOrder.id))

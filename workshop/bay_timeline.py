@@ -15,7 +15,7 @@ from models.orders import JobLine, JobLineTechnician, RepairOrder, TimeLog
 from models.people import Staff, Vehicle
 from models.shop import Bay
 from models.shopfloor import TradeDispatch
-from workshop import clock
+from workshop import clock, shops
 from workshop.i18n import local
 from workshop.lifecycle import ACTIVE_STATES
 from workshop.trade_dispatch import _time_setting
@@ -89,15 +89,21 @@ class Timeline:
         return [s for lane in self.lanes for s in lane.segments if s.overdue or s.after_promise]
 
 
-def _queries() -> dict:
+def _queries(shop: int | None = None) -> dict:
     """The six reads of the timeline. Each has only constants in it, so its SQL is built once per process
     (models/base.py built_once): with the active orders as a subquery rather than a list of ids, Peewee took
-    a quarter of the timeline's time building the statements."""
+    a quarter of the timeline's time building the statements. ``shop``: a group's shop (its bays, its active
+    orders, the technicians who work in it)."""
     active = RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(sorted(ACTIVE_STATES)))
+    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh, Bay.kind, Bay.capacity).where(Bay.active)
+    technicians = Staff.select(Staff.id, Staff.name, Staff.trade).where(Staff.active & Staff.roles.contains("technician"))
+    if shop is not None:  # (the shop is checked on the active rows, as on the board: see workshop/board.py)
+        active = active.where(RepairOrder.shop == shop)
+        bays = bays.where(Bay.shop == shop)
+        technicians = technicians.where(shops.works_in(shop))
     planned = TradeDispatch.select(TradeDispatch.order).where(TradeDispatch.order.in_(active))
     return {
-        "bays": Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh, Bay.kind, Bay.capacity).where(Bay.active)
-        .order_by(Bay.code),
+        "bays": bays.order_by(Bay.code),
         "stages": TradeDispatch.select(TradeDispatch.order, TradeDispatch.trade, TradeDispatch.bay,
                                        TradeDispatch.planned_start, TradeDispatch.planned_end, Staff.name,
                                        RepairOrder.number, RepairOrder.bay, RepairOrder.promised_at, Vehicle.plate)
@@ -114,38 +120,38 @@ def _queries() -> dict:
         "clocked": TimeLog.select(TimeLog.technician, RepairOrder.number, JobLine.name)
         .join(JobLine, on=(TimeLog.line == JobLine.id)).join(RepairOrder, on=(JobLine.order == RepairOrder.id))
         .where(TimeLog.ended_at.is_null()),
-        "technicians": Staff.select(Staff.id, Staff.name, Staff.trade)
-        .where(Staff.active & Staff.roles.contains("technician")).order_by(Staff.name),
+        "technicians": technicians.order_by(Staff.name),
     }
 
 
-def _rows(name: str) -> list[tuple]:
-    sql, params = built_once(("timeline", name), lambda: _queries()[name].sql())
+def _rows(name: str, shop: int | None = None) -> list[tuple]:
+    sql, params = built_once(("timeline", name, shop), lambda: _queries(shop)[name].sql())
     return db.execute_sql(sql, params).fetchall()
 
 
-def timeline(day: dt.date | None = None) -> Timeline:
+def timeline(day: dt.date | None = None, shop: int | None = None) -> Timeline:
     """Every active bay with the trades of active orders planned in it (done ones of the day too), and every
-    active technician with what they are on and until when."""
+    active technician with what they are on and until when. ``shop``: a group's shop's bays, orders and
+    technicians (None: every one, as in a one-shop database)."""
     now = clock.now()
     day = day or now.date()
     opens = dt.datetime.combine(day, _time_setting("shop_opens"))
     closes = dt.datetime.combine(day, _time_setting("shop_closes"))
     if closes <= opens:
         opens, closes = dt.datetime.combine(day, dt.time()), dt.datetime.combine(day, dt.time(23, 59))
-    bays = _rows("bays")
-    stage_rows = _rows("stages")
+    bays = _rows("bays", shop)
+    stage_rows = _rows("stages", shop)
     lines: dict[tuple[int, str], list] = {}
     line_key: dict[int, tuple[int, str]] = {}
     line_open: set[int] = set()
-    for line_id, order_id, trade, status, started, finished in _rows("lines"):
+    for line_id, order_id, trade, status, started, finished in _rows("lines", shop):
         lines.setdefault((order_id, trade), []).append((status, _as_dt(started), _as_dt(finished)))
         line_key[line_id] = (order_id, trade)
         if status != "finished":
             line_open.add(line_id)
     team: dict[tuple[int, str], list[str]] = {}
     tech_lines: dict[int, list[int]] = {}
-    for line_id, tech_id, name in _rows("teams"):
+    for line_id, tech_id, name in _rows("teams", shop):
         names = team.setdefault(line_key[line_id], [])
         if name not in names:
             names.append(name)
@@ -169,9 +175,9 @@ def timeline(day: dt.date | None = None) -> Timeline:
     lanes = tuple(Lane(bid, code, local(name, zh), kind, cap,
                        tuple(sorted(segments.get(bid, []), key=lambda s: (s.planned_start, s.number))))
                   for bid, code, name, zh, kind, cap in bays)
-    clocked = {tech: f"RO {number} {name}" for tech, number, name in _rows("clocked")}
+    clocked = {tech: f"RO {number} {name}" for tech, number, name in _rows("clocked", shop)}
     busy = []
-    for tech_id, name, trade in _rows("technicians"):
+    for tech_id, name, trade in _rows("technicians", shop):
         mine = [line_id for line_id in tech_lines.get(tech_id, ()) if line_id in line_open]
         keys = {line_key[line_id] for line_id in mine if line_key[line_id] in stage_end}
         ends = [stage_end[k][0] for k in keys]

@@ -102,22 +102,34 @@ def _to_cards(rows, techs: dict[int, list[str]]) -> list[Card]:
             for r in rows]
 
 
-def _active_ids():
+def _active_ids(shops_in_group: int = 1):
     """The active orders, found through the (state, promised_at) index. As a subquery on the rowid it
     makes SQLite start from these few hundred orders instead of scanning vehicles and probing a
-    million orders: the planner's statistics cannot tell that almost every order is delivered."""
+    million orders: the planner's statistics cannot tell that almost every order is delivered.
+    A group's board reads the group's active orders (up to CARD_LIMIT a shop) and keeps its shop's."""
     return (RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(ACTIVE_STATES))
-            .order_by(RepairOrder.promised_at).limit(CARD_LIMIT))
+            .order_by(RepairOrder.promised_at).limit(CARD_LIMIT * shops_in_group))
 
 
-def active_cards() -> list[Card]:
-    """Every card on the board, most urgent first within a column (two queries). Both statements
-    are the same every time, so Peewee builds them once per process (see models.base.built_once):
-    building the card query's SQL took as long as running it."""
-    cards_sql, cards_params = built_once(("board", "active cards"), lambda: _card_query().where(
-        RepairOrder.id.in_(_active_ids())).order_by(RepairOrder.promised_at, RepairOrder.number).sql())
-    techs_sql, techs_params = built_once(("board", "active technicians"), lambda: _technicians_query(
-        JobLine.order.in_(_active_ids())).sql())
+def _of_shop(shop: int | None):
+    """The cards' condition besides being active: the shop's (checked on the active rows the subquery found,
+    never through an index on the shop, which would lead the planner to a shop's whole history)."""
+    from workshop.shops import count
+    ids = RepairOrder.id.in_(_active_ids(count() if shop is not None else 1))
+    return ids if shop is None else ids & (RepairOrder.shop == shop)
+
+
+def active_cards(shop: int | None = None) -> list[Card]:
+    """Every card on the board (``shop``: of that shop only; None in a one-shop database, see
+    workshop.shops.scope), most urgent first within a column (two queries). Both statements are the same
+    every time, so Peewee builds them once per process and shop (see models.base.built_once): building the
+    card query's SQL took as long as running it."""
+    from workshop.shops import count
+    reach = count() if shop is not None else 1
+    cards_sql, cards_params = built_once(("board", "active cards", shop, reach), lambda: _card_query().where(
+        _of_shop(shop)).order_by(RepairOrder.promised_at, RepairOrder.number).sql())
+    techs_sql, techs_params = built_once(("board", "active technicians", reach), lambda: _technicians_query(
+        JobLine.order.in_(_active_ids(reach))).sql())  # (the group's: a few hundred more names at most)
     rows = db.execute_sql(cards_sql, cards_params).fetchall()
     techs: dict[int, list[str]] = {}
     for order_id, name in db.execute_sql(techs_sql, techs_params).fetchall():
@@ -127,20 +139,24 @@ def active_cards() -> list[Card]:
     return _to_cards(rows, techs)
 
 
-def newest_active_order() -> int | None:
+def newest_active_order(shop: int | None = None) -> int | None:
     """The id of the newest order on the board, if any (one index lookup)."""
-    return (RepairOrder.select(RepairOrder.id).where(RepairOrder.id.in_(_active_ids()))
+    return (RepairOrder.select(RepairOrder.id).where(_of_shop(shop))
             .order_by(RepairOrder.id.desc()).limit(1).scalar())
 
 
-def cards_for(order_ids: list[int]) -> list[Card]:
-    """The current cards of some orders, closed ones included (so the board can drop them)."""
+def cards_for(order_ids: list[int], shop: int | None = None) -> list[Card]:
+    """The current cards of some orders, closed ones included (so the board can drop them); ``shop``: only
+    that shop's (another shop's changes never reach this shop's board)."""
     if not order_ids:
         return []
-    return _cards(_card_query().where(RepairOrder.id.in_(list(order_ids))))
+    query = _card_query().where(RepairOrder.id.in_(list(order_ids)))
+    if shop is not None:
+        query = query.where(RepairOrder.shop == shop)
+    return _cards(query)
 
 
-def search_active(text: str, limit: int = 20) -> list[Card]:
+def search_active(text: str, limit: int = 20, shop: int | None = None) -> list[Card]:
     """Active orders whose plate or customer name contains ``text`` (or whose name's pinyin initials
     start with it), or whose RO number it is (the command palette), most urgent first. Only the active orders are read (the state index, as for
     the board): through vehicles and customers, SQLite read the whole history (4 s on the large shop)."""
@@ -154,7 +170,7 @@ def search_active(text: str, limit: int = 20) -> list[Card]:
         matches.append(RepairOrder.number == number)
     if not matches:
         return []
-    return _cards(_card_query().where(RepairOrder.id.in_(_active_ids()) & reduce(operator.or_, matches))
+    return _cards(_card_query().where(_of_shop(shop) & reduce(operator.or_, matches))
                   .order_by(RepairOrder.promised_at, RepairOrder.number).limit(limit))
 
 
@@ -166,10 +182,12 @@ class FilterChoices:
     advisors: tuple[tuple[int, str], ...]   # (id, name)
 
 
-def filter_choices() -> FilterChoices:
-    """The bays, technicians and advisors the board's filter offers (two queries: bays, staff)."""
-    bays = tuple((bay_id, code, local(name, name_zh)) for bay_id, code, name, name_zh in
-                 Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh).where(Bay.active).order_by(Bay.code).tuples())
+def filter_choices(shop: int | None = None) -> FilterChoices:
+    """The bays (of the shop), technicians and advisors the board's filter offers (two queries: bays, staff)."""
+    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh).where(Bay.active).order_by(Bay.code)
+    if shop is not None:
+        bays = bays.where(Bay.shop == shop)
+    bays = tuple((bay_id, code, local(name, name_zh)) for bay_id, code, name, name_zh in bays.tuples())
     staff = list(Staff.select(Staff.id, Staff.name, Staff.roles)
                  .where(Staff.active & (Staff.roles.contains("technician") | Staff.roles.contains("advisor")))
                  .order_by(Staff.name).tuples())

@@ -14,6 +14,9 @@ The rule, stated once:
   place in a bay of the trade's kind; work that does not end by the close goes on at the next opening.
 - A booking is refused when any half-hour it takes, or any day's share of a trade, would go beyond capacity,
   with the next start times where the same work fits. A manager may book beyond it (audited by the appointment service).
+- **A dealer group** (several shops in one database, workshop/shops.py): each shop's capacity is its own: its
+  bays, the technicians whose home shop it is, and the appointments booked into it (``shop``; None in a
+  one-shop database, whose queries stay as they were).
 
 What an appointment takes is written as rows (AppointmentSlot) when it is booked, so the load of a day is
 one index range, and a change of opening hours does not move what was booked before it.
@@ -123,13 +126,17 @@ class Capacity:
         return [t for t in TRADES if self.tech_hours.get(t, ZERO) > 0 and self.bay_places.get(self.bay_of(t), 0) > 0]
 
 
-def shop_capacity() -> Capacity:
-    """Technicians by trade and bay places by kind, as they are now (two grouped queries)."""
-    technicians = dict(Staff.select(Staff.trade, fn.COUNT(Staff.id))
-                       .where(Staff.active & Staff.roles.contains("technician") & Staff.trade.is_null(False))
-                       .group_by(Staff.trade).tuples())
-    bays = {kind: int(places or 0) for kind, places in Bay.select(Bay.kind, fn.SUM(Bay.capacity))
-            .where(Bay.active).group_by(Bay.kind).tuples()}
+def shop_capacity(shop: int | None = None) -> Capacity:
+    """Technicians by trade and bay places by kind, as they are now (two grouped queries); ``shop``: of that
+    shop of a group (its bays, the technicians whose home shop it is)."""
+    technicians = (Staff.select(Staff.trade, fn.COUNT(Staff.id))
+                   .where(Staff.active & Staff.roles.contains("technician") & Staff.trade.is_null(False)))
+    bays = Bay.select(Bay.kind, fn.SUM(Bay.capacity)).where(Bay.active)
+    if shop is not None:
+        technicians = technicians.where(Staff.home_shop == shop)
+        bays = bays.where(Bay.shop == shop)
+    technicians = dict(technicians.group_by(Staff.trade).tuples())
+    bays = {kind: int(places or 0) for kind, places in bays.group_by(Bay.kind).tuples()}
     return Capacity({t: HALF * n for t, n in technicians.items()}, bays,
                     Decimal(str(settings.get("appointment_capacity_pct"))) / 100)
 
@@ -188,10 +195,10 @@ def midnight(day: dt.date) -> dt.datetime:
 CENT = Decimal("0.01")
 
 
-def load_of_days(first: dt.date, last: dt.date, *, excluding: int | None = None) -> Load:
-    """What the appointments that hold capacity take on the days from ``first`` to ``last``: one index range,
-    summed per half-hour, trade and bay kind by the database (a few hundred rows for two weeks of a large shop,
-    not every slot)."""
+def load_of_days(first: dt.date, last: dt.date, *, excluding: int | None = None, shop: int | None = None) -> Load:
+    """What the appointments that hold capacity take on the days from ``first`` to ``last`` (``shop``: those
+    booked into that shop of a group): one index range, summed per half-hour, trade and bay kind by the
+    database (a few hundred rows for two weeks of a large shop, not every slot)."""
     query = (AppointmentSlot.select(AppointmentSlot.starts_at, AppointmentSlot.trade, AppointmentSlot.bay_kind,
                                     fn.SUM(AppointmentSlot.hours), fn.COUNT(AppointmentSlot.id))
              .join(Appointment, on=(AppointmentSlot.appointment == Appointment.id))
@@ -201,6 +208,8 @@ def load_of_days(first: dt.date, last: dt.date, *, excluding: int | None = None)
              .group_by(AppointmentSlot.starts_at, AppointmentSlot.trade, AppointmentSlot.bay_kind))
     if excluding is not None:
         query = query.where(AppointmentSlot.appointment != excluding)
+    if shop is not None:
+        query = query.where(Appointment.shop == shop)
     load = Load()
     for at, trade, kind, hours, cars in query.tuples():
         at = _as_dt(at)
@@ -261,26 +270,28 @@ def lock_days(days) -> None:
 
 
 def check(start: dt.datetime, work: list[tuple[str, Decimal]], *, excluding: int | None = None,
-          cap: Capacity | None = None, lock: bool = False) -> tuple[list[Use], list[Over]]:
+          cap: Capacity | None = None, lock: bool = False, shop: int | None = None) -> tuple[list[Use], list[Over]]:
     """The capacity check of a booking: the half-hours the work takes from ``start`` and what of it does not
     fit (empty: it fits). With ``lock`` (inside the booking's write transaction) the days it takes are locked
-    before their load is read, so the answer holds until the booking commits."""
-    cap = cap or shop_capacity()
+    before their load is read, so the answer holds until the booking commits. ``shop``: a group's shop (its
+    capacity and its bookings; the day rows locked are the group's, which only serialises bookings more)."""
+    cap = cap or shop_capacity(shop)
     check_bookable(work, cap)
     hours = opening()
     uses = plan(start, work, cap, hours)
     if lock:
         lock_days(u.starts_at.date() for u in uses)
-    load = load_of_days(uses[0].starts_at.date(), uses[-1].starts_at.date(), excluding=excluding)
+    load = load_of_days(uses[0].starts_at.date(), uses[-1].starts_at.date(), excluding=excluding, shop=shop)
     return uses, over(uses, load, cap, hours)
 
 
 def next_free(start: dt.datetime, work: list[tuple[str, Decimal]], *, excluding: int | None = None,
-              count: int = 3, days: int = SEARCH_DAYS, cap: Capacity | None = None) -> list[dt.datetime]:
+              count: int = 3, days: int = SEARCH_DAYS, cap: Capacity | None = None,
+              shop: int | None = None) -> list[dt.datetime]:
     """The first ``count`` start times from ``start`` on (within ``days``) where this work fits. The load is
     read a day at a time as the search reaches it: the next free times are usually on the same day."""
     hours = opening()
-    cap = cap or shop_capacity()
+    cap = cap or shop_capacity(shop)
     first = hours.next_slot(start)
     if first is None or not work:
         return []
@@ -292,7 +303,7 @@ def next_free(start: dt.datetime, work: list[tuple[str, Decimal]], *, excluding:
             break
         uses = plan(candidate, work, cap, hours)
         for day in {u.starts_at.date() for u in uses} - loaded:
-            day_load = load_of_days(day, day, excluding=excluding)
+            day_load = load_of_days(day, day, excluding=excluding, shop=shop)
             for table in ("tech", "bays", "days"):
                 getattr(load, table).update(getattr(day_load, table))
             loaded.add(day)
@@ -340,11 +351,12 @@ def _kind_order(kind: str) -> int:
     return BAY_KINDS.index(kind) if kind in BAY_KINDS else len(BAY_KINDS)
 
 
-def day_grid(day: dt.date, cap: Capacity | None = None) -> DayGrid:
-    """Each half-hour of a day with each trade's capacity, what is booked and what is free (three queries)."""
-    cap = cap or shop_capacity()
+def day_grid(day: dt.date, cap: Capacity | None = None, shop: int | None = None) -> DayGrid:
+    """Each half-hour of a day with each trade's capacity, what is booked and what is free (three queries;
+    ``shop``: a group's shop's)."""
+    cap = cap or shop_capacity(shop)
     slots = opening().day_slots(day)
-    load = load_of_days(day, day)
+    load = load_of_days(day, day, shop=shop)
     trades = cap.trades
     capacity_hours = {t: cap.day_hours(t, len(slots)) for t in trades}
     booked_hours = {t: load.days[(day, t)] for t in trades}

@@ -18,6 +18,7 @@ from decimal import Decimal
 from peewee import JOIN, Case, fn
 
 from models.insurance import InsurerBalance
+from models.orders import RepairOrder
 from models.warranty import WarrantyClaim, WarrantyPayment, WarrantyRejection
 from workshop import clock
 from workshop.pricing import ZERO, cents
@@ -104,8 +105,9 @@ class InsurerAging:
         return sum(self.buckets.values(), ZERO)
 
 
-def insurer_aging() -> list[InsurerAging]:
-    """What each insurer owes, by days since the invoice (one query over the open balances only)."""
+def insurer_aging(shop: int | None = None) -> list[InsurerAging]:
+    """What each insurer owes, by days since the invoice (one query over the open balances only; ``shop``: on
+    that shop's orders)."""
     today = clock.today()
     cases = []
     for _name, low, high in AGING_BUCKETS:
@@ -113,8 +115,10 @@ def insurer_aging() -> list[InsurerAging]:
         if high is not None:
             cond &= InsurerBalance.since >= today - dt.timedelta(days=high)
         cases.append(fn.SUM(Case(None, ((cond, InsurerBalance.amount),), 0)))
-    rows = (InsurerBalance.select(InsurerBalance.insurer, fn.COUNT(InsurerBalance.id), *cases)
-            .group_by(InsurerBalance.insurer).order_by(InsurerBalance.insurer).tuples())
+    rows = InsurerBalance.select(InsurerBalance.insurer, fn.COUNT(InsurerBalance.id), *cases)
+    if shop is not None:
+        rows = rows.join(RepairOrder, on=(InsurerBalance.order == RepairOrder.id)).where(RepairOrder.shop == shop)
+    rows = rows.group_by(InsurerBalance.insurer).order_by(InsurerBalance.insurer).tuples()
     return [InsurerAging(insurer, {name: cents(Decimal(str(value or 0)))
                                    for (name, _, _), value in zip(AGING_BUCKETS, values)}, count)
             for insurer, count, *values in rows]

@@ -216,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--shop-floor", action="store_true",
                         help=_("a shared shop-floor terminal: sign in with badge number and PIN, signed out after "
                                "a clock action or a short idle time (also WORKSHOP_SHOP_FLOOR=1)"))
+    parser.add_argument("--shop", help=_("the shop (its code) this terminal works in, in a database of several "
+                                         "shops; default $WORKSHOP_SHOP, else the home shop of whoever signs in"))
     parser.add_argument("--ssh-map", help=_("file mapping Unix logins to staff logins (one 'unix = staff' a line); "
                                             "default $WORKSHOP_SSH_MAP"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -367,6 +369,16 @@ def _main(argv: list[str] | None, warm: bool) -> int:
     message = prepare(path, demo=not args.empty)
     if message:  # printed as well as shown: the terminal keeps it after the app's screen is gone
         print(message, flush=True)
+    if args.shop:  # the terminal's shop, fixed by configuration (workshop/shops.py reads it at each sign-in)
+        os.environ["WORKSHOP_SHOP"] = args.shop
+    if os.environ.get("WORKSHOP_SHOP", "").strip():
+        from workshop import shops
+        from workshop.errors import DomainError
+        try:
+            shops.by_code(os.environ["WORKSHOP_SHOP"])
+        except DomainError as error:
+            print(str(error), file=sys.stderr)
+            return 2
     from workshop.sshmap import signed_in_staff
     staff = signed_in_staff(args.ssh_map)
     from screens.app import WorkshopApp

@@ -313,6 +313,7 @@ class VisitRow:
     statement: str
     advisor: str
     total: object | None    # invoiced (net of voids), None before settling
+    shop: str = ""          # the code of the shop visited, in a group ("" in a one-shop database)
 
 
 @dataclass(frozen=True)
@@ -380,17 +381,21 @@ def vehicle_file(vehicle_id: int, *, limit: int = HISTORY_LIMIT) -> VehicleFile:
 
     v = _vehicle(vehicle_id)
     owner = _customer(v.customer_id)
+    # Every visit of the car, at whichever shop of the group (customers and vehicles are the group's).
     orders = list(RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.time_in, RepairOrder.mileage_in,
-                                     RepairOrder.business_type, RepairOrder.state, RepairOrder.statement, Staff.name)
+                                     RepairOrder.business_type, RepairOrder.state, RepairOrder.statement, Staff.name,
+                                     RepairOrder.shop)
                   .join(Staff, on=(RepairOrder.advisor == Staff.id))
                   .where(RepairOrder.vehicle == v.id).order_by(RepairOrder.time_in.desc(), RepairOrder.id.desc())
                   .limit(limit).tuples())
     ids = [row[0] for row in orders]
     totals = dict(Settlement.select(Settlement.order, fn.SUM(Settlement.total)).where(Settlement.order.in_(ids))
                   .group_by(Settlement.order).tuples()) if ids else {}
+    from workshop import shops
+    shop_codes = shops.names() if shops.is_group() else {}
     visits = tuple(VisitRow(oid, number, time_in, mileage, i18n.label(BUSINESS_TYPE_LABELS, btype),
-                            state_label(state), statement or "", advisor, totals.get(oid))
-                   for oid, number, time_in, mileage, btype, state, statement, advisor in orders)
+                            state_label(state), statement or "", advisor, totals.get(oid), shop_codes.get(shop, ""))
+                   for oid, number, time_in, mileage, btype, state, statement, advisor, shop in orders)
     number_of = {row[0]: (row[1], row[2]) for row in orders}
     parts = []
     if ids:

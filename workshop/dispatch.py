@@ -47,11 +47,14 @@ class TechnicianLoad:
     idle_since: dt.datetime | None  # last clock-off when idle now
 
 
-def bay_loads() -> list[BayLoad]:
-    """Every active bay with the cars standing in it (two queries); its name in the reader's language."""
+def bay_loads(shop: int | None = None) -> list[BayLoad]:
+    """Every active bay (of ``shop``, in a group) with the cars standing in it (two queries); its name in the
+    reader's language."""
+    bays = Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh, Bay.kind, Bay.capacity).where(Bay.active)
+    if shop is not None:
+        bays = bays.where(Bay.shop == shop)
     bays = [(bay_id, code, local(name, name_zh), kind, capacity) for bay_id, code, name, name_zh, kind, capacity in
-            Bay.select(Bay.id, Bay.code, Bay.name, Bay.name_zh, Bay.kind, Bay.capacity).where(Bay.active)
-            .order_by(Bay.code).tuples()]
+            bays.order_by(Bay.code).tuples()]
     rows = (RepairOrder.select(RepairOrder.bay, RepairOrder.number)
             .where(RepairOrder.state.in_(BAY_STATES) & RepairOrder.bay.is_null(False)).tuples())
     by_bay: dict[int, list[int]] = {}
@@ -61,10 +64,14 @@ def bay_loads() -> list[BayLoad]:
                     tuple(sorted(by_bay.get(bay_id, [])))) for bay_id, code, name, kind, capacity in bays]
 
 
-def technician_loads() -> list[TechnicianLoad]:
-    """Every active technician with their current load, clock state and idle time (three queries)."""
-    techs = list(Staff.select(Staff.id, Staff.name, Staff.trade).where(Staff.active & Staff.roles.contains("technician"))
-                 .order_by(Staff.name).tuples())
+def technician_loads(shop: int | None = None) -> list[TechnicianLoad]:
+    """Every active technician (who works in ``shop``, in a group) with their current load, clock state and idle
+    time (three queries)."""
+    techs = Staff.select(Staff.id, Staff.name, Staff.trade).where(Staff.active & Staff.roles.contains("technician"))
+    if shop is not None:
+        from workshop.shops import works_in
+        techs = techs.where(works_in(shop))
+    techs = list(techs.order_by(Staff.name).tuples())
     tech_ids = [t[0] for t in techs]
     # Every query starts from an index on what is current (the few hundred active orders, each
     # technician's open time log, each technician's latest log), never from years of history:

@@ -529,8 +529,9 @@ class InsurerReceivable:
 
 
 def receivables(search: str = "", *, insurer: str | None = None, limit: int = 100,
-                offset: int = 0) -> list[InsurerReceivable]:
-    """What insurers still owe, oldest first (search: insurer, plate, RO or claim number)."""
+                offset: int = 0, shop: int | None = None) -> list[InsurerReceivable]:
+    """What insurers still owe, oldest first (search: insurer, plate, RO or claim number; ``shop``: on that shop's
+    orders, a group's cash desk)."""
     query = (InsurerBalance.select(InsurerBalance.order, RepairOrder.number, Vehicle.plate, Customer.name,
                                    InsurerBalance.insurer, RepairOrder.claim_no, InsurerBalance.since,
                                    InsurerBalance.amount)
@@ -539,6 +540,8 @@ def receivables(search: str = "", *, insurer: str | None = None, limit: int = 10
              .join(Customer, on=(RepairOrder.customer == Customer.id)))
     if insurer:
         query = query.where(InsurerBalance.insurer == insurer)
+    if shop is not None:
+        query = query.where(RepairOrder.shop == shop)
     text = (search or "").strip()
     if text:
         cond = InsurerBalance.insurer.contains(text) | Vehicle.plate.contains(text.upper()) | \

@@ -109,10 +109,13 @@ def _payments(order_id: int, up_to_id: int | None = None) -> list[dict]:
             for pid, at, method, amount, by in query.order_by(Payment.id).tuples()]
 
 
-def _shop() -> dict:
-    return {"name": str(settings.get("shop_name") or ""), "address": str(settings.get("shop_address") or ""),
-            "phone": str(settings.get("shop_phone") or ""), "tax_number": str(settings.get("shop_tax_number") or ""),
-            "bank": str(settings.get("shop_bank") or "")}
+def _shop(shop_id: int | None = None) -> dict:
+    """The identity heading a document: the order's shop's (workshop.shops.identity; shop 1's is the settings)."""
+    from workshop.shops import identity
+    own = identity(shop_id)
+    return {"name": str(own["shop_name"] or ""), "address": str(own["shop_address"] or ""),
+            "phone": str(own["shop_phone"] or ""), "tax_number": str(own["shop_tax_number"] or ""),
+            "bank": str(settings.get("shop_bank", shop=shop_id if shop_id != 1 else None) or "")}
 
 
 def _order_fields(order: RepairOrder) -> dict:
@@ -155,7 +158,7 @@ def invoice_data(invoice_id: int, payment_id: int | None = None, *, reprint: boo
         before = cents(Decimal(invoice.received_before))
     outstanding = max(Decimal("0.00"), due - before - this) if kind != "credit_note" else Decimal("0.00")
     return {
-        "kind": kind, "reprint": reprint, "shop": _shop(),
+        "kind": kind, "reprint": reprint, "shop": _shop(order.shop_id),
         "invoice_no": invoice.number, "settled_at": invoice.at, "cashier": cashier.name if cashier else "",
         **_order_fields(order),
         "labor": _with_chinese_names([x for x in lines if x["section"] == "labor"]),
@@ -183,7 +186,7 @@ def preview_data(order_id: int) -> dict:
     acc = account(order_id)
     adj = current_adjustment(order_id)
     return {
-        "kind": "preview", "reprint": False, "shop": _shop(), "invoice_no": None, "settled_at": clock.now(),
+        "kind": "preview", "reprint": False, "shop": _shop(order.shop_id), "invoice_no": None, "settled_at": clock.now(),
         "cashier": "", **_order_fields(order),
         "labor": _with_chinese_names([_line(x) for x in bill.labor_lines]),
         "parts": _with_chinese_names([_line(x) for x in bill.part_lines]),

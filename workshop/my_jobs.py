@@ -138,14 +138,16 @@ class WorkshopJob:
     name: str
 
 
-def workshop_jobs(limit: int = 500) -> list[WorkshopJob]:
-    """Unfinished job lines of the cars in the workshop, most urgent promise first (the tool keeper lends a
-    tool for one of them)."""
+def workshop_jobs(limit: int = 500, shop: int | None = None) -> list[WorkshopJob]:
+    """Unfinished job lines of the cars in the workshop (``shop``'s, in a group), most urgent promise first (the
+    tool keeper lends a tool for one of them)."""
+    working = RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(WORKING_STATES))
+    if shop is not None:
+        working = working.where(RepairOrder.shop == shop)
     rows = (JobLine.select(JobLine.id, RepairOrder.number, Vehicle.plate, JobLine.name, Operation.name_zh)
             .join(RepairOrder, on=(JobLine.order == RepairOrder.id)).join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
             .join_from(JobLine, Operation, JOIN.LEFT_OUTER, on=(JobLine.operation == Operation.id))
-            .where(JobLine.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.state.in_(WORKING_STATES)))
-                   & (JobLine.status != "finished"))
+            .where(JobLine.order.in_(working) & (JobLine.status != "finished"))
             .order_by(RepairOrder.promised_at, JobLine.id).limit(limit).tuples())
     return [WorkshopJob(line_id, number, plate, local(name, name_zh)) for line_id, number, plate, name, name_zh in rows]
 

@@ -679,11 +679,13 @@ def parts_out(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Li
                       .limit(limit).offset(offset))
 
 
-def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0) -> list[LineRow]:
-    """Lines with parts still to hand out, most urgent promised time first."""
+def pick_queue(search: str = "", *, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[LineRow]:
+    """Lines with parts still to hand out (for ``shop``'s orders, in a group), most urgent promised time first."""
     from workshop.pick_requests import asked_first
     query = _lines_query().where(PartLine.status.in_(OPEN_LINE) & (PartLine.qty > PartLine.picked - PartLine.returned)
                                  & RepairOrder.state.in_(list(EDITABLE_STATES)))
+    if shop is not None:
+        query = query.where(RepairOrder.shop == shop)
     text = (search or "").strip().upper()
     if text:
         number = lookup.order_number(text) or -1

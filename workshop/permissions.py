@@ -73,6 +73,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "manage_staff": (N_("manage staff"), frozenset({"manager"})),
     "manage_settings": (N_("change settings"), frozenset({"manager"})),
     "shop_setup": (N_("set up bays, the operations catalog, rates, classes and packages"), frozenset({"manager"})),
+    "manage_shops": (N_("add shops and assign staff to shops"), frozenset({"manager"})),
+    "group_figures": (N_("see every shop's figures and the group's"), frozenset({"manager", "group_manager"})),
     # (the customer-care supervisor too: an escalated complaint or an incoming call is about someone's file)
     "view_customer_file": (N_("open customer and vehicle files"),
                            frozenset({"advisor", "cashier", "follow_up_agent", "care_supervisor", "manager",
@@ -87,7 +89,8 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
                             frozenset({"advisor", "follow_up_agent", "manager"})),
     "record_approval": (N_("record the customer's approval of work"), frozenset({"advisor", "manager"})),
     "view_reports": (N_("view figures"),
-                     frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent", "care_supervisor"})),
+                     frozenset({"manager", "supervisor", "qc_inspector", "follow_up_agent", "care_supervisor",
+                                "group_manager"})),
 }
 
 

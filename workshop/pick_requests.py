@@ -250,14 +250,18 @@ class OpenRequest:
     note: str | None
 
 
-def open_requests(*, limit: int = 100, offset: int = 0) -> list[OpenRequest]:
-    """Requests waiting at the parts counter, oldest first (for the clerk)."""
+def open_requests(*, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[OpenRequest]:
+    """Requests waiting at the parts counter (of ``shop``'s orders, a group's counter), oldest first (for the
+    clerk)."""
+    waiting = PickRequest.ready_at.is_null() & PickRequest.cancelled_at.is_null()
+    if shop is not None:
+        waiting &= RepairOrder.shop == shop
     rows = (PickRequest.select(PickRequest.id, PickRequest.order, RepairOrder.number, PickRequest.line, JobLine.name,
                                Staff.name, PickRequest.requested_at, PickRequest.note)
             .join(RepairOrder, on=(PickRequest.order == RepairOrder.id)).switch(PickRequest)
             .join(JobLine, on=(PickRequest.line == JobLine.id)).switch(PickRequest)
             .join(Staff, on=(PickRequest.technician == Staff.id))
-            .where(PickRequest.ready_at.is_null() & PickRequest.cancelled_at.is_null())
+            .where(waiting)
             .order_by(PickRequest.requested_at, PickRequest.id).limit(limit).offset(offset).tuples())
     return [OpenRequest(*row[:6], _moment(row[6]), row[7]) for row in rows]
 

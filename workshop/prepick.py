@@ -154,26 +154,31 @@ def _rows(query) -> list[PrepickRow]:
             for aid, number, at, plate, code, name, name_zh, unit, bin_, qty, held_, on_hand in rows]
 
 
-def _query():
-    return (AppointmentPart.select().join(Appointment).join(Vehicle, on=(Appointment.vehicle == Vehicle.id))
-            .switch(AppointmentPart).join(Part, on=(AppointmentPart.part == Part.id))
-            .where(Appointment.state.in_(HOLDING)))
+def _query(shop: int | None = None):
+    """The parts held for appointments (``shop``: booked into that shop of a group, whose counter puts them
+    ready; the stock they are held from is the group's)."""
+    query = (AppointmentPart.select().join(Appointment).join(Vehicle, on=(Appointment.vehicle == Vehicle.id))
+             .switch(AppointmentPart).join(Part, on=(AppointmentPart.part == Part.id))
+             .where(Appointment.state.in_(HOLDING)))
+    return query if shop is None else query.where(Appointment.shop == shop)
 
 
-def prepicks(day: dt.date | None = None, *, limit: int = 200, offset: int = 0) -> list[PrepickRow]:
+def prepicks(day: dt.date | None = None, *, limit: int = 200, offset: int = 0,
+             shop: int | None = None) -> list[PrepickRow]:
     """The parts to put ready for a day's appointments (tomorrow's by default), by time, then bin."""
     day = day or clock.today() + dt.timedelta(days=1)
     start = dt.datetime.combine(day, dt.time())
-    query = _query().where((Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1)))
+    query = _query(shop).where((Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1)))
     return _rows(query.order_by(Appointment.starts_at, Appointment.id, Part.bin, Part.code).limit(limit).offset(offset))
 
 
-def shortages(days: int | None = None, *, limit: int = 200, offset: int = 0) -> list[PrepickRow]:
+def shortages(days: int | None = None, *, limit: int = 200, offset: int = 0,
+              shop: int | None = None) -> list[PrepickRow]:
     """Parts short for appointments from now to ``days`` ahead (appointment_parts_lookahead_days), soonest
     first: what the clerk orders and the advisor warns the customer about, days before the car comes."""
     days = int(settings.get("appointment_parts_lookahead_days")) if days is None else days
     now = clock.now()
-    query = _query().where((Appointment.starts_at >= now.replace(hour=0, minute=0, second=0))
+    query = _query(shop).where((Appointment.starts_at >= now.replace(hour=0, minute=0, second=0))
                            & (Appointment.starts_at < now + dt.timedelta(days=days))
                            & (AppointmentPart.reserved < AppointmentPart.qty))
     return _rows(query.order_by(Appointment.starts_at, Appointment.id, Part.code).limit(limit).offset(offset))

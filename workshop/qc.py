@@ -59,13 +59,17 @@ class QueueRow:
         return lifecycle.finished_late(self.completed_at, self.promised_at)
 
 
-def qc_queue(*, limit: int = 100, offset: int = 0) -> list[QueueRow]:
-    """Orders ready for QC, the longest waiting first (three queries, whatever the length)."""
+def qc_queue(*, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[QueueRow]:
+    """Orders ready for QC (of ``shop``, in a group), the longest waiting first (three queries, whatever the
+    length)."""
+    waiting = RepairOrder.state == lifecycle.READY_QC
+    if shop is not None:
+        waiting &= RepairOrder.shop == shop
     rows = list(RepairOrder.select(RepairOrder.id, RepairOrder.number, RepairOrder.version, Vehicle.plate,
                                    Vehicle.model, RepairOrder.business_type, Bay.code, RepairOrder.completed_at,
                                    RepairOrder.promised_at, RepairOrder.rework)
                 .join(Vehicle).switch(RepairOrder).join(Bay, JOIN.LEFT_OUTER, on=(RepairOrder.bay == Bay.id))
-                .where(RepairOrder.state == lifecycle.READY_QC)
+                .where(waiting)
                 .order_by(RepairOrder.completed_at, RepairOrder.id).limit(limit).offset(offset).tuples())
     ids = [r[0] for r in rows]
     techs = order_technicians(ids) if ids else {}

@@ -79,13 +79,19 @@ class Figures:
 class QualityReport:
     start: dt.datetime
     end: dt.datetime
-    shop: Figures
+    shop: Figures                  # the whole shop, or the whole group of a group's report
     technicians: list[Figures]
     advisors: list[Figures]
+    shops: list[Figures] = field(default_factory=list)  # a group's report: each shop's (named by its code)
 
 
 def _hours(later, earlier):
     return hours_between(later, earlier)
+
+
+def _in_shop(query, shop: int | None):
+    """``query`` (joined to RepairOrder) limited to one shop's orders, or the whole group's (None)."""
+    return query if shop is None else query.where(RepairOrder.shop == shop)
 
 
 def _passes(start, end):
@@ -93,8 +99,8 @@ def _passes(start, end):
     failed = Case(None, [(RepairOrder.id.in_(ever_failed), 1)], 0)
     late = Case(None, [(Inspection.late == True, 1)], 0)  # noqa: E712
     delay = Case(None, [(Inspection.late == True, _hours(Inspection.completed_at, Inspection.promised_at))], 0)  # noqa: E712
-    return (Inspection.select(RepairOrder.advisor, fn.COUNT(Inspection.id), fn.SUM(failed), fn.SUM(late),
-                              fn.SUM(delay))
+    return (Inspection.select(RepairOrder.advisor, RepairOrder.shop, fn.COUNT(Inspection.id), fn.SUM(failed),
+                              fn.SUM(late), fn.SUM(delay))
             .join(RepairOrder).where((Inspection.result == "pass") & (Inspection.signed_at >= start)
                                      & (Inspection.signed_at < end)))
 
@@ -108,8 +114,11 @@ def last_days(days: int, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 STEPS = 6  # the grouped queries a report runs (for a progress bar: a year of a large shop takes seconds)
 
 
-def report(start: dt.datetime, end: dt.datetime, progress: Callable[[int, int], None] | None = None) -> QualityReport:
-    """The figures for [start, end). ``progress(done, STEPS)`` is called after each query."""
+def report(start: dt.datetime, end: dt.datetime, progress: Callable[[int, int], None] | None = None, *,
+           shop: int | None = None, per_shop: bool = False) -> QualityReport:
+    """The figures for [start, end): of one shop (``shop``), or of the whole database. ``per_shop``: also each
+    shop's figures (a group manager's view; the same grouped queries, grouped by shop as well).
+    ``progress(done, STEPS)`` is called after each query."""
     done = 0
 
     def step() -> None:
@@ -119,10 +128,17 @@ def report(start: dt.datetime, end: dt.datetime, progress: Callable[[int, int], 
             progress(done, STEPS)
 
     names = dict(Staff.select(Staff.id, Staff.name).tuples())
-    shop = Figures(_("Whole shop"))
+    whole = Figures(_("Whole group") if per_shop else _("Whole shop"))
+    shop_names = shops_names() if per_shop else {}
+    by_shop: dict[int, Figures] = {}
+
+    def of_shop(shop_id: int) -> list[Figures]:
+        return [by_shop.setdefault(shop_id, Figures(shop_names.get(shop_id, "?")))] if per_shop else []
+
     advisors: dict[int, Figures] = {}
-    for advisor, count, failed, late, delay in _passes(start, end).group_by(RepairOrder.advisor).tuples():
-        for fig in (shop, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))):
+    for advisor, shop_id, count, failed, late, delay in _in_shop(_passes(start, end), shop).group_by(
+            RepairOrder.advisor, RepairOrder.shop).tuples():
+        for fig in [whole, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))] + of_shop(shop_id):
             fig.inspected += count
             fig.reworked += failed or 0
             fig.first_time += count - (failed or 0)
@@ -130,28 +146,35 @@ def report(start: dt.datetime, end: dt.datetime, progress: Callable[[int, int], 
             fig.on_time += count - (late or 0)
             fig.delay_hours_total += float(delay or 0)
     step()
-    for advisor, total in (Inspection.select(RepairOrder.advisor, fn.SUM(Inspection.penalty)).join(RepairOrder)
-                           .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
-                                  & (Inspection.signed_at < end)).group_by(RepairOrder.advisor).tuples()):
-        advisors.setdefault(advisor, Figures(names.get(advisor, "?"))).penalties += Decimal(str(total or 0))
-        shop.penalties += Decimal(str(total or 0))
+    for advisor, shop_id, total in _in_shop(
+            Inspection.select(RepairOrder.advisor, RepairOrder.shop, fn.SUM(Inspection.penalty)).join(RepairOrder)
+            .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
+                   & (Inspection.signed_at < end)), shop).group_by(RepairOrder.advisor, RepairOrder.shop).tuples():
+        for fig in [whole, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))] + of_shop(shop_id):
+            fig.penalties += Decimal(str(total or 0))
     step()
     Comeback = RepairOrder.alias()
     came_back = Comeback.select(Comeback.comeback_of).where(Comeback.comeback_of.is_null(False))
-    for advisor, delivered, comebacks in (
-            RepairOrder.select(RepairOrder.advisor, fn.COUNT(RepairOrder.id),
+    for advisor, shop_id, delivered, comebacks in _in_shop(
+            RepairOrder.select(RepairOrder.advisor, RepairOrder.shop, fn.COUNT(RepairOrder.id),
                                fn.SUM(Case(None, [(RepairOrder.id.in_(came_back), 1)], 0)))
-            .where((RepairOrder.released_at >= start) & (RepairOrder.released_at < end))
-            .group_by(RepairOrder.advisor).tuples()):
-        for fig in (shop, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))):
+            .where((RepairOrder.released_at >= start) & (RepairOrder.released_at < end)), shop).group_by(
+                RepairOrder.advisor, RepairOrder.shop).tuples():
+        for fig in [whole, advisors.setdefault(advisor, Figures(names.get(advisor, "?")))] + of_shop(shop_id):
             fig.delivered += delivered
             fig.comebacks += comebacks or 0
     step()
-    return QualityReport(start, end, shop, _technicians(start, end, names, step),
-                         sorted(advisors.values(), key=lambda f: f.name))
+    return QualityReport(start, end, whole, _technicians(start, end, names, step, shop),
+                         sorted(advisors.values(), key=lambda f: f.name),
+                         [by_shop[i] for i in sorted(by_shop, key=lambda i: by_shop[i].name)])
 
 
-def _technicians(start, end, names, step) -> list[Figures]:
+def shops_names() -> dict[int, str]:
+    from workshop.shops import names
+    return names()
+
+
+def _technicians(start, end, names, step, shop: int | None = None) -> list[Figures]:
     techs: dict[int, Figures] = {}
 
     def fig(tech_id):
@@ -164,6 +187,9 @@ def _technicians(start, end, names, step) -> list[Figures]:
                  .where((Inspection.result == "pass") & (Inspection.signed_at >= start)
                         & (Inspection.signed_at < end))
                  .group_by(JobLineTechnician.technician, Inspection.id))
+    if shop is not None:
+        per_order = per_order.join(RepairOrder, on=(RepairOrder.id == Inspection.order)).where(
+            RepairOrder.shop == shop)
     late_flag = Case(None, [(per_order.c.late == True, 1)], 0)  # noqa: E712
     late_delay = Case(None, [(per_order.c.late == True, per_order.c.delay)], 0)  # noqa: E712
     worked = (JobLineTechnician.select(per_order.c.tech, fn.COUNT(1), fn.SUM(late_flag), fn.SUM(late_delay))
@@ -173,18 +199,20 @@ def _technicians(start, end, names, step) -> list[Figures]:
         f.inspected, f.late, f.on_time = count, late or 0, count - (late or 0)
         f.delay_hours_total = float(delay or 0)
     step()
-    for tech, count, penalty in (Inspection.select(Inspection.responsible, fn.COUNT(fn.DISTINCT(Inspection.order)),
-                                                   fn.SUM(Inspection.penalty))
-                                 .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
-                                        & (Inspection.signed_at < end) & Inspection.responsible.is_null(False))
-                                 .group_by(Inspection.responsible).tuples()):
+    failed = (Inspection.select(Inspection.responsible, fn.COUNT(fn.DISTINCT(Inspection.order)),
+                                fn.SUM(Inspection.penalty))
+              .where((Inspection.result == "fail") & (Inspection.signed_at >= start)
+                     & (Inspection.signed_at < end) & Inspection.responsible.is_null(False)))
+    if shop is not None:
+        failed = failed.join(RepairOrder, on=(RepairOrder.id == Inspection.order)).where(RepairOrder.shop == shop)
+    for tech, count, penalty in failed.group_by(Inspection.responsible).tuples():
         fig(tech).reworked = count
         fig(tech).penalties = Decimal(str(penalty or 0))
     step()
-    for tech, count in (JobLineTechnician.select(JobLineTechnician.technician, fn.COUNT(RepairOrder.id))
-                        .join(RepairOrder, on=(RepairOrder.comeback_line_id == JobLineTechnician.line))
-                        .where((RepairOrder.time_in >= start) & (RepairOrder.time_in < end))
-                        .group_by(JobLineTechnician.technician).tuples()):
+    comebacks = _in_shop(JobLineTechnician.select(JobLineTechnician.technician, fn.COUNT(RepairOrder.id))
+                         .join(RepairOrder, on=(RepairOrder.comeback_line_id == JobLineTechnician.line))
+                         .where((RepairOrder.time_in >= start) & (RepairOrder.time_in < end)), shop)
+    for tech, count in comebacks.group_by(JobLineTechnician.technician).tuples():
         fig(tech).comebacks = count
     step()
     for f in techs.values():

@@ -12,8 +12,8 @@ from models.orders import BUSINESS_TYPES, JobLine, OrderCounter, OrderPackage, R
 from models.parts import PartLine
 from models.people import Customer, Staff, Vehicle
 from models.settlement import FeeLine
-from models.shop import MaintenancePackage, Operation
-from workshop import audit, clock, settings, validation
+from models.shop import FIRST_SHOP, MaintenancePackage, Operation
+from workshop import audit, clock, settings, shops, validation
 from workshop.amounts import MAX_PRICE, optional_decimal
 from workshop.catalog import check_applies, kit_for
 from workshop.customer_file import (CustomerForm, VehicleForm, class_discounts, insert_customer,  # noqa: F401
@@ -138,34 +138,37 @@ def find_operations(text: str = "", *, limit: int = 50) -> list[OperationChoice]
     return [OperationChoice(code, local(name, name_zh), hours) for code, name, name_zh, hours in query.tuples()]
 
 
-def _first_number(series: str, start: int) -> int:
+def _first_number(series: str, start: int, shop: int) -> int:
     """Where a series starts: after the highest number a shop loaded in bulk already holds."""
     highest = None
     if series == "repair_order":
-        highest = RepairOrder.select(fn.MAX(RepairOrder.number)).scalar()
+        highest = RepairOrder.select(fn.MAX(RepairOrder.number)).where(RepairOrder.shop == shop).scalar()
     elif series in ("invoice", "credit_note"):
         from models.settlement import Settlement
         kind = "invoice" if series == "invoice" else "void"
-        highest = Settlement.select(fn.MAX(Settlement.number)).where(Settlement.kind == kind).scalar()
+        highest = (Settlement.select(fn.MAX(Settlement.number))
+                   .where((Settlement.kind == kind) & (Settlement.shop == shop)).scalar())
     elif series == "customer":  # codes are C + number
         highest = Customer.select(fn.MAX(fn.SUBSTR(Customer.code, 2).cast("INTEGER"))).scalar()
     return max(start, (highest or 0) + 1)
 
 
-def next_number(series: str, start: int = 1) -> int:
+def next_number(series: str, start: int = 1, *, shop: int = FIRST_SHOP) -> int:
     """Take the next number of a series inside the caller's transaction: gapless, never reused.
 
-    The counter row is bumped in place (``next_value = next_value + 1``) before it is read, which
-    locks it until the transaction ends: a second terminal taking a number of the same series
+    Each shop numbers its own orders, invoices and credit notes (``shop``: one counter row per shop and
+    series); a series the group numbers as one (customer codes, purchase orders, claims, appointments) uses
+    shop 1's row. The counter row is bumped in place (``next_value = next_value + 1``) before it is read,
+    which locks it until the transaction ends: a second terminal taking a number of the same series
     waits, then reads the value the first one committed, and a transaction that fails gives its
     number back with everything else it did. A series used for the first time gets its row with
     INSERT ... ON CONFLICT DO NOTHING, so two first uses at once agree on one row."""
+    row = (OrderCounter.name == series) & (OrderCounter.shop == shop)
     while True:
-        bumped = (OrderCounter.update(next_value=OrderCounter.next_value + 1)
-                  .where(OrderCounter.name == series).execute())
+        bumped = OrderCounter.update(next_value=OrderCounter.next_value + 1).where(row).execute()
         if bumped:
-            return OrderCounter.select(OrderCounter.next_value).where(OrderCounter.name == series).scalar() - 1
-        (OrderCounter.insert(name=series, next_value=_first_number(series, start))
+            return OrderCounter.select(OrderCounter.next_value).where(row).scalar() - 1
+        (OrderCounter.insert(name=series, shop=shop, next_value=_first_number(series, start, shop))
          .on_conflict_ignore().execute())
 
 
@@ -323,15 +326,16 @@ def estimate(form: OrderForm) -> Bill:
     return compute_bill(labor, parts, fees, terms)
 
 
-def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> RepairOrder:
+def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None, shop: int | None = None) -> RepairOrder:
     """Check a car in: a new repair order in 'checked in', with job lines from the catalog and its packages,
     their kits reserved, the towing fee, and the estimate (估價) as the bill comes to with every part counted."""
     checked = _validate_order(form)
     car, data = checked.car, checked.data
+    acting = by  # the terminal's Actor (its shop), before ``by`` becomes the re-read Staff row
 
     def work():
         nonlocal by
-        by = require(by, "create_order")
+        by = require(acting, "create_order")
         if op_id and audit.already_done(op_id):
             return RepairOrder.get_by_id(audit_event_entity(op_id))
         Vehicle.by_id(car.id, lock=True)  # one open order per car, also when two advisors check it in at once
@@ -340,8 +344,10 @@ def create_order(form: OrderForm, *, by: Staff, op_id: str | None = None) -> Rep
             raise InvalidInput(_("{plate} already has an open order: {order}.").format(
                 plate=car.plate, order=existing.label), "vehicle")
         now = clock.now()
-        order = RepairOrder.create(number=next_number("repair_order", 1001), advisor=by.id, state=CHECKED_IN,
-                                   time_in=now, state_changed_at=now, updated_at=now, **data)
+        # The terminal's shop (or the appointment's): its board shows the car, its series numbers the order.
+        at = shop or shops.of(acting)
+        order = RepairOrder.create(number=next_number("repair_order", 1001, shop=at), shop=at, advisor=by.id,
+                                   state=CHECKED_IN, time_in=now, state_changed_at=now, updated_at=now, **data)
         from workshop.reminders import record_visit
         record_visit(car, now, data["mileage_in"])
         payer = payer_for(form.business_type)

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from models.db import locked, run_write
 from models.people import Staff
-from models.shop import Setting
+from models.shop import Setting, Shop, ShopSetting
 from workshop import audit
 from workshop.errors import InvalidInput
 from workshop.i18n import N_, _
@@ -220,8 +220,17 @@ CACHE_SECONDS = 5.0
 _cache: dict[str, tuple[float, object]] = {}
 
 
-def get(key: str):
-    """The setting's value (the shop's own, or the default)."""
+def get(key: str, shop: int | None = None):
+    """The setting's value (the shop's own, or the default). ``shop``: that shop of a group's own value
+    (ShopSetting), falling back to the group's."""
+    if shop is not None:
+        hit = _cache.get((shop, key))
+        now = time.monotonic()
+        if hit is None or now - hit[0] >= CACHE_SECONDS:
+            row = ShopSetting.get_or_none((ShopSetting.shop == shop) & (ShopSetting.key == key))
+            hit = _cache[(shop, key)] = (now, json.loads(row.value) if row else _GROUP)
+        if hit[1] is not _GROUP:
+            return hit[1]
     hit = _cache.get(key)
     now = time.monotonic()
     if hit is not None and now - hit[0] < CACHE_SECONDS:
@@ -230,6 +239,9 @@ def get(key: str):
     value = json.loads(row.value) if row else DEFAULTS[key]
     _cache[key] = (now, value)
     return value
+
+
+_GROUP = object()  # (cached: this shop has no value of its own)
 
 
 def spec(key: str) -> Spec:
@@ -331,23 +343,34 @@ def put(key: str, value, *, by: Staff) -> None:
     put_many({key: value}, by=by)
 
 
-def put_many(values: dict[str, object], *, by: Staff) -> dict[str, object]:
-    """Change several settings at once (one transaction, one event per setting changed); returns the changes."""
+def put_many(values: dict[str, object], *, by: Staff, shop: int | None = None) -> dict[str, object]:
+    """Change several settings at once (one transaction, one event per setting changed); returns the changes.
+    ``shop``: that shop's own values (a group's shop), over the group's."""
     parsed = {key: parse(key, value) for key, value in values.items()}
 
     def work():
         nonlocal by
         by = require(by, "manage_settings")  # re-read inside the transaction: rights at the moment of the change
         changed = {}
+        shop_code = None if shop is None else Shop.select(Shop.code).where(Shop.id == shop).scalar()
         for key, value in parsed.items():
-            row = Setting.get_or_none(Setting.key == key)
-            old = json.loads(row.value) if row else DEFAULTS[key]
-            if old == value:
+            if shop is None:
+                row = Setting.get_or_none(Setting.key == key)
+            else:
+                row = ShopSetting.get_or_none((ShopSetting.shop == shop) & (ShopSetting.key == key))
+            old = json.loads(row.value) if row else get(key)
+            if old == value:  # (a shop's value equal to the group's stays the group's)
                 continue
             text = json.dumps(value, ensure_ascii=False)
-            Setting.insert(key=key, value=text).on_conflict(
-                conflict_target=[Setting.key], update={Setting.value: text}).execute()
-            audit.record(by, "setting_changed", "setting", 0, Phrase(N_("Setting {key} changed"), key=key),
+            if shop is None:
+                Setting.insert(key=key, value=text).on_conflict(
+                    conflict_target=[Setting.key], update={Setting.value: text}).execute()
+                summary = Phrase(N_("Setting {key} changed"), key=key)
+            else:
+                ShopSetting.insert(shop=shop, key=key, value=text).on_conflict(
+                    conflict_target=[ShopSetting.shop, ShopSetting.key], update={ShopSetting.value: text}).execute()
+                summary = Phrase(N_("Setting {key} changed for shop {shop}"), key=key, shop=shop_code)
+            audit.record(by, "setting_changed", "setting", shop or 0, summary,
                          before={key: old}, after={key: value})
             changed[key] = value
         return changed
@@ -355,6 +378,7 @@ def put_many(values: dict[str, object], *, by: Staff) -> dict[str, object]:
     changed = run_write(work)
     for key in parsed:
         _cache.pop(key, None)
+        _cache.pop((shop, key), None)
     return changed
 
 
@@ -409,9 +433,13 @@ class SettingRow:
         return self.value != self.default
 
 
-def listing(group: str | None = None) -> list[SettingRow]:
-    """Every setting (or one group's) with its current value, in the reader's language (one query)."""
+def listing(group: str | None = None, shop: int | None = None) -> list[SettingRow]:
+    """Every setting (or one group's) with its current value (``shop``: that shop's where it has its own), in
+    the reader's language (one query, two for a shop)."""
     stored = {key: json.loads(value) for key, value in Setting.select(Setting.key, Setting.value).tuples()}
+    if shop is not None:
+        stored.update({key: json.loads(value) for key, value in ShopSetting.select(ShopSetting.key, ShopSetting.value)
+                       .where(ShopSetting.shop == shop).tuples()})
     rows = []
     order = list(GROUPS)
     for s in sorted(SPECS, key=lambda spec: order.index(spec.group)):  # group by group, declared order within

@@ -50,10 +50,11 @@ AGING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 
 # which only a void of the invoice may make (guarded below).
 
 
-def _next_document_number(series: str) -> int:
-    """The next invoice (or credit note) number, taken inside the settling transaction: gapless.
-    A shop whose history was loaded in bulk starts after the highest number already issued."""
-    return next_number(series)
+def _next_document_number(series: str, shop: int) -> int:
+    """The next invoice (or credit note) number of the order's shop, taken inside the settling transaction:
+    gapless within the shop (each shop has its own tax number and invoice book). A shop whose history was
+    loaded in bulk starts after the highest number already issued."""
+    return next_number(series, shop=shop)
 
 
 def money(value) -> str:
@@ -349,7 +350,7 @@ HISTORY_MATCHES = 20  # delivered orders a search adds below the queue's (by RO 
 
 
 def cashier_queue(search: str = "", *, limit: int = 100, offset: int = 0,
-                  states=QUEUE_STATES) -> list[QueueRow]:
+                  states=QUEUE_STATES, shop: int | None = None) -> list[QueueRow]:
     """Orders waiting at the cash desk (ready for settlement, or settled and not yet released),
     oldest first. ``search`` finds them by RO number or any part of the plate, and also finds
     delivered orders (a later payment, a refund, the invoice again) by RO number or the plate's start.
@@ -360,6 +361,8 @@ def cashier_queue(search: str = "", *, limit: int = 100, offset: int = 0,
                                 RepairOrder.version, Vehicle.plate, Customer.name)
              .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
              .switch(RepairOrder).join(Customer, on=(RepairOrder.customer == Customer.id)))
+    if shop is not None:  # a group's cash desk: its own shop's orders (each shop has its own invoice book)
+        query = query.where(RepairOrder.shop == shop)
     search = (search or "").strip()
     if search:
         ids = _desk_matches(search, limit + offset)
@@ -511,8 +514,9 @@ def settle(order_id: int, *, by: Staff, seen_version: int | None = None) -> Sett
                 (Payment.order == order.id) & (Payment.at <= last_void.at)).scalar() or 0)))
         now = clock.now()
         invoice = Settlement.create(
-            order=order.id, customer=order.customer_id, kind="invoice", number=_next_document_number("invoice"),
-            at=now, by=by, prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
+            order=order.id, customer=order.customer_id, kind="invoice",
+            number=_next_document_number("invoice", order.shop_id), shop=order.shop_id, at=now, by=by,
+            prices_include_tax=bill.terms.prices_include_tax, tax_rate=bill.terms.tax_rate,
             labor_receivable=bill.labor_receivable, labor_charged=bill.labor_charged,
             parts_receivable=bill.parts_receivable, parts_charged=bill.parts_charged,
             management_fee=bill.fees_by_kind["management"], auxiliary_fee=bill.fees_by_kind["auxiliary"],
@@ -608,7 +612,8 @@ def void(order_id: int, reason: str, *, by: Staff) -> Settlement:
             "auxiliary_fee", "sublet_fee", "towing_fee", "other_fee", "adjustment", "tax", "total",
             "customer_share", "insurer_share", "manufacturer_share", "internal_share")}
         reversal = Settlement.create(order=order.id, customer=order.customer_id, kind="void",
-                                     number=_next_document_number("credit_note"), reverses=original.id, at=clock.now(),
+                                     number=_next_document_number("credit_note", order.shop_id),
+                                     shop=order.shop_id, reverses=original.id, at=clock.now(),
                                      by=by, reason=reason, prices_include_tax=original.prices_include_tax,
                                      tax_rate=original.tax_rate, **amounts)
         lifecycle.apply_transition(order, "void", by=by, extra={"settled_at": None},
@@ -687,7 +692,7 @@ class Receivable:
 
 def _owing_query():
     return (OpenBalance.select(OpenBalance.id, OpenBalance.order, RepairOrder.number, Vehicle.plate, Customer.name,
-                               Customer.mobile, OpenBalance.since, OpenBalance.amount)
+                               Customer.mobile, OpenBalance.since, OpenBalance.amount, RepairOrder.shop)
             .join(RepairOrder, on=(OpenBalance.order == RepairOrder.id))
             .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id))
             .switch(OpenBalance).join(Customer, on=(OpenBalance.customer == Customer.id)))
@@ -701,15 +706,17 @@ def _owing_by(column: str) -> Prepared:
 
 
 _OWING_BY_NUMBER = Prepared("receivables by RO number", lambda number: _owing_query().where(
-    OpenBalance.order == RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number)))
+    # (IN: in a dealer group each shop numbers its own orders, so an RO number may be several shops' orders)
+    OpenBalance.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.number == number))))
 _OWING_BY_KEY = {column: _owing_by(column) for column in [key.column for key in NAME_KEYS] + ["plate"]}
 
 
-def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[Receivable]:
+def receivables(search: str = "", *, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[Receivable]:
     """Orders a customer still owes money on, oldest first. ``search`` finds them by RO number, the
     start of the customer's name or of the plate: an index range over the balances' own copies of
     those keys (workshop/lookup.py), listed by customer (or plate), then oldest first. The search's
-    statements are built once (models.base.Prepared): it runs at every pause in typing."""
+    statements are built once (models.base.Prepared): it runs at every pause in typing. ``shop``: owed
+    on that shop's orders (a group's cash desk; its invoices)."""
     search = (search or "").strip()
     if search:
         rows, seen = [], set()
@@ -719,23 +726,26 @@ def receivables(search: str = "", *, limit: int = 100, offset: int = 0) -> list[
         found += [_OWING_BY_KEY[column].execute(key, after_prefix(key), limit + offset) for column, key in keys if key]
         for cursor in found:
             for row in cursor.fetchall():
-                if row[0] not in seen:
+                if row[0] not in seen and (shop is None or row[-1] == shop):
                     seen.add(row[0])
                     rows.append(row)
         rows = rows[offset:offset + limit]
     else:
-        rows = _owing_query().order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset).tuples()
+        query = _owing_query()
+        if shop is not None:
+            query = query.where(RepairOrder.shop == shop)
+        rows = query.order_by(OpenBalance.since, OpenBalance.id).limit(limit).offset(offset).tuples()
     today = clock.today()
     out = []
-    for _balance_id, order_id, number, plate, name, mobile, since, amount in rows:
+    for _balance_id, order_id, number, plate, name, mobile, since, amount, _shop in rows:
         since = since if isinstance(since, dt.date) else dt.date.fromisoformat(str(since))
         out.append(Receivable(order_id, number, plate, name, mobile, since, cents(Decimal(str(amount))),
                               bucket_of(since, today)))
     return out
 
 
-def aging() -> dict[str, Decimal]:
-    """Outstanding totals per aging bucket (days since the invoice)."""
+def aging(shop: int | None = None) -> dict[str, Decimal]:
+    """Outstanding totals per aging bucket (days since the invoice; ``shop``: on that shop's orders)."""
     today = clock.today()
     cases = []
     for name, low, high in AGING_BUCKETS:
@@ -744,7 +754,10 @@ def aging() -> dict[str, Decimal]:
         if high is not None:
             cond &= OpenBalance.since >= today - dt.timedelta(days=high)
         cases.append(fn.SUM(Case(None, ((cond, OpenBalance.amount),), 0)).alias(name))
-    row = OpenBalance.select(*cases, fn.COUNT(OpenBalance.id)).tuples().first()
+    query = OpenBalance.select(*cases, fn.COUNT(OpenBalance.id))
+    if shop is not None:
+        query = query.join(RepairOrder, on=(OpenBalance.order == RepairOrder.id)).where(RepairOrder.shop == shop)
+    row = query.tuples().first()
     return {name: cents(Decimal(str(value or 0))) for (name, _, _), value in zip(AGING_BUCKETS, row)}
 
 
@@ -757,8 +770,9 @@ class CashUpRow:
     amount: Decimal
 
 
-def cash_up(day: dt.date | None = None, cashier_id: int | None = None) -> list[CashUpRow]:
-    """The day's takings per cashier and method (refunds subtract), to reconcile the drawer."""
+def cash_up(day: dt.date | None = None, cashier_id: int | None = None, shop: int | None = None) -> list[CashUpRow]:
+    """The day's takings per cashier and method (refunds subtract), to reconcile the drawer (``shop``: taken on
+    that shop's orders: a group's shop has its own drawer)."""
     day = day or clock.today()
     start = dt.datetime.combine(day, dt.time())
     query = (Payment.select(Payment.by, Staff.name, Payment.method, fn.COUNT(Payment.id), fn.SUM(Payment.amount))
@@ -766,6 +780,8 @@ def cash_up(day: dt.date | None = None, cashier_id: int | None = None) -> list[C
              .where((Payment.at >= start) & (Payment.at < start + dt.timedelta(days=1))))
     if cashier_id is not None:
         query = query.where(Payment.by == cashier_id)
+    if shop is not None:
+        query = query.where(Payment.order.in_(RepairOrder.select(RepairOrder.id).where(RepairOrder.shop == shop)))
     rows = query.group_by(Payment.by, Staff.name, Payment.method).order_by(Staff.name, Payment.method).tuples()
     return [CashUpRow(sid, name, method, count, cents(Decimal(str(total or 0))))
             for sid, name, method, count, total in rows]

@@ -78,6 +78,7 @@ def _checks(read) -> tuple[dict[int, tuple[Decimal, Decimal]], Decimal]:
 
 def copy_shop(source_path: str | Path, target: str, *, progress=None) -> CopyReport:
     """Copy the SQLite file ``source_path`` into the empty database ``target`` (URL or path) and check it."""
+    import models
     from models.schema import migrate
 
     source_path = Path(source_path).expanduser()
@@ -90,8 +91,9 @@ def copy_shop(source_path: str | Path, target: str, *, progress=None) -> CopyRep
     open_database(target)
     migrate()
     tables = _models()
+    made_by_migrations = {models.Shop}  # shop 1 exists in every migrated database: the copy brings the source's
     for model in tables:
-        if model.select().exists():
+        if model not in made_by_migrations and model.select().exists():
             db.close()
             raise CopyRefused(_("{target} already holds a shop ({table} has rows): copy into an empty "
                                 "database.").format(target=mask_url(target), table=model._meta.table_name))
@@ -108,6 +110,8 @@ def copy_shop(source_path: str | Path, target: str, *, progress=None) -> CopyRep
                 rebuild = _set_aside_indexes_and_keys()
             else:
                 db.execute_sql("PRAGMA defer_foreign_keys = ON")  # rows may refer to later rows of their table
+            for model in made_by_migrations:
+                model.delete().execute()
             for model in tables:
                 table = model._meta.table_name
                 fields = _columns(model)

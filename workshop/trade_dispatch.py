@@ -32,7 +32,7 @@ from models.orders import JobLine, JobLineTechnician, RepairOrder
 from models.people import TRADE_LABELS, Staff
 from models.shop import BAY_KIND_LABELS, Bay
 from models.shopfloor import TradeDispatch
-from workshop import audit, clock, settings, validation
+from workshop import audit, clock, settings, shops, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, _, label, local
 from workshop.phrase import Phrase
@@ -258,7 +258,9 @@ def apply_plans(order: RepairOrder, plans: list[TradePlan], *, by: Staff, reason
     if missing:
         raise InvalidInput(_("The {trade} work of {order} needs a bay and a team too.").format(
             trade=label(TRADE_LABELS, missing[0]), order=order.label), "trades")
-    bays = {b.id: b for b in Bay.select().where(Bay.id.in_([p.bay_id for p in plans]) & Bay.active)}
+    # A car is dispatched to its own shop's bays only (a bay id of another shop is refused like an unknown one).
+    bays = {b.id: b for b in Bay.select().where(Bay.id.in_([p.bay_id for p in plans]) & Bay.active
+                                                 & (Bay.shop == order.shop_id))}
     team_ids = {i for p in plans for i in p.team}
     staff = {s.id: s for s in Staff.select().where(Staff.id.in_(list(team_ids) or [0]) & Staff.active)}
     mismatched = []
@@ -534,7 +536,8 @@ def plan_view(order_id: int) -> DispatchPlan:
                           .order_by(JobLineTechnician.lead.desc(), JobLineTechnician.id).tuples()):
         teams.setdefault(line_id, []).append(tech)
     stages = {s.trade: s for s in TradeDispatch.select().where(TradeDispatch.order == order_id)}
-    bay_rows = list(Bay.select().where(Bay.active).order_by(Bay.code))
+    shop = RepairOrder.select(RepairOrder.shop).where(RepairOrder.id == order_id).scalar()
+    bay_rows = list(Bay.select().where(Bay.active & (Bay.shop == shop)).order_by(Bay.code))  # the order's shop's
     taken: dict[int, int] = dict(RepairOrder.select(RepairOrder.bay, fn.COUNT(RepairOrder.id))
                                  .where(RepairOrder.state.in_(list(BAY_STATES)) & RepairOrder.bay.is_null(False)
                                         & (RepairOrder.id != order_id))
@@ -560,7 +563,7 @@ def plan_view(order_id: int) -> DispatchPlan:
             mismatch_reason=stage.mismatch_reason if stage else None))
     rows.sort(key=lambda r: (stages[r.trade].position if r.trade in stages else 10_000))
     techs = tuple(TechnicianChoice(t.id, t.name, t.trade, t.open_lines)
-                  for t in technician_loads())
+                  for t in technician_loads(shop if shops.is_group() else None))  # who works in the order's shop
     warnings = tuple(tools.warnings_for_lines([r[0] for r in lines if r[4] != "finished"]))
     return DispatchPlan(row[0], row[1], row[2], row[3], row[4], _as_dt(row[5]), row[6], row[7], tuple(rows), bays,
                         techs, warnings)

@@ -608,11 +608,15 @@ def _search(query, search: str, manufacturer: str | None):
     return query
 
 
-def _listing(states, order_by, search, manufacturer, limit, offset, extra=None):
+def _listing(states, order_by, search, manufacturer, limit, offset, extra=None, shop: int | None = None):
+    """A page of claims in ``states`` (``shop``: of that shop's orders, a group's terminal; each shop claims for
+    the work it did)."""
     query = WarrantyClaim.select().where(WarrantyClaim.state.in_(list(states)))
-    if (search or "").strip():  # (the order and its car only to search them: a page needs no join)
+    if (search or "").strip() or shop is not None:  # (the order and its car only to search or scope them)
         query = (query.join(RepairOrder, on=(WarrantyClaim.order == RepairOrder.id))
                  .join(Vehicle, on=(RepairOrder.vehicle == Vehicle.id)).switch(WarrantyClaim))
+    if shop is not None:
+        query = query.where(RepairOrder.shop == shop)
     if extra is not None:
         query = query.where(extra)
     query = _search(query, search, manufacturer)
@@ -623,36 +627,41 @@ def _listing(states, order_by, search, manufacturer, limit, offset, extra=None):
     return [by_id[i] for i in ids]
 
 
-def to_submit(search: str = "", *, manufacturer: str | None = None, limit: int = 100, offset: int = 0) -> list[ClaimRow]:
+def to_submit(search: str = "", *, manufacturer: str | None = None, limit: int = 100, offset: int = 0,
+              shop: int | None = None) -> list[ClaimRow]:
     """Draft claims, the nearest deadline first (past deadlines at the top)."""
-    return _listing({DRAFT}, (WarrantyClaim.deadline, WarrantyClaim.number), search, manufacturer, limit, offset)
+    return _listing({DRAFT}, (WarrantyClaim.deadline, WarrantyClaim.number), search, manufacturer, limit, offset,
+                    shop=shop)
 
 
 def awaiting_answer(search: str = "", *, manufacturer: str | None = None, limit: int = 100,
-                    offset: int = 0) -> list[ClaimRow]:
+                    offset: int = 0, shop: int | None = None) -> list[ClaimRow]:
     """Submitted claims with no answer yet, the longest waiting first."""
     return _listing({SUBMITTED}, (WarrantyClaim.submitted_at, WarrantyClaim.number), search, manufacturer, limit,
-                    offset)
+                    offset, shop=shop)
 
 
-def rejected(search: str = "", *, manufacturer: str | None = None, limit: int = 100, offset: int = 0) -> list[ClaimRow]:
+def rejected(search: str = "", *, manufacturer: str | None = None, limit: int = 100, offset: int = 0,
+             shop: int | None = None) -> list[ClaimRow]:
     """Rejected claims waiting to be corrected or charged to the shop, the oldest answer first."""
     return _listing({REJECTED}, (WarrantyClaim.answered_at, WarrantyClaim.number), search, manufacturer, limit,
-                    offset)
+                    offset, shop=shop)
 
 
 def to_be_paid(search: str = "", *, manufacturer: str | None = None, limit: int = 100,
-               offset: int = 0) -> list[ClaimRow]:
+               offset: int = 0, shop: int | None = None) -> list[ClaimRow]:
     """Accepted claims the manufacturer has not paid in full yet, the oldest answer first."""
-    return _listing(PAYABLE, (WarrantyClaim.answered_at, WarrantyClaim.number), search, manufacturer, limit, offset)
+    return _listing(PAYABLE, (WarrantyClaim.answered_at, WarrantyClaim.number), search, manufacturer, limit, offset,
+                    shop=shop)
 
 
 def old_parts_due(search: str = "", *, manufacturer: str | None = None, limit: int = 100,
-                  offset: int = 0) -> list[ClaimRow]:
+                  offset: int = 0, shop: int | None = None) -> list[ClaimRow]:
     """Old parts to send back to the manufacturer, the earliest return date first."""
     return _listing(set(STATE_LABELS) - {CHARGED_INTERNAL}, (WarrantyClaim.return_by, WarrantyClaim.number), search,
                     manufacturer, limit, offset,
-                    extra=WarrantyClaim.return_by.is_null(False) & WarrantyClaim.old_part_returned_at.is_null())
+                    extra=WarrantyClaim.return_by.is_null(False) & WarrantyClaim.old_part_returned_at.is_null(),
+                    shop=shop)
 
 
 def manufacturers() -> list[str]:
