@@ -98,6 +98,7 @@ async def test_a_warranty_claim_goes_through_rejection_correction_and_payment_an
 
         await pilot.press("3")
         await settled(pilot)
+        assert await wait_until(pilot, lambda: screen.tab == "rejected")  # (a lost key would fail here, named)
         assert [row.number for row in screen.table("rejected").items] == [claim.number]
         await pilot.press("c")  # back to draft, and straight into its form
         assert await wait_until(pilot, screen_named(app, "FormDialog"))
