@@ -339,8 +339,8 @@ class AppointmentsScreen(Acting, KeptScreen):
     def tab_changed(self) -> None:
         self.refresh_bindings()
         active = self.query_one(TabbedContent).active
-        self.query_one({"day": "#list", "calls": "#calls-table", "due": "#due-table", "short": "#short-table",
-                        "figures": "#figures-table"}[active]).focus()
+        self.set_focus(self.query_one({"day": "#list", "calls": "#calls-table", "due": "#due-table",
+                                       "short": "#short-table", "figures": "#figures-table"}[active]))
         if active == "figures":
             self._figures()
 

@@ -310,7 +310,7 @@ class CallbacksScreen(Acting, KeptScreen):
         active = self.active
         if active in self.stale or active == "figures":
             self.load_tab(active)
-        self.query_one(TABS[active][1]).focus()
+        self.set_focus(self.query_one(TABS[active][1]))
 
     def action_tab(self, tab: str) -> None:
         if self.shows(tab):

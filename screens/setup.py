@@ -387,9 +387,9 @@ class ShopSetupScreen(Acting, KeptScreen):
         self.query_one("#op-search").display = self.tab == "operations"
         if self.tab == "start":
             self.show_status()
-            self.query_one("#start-box").focus()
+            self.set_focus(self.query_one("#start-box"))
         else:
-            self.query_one(TABLE_OF[self.tab]).focus()
+            self.set_focus(self.query_one(TABLE_OF[self.tab]))
 
     def _selected(self):
         table = self.query_one(TABLE_OF[self.tab], PagedTable) if self.tab in TABLE_OF else None

@@ -122,7 +122,7 @@ class ToolsScreen(Acting, KeptScreen):
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
         self.refresh_bindings()
-        self.query_one(f"#{self.tab}-table").focus()
+        self.set_focus(self.query_one(f"#{self.tab}-table"))
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

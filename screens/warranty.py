@@ -702,10 +702,9 @@ class WarrantyScreen(ClaimActions, Acting, KeptScreen):
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
         self._load_shown()
-        if self.tab == "figures":
-            self.query_one("#recovery").focus()
-        else:
-            self.table().focus()
+        # Focus now, in the pane shown now. (Widget.focus() lands later: after a second tab key pressed
+        # meanwhile, in a pane no longer shown, and TabbedContent would switch back to that pane.)
+        self.set_focus(self.query_one("#recovery") if self.tab == "figures" else self.table())
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
