@@ -478,3 +478,15 @@ async def test_a_group_s_appointments_screen_shows_its_shop_s_bookings(group):
         assert await wait_until(pilot, lambda: [r.id for r in app.screen.call_rows] == [east.id])
         assert main.id not in [r.id for r in app.screen.call_rows]
         assert app.screen.grid.bay_places == {"quick_service": 2}  # EAST's one bay for two cars
+
+
+def test_a_group_s_appointment_figures_are_headed_for_the_whole_group(shop):
+    """The appointment figures of the whole database: "Whole shop" for one shop, "Whole group" for a group
+    (a group manager's line covers every shop); one shop's figures stay "Whole shop"."""
+    from workshop import appointment_figures
+    start, end = clock.now() - dt.timedelta(days=30), clock.now()
+    assert appointment_figures.report(start, end).shop.name == "Whole shop"
+    shops.add_shop("east", "East Side Service", by=shop.manager)
+    shops.forget_count()
+    assert appointment_figures.report(start, end).shop.name == "Whole group"
+    assert appointment_figures.report(start, end, shop=1).shop.name == "Whole shop"

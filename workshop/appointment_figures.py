@@ -65,7 +65,8 @@ class AppointmentReport:
 def report(start: dt.datetime, end: dt.datetime, shop: int | None = None) -> AppointmentReport:
     """The figures for [start, end) (``shop``: of that shop of a group; None: the whole database's)."""
     names = dict(Staff.select(Staff.id, Staff.name).tuples())
-    whole = AppointmentFigures(_("Whole shop"))
+    from workshop import shops
+    whole = AppointmentFigures(_("Whole group") if shop is None and shops.is_group() else _("Whole shop"))
     advisors: dict[int, AppointmentFigures] = {}
 
     def of(staff_id: int) -> AppointmentFigures:
