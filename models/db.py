@@ -221,11 +221,11 @@ def _write_gate(wait: _Wait | None = None):
         _gate_lock.release()
 
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out waiting for another transaction's row lock
+
+
 def _is_lock_wait(error: Exception) -> bool:
     return "locked" in str(error) or "busy" in str(error) or sqlstate(error) == LOCK_NOT_AVAILABLE
-
-
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out waiting for another transaction's row lock
 
 
 def _notice_later(wait: _Wait) -> None:
@@ -236,6 +236,7 @@ def _notice_later(wait: _Wait) -> None:
     if delay <= 0:
         wait.notice()
         return
+
     def still_waiting():
         if wait.timer is timer:  # not a write that ended as the timer fired
             wait.notice()
