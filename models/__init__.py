@@ -1,44 +1,26 @@
-"""Peewee models of the workshop, bound through one database proxy (see models/db.py)."""
-from models.db import db, open_database, transaction  # noqa: F401
-from models.people import Customer, CustomerClass, SignInAttempt, Staff, StaffShop, Vehicle  # noqa: F401
-from models.shop import (Bay, LaborRate, MaintenancePackage, Operation, OperationSeries,  # noqa: F401
-                         PackageOperation, Setting, Shop, ShopSetting)
-from models.orders import (JobLine, JobLineTechnician, OrderCounter, OrderPackage, RepairOrder,  # noqa: F401
-                           TimeLog)
-from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
-from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
-from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
-                               Settlement)
-from models.followup import Answer, Callback, CallRecord, Complaint, Question  # noqa: F401
-from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink, Supplier  # noqa: F401
-from models.warranty import WarrantyClaim, WarrantyClaimLine, WarrantyPayment, WarrantyRejection  # noqa: F401
-from models.insurance import (InsuranceClaim, InsuranceDocument, InsuranceSupplement,  # noqa: F401
-                              InsurerBalance, InsurerPayment)
-from models.shopfloor import PickRequest, Shift, TradeDispatch  # noqa: F401
-from models.tools import OperationTool, Tool, ToolCheckout, ToolRecord  # noqa: F401
-from models.labour import LabourDay, LabourDayDone  # noqa: F401
-from models.service_plan import PlannedService  # noqa: F401
-from models.campaigns import Campaign, Invitation  # noqa: F401
-from models.events import Event  # noqa: F401
-from models.appointments import (Appointment, AppointmentCall, AppointmentDay, AppointmentLine,  # noqa: F401
-                                 AppointmentPart, AppointmentSlot)
-from models.approvals import LineApproval  # noqa: F401
+"""Peewee models of the workshop, bound through one database proxy (see models/db.py).
 
-ALL_MODELS = [
-    Shop, ShopSetting,
-    CustomerClass, Customer, Vehicle, Staff, StaffShop, SignInAttempt,
-    Bay, Operation, OperationSeries, LaborRate, MaintenancePackage, PackageOperation, Setting,
-    RepairOrder, OrderPackage, JobLine, JobLineTechnician, TimeLog, OrderCounter,
-    Part, OperationPart, PartLine, StockMovement, OldPartRecord,
-    ChecklistItem, Inspection, InspectionResult,
-    FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
-    Callback, CallRecord, Question, Answer, Complaint,
-    Supplier, PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink,
-    WarrantyClaim, WarrantyClaimLine, WarrantyRejection, WarrantyPayment,
-    InsuranceClaim, InsuranceSupplement, InsuranceDocument, InsurerBalance, InsurerPayment,
-    TradeDispatch, Shift, PickRequest, Tool, ToolCheckout, ToolRecord, OperationTool, LabourDay, LabourDayDone,
-    PlannedService, Campaign, Invitation,
-    Event,
-    Appointment, AppointmentLine, AppointmentSlot, AppointmentPart, AppointmentCall, AppointmentDay,
-    LineApproval,
-]
+Importing the package loads only the connection: a terminal's cold start imports the models its first
+screen reads (each module imports the models it uses), not all twenty modules. Any other name asked of the
+package (a model, ALL_MODELS) loads every model first (models/registered.py), as does ``load_all()``,
+which the app calls once its first frame is out: a backref (``order.part_lines``) exists only once the
+model that declares it is loaded.
+"""
+import importlib
+
+from models.db import db, open_database, transaction  # noqa: F401
+
+
+def load_all() -> list:
+    """Every model, loaded and registered (their backrefs too); the list in dependency order."""
+    return importlib.import_module("models.registered").ALL_MODELS
+
+
+def __getattr__(name: str):
+    # Models and ALL_MODELS are capitalised; a lower-case name is a submodule not imported yet (``from models
+    # import people`` asks here first) or a dunder: not a reason to load every model.
+    if name[:1].isupper():
+        registered = importlib.import_module("models.registered")
+        if hasattr(registered, name):
+            return getattr(registered, name)
+    raise AttributeError(f"module 'models' has no attribute {name!r}")

@@ -246,6 +246,8 @@ class WorkshopApp(UnhandledErrors, OpaqueScreens):
     def _listen(self) -> None:
         """Hear other terminals' changes (started once the first frame is out: a thread and a connection
         less before it), and catch up with any made since the feed was opened."""
+        import models
+        models.load_all()  # (the first frame loaded only the board's models: now every backref exists)
         if is_postgres():  # a thread LISTENs: woken by the NOTIFY each commit of an event sends
             from workshop.pg_feed import NotifyWatcher
             self.watcher = NotifyWatcher(lambda: self.post_message(self.DatabaseChanged()))

@@ -13,7 +13,6 @@ from textual.widgets import Header, Static
 
 from screens.acting import Acting, in_turn
 from screens.card import CardList
-from screens.dialogs import YesNo, reason_form
 from screens.keybar import KeyBar
 from screens.text import line
 from workshop import board, clock, lifecycle, shops
@@ -309,6 +308,7 @@ class BoardScreen(Acting, Screen):
             change = str(error)
         text = line(change, "\n\n", _("Under your cursor now: RO {number} ({column}).").format(
             number=card.number, column=lifecycle.label(card.state)), "\n", question, multiline=True)
+        from screens.dialogs import YesNo
         self.app.push_screen(YesNo(text), lambda yes: move() if yes else None)
 
     @in_turn
@@ -368,13 +368,14 @@ class BoardScreen(Acting, Screen):
         self.app.open_screen("reception")
 
     def action_arrival(self) -> None:
-        from screens.expected import ask_arrival
+        from screens.arrival import ask_arrival
         ask_arrival(self)
 
     def action_cancel_order(self) -> None:
         card = self.selected_card()
         if card is None:
             return
+        from screens.dialogs import reason_form
         form = reason_form(_("Cancel RO {number} ({plate})?").format(number=card.number, plate=card.plate),
                            placeholder=_("why the order is cancelled"))
         self.ask(form, lambda values: partial(lifecycle.cancel, card.id, values["reason"], seen_version=card.version),

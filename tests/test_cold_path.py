@@ -8,7 +8,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 NOT_ON_THE_COLD_PATH = ["phonenumbers", "babel.numbers", "workshop.reception", "workshop.quotes", "workshop.pricing",
-                        "workshop.approvals", "screens.appointments", "openpyxl", "fpdf", "psycopg"]
+                        "workshop.approvals", "screens.appointments", "openpyxl", "fpdf", "psycopg",
+                        # a dialog's widgets, booking rules, stock, and the models the board does not read
+                        "screens.forms", "screens.dialogs", "workshop.appointments", "workshop.capacity",
+                        "workshop.parts", "models.settlement", "models.followup", "models.warranty",
+                        "models.insurance", "models.purchasing", "models.registered"]
 
 PROBE = """
 import sys

@@ -332,6 +332,9 @@ def _main(argv: list[str] | None, warm: bool) -> int:
                 "without a start; WORKSHOP_WARM=0 ignores it)."))
         return 0
     from models.people import Staff
+    if args.command is not None:  # (a terminal loads the rest of the models after its first frame)
+        import models
+        models.load_all()
     path = args.db or str(default_db_path())
     _target = path
     if not args.db and "://" not in path:

@@ -689,7 +689,8 @@ def merge_customers(keep_id: int, other_id: int, *, by: Staff) -> MergeResult:
     """Merge ``other_id`` into ``keep_id``: two files of one person become one (managers; audited)."""
     if keep_id == other_id:
         raise InvalidInput(_("Choose two different files to merge."), "other")
-    import models  # noqa: F401  every model is registered, so every table pointing at customers is found
+    import models
+    models.load_all()  # every model registered, so every table pointing at customers is found
     from models.orders import RepairOrder
 
     def work():
