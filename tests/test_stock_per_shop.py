@@ -204,3 +204,62 @@ def test_clerks_of_two_shops_receiving_and_transferring_one_part_at_once_get_exa
     for shop_id in (1, shop.east):
         assert parts.ledger_balance(shop.pads.id, shop_id) == expected
         assert StockMovement.select().where(StockMovement.shop == shop_id).count() == 1 + 2 * times * 3
+
+
+async def test_a_clerk_transfers_stock_from_the_parts_screen_and_sees_only_the_own_shops_stock(group):
+    """At 80x24 from the keyboard: the catalogue shows MAIN's stock on MAIN's terminal, `t` moves free stock to
+    EAST (a refusal stays in the form, nothing moved), and EAST's terminal shows what arrived."""
+    from tests.ui import app_as, settled, wait_until
+    shop = group
+    parts.receive("BP-100", "5", by=shop.main_clerk)
+    parts.receive("BP-100", "1", by=shop.east_clerk)
+    async with app_as(shop.main_clerk).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.press("f5")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
+        await pilot.press("2")
+        catalog = app.screen.query_one("#catalog-table")
+        assert await wait_until(pilot, lambda: [(r.code, r.on_hand) for r in catalog.items] == [("BP-100", 5)])
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
+        await pilot.press("enter", "down", "enter")  # EAST, the only other shop
+        await pilot.press("6", "ctrl+s")
+        await settled(pilot)
+        assert app.screen.__class__.__name__ == "FormDialog"  # refused: only 5 free
+        assert "are free in this shop" in str(app.screen.query_one("#note-qty").content)
+        assert on_hand(1) == (5, 0)
+        await pilot.press("backspace", "4", "ctrl+s")
+        assert await wait_until(pilot, lambda: on_hand(shop.east) == (5, 0))
+        assert on_hand(1) == (1, 0)
+        assert await wait_until(pilot, lambda: [r.on_hand for r in catalog.items] == [1])
+    async with app_as(shop.east_clerk).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.press("f5")
+        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
+        await pilot.press("2")
+        catalog = app.screen.query_one("#catalog-table")
+        assert await wait_until(pilot, lambda: [(r.code, r.on_hand) for r in catalog.items] == [("BP-100", 5)])
+
+
+def test_the_migration_makes_the_group_figure_shop_1s_stock(tmp_path):
+    """A database of the previous version: each part's on-hand and reserved become shop 1's, its ledger rows and
+    purchase orders shop 1's, and the old columns are gone."""
+    from models.db import db, open_database
+    from models.schema import migrate, runner
+    open_database(tmp_path / "old.db")
+    names = [m.name for m in runner().migrations()]
+    runner().up(target=names[names.index("0021_stock_per_shop") - 1])
+    db.execute_sql("INSERT INTO part (code, name, unit, warehouse, bin, unit_cost, sale_price, reorder_threshold, oem, "
+                   "on_hand, reserved, active) VALUES ('OF-1', 'Oil filter', 'pc', 'MAIN', 'A-1', 1, 2, 0, 1, 7, 2, 1), "
+                   "('OF-2', 'Never stocked', 'pc', 'MAIN', NULL, 1, 2, 0, 1, 0, 0, 1)")
+    db.execute_sql("INSERT INTO stock_movement (part_id, kind, qty, on_hand_after, at) "
+                   "SELECT id, 'opening', 7, 7, '2026-11-01 08:00:00' FROM part WHERE code = 'OF-1'")
+    migrate()
+    first = Part.get(Part.code == "OF-1")
+    assert [(s.part_id, s.shop_id, s.on_hand, s.reserved, s.bin) for s in PartStock.select()] == \
+        [(first.id, 1, 7, 2, None)]
+    assert parts.ledger_balance(first.id, 1) == 7 and StockMovement.get().shop_id == 1
+    assert parts.catalog("OF")[0].bin == "A-1"  # the catalogue's bin until the shop moves it
+    columns = {c.name for c in db.get_columns("part")}
+    assert not {"on_hand", "reserved"} & columns
+    db.close()
