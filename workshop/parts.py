@@ -1,11 +1,11 @@
 """Parts: reservation, picking, returns, exchanges, old parts, receipts and stocktaking.
 
 Stock is a ledger per shop's warehouse (仓库): every change is a StockMovement row of one shop, and that shop's
-PartStock on_hand / reserved are its balances, written only by ``_post`` (and the reservations here) in the same
+PartStock on_hand / reserved are its balances, written only here (``_post`` and the reservations) in the same
 transaction as the row. An order's parts come from its shop's stock; goods in, stocktakes and bins are the
-terminal's shop's (``shops.of(by)``); ``move_to_shop`` moves stock between two shops of the group (调拨). Writes run in BEGIN IMMEDIATE
-transactions (models.db.run_write), so two clerks picking the last unit are serialised: the second
-one re-reads the balance inside its transaction and is refused.
+terminal's shop's (``shops.of(by)``); ``move_to_shop`` moves stock between two shops of the group (调拨).
+Writes run in BEGIN IMMEDIATE transactions (models.db.run_write), so two clerks picking the last unit are
+serialised: the second one re-reads the balance inside its transaction and is refused.
 
 Rules a shop would expect, decided here:
 - adding a part line reserves what is available at once; the rest is short until goods arrive;
