@@ -1,14 +1,15 @@
-"""Parts: the catalog with its stock balances, and the part lines of repair orders.
+"""Parts: the group's catalogue, each shop's stock of it, and the part lines of repair orders.
 
-On-hand and reserved quantities are balances of the stock ledger (the parts capability posts a
-movement row and updates the balance in the same transaction); nothing else writes them.
+On-hand and reserved quantities are balances of the stock ledger, per shop (PartStock: one row per part and
+shop's warehouse; the parts capability posts a movement row and updates the balance in the same transaction);
+nothing else writes them.
 """
-from peewee import SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import SQL, BooleanField, Check, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.base import BaseModel, MoneyField, PercentField, QtyField
 from models.orders import JobLine, OrderPackage, RepairOrder
 from models.people import Staff
-from models.shop import Operation
+from models.shop import Operation, Shop, shop_field
 from workshop.i18n import N_
 
 UNITS = ("pc", "L", "kg", "m", "set")  # "pc" and "set" are whole numbers; the others decimals
@@ -28,24 +29,37 @@ class Part(BaseModel):
     fits_models = CharField(max_length=200, null=True)
     unit = CharField(max_length=4, default="pc")
     warehouse = CharField(max_length=20, default="MAIN")
-    bin = CharField(max_length=20, null=True)
+    bin = CharField(max_length=20, null=True)  # where a shop keeps it unless its PartStock names another bin
     unit_cost = MoneyField()
     sale_price = MoneyField()
     reorder_threshold = QtyField()
     supplier = CharField(max_length=60, null=True)
     oem = BooleanField(default=True)
-    on_hand = QtyField()
-    reserved = QtyField()
     active = BooleanField(default=True)
-
-    @property
-    def available(self):
-        return self.on_hand - self.reserved
 
     def save(self, *args, **kwargs):
         from workshop.pinyin import initials
         self.initials = initials(self.name_zh or self.name)
         return super().save(*args, **kwargs)
+
+
+class PartStock(BaseModel):
+    """A part's stock in one shop's warehouse (库存): the balances of that shop's ledger rows, and the bin the
+    shop keeps it in (None: the catalogue's ``Part.bin``). A missing row is no stock; the parts capability
+    makes it on the first movement. Never negative, by the database too (CHECKs)."""
+    part = ForeignKeyField(Part, backref="stock", index=False, on_delete="CASCADE")
+    shop = ForeignKeyField(Shop, backref="+", index=False)
+    on_hand = QtyField(constraints=[Check("on_hand >= 0")])
+    reserved = QtyField(constraints=[Check("reserved >= 0")])
+    bin = CharField(max_length=20, null=True)
+
+    class Meta:
+        table_name = "part_stock"
+        indexes = ((("part", "shop"), True),)
+
+    @property
+    def available(self):
+        return self.on_hand - self.reserved
 
 
 class OperationPart(BaseModel):
@@ -85,17 +99,21 @@ class PartLine(BaseModel):
         return self.picked - self.returned
 
 
-MOVEMENT_KINDS = ("receipt", "issue", "return", "exchange", "old_part", "adjustment", "transfer", "opening")
+MOVEMENT_KINDS = ("receipt", "issue", "return", "exchange", "old_part", "adjustment", "transfer", "opening",
+                  "shop_out", "shop_in")  # 调拨: stock moved between two shops of the group
 # 领料 / 退料 / 换料 / 旧件回收: the stock ledger's words.
 MOVEMENT_KIND_LABELS = {"receipt": N_("goods in"), "issue": N_("issue"), "return": N_("return"),
                         "exchange": N_("exchange"), "old_part": N_("old part taken back"),
                         "adjustment": N_("stocktake adjustment"), "transfer": N_("bin transfer"),
-                        "opening": N_("opening stock")}
+                        "opening": N_("opening stock"), "shop_out": N_("stock transfer out"),
+                        "shop_in": N_("stock transfer in")}
 
 
 class StockMovement(BaseModel):
-    """One line of the stock ledger. on_hand of a part is the sum of its movements' qty."""
+    """One line of the stock ledger of a shop's warehouse. on_hand of a part in a shop (PartStock) is the sum of
+    its movements' qty there."""
     part = ForeignKeyField(Part, backref="movements", index=True)
+    shop = shop_field()
     kind = CharField(max_length=12)
     qty = QtyField()  # signed: + into stock, - out of stock; 0 for a transfer between bins
     on_hand_after = QtyField()

@@ -8,6 +8,7 @@ from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKey
 from models.base import BaseModel, MoneyField, QtyField
 from models.parts import Part, PartLine
 from models.people import Staff
+from models.shop import shop_field
 
 PO_STATES = ("open", "received", "cancelled")
 
@@ -23,7 +24,8 @@ class Supplier(BaseModel):
 
 
 class PurchaseOrder(BaseModel):
-    number = IntegerField(unique=True)
+    number = IntegerField(unique=True)  # the group's numbering: a supplier sees one series
+    shop = shop_field()  # whose warehouse the goods go into
     supplier = ForeignKeyField(Supplier, backref="purchase_orders", index=True)
     state = CharField(max_length=10, default="open")
     version = IntegerField(default=1)

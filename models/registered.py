@@ -5,7 +5,7 @@ from models.shop import (Bay, LaborRate, MaintenancePackage, Operation, Operatio
                          PackageOperation, Setting, Shop, ShopSetting)
 from models.orders import (JobLine, JobLineTechnician, OrderCounter, OrderPackage, RepairOrder,  # noqa: F401
                            TimeLog)
-from models.parts import OldPartRecord, OperationPart, Part, PartLine, StockMovement  # noqa: F401
+from models.parts import OldPartRecord, OperationPart, Part, PartLine, PartStock, StockMovement  # noqa: F401
 from models.qc import ChecklistItem, Inspection, InspectionResult  # noqa: F401
 from models.settlement import (Adjustment, FeeLine, OnAccountRelease, OpenBalance, Payment,  # noqa: F401
                                Settlement)
@@ -29,7 +29,7 @@ ALL_MODELS = [
     CustomerClass, Customer, Vehicle, Staff, StaffShop, SignInAttempt,
     Bay, Operation, OperationSeries, LaborRate, MaintenancePackage, PackageOperation, Setting,
     RepairOrder, OrderPackage, JobLine, JobLineTechnician, TimeLog, OrderCounter,
-    Part, OperationPart, PartLine, StockMovement, OldPartRecord,
+    Part, PartStock, OperationPart, PartLine, StockMovement, OldPartRecord,
     ChecklistItem, Inspection, InspectionResult,
     FeeLine, Adjustment, Settlement, Payment, OpenBalance, OnAccountRelease,
     Callback, CallRecord, Question, Answer, Complaint,

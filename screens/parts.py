@@ -1,4 +1,5 @@
-"""The parts clerk's screen: the pick queue across orders, the catalog with stock, low stock."""
+"""The parts clerk's screen: the pick queue across orders, the catalog with the terminal's shop's stock (库存),
+low stock, and in a group the stock transfer (调拨) to another shop's warehouse."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -72,6 +73,7 @@ class PartsScreen(Acting, KeptScreen):
         Binding("slash", "search", N_("Search")),
         Binding("escape", "app.pop_screen", N_("Board")),
         Binding("m", "move_bin", N_("Move bin"), show=False),
+        Binding("t", "move_to_shop", N_("Transfer"), show=False),
         Binding("n", "new_po", N_("Order")),
         Binding("g", "receive_po", N_("Arrived")),
         Binding("e", "expected", N_("ETA")),
@@ -87,13 +89,13 @@ class PartsScreen(Acting, KeptScreen):
         Binding("7", "tab('prepick')", N_("Pre-picks"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
-                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po", "new_part"), "manage_stock"),
+                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po", "new_part", "move_to_shop"), "manage_stock"),
                    **dict.fromkeys(("new_po", "expected", "cancel_po"), "purchase_parts")}
     # (return, exchange and old part also on parts already picked: tab 4)
     TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
             "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"),
             "new_part": ("catalog",), "count": ("catalog", "low"),
-            "move_bin": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
+            "move_bin": ("catalog", "low"), "move_to_shop": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
             "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos")}
 
     def compose(self) -> ComposeResult:
@@ -145,9 +147,11 @@ class PartsScreen(Acting, KeptScreen):
         self.query_one("#queue-table", PagedTable).load(lambda n, o: parts.pick_queue(
             text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
         self.show_asked()
-        self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o))
-        self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o))
-        self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(text, limit=n, offset=o))
+        shop = shops.of(self.app.staff)  # the stock shown is this terminal's shop's
+        self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o, shop=shop))
+        self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o, shop=shop))
+        self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(
+            text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
         # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
         self.query_one("#prepick-table", PagedTable).load(lambda n, o: prepick.prepicks(
             limit=n, offset=o, shop=shops.scope(self.app.staff)))
@@ -174,9 +178,10 @@ class PartsScreen(Acting, KeptScreen):
     def load_purchasing(self) -> None:
         """The suggestions (computed whole: a few queries, whatever the shop's size) and the POs."""
         text = self.search_text
-        self.query_one("#order-table", PagedTable).load(lambda n, o: buying.suggestions_sorted()[o:o + n])
-        loader = (lambda n, o: purchasing.late_pos(limit=n, offset=o)) if self.late_only else \
-            (lambda n, o: purchasing.open_pos(text, limit=n, offset=o))
+        self.query_one("#order-table", PagedTable).load(lambda n, o: buying.suggestions_sorted(shop=shops.of(self.app.staff))[o:o + n])
+        shop = shops.scope(self.app.staff)
+        loader = (lambda n, o: purchasing.late_pos(limit=n, offset=o, shop=shop)) if self.late_only else \
+            (lambda n, o: purchasing.open_pos(text, limit=n, offset=o, shop=shop))
         self.query_one("#pos-table", PagedTable).load(loader)
         self.show_po_lines()
 
@@ -333,6 +338,24 @@ class PartsScreen(Acting, KeptScreen):
         self.ask(form, lambda v: partial(parts.transfer, part.code, v["bin"]),
                  success=lambda _r: _("{code} moved.").format(code=part.code))
 
+    def action_move_to_shop(self) -> None:
+        """调拨: free stock of the selected part to another shop of the group (a one-shop database has none)."""
+        others = [(f"{row.code} {row.name}", row.code) for row in shops.listing()
+                  if row.id != shops.of(self.app.staff)]
+        if not others:
+            self.notify(_("There is no other shop to move stock to."), severity="warning")
+            return
+        if not (part := self._part()):
+            return
+        form = FormDialog(_("Stock transfer: {code} {name}").format(code=part.code, name=part.name), [
+            forms.choice("shop", _("To shop"), others),
+            quantity_field("qty", _("Quantity ({unit})").format(unit=parts.unit(part)), maximum=QTY_MAX, places=3,
+                           hint=_("{qty} free here").format(qty=fmt(part.available))),
+            forms.text("reason", _("Reason"), required=False, max_length=200),
+        ], submit_label=_("Transfer"))
+        self.ask(form, lambda v: partial(parts.move_to_shop, part.code, v["qty"], v["shop"], reason=v["reason"] or ""),
+                 success=lambda _r: _("{code} moved to the other shop.").format(code=part.code))
+
     # --- purchase orders (采购订单) ----------------------------------------------------------------------
     def _po(self) -> purchasing.PORow | None:
         row = self.query_one("#pos-table", PagedTable).selected
@@ -372,7 +395,7 @@ class PartsScreen(Acting, KeptScreen):
             if row is None:
                 self.notify(_("Nothing to order: no part is short or below its threshold."), severity="warning")
                 return
-            rows = [s for s in buying.suggestions_sorted()
+            rows = [s for s in buying.suggestions_sorted(shop=shops.of(self.app.staff))
                     if (s.supplier_id, s.supplier) == (row.supplier_id, row.supplier)]
             title = _("Order from {supplier}").format(supplier=row.supplier or _("a supplier"))
             supplier_id = row.supplier_id

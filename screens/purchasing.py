@@ -73,10 +73,10 @@ def supplier_row(row: service.SupplierRow):
             literal(_("yes"), "green") if row.active else literal(_("no"), "dim"))
 
 
-def suggestions_sorted(supplier_id: int | None = None) -> list[service.Suggestion]:
-    """What to order: parts short for repair orders first (a car waits for them), then by supplier (those
-    without a supplier record last)."""
-    rows = service.suggestions(supplier_id=supplier_id)
+def suggestions_sorted(supplier_id: int | None = None, *, shop: int) -> list[service.Suggestion]:
+    """What a shop should order: parts short for repair orders first (a car waits for them), then by supplier
+    (those without a supplier record last)."""
+    rows = service.suggestions(supplier_id=supplier_id, shop=shop)
     return sorted(rows, key=lambda s: (not s.short, s.supplier_id is None, s.supplier.lower(), s.part_code))
 
 

@@ -137,8 +137,10 @@ def _reference(rng, size) -> None:
         zh = chinese_name(PARTS_ZH, row[1])
         named.append(row[:2] + (zh, initials(zh or row[1])) + row[2:])
     demo.bulk("part", ["code", "name", "name_zh", "initials", "brand", "category", "fits_models", "unit", "bin",
-                       "unit_cost", "sale_price", "reorder_threshold", "supplier", "oem", "on_hand"], named)
+                       "unit_cost", "sale_price", "reorder_threshold", "supplier", "oem"], [row[:-1] for row in named])
     ids = dict(db.execute_sql("SELECT code, id FROM part").fetchall())
+    # The demo is one shop: its stock is shop 1's (models.shop.FIRST_SHOP), a row per part.
+    demo.bulk("part_stock", ["part_id", "shop_id", "on_hand"], [(ids[p[0]], 1, p[-1]) for p in parts])
     demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "at", "reason"],
               [(ids[p[0]], "opening", p[-1], p[-1], now, "opening stock at go-live") for p in parts])
     _kits(ids)
@@ -187,7 +189,8 @@ def _kits(ids) -> None:
 def _active(rng, active) -> None:
     """Today's orders get the standard parts of their job lines: reserved, some picked, some short."""
     parts = {pid: [Decimal(str(oh)), Decimal("0"), Decimal(price)] for pid, oh, price in
-             db.execute_sql("SELECT id, on_hand, sale_price FROM part").fetchall()}
+             db.execute_sql("SELECT p.id, s.on_hand, p.sale_price FROM part p "
+                            "JOIN part_stock s ON s.part_id = p.id AND s.shop_id = 1").fetchall()}
     kit = _kit_table()
     states = {oid: (state, btype, time_in) for oid, state, btype, time_in, _ in active}
     lines = db.execute_sql("SELECT j.id, j.order_id, j.operation_id, v.series FROM job_line j "
@@ -232,8 +235,8 @@ def _active(rng, active) -> None:
     demo.bulk("stock_movement", ["part_id", "kind", "qty", "on_hand_after", "order_id", "at", "reason"], movements)
     for pid, (on_hand, reserved, _) in parts.items():
         if reserved or pid in touched:
-            db.execute_sql(f"UPDATE part SET on_hand = {db.param}, reserved = {db.param} WHERE id = {db.param}",
-                           (str(on_hand), str(reserved), pid))
+            db.execute_sql(f"UPDATE part_stock SET on_hand = {db.param}, reserved = {db.param} "
+                           f"WHERE part_id = {db.param} AND shop_id = 1", (str(on_hand), str(reserved), pid))
     for order_id, needs in status_by_order.items():
         status = status_of(needs)[0]  # nothing is on order yet: seeds.claims orders some of it
         db.execute_sql(f"UPDATE repair_order SET parts_status = {db.param} WHERE id = {db.param}", (status, order_id))

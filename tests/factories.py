@@ -160,3 +160,20 @@ def build_small_shop() -> SmallShop:
 
 
 __all__ = ["SmallShop", "build_small_shop", "make_staff", "make_vehicle", "TEST_PIN", "SimpleNamespace"]
+
+
+def stock(part, shop: int = 1):
+    """A part's stock in a shop (shop 1 by default; ``part``: a code, an id or a Part), as it stands: its
+    ``on_hand``, ``reserved``, ``available`` and ``bin`` (zeros where the shop never held it)."""
+    from models.parts import Part
+    from workshop.parts import stock_of
+    if isinstance(part, str):
+        part = Part.get(Part.code == part)
+    return stock_of(part if isinstance(part, int) else part.id, shop)
+
+
+def set_stock(part, on_hand, reserved=0, shop: int = 1) -> None:
+    """Balances written by hand (no ledger row): for tests of the database's own guarantees."""
+    from models.parts import PartStock
+    PartStock.insert(part=part if isinstance(part, int) else part.id, shop=shop, on_hand=Decimal(on_hand),
+                     reserved=Decimal(reserved)).execute()

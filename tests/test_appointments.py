@@ -20,6 +20,7 @@ from models.parts import OperationPart, Part, PartLine
 from models.shop import Bay, LaborRate, Operation
 from workshop import appointments as ap, capacity, clock, parts, prepick
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
+from tests.factories import stock
 
 TOMORROW = dt.date(2026, 11, 21)
 
@@ -47,7 +48,7 @@ def oil_filter(shop, qty="2") -> Part:
 
 
 def reserved(part) -> D:
-    return Part.get_by_id(part.id).reserved
+    return stock(part).reserved
 
 
 # --- booking and capacity ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from workshop.dispatch import clock_on, finish_line
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
 from workshop.lifecycle import transition
 from workshop.reception import add_job_line
+from tests.factories import stock
 
 
 def brake_kit(shop, qty="4") -> Part:
@@ -36,7 +37,7 @@ def test_work_found_in_the_bay_waits_for_approval_nobody_clocks_on_it_and_no_par
     part = brake_kit(shop)
     order, line = found_in_the_bay(shop)
     assert line.approval == "pending"
-    assert PartLine.select().where(PartLine.job_line == line.id).count() == 0 and Part.get_by_id(part.id).reserved == 0
+    assert PartLine.select().where(PartLine.job_line == line.id).count() == 0 and stock(part).reserved == 0
     with pytest.raises(IllegalTransition, match="waits for the customer's approval"):
         clock_on(line.id, shop.techs[0].id, by=shop.techs[0])
     with pytest.raises(IllegalTransition, match="waits for the customer's approval"):
@@ -65,7 +66,7 @@ def test_approval_records_who_when_and_how_and_reserves_the_parts(shop):
     approvals.approve(order.id, [line.id], channel="message", reference="WX 20261120-0931", customer_name="Mrs Wang",
                       by=shop.advisor)
     assert JobLine.get_by_id(line.id).approval == "approved"
-    assert PartLine.get(PartLine.job_line == line.id).reserved == 1 and Part.get_by_id(part.id).reserved == 1
+    assert PartLine.get(PartLine.job_line == line.id).reserved == 1 and stock(part).reserved == 1
     quote = {q.code: q for q in approvals.order_quotes(order.id)}["ME001"]
     assert (quote.answered_by, quote.channel, quote.reference, quote.recorded_by, quote.amount) == (
         "Mrs Wang", "message", "WX 20261120-0931", "Li Wei", D("480.00"))

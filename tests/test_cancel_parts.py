@@ -13,6 +13,7 @@ from tests.ui import app_as, notifications, wait_until
 from workshop import lifecycle, parts
 from workshop.dispatch import finish_line
 from workshop.errors import DomainError, IllegalTransition
+from tests.factories import stock as stock_in_shop
 
 
 def stock(shop, code, qty, unit="pc", name=None):
@@ -21,7 +22,8 @@ def stock(shop, code, qty, unit="pc", name=None):
 
 
 def part(code):
-    return Part.get(Part.code == code)
+    """The part's stock in shop 1."""
+    return stock_in_shop(code)
 
 
 def test_cancelling_releases_reservations_and_lists_picked_parts_for_the_clerk_to_return(shop):
@@ -41,7 +43,7 @@ def test_cancelling_releases_reservations_and_lists_picked_parts_for_the_clerk_t
     assert part("OIL-0W20").on_hand == 17                       # the ledger does not pretend it came back
     parts.return_part(oil.id, "3", reason="order cancelled", by=shop.clerk)   # after the cancel
     assert (part("OIL-0W20").on_hand, part("OIL-0W20").reserved) == (20, 0)
-    assert parts.ledger_balance(part("OIL-0W20").id) == 20
+    assert parts.ledger_balance(Part.get(Part.code == "OIL-0W20").id, 1) == 20
     assert PartLine.get_by_id(oil.id).status == "returned" and parts.parts_out() == []
     with pytest.raises(IllegalTransition):
         parts.add_part_line(order.id, "OF-001", "1", by=shop.dispatcher)

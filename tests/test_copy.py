@@ -79,9 +79,9 @@ def test_a_copy_into_a_database_that_holds_a_shop_is_refused(tiny_shop_file, emp
 
 def test_a_copy_whose_stock_ledger_does_not_add_up_keeps_nothing(tiny_shop_file, empty_target):
     source, _counts = tiny_shop_file
-    with sqlite3.connect(source) as raw:  # on-hand changed behind the ledger's back
-        raw.execute("UPDATE part SET on_hand = on_hand + 1 WHERE id = (SELECT MIN(id) FROM part)")
-    with pytest.raises(DomainError, match="stock ledger of part"):
+    with sqlite3.connect(source) as raw:  # on-hand of one shop changed behind the ledger's back
+        raw.execute("UPDATE part_stock SET on_hand = on_hand + 1 WHERE id = (SELECT MIN(id) FROM part_stock)")
+    with pytest.raises(DomainError, match="stock ledger of part .* in shop #1"):
         copy_shop(source, empty_target)
     assert RepairOrder.select().count() == 0 and Part.select().count() == 0
 

@@ -10,6 +10,7 @@ from workshop import parts
 from workshop.dispatch import finish_line
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
 from workshop.lifecycle import transition
+from tests.factories import stock
 
 
 def stocked(shop, code="OF-001", qty="0", unit="pc", price="45.00", name="Oil filter", threshold="0"):
@@ -29,7 +30,7 @@ def test_adding_a_part_reserves_stock_and_marks_the_order_available(shop):
     order = shop.order()
     line = parts.add_part_line(order.id, "of-001", "2", by=shop.advisor)
     assert line.reserved == 2
-    part = Part.get(Part.code == "OF-001")
+    part = stock("OF-001")
     assert (part.on_hand, part.reserved, part.available) == (5, 2, 3)
     assert order_state(order).parts_status == "available"
 
@@ -70,7 +71,7 @@ def test_picking_takes_stock_out_and_records_who_and_when(shop):
     parts.pick(line.id, "1", by=shop.clerk)
     parts.pick(line.id, by=shop.clerk)  # the rest
     line = PartLine.get_by_id(line.id)
-    part = Part.get(Part.code == "OF-001")
+    part = stock("OF-001")
     assert (line.picked, line.reserved, line.status) == (2, 0, "picked")
     assert (part.on_hand, part.reserved) == (1, 0)
     issues = list(StockMovement.select().where(StockMovement.kind == "issue"))
@@ -84,7 +85,7 @@ def test_cannot_pick_more_than_is_on_hand_and_nothing_changes(shop):
     line = parts.add_part_line(order.id, "OF-001", "3", by=shop.dispatcher)
     with pytest.raises(InvalidInput, match="Only 1 pc of OF-001 can be picked"):
         parts.pick(line.id, "3", by=shop.clerk)
-    assert Part.get(Part.code == "OF-001").on_hand == 1
+    assert stock("OF-001").on_hand == 1
     assert StockMovement.select().where(StockMovement.kind == "issue").count() == 0
 
 
@@ -113,7 +114,7 @@ def test_litres_take_decimals(shop):
     order = shop.in_progress()
     line = parts.add_part_line(order.id, "OIL-5W30", "4.5", by=shop.dispatcher)
     parts.pick(line.id, by=shop.clerk)
-    assert Part.get(Part.code == "OIL-5W30").on_hand == Decimal("15.5")
+    assert stock("OIL-5W30").on_hand == Decimal("15.5")
 
 
 def test_unused_parts_are_returned_to_stock(shop):
@@ -124,7 +125,7 @@ def test_unused_parts_are_returned_to_stock(shop):
     parts.return_part(line.id, "1", reason="only one needed", by=shop.clerk)
     line = PartLine.get_by_id(line.id)
     assert (line.qty, line.used, line.returned) == (1, 1, 1)
-    assert Part.get(Part.code == "OF-001").on_hand == 3
+    assert stock("OF-001").on_hand == 3
     with pytest.raises(InvalidInput, match="Only 1 pc of OF-001 were picked"):
         parts.return_part(line.id, "2", by=shop.clerk)
 
@@ -137,7 +138,7 @@ def test_a_wrong_part_is_exchanged_for_the_right_one(shop):
     parts.pick(line.id, by=shop.clerk)
     new_line = parts.exchange(line.id, "OF-002", by=shop.clerk)
     assert PartLine.get_by_id(line.id).status == "returned"
-    assert Part.get(Part.code == "OF-001").on_hand == 2
+    assert stock("OF-001").on_hand == 2
     assert (new_line.part.code, new_line.reserved) == ("OF-002", 1)
 
 
@@ -187,7 +188,7 @@ def test_stocktake_posts_the_difference_with_its_reason(shop):
     assert parts.count_stock("OF-001", "8", "two damaged", by=shop.clerk) == -2
     with pytest.raises(InvalidInput, match="Reason"):
         parts.count_stock("OF-001", "7", "", by=shop.clerk)
-    assert Part.get(Part.code == "OF-001").on_hand == 8
+    assert stock("OF-001").on_hand == 8
 
 
 def test_the_ledger_reproduces_every_on_hand_figure_after_a_day_of_movements(shop):
@@ -204,7 +205,7 @@ def test_the_ledger_reproduces_every_on_hand_figure_after_a_day_of_movements(sho
     parts.count_stock("OIL-5W30", "35", "spill", by=shop.clerk)
     parts.exchange(l1.id, "OIL-5W30", by=shop.clerk)
     for part in (a, b):
-        assert Part.get_by_id(part.id).on_hand == parts.ledger_balance(part.id)
+        assert stock(part).on_hand == parts.ledger_balance(part.id, 1)
 
 
 def test_low_stock_suggests_an_order_quantity(shop):

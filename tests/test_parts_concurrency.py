@@ -9,6 +9,7 @@ from pathlib import Path
 from models.db import db
 from models.parts import Part, PartLine, StockMovement
 from workshop import parts
+from tests.factories import stock
 
 CLERK = textwrap.dedent("""
     import json, sys, time
@@ -38,7 +39,7 @@ def test_two_clerks_picking_the_last_unit_one_succeeds_one_is_told(shop, db_path
     line_b = parts.add_part_line(second.id, "OF-001", "1", by=shop.dispatcher)
     # One unit found at stocktake: free stock, reserved for neither order, so either clerk may take it.
     parts.count_stock("OF-001", "1", "found in returns shelf", by=shop.clerk)
-    assert Part.get(Part.code == "OF-001").reserved == 0
+    assert stock("OF-001").reserved == 0
     db.close()
     start = tmp_path / "go"
     root = Path(__file__).resolve().parents[1]
@@ -56,6 +57,6 @@ def test_two_clerks_picking_the_last_unit_one_succeeds_one_is_told(shop, db_path
     refused = next(r for r in results if not r["ok"])
     assert "OF-001" in refused["message"] and "can be picked" in refused["message"]
     part = Part.get(Part.code == "OF-001")
-    assert part.on_hand == 0 and parts.ledger_balance(part.id) == 0
+    assert stock(part).on_hand == 0 and parts.ledger_balance(part.id, 1) == 0
     assert StockMovement.select().where(StockMovement.kind == "issue").count() == 1
     assert sum(line.picked for line in PartLine.select()) == 1

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from models.parts import Part, StockMovement
 from workshop import parts
+from tests.factories import stock
 from workshop.parts_import import import_csv
 
 HEADER = "code,name,brand,unit,bin,unit_cost,sale_price,reorder_threshold,opening_qty\n"
@@ -15,7 +16,7 @@ def test_a_clean_file_imports_every_part_with_its_opening_stock(shop, tmp_path):
     report = import_csv(f, by=shop.clerk)
     assert report.ok and report.imported == 2
     oil = Part.get(Part.code == "OIL-0W20")
-    assert oil.on_hand == Decimal("55.5") and parts.ledger_balance(oil.id) == oil.on_hand
+    assert stock(oil).on_hand == Decimal("55.5") and parts.ledger_balance(oil.id, 1) == stock(oil).on_hand
     assert Part.get(Part.code == "OF-001").bin == "A-01-1"
 
 

@@ -5,6 +5,7 @@ from models.parts import Part, PartLine
 from screens.paged import PagedTable
 from tests.ui import app_as, notifications, settled, wait_until
 from workshop import parts
+from tests.factories import stock
 
 
 def _queue(app):
@@ -26,7 +27,7 @@ async def test_clerk_picks_the_most_urgent_line_with_enter(shop):
         assert [r.order_number for r in table.items] == [sooner.number, later.number]
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: PartLine.get_by_id(urgent.id).picked == 2)
-        assert Part.get(Part.code == "OF-001").on_hand == 1
+        assert stock("OF-001").on_hand == 1
         assert any("Picked 2 pc OF-001" in m for m in notifications(app))
         assert [r.order_number for r in _queue(app).items] == [later.number]
 
@@ -48,7 +49,7 @@ async def test_picking_more_than_on_hand_shows_why_and_changes_nothing(shop):
         assert "can be picked" in str(form.query_one("#note-qty").content)
         assert form.raw("qty") == "3"
         assert PartLine.get_by_id(line.id).picked == 0
-        assert Part.get(Part.code == "OF-001").on_hand == 1
+        assert stock("OF-001").on_hand == 1
 
 
 async def test_cashier_does_not_get_the_parts_screen(shop):

@@ -12,6 +12,7 @@ from workshop import availability, board, clock, parts, purchasing
 from workshop.errors import IllegalTransition, InvalidInput, NotAllowed
 from workshop.lifecycle import transition
 from workshop.purchasing import POLine, SupplierForm
+from tests.factories import stock
 
 
 def stocked(shop, code="BP-100", qty="0", unit="pc", name="Front brake pads", threshold="0", supplier="GAC Parts"):
@@ -128,7 +129,7 @@ def test_receiving_more_than_ordered_is_refused_and_nothing_is_written(shop, sup
     assert error.value.field == "qty"
     assert PurchaseOrderLine.get_by_id(po_line.id).received == 1
     assert (Event.select().count(), StockMovement.select().count()) == (events, movements)
-    assert Part.get(Part.code == "BP-100").on_hand == 1
+    assert stock("BP-100").on_hand == 1
 
 
 def test_a_po_for_a_retired_part_is_refused_and_nothing_is_written(shop, supplier):
@@ -182,7 +183,7 @@ def test_cancelling_a_po_puts_its_orders_back_to_short_and_nothing_more_is_recei
     po_line = PurchaseOrderLine.get(PurchaseOrderLine.po == po.id)
     with pytest.raises(IllegalTransition, match="PO 1 is cancelled"):
         purchasing.receive(po.id, {po_line.id: "1"}, by=shop.clerk)
-    assert Part.get(Part.code == "BP-100").on_hand == 0
+    assert stock("BP-100").on_hand == 0
 
 
 def test_suggestions_list_short_reservations_and_low_stock_less_what_is_due(shop, supplier):

@@ -188,7 +188,8 @@ def test_the_advisors_bill_counts_requested_parts_until_the_work_is_done(shop):
     from models.parts import Part
     from workshop import catalog
     from workshop.settlement import bill_for
-    Part.create(code="OIL-0W20", name="Engine oil 0W-20", unit="L", sale_price=Decimal("78"), on_hand=Decimal("2"))
+    from tests.factories import set_stock
+    set_stock(Part.create(code="OIL-0W20", name="Engine oil 0W-20", unit="L", sale_price=Decimal("78")), "2")
     catalog.set_kit(shop_operation("QS001"), "", "OIL-0W20*4", by=shop.manager)
     order = create_order(form(shop, operation_codes=["QS001"]), by=shop.advisor)   # 2 L in stock: 2 short
     bill = bill_for(order.id)

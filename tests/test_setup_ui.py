@@ -194,7 +194,8 @@ async def test_a_manager_adds_a_part_for_the_first_kits_on_the_parts_screen(shop
         await settled(pilot)
         assert isinstance(app.screen, PartsScreen)
         part = Part.get(Part.code == "WB-600")
-        assert (part.name, part.unit, part.sale_price, part.bin, part.on_hand) == \
+        from tests.factories import stock
+        assert (part.name, part.unit, part.sale_price, part.bin, stock(part).on_hand) == \
             ("Wiper blade 600", "pc", Decimal("96.00"), "A-02-2", Decimal("6"))
         await pilot.press("a", *"WB-600", "tab", *"Again", "tab", "tab", "tab", *"5", "ctrl+s")   # refused, kept
         await settled(pilot)

@@ -11,7 +11,7 @@ from models.events import Event
 from models.orders import JobLine, OrderPackage
 from models.parts import Part, PartLine
 from models.shop import Bay, LaborRate, Operation
-from tests.factories import make_vehicle
+from tests.factories import make_vehicle, set_stock, stock
 from workshop import bay_setup, catalog, clock, customer_classes, packages, rates
 from workshop.bay_setup import BayForm
 from workshop.catalog import OperationForm
@@ -85,7 +85,7 @@ def _parts():
     for code, name, unit, price in (("OF-M20A", "Oil filter M20A", "pc", "58"), ("OIL-0W20", "Engine oil 0W-20", "L",
                                      "78"), ("OF-A25A", "Oil filter A25A", "pc", "62"),
                                     ("CF-BZ4X", "Cabin filter bZ4X", "pc", "120")):
-        Part.create(code=code, name=name, unit=unit, sale_price=Decimal(price), on_hand=Decimal("50"))
+        set_stock(Part.create(code=code, name=name, unit=unit, sale_price=Decimal(price)), "50")
 
 
 def test_an_operations_kit_follows_the_cars_series_and_an_ev_gets_no_engine_oil(shop):
@@ -306,7 +306,7 @@ def test_a_clerk_adds_a_part_with_its_opening_stock_for_the_first_kits(shop):
     from workshop.part_catalog import PartForm, add_part
     part = add_part(PartForm(code="of-m20a", name="Oil filter M20A", name_zh="机油滤清器", unit="pc",
                              sale_price="58", unit_cost="28", bin="a-01-1", opening_qty="40"), by=shop.clerk)
-    assert (part.code, part.bin, part.on_hand, part.initials) == ("OF-M20A", "A-01-1", Decimal("40"), "jylqq")
+    assert (part.code, part.bin, stock(part).on_hand, part.initials) == ("OF-M20A", "A-01-1", Decimal("40"), "jylqq")
     assert [(m.kind, m.qty) for m in StockMovement.select().where(StockMovement.part == part.id)] == \
         [("opening", Decimal("40"))]
     assert Event.select().where((Event.entity == "part") & (Event.entity_id == part.id)).count() >= 1

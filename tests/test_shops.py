@@ -67,7 +67,8 @@ def test_an_existing_database_becomes_shop_1_named_as_its_documents(tmp_path):
     from models.db import db, open_database
     from models.schema import migrate, runner
     open_database(tmp_path / "old.db")
-    before = [m.name for m in runner().migrations() if "multishop" not in m.name][-1]
+    names = [m.name for m in runner().migrations()]
+    before = names[next(i for i, name in enumerate(names) if "multishop" in name) - 1]  # the one just before
     runner().up(target=before)
     db.execute_sql("INSERT INTO setting (key, value) VALUES ('shop_name', '\"Pearl River Auto\"'), "
                    "('shop_tax_number', '\"91440300PRA\"')")

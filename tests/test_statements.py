@@ -30,7 +30,7 @@ def test_insert_row_writes_the_values_given_each_time(shop):
 def test_insert_row_lets_peewee_fill_defaults_it_was_not_given(shop):
     part_id = Part.insert_row(code="X-1", name="Filter")  # unit, prices, stock: defaults
     part = Part.get_by_id(part_id)
-    assert (part.code, part.unit, part.on_hand, part.active) == ("X-1", "pc", 0, True)
+    assert (part.code, part.unit, part.reorder_threshold, part.active) == ("X-1", "pc", 0, True)
 
 
 def test_update_versioned_changes_only_the_version_it_was_given(shop):

@@ -17,6 +17,7 @@ from workshop import settlement as s
 from workshop.errors import InvalidInput
 from workshop.parts_import import import_csv
 from workshop.reception import CustomerForm, OrderForm, VehicleForm, create_order, register_vehicle
+from tests.factories import stock
 
 
 def snapshot():
@@ -146,7 +147,7 @@ def test_stock_count_and_qc_penalty_have_bounds_they_lacked(shop):
 def test_full_width_digits_from_a_chinese_input_method_are_the_same_number(shop):
     code = stocked()
     parts.receive(code, "１２", by=shop.clerk)
-    assert Part.get(Part.code == code).on_hand == 12
+    assert stock(code).on_hand == 12
     order = shop.ready_for_settlement()
     s.take_payment(order.id, "card", "２５．５０", by=shop.cashier)
     assert Payment.get().amount == Decimal("25.50")
@@ -158,7 +159,7 @@ def test_minus_zero_is_zero_not_a_negative_amount(shop):
     code = stocked()
     parts.receive(code, "3", by=shop.clerk)
     parts.count_stock(code, "-0", "all gone", by=shop.clerk)
-    on_hand = Part.get(Part.code == code).on_hand
+    on_hand = stock(code).on_hand
     assert on_hand == 0 and not on_hand.is_signed()  # "0" (SQLite) or "0.000" (PostgreSQL's scale), not "-0"
 
 

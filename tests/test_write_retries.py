@@ -13,9 +13,10 @@ import pytest
 from peewee import IntegrityError, OperationalError
 
 from models.db import db, is_sqlite, run_write
-from models.parts import Part
+from models.parts import Part, PartStock
 from models.shop import Bay
 from workshop.errors import Busy
+from tests.factories import set_stock, stock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,29 +71,33 @@ def test_other_database_errors_are_not_retried(shop):
 
 
 def test_the_database_refuses_stock_below_zero_whatever_writes_it(shop):
-    part = Part.create(code="SP-1", name="Spark plug", unit="pc", sale_price=Decimal("30"), on_hand=Decimal("2"))
+    part = Part.create(code="SP-1", name="Spark plug", unit="pc", sale_price=Decimal("30"))
+    set_stock(part, "2", reserved="1")
     with pytest.raises(IntegrityError):
         with db.atomic():
-            Part.update(on_hand=Part.on_hand - 3).where(Part.id == part.id).execute()
-    assert Part.get_by_id(part.id).on_hand == Decimal("2")
+            PartStock.update(on_hand=PartStock.on_hand - 3).where(PartStock.part == part.id).execute()
+    with pytest.raises(IntegrityError):
+        with db.atomic():
+            PartStock.update(reserved=PartStock.reserved - 2).where(PartStock.part == part.id).execute()
+    assert (stock(part).on_hand, stock(part).reserved) == (Decimal("2"), Decimal("1"))
 
 
 DEADLOCK = textwrap.dedent("""
     import json, os, sys, time
     from models.db import open_database, run_write
-    from models.parts import Part
+    from models.parts import PartStock
     path, first, second, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     open_database(path)
     attempts = []
     def work():
         attempts.append(1)
-        Part.by_id(first, lock=True)
+        PartStock.by_id(first, lock=True)
         if len(attempts) == 1:                # both hold their first part before either asks for its second
             open(f"{start}.{first}", "w").close()
             while not os.path.exists(f"{start}.{second}"):
                 time.sleep(0.001)
-        Part.by_id(second, lock=True)         # ... the other's first: a deadlock
-        Part.update(on_hand=Part.on_hand + 1).where(Part.id.in_([first, second])).execute()
+        PartStock.by_id(second, lock=True)    # ... the other's first: a deadlock
+        PartStock.update(on_hand=PartStock.on_hand + 1).where(PartStock.id.in_([first, second])).execute()
     while not os.path.exists(start):
         time.sleep(0.001)
     run_write(work)
@@ -104,10 +109,11 @@ DEADLOCK = textwrap.dedent("""
 def test_two_processes_in_a_deadlock_both_succeed_one_after_a_retry(shop, db_path, tmp_path):
     a = Part.create(code="DL-A", name="A", unit="pc", sale_price=Decimal("1"))
     b = Part.create(code="DL-B", name="B", unit="pc", sale_price=Decimal("1"))
+    rows = {part.id: PartStock.create(part=part.id, shop=1).id for part in (a, b)}
     start = tmp_path / "go"
     procs = [subprocess.Popen([sys.executable, "-c", DEADLOCK, str(db_path), str(x), str(y), str(start)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for x, y in ((a.id, b.id), (b.id, a.id))]
+             for x, y in ((rows[a.id], rows[b.id]), (rows[b.id], rows[a.id]))]
     start.touch()
     results = []
     for proc in procs:
@@ -115,4 +121,4 @@ def test_two_processes_in_a_deadlock_both_succeed_one_after_a_retry(shop, db_pat
         assert proc.returncode == 0, err
         results.append(json.loads(out)["attempts"])
     assert sorted(results) == [1, 2]  # PostgreSQL broke the deadlock; the loser ran again
-    assert Part.get_by_id(a.id).on_hand == Part.get_by_id(b.id).on_hand == Decimal("2")
+    assert stock(a).on_hand == stock(b).on_hand == Decimal("2")

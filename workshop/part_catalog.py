@@ -10,7 +10,7 @@ from peewee import IntegrityError
 from models.db import run_write
 from models.parts import UNIT_LABELS, UNITS, Part
 from models.people import Staff
-from workshop import amounts, audit, i18n, parts, validation
+from workshop import amounts, audit, i18n, parts, shops, validation
 from workshop.errors import InvalidInput
 from workshop.i18n import N_, _
 from workshop.permissions import require
@@ -70,6 +70,7 @@ def add_part(form: PartForm, *, by: Staff) -> Part:
 
     def work():
         nonlocal by
+        shop = shops.of(by)  # the opening stock is the terminal's shop's
         by = require(by, "manage_stock")
         if Part.select().where(Part.code == data["code"]).exists():
             raise InvalidInput(_("Part {code} is already in the catalog.").format(code=data["code"]), "code")
@@ -77,7 +78,7 @@ def add_part(form: PartForm, *, by: Staff) -> Part:
         opening = row.pop("opening")
         part = Part.get_by_id(Part.insert(**row).execute())
         if opening:
-            parts._post(part, "opening", opening, by=by, reason="opening stock")
+            parts._post(part, shop, "opening", opening, by=by, reason="opening stock")
         audit.record(by, "part_added", "part", part.id, Phrase(N_("Part {code} {name} added"), code=part.code, name=part.name),
                      after={k: str(v) for k, v in data.items() if v not in (None, "")})
         return Part.get_by_id(part.id)  # with its opening stock

@@ -13,7 +13,7 @@ from pathlib import Path
 from models.db import run_write
 from models.parts import UNITS, Part
 from models.people import Staff
-from workshop import amounts, audit, parts, validation
+from workshop import amounts, audit, parts, shops, validation
 from workshop.data_import import ImportReport, Progress, _chunks, _quiet
 from workshop.errors import DomainError, InvalidInput
 from workshop.i18n import N_, _, join
@@ -100,12 +100,13 @@ def import_parts(path: str | Path, *, by: Staff, dry_run: bool = False,
     if report.ok and not dry_run:
         def work():
             nonlocal by
+            shop = shops.of(by)  # the opening stock is the terminal's shop's
             by = require(by, "manage_stock")  # and again at the moment of writing
             for n, row in enumerate(rows, start=1):
                 opening = row.pop("opening")
                 part_id = Part.insert(**row).execute()
                 if opening:
-                    parts._post(Part.get_by_id(part_id), "opening", opening, by=by, reason="opening stock (import)")
+                    parts._post(Part.get_by_id(part_id), shop, "opening", opening, by=by, reason="opening stock (import)")
                 if n % 500 == 0 or n == len(rows):
                     progress(_("writing"), n, len(rows))
             audit.record(by, "parts_imported", "part", 0,

@@ -2,8 +2,8 @@
 date, the parts clerk sees tomorrow's pre-picks, and a shortage is flagged on the appointment days ahead.
 
 Rules, decided here:
-- an appointment's parts are reserved when it is booked (Part.reserved counts them with the orders'), from
-  free stock first, then from what later appointments hold: the need that comes sooner is served first;
+- an appointment's parts are reserved when it is booked, from its shop's stock (PartStock.reserved counts them
+  with the orders' of that shop), from free stock first, then from what later appointments hold: the need that comes sooner is served first;
 - a repair order's part line that is short takes over what appointments due after the order's promised time
   hold (the car in the shop before a car not yet here, unless that car is due earlier); an order's own
   reservation is never taken;
@@ -19,10 +19,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from models.appointments import Appointment, AppointmentPart
-from models.parts import Part
+from models.parts import Part, PartStock
 from models.people import Vehicle
 from workshop import audit, clock, parts, settings
 from workshop.i18n import N_, _, local
@@ -45,9 +45,9 @@ def hold(appointment: Appointment, wanted: list[tuple[Part, Decimal, int | None]
     """Inside the booking's transaction: the parts of a new appointment, each (part, quantity, operation id),
     held for its date. Returns whether any is short."""
     for part, qty, operation_id in wanted:
-        got = parts._reserve(part.id, qty)
+        got = parts._reserve(part.id, appointment.shop_id, qty)
         if got < qty:
-            got += _give_up(part.id, qty - got, appointment.starts_at, taker=appointment.label)
+            got += _give_up(part.id, appointment.shop_id, qty - got, appointment.starts_at, taker=appointment.label)
         AppointmentPart.create(appointment=appointment.id, part=part.id, operation=operation_id, qty=qty, reserved=got)
     return _flag(appointment.id)
 
@@ -56,20 +56,22 @@ def release(appointment_id: int) -> list[tuple[int, Decimal]]:
     """Inside a transaction: everything the appointment holds goes back to free stock (cancelled, no-show,
     arrived). Returns (part id, quantity) released."""
     released = []
+    shop = Appointment.select(Appointment.shop).where(Appointment.id == appointment_id).scalar()
     for line in AppointmentPart.select().where((AppointmentPart.appointment == appointment_id)
                                                & (AppointmentPart.reserved > 0)):
-        Part.update(reserved=Part.reserved - line.reserved).where(Part.id == line.part_id).execute()
+        parts._unreserve(line.part_id, shop, Decimal(line.reserved))
         released.append((line.part_id, Decimal(line.reserved)))
         AppointmentPart.update(reserved=ZERO).where(AppointmentPart.id == line.id).execute()
     return released
 
 
-def _give_up(part_id: int, wanted: Decimal, needed_at: dt.datetime, *, taker: str, by=None) -> Decimal:
-    """Take up to ``wanted`` of what appointments due after ``needed_at`` hold of a part, the latest first;
-    the reservation changes hands (Part.reserved stays). Each appointment that gives up is flagged short."""
+def _give_up(part_id: int, shop: int, wanted: Decimal, needed_at: dt.datetime, *, taker: str, by=None) -> Decimal:
+    """Take up to ``wanted`` of what appointments of a shop due after ``needed_at`` hold of a part, the latest
+    first; the reservation changes hands (PartStock.reserved stays). Each appointment that gives up is flagged
+    short."""
     taken = ZERO
     holders = (AppointmentPart.select(AppointmentPart, Appointment).join(Appointment)
-               .where((AppointmentPart.part == part_id) & (AppointmentPart.reserved > 0)
+               .where((AppointmentPart.part == part_id) & (AppointmentPart.reserved > 0) & (Appointment.shop == shop)
                       & Appointment.state.in_(HOLDING) & (Appointment.starts_at > needed_at))
                .order_by(Appointment.starts_at.desc(), AppointmentPart.id.desc()))
     for line in holders:
@@ -87,21 +89,21 @@ def _give_up(part_id: int, wanted: Decimal, needed_at: dt.datetime, *, taker: st
     return taken
 
 
-def _yield_to_order(part_id: int, wanted: Decimal, needed_at) -> Decimal:
-    return _give_up(part_id, wanted, needed_at, taker=_("a repair order"))
+def _yield_to_order(part_id: int, shop: int, wanted: Decimal, needed_at) -> Decimal:
+    return _give_up(part_id, shop, wanted, needed_at, taker=_("a repair order"))
 
 
-def fill(part_id: int, needed_by: dt.datetime | None, by) -> None:
-    """From free stock, fill the shortages of appointments needed by ``needed_by`` (all when None), the
-    earliest first (goods received)."""
+def fill(part_id: int, shop: int, needed_by: dt.datetime | None, by) -> None:
+    """From a shop's free stock, fill the shortages of its appointments needed by ``needed_by`` (all when None),
+    the earliest first (goods received)."""
     short = (AppointmentPart.select(AppointmentPart, Appointment).join(Appointment)
              .where((AppointmentPart.part == part_id) & (AppointmentPart.reserved < AppointmentPart.qty)
-                    & Appointment.state.in_(HOLDING))
+                    & Appointment.state.in_(HOLDING) & (Appointment.shop == shop))
              .order_by(Appointment.starts_at, AppointmentPart.id))
     if needed_by is not None:
         short = short.where(Appointment.starts_at <= needed_by)
     for line in short:
-        got = parts._reserve(part_id, Decimal(line.qty) - Decimal(line.reserved))
+        got = parts._reserve(part_id, shop, Decimal(line.qty) - Decimal(line.reserved))
         if not got:
             break
         AppointmentPart.update(reserved=AppointmentPart.reserved + got).where(AppointmentPart.id == line.id).execute()
@@ -110,12 +112,12 @@ def fill(part_id: int, needed_by: dt.datetime | None, by) -> None:
                          Phrase(N_("{appointment}: every part is held now"), appointment=line.appointment.label))
 
 
-def held() -> dict[int, Decimal]:
-    """What appointments hold, per part (for parts.reservation_problems)."""
-    return {part_id: Decimal(str(total)) for part_id, total in
-            AppointmentPart.select(AppointmentPart.part, fn.SUM(AppointmentPart.reserved))
+def held() -> dict[tuple[int, int], Decimal]:
+    """What appointments hold, per (part, shop) (for parts.reservation_problems)."""
+    return {(part_id, shop): Decimal(str(total)) for part_id, shop, total in
+            AppointmentPart.select(AppointmentPart.part, Appointment.shop, fn.SUM(AppointmentPart.reserved))
             .join(Appointment).where(Appointment.state.in_(HOLDING) & (AppointmentPart.reserved > 0))
-            .group_by(AppointmentPart.part).tuples()}
+            .group_by(AppointmentPart.part, Appointment.shop).tuples()}
 
 
 parts.HELD.append(held)
@@ -146,20 +148,26 @@ class PrepickRow:
 
 def _rows(query) -> list[PrepickRow]:
     rows = (query.select(Appointment.id, Appointment.number, Appointment.starts_at, Vehicle.plate, Part.code,
-                         Part.name, Part.name_zh, Part.unit, Part.bin, AppointmentPart.qty, AppointmentPart.reserved,
-                         Part.on_hand).tuples())
+                         Part.name, Part.name_zh, Part.unit, fn.COALESCE(PartStock.bin, Part.bin), AppointmentPart.qty,
+                         AppointmentPart.reserved, fn.COALESCE(PartStock.on_hand, 0)).tuples())
     return [PrepickRow(aid, number, at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)), plate,
                        code, local(name, name_zh), unit, bin_ or "", Decimal(str(qty)), Decimal(str(held_)),
                        Decimal(str(on_hand)))
             for aid, number, at, plate, code, name, name_zh, unit, bin_, qty, held_, on_hand in rows]
 
 
+def _joined():
+    """Appointment parts with the car, the part, and the stock of the appointment's shop (bin, on hand)."""
+    return (AppointmentPart.select().join(Appointment).join(Vehicle, on=(Appointment.vehicle == Vehicle.id))
+            .switch(AppointmentPart).join(Part, on=(AppointmentPart.part == Part.id))
+            .join(PartStock, JOIN.LEFT_OUTER, on=((PartStock.part == AppointmentPart.part)
+                                                  & (PartStock.shop == Appointment.shop))))
+
+
 def _query(shop: int | None = None):
     """The parts held for appointments (``shop``: booked into that shop of a group, whose counter puts them
-    ready; the stock they are held from is the group's)."""
-    query = (AppointmentPart.select().join(Appointment).join(Vehicle, on=(Appointment.vehicle == Vehicle.id))
-             .switch(AppointmentPart).join(Part, on=(AppointmentPart.part == Part.id))
-             .where(Appointment.state.in_(HOLDING)))
+    ready from its own stock)."""
+    query = _joined().where(Appointment.state.in_(HOLDING))
     return query if shop is None else query.where(Appointment.shop == shop)
 
 
@@ -169,7 +177,8 @@ def prepicks(day: dt.date | None = None, *, limit: int = 200, offset: int = 0,
     day = day or clock.today() + dt.timedelta(days=1)
     start = dt.datetime.combine(day, dt.time())
     query = _query(shop).where((Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1)))
-    return _rows(query.order_by(Appointment.starts_at, Appointment.id, Part.bin, Part.code).limit(limit).offset(offset))
+    return _rows(query.order_by(Appointment.starts_at, Appointment.id, fn.COALESCE(PartStock.bin, Part.bin), Part.code)
+                 .limit(limit).offset(offset))
 
 
 def shortages(days: int | None = None, *, limit: int = 200, offset: int = 0,
@@ -185,9 +194,7 @@ def shortages(days: int | None = None, *, limit: int = 200, offset: int = 0,
 
 
 def appointment_parts(appointment_id: int) -> list[PrepickRow]:
-    return _rows(AppointmentPart.select().join(Appointment).join(Vehicle, on=(Appointment.vehicle == Vehicle.id))
-                 .switch(AppointmentPart).join(Part, on=(AppointmentPart.part == Part.id))
-                 .where(AppointmentPart.appointment == appointment_id).order_by(AppointmentPart.id))
+    return _rows(_joined().where(AppointmentPart.appointment == appointment_id).order_by(AppointmentPart.id))
 
 
 __all__ = ["hold", "release", "fill", "held", "prepicks", "shortages", "appointment_parts", "PrepickRow"]

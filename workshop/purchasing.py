@@ -24,10 +24,11 @@ from peewee import JOIN, fn
 
 from models.db import run_write
 from models.orders import RepairOrder
-from models.parts import Part, PartLine
+from models.parts import Part, PartLine, PartStock
 from models.people import Staff, Vehicle
 from models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseOrderLink, Supplier
-from workshop import audit, availability, clock, i18n, lifecycle, parts, typed_dates, validation
+from models.shop import FIRST_SHOP
+from workshop import audit, availability, clock, i18n, lifecycle, parts, shops, typed_dates, validation
 from workshop.errors import IllegalTransition, InvalidInput, NotFound
 from workshop.i18n import N_, Nn_, _
 from workshop.phrase import Items, Phrase, Term, When, Word
@@ -178,14 +179,16 @@ def _tie(po_line: PurchaseOrderLine, line: PartLine, qty: Decimal) -> None:
         PurchaseOrderLink.update(qty=PurchaseOrderLink.qty + qty).where(PurchaseOrderLink.id == link.id).execute()
 
 
-def tie_to_open_orders(line: PartLine) -> Decimal:
-    """Inside a transaction: tie a new short part line to quantity already on order and spoken for by
-    no other line (earliest ETA first); returns what was tied. Called by parts when a line is added."""
+def tie_to_open_orders(line: PartLine, shop: int) -> Decimal:
+    """Inside a transaction: tie a new short part line of an order of ``shop`` to quantity already on order
+    for that shop and spoken for by no other line (earliest ETA first); returns what was tied. Called by parts
+    when a line is added."""
     wanted = _missing(line) - sum(_tied_to([line.id]).values(), ZERO)
     if wanted <= 0:
         return ZERO
     po_lines = list(PurchaseOrderLine.select(PurchaseOrderLine, PurchaseOrder).join(PurchaseOrder)
                     .where((PurchaseOrderLine.part == line.part_id) & (PurchaseOrder.state == "open")
+                           & (PurchaseOrder.shop == shop)
                            & (PurchaseOrderLine.qty > PurchaseOrderLine.received + EPSILON))
                     .order_by(PurchaseOrder.expected_on, PurchaseOrder.id))
     spoken = _commitments([p.id for p in po_lines])
@@ -201,10 +204,10 @@ def tie_to_open_orders(line: PartLine) -> Decimal:
     return tied
 
 
-def _short_lines_of(part_id: int, exclude: set[int] = frozenset()) -> list[PartLine]:
-    """Open part lines of a part still missing some of it, in active orders, most urgent first."""
+def _short_lines_of(part_id: int, shop: int, exclude: set[int] = frozenset()) -> list[PartLine]:
+    """Open part lines of a part still missing some of it, in a shop's active orders, most urgent first."""
     return [line for line in (PartLine.select(PartLine, RepairOrder).join(RepairOrder)
-                              .where(PartLine.order.in_(parts.open_orders()) & (PartLine.part == part_id)
+                              .where(PartLine.order.in_(parts.open_orders(shop)) & (PartLine.part == part_id)
                                      & PartLine.status.in_(parts.OPEN_LINE)
                                      & (PartLine.qty > PartLine.picked - PartLine.returned + PartLine.reserved)
                                      & RepairOrder.state.in_(list(parts.EDITABLE_STATES)))
@@ -269,8 +272,10 @@ def _validated_lines(lines: list[POLine]) -> list[tuple[Part, Decimal, list[int]
 
 
 def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=None, note: str = "") -> PurchaseOrder:
-    """Order parts from one supplier; each line serves the short part lines named, then other short lines
-    of the part not yet on order. The orders served show "ordered" with the PO's expected date."""
+    """Order parts from one supplier for the terminal's shop (the goods go into its stock); each line serves the
+    short part lines named, then other short lines of the part in that shop not yet on order. The orders served
+    show "ordered" with the PO's expected date."""
+    shop = shops.of(by)
     wanted = _validated_lines(lines)
     note = validation.text(note, "note", _("Note"), max_len=200, required=False)
     eta = None if expected_on in (None, "") else typed_dates.parse(expected_on, "expected_on", _("Expected date"))
@@ -289,18 +294,18 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
                 raise InvalidInput(_("{code} {name} is no longer stocked: it cannot be ordered.").format(
                     code=part.code, name=part.name), "part")
         now = clock.now()
-        po = PurchaseOrder.create(number=next_number("purchase_order", 1), supplier=supplier.id, state="open",
+        po = PurchaseOrder.create(number=next_number("purchase_order", 1), shop=shop, supplier=supplier.id, state="open",
                                   ordered_at=now, expected_on=eta or now.date() + dt.timedelta(days=supplier.lead_days),
                                   by=by, note=note)
         served: list[int] = []
         for part, qty, named in wanted:
             po_line = PurchaseOrderLine.create(po=po.id, part=part.id, qty=qty, unit_cost=part.unit_cost)
-            served += _serve(po_line, part, qty, named)
+            served += _serve(po_line, part, qty, named, shop)
         audit.record(by, "po_created", "purchase_order", po.id,
                      Phrase(Nn_("{po} to {supplier}: {n} line, expected {date}",
                                 "{po} to {supplier}: {n} lines, expected {date}"), n=len(wanted),
                             po=po_ref(po.number), supplier=supplier.name, date=When(po.expected_on)),
-                     after={"supplier": supplier.name, "expected_on": po.expected_on,
+                     after={"supplier": supplier.name, "expected_on": po.expected_on, "shop": shop,
                             "lines": [[p.code, str(q)] for p, q, _ in wanted]})
         _refresh_orders(served, by=by, kind="parts_ordered",
                         summary=lambda o: Phrase(N_("{order}: parts ordered on {po}, expected {date}"),
@@ -310,16 +315,20 @@ def create_po(supplier_id: int, lines: list[POLine], *, by: Staff, expected_on=N
     return run_write(work)
 
 
-def _serve(po_line: PurchaseOrderLine, part: Part, qty: Decimal, named: list[int]) -> list[int]:
+def _serve(po_line: PurchaseOrderLine, part: Part, qty: Decimal, named: list[int], shop: int) -> list[int]:
     """Tie a new PO line to the part lines it is for (those named first, then the other short lines of the
-    part by promised time), each for what it misses and is not yet on order; returns the orders served."""
-    candidates = {line.id: line for line in _short_lines_of(part.id)}
+    part in the PO's shop by promised time), each for what it misses and is not yet on order; returns the
+    orders served. A named line of another shop's order is refused: the goods would land elsewhere."""
+    candidates = {line.id: line for line in _short_lines_of(part.id, shop)}
     for line_id in named:
         if line_id in candidates:
             continue
         line = PartLine.get_or_none(PartLine.id == line_id)
         if line is None or line.part_id != part.id:
             raise InvalidInput(_("That part line is not for {code}.").format(code=part.code), "part_line")
+        if RepairOrder.select(RepairOrder.shop).where(RepairOrder.id == line.order_id).scalar() != shop:
+            raise InvalidInput(_("{order} is another shop's: order its parts there.").format(
+                order=RepairOrder.get_by_id(line.order_id).label), "part_line")
         raise InvalidInput(_("{order} is not short of {code} (any more).").format(
             order=RepairOrder.get_by_id(line.order_id).label, code=part.code), "part_line")
     ordered = [candidates[i] for i in named] + [line for i, line in candidates.items() if i not in named]
@@ -383,7 +392,7 @@ def receive(po_id: int, receipts: dict[int, str | Decimal], *, by: Staff, refere
                     ordered=parts.fmt(line.qty), qty=parts.fmt(qty)), "qty")
             first = [pl for (pl,) in PurchaseOrderLink.select(PurchaseOrderLink.part_line)
                      .where((PurchaseOrderLink.po_line == line.id) & (PurchaseOrderLink.qty > 0)).tuples()]
-            complete += parts.goods_in(part, qty, by=by, reference=po_label(po.number) + (
+            complete += parts.goods_in(part, qty, po.shop_id, by=by, reference=po_label(po.number) + (
                 f" {reference}" if reference else ""), first=first)
             _trim_links(line)
             touched.append(line.id)
@@ -478,13 +487,14 @@ def _whole(qty: Decimal, unit: str) -> Decimal:
     return qty
 
 
-def suggestions(*, supplier_id: int | None = None) -> list[Suggestion]:
-    """What to order, per part: the short reservations not yet on order plus what brings low stock back to
-    twice its threshold, less what is already due (six queries, whatever the number of orders)."""
+def suggestions(*, supplier_id: int | None = None, shop: int = FIRST_SHOP) -> list[Suggestion]:
+    """What a shop should order, per part: its orders' short reservations not yet on order plus what brings its
+    low stock back to twice the threshold, less what its open POs already bring (six queries, whatever the
+    number of orders)."""
     short_lines = list(PartLine.select(PartLine.id, PartLine.part, PartLine.qty, PartLine.reserved,
                                        PartLine.picked, PartLine.returned)
                        .join(RepairOrder)
-                       .where(PartLine.status.in_(parts.OPEN_LINE)
+                       .where(PartLine.status.in_(parts.OPEN_LINE) & (RepairOrder.shop == shop)
                               & (PartLine.qty > PartLine.picked - PartLine.returned + PartLine.reserved)
                               & RepairOrder.state.in_(list(parts.EDITABLE_STATES))).tuples())
     tied = _tied_to([row[0] for row in short_lines])
@@ -497,20 +507,27 @@ def suggestions(*, supplier_id: int | None = None) -> list[Suggestion]:
         if missing > covered:
             total, ids = short.get(part_id, (ZERO, []))
             short[part_id] = (total + missing - covered, ids + [line_id])
-    low = Part.select(Part.id).where((Part.active == True) & (Part.reorder_threshold > 0)  # noqa: E712
-                                     & (Part.on_hand - Part.reserved < Part.reorder_threshold))
+    stock_of = ((PartStock.part == Part.id) & (PartStock.shop == shop))
+    available = fn.COALESCE(PartStock.on_hand, 0) - fn.COALESCE(PartStock.reserved, 0)
+    low = (Part.select(Part.id).join(PartStock, JOIN.LEFT_OUTER, on=stock_of)
+           .where((Part.active == True) & (Part.reorder_threshold > 0)  # noqa: E712
+                  & (available < Part.reorder_threshold)))
     part_ids = set(short) | {pid for (pid,) in low.tuples()}
     if not part_ids:
         return []
     due = dict((pid, Decimal(str(q or 0))) for pid, q in (
         PurchaseOrderLine.select(PurchaseOrderLine.part, fn.SUM(PurchaseOrderLine.qty - PurchaseOrderLine.received))
-        .join(PurchaseOrder).where((PurchaseOrder.state == "open") & PurchaseOrderLine.part.in_(list(part_ids)))
+        .join(PurchaseOrder).where((PurchaseOrder.state == "open") & (PurchaseOrder.shop == shop)
+                                   & PurchaseOrderLine.part.in_(list(part_ids)))
         .group_by(PurchaseOrderLine.part).tuples()))
     records = {name: sid for sid, name in Supplier.select(Supplier.id, Supplier.name)
                .where(Supplier.active == True).tuples()}  # noqa: E712
     out = []
+    stocks = {pid: Decimal(str(oh)) - Decimal(str(rs)) for pid, oh, rs in (
+        PartStock.select(PartStock.part, PartStock.on_hand, PartStock.reserved)
+        .where((PartStock.shop == shop) & PartStock.part.in_(list(part_ids))).tuples())}
     for part in Part.select().where(Part.id.in_(list(part_ids)) & (Part.active == True)).order_by(Part.code):  # noqa: E712
-        available = Decimal(str(part.on_hand)) - Decimal(str(part.reserved))
+        available = stocks.get(part.id, ZERO)
         threshold = Decimal(str(part.reorder_threshold))
         short_qty, line_ids = short.get(part.id, (ZERO, []))
         on_order = due.get(part.id, ZERO)
@@ -529,8 +546,8 @@ def suggestions(*, supplier_id: int | None = None) -> list[Suggestion]:
 
 def order_suggested(supplier_id: int, *, by: Staff, expected_on=None) -> PurchaseOrder:
     """One PO to a supplier for everything suggested of its parts (short reservations and low stock)."""
-    lines = [POLine(s.part_code, s.qty, list(s.part_line_ids)) for s in suggestions(supplier_id=supplier_id)
-             if s.qty > 0]
+    lines = [POLine(s.part_code, s.qty, list(s.part_line_ids))
+             for s in suggestions(supplier_id=supplier_id, shop=shops.of(by)) if s.qty > 0]
     if not lines:
         raise InvalidInput(_("Nothing to order from this supplier."), "supplier")
     return create_po(supplier_id, lines, by=by, expected_on=expected_on)
@@ -564,9 +581,11 @@ def _po_rows(query) -> list[PORow]:
             for i, n, s, st, at, eta, count, q, r in rows]
 
 
-def open_pos(search: str = "", *, limit: int = 100, offset: int = 0) -> list[PORow]:
-    """Open purchase orders, earliest expected first (search: PO number, supplier or part code)."""
+def open_pos(search: str = "", *, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[PORow]:
+    """Open purchase orders (of ``shop``), earliest expected first (search: PO number, supplier or part code)."""
     query = PurchaseOrder.select().where(PurchaseOrder.state == "open")
+    if shop is not None:
+        query = query.where(PurchaseOrder.shop == shop)
     text = (search or "").strip()
     if text:
         cond = Supplier.name.contains(text) | PurchaseOrder.id.in_(
@@ -578,10 +597,12 @@ def open_pos(search: str = "", *, limit: int = 100, offset: int = 0) -> list[POR
     return _po_rows(query.order_by(PurchaseOrder.expected_on, PurchaseOrder.number).limit(limit).offset(offset))
 
 
-def late_pos(*, limit: int = 100, offset: int = 0) -> list[PORow]:
-    """Open purchase orders whose expected date has passed, the longest overdue first."""
+def late_pos(*, limit: int = 100, offset: int = 0, shop: int | None = None) -> list[PORow]:
+    """Open purchase orders (of ``shop``) whose expected date has passed, the longest overdue first."""
     query = PurchaseOrder.select().where((PurchaseOrder.state == "open")
                                          & (PurchaseOrder.expected_on < clock.today()))
+    if shop is not None:
+        query = query.where(PurchaseOrder.shop == shop)
     return _po_rows(query.order_by(PurchaseOrder.expected_on, PurchaseOrder.number).limit(limit).offset(offset))
 
 

@@ -64,13 +64,15 @@ def _open_source(path: Path) -> sqlite3.Connection:
     return source
 
 
-def _checks(read) -> tuple[dict[int, tuple[Decimal, Decimal]], Decimal]:
-    """Each part's (on hand, sum of its movements) and the payments' total, by a ``read(sql)`` function."""
-    moved: dict[int, Decimal] = {}
-    for pid, qty in read("SELECT part_id, qty FROM stock_movement"):
-        moved[pid] = moved.get(pid, Decimal("0")) + Decimal(str(qty))
-    ledger = {pid: (Decimal(str(on_hand)), moved.get(pid, Decimal("0")))
-              for pid, on_hand in read("SELECT id, on_hand FROM part")}
+def _checks(read) -> tuple[dict[tuple[int, int], tuple[Decimal, Decimal]], Decimal]:
+    """Each (part, shop)'s (on hand, sum of its movements in that shop) and the payments' total, by a
+    ``read(sql)`` function. A shop's stock row without movements, or movements without a row, count as 0."""
+    moved: dict[tuple[int, int], Decimal] = {}
+    for pid, shop, qty in read("SELECT part_id, shop_id, qty FROM stock_movement"):
+        moved[pid, shop] = moved.get((pid, shop), Decimal("0")) + Decimal(str(qty))
+    on_hand = {(pid, shop): Decimal(str(qty)) for pid, shop, qty in
+               read("SELECT part_id, shop_id, on_hand FROM part_stock")}
+    ledger = {key: (on_hand.get(key, Decimal("0")), moved.get(key, Decimal("0"))) for key in set(on_hand) | set(moved)}
     # Summed here, as decimals: SQLite's SUM() adds its stored amounts as floating point.
     total = sum((Decimal(str(amount)) for (amount,) in read("SELECT amount FROM payment")), Decimal("0"))
     return ledger, total
@@ -196,11 +198,11 @@ def _verify(report: CopyReport, counts: dict[str, int], source, tables) -> None:
                 table=table, copied=copied, expected=counts[table]))
     theirs, their_total = _checks(lambda sql: source.execute(sql).fetchall())
     ours, our_total = _checks(lambda sql: db.execute_sql(sql).fetchall())
-    for pid, (on_hand, moved) in ours.items():
-        if on_hand != moved or theirs.get(pid, (None,))[0] != on_hand:
-            raise CopyRefused(_("Copy not kept: the stock ledger of part #{id} does not add up (on hand "
-                                "{on_hand}, movements {moved}, source {source}).").format(
-                id=pid, on_hand=on_hand, moved=moved, source=theirs.get(pid, (None,))[0]))
+    for (pid, shop), (on_hand, moved) in sorted(ours.items()):
+        if on_hand != moved or theirs.get((pid, shop), (None,))[0] != on_hand:
+            raise CopyRefused(_("Copy not kept: the stock ledger of part #{id} in shop #{shop} does not add up (on "
+                                "hand {on_hand}, movements {moved}, source {source}).").format(
+                id=pid, shop=shop, on_hand=on_hand, moved=moved, source=theirs.get((pid, shop), (None,))[0]))
     if our_total != their_total or len(ours) != len(theirs):
         raise CopyRefused(_("Copy not kept: payments add up to {ours} instead of {theirs}.").format(
             ours=our_total, theirs=their_total))
