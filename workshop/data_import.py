@@ -112,6 +112,19 @@ def _quiet(step: str, done: int, total: int) -> None:
     pass
 
 
+def opened(kind: str, path: str | Path, dry_run: bool, aliases, columns, required
+           ) -> tuple[TableFile, ImportReport, dict | None]:
+    """The file read, its report begun and its headers mapped to columns; the mapping is None when the
+    headers are refused (the reason is then the report's line 1)."""
+    table = read_table(path)
+    report = ImportReport(kind, table.name, table.encoding, len(table.rows), dry_run)
+    try:
+        return table, report, map_headers(table.headers, aliases, columns, required)
+    except InvalidInput as error:
+        report.rejected.append((1, str(error)))
+        return table, report, None
+
+
 def _reason(error: DomainError) -> str:
     return str(error)
 
@@ -139,12 +152,8 @@ def import_customers(path: str | Path, *, by: Staff, dry_run: bool = False,
     import time
     started = time.perf_counter()
     progress = progress or _quiet
-    table = read_table(path)
-    report = ImportReport("customers", table.name, table.encoding, len(table.rows), dry_run)
-    try:
-        index = map_headers(table.headers, CUSTOMER_ALIASES, CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
-    except InvalidInput as error:
-        report.rejected.append((1, str(error)))
+    table, report, index = opened("customers", path, dry_run, CUSTOMER_ALIASES, CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
+    if index is None:
         return report
     customers, vehicles = _check_customers(table, index, report, progress)
     report.created = {"customers": sum(1 for c in customers.values() if c["id"] is None),
@@ -324,12 +333,8 @@ def import_operations(path: str | Path, *, by: Staff, dry_run: bool = False,
     import time
     started = time.perf_counter()
     progress = progress or _quiet
-    table = read_table(path)
-    report = ImportReport("operations", table.name, table.encoding, len(table.rows), dry_run)
-    try:
-        index = map_headers(table.headers, OPERATION_ALIASES, OPERATION_COLUMNS, OPERATION_REQUIRED)
-    except InvalidInput as error:
-        report.rejected.append((1, str(error)))
+    table, report, index = opened("operations", path, dry_run, OPERATION_ALIASES, OPERATION_COLUMNS, OPERATION_REQUIRED)
+    if index is None:
         return report
     operations: dict[str, dict] = {}
     kits: list[tuple[str, str, list, int]] = []   # (operation code, series, [(part code, qty)], line)

@@ -14,13 +14,13 @@ from models.db import run_write
 from models.parts import UNITS, Part
 from models.people import Staff
 from workshop import amounts, audit, parts, shops, validation
-from workshop.data_import import ImportReport, Progress, _chunks, _quiet
-from workshop.errors import DomainError, InvalidInput
+from workshop.data_import import ImportReport, Progress, _chunks, _quiet, opened
+from workshop.errors import DomainError
 from workshop.i18n import N_, _, join
 from workshop.permissions import require
 from workshop.phrase import Phrase
 from workshop.pinyin import initials
-from workshop.table_files import map_headers, read_table, row_values
+from workshop.table_files import row_values
 
 COLUMNS = ("code", "name", "name_zh", "brand", "category", "fits_models", "unit", "bin", "unit_cost", "sale_price",
            "reorder_threshold", "supplier", "oem", "opening_qty")
@@ -74,12 +74,8 @@ def import_parts(path: str | Path, *, by: Staff, dry_run: bool = False,
     require(by, "manage_stock")
     started = time.perf_counter()
     progress = progress or _quiet
-    table = read_table(path)
-    report = ImportReport("parts", table.name, table.encoding, len(table.rows), dry_run)
-    try:
-        index = map_headers(table.headers, ALIASES, COLUMNS, REQUIRED)
-    except InvalidInput as error:
-        report.rejected.append((1, str(error)))
+    table, report, index = opened("parts", path, dry_run, ALIASES, COLUMNS, REQUIRED)
+    if index is None:
         return report
     rows, seen, lines = [], set(), {}
     total = len(table.rows)
