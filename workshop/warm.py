@@ -465,6 +465,8 @@ def preload() -> None:
     import screens.signin  # noqa: F401
     import screens.registry
     screens.registry.preload()
+    import models
+    models.load_all()  # (a cold terminal loads the rest after its first frame; a warm one has them all)
     import workshop.cli  # noqa: F401
     import workshop.sshmap  # noqa: F401
     from textual.widgets import Header  # noqa: F401
