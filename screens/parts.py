@@ -79,6 +79,7 @@ def _low_row(row: parts.StockRow, others=None, name_width=None):
 def _order_row(row: purchasing.Suggestion, others=None, name_width=None):
     cells_ = list(buying.suggestion_row(row))
     if others is not None:
+        cells_[1] = cut(row.part_name, name_width or 40)  # (a group's wide terminal: more of the name)
         cells_.insert(5, _others(others.get(row.part_code), covers=row.qty))
     return tuple(cells_)
 
