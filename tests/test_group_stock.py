@@ -17,6 +17,9 @@ from workshop import group_stock, parts, shops
 from workshop.errors import NotAllowed
 
 
+LONG_NAME = "Oil filter, long-life cartridge with gasket set"
+
+
 @pytest.fixture
 def three(group):  # noqa: F811
     """MAIN (5 pads, all free), EAST (3 pads, 2 of them reserved by an EAST order) and WEST (4 pads, free);
@@ -25,7 +28,7 @@ def three(group):  # noqa: F811
     west = shops.add_shop("west", "West Gate Service", by=shop.manager)
     shop.west = west.id
     shop.west_clerk = replace(shop.main_clerk, shop_id=west.id)  # MAIN's clerk at a WEST terminal
-    Part.create(code="OF-1", name="Oil filter", unit="pc", bin="B-02-1", sale_price=D("50"), unit_cost=D("20"),
+    Part.create(code="OF-1", name=LONG_NAME, unit="pc", bin="B-02-1", sale_price=D("50"), unit_cost=D("20"),
                 reorder_threshold=D("2"))
     parts.receive("BP-100", "5", by=shop.main_clerk)
     parts.receive("BP-100", "3", by=shop.east_clerk)
@@ -133,7 +136,8 @@ async def test_two_shops_the_other_shops_free_stock_beside_each_part_at_80x24(th
         assert labels[5:7] == ["Avail", "Other shops"]
         rows = {cells[0]: cells for cells in (_cells(table, i) for i in range(table.row_count))}
         assert rows["BP-100"][5:7] == ["5", "5"] and rows["OF-1"][5:7] == ["0", "6"]
-        assert _visible_to(table, "Other shops") <= table.size.width  # in view at 80 columns
+        assert _visible_to(table, "Other shops") <= table.size.width  # in view at 80 columns: names are cut
+        assert rows["OF-1"][1].endswith("…") and LONG_NAME.startswith(rows["OF-1"][1][:-1])
         # tab 3: OF-1 is low here (0 < 2), WEST has 6 free; tab 5 suggests 4 and says WEST's 6 cover them
         await pilot.press("3")
         low = pilot.app.screen.query_one("#low-table")
@@ -154,7 +158,7 @@ async def test_the_other_shops_figures_on_a_wide_terminal_and_a_partial_cover(th
     async with app_as(shop.main_clerk).run_test(size=(160, 50)) as pilot:
         table = await _catalog(pilot)
         rows = {cells[0]: cells for cells in (_cells(table, i) for i in range(table.row_count))}
-        assert rows["BP-100"][1] == "Brake pads" and rows["BP-100"][3:7] == ["5", "0", "5", "5"]
+        assert rows["BP-100"][3:7] == ["5", "0", "5", "5"] and rows["OF-1"][1] == LONG_NAME  # (whole names)
         await pilot.press("5")
         order = pilot.app.screen.query_one("#order-table")
         assert await wait_until(pilot, lambda: order.row_count == 1)
