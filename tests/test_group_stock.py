@@ -114,7 +114,7 @@ async def test_a_one_shop_database_shows_no_other_shops(shop):
         for tab, table_id in (("3", "#low-table"), ("5", "#order-table")):
             await pilot.press(tab)
             other = pilot.app.screen.query_one(table_id)
-            assert await wait_until(pilot, lambda: other.row_count == 1)
+            assert await wait_until(pilot, lambda other=other: other.row_count == 1)
             assert "Other shops" not in _labels(other)
 
 
