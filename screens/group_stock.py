@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from screens.tables import Table
-from screens.text import cells, line, literal
+from screens.text import cells, literal
 from workshop import parts
 from workshop.group_stock import ShopStock
 from workshop.i18n import N_, _
@@ -43,7 +43,8 @@ class StockByShopDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(line((_("Stock in each shop"), "bold"), ": ", (self.code, "bold"), " ", self.part_name))
+            yield Static(literal(_("Stock in each shop: {code} {name}").format(code=self.code, name=self.part_name),
+                                 "bold"))
             yield Table(id="by-shop", cursor_type="row", zebra_stripes=True)
             yield Static(literal(_("A stock transfer (t) is sent by the shop that has the stock: ask its parts clerk. "
                                    "Enter or Esc closes."), "dim"))

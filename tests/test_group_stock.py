@@ -187,7 +187,9 @@ async def test_a_catalogue_page_reads_the_other_shops_stock_in_one_more_query(th
 
 
 async def test_enter_on_a_part_shows_each_shop_s_stock(three):
+    from models.shop import Shop
     shop = three
+    Shop.update(name="[b]West[/b] Gate").where(Shop.id == shop.west).execute()  # text is data, not markup
     async with app_as(shop.east_clerk).run_test(size=(80, 24)) as pilot:
         table = await _catalog(pilot)
         assert table.selected.code == "BP-100"
@@ -198,7 +200,8 @@ async def test_enter_on_a_part_shows_each_shop_s_stock(three):
         assert [_cells(by_shop, i) for i in range(by_shop.row_count)] == [
             ["EAST", "East Side Service (this shop)", "3", "2", "1", "A-01-1"],
             ["MAIN", "Riverside Motors Service", "5", "0", "5", "A-01-1"],
-            ["WEST", "West Gate Service", "4", "0", "4", "A-01-1"]]
+            ["WEST", "[b]West[/b] Gate", "4", "0", "4", "A-01-1"]]
+        assert "BP-100 Brake pads" in str(app.screen.query_one("Static").content)
         await pilot.press("escape")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
         await pilot.press("5", "w")  # (tab 5: w, Enter there orders)
