@@ -21,8 +21,9 @@ from screens.kept_screen import KeptScreen
 from screens.keybar import KeyBar
 from screens.paged import PagedTable
 from screens.tables import Table
-from screens.text import cells, line, literal
-from workshop import i18n, lifecycle, part_catalog, parts, pick_requests, prepick, purchasing, shops
+from screens.text import cells, cut, line, literal, message
+from workshop import group_stock, i18n, lifecycle, part_catalog, parts, pick_requests, prepick, purchasing, shops
+from workshop.errors import DomainError
 from workshop.i18n import N_, _, day, join
 
 QTY_MAX = part_actions.QTY_MAX
@@ -42,9 +43,22 @@ def _out_row(row: parts.LineRow):
     return (row.order_number, state, row.bin or "—", row.code, row.name, fmt(row.out), parts.unit(row), row.plate)
 
 
-def _stock_row(row: parts.StockRow):
-    return (row.code, row.name, row.bin or "—", fmt(row.on_hand), fmt(row.reserved), fmt(row.available),
-            parts.unit(row), f"{row.price:.2f}", row.fits)
+def _others(free: Decimal | None, covers: Decimal | None = None):
+    """The "Other shops" cell: the group's other shops' free stock of the part ("·" none); on tab 5 marked
+    when it covers the whole suggested quantity (the clerk asks a sister shop before buying)."""
+    if not free:
+        return "·"
+    if covers is not None and free >= covers:
+        return literal(f"{fmt(free)} ✓", "bold green")
+    return literal(fmt(free), "green")
+
+
+def _stock_row(row: parts.StockRow, others=None, name_width=None):
+    cells_ = [row.code, cut(row.name, name_width) if name_width else row.name, row.bin or "—", fmt(row.on_hand), fmt(row.reserved), fmt(row.available),
+              parts.unit(row), f"{row.price:.2f}", row.fits]
+    if others is not None:
+        cells_.insert(6, _others(others.get(row.code)))
+    return tuple(cells_)
 
 
 def _prepick_row(row: prepick.PrepickRow):
@@ -54,9 +68,20 @@ def _prepick_row(row: prepick.PrepickRow):
             literal(fmt(row.short), "bold red") if row.short else "", parts.unit(row), row.name)
 
 
-def _low_row(row: parts.StockRow):
-    return (row.code, row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested),
-            parts.unit(row))
+def _low_row(row: parts.StockRow, others=None, name_width=None):
+    cells_ = [row.code, cut(row.name, name_width) if name_width else row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested),
+              parts.unit(row)]
+    if others is not None:
+        cells_.insert(4, _others(others.get(row.code)))
+    return tuple(cells_)
+
+
+def _order_row(row: purchasing.Suggestion, others=None, name_width=None):
+    cells_ = list(buying.suggestion_row(row))
+    if others is not None:
+        cells_[1] = cut(row.part_name, name_width or 40)  # (a group's wide terminal: more of the name)
+        cells_.insert(5, _others(others.get(row.part_code), covers=row.qty))
+    return tuple(cells_)
 
 
 class PartsScreen(Acting, KeptScreen):
@@ -74,6 +99,7 @@ class PartsScreen(Acting, KeptScreen):
         Binding("escape", "app.pop_screen", N_("Board")),
         Binding("m", "move_bin", N_("Move bin"), show=False),
         Binding("t", "move_to_shop", N_("Transfer"), show=False),
+        Binding("w", "where", N_("Shops' stock")),
         Binding("n", "new_po", N_("Order")),
         Binding("g", "receive_po", N_("Arrived")),
         Binding("e", "expected", N_("ETA")),
@@ -96,9 +122,11 @@ class PartsScreen(Acting, KeptScreen):
             "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"),
             "new_part": ("catalog",), "count": ("catalog", "low"),
             "move_bin": ("catalog", "low"), "move_to_shop": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
-            "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos")}
+            "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos"),
+            "where": ("catalog", "low", "order")}
 
     def compose(self) -> ComposeResult:
+        self.others: dict[str, dict[str, Decimal]] = {}  # by table: the page's other shops' free stock per part
         yield Header()
         yield Input(placeholder=_("/ search: RO number, plate, part code, name or model"), id="search")
         with TabbedContent(initial="queue"):
@@ -107,17 +135,20 @@ class PartsScreen(Acting, KeptScreen):
                 yield PagedTable((_("RO"), _("Promised"), _("Bin"), _("Code"), _("Part"), _("To pick"), _("Unit"),
                                   _("Resv"), _("On hand"), _("Plate")), _queue_row, id="queue-table")
             with TabPane(_("Catalog [2]"), id="catalog"):
-                yield PagedTable((_("Code"), _("Part"), _("Bin"), _("On hand"), _("Resv"), _("Avail"), _("Unit"),
-                                  _("Price"), _("Fits")), _stock_row, id="catalog-table")
+                yield PagedTable(self._with_others(6, (_("Code"), _("Part"), _("Bin"), _("On hand"), _("Resv"),
+                                                       _("Avail"), _("Unit"), _("Price"), _("Fits"))),
+                                 self._rendered(_stock_row, "catalog-table"), id="catalog-table")
             with TabPane(_("Low stock [3]"), id="low"):
-                yield PagedTable((_("Code"), _("Part"), _("Bin"), _("Avail"), _("Threshold"), _("Order qty"),
-                                  _("Unit")), _low_row, id="low-table")
+                yield PagedTable(self._with_others(4, (_("Code"), _("Part"), _("Bin"), _("Avail"), _("Threshold"),
+                                                       _("Order qty"), _("Unit"))),
+                                 self._rendered(_low_row, "low-table"), id="low-table")
             with TabPane(_("Parts out [4]"), id="out"):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
             with TabPane(_("Order [5]"), id="order"):
-                yield PagedTable((_("Code"), _("Part"), _("Order"), _("Short"), _("Avail"), _("Supplier"), _("Unit"),
-                                  _("Threshold"), _("On order")), buying.suggestion_row, id="order-table")
+                yield PagedTable(self._with_others(5, (_("Code"), _("Part"), _("Order"), _("Short"), _("Avail"),
+                                                       _("Supplier"), _("Unit"), _("Threshold"), _("On order"))),
+                                 self._rendered(_order_row, "order-table"), id="order-table")
             with TabPane(_("POs [6]"), id="pos"):
                 yield PagedTable((_("PO"), _("Expected"), _("Arrives"), _("Supplier"), _("Lines"), _("Qty"),
                                   _("Received"), _("Ordered")), buying.po_row, id="pos-table")
@@ -129,6 +160,43 @@ class PartsScreen(Acting, KeptScreen):
         yield KeyBar()
 
     late_only = False  # the POs tab: only those past their expected date (v)
+
+    # --- the group's other shops' stock (in a database of several shops only) ----------------------
+    group = False  # several shops: tabs 2, 3 and 5 show the other shops' free stock, Enter / w each shop's
+    OTHERS_TABLES = ("catalog-table", "low-table", "order-table")
+
+    def _with_others(self, at: int, columns: tuple[str, ...]) -> tuple[str, ...]:
+        """A table's columns, with "Other shops" at ``at`` in a group (decided once, when the screen is built: a
+        shop added later shows on the next start, as the terminal's shop choice does)."""
+        self.group = shops.is_group()
+        if not self.group:
+            return columns
+        return columns[:at] + (_("Other shops"),) + columns[at:]
+
+    def _rendered(self, render, table_id: str):
+        """A row renderer that adds the page's other-shops figure (read with the page) in a group."""
+        if not self.group:
+            return render
+        return lambda row: render(row, self.others.get(table_id, {}), self._name_width())
+
+    def _name_width(self) -> int | None:
+        """In a group, part names are cut on a narrow terminal so that the free stock here and at the other shops
+        stay in view at 80 columns (the other columns take about 60 cells); a wide terminal shows them whole."""
+        width = self.app.size.width - 60
+        return max(width, 12) if width < 60 else None
+
+    def _paged(self, table_id: str, fetch, code=lambda row: row.code):
+        """``fetch(limit, offset)`` and, in a group, the other shops' free stock of that page's parts: one more
+        query per page (workshop/group_stock.py), kept for the rows' renderer."""
+        if not self.group:
+            return fetch
+        shop, by = shops.of(self.app.staff), self.app.staff
+
+        def loader(limit, offset):
+            rows = fetch(limit, offset)
+            self.others[table_id] = group_stock.free_elsewhere([code(r) for r in rows], shop, by=by)
+            return rows
+        return loader
 
     def on_mount(self) -> None:
         self.title = _("Parts")
@@ -148,8 +216,10 @@ class PartsScreen(Acting, KeptScreen):
             text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
         self.show_asked()
         shop = shops.of(self.app.staff)  # the stock shown is this terminal's shop's
-        self.query_one("#catalog-table", PagedTable).load(lambda n, o: parts.catalog(text, limit=n, offset=o, shop=shop))
-        self.query_one("#low-table", PagedTable).load(lambda n, o: parts.low_stock(limit=n, offset=o, shop=shop))
+        self.query_one("#catalog-table", PagedTable).load(self._paged("catalog-table", lambda n, o: parts.catalog(
+            text, limit=n, offset=o, shop=shop)))
+        self.query_one("#low-table", PagedTable).load(self._paged("low-table", lambda n, o: parts.low_stock(
+            limit=n, offset=o, shop=shop)))
         self.query_one("#out-table", PagedTable).load(lambda n, o: parts.parts_out(
             text, limit=n, offset=o, shop=shops.scope(self.app.staff)))
         # tomorrow's appointments' parts, to put ready before the cars come (零件预先检料)
@@ -178,7 +248,8 @@ class PartsScreen(Acting, KeptScreen):
     def load_purchasing(self) -> None:
         """The suggestions (computed whole: a few queries, whatever the shop's size) and the POs."""
         text = self.search_text
-        self.query_one("#order-table", PagedTable).load(lambda n, o: buying.suggestions_sorted(shop=shops.of(self.app.staff))[o:o + n])
+        self.query_one("#order-table", PagedTable).load(self._paged("order-table", lambda n, o: buying.suggestions_sorted(
+            shop=shops.of(self.app.staff))[o:o + n], code=lambda row: row.part_code))
         shop = shops.scope(self.app.staff)
         loader = (lambda n, o: purchasing.late_pos(limit=n, offset=o, shop=shop)) if self.late_only else \
             (lambda n, o: purchasing.open_pos(text, limit=n, offset=o, shop=shop))
@@ -202,8 +273,36 @@ class PartsScreen(Acting, KeptScreen):
         return self.query_one(TabbedContent).active
 
     def offers(self, action: str, parameters) -> bool | None:
+        if action == "where" and not self.group:
+            return False  # one shop: nothing elsewhere to show
         tabs = self.TABS.get(action)
         return tabs is None or self.tab in tabs
+
+    @on(PagedTable.RowSelected, "#catalog-table")
+    @on(PagedTable.RowSelected, "#low-table")
+    def enter_where(self) -> None:
+        if self.check_action("where", ()):
+            self.action_where()
+
+    def action_where(self) -> None:
+        """Each shop's stock of the selected part (tabs 2, 3 and 5): whom to ask before buying it."""
+        if self.tab == "order":
+            row = self.query_one("#order-table", PagedTable).selected
+            if row is None:
+                self.notify(_("No part selected."), severity="warning")
+                return
+            code, name = row.part_code, row.part_name
+        elif part := self._part():
+            code, name = part.code, part.name
+        else:
+            return
+        from screens.group_stock import StockByShopDialog
+        try:
+            rows = group_stock.by_shop(code, shops.of(self.app.staff), by=self.app.staff)
+        except DomainError as error:
+            self.notify(message(error), severity="warning")
+            return
+        self.app.push_screen(StockByShopDialog(code, name, rows))
 
     @on(PagedTable.RowSelected, "#queue-table")
     def enter_picks(self) -> None:
