@@ -100,7 +100,7 @@ class PartsScreen(Acting, KeptScreen):
         Binding("m", "move_bin", N_("Move bin"), show=False),
         Binding("t", "move_to_shop", N_("Transfer"), show=False),
         Binding("w", "where", N_("Shops' stock")),
-        Binding("n", "new_po", N_("Order")),
+        Binding("n", "new_po", N_("New PO")),
         Binding("g", "receive_po", N_("Arrived")),
         Binding("e", "expected", N_("ETA")),
         Binding("x", "cancel_po", N_("Cancel")),
@@ -146,7 +146,7 @@ class PartsScreen(Acting, KeptScreen):
                 yield PagedTable((_("RO"), _("State"), _("Bin"), _("Code"), _("Part"), _("Out"), _("Unit"),
                                   _("Plate")), _out_row, id="out-table")
             with TabPane(_("Order [5]"), id="order"):
-                yield PagedTable(self._with_others(5, (_("Code"), _("Part"), _("Order"), _("Short"), _("Avail"),
+                yield PagedTable(self._with_others(5, (_("Code"), _("Part"), _("Qty to order"), _("Short"), _("Avail"),
                                                        _("Supplier"), _("Unit"), _("Threshold"), _("On order"))),
                                  self._rendered(_order_row, "order-table"), id="order-table")
             with TabPane(_("POs [6]"), id="pos"):

@@ -102,7 +102,7 @@ def po_form(supplier_id: int | None, rows: list[service.Suggestion], title: str)
         fields.append(forms.number(f"qty_{index}", f"{row.part_code} ({parts.unit(row)})", value=fmt(row.qty),
                                    maximum=QTY_MAX, places=3, also=("qty", "part") if index == 0 else (),
                                    hint=" · ".join(why)))
-    return FormDialog(title, fields, submit_label=_("Order"), focus="expected_on" if supplier_id else "supplier")
+    return FormDialog(title, fields, submit_label=_("Place order"), focus="expected_on" if supplier_id else "supplier")
 
 
 def po_call(rows: list[service.Suggestion], values: dict) -> partial:
