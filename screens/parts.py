@@ -481,7 +481,9 @@ class PartsScreen(Acting, KeptScreen):
         def call(values):
             typed = values["reorder_threshold"]
             if not part.own_threshold and typed is not None and fmt(typed) == prefilled:
-                return None  # the catalogue's figure left as it was: it stays the catalogue's (follows its changes)
+                # the catalogue's figure left as it was: it stays the catalogue's (and follows its changes)
+                self.notify(said(None))
+                return None
             return partial(parts.set_threshold, part.code, "" if typed is None else str(typed))
 
         def said(own):

@@ -178,7 +178,7 @@ async def test_a_clerk_sets_and_clears_the_shops_threshold_from_the_parts_screen
 async def test_in_a_one_shop_database_it_is_that_shops_threshold(shop):
     """No group: the same key sets shop 1's threshold; submitting the catalogue's figure unchanged leaves it the
     catalogue's."""
-    from tests.ui import app_as, settled, wait_until
+    from tests.ui import app_as, notifications, settled, wait_until
     Part.create(code="BP-100", name="Brake pads", unit="pc", sale_price=D("300"), unit_cost=D("150"),
                 reorder_threshold=D("4"))
     async with app_as(shop.clerk).run_test(size=(80, 24)) as pilot:
@@ -194,6 +194,7 @@ async def test_in_a_one_shop_database_it_is_that_shops_threshold(shop):
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
         await settled(pilot)
         assert PartStock.select().count() == 0 and events() == []
+        assert "BP-100: the catalogue's reorder threshold applies." in notifications(app)
         await pilot.press("l")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
         await pilot.press("backspace", "0", "ctrl+s")
