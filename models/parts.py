@@ -44,14 +44,16 @@ class Part(BaseModel):
 
 
 class PartStock(BaseModel):
-    """A part's stock in one shop's warehouse (库存): the balances of that shop's ledger rows, and the bin the
-    shop keeps it in (None: the catalogue's ``Part.bin``). A missing row is no stock; the parts capability
-    makes it on the first movement. Never negative, by the database too (CHECKs)."""
+    """A part's stock in one shop's warehouse (库存): the balances of that shop's ledger rows, the bin the shop
+    keeps it in (None: the catalogue's ``Part.bin``) and the shop's own reorder threshold (None: the catalogue's
+    ``Part.reorder_threshold``; a small shop and a big one keep different levels). A missing row is no stock;
+    the parts capability makes it on the first movement. Never negative, by the database too (CHECKs)."""
     part = ForeignKeyField(Part, backref="stock", index=False, on_delete="CASCADE")
     shop = ForeignKeyField(Shop, backref="+", index=False)
     on_hand = QtyField(constraints=[Check("on_hand >= 0")])
     reserved = QtyField(constraints=[Check("reserved >= 0")])
     bin = CharField(max_length=20, null=True)
+    reorder_threshold = QtyField(null=True, default=None)
 
     class Meta:
         table_name = "part_stock"

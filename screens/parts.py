@@ -68,8 +68,13 @@ def _prepick_row(row: prepick.PrepickRow):
             literal(fmt(row.short), "bold red") if row.short else "", parts.unit(row), row.name)
 
 
+def _threshold(row: parts.StockRow):
+    """The threshold that applies; in bold where it is the shop's own (``l``), not the catalogue's."""
+    return literal(fmt(row.threshold), "bold") if row.own_threshold else fmt(row.threshold)
+
+
 def _low_row(row: parts.StockRow, others=None, name_width=None):
-    cells_ = [row.code, cut(row.name, name_width) if name_width else row.name, row.bin or "—", fmt(row.available), fmt(row.threshold), fmt(row.suggested),
+    cells_ = [row.code, cut(row.name, name_width) if name_width else row.name, row.bin or "—", fmt(row.available), _threshold(row), fmt(row.suggested),
               parts.unit(row)]
     if others is not None:
         cells_.insert(4, _others(others.get(row.code)))
@@ -99,6 +104,7 @@ class PartsScreen(Acting, KeptScreen):
         Binding("escape", "app.pop_screen", N_("Board")),
         Binding("m", "move_bin", N_("Move bin"), show=False),
         Binding("t", "move_to_shop", N_("Transfer"), show=False),
+        Binding("l", "threshold", N_("Threshold"), show=False),
         Binding("w", "where", N_("Shops' stock")),
         Binding("n", "new_po", N_("New PO")),
         Binding("g", "receive_po", N_("Arrived")),
@@ -115,13 +121,14 @@ class PartsScreen(Acting, KeptScreen):
         Binding("7", "tab('prepick')", N_("Pre-picks"), show=False),
     ]
     PERMISSIONS = {**dict.fromkeys(("pick_all", "pick_qty", "return_part", "exchange", "old_part"), "pick_parts"),
-                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po", "new_part", "move_to_shop"), "manage_stock"),
+                   **dict.fromkeys(("receive", "count", "move_bin", "receive_po", "new_part", "move_to_shop",
+                                     "threshold"), "manage_stock"),
                    **dict.fromkeys(("new_po", "expected", "cancel_po"), "purchase_parts")}
     # (return, exchange and old part also on parts already picked: tab 4)
     TABS = {"pick_all": ("queue",), "pick_qty": ("queue",), "return_part": ("queue", "out"),
             "exchange": ("queue", "out"), "old_part": ("queue", "out"), "receive": ("catalog", "low"),
             "new_part": ("catalog",), "count": ("catalog", "low"),
-            "move_bin": ("catalog", "low"), "move_to_shop": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
+            "move_bin": ("catalog", "low"), "move_to_shop": ("catalog", "low"), "threshold": ("catalog", "low"), "new_po": ("order", "catalog", "low"), "receive_po": ("pos",),
             "expected": ("pos",), "cancel_po": ("pos",), "late_only": ("pos",), "suppliers": ("order", "pos"),
             "where": ("catalog", "low", "order")}
 
@@ -454,6 +461,37 @@ class PartsScreen(Acting, KeptScreen):
         ], submit_label=_("Transfer"))
         self.ask(form, lambda v: partial(parts.move_to_shop, part.code, v["qty"], v["shop"], reason=v["reason"] or ""),
                  success=lambda _r: _("{code} moved to the other shop.").format(code=part.code))
+
+    def action_threshold(self) -> None:
+        """This shop's own reorder threshold (临界值) of the selected part; empty: the catalogue's applies again."""
+        if not (part := self._part()):
+            return
+        if part.own_threshold:
+            intro = _("This shop's own threshold. Empty: the catalogue's {qty} applies again.").format(
+                qty=fmt(part.catalogue_threshold))
+        else:
+            intro = _("The catalogue's threshold applies here. A number typed becomes this shop's own.")
+        prefilled = fmt(part.threshold)
+        form = FormDialog(_("Reorder threshold: {code} {name}").format(code=part.code, name=part.name), [
+            forms.number("reorder_threshold", _("Threshold ({unit})").format(unit=parts.unit(part)),
+                         value=prefilled, maximum=part_catalog.MAX_STOCK, required=False,
+                         places=0 if part.unit in parts.WHOLE_UNITS else 3)],
+            intro=Text(intro), submit_label=_("Set"))
+
+        def call(values):
+            typed = values["reorder_threshold"]
+            if not part.own_threshold and typed is not None and fmt(typed) == prefilled:
+                # the catalogue's figure left as it was: it stays the catalogue's (and follows its changes)
+                self.notify(said(None))
+                return None
+            return partial(parts.set_threshold, part.code, "" if typed is None else str(typed))
+
+        def said(own):
+            if own is None:
+                return _("{code}: the catalogue's reorder threshold applies.").format(code=part.code)
+            return _("{code}: this shop's reorder threshold is {qty}.").format(code=part.code, qty=fmt(own))
+
+        self.ask(form, call, success=said)
 
     # --- purchase orders (采购订单) ----------------------------------------------------------------------
     def _po(self) -> purchasing.PORow | None:

@@ -33,6 +33,7 @@ KIND_LABELS = {
     "part_cancelled": N_("part cancelled"), "part_exchanged": N_("part exchanged"), "old_part": N_("old part"),
     "parts_arrived": N_("parts arrived"), "parts_released": N_("parts released"), "goods_received": N_("goods in"),
     "stock_adjusted": N_("stocktake"), "bin_transfer": N_("bin moved"), "parts_imported": N_("parts imported"),
+    "shop_threshold_set": N_("reorder threshold set"),
     "parts_ordered": N_("parts ordered"), "parts_eta": N_("parts date changed"),
     "parts_order_cancelled": N_("parts order cancelled"),
     "supplier_added": N_("supplier added"), "supplier_changed": N_("supplier changed"),

@@ -561,6 +561,40 @@ def transfer(part_code: str, new_bin: str, *, by: Staff) -> Part:
     return run_write(work)
 
 
+def set_threshold(part_code: str, threshold, *, by: Staff) -> Decimal | None:
+    """The terminal's shop's own reorder threshold (临界值) of a part: below it the part is on the shop's low stock
+    and in its suggestions. Empty (None or "") clears it: the catalogue's threshold applies again. Returns the
+    shop's own threshold now (None: the catalogue's). One transaction with its audit event; the shop's stock row
+    is made race-free as for a first movement (``_stock``)."""
+    shop = shops.of(by)
+    part = find_part(part_code)
+    if threshold is None or not str(threshold).strip():
+        new = None
+    else:
+        new = validation.decimal(threshold, "reorder_threshold", N_("Reorder threshold"),
+                                 places=0 if part.unit in WHOLE_UNITS else 3, maximum=validation.MAX_STOCK)
+
+    def work():
+        nonlocal by
+        by = require(by, "manage_stock")
+        current = _stock(part.id, shop)
+        old = current.reorder_threshold
+        old = None if old is None else Decimal(str(old))
+        if old == new:
+            return new
+        PartStock.update(reorder_threshold=new).where(PartStock.id == current.id).execute()
+        catalogue = Decimal(str(Part.get_by_id(part.id).reorder_threshold))
+        summary = (Phrase(N_("{code}: this shop's reorder threshold {old} → {new}"), code=part.code,
+                          old=fmt(catalogue if old is None else old), new=fmt(new)) if new is not None else
+                   Phrase(N_("{code}: this shop's reorder threshold {old} cleared (the catalogue's {new} applies)"),
+                          code=part.code, old=fmt(old), new=fmt(catalogue)))
+        audit.record(by, "shop_threshold_set", "part", part.id, summary,
+                     before={"reorder_threshold": old, "shop": shop}, after={"reorder_threshold": new, "shop": shop})
+        return new
+
+    return run_write(work)
+
+
 def move_to_shop(part_code: str, qty, to_shop_code: str, *, by: Staff, reason: str = "") -> Decimal:
     """调拨: move ``qty`` of a part from the terminal's shop's stock to another shop of the group, in one
     transaction: a ledger row out of the one and into the other, and the audit event. Only free stock moves
@@ -807,8 +841,10 @@ class StockRow:
     bin: str
     on_hand: Decimal
     reserved: Decimal
-    threshold: Decimal
+    threshold: Decimal  # the shop's own reorder threshold, else the catalogue's
     price: Decimal
+    own_threshold: bool = False  # the shop set its own (``set_threshold``)
+    catalogue_threshold: Decimal = ZERO
 
     @property
     def available(self) -> Decimal:
@@ -824,10 +860,18 @@ class StockRow:
 def _stock_rows(query) -> list[StockRow]:
     rows = query.select(Part.code, Part.name, Part.name_zh, Part.brand, Part.fits_models, Part.unit,
                         fn.COALESCE(PartStock.bin, Part.bin), fn.COALESCE(PartStock.on_hand, 0),
-                        fn.COALESCE(PartStock.reserved, 0), Part.reorder_threshold, Part.sale_price).tuples()
+                        fn.COALESCE(PartStock.reserved, 0), PartStock.reorder_threshold, Part.reorder_threshold,
+                        Part.sale_price).tuples()
     return [StockRow(code, local(name, name_zh), brand or "", fits or "", unit, bin_ or "", Decimal(str(oh)),
-                     Decimal(str(rs)), Decimal(str(th)), Decimal(str(pr)))
-            for code, name, name_zh, brand, fits, unit, bin_, oh, rs, th, pr in rows]
+                     Decimal(str(rs)), Decimal(str(catalogue if own is None else own)), Decimal(str(pr)),
+                     own is not None, Decimal(str(catalogue)))
+            for code, name, name_zh, brand, fits, unit, bin_, oh, rs, own, catalogue, pr in rows]
+
+
+def threshold_sql():
+    """The reorder threshold that applies in the shop of the joined PartStock row (LEFT OUTER: none yet): the
+    shop's own, else the catalogue's."""
+    return fn.COALESCE(PartStock.reorder_threshold, Part.reorder_threshold)
 
 
 def _with_stock(shop: int):
@@ -850,14 +894,15 @@ def catalog(search: str = "", *, limit: int = 100, offset: int = 0, shop: int = 
 
 
 def low_stock(*, limit: int = 100, offset: int = 0, shop: int = FIRST_SHOP) -> list[StockRow]:
-    """Parts whose available quantity in ``shop`` is below their reorder threshold (the catalogue's, the same
-    in every shop)."""
+    """Parts whose available quantity in ``shop`` is below their reorder threshold there (the shop's own, else
+    the catalogue's)."""
     available = fn.COALESCE(PartStock.on_hand, 0) - fn.COALESCE(PartStock.reserved, 0)
-    query = _with_stock(shop).where((Part.active == True) & (Part.reorder_threshold > 0)  # noqa: E712
-                                    & (available < Part.reorder_threshold))
+    threshold = threshold_sql()
+    query = _with_stock(shop).where((Part.active == True) & (threshold > 0)  # noqa: E712
+                                    & (available < threshold))
     return _stock_rows(query.order_by(Part.code).limit(limit).offset(offset))
 
 
 __all__ = ["add_part_line", "add_line_in", "refresh_status", "pick", "return_part", "exchange", "cancel_line", "record_old_part", "receive",
-           "count_stock", "transfer", "move_to_shop", "stock_of", "pick_queue", "parts_out", "reservation_problems", "catalog", "low_stock", "order_part_lines", "ledger_balance",
+           "count_stock", "transfer", "set_threshold", "move_to_shop", "stock_of", "pick_queue", "parts_out", "reservation_problems", "catalog", "low_stock", "order_part_lines", "ledger_balance",
            "JOIN"]

@@ -489,7 +489,7 @@ def _whole(qty: Decimal, unit: str) -> Decimal:
 
 def suggestions(*, supplier_id: int | None = None, shop: int = FIRST_SHOP) -> list[Suggestion]:
     """What a shop should order, per part: its orders' short reservations not yet on order plus what brings its
-    low stock back to twice the threshold, less what its open POs already bring (six queries, whatever the
+    low stock back to twice its threshold (the shop's own, else the catalogue's), less what its open POs already bring (six queries, whatever the
     number of orders)."""
     short_lines = list(PartLine.select(PartLine.id, PartLine.part, PartLine.qty, PartLine.reserved,
                                        PartLine.picked, PartLine.returned)
@@ -509,9 +509,10 @@ def suggestions(*, supplier_id: int | None = None, shop: int = FIRST_SHOP) -> li
             short[part_id] = (total + missing - covered, ids + [line_id])
     stock_of = ((PartStock.part == Part.id) & (PartStock.shop == shop))
     available = fn.COALESCE(PartStock.on_hand, 0) - fn.COALESCE(PartStock.reserved, 0)
+    threshold = parts.threshold_sql()  # the shop's own, else the catalogue's
     low = (Part.select(Part.id).join(PartStock, JOIN.LEFT_OUTER, on=stock_of)
-           .where((Part.active == True) & (Part.reorder_threshold > 0)  # noqa: E712
-                  & (available < Part.reorder_threshold)))
+           .where((Part.active == True) & (threshold > 0)  # noqa: E712
+                  & (available < threshold)))
     part_ids = set(short) | {pid for (pid,) in low.tuples()}
     if not part_ids:
         return []
@@ -523,12 +524,16 @@ def suggestions(*, supplier_id: int | None = None, shop: int = FIRST_SHOP) -> li
     records = {name: sid for sid, name in Supplier.select(Supplier.id, Supplier.name)
                .where(Supplier.active == True).tuples()}  # noqa: E712
     out = []
-    stocks = {pid: Decimal(str(oh)) - Decimal(str(rs)) for pid, oh, rs in (
-        PartStock.select(PartStock.part, PartStock.on_hand, PartStock.reserved)
-        .where((PartStock.shop == shop) & PartStock.part.in_(list(part_ids))).tuples())}
+    stocks, own_thresholds = {}, {}
+    for pid, oh, rs, own in (PartStock.select(PartStock.part, PartStock.on_hand, PartStock.reserved,
+                                              PartStock.reorder_threshold)
+                             .where((PartStock.shop == shop) & PartStock.part.in_(list(part_ids))).tuples()):
+        stocks[pid] = Decimal(str(oh)) - Decimal(str(rs))
+        if own is not None:
+            own_thresholds[pid] = Decimal(str(own))
     for part in Part.select().where(Part.id.in_(list(part_ids)) & (Part.active == True)).order_by(Part.code):  # noqa: E712
         available = stocks.get(part.id, ZERO)
-        threshold = Decimal(str(part.reorder_threshold))
+        threshold = own_thresholds.get(part.id, Decimal(str(part.reorder_threshold)))
         short_qty, line_ids = short.get(part.id, (ZERO, []))
         on_order = due.get(part.id, ZERO)
         spare = max(on_order - spoken.get(part.id, ZERO), ZERO)  # due and meant for no order: stock to come
