@@ -267,12 +267,12 @@ class FormDialog(ModalScreen[dict | None]):
     @on(Input.Submitted, ".form-input")
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_submit()
+        self._submit()  # (Enter came through the field's queue: what was typed before it is in)
 
     @on(Button.Pressed, "#form-submit")
     def _save_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_submit()
+        self._submit()
 
     @on(Button.Pressed, "#form-cancel")
     def _cancel_pressed(self, event: Button.Pressed) -> None:
@@ -280,7 +280,17 @@ class FormDialog(ModalScreen[dict | None]):
         self.action_cancel()
 
     def action_submit(self) -> None:
-        if self.busy:
+        # Ctrl+S is a priority binding: the app runs it the moment it reads the key, when the focused field
+        # may not have handled the keys typed just before it (a paste, a fast typist over SSH: one burst).
+        # The submit waits its turn in that field's queue, after them.
+        focused = self.focused
+        if focused is not None:
+            focused.call_later(self._submit)
+        else:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.busy or not self.is_attached:
             return
         values, first_bad = {}, None
         for name in self.fields:

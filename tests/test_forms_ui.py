@@ -3,6 +3,7 @@ says why beside the field the refusal names. The multi-answer prompts the issue 
 from decimal import Decimal as D
 from functools import partial
 
+from textual import events
 from textual.app import App
 
 from models.orders import RepairOrder
@@ -63,6 +64,20 @@ async def test_a_refused_submit_keeps_every_value_and_says_why_beside_the_named_
             "brake noise", 2, "12.50", ["a", "c"], True)
         assert str(form.query_one("#note-amount").content) == "Only 10.00 can be taken."
         assert app.focused is form.widget("amount")
+
+
+async def test_what_is_typed_in_one_burst_with_ctrl_s_is_all_sent(db_path):
+    """A paste, or a fast typist over SSH: the text and Ctrl+S reach the app together. Ctrl+S (a priority key,
+    run as soon as the app reads it) waits for the field to take the text before it."""
+    app = Host(FormDialog("One field", [forms.text("reason", "Reason"), forms.number("qty", "Qty", maximum=99)]),
+               InvalidInput("Not today.", "reason"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("tab", "1", "2", "shift+tab")  # the quantity first, then back to the reason
+        for key in ("b", "r", "a", "k", "e", "s", "ctrl+s"):  # all queued before any is handled
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settled(pilot)
+        assert app.calls == [{"reason": "brakes", "qty": 12}]
 
 
 async def test_a_refusal_about_no_field_is_said_under_the_form_and_keeps_the_values(db_path):
