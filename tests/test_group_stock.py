@@ -12,7 +12,7 @@ import pytest
 from models.parts import Part
 from tests.test_query_budget import counted
 from tests.test_stock_per_shop import east_order, group  # noqa: F401 (the fixture)
-from tests.ui import app_as, wait_until
+from tests.ui import app_as, parts_catalog, wait_until
 from workshop import group_stock, parts, shops
 from workshop.errors import NotAllowed
 
@@ -90,11 +90,7 @@ def _labels(table) -> list[str]:
 
 
 async def _catalog(pilot):
-    app = pilot.app
-    await pilot.press("f5")
-    assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
-    await pilot.press("2")
-    table = app.screen.query_one("#catalog-table")
+    table = await parts_catalog(pilot)
     assert await wait_until(pilot, lambda: len(table.items) > 0 and table.row_count == len(table.items))
     return table
 

@@ -139,14 +139,11 @@ def test_low_stock_and_suggestions_take_the_same_number_of_queries(stocked):
 async def test_a_clerk_sets_and_clears_the_shops_threshold_from_the_parts_screen(stocked):
     """At 80x24 from the keyboard: `l` on the catalogue opens the form prefilled with the catalogue's 4; a refusal
     keeps what was typed; 10 becomes EAST's own and the part shows on EAST's low stock; emptied, it is cleared."""
-    from tests.ui import app_as, settled, wait_until
+    from tests.ui import app_as, parts_catalog, settled, wait_until
     shop = stocked
     async with app_as(shop.east_clerk).run_test(size=(80, 24)) as pilot:
         app = pilot.app
-        await pilot.press("f5")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
-        await pilot.press("2")
-        catalog = app.screen.query_one("#catalog-table")
+        catalog = await parts_catalog(pilot)
         assert await wait_until(pilot, lambda: [r.code for r in catalog.items] == ["BP-100"])
         await pilot.press("l")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
@@ -178,15 +175,12 @@ async def test_a_clerk_sets_and_clears_the_shops_threshold_from_the_parts_screen
 async def test_in_a_one_shop_database_it_is_that_shops_threshold(shop):
     """No group: the same key sets shop 1's threshold; submitting the catalogue's figure unchanged leaves it the
     catalogue's."""
-    from tests.ui import app_as, notifications, settled, wait_until
+    from tests.ui import app_as, notifications, parts_catalog, settled, wait_until
     Part.create(code="BP-100", name="Brake pads", unit="pc", sale_price=D("300"), unit_cost=D("150"),
                 reorder_threshold=D("4"))
     async with app_as(shop.clerk).run_test(size=(80, 24)) as pilot:
         app = pilot.app
-        await pilot.press("f5")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
-        await pilot.press("2")
-        catalog = app.screen.query_one("#catalog-table")
+        catalog = await parts_catalog(pilot)
         assert await wait_until(pilot, lambda: [r.code for r in catalog.items] == ["BP-100"])
         await pilot.press("l")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")

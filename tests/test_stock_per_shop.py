@@ -209,16 +209,13 @@ def test_clerks_of_two_shops_receiving_and_transferring_one_part_at_once_get_exa
 async def test_a_clerk_transfers_stock_from_the_parts_screen_and_sees_only_the_own_shops_stock(group):
     """At 80x24 from the keyboard: the catalogue shows MAIN's stock on MAIN's terminal, `t` moves free stock to
     EAST (a refusal stays in the form, nothing moved), and EAST's terminal shows what arrived."""
-    from tests.ui import app_as, settled, wait_until
+    from tests.ui import app_as, parts_catalog, settled, wait_until
     shop = group
     parts.receive("BP-100", "5", by=shop.main_clerk)
     parts.receive("BP-100", "1", by=shop.east_clerk)
     async with app_as(shop.main_clerk).run_test(size=(80, 24)) as pilot:
         app = pilot.app
-        await pilot.press("f5")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
-        await pilot.press("2")
-        catalog = app.screen.query_one("#catalog-table")
+        catalog = await parts_catalog(pilot)
         assert await wait_until(pilot, lambda: [(r.code, r.on_hand) for r in catalog.items] == [("BP-100", 5)])
         await pilot.press("t")
         assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FormDialog")
@@ -234,10 +231,7 @@ async def test_a_clerk_transfers_stock_from_the_parts_screen_and_sees_only_the_o
         assert await wait_until(pilot, lambda: [r.on_hand for r in catalog.items] == [1])
     async with app_as(shop.east_clerk).run_test(size=(80, 24)) as pilot:
         app = pilot.app
-        await pilot.press("f5")
-        assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
-        await pilot.press("2")
-        catalog = app.screen.query_one("#catalog-table")
+        catalog = await parts_catalog(pilot)
         assert await wait_until(pilot, lambda: [(r.code, r.on_hand) for r in catalog.items] == [("BP-100", 5)])
 
 

@@ -65,6 +65,15 @@ async def settled(pilot) -> None:
     await pilot.pause()
 
 
+async def parts_catalog(pilot):
+    """The parts screen (F5) opened on its catalogue tab from the keyboard; its table (rows still loading)."""
+    app = pilot.app
+    await pilot.press("f5")
+    assert await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PartsScreen")
+    await pilot.press("2")
+    return app.screen.query_one("#catalog-table")
+
+
 def row_text(table, index: int) -> list[str]:
     """A table row's cells as the plain text they show."""
     return [str(cell) for cell in table.get_row_at(index)]
